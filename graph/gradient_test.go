@@ -1,0 +1,302 @@
+package graph_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/graph"
+	"github.com/spikegrad/spikegrad/ops"
+)
+
+// gorgoniaRun builds cfg as a Gorgonia graph (float64), runs forward and
+// BPTT on a TapeMachine and returns the same quantities as refRun.
+func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, labels []int) refResult {
+	t.Helper()
+	B := len(inputs)
+	g := G.NewGraph()
+	in := make([]*G.Node, cfg.Steps)
+	for n := range in {
+		x := make([]float64, B*cfg.Inputs)
+		for b := range inputs {
+			copy(x[b*cfg.Inputs:], inputs[b][n*cfg.Inputs:(n+1)*cfg.Inputs])
+		}
+		in[n] = G.NewMatrix(g, tensor.Float64, G.WithName(fmt.Sprintf("in%d", n)),
+			G.WithValue(tensor.New(tensor.WithShape(B, cfg.Inputs), tensor.WithBacking(x))))
+	}
+	sizes := append(append([]int{cfg.Inputs}, cfg.Hidden...), cfg.Outputs)
+	var wts graph.Weights
+	for l := range w.W {
+		wts.W = append(wts.W, matrixNode(g, fmt.Sprintf("W%d", l), w.W[l], sizes[l], sizes[l+1]))
+	}
+	if cfg.Recurrent {
+		for l, h := range cfg.Hidden {
+			wts.V = append(wts.V, matrixNode(g, fmt.Sprintf("V%d", l), w.V[l], h, h))
+		}
+	}
+	shape, err := ops.ParseShape(refShapeName(cfg.Surrogate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	red := graph.MaxOverTime
+	if cfg.SumReadout {
+		red = graph.SumOverTime
+	}
+	net, err := graph.Build(in, wts, graph.Config{
+		LIF: graph.LIFConfig{BetaSyn: cfg.BetaSyn, BetaMem: cfg.BetaMem,
+			Surrogate:           ops.Surrogate{Shape: shape, Beta: cfg.Beta},
+			DifferentiableReset: cfg.DiffReset, RecurrentGrad: cfg.RecurrentGrad},
+		Readout: graph.ReadoutConfig{BetaSyn: cfg.BetaSyn, BetaOut: cfg.BetaOut, Reduction: red},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onehot := make([]float64, B*cfg.Outputs)
+	for b, c := range labels {
+		onehot[b*cfg.Outputs+c] = 1
+	}
+	targets := G.NewMatrix(g, tensor.Float64, G.WithName("targets"),
+		G.WithValue(tensor.New(tensor.WithShape(B, cfg.Outputs), tensor.WithBacking(onehot))))
+	loss, err := ops.SoftmaxCrossEntropy(net.Out.Logits, targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	learn := append(append(G.Nodes(nil), wts.W...), wts.V...)
+	grads, err := G.Grad(loss, learn...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := append(G.Nodes{loss, net.Out.Logits}, grads...)
+	for _, l := range net.Hidden {
+		if l.Count != nil {
+			outs = append(outs, l.Count)
+		}
+	}
+	prog, locs, err := G.CompileFunction(g, learn, outs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := G.NewTapeMachine(g, G.WithPrecompiled(prog, locs), G.BindDualValues(learn...))
+	defer m.Close()
+	if err := m.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	res := refResult{Loss: loss.Value().Data().(float64)}
+	res.Logits = rows(net.Out.Logits.Value().Data().([]float64), cfg.Outputs)
+	for _, l := range net.Hidden {
+		if l.Count == nil {
+			res.Counts = append(res.Counts, nil)
+			continue
+		}
+		res.Counts = append(res.Counts, rows(l.Count.Value().Data().([]float64), l.Count.Shape()[1]))
+	}
+	for i, n := range learn {
+		gv, err := n.Grad()
+		if err != nil {
+			t.Fatalf("gradient of %v: %v", n, err)
+		}
+		d := append([]float64(nil), gv.Data().([]float64)...)
+		if i < len(wts.W) {
+			res.GradW = append(res.GradW, d)
+		} else {
+			res.GradV = append(res.GradV, d)
+		}
+	}
+	return res
+}
+
+func refShapeName(s string) string {
+	if s == "sigmoid" {
+		return "sigmoid"
+	}
+	return s
+}
+
+func matrixNode(g *G.ExprGraph, name string, vals []float64, rows, cols int) *G.Node {
+	return G.NewMatrix(g, tensor.Float64, G.WithName(name),
+		G.WithValue(tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(append([]float64(nil), vals...)))))
+}
+
+func rows(flat []float64, cols int) [][]float64 {
+	var r [][]float64
+	for i := 0; i+cols <= len(flat); i += cols {
+		r = append(r, flat[i:i+cols])
+	}
+	return r
+}
+
+// gradCase draws a small random network and batch whose hidden neurons spike
+// at moderate rates, so every gradient path carries signal.
+func gradCase(cfg refConfig, seed uint64) (refWeights, [][]float64, []int) {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	sizes := append(append([]int{cfg.Inputs}, cfg.Hidden...), cfg.Outputs)
+	var w refWeights
+	for l := 0; l+1 < len(sizes); l++ {
+		w.W = append(w.W, uniformMat(rng, sizes[l], sizes[l+1], 6))
+	}
+	for _, h := range cfg.Hidden {
+		w.V = append(w.V, uniformMat(rng, h, h, 2))
+	}
+	const batch = 3
+	inputs := make([][]float64, batch)
+	labels := make([]int, batch)
+	for b := range inputs {
+		inputs[b] = make([]float64, cfg.Steps*cfg.Inputs)
+		for i := range inputs[b] {
+			if rng.Float64() < 0.15 {
+				inputs[b][i] = 1
+			}
+		}
+		labels[b] = rng.IntN(cfg.Outputs)
+	}
+	return w, inputs, labels
+}
+
+func uniformMat(rng *rand.Rand, rows, cols int, gain float64) []float64 {
+	m := make([]float64, rows*cols)
+	bound := gain / math.Sqrt(float64(rows))
+	for i := range m {
+		m[i] = bound * (2*rng.Float64() - 1)
+	}
+	return m
+}
+
+// relErr is max|a−b| over max|b|, the agreement of a whole matrix.
+func relErr(a, b []float64) float64 {
+	num, den := 0.0, 0.0
+	for i := range b {
+		num = math.Max(num, math.Abs(a[i]-b[i]))
+		den = math.Max(den, math.Abs(b[i]))
+	}
+	if den == 0 {
+		return num
+	}
+	return num / den
+}
+
+func gradCases() []refConfig {
+	base := refConfig{Inputs: 7, Outputs: 4, Steps: 40, Beta: 5,
+		BetaSyn: math.Exp(-1.0 / 5), BetaMem: math.Exp(-1.0 / 10), BetaOut: math.Exp(-1.0 / 20)}
+	var cases []refConfig
+	for _, sum := range []bool{false, true} {
+		c := base
+		c.SumReadout, c.Surrogate = sum, "superspike"
+		cases = append(cases, c)
+	}
+	for _, hidden := range [][]int{{6}, {6, 5}} {
+		for _, rec := range []bool{false, true} {
+			for _, diffReset := range []bool{false, true} {
+				for _, recGrad := range []bool{false, true} {
+					if recGrad && !rec {
+						continue
+					}
+					for _, sum := range []bool{false, true} {
+						for _, sur := range []string{"superspike", "asymptotic", "sigmoid", "esser", "exact"} {
+							c := base
+							c.Hidden, c.Recurrent, c.DiffReset, c.RecurrentGrad = hidden, rec, diffReset, recGrad
+							c.SumReadout, c.Surrogate = sum, sur
+							cases = append(cases, c)
+						}
+					}
+				}
+			}
+		}
+	}
+	return cases
+}
+
+func caseName(c refConfig) string {
+	red := "max"
+	if c.SumReadout {
+		red = "sum"
+	}
+	return fmt.Sprintf("L%d/rec=%v/diffreset=%v/recgrad=%v/%s/%s", len(c.Hidden), c.Recurrent, c.DiffReset, c.RecurrentGrad, red, c.Surrogate)
+}
+
+// TestGradientsMatchReference checks the Gorgonia graph's loss, logits,
+// spike counts and every weight gradient against the plain-Go BPTT.
+func TestGradientsMatchReference(t *testing.T) {
+	const tol = 1e-9
+	for i, cfg := range gradCases() {
+		t.Run(caseName(cfg), func(t *testing.T) {
+			w, inputs, labels, want := activeCase(t, cfg, uint64(i))
+			got := gorgoniaRun(t, cfg, w, inputs, labels)
+			if e := math.Abs(got.Loss-want.Loss) / math.Abs(want.Loss); e > tol {
+				t.Errorf("loss %v, reference %v", got.Loss, want.Loss)
+			}
+			for b := range want.Logits {
+				if e := relErr(got.Logits[b], want.Logits[b]); e > tol {
+					t.Errorf("logits of sample %d: %v, reference %v", b, got.Logits[b], want.Logits[b])
+				}
+			}
+			for l := range want.Counts {
+				spikes := 0.0
+				for b := range want.Counts[l] {
+					if relErr(got.Counts[l][b], want.Counts[l][b]) != 0 {
+						t.Errorf("layer %d spike counts of sample %d: %v, reference %v", l, b, got.Counts[l][b], want.Counts[l][b])
+					}
+					for _, c := range want.Counts[l][b] {
+						spikes += c
+					}
+				}
+			}
+			compareGrads(t, "W", got.GradW, want.GradW, tol)
+			compareGrads(t, "V", got.GradV, want.GradV, tol)
+		})
+	}
+}
+
+// activeCase draws cases until every hidden layer spikes and, unless the
+// surrogate is exact, every weight matrix receives a gradient.
+func activeCase(t *testing.T, cfg refConfig, seed uint64) (refWeights, [][]float64, []int, refResult) {
+	t.Helper()
+	for k := uint64(0); k < 50; k++ {
+		w, inputs, labels := gradCase(cfg, seed*1000+k)
+		res := refRun(cfg, w, inputs, labels)
+		if allActive(cfg, res) {
+			return w, inputs, labels, res
+		}
+	}
+	t.Fatal("no random case with active layers and gradients found")
+	return refWeights{}, nil, nil, refResult{}
+}
+
+func allActive(cfg refConfig, res refResult) bool {
+	for _, layer := range res.Counts {
+		spikes := 0.0
+		for _, c := range layer {
+			for _, v := range c {
+				spikes += v
+			}
+		}
+		if spikes == 0 {
+			return false
+		}
+	}
+	for l, g := range append(append([][]float64(nil), res.GradW...), res.GradV...) {
+		hidden := l != len(cfg.Hidden)
+		if cfg.Surrogate == "exact" && hidden {
+			continue
+		}
+		if relErr(g, make([]float64, len(g))) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func compareGrads(t *testing.T, name string, got, want [][]float64, tol float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d %s gradients, reference has %d", len(got), name, len(want))
+	}
+	for l := range want {
+		if e := relErr(got[l], want[l]); e > tol {
+			t.Errorf("%s%d gradient: relative error %.3g > %g", name, l, e, tol)
+		}
+	}
+}

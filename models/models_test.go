@@ -1,0 +1,119 @@
+package models_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/models"
+)
+
+func TestDefaultIsValid(t *testing.T) {
+	s := models.Default()
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	c := s.Config()
+	if math.Abs(c.LIF.BetaMem-math.Exp(-0.1)) > 1e-15 || math.Abs(c.LIF.BetaSyn-math.Exp(-0.2)) > 1e-15 ||
+		math.Abs(c.Readout.BetaOut-math.Exp(-0.05)) > 1e-15 {
+		t.Errorf("decays %+v", c)
+	}
+}
+
+func TestValidateNamesTheSetting(t *testing.T) {
+	cases := map[string]func(*models.Spec){
+		"inputs":       func(s *models.Spec) { s.Inputs = 0 },
+		"hidden layer": func(s *models.Spec) { s.Hidden = []int{10, 0} },
+		"tau-mem":      func(s *models.Spec) { s.TauMem = -1 },
+		"tau-syn":      func(s *models.Spec) { s.TauSyn = math.NaN() },
+		"dt":           func(s *models.Spec) { s.DT = 0 },
+		"steps":        func(s *models.Spec) { s.Steps = 3; s.Hidden = []int{5, 5} },
+		"β":            func(s *models.Spec) { s.Surrogate.Beta = -2 },
+		"recurrent":    func(s *models.Spec) { s.Hidden = nil; s.Recurrent = true },
+		"gain":         func(s *models.Spec) { s.Gain = 0 },
+	}
+	for want, mutate := range cases {
+		s := models.Default()
+		mutate(&s)
+		err := s.Validate()
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v", want, err)
+		}
+	}
+}
+
+func TestInitShapesBoundsAndSeeds(t *testing.T) {
+	s := models.Default()
+	s.Hidden, s.Recurrent = []int{30, 40}, true
+	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+		w, err := s.Init(1, dt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := [][2]int{{20, 30}, {30, 40}, {40, 10}, {30, 30}, {40, 40}}
+		all := w.All()
+		if len(all) != len(want) {
+			t.Fatalf("%d matrices, want %d", len(all), len(want))
+		}
+		for i, m := range all {
+			if m.Dtype() != dt || m.Shape()[0] != want[i][0] || m.Shape()[1] != want[i][1] {
+				t.Errorf("%s: %v %v, want %v %v", w.Names()[i], m.Dtype(), m.Shape(), dt, want[i])
+			}
+			bound := s.Gain / math.Sqrt(float64(want[i][0]))
+			lo, hi := extremes(m)
+			if lo < -bound || hi > bound || hi-lo < bound { // inside, and spread over the range
+				t.Errorf("%s: values in [%g, %g], bound %g", w.Names()[i], lo, hi, bound)
+			}
+		}
+	}
+	a, _ := s.Init(7, tensor.Float64)
+	b, _ := s.Init(7, tensor.Float64)
+	c, _ := s.Init(8, tensor.Float64)
+	if !a.W[0].Eq(b.W[0]) || a.W[0].Eq(c.W[0]) {
+		t.Error("same seed must give the same weights and another seed others")
+	}
+	if got := strings.Join(a.Names(), ","); got != "W0,W1,Wout,V0,V1" {
+		t.Errorf("names %s", got)
+	}
+}
+
+func extremes(m *tensor.Dense) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	add := func(v float64) { lo, hi = math.Min(lo, v), math.Max(hi, v) }
+	switch d := m.Data().(type) {
+	case []float64:
+		for _, v := range d {
+			add(v)
+		}
+	case []float32:
+		for _, v := range d {
+			add(float64(v))
+		}
+	}
+	return lo, hi
+}
+
+func TestNewRejectsMismatchedWeights(t *testing.T) {
+	s := models.Default()
+	w, err := s.Init(1, tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := s
+	other.Hidden = []int{50}
+	if _, err := models.New(other, 10, w); err == nil || !strings.Contains(err.Error(), "W0") {
+		t.Errorf("want a shape error naming W0, got %v", err)
+	}
+	if _, err := models.New(s, 0, w); err == nil {
+		t.Error("batch 0: want an error")
+	}
+	m, err := models.New(s, 10, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Inputs) != s.Steps || len(m.Learnables()) != 2 || m.Loss == nil {
+		t.Errorf("model has %d inputs, %d learnables", len(m.Inputs), len(m.Learnables()))
+	}
+}

@@ -1,0 +1,115 @@
+package models
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/spikegrad/spikegrad/graph"
+	"github.com/spikegrad/spikegrad/ops"
+)
+
+// DefaultGain is the default initialisation gain g (see the package doc).
+const DefaultGain = 5
+
+// Spec describes a network.
+type Spec struct {
+	Inputs  int   // input units
+	Hidden  []int // hidden layer sizes; empty for a readout on the inputs
+	Outputs int   // readout units (classes)
+	Steps   int   // time steps T
+
+	Recurrent bool // all-to-all recurrent weights in every hidden layer
+
+	DT         float64 // time step Δt, ms
+	TauMem     float64 // membrane time constant τ_mem, ms
+	TauSyn     float64 // synaptic time constant τ_syn, ms
+	TauReadout float64 // readout membrane time constant, ms
+
+	Surrogate           ops.Surrogate
+	DifferentiableReset bool // let the gradient flow through the reset
+	RecurrentGrad       bool // let the gradient flow through recurrent weights
+	Readout             graph.Reduction
+
+	Gain float64 // initialisation gain g
+}
+
+// Default returns the paper's default randman network: 20 inputs, one
+// hidden layer of 100 feed-forward LIF neurons, 10 outputs, T = 100 steps of
+// 1 ms, τ_mem = 10 ms, τ_syn = 5 ms, τ_readout = 20 ms, SuperSpike β = 10,
+// detached reset, max-over-time readout.
+func Default() Spec {
+	return Spec{
+		Inputs: 20, Hidden: []int{100}, Outputs: 10, Steps: 100,
+		DT: 1, TauMem: 10, TauSyn: 5, TauReadout: 20,
+		Surrogate: ops.Surrogate{Shape: ops.SuperSpike, Beta: 10},
+		Readout:   graph.MaxOverTime,
+		Gain:      DefaultGain,
+	}
+}
+
+// Validate reports the first setting that is out of range, by name.
+func (s Spec) Validate() error {
+	pos := []struct {
+		name string
+		v    int
+	}{{"inputs", s.Inputs}, {"outputs", s.Outputs}, {"steps", s.Steps}}
+	for _, p := range pos {
+		if p.v <= 0 {
+			return fmt.Errorf("model: %s must be ≥ 1, got %d", p.name, p.v)
+		}
+	}
+	for i, h := range s.Hidden {
+		if h <= 0 {
+			return fmt.Errorf("model: hidden layer %d must have ≥ 1 neuron, got %d", i, h)
+		}
+	}
+	taus := []struct {
+		name string
+		v    float64
+	}{{"dt", s.DT}, {"tau-mem", s.TauMem}, {"tau-syn", s.TauSyn}, {"tau-readout", s.TauReadout}, {"gain", s.Gain}}
+	for _, p := range taus {
+		if !(p.v > 0) || math.IsInf(p.v, 0) {
+			return fmt.Errorf("model: %s must be a positive number, got %g", p.name, p.v)
+		}
+	}
+	if err := s.Surrogate.Validate(); err != nil {
+		return fmt.Errorf("model: %w", err)
+	}
+	if s.Readout != graph.MaxOverTime && s.Readout != graph.SumOverTime {
+		return fmt.Errorf("model: unknown readout %v", s.Readout)
+	}
+	if min := 2*len(s.Hidden) + 2; s.Steps < min {
+		// Each hidden layer adds two steps of latency; with fewer steps some
+		// weights could never influence the readout.
+		return fmt.Errorf("model: steps must be ≥ %d for %d hidden layers, got %d", min, len(s.Hidden), s.Steps)
+	}
+	if s.Recurrent && len(s.Hidden) == 0 {
+		return fmt.Errorf("model: recurrent needs at least one hidden layer")
+	}
+	return nil
+}
+
+// decay is exp(−Δt/τ).
+func (s Spec) decay(tau float64) float64 { return math.Exp(-s.DT / tau) }
+
+// Config returns the graph configuration of s.
+func (s Spec) Config() graph.Config {
+	return graph.Config{
+		LIF: graph.LIFConfig{
+			BetaSyn: s.decay(s.TauSyn), BetaMem: s.decay(s.TauMem),
+			Surrogate:           s.Surrogate,
+			DifferentiableReset: s.DifferentiableReset,
+			RecurrentGrad:       s.RecurrentGrad,
+		},
+		Readout: graph.ReadoutConfig{
+			BetaSyn: s.decay(s.TauSyn), BetaOut: s.decay(s.TauReadout),
+			Reduction: s.Readout,
+		},
+	}
+}
+
+// Sizes returns the layer widths from input to readout.
+func (s Spec) Sizes() []int {
+	sz := append([]int{s.Inputs}, s.Hidden...)
+	return append(sz, s.Outputs)
+}

@@ -1,0 +1,21 @@
+// Package ops provides the custom Gorgonia operations that surrogate-gradient
+// training of spiking networks needs and Gorgonia lacks.
+//
+// Spike is the Heaviside step of a spiking neuron, H(u − 1), whose backward
+// pass replaces the step's derivative (zero almost everywhere) by a smooth
+// surrogate h(u − 1). Detach is the identity that passes no gradient: it
+// stops the gradient through a spike reset or a recurrent connection.
+//
+// The remaining ops exist to keep the unrolled graph small: Gorgonia's
+// interpreter spends more time per node than on the arithmetic of a small
+// tensor, so an update such as a·x + b·y is one node (Axpby) instead of
+// three, and the reset u·(1 − s) is one node (Reset). SoftmaxCrossEntropy is
+// a numerically stable loss over a batch in which all-zero target rows mark
+// padding, and Sum adds many nodes in one.
+//
+// Every op works on float32 and float64 tensors, fills a preallocated output
+// when the machine offers one (UsePreallocDo), and defines its symbolic
+// derivative (SymDiff) in terms of further ops of this package, so that
+// Gorgonia's Grad and TapeMachine run backpropagation through time. The
+// package knows nothing about networks.
+package ops

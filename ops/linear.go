@@ -1,0 +1,119 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// Axpby returns a·x + b·y element-wise for constants a and b: the leaky
+// integration steps of a neuron in a single node.
+func Axpby(a float64, x *G.Node, b float64, y *G.Node) (*G.Node, error) {
+	return G.ApplyOp(axpbyOp{elementwise{2}, a, b}, x, y)
+}
+
+// Scale returns a·x for a constant a, without building a tensor of a's.
+func Scale(a float64, x *G.Node) (*G.Node, error) {
+	return G.ApplyOp(scaleOp{elementwise{1}, a}, x)
+}
+
+// scaled is grad·a, reusing grad itself when a is 1.
+func scaled(a float64, grad *G.Node) (*G.Node, error) {
+	if a == 1 {
+		return grad, nil
+	}
+	return Scale(a, grad)
+}
+
+type axpbyOp struct {
+	elementwise
+	a, b float64
+}
+
+func (op axpbyOp) String() string        { return fmt.Sprintf("Axpby[%g,%g]", op.a, op.b) }
+func (op axpbyOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op axpbyOp) Hashcode() uint32      { return hashOf(op) }
+func (op axpbyOp) DiffWRT(int) []bool    { return []bool{true, true} }
+func (op axpbyOp) Do(in ...G.Value) (G.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
+
+func (op axpbyOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameKind(op, in); err != nil {
+		return nil, err
+	}
+	out, err := output(p, in[0])
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	switch x := in[0].Data().(type) {
+	case []float64:
+		axpby(out.Data().([]float64), op.a, x, op.b, in[1].Data().([]float64))
+	case []float32:
+		axpby(out.Data().([]float32), op.a, x, op.b, in[1].Data().([]float32))
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func axpby[T float](out []T, a float64, x []T, b float64, y []T) {
+	ta, tb := T(a), T(b)
+	y = y[:len(x)]
+	out = out[:len(x)]
+	for i := range x {
+		out[i] = ta*x[i] + tb*y[i]
+	}
+}
+
+func (op axpbyOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	gx, err := scaled(op.a, grad)
+	if err != nil {
+		return nil, err
+	}
+	gy, err := scaled(op.b, grad)
+	return G.Nodes{gx, gy}, err
+}
+
+type scaleOp struct {
+	elementwise
+	a float64
+}
+
+func (op scaleOp) String() string        { return fmt.Sprintf("Scale[%g]", op.a) }
+func (op scaleOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op scaleOp) Hashcode() uint32      { return hashOf(op) }
+func (op scaleOp) DiffWRT(int) []bool    { return []bool{true} }
+func (op scaleOp) Do(in ...G.Value) (G.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
+
+func (op scaleOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	out, err := output(p, in[0])
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	switch x := in[0].Data().(type) {
+	case []float64:
+		scale(out.Data().([]float64), op.a, x)
+	case []float32:
+		scale(out.Data().([]float32), op.a, x)
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func scale[T float](out []T, a float64, x []T) {
+	ta := T(a)
+	out = out[:len(x)]
+	for i, v := range x {
+		out[i] = ta * v
+	}
+}
+
+func (op scaleOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	g, err := scaled(op.a, grad)
+	return G.Nodes{g}, err
+}

@@ -1,0 +1,248 @@
+package ops_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/ops"
+)
+
+// gradOf evaluates out = build(xs) and the gradient of Σ c⊙out with respect
+// to every x, for fixed random weights c. It returns out and the gradients.
+func gradOf(t *testing.T, dt tensor.Dtype, xs [][]float64, build func(xs ...*G.Node) (*G.Node, error)) ([]float64, [][]float64) {
+	t.Helper()
+	g := G.NewGraph()
+	nodes := make(G.Nodes, len(xs))
+	for i, x := range xs {
+		nodes[i] = G.NewMatrix(g, dt, G.WithName(fmt.Sprintf("x%d", i)), G.WithValue(denseOf(dt, 2, len(x)/2, x)))
+	}
+	out, err := build(nodes...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := make([]float64, len(xs[0]))
+	for i := range c {
+		c[i] = 0.5 + float64(i%5)
+	}
+	cn := G.NewMatrix(g, dt, G.WithName("c"), G.WithValue(denseOf(dt, 2, len(c)/2, c)))
+	prod, err := G.HadamardProd(out, cn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cost, err := G.Sum(prod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grads, err := G.Grad(cost, nodes...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := G.NewTapeMachine(g, G.BindDualValues(nodes...))
+	defer m.Close()
+	if err := m.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	var gs [][]float64
+	for _, gr := range grads {
+		gs = append(gs, float64s(gr.Value()))
+	}
+	return float64s(out.Value()), gs
+}
+
+func denseOf(dt tensor.Dtype, r, c int, x []float64) *tensor.Dense {
+	if dt == tensor.Float32 {
+		f := make([]float32, len(x))
+		for i, v := range x {
+			f[i] = float32(v)
+		}
+		return tensor.New(tensor.WithShape(r, c), tensor.WithBacking(f))
+	}
+	return tensor.New(tensor.WithShape(r, c), tensor.WithBacking(append([]float64(nil), x...)))
+}
+
+func float64s(v G.Value) []float64 {
+	switch d := v.Data().(type) {
+	case []float64:
+		return append([]float64(nil), d...)
+	case []float32:
+		out := make([]float64, len(d))
+		for i, x := range d {
+			out[i] = float64(x)
+		}
+		return out
+	}
+	panic(fmt.Sprintf("unexpected %T", v.Data()))
+}
+
+// weight is the fixed cost weight c[i] that gradOf uses.
+func weight(i int) float64 { return 0.5 + float64(i%5) }
+
+func randVec(rng *rand.Rand, n int, lo, hi float64) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = lo + (hi-lo)*rng.Float64()
+	}
+	return x
+}
+
+func close(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
+
+func tolFor(dt tensor.Dtype) float64 {
+	if dt == tensor.Float32 {
+		return 1e-5
+	}
+	return 1e-12
+}
+
+var dtypes = []tensor.Dtype{tensor.Float64, tensor.Float32}
+
+// TestSurrogateClosedForms checks h(x) at hand-computed points.
+func TestSurrogateClosedForms(t *testing.T) {
+	cases := []struct {
+		s    ops.Surrogate
+		x, h float64
+	}{
+		{ops.Surrogate{Shape: ops.SuperSpike, Beta: 10}, 0, 1},
+		{ops.Surrogate{Shape: ops.SuperSpike, Beta: 10}, 0.1, 0.25},
+		{ops.Surrogate{Shape: ops.SuperSpike, Beta: 10}, -0.3, 1.0 / 16},
+		{ops.Surrogate{Shape: ops.SuperSpike, Beta: 0}, 5, 1},
+		{ops.Surrogate{Shape: ops.Asymptotic, Beta: 10}, 0, 10},
+		{ops.Surrogate{Shape: ops.Asymptotic, Beta: 10}, 0.1, 2.5},
+		{ops.Surrogate{Shape: ops.Sigmoid, Beta: 10}, 0, 0.25},
+		{ops.Surrogate{Shape: ops.Sigmoid, Beta: 2}, 0.5, math.E / ((1 + math.E) * (1 + math.E))},
+		{ops.Surrogate{Shape: ops.Sigmoid, Beta: 2}, -0.5, math.E / ((1 + math.E) * (1 + math.E))},
+		{ops.Surrogate{Shape: ops.Sigmoid, Beta: 100}, 1000, 0},
+		{ops.Surrogate{Shape: ops.Esser, Beta: 10}, 0, 1},
+		{ops.Surrogate{Shape: ops.Esser, Beta: 10}, 0.05, 0.5},
+		{ops.Surrogate{Shape: ops.Esser, Beta: 10}, -0.2, 0},
+		{ops.Surrogate{Shape: ops.Exact, Beta: 10}, 0, 0},
+	}
+	for _, c := range cases {
+		if got := c.s.Deriv(c.x); !close(got, c.h, 1e-15) {
+			t.Errorf("%v at %g: h = %g, want %g", c.s, c.x, got, c.h)
+		}
+	}
+}
+
+// TestSpikeForwardAndSurrogateBackward checks H(u − 1) with H(0) = 1, and
+// that the backward pass is the incoming gradient times h(u − 1).
+func TestSpikeForwardAndSurrogateBackward(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	u := randVec(rng, 40, -1, 3)
+	u[0], u[1] = 1, math.Nextafter(1, 0) // exactly at and just below threshold
+	for _, dt := range dtypes {
+		for _, name := range ops.ShapeNames() {
+			shape, _ := ops.ParseShape(name)
+			s := ops.Surrogate{Shape: shape, Beta: 7}
+			out, grads := gradOf(t, dt, [][]float64{u}, func(x ...*G.Node) (*G.Node, error) { return ops.Spike(x[0], s) })
+			for i, v := range u {
+				uu := v
+				if dt == tensor.Float32 {
+					uu = float64(float32(v))
+				}
+				want := 0.0
+				if uu >= 1 {
+					want = 1
+				}
+				if out[i] != want {
+					t.Fatalf("%v %v: S(%v) = %v, want %v", dt, s, uu, out[i], want)
+				}
+				if g := weight(i) * s.Deriv(uu-1); !close(grads[0][i], g, tolFor(dt)) {
+					t.Fatalf("%v %v: dS/du at %v = %v, want %v", dt, s, uu, grads[0][i], g)
+				}
+			}
+		}
+	}
+}
+
+// TestDetachStopsGradient: out = Detach(x) + x must have gradient c, not 2c.
+func TestDetachStopsGradient(t *testing.T) {
+	x := randVec(rand.New(rand.NewPCG(3, 4)), 6, -1, 1)
+	for _, dt := range dtypes {
+		out, grads := gradOf(t, dt, [][]float64{x}, func(xs ...*G.Node) (*G.Node, error) {
+			d, err := ops.Detach(xs[0])
+			if err != nil {
+				return nil, err
+			}
+			return G.Add(d, xs[0])
+		})
+		for i := range x {
+			if !close(out[i], 2*x[i], tolFor(dt)) || !close(grads[0][i], weight(i), tolFor(dt)) {
+				t.Fatalf("%v: Detach(x)+x = %v, grad %v; want %v, %v", dt, out[i], grads[0][i], 2*x[i], weight(i))
+			}
+		}
+	}
+}
+
+// TestAxpbyScaleReset checks the forward values and gradients of the linear
+// and reset ops against their closed forms.
+func TestAxpbyScaleReset(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	x, y := randVec(rng, 8, -2, 2), randVec(rng, 8, -2, 2)
+	s := []float64{0, 1, 1, 0, 0, 1, 0, 1}
+	for _, dt := range dtypes {
+		tol := tolFor(dt)
+		out, g := gradOf(t, dt, [][]float64{x, y}, func(n ...*G.Node) (*G.Node, error) { return ops.Axpby(0.9, n[0], -0.3, n[1]) })
+		for i := range x {
+			if !close(out[i], 0.9*x[i]-0.3*y[i], tol) || !close(g[0][i], 0.9*weight(i), tol) || !close(g[1][i], -0.3*weight(i), tol) {
+				t.Fatalf("%v Axpby element %d: %v %v %v", dt, i, out[i], g[0][i], g[1][i])
+			}
+		}
+		out, g = gradOf(t, dt, [][]float64{x}, func(n ...*G.Node) (*G.Node, error) { return ops.Scale(-2.5, n[0]) })
+		for i := range x {
+			if !close(out[i], -2.5*x[i], tol) || !close(g[0][i], -2.5*weight(i), tol) {
+				t.Fatalf("%v Scale element %d: %v %v", dt, i, out[i], g[0][i])
+			}
+		}
+		out, g = gradOf(t, dt, [][]float64{x, s}, func(n ...*G.Node) (*G.Node, error) { return ops.Reset(n[0], n[1]) })
+		for i := range x {
+			if !close(out[i], x[i]*(1-s[i]), tol) || !close(g[0][i], weight(i)*(1-s[i]), tol) || !close(g[1][i], -weight(i)*x[i], tol) {
+				t.Fatalf("%v Reset element %d: %v %v %v", dt, i, out[i], g[0][i], g[1][i])
+			}
+		}
+	}
+}
+
+func TestSumOfNodes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	xs := [][]float64{randVec(rng, 6, -1, 1), randVec(rng, 6, -1, 1), randVec(rng, 6, -1, 1)}
+	for _, dt := range dtypes {
+		out, g := gradOf(t, dt, xs, func(n ...*G.Node) (*G.Node, error) { return ops.Sum(n...) })
+		for i := range xs[0] {
+			if !close(out[i], xs[0][i]+xs[1][i]+xs[2][i], tolFor(dt)) {
+				t.Fatalf("%v sum element %d = %v", dt, i, out[i])
+			}
+			for k := range xs {
+				if !close(g[k][i], weight(i), tolFor(dt)) {
+					t.Fatalf("%v gradient of input %d element %d = %v", dt, k, i, g[k][i])
+				}
+			}
+		}
+	}
+	if _, err := ops.Sum(); err == nil {
+		t.Error("Sum of no nodes: want an error")
+	}
+}
+
+func TestParseShape(t *testing.T) {
+	for _, n := range ops.ShapeNames() {
+		s, err := ops.ParseShape(n)
+		if err != nil || s.String() != n {
+			t.Errorf("ParseShape(%q) = %v, %v", n, s, err)
+		}
+	}
+	if _, err := ops.ParseShape("relu"); err == nil {
+		t.Error("ParseShape(relu): want an error")
+	}
+	if err := (ops.Surrogate{Shape: ops.SuperSpike, Beta: -1}).Validate(); err == nil {
+		t.Error("negative β: want an error")
+	}
+	if err := (ops.Surrogate{Shape: ops.Esser, Beta: math.NaN()}).Validate(); err == nil {
+		t.Error("NaN β: want an error")
+	}
+}

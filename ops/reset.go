@@ -1,0 +1,100 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// Reset returns v·(1 − s) element-wise: the membrane potential v of
+// neurons that spiked (s = 1) is set to zero. Pass s through Detach to
+// treat the reset as a constant in the backward pass; otherwise the gradient
+// −v·grad flows into s and on through its surrogate.
+func Reset(v, s *G.Node) (*G.Node, error) {
+	return G.ApplyOp(resetOp{elementwise{2}}, v, s)
+}
+
+type resetOp struct{ elementwise }
+
+func (op resetOp) String() string        { return "Reset" }
+func (op resetOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op resetOp) Hashcode() uint32      { return hashOf(op) }
+func (op resetOp) DiffWRT(int) []bool    { return []bool{true, true} }
+func (op resetOp) Do(in ...G.Value) (G.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
+
+func (op resetOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameKind(op, in); err != nil {
+		return nil, err
+	}
+	out, err := output(p, in[0])
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	switch v := in[0].Data().(type) {
+	case []float64:
+		reset(out.Data().([]float64), v, in[1].Data().([]float64))
+	case []float32:
+		reset(out.Data().([]float32), v, in[1].Data().([]float32))
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func reset[T float](out, v, s []T) {
+	s = s[:len(v)]
+	out = out[:len(v)]
+	for i := range v {
+		out[i] = v[i] * (1 - s[i])
+	}
+}
+
+// SymDiff: d/dv = grad·(1 − s), which is Reset(grad, s) again; d/ds = −grad·v.
+func (op resetOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	gv, err := Reset(grad, in[1])
+	if err != nil {
+		return nil, err
+	}
+	gs, err := G.ApplyOp(negMulOp{elementwise{2}}, grad, in[0])
+	return G.Nodes{gv, gs}, err
+}
+
+// negMulOp computes −x·y element-wise.
+type negMulOp struct{ elementwise }
+
+func (op negMulOp) String() string        { return "NegMul" }
+func (op negMulOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op negMulOp) Hashcode() uint32      { return hashOf(op) }
+func (op negMulOp) Do(in ...G.Value) (G.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
+
+func (op negMulOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameKind(op, in); err != nil {
+		return nil, err
+	}
+	out, err := output(p, in[0])
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	switch x := in[0].Data().(type) {
+	case []float64:
+		negMul(out.Data().([]float64), x, in[1].Data().([]float64))
+	case []float32:
+		negMul(out.Data().([]float32), x, in[1].Data().([]float32))
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func negMul[T float](out, x, y []T) {
+	y = y[:len(x)]
+	out = out[:len(x)]
+	for i := range x {
+		out[i] = -x[i] * y[i]
+	}
+}

@@ -1,0 +1,134 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// Threshold is the firing threshold θ: a neuron spikes when U ≥ θ.
+const Threshold = 1.0
+
+// Spike returns H(u − θ) element-wise: 1 where u ≥ θ, 0 elsewhere. Its
+// gradient is the incoming gradient times the surrogate h(u − θ).
+func Spike(u *G.Node, s Surrogate) (*G.Node, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return G.ApplyOp(spikeOp{elementwise{1}, s}, u)
+}
+
+type spikeOp struct {
+	elementwise
+	s Surrogate
+}
+
+func (op spikeOp) String() string                    { return fmt.Sprintf("Spike[%v]", op.s) }
+func (op spikeOp) WriteHash(h hash.Hash)             { writeHash(h, op) }
+func (op spikeOp) Hashcode() uint32                  { return hashOf(op) }
+func (op spikeOp) DiffWRT(int) []bool                { return []bool{true} }
+func (op spikeOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op spikeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	out, err := output(p, in[0])
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	switch u := in[0].Data().(type) {
+	case []float64:
+		heaviside(out.Data().([]float64), u)
+	case []float32:
+		heaviside(out.Data().([]float32), u)
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func heaviside[T float](out, u []T) {
+	for i, v := range u {
+		if v >= Threshold {
+			out[i] = 1
+		} else {
+			out[i] = 0
+		}
+	}
+}
+
+func (op spikeOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	g, err := G.ApplyOp(surrogateGradOp{elementwise{2}, op.s}, in[0], grad)
+	return G.Nodes{g}, err
+}
+
+// surrogateGradOp computes grad·h(u − θ) from (u, grad).
+type surrogateGradOp struct {
+	elementwise
+	s Surrogate
+}
+
+func (op surrogateGradOp) String() string        { return fmt.Sprintf("SurrogateGrad[%v]", op.s) }
+func (op surrogateGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op surrogateGradOp) Hashcode() uint32      { return hashOf(op) }
+func (op surrogateGradOp) Do(in ...G.Value) (G.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
+
+func (op surrogateGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameKind(op, in); err != nil {
+		return nil, err
+	}
+	out, err := output(p, in[0])
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	switch u := in[0].Data().(type) {
+	case []float64:
+		surrogateGrad(op.s, out.Data().([]float64), u, in[1].Data().([]float64))
+	case []float32:
+		surrogateGrad(op.s, out.Data().([]float32), u, in[1].Data().([]float32))
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func surrogateGrad[T float](s Surrogate, out, u, g []T) {
+	for i, v := range u {
+		out[i] = g[i] * T(s.Deriv(float64(v)-Threshold))
+	}
+}
+
+// Detach returns x unchanged in the forward pass and passes no gradient
+// back: a stop-gradient.
+func Detach(x *G.Node) (*G.Node, error) {
+	return G.ApplyOp(detachOp{elementwise{1}}, x)
+}
+
+type detachOp struct{ elementwise }
+
+func (op detachOp) String() string                    { return "Detach" }
+func (op detachOp) WriteHash(h hash.Hash)             { writeHash(h, op) }
+func (op detachOp) Hashcode() uint32                  { return hashOf(op) }
+func (op detachOp) DiffWRT(int) []bool                { return []bool{false} }
+func (op detachOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op detachOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return G.Nodes{nil}, nil
+}
+
+func (op detachOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	out, err := output(p, in[0])
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	switch x := in[0].Data().(type) {
+	case []float64:
+		copy(out.Data().([]float64), x)
+	case []float32:
+		copy(out.Data().([]float32), x)
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}

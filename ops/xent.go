@@ -1,0 +1,184 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+	"math"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// SoftmaxCrossEntropy returns the mean over samples of the cross-entropy
+// between softmax(logits) and the targets, both [batch, classes]:
+//
+//	L = −(1/N) Σ_b Σ_c y_bc·log softmax(logits_b)_c,   N = Σ_bc y_bc
+//
+// Target rows are one-hot for real samples and all zero for padding, so a
+// batch padded to the graph's fixed size neither counts nor receives
+// gradient for its padding rows. The log-softmax is computed stably.
+func SoftmaxCrossEntropy(logits, targets *G.Node) (*G.Node, error) {
+	return G.ApplyOp(xentOp{}, logits, targets)
+}
+
+type xentOp struct{}
+
+func matrixType() hm.Type { return G.TensorType{Dims: 2, Of: hm.TypeVariable('a')} }
+
+func (xentOp) Arity() int { return 2 }
+func (xentOp) Type() hm.Type {
+	return hm.NewFnType(matrixType(), matrixType(), hm.TypeVariable('a'))
+}
+func (op xentOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	if err := sameMatrices(in...); err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	return tensor.ScalarShape(), nil
+}
+func (xentOp) ReturnsPtr() bool         { return false }
+func (xentOp) CallsExtern() bool        { return false }
+func (xentOp) OverwritesInput() int     { return -1 }
+func (op xentOp) String() string        { return "SoftmaxCrossEntropy" }
+func (op xentOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op xentOp) Hashcode() uint32      { return hashOf(op) }
+func (xentOp) DiffWRT(int) []bool       { return []bool{true, false} }
+
+func (op xentOp) Do(in ...G.Value) (G.Value, error) {
+	if err := sameKind(op, in); err != nil {
+		return nil, err
+	}
+	cols := in[0].Shape()[1]
+	switch z := in[0].Data().(type) {
+	case []float64:
+		v := G.F64(crossEntropy(z, in[1].Data().([]float64), cols))
+		return &v, nil
+	case []float32:
+		v := G.F32(crossEntropy(z, in[1].Data().([]float32), cols))
+		return &v, nil
+	}
+	return nil, dtypeError(op, in[0])
+}
+
+func (op xentOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	g, err := G.ApplyOp(xentGradOp{}, in[0], in[1], grad)
+	return G.Nodes{g, nil}, err
+}
+
+// sameMatrices checks that all shapes are the same matrix shape.
+func sameMatrices(in ...G.DimSizer) error {
+	first, ok := in[0].(tensor.Shape)
+	if !ok || len(first) != 2 {
+		return fmt.Errorf("want [batch, classes] inputs, got %v", in[0])
+	}
+	for _, d := range in[1:] {
+		if s, ok := d.(tensor.Shape); !ok || !s.Eq(first) {
+			return fmt.Errorf("inputs have shapes %v and %v, want equal", first, d)
+		}
+	}
+	return nil
+}
+
+// logSoftmaxRow writes the softmax of z into p and returns log Σ exp z.
+func logSumExp[T float](z []T) float64 {
+	m := math.Inf(-1)
+	for _, v := range z {
+		m = math.Max(m, float64(v))
+	}
+	s := 0.0
+	for _, v := range z {
+		s += math.Exp(float64(v) - m)
+	}
+	return m + math.Log(s)
+}
+
+func crossEntropy[T float](z, y []T, cols int) float64 {
+	loss, n := 0.0, 0.0
+	for r := 0; r+cols <= len(z); r += cols {
+		zr, yr := z[r:r+cols], y[r:r+cols]
+		lse := logSumExp(zr)
+		for c, t := range yr {
+			if t != 0 {
+				loss -= float64(t) * (float64(zr[c]) - lse)
+				n += float64(t)
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return loss / n
+}
+
+// xentGradOp computes dL/dlogits from (logits, targets, grad of L):
+// grad/N · (Σ_c y_bc · softmax_bc − y_bc).
+type xentGradOp struct{}
+
+func (xentGradOp) Arity() int { return 3 }
+func (xentGradOp) Type() hm.Type {
+	return hm.NewFnType(matrixType(), matrixType(), hm.TypeVariable('a'), matrixType())
+}
+func (op xentGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	if err := sameMatrices(in[:2]...); err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	return in[0].(tensor.Shape).Clone(), nil
+}
+func (xentGradOp) ReturnsPtr() bool         { return false }
+func (xentGradOp) CallsExtern() bool        { return false }
+func (xentGradOp) OverwritesInput() int     { return -1 }
+func (op xentGradOp) String() string        { return "SoftmaxCrossEntropyGrad" }
+func (op xentGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op xentGradOp) Hashcode() uint32      { return hashOf(op) }
+func (op xentGradOp) Do(in ...G.Value) (G.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
+
+func (op xentGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameKind(op, in[:2]); err != nil {
+		return nil, err
+	}
+	g, err := scalar(in[2])
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	out, err := output(p, in[0])
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	cols := in[0].Shape()[1]
+	switch z := in[0].Data().(type) {
+	case []float64:
+		crossEntropyGrad(out.Data().([]float64), z, in[1].Data().([]float64), cols, g)
+	case []float32:
+		crossEntropyGrad(out.Data().([]float32), z, in[1].Data().([]float32), cols, g)
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func crossEntropyGrad[T float](out, z, y []T, cols int, g float64) {
+	n := 0.0
+	for _, t := range y {
+		n += float64(t)
+	}
+	clear(out)
+	if n == 0 {
+		return
+	}
+	for r := 0; r+cols <= len(z); r += cols {
+		zr, yr, or := z[r:r+cols], y[r:r+cols], out[r:r+cols]
+		w := 0.0
+		for _, t := range yr {
+			w += float64(t)
+		}
+		if w == 0 {
+			continue
+		}
+		lse := logSumExp(zr)
+		for c := range zr {
+			or[c] = T(g / n * (w*math.Exp(float64(zr[c])-lse) - float64(yr[c])))
+		}
+	}
+}

@@ -1,0 +1,211 @@
+package train
+
+import (
+	"fmt"
+	"math"
+
+	G "gorgonia.org/gorgonia"
+
+	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/models"
+)
+
+// Session is a model compiled for training and evaluation.
+type Session struct {
+	Model   *models.Model
+	Weights *models.Weights // the tensors the graph's weight nodes share
+
+	learn  G.Nodes
+	trainM G.VM
+	evalM  G.VM
+	solver *G.AdamSolver
+	feed   *batcher
+	logits []float64 // scratch
+	counts []float64 // scratch
+}
+
+// NewSession builds and compiles spec for batches of batch samples, with the
+// given weights (which it updates in place when training) and learning rate.
+func NewSession(spec models.Spec, batch int, w *models.Weights, lr float64) (*Session, error) {
+	if !(lr > 0) || math.IsInf(lr, 0) {
+		return nil, fmt.Errorf("train: learning rate must be a positive number, got %g", lr)
+	}
+	m, err := models.New(spec, batch, w)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{Model: m, Weights: w, learn: m.Learnables()}
+	grads, err := G.Grad(m.Loss, s.learn...)
+	if err != nil {
+		return nil, fmt.Errorf("train: gradients: %w", err)
+	}
+	observed := append(G.Nodes{m.Net.Out.Logits}, liveCounts(m)...)
+	trainOut := append(append(G.Nodes{m.Loss}, grads...), observed...)
+	if s.trainM, err = machine(m.Graph, s.learn, trainOut, G.BindDualValues(s.learn...)); err != nil {
+		return nil, err
+	}
+	if s.evalM, err = machine(m.Graph, s.learn, observed); err != nil {
+		return nil, err
+	}
+	s.solver = G.NewAdamSolver(G.WithLearnRate(lr))
+	s.feed = newBatcher(spec.Steps, batch, spec.Inputs, spec.Outputs, w.W[0].Dtype())
+	for n, in := range m.Inputs {
+		if err := G.Let(in, s.feed.inputs[n]); err != nil {
+			return nil, fmt.Errorf("train: bind input %d: %w", n, err)
+		}
+	}
+	if err := G.Let(m.Targets, s.feed.targets); err != nil {
+		return nil, fmt.Errorf("train: bind targets: %w", err)
+	}
+	return s, nil
+}
+
+// machine compiles the part of g that outputs need into a TapeMachine.
+func machine(g *G.ExprGraph, inputs, outputs G.Nodes, opts ...G.VMOpt) (G.VM, error) {
+	prog, locs, err := G.CompileFunction(g, inputs, outputs)
+	if err != nil {
+		return nil, fmt.Errorf("train: compile: %w", err)
+	}
+	return G.NewTapeMachine(g, append([]G.VMOpt{G.WithPrecompiled(prog, locs)}, opts...)...), nil
+}
+
+func liveCounts(m *models.Model) G.Nodes {
+	var live G.Nodes
+	for _, c := range m.Counts {
+		if c != nil {
+			live = append(live, c)
+		}
+	}
+	return live
+}
+
+// Close releases the machines.
+func (s *Session) Close() {
+	s.trainM.Close()
+	s.evalM.Close()
+}
+
+// Step trains on the samples idx of split (at most the batch size) and
+// returns their metrics as measured in the forward pass.
+func (s *Session) Step(split *datasets.Split, idx []int) (Metrics, error) {
+	s.feed.fill(split, idx)
+	err := s.trainM.RunAll()
+	defer s.trainM.Reset()
+	if err != nil {
+		return Metrics{}, fmt.Errorf("train: forward/backward: %w", err)
+	}
+	loss := floats(s.Model.Loss.Value(), nil)[0]
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return Metrics{}, fmt.Errorf("train: loss is %v: training diverged (try a smaller learning rate)", loss)
+	}
+	var m Metrics
+	s.accumulate(&m, split, idx)
+	if err := s.solver.Step(G.NodesToValueGrads(s.learn)); err != nil {
+		return Metrics{}, fmt.Errorf("train: Adam step: %w", err)
+	}
+	// A NaN can hide from the loss (a maximum over time skips it), but not
+	// from the weights it reaches.
+	if name, ok := s.finiteWeights(); !ok {
+		return Metrics{}, fmt.Errorf("train: weight %s is no longer finite: training diverged (try a smaller learning rate)", name)
+	}
+	return m.done(), nil
+}
+
+// Evaluate runs the whole split through the evaluation program.
+func (s *Session) Evaluate(split *datasets.Split) (Metrics, error) {
+	var m Metrics
+	idx := make([]int, 0, s.Model.Batch)
+	for start := 0; start < split.Len(); start += s.Model.Batch {
+		idx = idx[:0]
+		for i := start; i < min(start+s.Model.Batch, split.Len()); i++ {
+			idx = append(idx, i)
+		}
+		s.feed.fill(split, idx)
+		err := s.evalM.RunAll()
+		if err == nil {
+			s.accumulate(&m, split, idx)
+		}
+		s.evalM.Reset()
+		if err != nil {
+			return Metrics{}, fmt.Errorf("train: evaluate %s: %w", split.Name, err)
+		}
+	}
+	return m.done(), nil
+}
+
+// accumulate adds the loss, hits and spike counts of the real rows.
+func (s *Session) accumulate(m *Metrics, split *datasets.Split, idx []int) {
+	C := s.Model.Spec.Outputs
+	s.logits = floats(s.Model.Net.Out.Logits.Value(), s.logits)
+	for row, i := range idx {
+		z := s.logits[row*C : (row+1)*C]
+		label := split.Samples[i].Label
+		m.lossSum += crossEntropy(z, label)
+		if argmax(z) == label {
+			m.hits++
+		}
+	}
+	m.N += len(idx)
+	if m.spikeSum == nil {
+		m.spikeSum = make([]float64, len(s.Model.Counts))
+	}
+	for l, c := range s.Model.Counts {
+		if c == nil {
+			continue
+		}
+		s.counts = floats(c.Value(), s.counts)
+		H := c.Shape()[1]
+		for _, v := range s.counts[:len(idx)*H] {
+			m.spikeSum[l] += v
+		}
+	}
+}
+
+func crossEntropy(z []float64, label int) float64 {
+	mx := math.Inf(-1)
+	for _, v := range z {
+		mx = math.Max(mx, v)
+	}
+	s := 0.0
+	for _, v := range z {
+		s += math.Exp(v - mx)
+	}
+	return mx + math.Log(s) - z[label]
+}
+
+func argmax(z []float64) int {
+	best := 0
+	for i, v := range z {
+		if v > z[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// finiteWeights reports the first weight matrix holding a NaN or Inf.
+func (s *Session) finiteWeights() (string, bool) {
+	names := s.Weights.Names()
+	for i, w := range s.Weights.All() {
+		switch d := w.Data().(type) {
+		case []float64:
+			if !allFinite(d) {
+				return names[i], false
+			}
+		case []float32:
+			if !allFinite(d) {
+				return names[i], false
+			}
+		}
+	}
+	return "", true
+}
+
+func allFinite[T float32 | float64](xs []T) bool {
+	for _, x := range xs {
+		if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
+			return false
+		}
+	}
+	return true
+}
