@@ -171,11 +171,15 @@ func TestRunRejectsBadInput(t *testing.T) {
 	ok := train.DefaultConfig()
 	ok.Epochs = 1
 	cases := map[string]func() (models.Spec, *datasets.Data, train.Config){
-		"zero batch":   func() (models.Spec, *datasets.Data, train.Config) { c := ok; c.Batch = 0; return spec, d, c },
-		"zero epochs":  func() (models.Spec, *datasets.Data, train.Config) { c := ok; c.Epochs = 0; return spec, d, c },
-		"negative lr":  func() (models.Spec, *datasets.Data, train.Config) { c := ok; c.LR = -1; return spec, d, c },
-		"input size":   func() (models.Spec, *datasets.Data, train.Config) { s := spec; s.Inputs++; return s, d, ok },
-		"empty test":   func() (models.Spec, *datasets.Data, train.Config) { e := *d; e.Test = d.Test.Subset("test", nil); return spec, &e, ok },
+		"zero batch":  func() (models.Spec, *datasets.Data, train.Config) { c := ok; c.Batch = 0; return spec, d, c },
+		"zero epochs": func() (models.Spec, *datasets.Data, train.Config) { c := ok; c.Epochs = 0; return spec, d, c },
+		"negative lr": func() (models.Spec, *datasets.Data, train.Config) { c := ok; c.LR = -1; return spec, d, c },
+		"input size":  func() (models.Spec, *datasets.Data, train.Config) { s := spec; s.Inputs++; return s, d, ok },
+		"empty test": func() (models.Spec, *datasets.Data, train.Config) {
+			e := *d
+			e.Test = d.Test.Subset("test", nil)
+			return spec, &e, ok
+		},
 		"bad label":    func() (models.Spec, *datasets.Data, train.Config) { return spec, withLabel(d, 99), ok },
 		"missing data": func() (models.Spec, *datasets.Data, train.Config) { e := *d; e.Validation = nil; return spec, &e, ok },
 	}
