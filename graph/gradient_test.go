@@ -65,6 +65,11 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, l := range net.Hidden {
+		if loss, err = addPenalties(loss, l.Count, targets, cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
 	learn := append(append(G.Nodes(nil), wts.W...), wts.V...)
 	grads, err := G.Grad(loss, learn...)
 	if err != nil {
@@ -107,6 +112,32 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 		}
 	}
 	return res
+}
+
+// addPenalties adds the activity regularisers of cfg on one layer's counts.
+func addPenalties(loss, counts, targets *G.Node, cfg refConfig) (*G.Node, error) {
+	if counts == nil {
+		return loss, nil
+	}
+	if cfg.LambdaLower != 0 {
+		p, err := ops.LowerBound(counts, targets, cfg.LambdaLower, cfg.NuLower)
+		if err != nil {
+			return nil, err
+		}
+		if loss, err = G.Add(loss, p); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.LambdaUpper != 0 {
+		p, err := ops.UpperBound(counts, targets, cfg.LambdaUpper, cfg.NuUpper, cfg.UpperExp)
+		if err != nil {
+			return nil, err
+		}
+		if loss, err = G.Add(loss, p); err != nil {
+			return nil, err
+		}
+	}
+	return loss, nil
 }
 
 func refShapeName(s string) string {
@@ -187,6 +218,17 @@ func gradCases() []refConfig {
 		c.SumReadout, c.Surrogate = sum, "superspike"
 		cases = append(cases, c)
 	}
+	// Activity regularisers, both exponents, on top of each architecture.
+	for _, hidden := range [][]int{{6}, {6, 5}} {
+		for _, rec := range []bool{false, true} {
+			for _, exp := range []int{1, 2} {
+				c := base
+				c.Hidden, c.Recurrent, c.Surrogate = hidden, rec, "superspike"
+				c.LambdaLower, c.NuLower, c.LambdaUpper, c.NuUpper, c.UpperExp = 0.5, 3, 0.02, 1, exp
+				cases = append(cases, c)
+			}
+		}
+	}
 	for _, hidden := range [][]int{{6}, {6, 5}} {
 		for _, rec := range []bool{false, true} {
 			for _, diffReset := range []bool{false, true} {
@@ -214,7 +256,7 @@ func caseName(c refConfig) string {
 	if c.SumReadout {
 		red = "sum"
 	}
-	return fmt.Sprintf("L%d/rec=%v/diffreset=%v/recgrad=%v/%s/%s", len(c.Hidden), c.Recurrent, c.DiffReset, c.RecurrentGrad, red, c.Surrogate)
+	return fmt.Sprintf("L%d/rec=%v/diffreset=%v/recgrad=%v/%s/%s/reg=%g,%g,%d", len(c.Hidden), c.Recurrent, c.DiffReset, c.RecurrentGrad, red, c.Surrogate, c.LambdaLower, c.LambdaUpper, c.UpperExp)
 }
 
 // TestGradientsMatchReference checks the Gorgonia graph's loss, logits,
@@ -225,6 +267,16 @@ func TestGradientsMatchReference(t *testing.T) {
 		t.Run(caseName(cfg), func(t *testing.T) {
 			w, inputs, labels, want := activeCase(t, cfg, uint64(i))
 			got := gorgoniaRun(t, cfg, w, inputs, labels)
+			if cfg.LambdaLower != 0 {
+				plain := cfg
+				plain.LambdaLower, plain.LambdaUpper = 0, 0
+				lower, upper := plain, plain
+				lower.LambdaLower, upper.LambdaUpper = cfg.LambdaLower, cfg.LambdaUpper
+				base := refRun(plain, w, inputs, labels).Loss
+				if refRun(lower, w, inputs, labels).Loss == base || refRun(upper, w, inputs, labels).Loss == base {
+					t.Fatal("a regulariser is inactive in this case: it tests nothing")
+				}
+			}
 			if e := math.Abs(got.Loss-want.Loss) / math.Abs(want.Loss); e > tol {
 				t.Errorf("loss %v, reference %v", got.Loss, want.Loss)
 			}

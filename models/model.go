@@ -23,7 +23,10 @@ type Model struct {
 
 	Net    *graph.Net
 	Counts []*G.Node // per hidden layer, [batch, units] spike counts; nil if silent by construction
-	Loss   *G.Node   // scalar: mean cross-entropy over the real samples
+	// CrossEntropy is the supervised loss, the mean over the real samples;
+	// Loss adds the activity regularisers to it.
+	CrossEntropy *G.Node
+	Loss         *G.Node
 }
 
 // New builds the graph of s for batch samples at a time. The weight nodes
@@ -59,10 +62,46 @@ func New(s Spec, batch int, w *Weights) (*Model, error) {
 	for _, l := range net.Hidden {
 		m.Counts = append(m.Counts, l.Count)
 	}
-	if m.Loss, err = ops.SoftmaxCrossEntropy(net.Out.Logits, m.Targets); err != nil {
+	if m.CrossEntropy, err = ops.SoftmaxCrossEntropy(net.Out.Logits, m.Targets); err != nil {
 		return nil, fmt.Errorf("model: loss: %w", err)
 	}
+	if m.Loss, err = m.regularize(m.CrossEntropy); err != nil {
+		return nil, fmt.Errorf("model: regularisers: %w", err)
+	}
 	return m, nil
+}
+
+// regularize adds the activity penalties of every hidden layer to loss. The
+// one-hot targets weight the samples, so padding rows do not count.
+func (m *Model) regularize(loss *G.Node) (*G.Node, error) {
+	r := m.Spec.Reg
+	for _, c := range m.Counts {
+		if c == nil {
+			continue
+		}
+		var terms []*G.Node
+		if r.LowerStrength > 0 {
+			p, err := ops.LowerBound(c, m.Targets, r.LowerStrength, r.LowerThreshold)
+			if err != nil {
+				return nil, err
+			}
+			terms = append(terms, p)
+		}
+		if r.UpperStrength > 0 {
+			p, err := ops.UpperBound(c, m.Targets, r.UpperStrength, r.UpperThreshold, r.UpperExp)
+			if err != nil {
+				return nil, err
+			}
+			terms = append(terms, p)
+		}
+		for _, p := range terms {
+			var err error
+			if loss, err = G.Add(loss, p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return loss, nil
 }
 
 // Learnables returns the weight nodes, W then V.

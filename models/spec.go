@@ -31,6 +31,40 @@ type Spec struct {
 	Readout             graph.Reduction
 
 	Gain float64 // initialisation gain g
+
+	Reg Regularization // activity regularisers of every hidden layer
+}
+
+// Regularization sets the activity regularisers of Zenke & Vogels (2021,
+// sec. 4.2.5), applied to every hidden layer with ζ_i the spike count of
+// neuron i in one trial and M the layer width:
+//
+//	lower: (λ_lower/M)·Σ_i relu(ν_lower − ζ_i)²
+//	upper: λ_upper·relu((1/M)·Σ_i ζ_i − ν_upper)^L
+//
+// Both are averaged over the batch and added to the cross-entropy. A zero
+// strength turns a regulariser off.
+type Regularization struct {
+	LowerStrength, LowerThreshold float64 // λ_lower, ν_lower
+	UpperStrength, UpperThreshold float64 // λ_upper, ν_upper
+	UpperExp                      int     // L ∈ {1, 2}
+}
+
+// Validate reports the first out-of-range setting, by name.
+func (r Regularization) Validate() error {
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"reg-lower-strength", r.LowerStrength}, {"reg-lower-threshold", r.LowerThreshold},
+		{"reg-upper-strength", r.UpperStrength}, {"reg-upper-threshold", r.UpperThreshold}} {
+		if !(f.v >= 0) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("model: %s must be a finite number ≥ 0, got %g", f.name, f.v)
+		}
+	}
+	if r.UpperStrength > 0 && r.UpperExp != 1 && r.UpperExp != 2 {
+		return fmt.Errorf("model: reg-upper-exp must be 1 or 2, got %d", r.UpperExp)
+	}
+	return nil
 }
 
 // Default returns the paper's default randman network: 20 inputs, one
@@ -44,6 +78,7 @@ func Default() Spec {
 		Surrogate: ops.Surrogate{Shape: ops.SuperSpike, Beta: 10},
 		Readout:   graph.MaxOverTime,
 		Gain:      DefaultGain,
+		Reg:       Regularization{UpperExp: 2},
 	}
 }
 
@@ -82,6 +117,9 @@ func (s Spec) Validate() error {
 		// Each hidden layer adds two steps of latency; with fewer steps some
 		// weights could never influence the readout.
 		return fmt.Errorf("model: steps must be ≥ %d for %d hidden layers, got %d", min, len(s.Hidden), s.Steps)
+	}
+	if err := s.Reg.Validate(); err != nil {
+		return err
 	}
 	if s.Recurrent && len(s.Hidden) == 0 {
 		return fmt.Errorf("model: recurrent needs at least one hidden layer")
