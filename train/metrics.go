@@ -2,16 +2,33 @@ package train
 
 // Metrics summarise a pass over samples.
 type Metrics struct {
-	N        int     // samples
-	Loss     float64 // mean cross-entropy
-	Accuracy float64 // fraction classified correctly
+	N        int     `json:"n"`        // samples
+	Loss     float64 `json:"loss"`     // mean cross-entropy (without regularisers)
+	Accuracy float64 `json:"accuracy"` // fraction classified correctly
 	// SpikesPerInput is the mean number of spikes per sample in each hidden
 	// layer.
-	SpikesPerInput []float64
+	SpikesPerInput []float64 `json:"spikes_per_input"`
 
 	lossSum  float64
 	hits     int
 	spikeSum []float64
+}
+
+// add counts one sample.
+func (m *Metrics) add(logits []float64, label int, counts [][]float64) {
+	m.N++
+	m.lossSum += crossEntropy(logits, label)
+	if argmax(logits) == label {
+		m.hits++
+	}
+	if m.spikeSum == nil {
+		m.spikeSum = make([]float64, len(counts))
+	}
+	for l, c := range counts {
+		for _, v := range c {
+			m.spikeSum[l] += v
+		}
+	}
 }
 
 // TotalSpikes is the mean number of hidden spikes per sample, all layers.

@@ -21,11 +21,15 @@ type Config struct {
 	DType  tensor.Dtype
 
 	// Init, if set, are the starting weights (copied); otherwise they are
-	// drawn from the spec with Seed.
-	Init *models.Weights
+	// drawn from the spec with Seed, and rescaled by FluctuationInit on the
+	// training data when Fluctuation is set.
+	Init        *models.Weights
+	Fluctuation *Fluctuation
 
-	// OnEpoch, if set, is called after every epoch.
-	OnEpoch func(Epoch)
+	// OnEpoch, if set, is called after every epoch with the current weights
+	// (live: copy what you keep) and whether they are the best so far on
+	// validation. An error stops training.
+	OnEpoch func(e Epoch, current *models.Weights, best bool) error
 	// OnBatch, if set, is called after every training batch.
 	OnBatch func(done, total int)
 }
@@ -38,10 +42,10 @@ func DefaultConfig() Config {
 
 // Epoch records one epoch.
 type Epoch struct {
-	Epoch      int // from 1
-	Train      Metrics
-	Validation Metrics
-	Duration   time.Duration
+	Epoch      int           `json:"epoch"` // from 1
+	Train      Metrics       `json:"train"`
+	Validation Metrics       `json:"validation"`
+	Duration   time.Duration `json:"duration_ns"`
 }
 
 // Result is the outcome of a run.
@@ -69,12 +73,21 @@ func (c Config) validate(d *datasets.Data) error {
 			return fmt.Errorf("train: %s split of %s is empty", s.Name, d.Name)
 		}
 	}
+	if c.Batch > d.Train.Len() {
+		return fmt.Errorf("train: batch %d is larger than the training split of %s (%d samples)", c.Batch, d.Name, d.Train.Len())
+	}
 	return nil
 }
 
 // Run trains spec on d. It stops early, with the best weights so far in
 // the result, when ctx is cancelled.
 func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Result, error) {
+	return RunWith(ctx, spec, d, c, nil)
+}
+
+// RunWith is Run, with after called on the session once the best weights
+// are loaded and tested, for further measurements.
+func RunWith(ctx context.Context, spec models.Spec, d *datasets.Data, c Config, after func(*Session) error) (*Result, error) {
 	if err := c.validate(d); err != nil {
 		return nil, err
 	}
@@ -82,7 +95,7 @@ func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Re
 		return nil, fmt.Errorf("train: data set %s has %d inputs, %d classes and %d steps; the network expects %d, %d and %d",
 			d.Name, d.Train.Units, d.Train.Classes, d.Train.Steps, spec.Inputs, spec.Outputs, spec.Steps)
 	}
-	w, err := initial(spec, c)
+	w, err := initial(spec, d, c)
 	if err != nil {
 		return nil, err
 	}
@@ -101,11 +114,14 @@ func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Re
 		}
 		ep.Epoch = e
 		res.History = append(res.History, ep)
-		if ep.Validation.Accuracy > bestAcc {
+		best := ep.Validation.Accuracy > bestAcc
+		if best {
 			bestAcc, res.BestEpoch, res.Weights = ep.Validation.Accuracy, e, w.Clone()
 		}
 		if c.OnEpoch != nil {
-			c.OnEpoch(ep)
+			if err := c.OnEpoch(ep, w, best); err != nil {
+				return res, err
+			}
 		}
 	}
 	if err := loadWeights(s.Weights, res.Weights); err != nil {
@@ -114,14 +130,31 @@ func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Re
 	if res.Test, err = s.Evaluate(d.Test); err != nil {
 		return res, err
 	}
+	if after != nil {
+		if err := after(s); err != nil {
+			return res, err
+		}
+	}
 	return res, ctx.Err()
 }
 
-func initial(spec models.Spec, c Config) (*models.Weights, error) {
+// Fluctuation sets the data-aware initialisation (see FluctuationInit).
+type Fluctuation struct {
+	Xi             float64 // threshold distance in standard deviations of U
+	RecurrentShare float64 // share of the variance from recurrent input
+	Samples        int     // training samples measured
+}
+
+func initial(spec models.Spec, d *datasets.Data, c Config) (*models.Weights, error) {
 	if c.Init != nil {
 		return c.Init.Clone(), nil
 	}
-	return spec.Init(c.Seed, c.DType)
+	w, err := spec.Init(c.Seed, c.DType)
+	if err != nil || c.Fluctuation == nil {
+		return w, err
+	}
+	f := c.Fluctuation
+	return w, FluctuationInit(spec, w, d.Train, f.Xi, f.RecurrentShare, f.Samples, c.Seed)
 }
 
 // epoch trains once over a shuffled training split, then validates.

@@ -7,6 +7,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/models"
 )
 
@@ -18,10 +19,11 @@ type Session struct {
 	learn  G.Nodes
 	trainM G.VM
 	evalM  G.VM
+	traceM G.VM // compiled on first use by Snapshots
 	solver *G.AdamSolver
 	feed   *batcher
-	logits []float64 // scratch
-	counts []float64 // scratch
+	logits []float64   // scratch
+	counts [][]float64 // scratch
 }
 
 // NewSession builds and compiles spec for batches of batch samples, with the
@@ -66,7 +68,8 @@ func machine(g *G.ExprGraph, inputs, outputs G.Nodes, opts ...G.VMOpt) (G.VM, er
 	if err != nil {
 		return nil, fmt.Errorf("train: compile: %w", err)
 	}
-	return G.NewTapeMachine(g, append([]G.VMOpt{G.WithPrecompiled(prog, locs)}, opts...)...), nil
+	// Reusable: Reset keeps the tensors, so a run fills the previous run's.
+	return graph.Reusable(G.NewTapeMachine(g, append([]G.VMOpt{G.WithPrecompiled(prog, locs)}, opts...)...)), nil
 }
 
 func liveCounts(m *models.Model) G.Nodes {
@@ -83,6 +86,9 @@ func liveCounts(m *models.Model) G.Nodes {
 func (s *Session) Close() {
 	s.trainM.Close()
 	s.evalM.Close()
+	if s.traceM != nil {
+		s.traceM.Close()
+	}
 }
 
 // Step trains on the samples idx of split (at most the batch size) and
@@ -114,50 +120,33 @@ func (s *Session) Step(split *datasets.Split, idx []int) (Metrics, error) {
 // Evaluate runs the whole split through the evaluation program.
 func (s *Session) Evaluate(split *datasets.Split) (Metrics, error) {
 	var m Metrics
-	idx := make([]int, 0, s.Model.Batch)
-	for start := 0; start < split.Len(); start += s.Model.Batch {
-		idx = idx[:0]
-		for i := start; i < min(start+s.Model.Batch, split.Len()); i++ {
-			idx = append(idx, i)
-		}
-		s.feed.fill(split, idx)
-		err := s.evalM.RunAll()
-		if err == nil {
-			s.accumulate(&m, split, idx)
-		}
-		s.evalM.Reset()
-		if err != nil {
-			return Metrics{}, fmt.Errorf("train: evaluate %s: %w", split.Name, err)
-		}
-	}
-	return m.done(), nil
+	err := s.Each(split, func(o Output) {
+		m.add(o.Logits, split.Samples[o.Index].Label, o.Counts)
+	})
+	return m.done(), err
 }
 
-// accumulate adds the loss, hits and spike counts of the real rows.
+// accumulate adds the outputs of the training program for the real rows.
 func (s *Session) accumulate(m *Metrics, split *datasets.Split, idx []int) {
 	C := s.Model.Spec.Outputs
 	s.logits = floats(s.Model.Net.Out.Logits.Value(), s.logits)
-	for row, i := range idx {
-		z := s.logits[row*C : (row+1)*C]
-		label := split.Samples[i].Label
-		m.lossSum += crossEntropy(z, label)
-		if argmax(z) == label {
-			m.hits++
-		}
-	}
-	m.N += len(idx)
-	if m.spikeSum == nil {
-		m.spikeSum = make([]float64, len(s.Model.Counts))
+	if len(s.counts) != len(s.Model.Counts) {
+		s.counts = make([][]float64, len(s.Model.Counts))
 	}
 	for l, c := range s.Model.Counts {
-		if c == nil {
-			continue
+		if c != nil {
+			s.counts[l] = floats(c.Value(), s.counts[l])
 		}
-		s.counts = floats(c.Value(), s.counts)
-		H := c.Shape()[1]
-		for _, v := range s.counts[:len(idx)*H] {
-			m.spikeSum[l] += v
+	}
+	row := make([][]float64, len(s.counts))
+	for r, i := range idx {
+		for l, c := range s.counts {
+			if c != nil {
+				H := s.Model.Spec.Hidden[l]
+				row[l] = c[r*H : (r+1)*H]
+			}
 		}
+		m.add(s.logits[r*C:(r+1)*C], split.Samples[i].Label, row)
 	}
 }
 

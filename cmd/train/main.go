@@ -3,12 +3,15 @@
 // With no flags it trains the default network of Zenke & Vogels (2021) on
 // the default random-manifold (randman) task, generated in-process, and ends
 // with a line stating the test accuracy of the weights that did best on the
-// validation split. Run with --help for every setting.
+// validation split. Every setting is a flag and a key of a YAML file given
+// with --config; run with --help for the list. Each run writes its settings,
+// best and last weights and a run record into a folder under --out.
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,72 +21,89 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/train"
 )
 
+const usage = `Usage: go run ./cmd/train [flags]
+
+Trains a spiking network with surrogate gradients; with no flags, the default
+network on the default randman task.`
+
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-// run is main with its streams and exit status made explicit, for tests.
-func run(args []string, stdout, stderr io.Writer) int {
-	opts, err := parseFlags(args, stderr)
-	if errors.Is(err, errHelp) {
+// run is main with its context, streams and exit status explicit, for tests.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a, err := train.ParseArgs("train", usage, args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "train: %v\n", err)
 		return 2
 	}
-	log := newLogger(opts, stderr)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := execute(ctx, opts, log, stdout); err != nil {
-		log.WithError(err).Error("training failed")
+	if a.PrintConfig {
+		y, err := a.Settings.YAML()
+		if err != nil {
+			fmt.Fprintf(stderr, "train: %v\n", err)
+			return 1
+		}
+		stdout.Write(y)
+		return 0
+	}
+	log := newLogger(a.Settings, stderr)
+	start := time.Now()
+	p := newProgress(stdout, log, a.Settings.Epochs)
+	rec, dir, err := train.Execute(ctx, a.Settings, train.Hooks{
+		Data: func(d *datasets.Data, took time.Duration) {
+			log.WithFields(logrus.Fields{"dataset": d.Name, "train": d.Train.Len(), "validation": d.Validation.Len(),
+				"test": d.Test.Len(), "inputs": d.Train.Units, "steps": d.Train.Steps, "classes": d.Train.Classes,
+				"took": took.Round(time.Millisecond).String()}).Info("data ready")
+		},
+		Start: func(spec models.Spec, dir string) {
+			log.WithFields(logrus.Fields{"hidden": spec.Hidden, "recurrent": spec.Recurrent,
+				"surrogate": spec.Surrogate.String(), "readout": spec.Readout.String(), "epochs": a.Settings.Epochs,
+				"batch": a.Settings.Batch, "lr": a.Settings.LR, "seed": a.Settings.Seed, "dtype": a.Settings.DType,
+				"gain": spec.Gain, "dir": dir}).Info("training")
+		},
+		Epoch: p.epoch,
+	})
+	p.finish()
+	if dir != "" {
+		fmt.Fprintf(stdout, "run folder %s (settings.yaml, best.npz, last.npz, record.json)\n", dir)
+	}
+	if err != nil {
+		log.WithError(err).Error("training stopped")
+		if rec != nil && rec.BestEpoch > 0 {
+			fmt.Fprintf(stdout, "best weights so far (epoch %d, validation accuracy %.2f%%) are in %s\n",
+				rec.BestEpoch, 100*rec.Validation.Accuracy, dir)
+		}
+		if ctx.Err() != nil {
+			return 130
+		}
 		return 1
 	}
+	fmt.Fprintf(stdout, "test accuracy %.2f%% (loss %.4f, %d samples) with the weights of epoch %d (best validation accuracy), %.1f hidden spikes per input, total time %v\n",
+		100*rec.Test.Accuracy, rec.Test.Loss, rec.Test.N, rec.BestEpoch, rec.Test.TotalSpikes(), time.Since(start).Round(time.Second))
 	return 0
 }
 
-func newLogger(o *options, w io.Writer) *logrus.Logger {
+func newLogger(s *train.Settings, w io.Writer) *logrus.Logger {
 	log := logrus.New()
 	log.SetOutput(w)
-	log.SetLevel(o.logLevel)
-	if o.logJSON {
+	if lvl, err := logrus.ParseLevel(s.LogLevel); err == nil {
+		log.SetLevel(lvl)
+	}
+	if s.LogFormat == "json" {
 		log.SetFormatter(&logrus.JSONFormatter{})
 	} else {
 		log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true, TimestampFormat: time.TimeOnly})
 	}
 	return log
-}
-
-func execute(ctx context.Context, o *options, log *logrus.Logger, stdout io.Writer) error {
-	start := time.Now()
-	data, err := o.loadData()
-	if err != nil {
-		return err
-	}
-	log.WithFields(logrus.Fields{
-		"dataset": data.Name, "train": data.Train.Len(), "validation": data.Validation.Len(),
-		"test": data.Test.Len(), "inputs": data.Train.Units, "steps": data.Train.Steps,
-		"classes": data.Train.Classes, "took": time.Since(start).Round(time.Millisecond),
-	}).Info("data ready")
-	spec := o.spec(data)
-	cfg := o.trainConfig()
-	log.WithFields(logrus.Fields{
-		"hidden": spec.Hidden, "recurrent": spec.Recurrent, "surrogate": spec.Surrogate.String(),
-		"readout": spec.Readout.String(), "epochs": cfg.Epochs, "batch": cfg.Batch, "lr": cfg.LR,
-		"seed": cfg.Seed, "dtype": cfg.DType.String(), "gain": spec.Gain,
-	}).Info("training")
-	progress := newProgress(stdout, log, cfg.Epochs)
-	cfg.OnBatch = progress.batch
-	cfg.OnEpoch = progress.epoch
-	res, err := train.Run(ctx, spec, data, cfg)
-	progress.finish()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "test accuracy %.2f%% (loss %.4f, %d samples) with the weights of epoch %d (best validation accuracy), %.1f hidden spikes per input, total time %v\n",
-		100*res.Test.Accuracy, res.Test.Loss, res.Test.N, res.BestEpoch, res.Test.TotalSpikes(), time.Since(start).Round(time.Second))
-	return nil
 }

@@ -31,8 +31,6 @@ func newProgress(out io.Writer, log *logrus.Logger, epochs int) *progress {
 	return p
 }
 
-func (p *progress) batch(done, total int) {}
-
 func (p *progress) epoch(e train.Epoch) {
 	if p.bar != nil {
 		p.bar.Clear()

@@ -1,0 +1,218 @@
+// Command eval evaluates a checkpoint written by cmd/train on a split of its
+// data set: loss, accuracy, confusion matrix and spike statistics, and on
+// request a JSON file with every sample's logits and prediction, and
+// activity snapshots (spike rasters and membrane traces) of a few samples.
+//
+//	go run ./cmd/eval --checkpoint runs/<run>/best.npz --split test --json eval.json
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/train"
+)
+
+type options struct {
+	checkpoint, split, dataDir, jsonOut, snapshotOut string
+	batch, snapshots                                 int
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parse(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "eval: %v\n", err)
+		return 2
+	}
+	if err := evaluate(ctx, o, stdout); err != nil {
+		fmt.Fprintf(stderr, "eval: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func parse(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.checkpoint, "checkpoint", "", "checkpoint (.npz) written by cmd/train (required)")
+	fs.StringVar(&o.split, "split", "test", "split to evaluate: train, validation or test")
+	fs.StringVar(&o.dataDir, "data-dir", "", "override the data folder stored in the checkpoint")
+	fs.IntVar(&o.batch, "batch", 250, "evaluation batch size")
+	fs.StringVar(&o.jsonOut, "json", "", "write the full result, with per-sample logits and predictions, to this JSON file")
+	fs.IntVar(&o.snapshots, "snapshot", 0, "record the activity of the first N samples of the split")
+	fs.StringVar(&o.snapshotOut, "snapshot-out", "snapshot.json", "file for --snapshot")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return nil, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	case o.checkpoint == "":
+		return nil, fmt.Errorf("--checkpoint is required")
+	case o.split != "train" && o.split != "validation" && o.split != "test":
+		return nil, fmt.Errorf("--split: want train, validation or test, got %q", o.split)
+	case o.batch < 1:
+		return nil, fmt.Errorf("--batch: want ≥ 1, got %d", o.batch)
+	case o.snapshots < 0:
+		return nil, fmt.Errorf("--snapshot: want ≥ 0, got %d", o.snapshots)
+	}
+	return o, nil
+}
+
+// Result is what --json writes.
+type Result struct {
+	Checkpoint string             `json:"checkpoint"`
+	Split      string             `json:"split"`
+	Metrics    train.Metrics      `json:"metrics"`
+	Confusion  [][]int            `json:"confusion"` // [true][predicted]
+	Activity   []train.SpikeStats `json:"activity"`
+	Samples    []Sample           `json:"samples"`
+}
+
+// Sample is one sample's outcome.
+type Sample struct {
+	Index     int       `json:"index"`
+	Label     int       `json:"label"`
+	Predicted int       `json:"predicted"`
+	Logits    []float64 `json:"logits"`
+}
+
+func evaluate(ctx context.Context, o *options, stdout io.Writer) error {
+	ck, err := train.LoadCheckpoint(o.checkpoint)
+	if err != nil {
+		return err
+	}
+	s := ck.Settings
+	if o.dataDir != "" {
+		s.DataDir = o.dataDir
+	}
+	d, err := s.LoadData(ctx)
+	if err != nil {
+		return err
+	}
+	split := map[string]*datasets.Split{"train": d.Train, "validation": d.Validation, "test": d.Test}[o.split]
+	if split.Len() == 0 {
+		return fmt.Errorf("the %s split of %s is empty", o.split, d.Name)
+	}
+	spec, err := s.Spec(d.Train.Units, d.Train.Classes)
+	if err != nil {
+		return err
+	}
+	sess, err := train.NewSession(spec, min(o.batch, split.Len()), ck.Weights, s.LR)
+	if err != nil {
+		return fmt.Errorf("checkpoint %s does not fit data set %s: %w", o.checkpoint, d.Name, err)
+	}
+	defer sess.Close()
+	res, err := collect(sess, split)
+	if err != nil {
+		return err
+	}
+	res.Checkpoint, res.Split = o.checkpoint, o.split
+	report(stdout, res, d.ClassNames)
+	if o.jsonOut != "" {
+		if err := writeJSON(o.jsonOut, res); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", o.jsonOut)
+	}
+	if o.snapshots > 0 {
+		return snapshot(sess, split, o, stdout)
+	}
+	return nil
+}
+
+func collect(sess *train.Session, split *datasets.Split) (*Result, error) {
+	res := &Result{}
+	var err error
+	if res.Metrics, err = sess.Evaluate(split); err != nil {
+		return nil, err
+	}
+	if res.Activity, err = sess.Activity(split); err != nil {
+		return nil, err
+	}
+	C := sess.Model.Spec.Outputs
+	res.Confusion = make([][]int, C)
+	for i := range res.Confusion {
+		res.Confusion[i] = make([]int, C)
+	}
+	err = sess.Each(split, func(out train.Output) {
+		smp := Sample{Index: out.Index, Label: split.Samples[out.Index].Label, Logits: append([]float64(nil), out.Logits...)}
+		for c, v := range smp.Logits {
+			if v > smp.Logits[smp.Predicted] {
+				smp.Predicted = c
+			}
+		}
+		res.Confusion[smp.Label][smp.Predicted]++
+		res.Samples = append(res.Samples, smp)
+	})
+	return res, err
+}
+
+func snapshot(sess *train.Session, split *datasets.Split, o *options, stdout io.Writer) error {
+	n := min(o.snapshots, split.Len(), sess.Model.Batch)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	snaps, err := sess.Snapshots(split, idx)
+	if err != nil {
+		return err
+	}
+	if err := writeJSON(o.snapshotOut, snaps); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote activity of %d samples to %s\n", n, o.snapshotOut)
+	return nil
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func report(w io.Writer, r *Result, names []string) {
+	m := r.Metrics
+	fmt.Fprintf(w, "%s split: %d samples, accuracy %.2f%%, loss %.4f\n", r.Split, m.N, 100*m.Accuracy, m.Loss)
+	for l, a := range r.Activity {
+		fmt.Fprintf(w, "hidden layer %d: %.1f spikes per input, %.0f%% of %d neurons silent, max rate %.1f Hz\n",
+			l, a.PerInput, 100*a.Silent, a.Neurons, a.MaxRate)
+	}
+	fmt.Fprintf(w, "confusion matrix (rows: true class, columns: predicted):\n")
+	for c, row := range r.Confusion {
+		label := fmt.Sprint(c)
+		if c < len(names) {
+			label = names[c]
+		}
+		fmt.Fprintf(w, "%12s", label)
+		for _, v := range row {
+			fmt.Fprintf(w, " %4d", v)
+		}
+		fmt.Fprintln(w)
+	}
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spikegrad/spikegrad/train"
+)
+
+// checkpoint trains a small randman network briefly and returns its best
+// weights.
+func checkpoint(t *testing.T) string {
+	t.Helper()
+	s := train.DefaultSettings("randman")
+	s.Randman.Classes, s.Randman.Units, s.Randman.SamplesPerClass = 3, 10, 40
+	s.Randman.TrainPerClass, s.Randman.ValidationPerClass, s.Randman.Window = 30, 5, 20
+	s.Steps, s.Hidden, s.Epochs, s.Batch, s.Out = 40, []int{12}, 1, 30, t.TempDir()
+	_, dir, err := train.Execute(context.Background(), &s, train.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, train.BestFile)
+}
+
+func TestEvaluatesCheckpoint(t *testing.T) {
+	ck := checkpoint(t)
+	dir := t.TempDir()
+	js, snap := filepath.Join(dir, "eval.json"), filepath.Join(dir, "snap.json")
+	var out, errs bytes.Buffer
+	code := run(context.Background(), []string{"--checkpoint", ck, "--split", "test", "--json", js, "--snapshot", "2", "--snapshot-out", snap}, &out, &errs)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	if !strings.Contains(out.String(), "accuracy") || !strings.Contains(out.String(), "confusion") {
+		t.Errorf("report: %s", out.String())
+	}
+	var r Result
+	b, _ := os.ReadFile(js)
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	total, hits := 0, 0
+	for c, row := range r.Confusion {
+		for p, v := range row {
+			total += v
+			if c == p {
+				hits += v
+			}
+		}
+	}
+	if len(r.Samples) != 15 || total != 15 || float64(hits)/15 != r.Metrics.Accuracy {
+		t.Errorf("%d samples, confusion total %d with %d hits, accuracy %v", len(r.Samples), total, hits, r.Metrics.Accuracy)
+	}
+	var snaps []train.Snapshot
+	b, _ = os.ReadFile(snap)
+	if err := json.Unmarshal(b, &snaps); err != nil || len(snaps) != 2 || len(snaps[0].Membrane[0]) != 40 {
+		t.Errorf("snapshot: %v, %d", err, len(snaps))
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.npz")
+	os.WriteFile(junk, []byte("not a zip"), 0o644)
+	cases := map[string][]string{
+		"--checkpoint is required": {},
+		"--split":                  {"--checkpoint", junk, "--split", "dev"},
+		"junk.npz":                 {"--checkpoint", junk},
+		"missing.npz":              {"--checkpoint", filepath.Join(dir, "missing.npz")},
+	}
+	for want, args := range cases {
+		var out, errs bytes.Buffer
+		if code := run(context.Background(), args, &out, &errs); code == 0 || !strings.Contains(errs.String(), want) {
+			t.Errorf("%v: exit %d, %q; want a message naming %s", args, code, errs.String(), want)
+		}
+	}
+}

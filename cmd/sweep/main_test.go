@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/spikegrad/spikegrad/train"
+)
+
+func TestMain(m *testing.M) {
+	if args := os.Getenv("SPIKEGRAD_SWEEP_ARGS"); args != "" {
+		os.Args = append([]string{"sweep"}, strings.Fields(args)...)
+		main()
+	}
+	os.Exit(m.Run())
+}
+
+func noEnv(string) string { return "" }
+
+// TestShardsAsProcessesMerge runs the smoke preset as three shard
+// processes into separate folders, copies them together, and checks that
+// the merged folder holds exactly the runs of the whole grid.
+func TestShardsAsProcessesMerge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	var list bytes.Buffer
+	if code := run(context.Background(), []string{"--preset", "smoke", "--dry-run"}, &list, os.Stderr, noEnv); code != 0 {
+		t.Fatal("dry run failed")
+	}
+	want := strings.Fields(list.String())
+	root := t.TempDir()
+	merged := filepath.Join(root, "merged")
+	for i := 0; i < 3; i++ {
+		out := filepath.Join(root, "shard", string(rune('0'+i)))
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "SPIKEGRAD_SWEEP_ARGS=--preset smoke --jobs 1 --out "+out,
+			"JOB_COMPLETION_INDEX="+string(rune('0'+i)), "SPIKEGRAD_SHARDS=3")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("shard %d: %v\n%s", i, err, b)
+		}
+		if err := exec.Command("cp", "-r", out+"/.", merged).Run(); err != nil {
+			os.MkdirAll(merged, 0o755)
+			if err := exec.Command("cp", "-r", out+"/.", merged).Run(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	entries, err := os.ReadDir(merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		if !train.Completed(filepath.Join(merged, e.Name())) {
+			t.Errorf("%s is not completed", e.Name())
+		}
+		got = append(got, e.Name())
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("merged runs %v, want %v", got, want)
+	}
+	// The merged sweep is complete: rerunning it trains nothing.
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"--preset", "smoke", "--out", merged}, &out, &out, noEnv); code != 0 || strings.Count(out.String(), "skipped") != len(want) {
+		t.Errorf("rerun on the merged folder: exit %d\n%s", code, out.String())
+	}
+}
+
+func TestBadArguments(t *testing.T) {
+	cases := map[string][]string{
+		"--shard":  {"--shard", "3/3"},
+		"--jobs":   {"--jobs", "0"},
+		"--preset": {"--preset", "nope"},
+		"--set":    {"--set", "lr"},
+		"lrr":      {"--set", "lrr=1"},
+		"--grid":   {"--grid", "beta="},
+		"--file":   {"--file", "/no/such.yaml"},
+	}
+	for want, args := range cases {
+		var out, errs bytes.Buffer
+		if code := run(context.Background(), append(args, "--dry-run"), &out, &errs, noEnv); code == 0 || !strings.Contains(errs.String(), want) {
+			t.Errorf("%v: exit %d, %q; want an error naming %s", args, code, errs.String(), want)
+		}
+	}
+}

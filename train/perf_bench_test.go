@@ -1,0 +1,137 @@
+package train_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/train"
+)
+
+// Benchmarks of issue 6 (performance): the SHD-sized network and scaling
+// against T, batch size and hidden size. docs/performance.md lists the
+// commands that produce its tables from these.
+
+// shdSpec is an SHD-sized network: 700 inputs, 128 recurrent hidden LIF
+// neurons, 20 outputs, T = 400 steps of Δt = 2 ms.
+func shdSpec() models.Spec {
+	s := models.Default()
+	s.Inputs, s.Hidden, s.Outputs, s.Steps = 700, []int{128}, 20, 400
+	s.Recurrent, s.DT = true, 2
+	return s
+}
+
+// sparseSplit draws n samples of independent input spikes: every unit fires
+// in every step with probability density (SHD's inputs are about 1.5 %
+// dense).
+func sparseSplit(n, steps, units, classes int, density float64, seed uint64) *datasets.Split {
+	rng := rand.New(rand.NewPCG(seed, 0x5bd))
+	s := &datasets.Split{Name: "train", Steps: steps, Units: units, Classes: classes}
+	for i := 0; i < n; i++ {
+		smp := datasets.Sample{Label: i % classes}
+		for t := 0; t < steps; t++ {
+			for u := 0; u < units; u++ {
+				if rng.Float64() < density {
+					smp.Events = append(smp.Events, datasets.Event{Step: int32(t), Unit: int32(u), Value: 1})
+				}
+			}
+		}
+		s.Samples = append(s.Samples, smp)
+	}
+	return s
+}
+
+func firstN(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
+// benchSpec compiles spec for batch samples (float32) on a synthetic split
+// of one batch with the given input density.
+func benchSpec(b *testing.B, spec models.Spec, batch int, density float64) (*train.Session, *datasets.Split, []int) {
+	b.Helper()
+	w, err := spec.Init(1, tensor.Float32)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := train.NewSession(spec, batch, w, 5e-3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, sparseSplit(batch, spec.Steps, spec.Inputs, spec.Outputs, density, 1), firstN(batch)
+}
+
+func runTrainSteps(b *testing.B, s *train.Session, split *datasets.Split, idx []int) {
+	b.Helper()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.Step(split, idx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func runEvaluate(b *testing.B, s *train.Session, split *datasets.Split) {
+	b.Helper()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.Evaluate(split); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSHDTrainStep is one training step (forward, BPTT, Adam) of the
+// SHD-sized network on a batch of 100 samples at 1.5 % input density.
+func BenchmarkSHDTrainStep(b *testing.B) {
+	s, split, idx := benchSpec(b, shdSpec(), 100, 0.015)
+	defer s.Close()
+	runTrainSteps(b, s, split, idx)
+}
+
+// BenchmarkSHDEvaluate is the forward pass alone of the SHD-sized network
+// over one batch of 100 samples.
+func BenchmarkSHDEvaluate(b *testing.B) {
+	s, split, _ := benchSpec(b, shdSpec(), 100, 0.015)
+	defer s.Close()
+	runEvaluate(b, s, split)
+}
+
+// BenchmarkScaling is a training step of the default randman-shaped network
+// (20 inputs, 10 outputs, one hidden layer, input density 1 %) with one of
+// T, batch size and hidden size changed from its default (100, 250, 100).
+// Run one sub-benchmark per process to measure its peak memory.
+func BenchmarkScaling(b *testing.B) {
+	type point struct {
+		name                 string
+		steps, batch, hidden int
+	}
+	var points []point
+	for _, T := range []int{50, 100, 200, 400} {
+		points = append(points, point{fmt.Sprintf("T=%d", T), T, 250, 100})
+	}
+	for _, B := range []int{50, 125, 500, 1000} {
+		points = append(points, point{fmt.Sprintf("batch=%d", B), 100, B, 100})
+	}
+	for _, H := range []int{50, 200, 400} {
+		points = append(points, point{fmt.Sprintf("hidden=%d", H), 100, 250, H})
+	}
+	for _, p := range points {
+		b.Run(p.name, func(b *testing.B) {
+			spec := models.Default()
+			spec.Steps, spec.Hidden = p.steps, []int{p.hidden}
+			s, split, idx := benchSpec(b, spec, p.batch, 0.01)
+			defer s.Close()
+			runTrainSteps(b, s, split, idx)
+		})
+	}
+}

@@ -1,0 +1,126 @@
+package train_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spikegrad/spikegrad/train"
+)
+
+func parse(t *testing.T, args ...string) (*train.Args, error) {
+	t.Helper()
+	var stderr bytes.Buffer
+	return train.ParseArgs("train", "usage", args, &stderr)
+}
+
+func writeFile(t *testing.T, name, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestFlagsOverrideConfigFile(t *testing.T) {
+	cfg := writeFile(t, "run.yaml", "lr: 0.02\nepochs: 7\nhidden: [30, 20]\nsurrogate: esser\n")
+	a, err := parse(t, "--config", cfg, "--epochs", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := a.Settings
+	if s.LR != 0.02 || s.Epochs != 3 || len(s.Hidden) != 2 || s.Hidden[1] != 20 || s.Surrogate != "esser" {
+		t.Errorf("got lr %g epochs %d hidden %v surrogate %s", s.LR, s.Epochs, s.Hidden, s.Surrogate)
+	}
+}
+
+func TestDatasetDefaultsFollowTheDataset(t *testing.T) {
+	a, err := parse(t, "--dataset", "shd", "--data-dir", "/nowhere")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := a.Settings
+	if s.Steps != 400 || s.DT != 2 || !s.Recurrent || s.Hidden[0] != 128 || s.TauMem != 20 {
+		t.Errorf("shd defaults: steps %d dt %g recurrent %v hidden %v τ_mem %g", s.Steps, s.DT, s.Recurrent, s.Hidden, s.TauMem)
+	}
+	cfg := writeFile(t, "rawhd.yaml", "dataset: rawhd\n")
+	if a, err = parse(t, "--config", cfg); err != nil || a.Settings.Steps != 80 {
+		t.Errorf("rawhd from the file: %v, %+v", err, a)
+	}
+}
+
+// TestConfigErrorsNameTheKey: unknown keys, wrong types and out-of-range
+// values in a file or on the command line.
+func TestConfigErrorsNameTheKey(t *testing.T) {
+	files := map[string]string{
+		"lrr: 1\n":           `unknown key "lrr"`,
+		"lr: fast\n":         `key "lr"`,
+		"epochs: 2.5\n":      `key "epochs"`,
+		"recurrent: maybe\n": `key "recurrent"`,
+		"hidden: [10, -3]\n": `key "hidden"`,
+		"tau-mem: -5\n":      "tau-mem",
+		"batch: 0\n":         "batch",
+		"surrogate: relu\n":  "surrogate",
+		"reg-upper-strength: 1\nreg-upper-exp: 3\n": "reg-upper-exp",
+		"lr: 1\nlr: 2\n":         "twice",
+		"- 1\n- 2\n":             "mapping",
+		"dataset: cifar\n":       "dataset",
+		"recurrent-grad: true\n": "recurrent-grad",
+		"randman-window: 500\n":  "Window",
+	}
+	for text, want := range files {
+		_, err := parse(t, "--config", writeFile(t, "bad.yaml", text))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: want an error naming %s, got %v", text, want, err)
+		}
+	}
+	flags := map[string][]string{
+		"--lr":         {"--lr", "x"},
+		"--beta":       {"--beta", "-1"},
+		"--readout":    {"--readout", "mean"},
+		"--dtype":      {"--dtype", "float16"},
+		"--hidden":     {"--hidden", "10,a"},
+		"--log-format": {"--log-format", "xml"},
+	}
+	for name, args := range flags {
+		if _, err := parse(t, args...); err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(name, "--")) {
+			t.Errorf("%v: want an error naming %s, got %v", args, name, err)
+		}
+	}
+	if _, err := parse(t, "--config", "/no/such/file.yaml"); err == nil {
+		t.Error("missing config file: want an error")
+	}
+}
+
+// TestPrintedConfigReproducesTheSettings: --print-config output fed back
+// with --config gives identical settings.
+func TestPrintedConfigReproducesTheSettings(t *testing.T) {
+	a, err := parse(t, "--lr", "0.003", "--hidden", "40,30", "--recurrent", "--surrogate", "sigmoid", "--reg-lower-strength", "0.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := a.Settings.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := parse(t, "--config", writeFile(t, "printed.yaml", string(y)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j1, _ := json.Marshal(a.Settings)
+	j2, _ := json.Marshal(b.Settings)
+	if !bytes.Equal(j1, j2) {
+		t.Errorf("settings differ after the round trip:\n%s\n%s", j1, j2)
+	}
+	var back train.Settings
+	if err := json.Unmarshal(j1, &back); err != nil {
+		t.Fatal(err)
+	}
+	if j3, _ := json.Marshal(back); !bytes.Equal(j1, j3) {
+		t.Errorf("JSON round trip differs:\n%s\n%s", j1, j3)
+	}
+}

@@ -1,0 +1,100 @@
+package train
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+
+	"github.com/spikegrad/spikegrad/datasets"
+)
+
+// Snapshot is the activity of a network on one sample, step by step: what a
+// raster plot or a membrane trace shows.
+type Snapshot struct {
+	Index     int           `json:"index"` // in the split
+	Label     int           `json:"label"`
+	Predicted int           `json:"predicted"`
+	Input     [][]float64   `json:"input"`    // [T][inputs]
+	Spikes    [][][]float64 `json:"spikes"`   // [layer][T][units]
+	Membrane  [][][]float64 `json:"membrane"` // [layer][T][units], U[n]
+	Readout   [][]float64   `json:"readout"`  // [T][classes], U_out[n+1]
+	Logits    []float64     `json:"logits"`
+}
+
+// Snapshots records the activity of the samples idx of split (at most one
+// batch).
+func (s *Session) Snapshots(split *datasets.Split, idx []int) ([]Snapshot, error) {
+	if len(idx) > s.Model.Batch {
+		return nil, fmt.Errorf("train: %d snapshot samples, batch holds %d", len(idx), s.Model.Batch)
+	}
+	if s.traceM == nil {
+		if err := s.compileTrace(); err != nil {
+			return nil, err
+		}
+	}
+	s.feed.fill(split, idx)
+	err := s.traceM.RunAll()
+	defer s.traceM.Reset()
+	if err != nil {
+		return nil, fmt.Errorf("train: snapshot: %w", err)
+	}
+	net, spec := s.Model.Net, s.Model.Spec
+	out := make([]Snapshot, len(idx))
+	for row, i := range idx {
+		sn := &out[row]
+		sn.Index, sn.Label = i, split.Samples[i].Label
+		sn.Input = make([][]float64, spec.Steps)
+		raster := make([]float64, spec.Steps*spec.Inputs)
+		split.Raster(i, raster)
+		for n := range sn.Input {
+			sn.Input[n] = raster[n*spec.Inputs : (n+1)*spec.Inputs]
+		}
+		for l, layer := range net.Hidden {
+			sn.Spikes = append(sn.Spikes, traceRows(layer.Spikes, row, spec.Hidden[l]))
+			sn.Membrane = append(sn.Membrane, traceRows(layer.Potentials, row, spec.Hidden[l]))
+		}
+		sn.Readout = traceRows(net.Out.Potentials, row, spec.Outputs)
+		sn.Logits = rowOf(net.Out.Logits, row, spec.Outputs)
+		sn.Predicted = argmax(sn.Logits)
+	}
+	return out, nil
+}
+
+// compileTrace builds a program that outputs every step's state.
+func (s *Session) compileTrace() error {
+	net := s.Model.Net
+	var outs G.Nodes
+	for _, l := range net.Hidden {
+		outs = appendLive(appendLive(outs, l.Spikes), l.Potentials)
+	}
+	outs = append(appendLive(outs, net.Out.Potentials), net.Out.Logits)
+	var err error
+	s.traceM, err = machine(s.Model.Graph, s.learn, outs)
+	return err
+}
+
+func appendLive(dst G.Nodes, ns []*G.Node) G.Nodes {
+	for _, n := range ns {
+		if n != nil {
+			dst = append(dst, n)
+		}
+	}
+	return dst
+}
+
+// traceRows returns row `row` of every step's node; nil nodes are zeros.
+func traceRows(ns []*G.Node, row, width int) [][]float64 {
+	out := make([][]float64, len(ns))
+	for n, node := range ns {
+		if node == nil {
+			out[n] = make([]float64, width)
+			continue
+		}
+		out[n] = rowOf(node, row, width)
+	}
+	return out
+}
+
+func rowOf(n *G.Node, row, width int) []float64 {
+	return append([]float64(nil), floats(n.Value(), nil)[row*width:(row+1)*width]...)
+}
