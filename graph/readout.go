@@ -4,16 +4,17 @@ import (
 	"fmt"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/ops"
 )
 
 // Reduction turns the readout potentials U_o[1 … T] into logits.
 type Reduction int
 
 const (
-	// MaxOverTime takes max_n U_o[n], as in the Tempotron. Built as a chain
-	// of MaxBetween so that the gradient of a tie goes to one time step
-	// only, the earliest.
+	// MaxOverTime takes max_n U_o[n], as in the Tempotron: one
+	// ops.MaxOverTime node, whose gradient goes to one time step only, the
+	// earliest of ties.
 	MaxOverTime Reduction = iota
 	// SumOverTime takes Σ_n U_o[n].
 	SumOverTime
@@ -55,7 +56,10 @@ type Readout struct {
 }
 
 // LeakyReadout unrolls a readout of leaky integrators over len(in) steps.
-// in[n] is [batch, fan_in] (nil for zero), w is [fan_in, outputs].
+// in[n] is [batch, fan_in] (nil for zero), w is [fan_in, outputs]. Each step
+// is two nodes, the synaptic update (ops.Synapses, current scaled by
+// 1 − β_out) and the leak (ops.Membrane without reset); the maximum over
+// time is one ops.MaxOverTime node.
 func LeakyReadout(in []*G.Node, w *G.Node, c ReadoutConfig) (*Readout, error) {
 	if err := checkDecay("BetaSyn", c.BetaSyn); err != nil {
 		return nil, err
@@ -65,33 +69,32 @@ func LeakyReadout(in []*G.Node, w *G.Node, c ReadoutConfig) (*Readout, error) {
 	}
 	T := len(in)
 	r := &Readout{Potentials: make([]*G.Node, T)}
-	var cur, pot *G.Node // I_o[n], U_o[n]
+	syn := ops.NewSynapses(w, nil)
+	var cur, pot *G.Node // (1 − β_out)·I_o[n], U_o[n]
 	var err error
 	for n := 0; n < T; n++ {
-		if pot, err = axpby(c.BetaOut, pot, 1-c.BetaOut, cur); err != nil {
-			return nil, fmt.Errorf("graph: readout step %d: %w", n, err)
+		if pot != nil || cur != nil {
+			if pot, err = ops.Membrane(c.BetaOut, pot, cur, nil); err != nil {
+				return nil, fmt.Errorf("graph: readout step %d: %w", n, err)
+			}
 		}
 		r.Potentials[n] = pot
 		if n == T-1 {
 			break // I_o[T] is never read
 		}
-		x, err := matmul(in[n], w)
-		if err != nil {
-			return nil, fmt.Errorf("graph: readout step %d: %w", n, err)
-		}
-		if cur, err = axpby(c.BetaSyn, cur, 1, x); err != nil {
+		if cur, err = syn.Step(c.BetaSyn, cur, 1-c.BetaOut, in[n], nil); err != nil {
 			return nil, fmt.Errorf("graph: readout step %d: %w", n, err)
 		}
 	}
-	if r.Logits, err = reduce(r.Potentials, w, c.Reduction); err != nil {
+	if r.Logits, err = reduce(r.Potentials, c.Reduction); err != nil {
 		return nil, fmt.Errorf("graph: readout logits: %w", err)
 	}
 	return r, nil
 }
 
 // reduce builds the logits. Leading nil potentials are zeros that still
-// take part in the maximum; they are represented by one zero constant.
-func reduce(pots []*G.Node, w *G.Node, red Reduction) (*G.Node, error) {
+// take part in the maximum.
+func reduce(pots []*G.Node, red Reduction) (*G.Node, error) {
 	var live []*G.Node
 	for _, p := range pots {
 		if p != nil {
@@ -105,25 +108,7 @@ func reduce(pots []*G.Node, w *G.Node, red Reduction) (*G.Node, error) {
 	case SumOverTime:
 		return sumNonNil(live)
 	case MaxOverTime:
-		acc := live[0]
-		if len(live) < len(pots) {
-			acc = zerosLike(live[0], w)
-		} else {
-			live = live[1:]
-		}
-		for _, p := range live {
-			var err error
-			if acc, err = G.MaxBetween(acc, p); err != nil {
-				return nil, err
-			}
-		}
-		return acc, nil
+		return ops.MaxOverTime(len(live) < len(pots), live...)
 	}
 	return nil, fmt.Errorf("unknown reduction %v", red)
-}
-
-// zerosLike is a constant zero tensor of x's shape and w's dtype.
-func zerosLike(x, w *G.Node) *G.Node {
-	z := tensor.New(tensor.WithShape(x.Shape().Clone()...), tensor.Of(w.Dtype()))
-	return G.NewConstant(z, G.WithName(fmt.Sprintf("zero_%v", x.Shape())))
 }

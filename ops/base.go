@@ -109,3 +109,17 @@ func scalar(v G.Value) (float64, error) {
 	}
 	return 0, fmt.Errorf("want a scalar, got %T of shape %v", v, v.Shape())
 }
+
+// dataOf returns v.Data() without the reflection Dense.Data pays on every
+// call: the typed backing slice of float tensors.
+func dataOf(v G.Value) any {
+	if t, ok := v.(*tensor.Dense); ok && !t.IsScalar() {
+		switch t.Dtype() {
+		case tensor.Float32:
+			return t.Float32s()
+		case tensor.Float64:
+			return t.Float64s()
+		}
+	}
+	return v.Data()
+}

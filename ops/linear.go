@@ -47,11 +47,11 @@ func (op axpbyOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	switch x := in[0].Data().(type) {
+	switch x := dataOf(in[0]).(type) {
 	case []float64:
-		axpby(out.Data().([]float64), op.a, x, op.b, in[1].Data().([]float64))
+		axpby(dataOf(out).([]float64), op.a, x, op.b, dataOf(in[1]).([]float64))
 	case []float32:
-		axpby(out.Data().([]float32), op.a, x, op.b, in[1].Data().([]float32))
+		axpby(dataOf(out).([]float32), op.a, x, op.b, dataOf(in[1]).([]float32))
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -94,11 +94,11 @@ func (op scaleOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	switch x := in[0].Data().(type) {
+	switch x := dataOf(in[0]).(type) {
 	case []float64:
-		scale(out.Data().([]float64), op.a, x)
+		scale(dataOf(out).([]float64), op.a, x)
 	case []float32:
-		scale(out.Data().([]float32), op.a, x)
+		scale(dataOf(out).([]float32), op.a, x)
 	default:
 		return nil, dtypeError(op, in[0])
 	}

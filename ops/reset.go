@@ -33,11 +33,11 @@ func (op resetOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	switch v := in[0].Data().(type) {
+	switch v := dataOf(in[0]).(type) {
 	case []float64:
-		reset(out.Data().([]float64), v, in[1].Data().([]float64))
+		reset(dataOf(out).([]float64), v, dataOf(in[1]).([]float64))
 	case []float32:
-		reset(out.Data().([]float32), v, in[1].Data().([]float32))
+		reset(dataOf(out).([]float32), v, dataOf(in[1]).([]float32))
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -80,11 +80,11 @@ func (op negMulOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	switch x := in[0].Data().(type) {
+	switch x := dataOf(in[0]).(type) {
 	case []float64:
-		negMul(out.Data().([]float64), x, in[1].Data().([]float64))
+		negMul(dataOf(out).([]float64), x, dataOf(in[1]).([]float64))
 	case []float32:
-		negMul(out.Data().([]float32), x, in[1].Data().([]float32))
+		negMul(dataOf(out).([]float32), x, dataOf(in[1]).([]float32))
 	default:
 		return nil, dtypeError(op, in[0])
 	}

@@ -35,25 +35,15 @@ func (op spikeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	switch u := in[0].Data().(type) {
+	switch u := dataOf(in[0]).(type) {
 	case []float64:
-		heaviside(out.Data().([]float64), u)
+		heaviside(dataOf(out).([]float64), u)
 	case []float32:
-		heaviside(out.Data().([]float32), u)
+		heaviside(dataOf(out).([]float32), u)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
-}
-
-func heaviside[T float](out, u []T) {
-	for i, v := range u {
-		if v >= Threshold {
-			out[i] = 1
-		} else {
-			out[i] = 0
-		}
-	}
 }
 
 func (op spikeOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
@@ -82,21 +72,15 @@ func (op surrogateGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, erro
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	switch u := in[0].Data().(type) {
+	switch u := dataOf(in[0]).(type) {
 	case []float64:
-		surrogateGrad(op.s, out.Data().([]float64), u, in[1].Data().([]float64))
+		surrogateGrad(op.s, dataOf(out).([]float64), u, dataOf(in[1]).([]float64))
 	case []float32:
-		surrogateGrad(op.s, out.Data().([]float32), u, in[1].Data().([]float32))
+		surrogateGrad(op.s, dataOf(out).([]float32), u, dataOf(in[1]).([]float32))
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
-}
-
-func surrogateGrad[T float](s Surrogate, out, u, g []T) {
-	for i, v := range u {
-		out[i] = g[i] * T(s.Deriv(float64(v)-Threshold))
-	}
 }
 
 // Detach returns x unchanged in the forward pass and passes no gradient
@@ -122,11 +106,11 @@ func (op detachOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	switch x := in[0].Data().(type) {
+	switch x := dataOf(in[0]).(type) {
 	case []float64:
-		copy(out.Data().([]float64), x)
+		copy(dataOf(out).([]float64), x)
 	case []float32:
-		copy(out.Data().([]float32), x)
+		copy(dataOf(out).([]float32), x)
 	default:
 		return nil, dtypeError(op, in[0])
 	}

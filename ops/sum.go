@@ -39,16 +39,16 @@ func (op sumOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	switch o := out.Data().(type) {
+	switch o := dataOf(out).(type) {
 	case []float64:
 		clear(o)
 		for _, v := range in {
-			accumulate(o, v.Data().([]float64))
+			accumulate(o, dataOf(v).([]float64))
 		}
 	case []float32:
 		clear(o)
 		for _, v := range in {
-			accumulate(o, v.Data().([]float32))
+			accumulate(o, dataOf(v).([]float32))
 		}
 	default:
 		return nil, dtypeError(op, in[0])

@@ -49,12 +49,12 @@ func (op xentOp) Do(in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	cols := in[0].Shape()[1]
-	switch z := in[0].Data().(type) {
+	switch z := dataOf(in[0]).(type) {
 	case []float64:
-		v := G.F64(crossEntropy(z, in[1].Data().([]float64), cols))
+		v := G.F64(crossEntropy(z, dataOf(in[1]).([]float64), cols))
 		return &v, nil
 	case []float32:
-		v := G.F32(crossEntropy(z, in[1].Data().([]float32), cols))
+		v := G.F32(crossEntropy(z, dataOf(in[1]).([]float32), cols))
 		return &v, nil
 	}
 	return nil, dtypeError(op, in[0])
@@ -147,11 +147,11 @@ func (op xentGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
 	cols := in[0].Shape()[1]
-	switch z := in[0].Data().(type) {
+	switch z := dataOf(in[0]).(type) {
 	case []float64:
-		crossEntropyGrad(out.Data().([]float64), z, in[1].Data().([]float64), cols, g)
+		crossEntropyGrad(dataOf(out).([]float64), z, dataOf(in[1]).([]float64), cols, g)
 	case []float32:
-		crossEntropyGrad(out.Data().([]float32), z, in[1].Data().([]float32), cols, g)
+		crossEntropyGrad(dataOf(out).([]float32), z, dataOf(in[1]).([]float32), cols, g)
 	default:
 		return nil, dtypeError(op, in[0])
 	}

@@ -286,6 +286,7 @@ func mapGet(m *yaml.Node, key string) *yaml.Node {
 
 func parseSweep(m *yaml.Node) (Sweep, error) {
 	var sw Sweep
+	m = deref(m)
 	if m.Kind != yaml.MappingNode {
 		return sw, fmt.Errorf("line %d: want a sweep mapping", m.Line)
 	}
@@ -321,14 +322,23 @@ func parseSweep(m *yaml.Node) (Sweep, error) {
 	return sw, nil
 }
 
+// deref follows a YAML alias (*name) to its anchored node.
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
 // assignments reads a mapping of setting: value.
 func assignments(m *yaml.Node, probe *Settings) ([]Assignment, error) {
+	m = deref(m)
 	if m.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("line %d: want a mapping of setting: value", m.Line)
 	}
 	var out []Assignment
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], m.Content[i+1]
+		k, v := m.Content[i], deref(m.Content[i+1])
 		if _, ok := probe.Lookup(k.Value); !ok {
 			return nil, fmt.Errorf("line %d: unknown setting %q", k.Line, k.Value)
 		}
@@ -339,6 +349,7 @@ func assignments(m *yaml.Node, probe *Settings) ([]Assignment, error) {
 
 // axes reads a mapping of setting: [values].
 func axes(m *yaml.Node, probe *Settings) ([]Axis, error) {
+	m = deref(m)
 	if m.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("line %d: grid: want a mapping of setting: [values]", m.Line)
 	}

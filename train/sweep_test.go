@@ -167,3 +167,18 @@ func TestSweepSkipsCompletedRuns(t *testing.T) {
 		t.Errorf("second pass ran %d, skipped %d", ran, skipped)
 	}
 }
+
+// TestPresetsExpand: every built-in preset parses and all its runs have
+// valid settings.
+func TestPresetsExpand(t *testing.T) {
+	for _, name := range train.PresetNames() {
+		_, sweeps, err := train.Preset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs, err := train.Jobs(train.DefaultSettings("randman"), sweeps)
+		if err != nil || len(jobs) == 0 {
+			t.Errorf("preset %s: %d runs, %v", name, len(jobs), err)
+		}
+	}
+}

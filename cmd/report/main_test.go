@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spikegrad/spikegrad/train"
+)
+
+// writeRuns writes a small sweep: surrogate × β × lr × 2 seeds, one and
+// two hidden layers, with accuracy rising with spikes, and returns the folder.
+func writeRuns(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	i := 0
+	for _, shape := range []string{"superspike", "esser"} {
+		for _, beta := range []string{"1", "10"} {
+			for _, lr := range []string{"0.001", "0.005"} {
+				for _, hidden := range []string{"100", "100,100"} {
+					for seed := 1; seed <= 2; seed++ {
+						i++
+						s := train.DefaultSettings("randman")
+						for k, v := range map[string]string{"surrogate": shape, "beta": beta, "lr": lr, "hidden": hidden, "seed": fmt.Sprint(seed)} {
+							if err := s.Set(k, v); err != nil {
+								t.Fatal(err)
+							}
+						}
+						spikes := 3 * math.Pow(1.25, float64(i))
+						acc := 0.1 + 0.8/(1+math.Exp(-(math.Log(spikes)-math.Log(40))/0.4))
+						rec := &train.Record{Status: "completed", Settings: s, Data: train.DataInfo{Classes: 10},
+							Validation: train.Metrics{Accuracy: acc + 0.001*float64(seed)},
+							Test:       &train.Metrics{Accuracy: acc, SpikesPerInput: []float64{spikes}},
+							Activity:   []train.SpikeStats{{Neurons: 4, PerInput: spikes, NeuronMeans: []float64{0, spikes / 4, spikes / 2, spikes / 4}}}}
+						save(t, filepath.Join(dir, fmt.Sprintf("run%02d", i)), rec)
+					}
+				}
+			}
+		}
+	}
+	save(t, filepath.Join(dir, "interrupted"), &train.Record{Status: "interrupted", Settings: train.DefaultSettings("randman")})
+	return dir
+}
+
+func save(t *testing.T, dir string, rec *train.Record) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Save(filepath.Join(dir, train.RecordFile)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func snapshotFile(t *testing.T) string {
+	t.Helper()
+	const T, in, h, c = 30, 6, 8, 3
+	sn := train.Snapshot{Label: 1, Predicted: 1}
+	for n := range T {
+		row, sp, u, ro := make([]float64, in), make([]float64, h), make([]float64, h), make([]float64, c)
+		row[n%in] = 1
+		sp[n%h] = float64(n % 2)
+		for j := range u {
+			u[j] = math.Sin(float64(n+j) / 3)
+		}
+		ro[1] = float64(n) / T
+		sn.Input = append(sn.Input, row)
+		sn.Readout = append(sn.Readout, ro)
+		if n == 0 {
+			sn.Spikes, sn.Membrane = [][][]float64{nil}, [][][]float64{nil}
+		}
+		sn.Spikes[0] = append(sn.Spikes[0], sp)
+		sn.Membrane[0] = append(sn.Membrane[0], u)
+	}
+	b, _ := json.Marshal([]train.Snapshot{sn, sn})
+	p := filepath.Join(t.TempDir(), "snapshot.json")
+	os.WriteFile(p, b, 0o644)
+	return p
+}
+
+func TestWritesReportAndFigures(t *testing.T) {
+	runs, out := writeRuns(t), t.TempDir()
+	var stdout, stderr bytes.Buffer
+	args := []string{"--runs", runs, "--group", "surrogate,beta", "--top", "2", "--out", out,
+		"--heatmap", "beta,lr", "--bars", "surrogate", "--bars-color", "beta", "--spikes", "--spikes-by", "hidden",
+		"--hist", "--hist-by", "hidden", "--snapshot", snapshotFile(t), "--surrogates"}
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "32 completed runs; left out: 1 interrupted") {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+	for _, f := range []string{"report.md", "report.csv", "heatmap.png", "bars.png", "spikes.png", "histogram.png", "snapshot.png", "surrogates.png"} {
+		if !strings.Contains(stdout.String(), filepath.Join(out, f)) {
+			t.Errorf("stdout does not mention %s:\n%s", f, stdout.String())
+		}
+		if strings.HasSuffix(f, ".png") {
+			fh, err := os.Open(filepath.Join(out, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := png.DecodeConfig(fh); err != nil {
+				t.Errorf("%s: %v", f, err)
+			}
+			fh.Close()
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
+	for _, want := range []string{"| surrogate | beta | runs | top k |", "| esser | 1 | 8 | 2 |", "![Accuracy against hidden spikes](spikes.png)",
+		"transition (spikes / input)", "1 interrupted"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q:\n%s", want, md)
+		}
+	}
+	csv, _ := os.ReadFile(filepath.Join(out, "report.csv"))
+	if lines := strings.Split(strings.TrimSpace(string(csv)), "\n"); len(lines) != 5 || lines[0] != "surrogate,beta,runs,k,test_mean,test_std,validation_mean,spikes_mean" {
+		t.Errorf("report.csv:\n%s", csv)
+	}
+}
+
+func TestSurrogatesNeedNoRuns(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"--surrogates", "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(out, "surrogates.png")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestBadInputNamesTheFlag(t *testing.T) {
+	runs := writeRuns(t)
+	broken := t.TempDir()
+	save(t, filepath.Join(broken, "ok"), &train.Record{Status: "completed", Settings: train.DefaultSettings("randman"), Test: &train.Metrics{}})
+	os.MkdirAll(filepath.Join(broken, "bad"), 0o755)
+	os.WriteFile(filepath.Join(broken, "bad", "record.json"), []byte("{not json"), 0o644)
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{}, "--runs is required"},
+		{[]string{"--runs", runs, "--group", "surogate"}, `--group: unknown setting "surogate"`},
+		{[]string{"--runs", runs, "--top", "0"}, "--top: want k ≥ 1"},
+		{[]string{"--runs", runs, "--heatmap", "beta"}, "--heatmap: want two settings"},
+		{[]string{"--runs", runs, "--bars-color", "beta"}, "--bars-color: needs --bars"},
+		{[]string{"--runs", runs, "--bars", "beta", "--bars-color", "betta"}, `--bars-color: unknown setting "betta"`},
+		{[]string{"--runs", runs, "--chance", "2"}, "--chance: want auto, none or a fraction"},
+		{[]string{"--runs", runs, "--hist-layer", "-1"}, "--hist-layer"},
+		{[]string{"--runs", runs, "--snapshot-dt", "0"}, "--snapshot-dt"},
+		{[]string{"--spikes", "--surrogates"}, "--runs is required for"},
+		{[]string{"--runs", runs, "extra"}, `unexpected argument "extra"`},
+		{[]string{"--runs", t.TempDir()}, "no record.json under"},
+		{[]string{"--runs", filepath.Join(runs, "nothing*")}, "matches no file"},
+		{[]string{"--runs", broken, "--strict", "--out", t.TempDir()}, "bad/record.json"},
+		{[]string{"--runs", runs, "--out", t.TempDir(), "--snapshot", filepath.Join(runs, "missing.json")}, "missing.json"},
+		{[]string{"--runs", runs, "--out", t.TempDir(), "--spikes-by", "hidden", "--hist", "--hist-layer", "3"}, "report: histogram: no run has per-neuron activity"},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		if code := run(c.args, &stdout, &stderr); code == 0 || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("%q: exit %d, stderr %q; want %q", c.args, code, stderr.String(), c.want)
+		}
+	}
+}
+
+// TestUnreadableRecordsAreReported: without --strict a broken record is
+// listed, on stderr and in the report, not dropped silently.
+func TestUnreadableRecordsAreReported(t *testing.T) {
+	runs, out := writeRuns(t), t.TempDir()
+	bad := filepath.Join(runs, "bad", "record.json")
+	os.MkdirAll(filepath.Dir(bad), 0o755)
+	os.WriteFile(bad, []byte(`{"status": "completed"`), 0o644)
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"--runs", runs, "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
+	if !strings.Contains(stderr.String(), bad) || !strings.Contains(string(md), bad) {
+		t.Errorf("broken record not named:\nstderr %s\nreport.md %s", stderr.String(), md)
+	}
+}

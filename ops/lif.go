@@ -1,0 +1,338 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// This file holds the fused ops of a LIF time step: one node for the
+// membrane update and one for the synaptic update (with its input
+// projection), each with a backward pass of as few nodes as possible.
+
+// matrixOp holds what the fused ops share: n matrix inputs of one element
+// type, a matrix output, and no in-place tricks.
+type matrixOp struct{ n int }
+
+func (m matrixOp) Arity() int { return m.n }
+
+func (m matrixOp) Type() hm.Type {
+	ts := make([]hm.Type, m.n+1)
+	for i := range ts {
+		ts[i] = hm.TypeVariable('a')
+	}
+	return hm.NewFnType(ts...)
+}
+
+func (matrixOp) ReturnsPtr() bool     { return false }
+func (matrixOp) CallsExtern() bool    { return false }
+func (matrixOp) OverwritesInput() int { return -1 }
+
+// shapes returns the inputs' shapes, all of which must be matrices.
+func shapes(op fmt.Stringer, in []G.DimSizer) ([]tensor.Shape, error) {
+	out := make([]tensor.Shape, len(in))
+	for i, d := range in {
+		s, ok := d.(tensor.Shape)
+		if !ok || len(s) != 2 {
+			return nil, fmt.Errorf("%v: input %d has shape %v, want a matrix", op, i, d)
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// newOutput returns p if it is a matrix of shape rows×cols and dtype dt,
+// and a new one otherwise.
+func newOutput(p G.Value, dt tensor.Dtype, rows, cols int) G.Value {
+	if p != nil && p.Dtype() == dt {
+		if s := p.Shape(); len(s) == 2 && s[0] == rows && s[1] == cols {
+			return p
+		}
+	}
+	return tensor.New(tensor.WithShape(rows, cols), tensor.Of(dt))
+}
+
+// sameDtype checks that all inputs are tensors of in[0]'s element type.
+func sameDtype(op fmt.Stringer, in []G.Value) error {
+	for i, v := range in {
+		if _, ok := v.(tensor.Tensor); !ok {
+			return fmt.Errorf("%v: input %d is a %T, want a tensor", op, i, v)
+		}
+		if v.Dtype() != in[0].Dtype() {
+			return fmt.Errorf("%v: input %d has dtype %v, input 0 has %v", op, i, v.Dtype(), in[0].Dtype())
+		}
+	}
+	return nil
+}
+
+// slices32 and slices64 return the backing slices of vs (nil for nil).
+// They avoid Dense.Data, which goes through reflect on every call.
+func slices32(vs ...G.Value) [][]float32 {
+	out := make([][]float32, len(vs))
+	for i, v := range vs {
+		switch t := v.(type) {
+		case nil:
+		case interface{ Float32s() []float32 }:
+			out[i] = t.Float32s()
+		default:
+			out[i] = v.Data().([]float32)
+		}
+	}
+	return out
+}
+
+func slices64(vs ...G.Value) [][]float64 {
+	out := make([][]float64, len(vs))
+	for i, v := range vs {
+		switch t := v.(type) {
+		case nil:
+		case interface{ Float64s() []float64 }:
+			out[i] = t.Float64s()
+		default:
+			out[i] = v.Data().([]float64)
+		}
+	}
+	return out
+}
+
+// isDetached reports whether n is the output of Detach: nothing flows back
+// through it, so an op reading it need not build a gradient for it.
+func isDetached(n *G.Node) bool {
+	_, ok := n.Op().(detachOp)
+	return ok
+}
+
+// Membrane returns (β·u + i)·(1 − r), the membrane update of a LIF neuron
+// with its reset, as one node: u is the membrane potential U[n], i the
+// synaptic input already scaled by (1 − β_mem), r the spikes S[n] (or
+// Detach(S[n]) for a reset the gradient does not flow through). nil u, i
+// or r stand for zero; u and i cannot both be nil. Without r it is the
+// leaky integrator β·u + i.
+func Membrane(beta float64, u, i, r *G.Node) (*G.Node, error) {
+	op := membraneOp{beta: beta, hasU: u != nil, hasI: i != nil, hasR: r != nil}
+	if !op.hasU && !op.hasI {
+		return nil, fmt.Errorf("ops.Membrane: u and i are both nil")
+	}
+	op.resetGrad = r != nil && !isDetached(r)
+	var in G.Nodes
+	for _, n := range []*G.Node{u, i, r} {
+		if n != nil {
+			in = append(in, n)
+		}
+	}
+	op.matrixOp = matrixOp{len(in)}
+	return G.ApplyOp(op, in...)
+}
+
+type membraneOp struct {
+	matrixOp
+	beta                        float64
+	hasU, hasI, hasR, resetGrad bool
+}
+
+func (op membraneOp) String() string {
+	return fmt.Sprintf("Membrane[%g,u=%t,i=%t,r=%t,rg=%t]", op.beta, op.hasU, op.hasI, op.hasR, op.resetGrad)
+}
+func (op membraneOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op membraneOp) Hashcode() uint32      { return hashOf(op) }
+
+func (op membraneOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := shapes(op, in)
+	if err != nil {
+		return nil, err
+	}
+	for i := range s {
+		if !s[i].Eq(s[0]) {
+			return nil, fmt.Errorf("%v: input shapes %v and %v differ", op, s[0], s[i])
+		}
+	}
+	return s[0].Clone(), nil
+}
+
+// split returns the inputs as (u, i, r), nil where absent.
+func (op membraneOp) split(in []G.Value) (u, i, r G.Value) {
+	k := 0
+	next := func(has bool) G.Value {
+		if !has {
+			return nil
+		}
+		k++
+		return in[k-1]
+	}
+	u = next(op.hasU)
+	i = next(op.hasI)
+	r = next(op.hasR)
+	return u, i, r
+}
+
+func (op membraneOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op membraneOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameDtype(op, in); err != nil {
+		return nil, err
+	}
+	s := in[0].Shape()
+	out := newOutput(p, in[0].Dtype(), s[0], s[1])
+	u, i, r := op.split(in)
+	switch out.Dtype() {
+	case tensor.Float32:
+		v := slices32(out, u, i, r)
+		membrane(v[0], float32(op.beta), v[1], v[2], v[3])
+	case tensor.Float64:
+		v := slices64(out, u, i, r)
+		membrane(v[0], op.beta, v[1], v[2], v[3])
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func (op membraneOp) DiffWRT(n int) []bool {
+	d := make([]bool, 0, n)
+	if op.hasU {
+		d = append(d, true)
+	}
+	if op.hasI {
+		d = append(d, true)
+	}
+	if op.hasR {
+		d = append(d, op.resetGrad)
+	}
+	return d
+}
+
+// SymDiff: du = β·(1 − r)·g, di = (1 − r)·g, dr = −(β·u + i)·g.
+func (op membraneOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	var u, i, r *G.Node
+	k := 0
+	if op.hasU {
+		u, k = in[k], k+1
+	}
+	if op.hasI {
+		i, k = in[k], k+1
+	}
+	if op.hasR {
+		r = in[k]
+	}
+	var out G.Nodes
+	if u != nil {
+		g, err := MaskScale(op.beta, grad, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	if i != nil {
+		g, err := MaskScale(1, grad, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	if r != nil {
+		if !op.resetGrad {
+			out = append(out, nil)
+		} else {
+			args := G.Nodes{}
+			if u != nil {
+				args = append(args, u)
+			}
+			if i != nil {
+				args = append(args, i)
+			}
+			g, err := G.ApplyOp(resetGradOp{matrixOp{len(args) + 1}, op.beta, u != nil, i != nil}, append(args, grad)...)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// MaskScale returns a·g·(1 − r) (r nil: a·g; g itself when a is 1 and r is
+// nil).
+func MaskScale(a float64, g, r *G.Node) (*G.Node, error) {
+	if r == nil {
+		return scaled(a, g)
+	}
+	return G.ApplyOp(maskScaleOp{matrixOp{2}, a}, g, r)
+}
+
+type maskScaleOp struct {
+	matrixOp
+	a float64
+}
+
+func (op maskScaleOp) String() string        { return fmt.Sprintf("MaskScale[%g]", op.a) }
+func (op maskScaleOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op maskScaleOp) Hashcode() uint32      { return hashOf(op) }
+func (op maskScaleOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return membraneOp{}.InferShape(in...)
+}
+func (op maskScaleOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op maskScaleOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameKind(op, in); err != nil {
+		return nil, err
+	}
+	s := in[0].Shape()
+	out := newOutput(p, in[0].Dtype(), s[0], s[1])
+	switch out.Dtype() {
+	case tensor.Float32:
+		v := slices32(out, in[0], in[1])
+		maskScale(v[0], float32(op.a), v[1], v[2])
+	case tensor.Float64:
+		v := slices64(out, in[0], in[1])
+		maskScale(v[0], op.a, v[1], v[2])
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+// resetGradOp computes −(β·u + i)·g from (u?, i?, g).
+type resetGradOp struct {
+	matrixOp
+	beta       float64
+	hasU, hasI bool
+}
+
+func (op resetGradOp) String() string {
+	return fmt.Sprintf("ResetGrad[%g,u=%t,i=%t]", op.beta, op.hasU, op.hasI)
+}
+func (op resetGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op resetGradOp) Hashcode() uint32      { return hashOf(op) }
+func (op resetGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return membraneOp{}.InferShape(in...)
+}
+func (op resetGradOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op resetGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameKind(op, in); err != nil {
+		return nil, err
+	}
+	s := in[0].Shape()
+	out := newOutput(p, in[0].Dtype(), s[0], s[1])
+	var u, i G.Value
+	k := 0
+	if op.hasU {
+		u, k = in[k], k+1
+	}
+	if op.hasI {
+		i, k = in[k], k+1
+	}
+	g := in[k]
+	switch out.Dtype() {
+	case tensor.Float32:
+		v := slices32(out, u, i, g)
+		negMulSum(v[0], float32(op.beta), v[1], v[2], v[3])
+	case tensor.Float64:
+		v := slices64(out, u, i, g)
+		negMulSum(v[0], op.beta, v[1], v[2], v[3])
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}

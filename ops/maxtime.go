@@ -1,0 +1,188 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// MaxOverTime returns the element-wise maximum of xs, all of one shape, as
+// one node; with zero set, an all-zero tensor takes part before xs[0]. It
+// computes exactly what the chain MaxBetween(…MaxBetween(x0, x1)…, x_k)
+// computes, and sends the gradient of every element to the one input the
+// chain would: the one holding the maximum, the earliest of ties (the zero,
+// if it ties, receives it and passes nothing on).
+func MaxOverTime(zero bool, xs ...*G.Node) (*G.Node, error) {
+	if len(xs) == 0 {
+		return nil, fmt.Errorf("ops.MaxOverTime: no inputs")
+	}
+	return G.ApplyOp(maxTimeOp{elementwise{len(xs)}, zero}, xs...)
+}
+
+type maxTimeOp struct {
+	elementwise
+	zero bool
+}
+
+func (op maxTimeOp) String() string        { return fmt.Sprintf("MaxOverTime[%d,zero=%t]", op.n, op.zero) }
+func (op maxTimeOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op maxTimeOp) Hashcode() uint32      { return hashOf(op) }
+func (op maxTimeOp) DiffWRT(n int) []bool {
+	d := make([]bool, n)
+	for i := range d {
+		d[i] = true
+	}
+	return d
+}
+func (op maxTimeOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op maxTimeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	return runMaxTime(op, op.zero, false, p, in)
+}
+
+// SymDiff finds the winning input of every element once, then hands each
+// input the incoming gradient where it won.
+func (op maxTimeOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	idx, err := G.ApplyOp(argmaxTimeOp{elementwise{len(in)}, op.zero}, in...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(G.Nodes, len(in))
+	for j := range in {
+		if out[j], err = G.ApplyOp(pickOp{elementwise{2}, j}, grad, idx); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// argmaxTimeOp writes, for every element, the index of the input that wins
+// the maximum (−1 for the leading zero), as a number.
+type argmaxTimeOp struct {
+	elementwise
+	zero bool
+}
+
+func (op argmaxTimeOp) String() string {
+	return fmt.Sprintf("ArgmaxOverTime[%d,zero=%t]", op.n, op.zero)
+}
+func (op argmaxTimeOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op argmaxTimeOp) Hashcode() uint32      { return hashOf(op) }
+func (op argmaxTimeOp) Do(in ...G.Value) (G.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
+func (op argmaxTimeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	return runMaxTime(op, op.zero, true, p, in)
+}
+
+func runMaxTime(op fmt.Stringer, zero, arg bool, p G.Value, in []G.Value) (G.Value, error) {
+	if err := sameKind(op, in); err != nil {
+		return nil, err
+	}
+	out, err := output(p, in[0])
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	switch o := dataOf(out).(type) {
+	case []float32:
+		xs := make([][]float32, len(in))
+		for j, v := range in {
+			xs[j] = dataOf(v).([]float32)
+		}
+		maxTime(o, zero, arg, xs)
+	case []float64:
+		xs := make([][]float64, len(in))
+		for j, v := range in {
+			xs[j] = dataOf(v).([]float64)
+		}
+		maxTime(o, zero, arg, xs)
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+// maxTime writes the running maximum over xs (or, with arg, the index of
+// its winner), following MaxBetween: m ← x if x > m; the winner changes
+// whenever the maximum does not compare equal to the one before.
+func maxTime[T float](out []T, zero, arg bool, xs [][]T) {
+	var m []T
+	var win []int32
+	if arg {
+		m = make([]T, len(out))
+		win = make([]int32, len(out))
+	} else {
+		m = out
+	}
+	first := 0
+	if zero {
+		clear(m)
+		for i := range win {
+			win[i] = -1
+		}
+	} else {
+		copy(m, xs[0])
+		first = 1
+	}
+	for j := first; j < len(xs); j++ {
+		x := xs[j][:len(m)]
+		for i, v := range x {
+			old := m[i]
+			if v > old {
+				m[i] = v
+			}
+			if arg && !(old == m[i]) {
+				win[i] = int32(j)
+			}
+		}
+	}
+	if arg {
+		for i, w := range win {
+			out[i] = T(w)
+		}
+	}
+}
+
+// pickOp writes g where idx equals j, zero elsewhere.
+type pickOp struct {
+	elementwise
+	j int
+}
+
+func (op pickOp) String() string        { return fmt.Sprintf("Pick[%d]", op.j) }
+func (op pickOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op pickOp) Hashcode() uint32      { return hashOf(op) }
+func (op pickOp) Do(in ...G.Value) (G.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
+func (op pickOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameKind(op, in); err != nil {
+		return nil, err
+	}
+	out, err := output(p, in[0])
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	switch o := dataOf(out).(type) {
+	case []float32:
+		pick(o, dataOf(in[0]).([]float32), dataOf(in[1]).([]float32), float32(op.j))
+	case []float64:
+		pick(o, dataOf(in[0]).([]float64), dataOf(in[1]).([]float64), float64(op.j))
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func pick[T float](out, g, idx []T, j T) {
+	g = g[:len(out)]
+	idx = idx[:len(out)]
+	for i := range out {
+		if idx[i] == j {
+			out[i] = g[i]
+		} else {
+			out[i] = 0
+		}
+	}
+}

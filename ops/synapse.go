@@ -1,0 +1,347 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Synapses builds the synaptic updates of one layer over time,
+//
+//	c[n+1] = β·c[n] + gain·(x[n]·W + r[n]·V),
+//
+// one node per step, with the input projections x[n]·W and r[n]·V done by
+// gathering the rows of W and V for the non-zero entries of x[n] and r[n]
+// (spike rasters are sparse; any values work). c, x, r are [batch, ·]
+// matrices, W [fan_in, units], V [units, units].
+//
+// The weight gradients are fused: instead of one [fan_in, units] gradient
+// per step that Gorgonia would then add up step by step, the first step
+// that reads W returns the whole Σ_n gain·x[n]ᵀ·dc[n+1] as one node, built
+// sparsely from the gradients the later steps hand it; later steps declare
+// W non-differentiable. (The first step is differentiated last: every later
+// step depends on it through c.) The same holds for V.
+type Synapses struct {
+	w, v         *G.Node
+	usedW, usedV bool // a step has read W (V): later steps do not collect
+	records      []synRecord
+}
+
+type synRecord struct {
+	x, r, grad *G.Node
+}
+
+// NewSynapses starts the synaptic updates of a layer with feed-forward
+// weights w and recurrent weights v (nil for none).
+func NewSynapses(w, v *G.Node) *Synapses { return &Synapses{w: w, v: v} }
+
+// Step returns c[n+1] = β·c + gain·(x·W + r·V); nil c, x or r are zero and
+// the result is nil if all three are. Steps must be built in time order and
+// each must depend on the one before through c (c[n+1] is the next c), as
+// the fused weight gradients rely on it.
+func (s *Synapses) Step(beta float64, c *G.Node, gain float64, x, r *G.Node) (*G.Node, error) {
+	if r != nil && s.v == nil {
+		return nil, fmt.Errorf("ops.Synapses: recurrent input without recurrent weights")
+	}
+	op := synapseOp{beta: beta, gain: gain, hasC: c != nil, hasX: x != nil, hasR: r != nil, s: s}
+	var in G.Nodes
+	if c != nil {
+		in = append(in, c)
+	}
+	if x != nil {
+		op.diffX = !isDetached(x)
+		op.collectW = !s.usedW
+		in = append(in, x, s.w)
+	}
+	if r != nil {
+		op.diffR = !isDetached(r)
+		op.collectV = !s.usedV
+		in = append(in, r, s.v)
+	}
+	switch {
+	case x == nil && r == nil && c == nil:
+		return nil, nil
+	case x == nil && r == nil:
+		return scaled(beta, c)
+	}
+	op.matrixOp = matrixOp{len(in)}
+	n, err := G.ApplyOp(op, in...)
+	if err != nil {
+		return nil, err
+	}
+	s.usedW = s.usedW || x != nil
+	s.usedV = s.usedV || r != nil
+	return n, nil
+}
+
+type synapseOp struct {
+	matrixOp
+	beta, gain         float64
+	hasC, hasX, hasR   bool
+	diffX, diffR       bool
+	collectW, collectV bool
+	s                  *Synapses // not part of the hash: one per layer
+}
+
+func (op synapseOp) String() string {
+	return fmt.Sprintf("Synapse[%g,%g,c=%t,x=%t/%t/%t,r=%t/%t/%t]", op.beta, op.gain,
+		op.hasC, op.hasX, op.diffX, op.collectW, op.hasR, op.diffR, op.collectV)
+}
+func (op synapseOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op synapseOp) Hashcode() uint32      { return hashOf(op) }
+
+// parts returns the inputs as (c, x, w, r, v), nil where absent.
+func (op synapseOp) parts(in []G.Value) (c, x, w, r, v G.Value) {
+	k := 0
+	if op.hasC {
+		c, k = in[k], k+1
+	}
+	if op.hasX {
+		x, w, k = in[k], in[k+1], k+2
+	}
+	if op.hasR {
+		r, v = in[k], in[k+1]
+	}
+	return
+}
+
+func (op synapseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := shapes(op, in)
+	if err != nil {
+		return nil, err
+	}
+	rows, cols := -1, -1
+	check := func(r, c int) error {
+		if rows >= 0 && (r != rows || c != cols) {
+			return fmt.Errorf("%v: inconsistent shapes %v", op, in)
+		}
+		rows, cols = r, c
+		return nil
+	}
+	k := 0
+	if op.hasC {
+		if err := check(s[0][0], s[0][1]); err != nil {
+			return nil, err
+		}
+		k++
+	}
+	for _, has := range []bool{op.hasX, op.hasR} {
+		if !has {
+			continue
+		}
+		x, w := s[k], s[k+1]
+		if x[1] != w[0] {
+			return nil, fmt.Errorf("%v: input %v does not fit weights %v", op, x, w)
+		}
+		if err := check(x[0], w[1]); err != nil {
+			return nil, err
+		}
+		k += 2
+	}
+	return tensor.Shape{rows, cols}, nil
+}
+
+func (op synapseOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameDtype(op, in); err != nil {
+		return nil, err
+	}
+	c, x, w, r, v := op.parts(in)
+	var rows, cols int
+	switch {
+	case c != nil:
+		rows, cols = c.Shape()[0], c.Shape()[1]
+	case x != nil:
+		rows, cols = x.Shape()[0], w.Shape()[1]
+	default:
+		rows, cols = r.Shape()[0], v.Shape()[1]
+	}
+	out := newOutput(p, in[0].Dtype(), rows, cols)
+	switch out.Dtype() {
+	case tensor.Float32:
+		d := slices32(out, c, x, w, r, v)
+		synapse(d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], d[3], d[4], d[5], axpy32)
+	case tensor.Float64:
+		d := slices64(out, c, x, w, r, v)
+		synapse(d[0], rows, op.beta, d[1], op.gain, d[2], d[3], d[4], d[5], axpy64)
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func (op synapseOp) DiffWRT(int) []bool {
+	var d []bool
+	if op.hasC {
+		d = append(d, true)
+	}
+	if op.hasX {
+		d = append(d, op.diffX, op.collectW)
+	}
+	if op.hasR {
+		d = append(d, op.diffR, op.collectV)
+	}
+	return d
+}
+
+func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	var c, x, w, r, v *G.Node
+	k := 0
+	if op.hasC {
+		c, k = in[k], k+1
+	}
+	if op.hasX {
+		x, w, k = in[k], in[k+1], k+2
+	}
+	if op.hasR {
+		r, v = in[k], in[k+1]
+	}
+	op.s.records = append(op.s.records, synRecord{x: x, r: r, grad: grad})
+	var out G.Nodes
+	if c != nil {
+		g, err := scaled(op.beta, grad)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	for _, part := range []struct {
+		has, diff, collect bool
+		x, w               *G.Node
+		recurrent          bool
+	}{{op.hasX, op.diffX, op.collectW, x, w, false}, {op.hasR, op.diffR, op.collectV, r, v, true}} {
+		if !part.has {
+			continue
+		}
+		var gx, gw *G.Node
+		var err error
+		if part.diff {
+			if gx, err = G.ApplyOp(backProjOp{matrixOp{2}, op.gain}, grad, part.w); err != nil {
+				return nil, err
+			}
+		}
+		if part.collect {
+			if gw, err = op.s.weightGrad(op.gain, part.recurrent); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, gx, gw)
+	}
+	return out, nil
+}
+
+// weightGrad builds the fused gradient of W (or V) from the recorded steps.
+func (s *Synapses) weightGrad(gain float64, recurrent bool) (*G.Node, error) {
+	var in G.Nodes
+	for _, rec := range s.records {
+		x := rec.x
+		if recurrent {
+			x = rec.r
+		}
+		if x != nil {
+			in = append(in, x, rec.grad)
+		}
+	}
+	return G.ApplyOp(weightGradOp{matrixOp{len(in)}, gain}, in...)
+}
+
+// weightGradOp computes gain·Σ_j x_jᵀ·g_j from (x_0, g_0, x_1, g_1, …).
+type weightGradOp struct {
+	matrixOp
+	gain float64
+}
+
+func (op weightGradOp) String() string        { return fmt.Sprintf("WeightGrad[%g,%d]", op.gain, op.n/2) }
+func (op weightGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op weightGradOp) Hashcode() uint32      { return hashOf(op) }
+
+func (op weightGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := shapes(op, in)
+	if err != nil {
+		return nil, err
+	}
+	if len(s) == 0 || len(s)%2 != 0 {
+		return nil, fmt.Errorf("%v: want pairs of inputs", op)
+	}
+	for j := 0; j < len(s); j += 2 {
+		if s[j][0] != s[1][0] || s[j+1][0] != s[1][0] || s[j][1] != s[0][1] || s[j+1][1] != s[1][1] {
+			return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
+		}
+	}
+	return tensor.Shape{s[0][1], s[1][1]}, nil
+}
+
+func (op weightGradOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameDtype(op, in); err != nil {
+		return nil, err
+	}
+	fanIn, cols := in[0].Shape()[1], in[1].Shape()[1]
+	out := newOutput(p, in[0].Dtype(), fanIn, cols)
+	switch out.Dtype() {
+	case tensor.Float32:
+		d := slices32(in...)
+		var xs, gs [][]float32
+		for j := 0; j < len(d); j += 2 {
+			xs, gs = append(xs, d[j]), append(gs, d[j+1])
+		}
+		weightGrad(dataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, gs, axpy32)
+	case tensor.Float64:
+		d := slices64(in...)
+		var xs, gs [][]float64
+		for j := 0; j < len(d); j += 2 {
+			xs, gs = append(xs, d[j]), append(gs, d[j+1])
+		}
+		weightGrad(dataOf(out).([]float64), fanIn, cols, op.gain, xs, gs, axpy64)
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+// backProjOp computes gain·g·Wᵀ from (g [rows, cols], W [fan_in, cols]):
+// the gradient that flows back into a synapse's input.
+type backProjOp struct {
+	matrixOp
+	gain float64
+}
+
+func (op backProjOp) String() string        { return fmt.Sprintf("BackProj[%g]", op.gain) }
+func (op backProjOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op backProjOp) Hashcode() uint32      { return hashOf(op) }
+
+func (op backProjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := shapes(op, in)
+	if err != nil {
+		return nil, err
+	}
+	if s[0][1] != s[1][1] {
+		return nil, fmt.Errorf("%v: gradient %v does not fit weights %v", op, s[0], s[1])
+	}
+	return tensor.Shape{s[0][0], s[1][0]}, nil
+}
+
+func (op backProjOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op backProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameDtype(op, in); err != nil {
+		return nil, err
+	}
+	rows, cols, fanIn := in[0].Shape()[0], in[0].Shape()[1], in[1].Shape()[0]
+	out := newOutput(p, in[0].Dtype(), rows, fanIn)
+	switch out.Dtype() {
+	case tensor.Float32:
+		d := slices32(out, in[0], in[1])
+		backProj(d[0], float32(op.gain), d[1], d[2], cols, axpy32)
+	case tensor.Float64:
+		d := slices64(out, in[0], in[1])
+		backProj(d[0], op.gain, d[1], d[2], cols, axpy64)
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
