@@ -103,7 +103,7 @@ func smallMNISTConfig(dir string) MNISTConfig {
 	return c
 }
 
-func TestLatencyStep(t *testing.T) {
+func TestMNISTLatencyStep(t *testing.T) {
 	c := DefaultMNIST()
 	// ms is T(x) in milliseconds, computed independently of latencyStep.
 	ms := func(v float64) float64 { x := v / 256; return 50 * math.Log(x/(x-0.2)) }

@@ -57,9 +57,10 @@ type SHDConfig struct {
 // 700 channels, 20 classes and 10% of the training file held out for
 // validation.
 //
-// The recordings last up to about 1.4 s, but most of the speech lies in the
-// first 0.8 s; the spikes after it are dropped to keep the number of time
-// steps a network has to be unrolled for at 400.
+// The longest recordings last over a second, but most of the speech lies in
+// the first 0.8 s; the spikes after it are dropped to keep the number of
+// time steps a network has to be unrolled for at 400. SHDWithStats reports
+// how many that is.
 func DefaultSHD() SHDConfig {
 	return SHDConfig{
 		DT:                 2e-3,
@@ -276,22 +277,28 @@ func shdCheckShape(d *hdf5.Dataset, name string, fileSize int64) error {
 
 // shdCheckHeaps scans the file at path for the headers of local heaps
 // ("HEAP") and global heap collections ("GCOL") and rejects the file if one
-// declares more bytes than the file holds.
+// declares more bytes than the file holds, or if a global heap holds an
+// object larger than the heap.
 //
-// Like data sets, the HDF5 reader allocates a heap in full before reading
-// it, trusting the declared size; see shdCheckShape. Heaps are found by
-// their signature followed by the version and three zero bytes, eight fixed
-// bytes that random data matches by chance once in 2^64 positions.
+// The HDF5 reader trusts these sizes: it allocates a heap in full before
+// reading it (see shdCheckShape), and an object size near 2^64 makes its
+// walk over a global heap overflow and loop forever. The scan matches what
+// the reader checks before it uses a heap: the signature, and for a global
+// heap also version 1. In SHD files the spike data cannot produce a false
+// match: all signature bytes are above 0x40, but every four consecutive
+// bytes of uint16 channels below 700 or of float16 or float32 times below
+// 2 s contain a byte below 0x40.
 func shdCheckHeaps(path string, fileSize int64) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	lengthSize, ok := shdLengthSize(f)
+	offsetSize, lengthSize, ok := shdSizes(f)
 	if !ok {
 		return nil // not HDF5 or an unknown superblock: left to the reader
 	}
+	s := &shdHeapScan{f: f, fileSize: fileSize, offsetSize: offsetSize, lengthSize: lengthSize}
 	const chunk, overlap = 1 << 20, 32
 	buf := make([]byte, chunk+overlap)
 	for off := int64(0); off < fileSize; off += chunk {
@@ -299,59 +306,98 @@ func shdCheckHeaps(path string, fileSize int64) error {
 		if err != nil && !errors.Is(err, io.EOF) {
 			return err
 		}
-		for _, sig := range []string{"HEAP\x00\x00\x00\x00", "GCOL\x01\x00\x00\x00"} {
-			if err := shdCheckHeapSizes(buf[:n], chunk, sig, off, lengthSize, fileSize); err != nil {
-				return err
+		if err := s.scan(buf[:n], chunk, off); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// shdHeapScan holds the state of shdCheckHeaps.
+type shdHeapScan struct {
+	f                      io.ReaderAt
+	fileSize               int64
+	offsetSize, lengthSize int
+	heap                   []byte // buffer for a global heap
+}
+
+// scan checks the heaps that start in the first chunk bytes of buf, which
+// holds the file from offset off on; heaps starting later are checked with
+// the next chunk. Both kinds of heap store their size after eight header
+// bytes; the reader takes that of a global heap to be offset-sized.
+func (s *shdHeapScan) scan(buf []byte, chunk int, off int64) error {
+	for _, h := range []struct {
+		sig       string
+		sizeBytes int
+		global    bool
+	}{{"HEAP", s.lengthSize, false}, {"GCOL\x01", s.offsetSize, true}} {
+		for i := 0; ; i++ {
+			j := bytes.Index(buf[i:], []byte(h.sig))
+			if j < 0 || i+j >= chunk {
+				break
+			}
+			i += j
+			end := i + 8 + h.sizeBytes
+			if end > len(buf) {
+				break // the file ends inside the header: the reader fails
+			}
+			size := shdUint(buf[i+8 : end])
+			if size > uint64(s.fileSize) {
+				return fmt.Errorf("corrupt: heap at byte %d declares %d bytes, more than the file's %d", off+int64(i), size, s.fileSize)
+			}
+			if h.global {
+				if err := s.checkObjects(off+int64(i), int(size)); err != nil {
+					return err
+				}
 			}
 		}
 	}
 	return nil
 }
 
-// shdCheckHeapSizes checks the heaps with signature sig that start in the
-// first chunk bytes of buf, which holds the file from offset off on; heaps
-// starting later are checked with the next chunk. Both kinds of heap store
-// their size right after the eight signature bytes.
-func shdCheckHeapSizes(buf []byte, chunk int, sig string, off int64, lengthSize int, fileSize int64) error {
-	for i := 0; ; {
-		j := bytes.Index(buf[i:], []byte(sig))
-		if j < 0 {
-			return nil
-		}
-		i += j
-		if i >= chunk {
-			return nil
-		}
-		if end := i + 8 + lengthSize; end <= len(buf) {
-			size := shdUint(buf[i+8 : end])
-			if size > uint64(fileSize) {
-				return fmt.Errorf("corrupt: heap at byte %d declares %d bytes, more than the file's %d", off+int64(i), size, fileSize)
-			}
-		}
-		i++
+// checkObjects walks the objects of the global heap of the given size at
+// addr the way the reader does and checks that none is larger than the
+// heap. Each object has a 16-byte header (with 8-byte offsets) holding its
+// size, and its data is padded to a multiple of 8 bytes.
+func (s *shdHeapScan) checkObjects(addr int64, size int) error {
+	s.heap = slices.Grow(s.heap[:0], size)[:size]
+	if n, _ := s.f.ReadAt(s.heap, addr); n < size {
+		return nil // the heap runs past the end of the file: the reader fails
 	}
+	hdr := 8 + s.offsetSize // object ID, references, reserved, size
+	for pos := (8 + s.offsetSize + 7) &^ 7; pos+hdr <= size; {
+		objSize := shdUint(s.heap[pos+8 : pos+hdr])
+		if objSize > uint64(size) {
+			return fmt.Errorf("corrupt: object at byte %d of the heap at byte %d declares %d bytes, more than the heap's %d",
+				pos, addr, objSize, size)
+		}
+		pos += hdr + (int(objSize)+7)&^7
+	}
+	return nil
 }
 
-// shdLengthSize reads the size of lengths from the superblock at the start
-// of f: byte 14 in superblock versions 0 and 1, byte 10 in versions 2 and 3.
-func shdLengthSize(f io.ReaderAt) (int, bool) {
+// shdSizes reads the sizes of offsets and lengths from the superblock at the
+// start of f: bytes 13 and 14 in superblock versions 0 and 1, bytes 9 and 10
+// in versions 2 and 3.
+func shdSizes(f io.ReaderAt) (offsetSize, lengthSize int, ok bool) {
 	var sb [16]byte
 	if _, err := f.ReadAt(sb[:], 0); err != nil || string(sb[:8]) != "\x89HDF\r\n\x1a\n" {
-		return 0, false
+		return 0, 0, false
 	}
-	var size byte
+	var o, l byte
 	switch sb[8] {
 	case 0, 1:
-		size = sb[14]
+		o, l = sb[13], sb[14]
 	case 2, 3:
-		size = sb[10]
+		o, l = sb[9], sb[10]
 	default:
-		return 0, false
+		return 0, 0, false
 	}
-	if size != 2 && size != 4 && size != 8 {
-		return 0, false
+	valid := func(b byte) bool { return b == 2 || b == 4 || b == 8 }
+	if !valid(o) || !valid(l) {
+		return 0, 0, false
 	}
-	return int(size), true
+	return int(o), int(l), true
 }
 
 // shdUint decodes a little-endian unsigned integer of 2, 4 or 8 bytes.
@@ -429,7 +475,7 @@ func shdReadLabels(get func(string) (*hdf5.Dataset, error)) ([]float64, error) {
 }
 
 // shdReadStrings reads a data set of variable-length or, failing that,
-// fixed-length strings, dropping the NUL padding of the latter.
+// fixed-length strings, dropping trailing NUL padding.
 func shdReadStrings(get func(string) (*hdf5.Dataset, error), name string) ([]string, error) {
 	d, err := get(name)
 	if err != nil {

@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -28,11 +29,13 @@ type shdSpec struct {
 	keys   []string
 
 	float32Times bool
+	superblockV0 bool // the legacy layout that h5py writes by default
 	// Variations for error cases.
 	omit        string   // path of a data set to leave out
 	float64Time bool     // store the times as float64 sequences
 	plainTimes  bool     // store the times as a plain float32 array
 	floatLabels bool     // store the labels as float32
+	labels2D    bool     // store the labels as a 2×2 matrix
 	rawUnits    [][]byte // store these bytes as the channels
 	rawTimes    [][]byte // store these bytes as the times
 	fixedKeys   bool     // store the keys as fixed-length strings
@@ -93,7 +96,11 @@ func defaultKeys() []string {
 // published files.
 func writeSHD(t testing.TB, path string, s shdSpec) {
 	t.Helper()
-	fw, err := hdf5.CreateForWrite(path, hdf5.CreateTruncate)
+	var opts []any
+	if s.superblockV0 {
+		opts = append(opts, hdf5.WithSuperblockVersion(hdf5.SuperblockV0))
+	}
+	fw, err := hdf5.CreateForWrite(path, hdf5.CreateTruncate, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,34 +140,59 @@ func writeSHD(t testing.TB, path string, s shdSpec) {
 	}
 	write(shdUnits, hdf5.VLenUint8, n, units)
 	labels := append(slices.Clone(s.labels), s.extraLabels...)
-	if s.floatLabels {
-		f := make([]float32, len(labels))
-		for i, l := range labels {
-			f[i] = float32(l)
-		}
-		write(shdLabels, hdf5.Float32, len(labels), f)
-	} else {
-		write(shdLabels, hdf5.Uint16, len(labels), labels)
-	}
-	keys := s.keys
-	if keys == nil {
-		keys = defaultKeys()
-	}
-	if s.fixedKeys {
-		if s.omit != shdKeys {
-			ds, err := fw.CreateDataset("/"+shdKeys, hdf5.String, []uint64{uint64(len(keys))}, hdf5.WithStringSize(16))
-			must(err)
-			must(ds.Write(keys))
-		}
-	} else {
-		write(shdKeys, hdf5.VLenString, len(keys), keys)
-	}
+	writeSHDLabels(t, fw, s, labels, write)
+	writeSHDKeys(t, fw, s, write)
 	speakers := make([]uint16, len(labels))
 	write("extra/speaker", hdf5.Uint16, len(speakers), speakers)
 	write("extra/meta_info/gender", hdf5.VLenString, 2, []string{"female", "male"})
 	write("extra/meta_info/age", hdf5.Uint16, 2, []uint16{30, 40})
 	write("extra/meta_info/body_height", hdf5.Float32, 2, []float32{1.7, 1.8})
 	must(fw.Close())
+}
+
+// writeSHDLabels writes the labels as s asks for.
+func writeSHDLabels(t testing.TB, fw *hdf5.FileWriter, s shdSpec, labels []uint16, write func(string, hdf5.Datatype, int, any)) {
+	switch {
+	case s.labels2D:
+		ds, err := fw.CreateDataset("/"+shdLabels, hdf5.Uint16, []uint64{2, uint64(len(labels) / 2)})
+		if err == nil {
+			err = ds.Write(labels)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	case s.floatLabels:
+		f := make([]float32, len(labels))
+		for i, l := range labels {
+			f[i] = float32(l)
+		}
+		write(shdLabels, hdf5.Float32, len(labels), f)
+	default:
+		write(shdLabels, hdf5.Uint16, len(labels), labels)
+	}
+}
+
+// writeSHDKeys writes the class names as variable-length or, if s asks for
+// it, fixed-length strings.
+func writeSHDKeys(t testing.TB, fw *hdf5.FileWriter, s shdSpec, write func(string, hdf5.Datatype, int, any)) {
+	keys := s.keys
+	if keys == nil {
+		keys = defaultKeys()
+	}
+	if !s.fixedKeys {
+		write(shdKeys, hdf5.VLenString, len(keys), keys)
+		return
+	}
+	if s.omit == shdKeys {
+		return
+	}
+	ds, err := fw.CreateDataset("/"+shdKeys, hdf5.String, []uint64{uint64(len(keys))}, hdf5.WithStringSize(16))
+	if err == nil {
+		err = ds.Write(keys)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // writeSHDTimes writes the spike times of s in the representation it asks
@@ -291,9 +323,11 @@ func TestHalfToFloat32(t *testing.T) {
 }
 
 func TestSHDSmall(t *testing.T) {
-	for _, f32 := range []bool{false, true} {
+	for _, tc := range []struct{ f32, v0 bool }{{false, false}, {true, false}, {false, true}} {
+		f32 := tc.f32
 		train, test := smallSHD(), smallSHD()
 		train.float32Times, test.float32Times = f32, f32
+		train.superblockV0, test.superblockV0 = tc.v0, tc.v0
 		d, stats, err := SHDWithStats(smallSHDConfig(writeSHDDir(t, train, test)))
 		if err != nil {
 			t.Fatalf("float32 %v: %v", f32, err)
@@ -419,6 +453,8 @@ func TestSHDErrors(t *testing.T) {
 		{"missing labels", func(s *shdSpec, c *SHDConfig) { s.omit = shdLabels }, []string{"no data set labels"}},
 		{"missing keys", func(s *shdSpec, c *SHDConfig) { s.omit = shdKeys }, []string{"no data set extra/keys"}},
 		{"float labels", func(s *shdSpec, c *SHDConfig) { s.floatLabels = true }, []string{"labels: want integers, got float"}},
+		{"2-D labels", func(s *shdSpec, c *SHDConfig) { s.labels2D = true },
+			[]string{"labels: want a one-dimensional data set, got integer (size=2 bytes), 2D array [2 x 2]"}},
 		{"plain times", func(s *shdSpec, c *SHDConfig) { s.plainTimes = true }, []string{"spikes/times: want variable-length sequences"}},
 		{"float64 times", func(s *shdSpec, c *SHDConfig) { s.float64Time = true },
 			[]string{"sample 0: spikes/times elements are 8 bytes wide, want 2 (float16) or 4 (float32)"}},
@@ -535,6 +571,75 @@ func TestSHDCorruptBytes(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d corrupted files were rejected", failed, tried)
+}
+
+// TestSHDHeapSizes damages the size of the first local heap and of the
+// first global heap collection. The HDF5 reader would try to allocate the
+// declared 2^56 bytes and kill the process; shdCheckHeaps must reject the
+// file first.
+func TestSHDHeapSizes(t *testing.T) {
+	for _, v0 := range []bool{false, true} {
+		spec := smallSHD()
+		spec.superblockV0 = v0
+		dir := writeSHDDir(t, spec, spec)
+		path := filepath.Join(dir, shdTrainFile)
+		good, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]byte{false: 2, true: 0}[v0]; good[8] != want {
+			t.Fatalf("superblock version %d, want %d", good[8], want)
+		}
+		for _, sig := range []string{"HEAP\x00\x00\x00\x00", "GCOL\x01\x00\x00\x00"} {
+			i := strings.Index(string(good), sig)
+			if i < 0 {
+				t.Fatalf("no %q in the file", sig[:4])
+			}
+			bad := slices.Clone(good)
+			binary.LittleEndian.PutUint64(bad[i+8:], 1<<56)
+			if sig[:4] == "HEAP" {
+				// The reader checks neither the version nor the
+				// reserved bytes of a local heap (found by FuzzSHD).
+				bad[i+4], bad[i+6] = 0x7f, 0x01
+			}
+			if err := os.WriteFile(path, bad, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := SHD(smallSHDConfig(dir))
+			want := fmt.Sprintf("%s: corrupt: heap at byte %d declares %d bytes, more than the file's %d", path, i, uint64(1)<<56, len(good))
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("superblock v0 %v, %s size damaged: error %v, want %q", v0, sig[:4], err, want)
+			}
+		}
+	}
+}
+
+// TestSHDHeapObjectSize turns the first object of a global heap into free
+// space of 2^64-16 bytes. The HDF5 reader's walk over the heap would step
+// back by the 16 bytes of the object header and loop forever (found by
+// FuzzSHD); shdCheckHeaps must reject the file first.
+func TestSHDHeapObjectSize(t *testing.T) {
+	dir := writeSHDDir(t, smallSHD(), smallSHD())
+	path := filepath.Join(dir, shdTrainFile)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(good), "GCOL\x01")
+	if i < 0 {
+		t.Fatal("no global heap in the file")
+	}
+	bad := slices.Clone(good)
+	binary.LittleEndian.PutUint16(bad[i+16:], 0)        // object ID 0: free space
+	binary.LittleEndian.PutUint64(bad[i+24:], 1<<64-16) // its size
+	if err := os.WriteFile(path, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = SHD(smallSHDConfig(dir))
+	want := fmt.Sprintf("%s: corrupt: object at byte 16 of the heap at byte %d declares %d bytes", path, i, uint64(1<<64-16))
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
 }
 
 func TestSHDValidate(t *testing.T) {
