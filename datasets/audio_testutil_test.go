@@ -8,56 +8,26 @@ import (
 	"path/filepath"
 	"testing"
 
-	goaudio "github.com/go-audio/audio"
 	"github.com/go-audio/wav"
-	"github.com/mewkiz/flac"
-	"github.com/mewkiz/flac/frame"
-	"github.com/mewkiz/flac/meta"
 )
 
 // testTone returns amp·sin(2πf·t) sampled at rate for secs seconds.
 func testTone(freq float64, rate int, secs, amp float64) []float64 {
-	x := make([]float64, int(secs*float64(rate)))
-	for i := range x {
-		x[i] = amp * math.Sin(2*math.Pi*freq*float64(i)/float64(rate))
-	}
-	return x
+	return sineTone(freq, rate, secs, amp)
 }
 
 // testPCM quantises samples in [-1, 1) to signed integers of the given width.
-func testPCM(x []float64, bits int) []int {
-	full := float64(int64(1) << (bits - 1))
-	out := make([]int, len(x))
-	for i, v := range x {
-		out[i] = int(math.Max(-full, math.Min(full-1, math.Round(v*full))))
-	}
-	return out
-}
+func testPCM(x []float64, bits int) []int { return quantizePCM(x, bits) }
 
 // testWAVBytes encodes interleaved integer samples as a WAV file with
 // go-audio/wav. With meta set it appends a LIST chunk after the data.
 func testWAVBytes(t testing.TB, pcm []int, rate, bits, channels int, withMeta bool) []byte {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "x.wav")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc := wav.NewEncoder(f, rate, bits, channels, 1)
+	var md *wav.Metadata
 	if withMeta {
-		enc.Metadata = &wav.Metadata{Artist: "spikegrad test"}
+		md = &wav.Metadata{Artist: "spikegrad test"}
 	}
-	buf := &goaudio.IntBuffer{Data: pcm, Format: &goaudio.Format{NumChannels: channels, SampleRate: rate}, SourceBitDepth: bits}
-	if err := enc.Write(buf); err != nil {
-		t.Fatal(err)
-	}
-	if err := enc.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(path)
+	b, err := encodeWAV(pcm, rate, bits, channels, md)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,37 +56,11 @@ func testRawWAV(tag uint16, channels, bits, rate int, data []byte) []byte {
 }
 
 // testFLACBytes encodes per-channel integer samples as FLAC with the
-// mewkiz/flac encoder, in verbatim-predicted blocks of 4096 samples. Written
-// through a file, so the encoder fills in the length and MD5 signature.
+// mewkiz/flac encoder, in verbatim-predicted blocks of up to 4096 samples, with
+// the length and MD5 signature in the header.
 func testFLACBytes(t testing.TB, chans [][]int32, rate, bits int) []byte {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "x.flac")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info := &meta.StreamInfo{BlockSizeMin: 16, BlockSizeMax: 4096, SampleRate: uint32(rate), NChannels: uint8(len(chans)), BitsPerSample: uint8(bits)}
-	enc, err := flac.NewEncoder(f, info)
-	if err != nil {
-		t.Fatal(err)
-	}
-	layout := map[int]frame.Channels{1: frame.ChannelsMono, 2: frame.ChannelsLR}[len(chans)]
-	n := len(chans[0])
-	for start := 0; start < n; start += 4096 {
-		end := min(n, start+4096)
-		fr := &frame.Frame{Header: frame.Header{HasFixedBlockSize: true, BlockSize: uint16(end - start), SampleRate: uint32(rate), Channels: layout, BitsPerSample: uint8(bits)}}
-		for _, c := range chans {
-			s := append([]int32(nil), c[start:end]...)
-			fr.Subframes = append(fr.Subframes, &frame.Subframe{SubHeader: frame.SubHeader{Pred: frame.PredVerbatim}, Samples: s, NSamples: len(s)})
-		}
-		if err := enc.WriteFrame(fr); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := enc.Close(); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(path)
+	b, err := encodeFLAC(chans, rate, bits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,18 +70,21 @@ func testFLACBytes(t testing.TB, chans [][]int32, rate, bits int) []byte {
 // testMonoFLAC encodes a mono signal in [-1, 1) as 16-bit FLAC.
 func testMonoFLAC(t testing.TB, x []float64, rate int) []byte {
 	t.Helper()
-	pcm := testPCM(x, 16)
-	c := make([]int32, len(pcm))
-	for i, v := range pcm {
-		c[i] = int32(v)
+	b, err := monoFLAC(x, rate)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return testFLACBytes(t, [][]int32{c}, rate, 16)
+	return b
 }
 
 // testMonoWAV encodes a mono signal in [-1, 1) as 16-bit WAV.
 func testMonoWAV(t testing.TB, x []float64, rate int) []byte {
 	t.Helper()
-	return testWAVBytes(t, testPCM(x, 16), rate, 16, 1, false)
+	b, err := monoWAV(x, rate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // testWriteFile writes b to path, creating its directory.

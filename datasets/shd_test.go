@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/scigolib/hdf5"
@@ -44,27 +43,11 @@ type shdSpec struct {
 	negTime     *[2]int  // sample and spike whose time becomes -1
 }
 
-// halfTable maps every finite float16 value to its bits, built once from
-// halfToFloat32, which TestHalfToFloat32 checks against known patterns.
-var halfTable = sync.OnceValue(func() map[float32]uint16 {
-	m := map[float32]uint16{}
-	for h := range 1 << 16 {
-		f := halfToFloat32(uint16(h))
-		if _, ok := m[f]; !ok && !math.IsNaN(float64(f)) {
-			m[f] = uint16(h)
-		}
-	}
-	return m
-})
-
 // halfBits returns the float16 bits of f, which must be a float16 value or
 // NaN.
 func halfBits(t testing.TB, f float32) uint16 {
-	if math.IsNaN(float64(f)) {
-		return 0x7e00
-	}
-	h, ok := halfTable()[f]
-	if !ok {
+	h := floatToHalf(f)
+	if !math.IsNaN(float64(f)) && halfToFloat32(h) != f {
 		t.Fatalf("%g is not a float16 value", f)
 	}
 	return h
@@ -93,111 +76,68 @@ func defaultKeys() []string {
 }
 
 // writeSHD writes s as an HDF5 file at path, with the layout of the
-// published files.
+// published files (shdLayout) changed as s asks for.
 func writeSHD(t testing.TB, path string, s shdSpec) {
 	t.Helper()
 	var opts []any
 	if s.superblockV0 {
 		opts = append(opts, hdf5.WithSuperblockVersion(hdf5.SuperblockV0))
 	}
-	fw, err := hdf5.CreateForWrite(path, hdf5.CreateTruncate, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("writing %s: %v", path, err)
-		}
-	}
-	for _, g := range []string{"/spikes", "/extra", "/extra/meta_info"} {
-		_, err := fw.CreateGroup(g)
-		must(err)
-	}
-	write := func(name string, dtype hdf5.Datatype, n int, data any) {
-		t.Helper()
-		if name == s.omit {
-			return
-		}
-		ds, err := fw.CreateDataset("/"+name, dtype, []uint64{uint64(n)})
-		must(err)
-		must(ds.Write(data))
-	}
-	n := len(s.units)
-	if s.rawUnits != nil {
-		n = len(s.rawUnits)
-	}
-	writeSHDTimes(t, s, n, write)
 	units := s.rawUnits
 	if units == nil {
 		for _, u := range s.units {
-			var b []byte
-			for _, x := range u {
-				b = binary.LittleEndian.AppendUint16(b, x)
-			}
-			units = append(units, b)
+			units = append(units, shdUnitBytes(u))
 		}
 	}
-	write(shdUnits, hdf5.VLenUint8, n, units)
+	keys := s.keys
+	if keys == nil {
+		keys = defaultKeys()
+	}
 	labels := append(slices.Clone(s.labels), s.extraLabels...)
-	writeSHDLabels(t, fw, s, labels, write)
-	writeSHDKeys(t, fw, s, write)
-	speakers := make([]uint16, len(labels))
-	write("extra/speaker", hdf5.Uint16, len(speakers), speakers)
-	write("extra/meta_info/gender", hdf5.VLenString, 2, []string{"female", "male"})
-	write("extra/meta_info/age", hdf5.Uint16, 2, []uint16{30, 40})
-	write("extra/meta_info/body_height", hdf5.Float32, 2, []float32{1.7, 1.8})
-	must(fw.Close())
+	c := shdContent{
+		units: units, labels: labels, keys: keys, speakers: make([]uint16, len(labels)),
+		gender: []string{"female", "male"}, age: []uint16{30, 40}, height: []float32{1.7, 1.8},
+	}
+	var sets []hdf5Set
+	for _, set := range shdLayout(c) {
+		switch set.path[1:] {
+		case s.omit:
+			continue
+		case shdTimes:
+			set = writeSHDTimes(t, s, len(units))
+		case shdLabels:
+			set = writeSHDLabels(s, labels)
+		case shdKeys:
+			if s.fixedKeys {
+				set = hdf5Set{path: set.path, dtype: hdf5.String, dims: set.dims, data: keys, opts: []hdf5.DatasetOption{hdf5.WithStringSize(16)}}
+			}
+		}
+		sets = append(sets, set)
+	}
+	if err := writeHDF5(path, shdGroups, sets, opts...); err != nil {
+		t.Fatal(err)
+	}
 }
 
-// writeSHDLabels writes the labels as s asks for.
-func writeSHDLabels(t testing.TB, fw *hdf5.FileWriter, s shdSpec, labels []uint16, write func(string, hdf5.Datatype, int, any)) {
+// writeSHDLabels returns the labels data set as s asks for.
+func writeSHDLabels(s shdSpec, labels []uint16) hdf5Set {
+	set := hdf5Set{path: "/" + shdLabels, dtype: hdf5.Uint16, dims: []uint64{uint64(len(labels))}, data: labels}
 	switch {
 	case s.labels2D:
-		ds, err := fw.CreateDataset("/"+shdLabels, hdf5.Uint16, []uint64{2, uint64(len(labels) / 2)})
-		if err == nil {
-			err = ds.Write(labels)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		set.dims = []uint64{2, uint64(len(labels) / 2)}
 	case s.floatLabels:
 		f := make([]float32, len(labels))
 		for i, l := range labels {
 			f[i] = float32(l)
 		}
-		write(shdLabels, hdf5.Float32, len(labels), f)
-	default:
-		write(shdLabels, hdf5.Uint16, len(labels), labels)
+		set.dtype, set.data = hdf5.Float32, f
 	}
+	return set
 }
 
-// writeSHDKeys writes the class names as variable-length or, if s asks for
-// it, fixed-length strings.
-func writeSHDKeys(t testing.TB, fw *hdf5.FileWriter, s shdSpec, write func(string, hdf5.Datatype, int, any)) {
-	keys := s.keys
-	if keys == nil {
-		keys = defaultKeys()
-	}
-	if !s.fixedKeys {
-		write(shdKeys, hdf5.VLenString, len(keys), keys)
-		return
-	}
-	if s.omit == shdKeys {
-		return
-	}
-	ds, err := fw.CreateDataset("/"+shdKeys, hdf5.String, []uint64{uint64(len(keys))}, hdf5.WithStringSize(16))
-	if err == nil {
-		err = ds.Write(keys)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// writeSHDTimes writes the spike times of s in the representation it asks
-// for.
-func writeSHDTimes(t testing.TB, s shdSpec, n int, write func(string, hdf5.Datatype, int, any)) {
+// writeSHDTimes returns the spike times data set of n samples in the
+// representation s asks for.
+func writeSHDTimes(t testing.TB, s shdSpec, n int) hdf5Set {
 	times := slices.Clone(s.times)
 	for i := range times {
 		times[i] = slices.Clone(times[i])
@@ -208,11 +148,12 @@ func writeSHDTimes(t testing.TB, s shdSpec, n int, write func(string, hdf5.Datat
 	if p := s.negTime; p != nil {
 		times[p[0]][p[1]] = -1
 	}
+	set := hdf5Set{path: "/" + shdTimes, dims: []uint64{uint64(n)}}
 	switch {
 	case s.rawTimes != nil:
-		write(shdTimes, hdf5.VLenUint8, n, s.rawTimes)
+		set.dtype, set.data = hdf5.VLenUint8, s.rawTimes
 	case s.plainTimes:
-		write(shdTimes, hdf5.Float32, n, make([]float32, n))
+		set.dtype, set.data = hdf5.Float32, make([]float32, n)
 	case s.float64Time:
 		f := make([][]float64, len(times))
 		for i, ts := range times {
@@ -220,16 +161,17 @@ func writeSHDTimes(t testing.TB, s shdSpec, n int, write func(string, hdf5.Datat
 				f[i] = append(f[i], float64(x))
 			}
 		}
-		write(shdTimes, hdf5.VLenFloat64, n, f)
+		set.dtype, set.data = hdf5.VLenFloat64, f
 	case s.float32Times:
-		write(shdTimes, hdf5.VLenFloat32, n, times)
+		set.dtype, set.data = hdf5.VLenFloat32, times
 	default:
 		b := make([][]byte, len(times))
 		for i, ts := range times {
 			b[i] = shdTimeBytes(t, ts, false)
 		}
-		write(shdTimes, hdf5.VLenUint8, n, b)
+		set.dtype, set.data = hdf5.VLenUint8, b
 	}
+	return set
 }
 
 // smallSHD is a file of four samples on a grid of 4 steps of 0.25 s. Sample

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strings"
+	"time"
 
 	"gorgonia.org/tensor"
 
@@ -77,7 +78,9 @@ var Datasets = []string{"randman", "mnist", "shd", "rawhd", "rawsc"}
 // DefaultSettings returns the defaults for a data set: the paper's network
 // for it (one hidden layer of 100 for randman and MNIST; 128 recurrent
 // neurons with τ_mem = 20 ms, τ_syn = 10 ms for the audio sets) and its time
-// grid (Δt = 2 ms, T = 400 for SHD; 80 and 100 frames for RawHD and RawSC).
+// grid (Δt = 2 ms, T = 400 for SHD; for RawHD and RawSC one step per Mel
+// frame, Δt = 10 ms, the hop between frames of DefaultMel, and T = 80 and
+// 100 frames).
 func DefaultSettings(dataset string) Settings {
 	spec, tc := models.Default(), DefaultConfig()
 	s := Settings{
@@ -93,8 +96,9 @@ func DefaultSettings(dataset string) Settings {
 	case "shd", "rawhd", "rawsc":
 		s.Hidden, s.Recurrent, s.TauMem, s.TauSyn, s.Batch = []int{128}, true, 20, 10, 100
 		s.Steps = map[string]int{"shd": 400, "rawhd": 80, "rawsc": 100}[dataset]
-		if dataset == "shd" {
-			s.DT = 2
+		s.DT = 2
+		if dataset != "shd" {
+			s.DT = float64(datasets.DefaultMel().FrameStride) / float64(time.Millisecond)
 		}
 	}
 	return s
@@ -158,6 +162,11 @@ func (s *Settings) Validate() error {
 	}
 	if s.Dataset == "randman" {
 		if err := s.randman().Validate(); err != nil {
+			return err
+		}
+	}
+	if s.Dataset == "rawhd" || s.Dataset == "rawsc" {
+		if _, err := s.melGrid(datasets.DefaultMel()); err != nil {
 			return err
 		}
 	}

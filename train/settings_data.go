@@ -2,6 +2,8 @@ package train
 
 import (
 	"fmt"
+	"math"
+	"time"
 
 	"github.com/spikegrad/spikegrad/datasets"
 )
@@ -25,15 +27,38 @@ func (s *Settings) loadFiles() (*datasets.Data, error) {
 			return nil, fmt.Errorf("data-dir: the Heidelberg Digits audio is not downloaded here; pass --data-dir")
 		}
 		c := datasets.DefaultRawHD(s.DataDir)
-		c.Mel.Frames, c.ValidationFraction, c.Seed = s.Steps, s.ValidationFraction, s.DataSeed
+		mel, err := s.melGrid(c.Mel)
+		if err != nil {
+			return nil, err
+		}
+		c.Mel, c.ValidationFraction, c.Seed = mel, s.ValidationFraction, s.DataSeed
 		return datasets.RawHD(c)
 	case "rawsc":
 		if s.DataDir == "" {
 			return nil, fmt.Errorf("data-dir: the Speech Commands audio is not downloaded here; pass --data-dir")
 		}
 		c := datasets.DefaultRawSC(s.DataDir)
-		c.Mel.Frames = s.Steps
+		mel, err := s.melGrid(c.Mel)
+		if err != nil {
+			return nil, err
+		}
+		c.Mel = mel
 		return datasets.RawSC(c)
 	}
 	return nil, fmt.Errorf("dataset: unknown data set %q", s.Dataset)
+}
+
+// melGrid puts the Mel frames of the audio data sets on the time grid of
+// s: Steps frames, one every DT ms, so that a network step is one frame
+// hop and the time constants keep their meaning. The hop must be a whole
+// number of samples at the feature rate.
+func (s *Settings) melGrid(mc datasets.MelConfig) (datasets.MelConfig, error) {
+	hop := s.DT * float64(mc.SampleRate) / 1000 // samples
+	if math.Round(hop) < 1 || math.Abs(hop-math.Round(hop)) > 1e-6 {
+		return mc, fmt.Errorf("dt: for %s, Δt is the hop between Mel frames and must be a whole number of samples at %d Hz (a multiple of %g ms), got %g ms",
+			s.Dataset, mc.SampleRate, 1000/float64(mc.SampleRate), s.DT)
+	}
+	mc.Frames = s.Steps
+	mc.FrameStride = time.Duration(math.Round(hop)) * time.Second / time.Duration(mc.SampleRate)
+	return mc, nil
 }

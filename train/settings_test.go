@@ -2,12 +2,15 @@ package train_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/train"
 )
 
@@ -122,5 +125,51 @@ func TestPrintedConfigReproducesTheSettings(t *testing.T) {
 	}
 	if j3, _ := json.Marshal(back); !bytes.Equal(j1, j3) {
 		t.Errorf("JSON round trip differs:\n%s\n%s", j1, j3)
+	}
+}
+
+// TestAudioTimeGridIsTheMelFrameHop: for rawhd and rawsc a network step is
+// one Mel frame, so Δt defaults to the 10 ms frame hop, --dt sets the hop
+// and --steps the number of frames, and a hop that is not a whole number of
+// samples at 16 kHz is refused.
+func TestAudioTimeGridIsTheMelFrameHop(t *testing.T) {
+	for _, ds := range []string{"rawhd", "rawsc"} {
+		a, err := parse(t, "--dataset", ds, "--data-dir", "/nowhere")
+		if err != nil || a.Settings.DT != 10 {
+			t.Errorf("%s: dt %v, %v; want 10 ms", ds, a.Settings.DT, err)
+		}
+		if _, err := parse(t, "--dataset", ds, "--data-dir", "/nowhere", "--dt", "0.1"); err == nil || !strings.Contains(err.Error(), "dt") {
+			t.Errorf("%s --dt 0.1: want an error naming dt, got %v", ds, err)
+		}
+	}
+	dir := t.TempDir()
+	if err := datasets.WriteSyntheticRawHD(dir, 4, 2, 1); err != nil {
+		t.Fatal(err)
+	}
+	// The recordings last at most 0.73 s; the frames after the last one are
+	// repeats of it. Doubling the hop halves the frames that differ.
+	lastDistinct := func(dt float64) int {
+		s := train.DefaultSettings("rawhd")
+		s.DataDir, s.DT, s.Steps = dir, dt, 90
+		d, err := s.LoadData(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Test.Steps != 90 || d.Test.Units != 40 {
+			t.Fatalf("dt %g: grid %d×%d, want 90×40", dt, d.Test.Steps, d.Test.Units)
+		}
+		x := make([]float64, 90*40)
+		d.Test.Raster(0, x)
+		last := 0
+		for f := 1; f < 90; f++ {
+			if !slices.Equal(x[f*40:(f+1)*40], x[(f-1)*40:f*40]) {
+				last = f
+			}
+		}
+		return last
+	}
+	a, b := lastDistinct(10), lastDistinct(20)
+	if a < 40 || a > 73 || b < a/2-2 || b > a/2+2 {
+		t.Errorf("last distinct frame %d with a 10 ms hop and %d with 20 ms; want about 40–73 and half of it", a, b)
 	}
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/train"
 )
 
@@ -108,4 +112,89 @@ func TestInterruptKeepsCheckpointAndRecord(t *testing.T) {
 	if !strings.Contains(stdout.String(), "best weights so far") {
 		t.Errorf("stdout does not point to the saved weights: %s", stdout.String())
 	}
+}
+
+// grid is what the "data ready" log line reports about the loaded data.
+type grid struct {
+	Train, Validation, Test, Inputs, Steps, Classes int
+}
+
+// runToTestAccuracy runs the command in-process with JSON logs and checks
+// that it exits 0 with a test accuracy line, after loading data of the
+// wanted grid and evaluating all of its test samples.
+func runToTestAccuracy(t *testing.T, want grid, args ...string) {
+	t.Helper()
+	args = append(args, "--out", t.TempDir(), "--log-format", "json")
+	var out, errs bytes.Buffer
+	start := time.Now()
+	code := run(context.Background(), args, &out, &errs)
+	t.Logf("%v: exit %d after %v", args, code, time.Since(start).Round(time.Millisecond))
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out.String(), errs.String())
+	}
+	var got *grid
+	sc := bufio.NewScanner(&errs)
+	for sc.Scan() {
+		var line struct {
+			Msg string
+			grid
+		}
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "data ready" {
+			got = &line.grid
+		}
+	}
+	if got == nil || *got != want {
+		t.Errorf("data ready: got %+v, want %+v", got, want)
+	}
+	if line := fmt.Sprintf("%d samples) with the weights of epoch", want.Test); !strings.Contains(out.String(), "test accuracy") || !strings.Contains(out.String(), line) {
+		t.Errorf("stdout lacks a test accuracy line on %d samples: %s", want.Test, out.String())
+	}
+}
+
+// TestTrainsOnEachDataSet trains for two epochs on small synthetic data
+// sets written in the published formats of SHD (HDF5), RawHD (FLAC files
+// and lists) and RawSC (word folders of WAV files and lists), each through
+// the real loader, with the time grid shrunk by --steps and --dt.
+func TestTrainsOnEachDataSet(t *testing.T) {
+	common := []string{"--epochs", "2", "--hidden", "16", "--batch", "8"}
+	for _, tc := range []struct {
+		dataset string
+		write   func(dir string) error
+		grid    []string
+		want    grid
+	}{
+		{"shd", func(dir string) error { return datasets.WriteSyntheticSHD(dir, 80, 20, 1) },
+			[]string{"--steps", "40", "--dt", "20"}, // 0.8 s in bins of 20 ms
+			grid{Train: 72, Validation: 8, Test: 20, Inputs: 700, Steps: 40, Classes: 20}},
+		{"rawhd", func(dir string) error { return datasets.WriteSyntheticRawHD(dir, 60, 20, 1) },
+			[]string{"--steps", "40"}, // 40 Mel frames 10 ms apart
+			grid{Train: 54, Validation: 6, Test: 20, Inputs: 40, Steps: 40, Classes: 20}},
+		{"rawsc", func(dir string) error {
+			return datasets.WriteSyntheticRawSC(dir, []string{"down", "no", "up", "yes"}, 20, 1)
+		},
+			[]string{"--steps", "50", "--dt", "20"}, // 1 s in 50 frames 20 ms apart
+			grid{Train: 64, Validation: 8, Test: 8, Inputs: 40, Steps: 50, Classes: 4}},
+	} {
+		t.Run(tc.dataset, func(t *testing.T) {
+			dir := t.TempDir()
+			start := time.Now()
+			if err := tc.write(dir); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("wrote the synthetic %s in %v", tc.dataset, time.Since(start).Round(time.Millisecond))
+			args := append([]string{"--dataset", tc.dataset, "--data-dir", dir}, common...)
+			runToTestAccuracy(t, tc.want, append(args, tc.grid...)...)
+		})
+	}
+}
+
+// TestTrainsOnMNIST trains briefly on a subset of the real MNIST, which the
+// loader takes from the Go module cache (go mod download, which needs the
+// module proxy unless the module is cached).
+func TestTrainsOnMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads MNIST through the go command and the module cache")
+	}
+	runToTestAccuracy(t, grid{Train: 300, Validation: 300, Test: 300, Inputs: 784, Steps: 100, Classes: 10},
+		"--dataset", "mnist", "--limit", "300", "--epochs", "1", "--hidden", "16", "--batch", "50")
 }
