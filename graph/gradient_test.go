@@ -14,19 +14,30 @@ import (
 )
 
 // gorgoniaRun builds cfg as a Gorgonia graph (float64), runs forward and
-// BPTT on a TapeMachine and returns the same quantities as refRun.
-func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, labels []int) refResult {
+// BPTT on a TapeMachine and returns the same quantities as refRun. The
+// machine runs twice: first on the batch with its samples rotated, then,
+// after graph.Rewind (which keeps every tensor of the first run) and with
+// the gradients zeroed, on the batch itself; the second run is returned, so
+// no value of the first may leak into it. fused selects the fused backward
+// pass of the LIF layers.
+func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, labels []int, fused bool) refResult {
 	t.Helper()
 	B := len(inputs)
 	g := G.NewGraph()
 	in := make([]*G.Node, cfg.Steps)
-	for n := range in {
-		x := make([]float64, B*cfg.Inputs)
-		for b := range inputs {
-			copy(x[b*cfg.Inputs:], inputs[b][n*cfg.Inputs:(n+1)*cfg.Inputs])
+	backing := make([][]float64, cfg.Steps)
+	load := func(shift int) {
+		for n, x := range backing {
+			for b := range inputs {
+				src := inputs[(b+shift)%B]
+				copy(x[b*cfg.Inputs:], src[n*cfg.Inputs:(n+1)*cfg.Inputs])
+			}
 		}
+	}
+	for n := range in {
+		backing[n] = make([]float64, B*cfg.Inputs)
 		in[n] = G.NewMatrix(g, tensor.Float64, G.WithName(fmt.Sprintf("in%d", n)),
-			G.WithValue(tensor.New(tensor.WithShape(B, cfg.Inputs), tensor.WithBacking(x))))
+			G.WithValue(tensor.New(tensor.WithShape(B, cfg.Inputs), tensor.WithBacking(backing[n]))))
 	}
 	sizes := append(append([]int{cfg.Inputs}, cfg.Hidden...), cfg.Outputs)
 	var wts graph.Weights
@@ -49,7 +60,7 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 	net, err := graph.Build(in, wts, graph.Config{
 		LIF: graph.LIFConfig{BetaSyn: cfg.BetaSyn, BetaMem: cfg.BetaMem,
 			Surrogate:           ops.Surrogate{Shape: shape, Beta: cfg.Beta},
-			DifferentiableReset: cfg.DiffReset, RecurrentGrad: cfg.RecurrentGrad},
+			DifferentiableReset: cfg.DiffReset, RecurrentGrad: cfg.RecurrentGrad, Fused: fused},
 		Readout: graph.ReadoutConfig{BetaSyn: cfg.BetaSyn, BetaOut: cfg.BetaOut, Reduction: red},
 	})
 	if err != nil {
@@ -87,6 +98,19 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 	}
 	m := G.NewTapeMachine(g, G.WithPrecompiled(prog, locs), G.BindDualValues(learn...))
 	defer m.Close()
+	load(1)
+	if err := m.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	graph.Rewind(m)
+	for _, n := range learn {
+		gv, err := n.Grad()
+		if err != nil {
+			t.Fatal(err)
+		}
+		clear(gv.Data().([]float64))
+	}
+	load(0)
 	if err := m.RunAll(); err != nil {
 		t.Fatal(err)
 	}
@@ -160,9 +184,17 @@ func rows(flat []float64, cols int) [][]float64 {
 	return r
 }
 
+// Input kinds of a gradient case: the fast paths for sparse inputs must
+// handle any values.
+const (
+	binaryInputs = iota // 0/1 at 15 % density
+	analogInputs        // values in [−1, 2] at 15 % density
+	denseInputs         // values in [−1, 2] everywhere
+)
+
 // gradCase draws a small random network and batch whose hidden neurons spike
 // at moderate rates, so every gradient path carries signal.
-func gradCase(cfg refConfig, seed uint64) (refWeights, [][]float64, []int) {
+func gradCase(cfg refConfig, seed uint64, kind int) (refWeights, [][]float64, []int) {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	sizes := append(append([]int{cfg.Inputs}, cfg.Hidden...), cfg.Outputs)
 	var w refWeights
@@ -178,8 +210,14 @@ func gradCase(cfg refConfig, seed uint64) (refWeights, [][]float64, []int) {
 	for b := range inputs {
 		inputs[b] = make([]float64, cfg.Steps*cfg.Inputs)
 		for i := range inputs[b] {
-			if rng.Float64() < 0.15 {
+			switch {
+			case kind == denseInputs:
+				inputs[b][i] = 3*rng.Float64() - 1
+			case rng.Float64() >= 0.15:
+			case kind == binaryInputs:
 				inputs[b][i] = 1
+			default:
+				inputs[b][i] = 3*rng.Float64() - 1
 			}
 		}
 		labels[b] = rng.IntN(cfg.Outputs)
@@ -261,12 +299,30 @@ func caseName(c refConfig) string {
 
 // TestGradientsMatchReference checks the Gorgonia graph's loss, logits,
 // spike counts and every weight gradient against the plain-Go BPTT.
+// Every case runs with the plain and with the fused backward pass; a few
+// run on analog and on dense inputs too.
 func TestGradientsMatchReference(t *testing.T) {
 	const tol = 1e-9
-	for i, cfg := range gradCases() {
-		t.Run(caseName(cfg), func(t *testing.T) {
-			w, inputs, labels, want := activeCase(t, cfg, uint64(i))
-			got := gorgoniaRun(t, cfg, w, inputs, labels)
+	type tcase struct {
+		cfg   refConfig
+		kind  int
+		fused bool
+	}
+	var cases []tcase
+	for _, cfg := range gradCases() {
+		for _, fused := range []bool{false, true} {
+			cases = append(cases, tcase{cfg, binaryInputs, fused})
+			if cfg.Surrogate == "superspike" && cfg.LambdaLower == 0 && !cfg.SumReadout {
+				cases = append(cases, tcase{cfg, analogInputs, fused}, tcase{cfg, denseInputs, fused})
+			}
+		}
+	}
+	kinds := []string{"binary", "analog", "dense"}
+	for i, c := range cases {
+		cfg := c.cfg
+		t.Run(fmt.Sprintf("%s/%s/fused=%t", caseName(cfg), kinds[c.kind], c.fused), func(t *testing.T) {
+			w, inputs, labels, want := activeCase(t, cfg, uint64(i/2), c.kind)
+			got := gorgoniaRun(t, cfg, w, inputs, labels, c.fused)
 			if cfg.LambdaLower != 0 {
 				plain := cfg
 				plain.LambdaLower, plain.LambdaUpper = 0, 0
@@ -304,10 +360,10 @@ func TestGradientsMatchReference(t *testing.T) {
 
 // activeCase draws cases until every hidden layer spikes and, unless the
 // surrogate is exact, every weight matrix receives a gradient.
-func activeCase(t *testing.T, cfg refConfig, seed uint64) (refWeights, [][]float64, []int, refResult) {
+func activeCase(t *testing.T, cfg refConfig, seed uint64, kind int) (refWeights, [][]float64, []int, refResult) {
 	t.Helper()
 	for k := uint64(0); k < 50; k++ {
-		w, inputs, labels := gradCase(cfg, seed*1000+k)
+		w, inputs, labels := gradCase(cfg, seed*1000+k, kind)
 		res := refRun(cfg, w, inputs, labels)
 		if allActive(cfg, res) {
 			return w, inputs, labels, res

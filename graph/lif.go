@@ -19,6 +19,12 @@ type LIFConfig struct {
 	// through the recurrent weights; by default S[n] is detached there
 	// (the weights V still learn).
 	RecurrentGrad bool
+	// Fused builds each step's backward pass as two nodes instead of seven
+	// (see ops.LIFCell). It needs the spikes that reach the loss to be a
+	// prefix in time (if U[n+1] reaches it, S[n] must), which holds when
+	// the loss reads a readout built by Build (and spike counts); G.Grad
+	// fails otherwise. Gradients are the same either way.
+	Fused bool
 }
 
 // Layer holds the nodes of an unrolled hidden layer. Entries are [batch,
@@ -49,10 +55,13 @@ func LIF(in []*G.Node, w, v *G.Node, c LIFConfig) (*Layer, error) {
 	}
 	T := len(in)
 	l := &Layer{Spikes: make([]*G.Node, T), Potentials: make([]*G.Node, T)}
-	syn := ops.NewSynapses(w, v)
+	st, err := newStepper(w, v, c)
+	if err != nil {
+		return nil, fmt.Errorf("graph: LIF: %w", err)
+	}
 	var cur, pot *G.Node // (1 − β_mem)·I[n], U[n]
 	for n := 0; n < T; n++ {
-		spk, err := spike(pot, c.Surrogate)
+		spk, err := st.spike(n, pot)
 		if err != nil {
 			return nil, fmt.Errorf("graph: LIF step %d: %w", n, err)
 		}
@@ -74,10 +83,8 @@ func LIF(in []*G.Node, w, v *G.Node, c LIFConfig) (*Layer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("graph: LIF step %d: %w", n, err)
 		}
-		if pot != nil || cur != nil {
-			if pot, err = ops.Membrane(c.BetaMem, pot, cur, reset); err != nil {
-				return nil, fmt.Errorf("graph: LIF step %d: %w", n, err)
-			}
+		if pot, err = st.membrane(n, pot, cur, reset); err != nil {
+			return nil, fmt.Errorf("graph: LIF step %d: %w", n, err)
 		}
 		if n == T-2 {
 			continue // I[T−1] would only feed U[T]
@@ -88,7 +95,7 @@ func LIF(in []*G.Node, w, v *G.Node, c LIFConfig) (*Layer, error) {
 				return nil, fmt.Errorf("graph: LIF step %d: %w", n, err)
 			}
 		}
-		if cur, err = syn.Step(c.BetaSyn, cur, 1-c.BetaMem, in[n], rec); err != nil {
+		if cur, err = st.synapse(n, cur, in[n], rec, pot); err != nil {
 			return nil, fmt.Errorf("graph: LIF step %d: %w", n, err)
 		}
 	}
@@ -107,12 +114,55 @@ func checkDecay(name string, b float64) error {
 	return nil
 }
 
-// spike is S[n]; a zero potential cannot reach the threshold.
-func spike(pot *G.Node, s ops.Surrogate) (*G.Node, error) {
-	if pot == nil {
-		return nil, nil
+// stepper builds the nodes of a step, fused (ops.LIFCell) or plain.
+type stepper struct {
+	c    LIFConfig
+	cell *ops.LIFCell  // fused
+	syn  *ops.Synapses // plain
+}
+
+func newStepper(w, v *G.Node, c LIFConfig) (*stepper, error) {
+	st := &stepper{c: c}
+	if !c.Fused {
+		if err := c.Surrogate.Validate(); err != nil {
+			return nil, err
+		}
+		st.syn = ops.NewSynapses(w, v)
+		return st, nil
 	}
-	return ops.Spike(pot, s)
+	var err error
+	st.cell, err = ops.NewLIFCell(c.BetaMem, c.BetaSyn, c.Surrogate, w, v)
+	return st, err
+}
+
+// spike is S[n]; a zero potential cannot reach the threshold.
+func (st *stepper) spike(n int, pot *G.Node) (*G.Node, error) {
+	switch {
+	case pot == nil:
+		return nil, nil
+	case st.cell != nil:
+		return st.cell.Spike(n, pot)
+	}
+	return ops.Spike(pot, st.c.Surrogate)
+}
+
+// membrane is U[n+1] (nil if U[n] and I[n] are).
+func (st *stepper) membrane(n int, pot, cur, reset *G.Node) (*G.Node, error) {
+	switch {
+	case pot == nil && cur == nil:
+		return nil, nil
+	case st.cell != nil:
+		return st.cell.Membrane(n, pot, cur, reset)
+	}
+	return ops.Membrane(st.c.BetaMem, pot, cur, reset)
+}
+
+// synapse is (1 − β_mem)·I[n+1]; next is U[n+1].
+func (st *stepper) synapse(n int, cur, in, rec, next *G.Node) (*G.Node, error) {
+	if st.cell != nil {
+		return st.cell.Synapse(n, cur, in, rec, next)
+	}
+	return st.syn.Step(st.c.BetaSyn, cur, 1-st.c.BetaMem, in, rec)
 }
 
 // sumNonNil adds the non-nil nodes; nil if there are none.

@@ -54,7 +54,11 @@ func New(s Spec, batch int, w *Weights) (*Model, error) {
 	for i, t := range w.V {
 		m.V = append(m.V, G.NodeFromAny(m.Graph, t, G.WithName(names[len(w.W)+i])))
 	}
-	net, err := graph.Build(m.Inputs, graph.Weights{W: m.W, V: m.V}, s.Config())
+	// The loss reads the readout (and the spike counts), so the fused
+	// backward pass of graph.LIFConfig applies.
+	cfg := s.Config()
+	cfg.LIF.Fused = true
+	net, err := graph.Build(m.Inputs, graph.Weights{W: m.W, V: m.V}, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}

@@ -6,12 +6,19 @@
 // surrogate h(u − 1). Detach is the identity that passes no gradient: it
 // stops the gradient through a spike reset or a recurrent connection.
 //
-// The remaining ops exist to keep the unrolled graph small: Gorgonia's
-// interpreter spends more time per node than on the arithmetic of a small
-// tensor, so an update such as a·x + b·y is one node (Axpby) instead of
-// three, and the reset u·(1 − s) is one node (Reset). SoftmaxCrossEntropy is
-// a numerically stable loss over a batch in which all-zero target rows mark
-// padding, and Sum adds many nodes in one.
+// The remaining ops exist to keep the unrolled graph small and fast:
+// Gorgonia's interpreter spends more time per node than on the arithmetic of
+// a small tensor. Membrane is a LIF membrane update with its reset in one
+// node, Synapses the synaptic updates of a layer with an event-driven input
+// projection (rows of W gathered for the non-zero inputs) and one fused
+// weight gradient for all steps, LIFCell the steps of a layer with a fused
+// backward pass (two nodes per step), MaxOverTime a maximum over many
+// tensors; Axpby, Scale and Reset are the smaller building blocks.
+// SoftmaxCrossEntropy is a numerically stable loss over a batch in which
+// all-zero target rows mark padding, and Sum adds many nodes in one.
+//
+// The float32 element-wise loops run on SSE (simd_amd64.s), bit for bit
+// equal to their Go versions, which other architectures use.
 //
 // Every op works on float32 and float64 tensors, fills a preallocated output
 // when the machine offers one (UsePreallocDo), and defines its symbolic

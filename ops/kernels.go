@@ -3,7 +3,6 @@ package ops
 import (
 	"runtime"
 	"sync"
-	"unsafe"
 
 	blas "gonum.org/v1/gonum/blas/gonum"
 )
@@ -17,15 +16,31 @@ var blasImpl blas.Implementation
 // axpyFn adds a·x to y (len(x) == len(y)).
 type axpyFn[T float] func(a T, x, y []T)
 
+// shortRow is the row length below which a Go loop beats the call into
+// gonum's assembly.
+const shortRow = 32
+
 func axpy32(a float32, x, y []float32) {
-	if len(x) > 0 {
-		blasImpl.Saxpy(len(x), a, x, 1, y, 1)
+	n := simdLen(len(x))
+	y = y[:len(x)]
+	axpyF32(a, x[:n], y[:n])
+	for k := n; k < len(x); k++ {
+		y[k] += a * x[k]
 	}
 }
 
 func axpy64(a float64, x, y []float64) {
-	if len(x) > 0 {
-		blasImpl.Daxpy(len(x), a, x, 1, y, 1)
+	if len(x) < shortRow {
+		axpyLoop(a, x, y)
+		return
+	}
+	blasImpl.Daxpy(len(x), a, x, 1, y, 1)
+}
+
+func axpyLoop[T float](a T, x, y []T) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] += a * v
 	}
 }
 
@@ -60,48 +75,103 @@ func parallel(n, work int, body func(lo, hi int)) {
 	wg.Wait()
 }
 
-// forEachNonzero calls f(i, v) for every non-zero x[i], in order of i. It
-// skips runs of zeros (both signs) quickly: spike rasters are mostly zero.
+// forEachNonzero calls f(i, v) for every non-zero x[i], in order of i:
+// spike rasters are mostly zero. For float32 the SSE loop of simd_amd64.s
+// finds the non-zeros, sixteen floats at a time.
 func forEachNonzero[T float](x []T, f func(i int, v T)) {
-	switch xs := any(x).(type) {
-	case []float32:
-		forEachNonzero32(xs, func(i int, v float32) { f(i, T(v)) })
-	default:
-		for i, v := range x {
-			if v != 0 {
-				f(i, v)
+	if x32, ok := as32(x); ok {
+		var buf [1024]int32
+		for lo := 0; lo < len(x32); lo += len(buf) {
+			chunk := x32[lo:min(lo+len(buf), len(x32))]
+			n := nonzerosF32(chunk, buf[:])
+			for _, k := range buf[:n] {
+				f(lo+int(k), x[lo+int(k)])
 			}
-		}
-	}
-}
-
-// forEachNonzero32 checks four floats at a time through their bits.
-func forEachNonzero32(x []float32, f func(i int, v float32)) {
-	const noSign = 0x7fffffff7fffffff
-	n := len(x) &^ 3
-	if n > 0 {
-		w := unsafe.Slice((*uint64)(unsafe.Pointer(&x[0])), n/2)
-		for k := 0; k+1 < len(w); k += 2 {
-			if (w[k]|w[k+1])&noSign == 0 {
-				continue
-			}
-			for i := 2 * k; i < 2*k+4; i++ {
-				if x[i] != 0 {
-					f(i, x[i])
+			for k := len(chunk) &^ 15; k < len(chunk); k++ {
+				if chunk[k] != 0 {
+					f(lo+k, x[lo+k])
 				}
 			}
 		}
+		return
 	}
-	for i := n; i < len(x); i++ {
-		if x[i] != 0 {
-			f(i, x[i])
+	for i, v := range x {
+		if v != 0 {
+			f(i, v)
 		}
 	}
 }
 
-// heaviside writes 1 where u ≥ θ and 0 elsewhere.
+// elementCost weighs an element update for parallel: spawning a goroutine
+// pays off above about parallelGrain weighted updates.
+const (
+	cheap  = 2 // a load or two and a store
+	costly = 8 // a division or an exponential
+)
+
+// parallelElems runs f over [0, n) split between goroutines.
+func parallelElems(n, cost int, f func(lo, hi int)) { parallel(n, n*cost, f) }
+
+// sub is x[lo:hi], or nil for a nil x.
+func sub[T float](x []T, lo, hi int) []T {
+	if x == nil {
+		return nil
+	}
+	return x[lo:hi]
+}
+
 func heaviside[T float](out, u []T) {
-	u = u[:len(out)]
+	parallelElems(len(out), cheap, func(lo, hi int) { heavisideSeq(out[lo:hi], u[lo:hi]) })
+}
+
+func surrogateGrad[T float](s Surrogate, out, u, g []T) {
+	parallelElems(len(out), costly, func(lo, hi int) { surrogateGradSeq(s, out[lo:hi], u[lo:hi], g[lo:hi]) })
+}
+
+func membrane[T float](out []T, beta T, u, i, r []T) {
+	parallelElems(len(out), cheap, func(lo, hi int) {
+		membraneSeq(out[lo:hi], beta, sub(u, lo, hi), sub(i, lo, hi), sub(r, lo, hi))
+	})
+}
+
+func maskScale[T float](out []T, a T, g, r []T) {
+	parallelElems(len(out), cheap, func(lo, hi int) { maskScaleSeq(out[lo:hi], a, g[lo:hi], sub(r, lo, hi)) })
+}
+
+func negMulSum[T float](out []T, beta T, u, i, g []T) {
+	parallelElems(len(out), cheap, func(lo, hi int) {
+		negMulSumSeq(out[lo:hi], beta, sub(u, lo, hi), sub(i, lo, hi), g[lo:hi])
+	})
+}
+
+func lifGradU[T float](s Surrogate, out, u, g []T, beta T, d, r []T) {
+	parallelElems(len(out), costly, func(lo, hi int) {
+		lifGradUSeq(s, out[lo:hi], u[lo:hi], g[lo:hi], beta, d[lo:hi], sub(r, lo, hi))
+	})
+}
+
+func lifGradI[T float](out, d []T, beta T, e, r []T) {
+	parallelElems(len(out), cheap, func(lo, hi int) { lifGradISeq(out[lo:hi], d[lo:hi], beta, e[lo:hi], sub(r, lo, hi)) })
+}
+
+// as32 returns x as a []float32 if T is float32 (nil for a nil x).
+func as32[T float](x []T) ([]float32, bool) {
+	v, ok := any(x).([]float32)
+	return v, ok
+}
+
+// simdLen is the part of n the SSE loops handle, a multiple of 4.
+func simdLen(n int) int { return n &^ 3 }
+
+// heaviside writes 1 where u ≥ θ and 0 elsewhere.
+func heavisideSeq[T float](out, u []T) {
+	if o, ok := as32(out); ok {
+		n := simdLen(len(o))
+		u32, _ := as32(u)
+		heavisideF32(o[:n], u32[:n])
+		out, u = out[n:], u[n:]
+	}
+	out = out[:len(u)]
 	for i, v := range u {
 		var s T
 		if v >= Threshold {
@@ -112,7 +182,7 @@ func heaviside[T float](out, u []T) {
 }
 
 // surrogateGrad writes g·h(u − θ) for the surrogate s, one loop per shape.
-func surrogateGrad[T float](s Surrogate, out, u, g []T) {
+func surrogateGradSeq[T float](s Surrogate, out, u, g []T) {
 	u = u[:len(out)]
 	g = g[:len(out)]
 	beta := T(s.Beta)
@@ -121,6 +191,13 @@ func surrogateGrad[T float](s Surrogate, out, u, g []T) {
 		num := T(1)
 		if s.Shape == Asymptotic {
 			num = beta
+		}
+		if o, ok := as32(out); ok {
+			n := simdLen(len(o))
+			u32, _ := as32(u)
+			g32, _ := as32(g)
+			surrogateF32(o[:n], u32[:n], g32[:n], float32(num), float32(beta))
+			out, u, g = out[n:], u[n:], g[n:]
 		}
 		for i, v := range u {
 			x := v - Threshold
@@ -152,49 +229,67 @@ func surrogateGrad[T float](s Surrogate, out, u, g []T) {
 }
 
 // membrane writes (β·u + i)·(1 − r); nil u, i or r are zero.
-func membrane[T float](out []T, beta T, u, i, r []T) {
-	n := len(out)
-	switch {
-	case u != nil && i != nil:
-		u, i = u[:n], i[:n]
-		for k := range out {
-			out[k] = beta*u[k] + i[k]
+func membraneSeq[T float](out []T, beta T, u, i, r []T) {
+	if o, ok := as32(out); ok && u != nil && i != nil {
+		n := simdLen(len(o))
+		u32, _ := as32(u)
+		i32, _ := as32(i)
+		if r != nil {
+			r32, _ := as32(r)
+			membraneF32(o[:n], u32[:n], i32[:n], r32[:n], float32(beta))
+			r = r[n:]
+		} else {
+			axpbyF32(o[:n], u32[:n], i32[:n], float32(beta))
 		}
-	case u != nil:
-		u = u[:n]
-		for k := range out {
-			out[k] = beta * u[k]
-		}
-	case i != nil:
-		copy(out, i[:n])
-	default:
-		clear(out)
+		out, u, i = out[n:], u[n:], i[n:]
 	}
-	if r != nil {
-		r = r[:n]
-		forEachNonzero(r, func(k int, v T) { out[k] *= 1 - v })
+	// One pass, element by element: out may be u, i or r itself.
+	n := len(out)
+	var zero T
+	for k := 0; k < n; k++ {
+		v := zero
+		switch {
+		case u != nil && i != nil:
+			v = beta*u[k] + i[k]
+		case u != nil:
+			v = beta * u[k]
+		case i != nil:
+			v = i[k]
+		}
+		if r != nil {
+			v *= 1 - r[k]
+		}
+		out[k] = v
 	}
 }
 
 // maskScale writes a·g·(1 − r); r may be nil (zero).
-func maskScale[T float](out []T, a T, g, r []T) {
-	n := len(out)
-	g = g[:n]
-	if a == 1 {
-		copy(out, g)
-	} else {
-		for k, v := range g {
-			out[k] = a * v
+func maskScaleSeq[T float](out []T, a T, g, r []T) {
+	if o, ok := as32(out); ok {
+		n := simdLen(len(o))
+		g32, _ := as32(g)
+		if r != nil {
+			r32, _ := as32(r)
+			maskScaleF32(o[:n], g32[:n], r32[:n], float32(a))
+			r = r[n:]
+		} else {
+			scaleF32(o[:n], g32[:n], float32(a))
 		}
+		out, g = out[n:], g[n:]
 	}
-	if r != nil {
-		forEachNonzero(r[:n], func(k int, v T) { out[k] *= 1 - v })
+	g = g[:len(out)]
+	for k, v := range g {
+		v *= a
+		if r != nil {
+			v *= 1 - r[k]
+		}
+		out[k] = v
 	}
 }
 
 // negMulSum writes −(β·u + i)·g, the gradient of a differentiable reset;
 // nil u or i are zero.
-func negMulSum[T float](out []T, beta T, u, i, g []T) {
+func negMulSumSeq[T float](out []T, beta T, u, i, g []T) {
 	n := len(out)
 	g = g[:n]
 	for k := range out {
@@ -211,8 +306,12 @@ func negMulSum[T float](out []T, beta T, u, i, g []T) {
 
 // synapse writes β·c + gain·(x·W + r·V) for [rows, ·] row blocks; nil c, x
 // or r are zero. Only the non-zero entries of x and r cost work.
-func synapse[T float](out []T, rows int, beta T, c []T, gain T, x, w, r, v []T, axpy axpyFn[T]) {
+func synapse[T float](out []T, rows int, beta T, c []T, gain T, x, w, r, v []T, si *sparseIndex, step int, axpy axpyFn[T]) {
 	cols := len(out) / rows
+	var xi, ri *csr[T]
+	if si != nil {
+		xi, ri = buildIndex(si, 2*step, x, rows), buildIndex(si, 2*step+1, r, rows)
+	}
 	parallel(rows, len(out)*2, func(lo, hi int) {
 		o := out[lo*cols : hi*cols]
 		switch {
@@ -221,16 +320,40 @@ func synapse[T float](out []T, rows int, beta T, c []T, gain T, x, w, r, v []T, 
 		case beta == 1:
 			copy(o, c[lo*cols:hi*cols])
 		default:
-			for k, val := range c[lo*cols : hi*cols] {
-				o[k] = beta * val
-			}
+			scaleSeq(o, beta, c[lo*cols:hi*cols])
 		}
 		for b := lo; b < hi; b++ {
 			ob := out[b*cols : (b+1)*cols]
-			gatherRows(ob, gain, x, w, b, cols, axpy)
-			gatherRows(ob, gain, r, v, b, cols, axpy)
+			gatherIndexed(ob, gain, x, xi, w, b, cols, axpy)
+			gatherIndexed(ob, gain, r, ri, v, b, cols, axpy)
 		}
 	})
+}
+
+// gatherIndexed is gatherRows through the index xi when there is one.
+func gatherIndexed[T float](ob []T, gain T, x []T, xi *csr[T], w []T, b, cols int, axpy axpyFn[T]) {
+	if xi == nil {
+		gatherRows(ob, gain, x, w, b, cols, axpy)
+		return
+	}
+	for k := xi.start[b]; k < xi.start[b+1]; k++ {
+		i := int(xi.col[k])
+		axpy(gain*xi.val[k], w[i*cols:(i+1)*cols], ob)
+	}
+}
+
+// scaleSeq writes a·x.
+func scaleSeq[T float](out []T, a T, x []T) {
+	if o, ok := as32(out); ok {
+		n := simdLen(len(o))
+		x32, _ := as32(x)
+		scaleF32(o[:n], x32[:n], float32(a))
+		out, x = out[n:], x[n:]
+	}
+	x = x[:len(out)]
+	for k, v := range x {
+		out[k] = a * v
+	}
 }
 
 // gatherRows adds gain·x[b,:]·W to ob, one row of W per non-zero of x.
@@ -246,7 +369,7 @@ func gatherRows[T float](ob []T, gain T, x, w []T, b, cols int, axpy axpyFn[T]) 
 
 // weightGrad writes gain·Σ_j x_jᵀ·g_j into out [fanIn, cols], with x_j
 // [rows, fanIn] and g_j [rows, cols]: one axpy per non-zero of x_j.
-func weightGrad[T float](out []T, fanIn, cols int, gain T, xs, gs [][]T, axpy axpyFn[T]) {
+func weightGrad[T float](out []T, fanIn, cols int, gain T, xs, gs [][]T, si *sparseIndex, keys []int, axpy axpyFn[T]) {
 	clear(out)
 	if len(xs) == 0 {
 		return
@@ -255,8 +378,19 @@ func weightGrad[T float](out []T, fanIn, cols int, gain T, xs, gs [][]T, axpy ax
 	acc := func(dst []T, lo, hi int) {
 		for j := lo; j < hi; j++ {
 			x, g := xs[j], gs[j]
+			var xi *csr[T]
+			if si != nil {
+				xi = lookupIndex(si, keys[j], x)
+			}
 			for b := 0; b < rows; b++ {
 				gb := g[b*cols : (b+1)*cols]
+				if xi != nil {
+					for k := xi.start[b]; k < xi.start[b+1]; k++ {
+						i := int(xi.col[k])
+						axpy(gain*xi.val[k], gb, dst[i*cols:(i+1)*cols])
+					}
+					continue
+				}
 				forEachNonzero(x[b*fanIn:(b+1)*fanIn], func(i int, val T) {
 					axpy(gain*val, gb, dst[i*cols:(i+1)*cols])
 				})
@@ -295,14 +429,129 @@ func backProj[T float](out []T, gain T, g, w []T, cols int, axpy axpyFn[T]) {
 		}
 	}
 	parallel(rows, rows*cols*fanIn, func(lo, hi int) {
-		clear(out[lo*fanIn : hi*fanIn])
 		for b := lo; b < hi; b++ {
-			ob := out[b*fanIn : (b+1)*fanIn]
-			for k, gv := range g[b*cols : (b+1)*cols] {
-				if gv != 0 {
-					axpy(gv, wt[k*fanIn:(k+1)*fanIn], ob)
+			backProjRow(out[b*fanIn:(b+1)*fanIn], g[b*cols:(b+1)*cols], wt, axpy)
+		}
+	})
+}
+
+// backProjRow writes Σ_k g[k]·wt[k,:] into ob.
+func backProjRow[T float](ob, g, wt []T, axpy axpyFn[T]) {
+	n := len(ob)
+	first := true
+	for k, gv := range g {
+		if gv == 0 {
+			continue
+		}
+		row := wt[k*n : (k+1)*n]
+		if first {
+			scaleSeq(ob, gv, row)
+			first = false
+		} else {
+			axpy(gv, row, ob)
+		}
+	}
+	if first {
+		clear(ob)
+	}
+}
+
+// lifGradU writes h(u − θ)·g + β·(1 − r)·d; r may be nil (zero).
+func lifGradUSeq[T float](s Surrogate, out, u, g []T, beta T, d, r []T) {
+	n := len(out)
+	u, g, d = u[:n], g[:n], d[:n]
+	if r != nil {
+		r = r[:n]
+	}
+	b := T(s.Beta)
+	switch s.Shape {
+	case SuperSpike, Asymptotic:
+		num := T(1)
+		if s.Shape == Asymptotic {
+			num = b
+		}
+		if o, ok := as32(out); ok && r != nil {
+			k := simdLen(len(o))
+			u32, _ := as32(u)
+			g32, _ := as32(g)
+			d32, _ := as32(d)
+			r32, _ := as32(r)
+			lifGradUF32(o[:k], u32[:k], g32[:k], d32[:k], r32[:k], float32(num), float32(b), float32(beta))
+			out, u, g, d, r = out[k:], u[k:], g[k:], d[k:], r[k:]
+		}
+		if r == nil {
+			for i, v := range u {
+				x := v - Threshold
+				if x < 0 {
+					x = -x
 				}
+				q := b*x + 1
+				out[i] = g[i]*(num/(q*q)) + beta*d[i]
 			}
+			return
+		}
+		for i, v := range u {
+			x := v - Threshold
+			if x < 0 {
+				x = -x
+			}
+			q := b*x + 1
+			out[i] = g[i]*(num/(q*q)) + beta*(1-r[i])*d[i]
+		}
+	default:
+		// One pass, element by element: out may be d itself.
+		for i, v := range u {
+			m := beta
+			if r != nil {
+				m = beta * (1 - r[i])
+			}
+			out[i] = g[i]*T(s.Deriv(float64(v)-Threshold)) + m*d[i]
+		}
+	}
+}
+
+// lifGradI writes (1 − r)·d + β·e; r may be nil (zero).
+func lifGradISeq[T float](out, d []T, beta T, e, r []T) {
+	if o, ok := as32(out); ok && r != nil {
+		k := simdLen(len(o))
+		d32, _ := as32(d)
+		e32, _ := as32(e)
+		r32, _ := as32(r)
+		lifGradIF32(o[:k], d32[:k], e32[:k], r32[:k], float32(beta))
+		out, d, e, r = out[k:], d[k:], e[k:], r[k:]
+	}
+	n := len(out)
+	d, e = d[:n], e[:n]
+	if r == nil {
+		for i := range out {
+			out[i] = d[i] + beta*e[i]
+		}
+		return
+	}
+	r = r[:n]
+	for i := range out {
+		out[i] = (1-r[i])*d[i] + beta*e[i]
+	}
+}
+
+// lifGradUProj writes h(u − θ)·dS + β·(1 − r)·d with dS = gain·g·Wᵀ, one
+// row at a time: g is [rows, cols], W [fanIn, cols], the rest [rows, fanIn].
+// out may be d itself.
+func lifGradUProj[T float](s Surrogate, out, u, r, g, w, d []T, cols int, beta, gain T, axpy axpyFn[T]) {
+	fanIn := len(w) / cols
+	rows := len(u) / fanIn
+	wt := make([]T, len(w)) // gain·Wᵀ, [cols, fanIn]
+	for i := 0; i < fanIn; i++ {
+		for k, v := range w[i*cols : (i+1)*cols] {
+			wt[k*fanIn+i] = gain * v
+		}
+	}
+	parallel(rows, rows*fanIn*(cols+costly), func(lo, hi int) {
+		ds := make([]T, fanIn)
+		for b := lo; b < hi; b++ {
+			row := out[b*fanIn : (b+1)*fanIn]
+			backProjRow(ds, g[b*cols:(b+1)*cols], wt, axpy)
+			lifGradUSeq(s, row, u[b*fanIn:(b+1)*fanIn], ds, beta, d[b*fanIn:(b+1)*fanIn], r[b*fanIn:(b+1)*fanIn])
 		}
 	})
 }

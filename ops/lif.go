@@ -131,13 +131,29 @@ type membraneOp struct {
 	matrixOp
 	beta                        float64
 	hasU, hasI, hasR, resetGrad bool
+	// reuseR lets the result take the memory of r, a Detach copy that is
+	// internal to the graph, when nothing reads it afterwards.
+	reuseR bool
+	cell   *LIFCell // set for a LIFCell's step n
+	n      int
 }
 
 func (op membraneOp) String() string {
-	return fmt.Sprintf("Membrane[%g,u=%t,i=%t,r=%t,rg=%t]", op.beta, op.hasU, op.hasI, op.hasR, op.resetGrad)
+	s := fmt.Sprintf("Membrane[%g,u=%t,i=%t,r=%t,rg=%t", op.beta, op.hasU, op.hasI, op.hasR, op.resetGrad)
+	if op.cell != nil {
+		s += fmt.Sprintf(",step %d", op.n)
+	}
+	return s + "]"
 }
 func (op membraneOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op membraneOp) Hashcode() uint32      { return hashOf(op) }
+func (op membraneOp) ReturnsPtr() bool      { return op.reuseR }
+func (op membraneOp) OverwritesInput() int {
+	if !op.reuseR {
+		return -1
+	}
+	return op.matrixOp.n - 1 // r is the last input
+}
+func (op membraneOp) Hashcode() uint32 { return hashOf(op) }
 
 func (op membraneOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	s, err := shapes(op, in)
@@ -193,7 +209,7 @@ func (op membraneOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 func (op membraneOp) DiffWRT(n int) []bool {
 	d := make([]bool, 0, n)
 	if op.hasU {
-		d = append(d, true)
+		d = append(d, op.cell == nil) // a cell's spike op builds dU[n]
 	}
 	if op.hasI {
 		d = append(d, true)
@@ -219,14 +235,31 @@ func (op membraneOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	}
 	var out G.Nodes
 	if u != nil {
-		g, err := MaskScale(op.beta, grad, r)
-		if err != nil {
-			return nil, err
+		if op.cell != nil {
+			// Hand dU[n+1] to the spike op of step n, which builds dU[n].
+			op.cell.mem[op.n] = &stepGrad{grad: grad, reset: r}
+			out = append(out, nil)
+		} else {
+			g, err := MaskScale(op.beta, grad, r)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, g)
 		}
-		out = append(out, g)
 	}
 	if i != nil {
-		g, err := MaskScale(1, grad, r)
+		var g *G.Node
+		var err error
+		if rec := op.cellSynIn(); rec != nil {
+			rec.taken = true
+			args := G.Nodes{grad, rec.grad}
+			if r != nil {
+				args = append(args, op.cell.mask(op.n, r))
+			}
+			g, err = G.ApplyOp(lifGradIOp{matrixOp{len(args)}, op.cell.betaSyn}, args...)
+		} else {
+			g, err = MaskScale(1, grad, r)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -251,6 +284,15 @@ func (op membraneOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 		}
 	}
 	return out, nil
+}
+
+// cellSynIn returns dĨ[n+1] as the synaptic update of step n handed it
+// over, or nil.
+func (op membraneOp) cellSynIn() *stepGrad {
+	if op.cell == nil {
+		return nil
+	}
+	return op.cell.synIn[op.n]
 }
 
 // MaskScale returns a·g·(1 − r) (r nil: a·g; g itself when a is 1 and r is

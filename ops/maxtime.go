@@ -127,12 +127,21 @@ func maxTime[T float](out []T, zero, arg bool, xs [][]T) {
 	}
 	for j := first; j < len(xs); j++ {
 		x := xs[j][:len(m)]
+		if !arg {
+			for i, v := range x {
+				if v > m[i] {
+					m[i] = v
+				}
+			}
+			continue
+		}
+		win := win[:len(x)]
 		for i, v := range x {
 			old := m[i]
 			if v > old {
 				m[i] = v
 			}
-			if arg && !(old == m[i]) {
+			if !(old == m[i]) {
 				win[i] = int32(j)
 			}
 		}

@@ -16,15 +16,22 @@ func Spike(u *G.Node, s Surrogate) (*G.Node, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return G.ApplyOp(spikeOp{elementwise{1}, s}, u)
+	return G.ApplyOp(spikeOp{elementwise: elementwise{1}, s: s}, u)
 }
 
 type spikeOp struct {
 	elementwise
-	s Surrogate
+	s    Surrogate
+	cell *LIFCell // set for the spikes of a LIFCell: step n builds dU[n]
+	n    int
 }
 
-func (op spikeOp) String() string                    { return fmt.Sprintf("Spike[%v]", op.s) }
+func (op spikeOp) String() string {
+	if op.cell != nil {
+		return fmt.Sprintf("Spike[%v,step %d]", op.s, op.n)
+	}
+	return fmt.Sprintf("Spike[%v]", op.s)
+}
 func (op spikeOp) WriteHash(h hash.Hash)             { writeHash(h, op) }
 func (op spikeOp) Hashcode() uint32                  { return hashOf(op) }
 func (op spikeOp) DiffWRT(int) []bool                { return []bool{true} }
@@ -46,7 +53,24 @@ func (op spikeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-func (op spikeOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
+	if op.cell != nil {
+		if rec := op.cell.mem[op.n]; rec != nil {
+			rec.taken = true
+			if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
+				// dS[n] comes from one projection alone: compute it inside.
+				g, err := G.ApplyOp(lifGradUProjOp{matrixOp{5}, op.s, op.cell.betaMem, bp.gain},
+					in[0], spikes, bp.g, bp.w, rec.grad)
+				return G.Nodes{g}, err
+			}
+			args := G.Nodes{in[0], grad, rec.grad}
+			if rec.reset != nil {
+				args = append(args, spikes)
+			}
+			g, err := G.ApplyOp(lifGradUOp{matrixOp{len(args)}, op.s, op.cell.betaMem}, args...)
+			return G.Nodes{g}, err
+		}
+	}
 	g, err := G.ApplyOp(surrogateGradOp{elementwise{2}, op.s}, in[0], grad)
 	return G.Nodes{g}, err
 }

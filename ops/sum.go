@@ -41,25 +41,37 @@ func (op sumOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	switch o := dataOf(out).(type) {
 	case []float64:
-		clear(o)
-		for _, v := range in {
-			accumulate(o, dataOf(v).([]float64))
-		}
+		sumInto(o, in)
 	case []float32:
-		clear(o)
-		for _, v := range in {
-			accumulate(o, dataOf(v).([]float32))
-		}
+		sumInto(o, in)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
 }
 
-func accumulate[T float](dst, x []T) {
-	x = x[:len(dst)]
-	for i, v := range x {
-		dst[i] += v
+// sumInto writes the sum of in into o, split over goroutines for large
+// tensors.
+func sumInto[T float](o []T, in []G.Value) {
+	xs := make([][]T, len(in))
+	for j, v := range in {
+		xs[j] = dataOf(v).([]T)
+	}
+	parallelElems(len(o), len(in), func(lo, hi int) {
+		copy(o[lo:hi], xs[0][lo:hi])
+		for _, x := range xs[1:] {
+			add(o[lo:hi], x[lo:hi])
+		}
+	})
+}
+
+// add adds x to dst with gonum's assembly axpy.
+func add[T float](dst, x []T) {
+	switch d := any(dst).(type) {
+	case []float32:
+		blasImpl.Saxpy(len(d), 1, any(x).([]float32), 1, d, 1)
+	case []float64:
+		blasImpl.Daxpy(len(d), 1, any(x).([]float64), 1, d, 1)
 	}
 }
 

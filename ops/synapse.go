@@ -27,10 +27,13 @@ type Synapses struct {
 	w, v         *G.Node
 	usedW, usedV bool // a step has read W (V): later steps do not collect
 	records      []synRecord
+	index        sparseIndex // of the inputs, from the forward pass
+	steps        int         // built so far: each step's key in index
 }
 
 type synRecord struct {
 	x, r, grad *G.Node
+	step       int
 }
 
 // NewSynapses starts the synaptic updates of a layer with feed-forward
@@ -42,38 +45,52 @@ func NewSynapses(w, v *G.Node) *Synapses { return &Synapses{w: w, v: v} }
 // each must depend on the one before through c (c[n+1] is the next c), as
 // the fused weight gradients rely on it.
 func (s *Synapses) Step(beta float64, c *G.Node, gain float64, x, r *G.Node) (*G.Node, error) {
+	return s.step(beta, c, gain, x, r, nil, 0, nil)
+}
+
+// step is Step for the synapses of a LIFCell's step n, whose synaptic
+// update also reads U[n+1] (next) so that Gorgonia differentiates it first.
+func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cell *LIFCell, n int, next *G.Node) (*G.Node, error) {
 	if r != nil && s.v == nil {
 		return nil, fmt.Errorf("ops.Synapses: recurrent input without recurrent weights")
 	}
-	op := synapseOp{beta: beta, gain: gain, hasC: c != nil, hasX: x != nil, hasR: r != nil, s: s}
+	switch {
+	case x == nil && r == nil && c == nil:
+		return nil, nil
+	case x == nil && r == nil && cell == nil:
+		return scaled(beta, c)
+	}
+	op := synapseOp{beta: beta, gain: gain, hasC: c != nil, hasX: x != nil, hasR: r != nil, s: s, cell: cell, n: n, step: s.steps}
 	var in G.Nodes
 	if c != nil {
 		in = append(in, c)
 	}
 	if x != nil {
 		op.diffX = !isDetached(x)
-		op.collectW = !s.usedW
+		op.collectW = !s.usedW && cell == nil
 		in = append(in, x, s.w)
 	}
 	if r != nil {
 		op.diffR = !isDetached(r)
-		op.collectV = !s.usedV
+		op.collectV = !s.usedV && cell == nil
 		in = append(in, r, s.v)
 	}
-	switch {
-	case x == nil && r == nil && c == nil:
-		return nil, nil
-	case x == nil && r == nil:
-		return scaled(beta, c)
+	if next != nil {
+		op.hasNext = true
+		in = append(in, next)
+	}
+	if cell != nil {
+		in = append(in, cell.token)
 	}
 	op.matrixOp = matrixOp{len(in)}
-	n, err := G.ApplyOp(op, in...)
+	out, err := G.ApplyOp(op, in...)
 	if err != nil {
 		return nil, err
 	}
 	s.usedW = s.usedW || x != nil
 	s.usedV = s.usedV || r != nil
-	return n, nil
+	s.steps++
+	return out, nil
 }
 
 type synapseOp struct {
@@ -83,14 +100,32 @@ type synapseOp struct {
 	diffX, diffR       bool
 	collectW, collectV bool
 	s                  *Synapses // not part of the hash: one per layer
+	cell               *LIFCell  // set for a LIFCell's step n
+	n                  int
+	hasNext            bool // reads U[n+1] for the order only
+	step               int  // order among the Synapses' steps: its index key
 }
 
 func (op synapseOp) String() string {
-	return fmt.Sprintf("Synapse[%g,%g,c=%t,x=%t/%t/%t,r=%t/%t/%t]", op.beta, op.gain,
+	s := fmt.Sprintf("Synapse[%g,%g,c=%t,x=%t/%t/%t,r=%t/%t/%t", op.beta, op.gain,
 		op.hasC, op.hasX, op.diffX, op.collectW, op.hasR, op.diffR, op.collectV)
+	if op.cell != nil {
+		s += fmt.Sprintf(",step %d,next=%t", op.n, op.hasNext)
+	}
+	return s + "]"
 }
 func (op synapseOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op synapseOp) Hashcode() uint32      { return hashOf(op) }
+
+// The result may take the memory of c when nothing reads c afterwards: the
+// current of a layer then lives in one tensor for all steps.
+func (op synapseOp) ReturnsPtr() bool { return op.hasC }
+func (op synapseOp) OverwritesInput() int {
+	if op.hasC {
+		return 0
+	}
+	return -1
+}
+func (op synapseOp) Hashcode() uint32 { return hashOf(op) }
 
 // parts returns the inputs as (c, x, w, r, v), nil where absent.
 func (op synapseOp) parts(in []G.Value) (c, x, w, r, v G.Value) {
@@ -108,6 +143,12 @@ func (op synapseOp) parts(in []G.Value) (c, x, w, r, v G.Value) {
 }
 
 func (op synapseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	if op.cell != nil {
+		in = in[:len(in)-1] // the token
+	}
+	if op.hasNext {
+		in = in[:len(in)-1]
+	}
 	s, err := shapes(op, in)
 	if err != nil {
 		return nil, err
@@ -163,10 +204,10 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		d := slices32(out, c, x, w, r, v)
-		synapse(d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], d[3], d[4], d[5], axpy32)
+		synapse(d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], d[3], d[4], d[5], &op.s.index, op.step, axpy32)
 	case tensor.Float64:
 		d := slices64(out, c, x, w, r, v)
-		synapse(d[0], rows, op.beta, d[1], op.gain, d[2], d[3], d[4], d[5], axpy64)
+		synapse(d[0], rows, op.beta, d[1], op.gain, d[2], d[3], d[4], d[5], &op.s.index, op.step, axpy64)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -176,13 +217,19 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 func (op synapseOp) DiffWRT(int) []bool {
 	var d []bool
 	if op.hasC {
-		d = append(d, true)
+		d = append(d, op.cell == nil) // a cell's membrane update builds dĨ[n]
 	}
 	if op.hasX {
 		d = append(d, op.diffX, op.collectW)
 	}
 	if op.hasR {
 		d = append(d, op.diffR, op.collectV)
+	}
+	if op.hasNext {
+		d = append(d, false)
+	}
+	if op.cell != nil {
+		d = append(d, true) // the token: the weights' gradients flow through it
 	}
 	return d
 }
@@ -199,15 +246,21 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	if op.hasR {
 		r, v = in[k], in[k+1]
 	}
-	op.s.records = append(op.s.records, synRecord{x: x, r: r, grad: grad})
+	op.s.records = append(op.s.records, synRecord{x: x, r: r, grad: grad, step: op.step})
 	var out G.Nodes
-	if c != nil {
+	switch {
+	case c != nil && op.cell != nil:
+		// Hand dĨ[n+1] to the membrane update of step n, which builds dĨ[n].
+		op.cell.synIn[op.n] = &stepGrad{grad: grad}
+		out = append(out, nil)
+	case c != nil:
 		g, err := scaled(op.beta, grad)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, g)
 	}
+
 	for _, part := range []struct {
 		has, diff, collect bool
 		x, w               *G.Node
@@ -219,7 +272,7 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 		var gx, gw *G.Node
 		var err error
 		if part.diff {
-			if gx, err = G.ApplyOp(backProjOp{matrixOp{2}, op.gain}, grad, part.w); err != nil {
+			if gx, err = G.ApplyOp(backProjOp{matrixOp{2}, op.gain, grad, part.w}, grad, part.w); err != nil {
 				return nil, err
 			}
 		}
@@ -230,28 +283,52 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 		}
 		out = append(out, gx, gw)
 	}
+	if op.hasNext {
+		out = append(out, nil)
+	}
+	if op.cell != nil {
+		z, err := op.cell.zero()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, z)
+	}
 	return out, nil
 }
 
 // weightGrad builds the fused gradient of W (or V) from the recorded steps.
 func (s *Synapses) weightGrad(gain float64, recurrent bool) (*G.Node, error) {
 	var in G.Nodes
+	var keys []int
 	for _, rec := range s.records {
-		x := rec.x
+		x, key := rec.x, 2*rec.step
 		if recurrent {
-			x = rec.r
+			x, key = rec.r, key+1
 		}
 		if x != nil {
 			in = append(in, x, rec.grad)
+			keys = append(keys, key)
 		}
 	}
-	return G.ApplyOp(weightGradOp{matrixOp{len(in)}, gain}, in...)
+	if len(in) == 0 {
+		return nil, nil
+	}
+	return G.ApplyOp(weightGradOp{matrixOp{len(in)}, gain, s, keys}, in...)
 }
 
 // weightGradOp computes gain·Σ_j x_jᵀ·g_j from (x_0, g_0, x_1, g_1, …).
 type weightGradOp struct {
 	matrixOp
 	gain float64
+	s    *Synapses // whose forward pass indexed the x_j,
+	keys []int     // under these keys
+}
+
+func (op weightGradOp) index() *sparseIndex {
+	if op.s == nil {
+		return nil
+	}
+	return &op.s.index
 }
 
 func (op weightGradOp) String() string        { return fmt.Sprintf("WeightGrad[%g,%d]", op.gain, op.n/2) }
@@ -289,14 +366,14 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 		for j := 0; j < len(d); j += 2 {
 			xs, gs = append(xs, d[j]), append(gs, d[j+1])
 		}
-		weightGrad(dataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, gs, axpy32)
+		weightGrad(dataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, gs, op.index(), op.keys, axpy32)
 	case tensor.Float64:
 		d := slices64(in...)
 		var xs, gs [][]float64
 		for j := 0; j < len(d); j += 2 {
 			xs, gs = append(xs, d[j]), append(gs, d[j+1])
 		}
-		weightGrad(dataOf(out).([]float64), fanIn, cols, op.gain, xs, gs, axpy64)
+		weightGrad(dataOf(out).([]float64), fanIn, cols, op.gain, xs, gs, op.index(), op.keys, axpy64)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -308,6 +385,7 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 type backProjOp struct {
 	matrixOp
 	gain float64
+	g, w *G.Node // its inputs, for a spike op that fuses the projection
 }
 
 func (op backProjOp) String() string        { return fmt.Sprintf("BackProj[%g]", op.gain) }

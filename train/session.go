@@ -5,7 +5,6 @@ import (
 	"math"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/graph"
@@ -95,28 +94,7 @@ func (s *Session) Close() {
 // Step trains on the samples idx of split (at most the batch size) and
 // returns their metrics as measured in the forward pass.
 func (s *Session) Step(split *datasets.Split, idx []int) (Metrics, error) {
-	// s.feed.fill(split, idx), with one typed slice per tensor: Dense.Data
-	// goes through reflect, which costs more than the step itself when
-	// called once per input event (SHD has ~4000 events per sample).
-	switch s.feed.targets.Dtype() {
-	case tensor.Float32:
-		in := make([][]float32, len(s.feed.inputs))
-		for n, t := range s.feed.inputs {
-			in[n] = t.Float32s()
-			clear(in[n])
-		}
-		tg := s.feed.targets.Float32s()
-		clear(tg)
-		for row, i := range idx {
-			smp := &split.Samples[i]
-			for _, e := range smp.Events {
-				in[e.Step][row*split.Units+int(e.Unit)] += e.Value
-			}
-			tg[row*split.Classes+smp.Label] = 1
-		}
-	default:
-		s.feed.fill(split, idx)
-	}
+	s.feed.fill(split, idx)
 	err := s.trainM.RunAll()
 	defer s.trainM.Reset()
 	if err != nil {

@@ -1,0 +1,339 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// LIFCell builds the time steps of one LIF layer,
+//
+//	S[n]   = Spike(U[n])
+//	U[n+1] = (β_mem·U[n] + Ĩ[n])·(1 − R[n])          R[n] = S[n] or Detach(S[n])
+//	Ĩ[n+1] = β_syn·Ĩ[n] + (1 − β_mem)·(x[n]·W + Q[n]·V)   Q[n] = S[n] or Detach(S[n])
+//
+// (Ĩ is the synaptic current scaled by 1 − β_mem), with a fused backward
+// pass: per step, one node computes
+//
+//	dU[n] = h(U[n] − θ)·dS[n] + β_mem·(1 − R[n])·dU[n+1]
+//
+// and one
+//
+//	dĨ[n] = (1 − R[n])·dU[n+1] + β_syn·dĨ[n+1],
+//
+// where Gorgonia alone would build a surrogate node, two masked scalings,
+// a scaling and two sums. Gorgonia differentiates one node at a time, so
+// the nodes of a step pass their incoming gradients to each other: the
+// membrane update hands dU[n+1] to the spike op, which builds dU[n]; the
+// synaptic update hands dĨ[n+1] to the membrane update (which it reads,
+// for the order, without using its value), which builds dĨ[n]. The
+// membrane update is therefore not differentiable with respect to U[n],
+// nor the synaptic update with respect to Ĩ[n], as far as Gorgonia knows.
+//
+// This needs the spikes that reach the loss to be a prefix in time: if
+// U[n+1] reaches the loss, S[n] must too (a spike op that is not
+// differentiated cannot build its step's gradient). That holds for a network
+// whose loss reads the readout (and the spike counts); G.Grad fails with an
+// error naming the step when it does not.
+type LIFCell struct {
+	betaMem, betaSyn float64
+	surrogate        Surrogate
+	syn              *Synapses
+
+	// token is a [1, 1] node computed from the weights that every synaptic
+	// update reads, as its only differentiable link to them: through it
+	// Gorgonia sees each step depend on the weights, and its own
+	// derivative, taken after every step's, is the weights' fused gradient.
+	token    *G.Node
+	zeroGrad *G.Node // the token's gradient from each step: zero
+
+	mem    map[int]*stepGrad // dU[n+1] handed from the membrane update of step n
+	synIn  map[int]*stepGrad // dĨ[n+1] handed from the synaptic update of step n
+	spikes map[int]*G.Node   // S[n]: the reset mask of the fused gradients
+}
+
+type stepGrad struct {
+	grad, reset *G.Node
+	taken       bool
+}
+
+// NewLIFCell starts a layer with the given decays and surrogate, feed-forward
+// weights w and recurrent weights v (nil for none).
+func NewLIFCell(betaMem, betaSyn float64, s Surrogate, w, v *G.Node) (*LIFCell, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	c := &LIFCell{betaMem: betaMem, betaSyn: betaSyn, surrogate: s, syn: NewSynapses(w, v),
+		mem: map[int]*stepGrad{}, synIn: map[int]*stepGrad{}, spikes: map[int]*G.Node{}}
+	in := G.Nodes{w}
+	if v != nil {
+		in = append(in, v)
+	}
+	var err error
+	if c.token, err = G.ApplyOp(tokenOp{matrixOp{len(in)}, c}, in...); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// zero returns the zero [1, 1] node each step hands back to the token.
+func (c *LIFCell) zero() (*G.Node, error) {
+	if c.zeroGrad == nil {
+		z := tensor.New(tensor.WithShape(1, 1), tensor.Of(c.token.Dtype()))
+		c.zeroGrad = G.NewConstant(z, G.In(c.token.Graph()), G.WithName("lif_token_zero"))
+	}
+	return c.zeroGrad, nil
+}
+
+// tokenOp is the LIFCell's token: a [1, 1] zero computed from (W, V?).
+type tokenOp struct {
+	matrixOp
+	cell *LIFCell
+}
+
+func (op tokenOp) String() string        { return fmt.Sprintf("LIFToken[%d]", op.n) }
+func (op tokenOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op tokenOp) Hashcode() uint32      { return hashOf(op) }
+func (op tokenOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	if _, err := shapes(op, in); err != nil {
+		return nil, err
+	}
+	return tensor.Shape{1, 1}, nil
+}
+func (op tokenOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op tokenOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	out := newOutput(p, in[0].Dtype(), 1, 1)
+	switch d := dataOf(out).(type) {
+	case []float32:
+		clear(d)
+	case []float64:
+		clear(d)
+	}
+	return out, nil
+}
+func (op tokenOp) DiffWRT(n int) []bool {
+	d := make([]bool, n)
+	for i := range d {
+		d[i] = true
+	}
+	return d
+}
+
+// SymDiff runs after every step of the layer has been differentiated: it
+// checks that each handed-over gradient was taken and returns the fused
+// gradients of W and V.
+func (op tokenOp) SymDiff(in G.Nodes, _, _ *G.Node) (G.Nodes, error) {
+	if err := op.cell.check(); err != nil {
+		return nil, err
+	}
+	out := make(G.Nodes, len(in))
+	for k, w := range in {
+		g, err := op.cell.syn.weightGrad(op.cell.gain(), k == 1)
+		if err != nil {
+			return nil, err
+		}
+		if g == nil { // no step reads w where it matters
+			z := tensor.New(tensor.WithShape(w.Shape().Clone()...), tensor.Of(w.Dtype()))
+			g = G.NewConstant(z, G.In(w.Graph()), G.WithName(fmt.Sprintf("zero_%v", w.Shape())))
+		}
+		out[k] = g
+	}
+	return out, nil
+}
+
+// gain is the factor of the input projections, 1 − β_mem.
+func (c *LIFCell) gain() float64 { return 1 - c.betaMem }
+
+// Spike returns S[n] = H(U[n] − θ), with the surrogate gradient, as Spike.
+func (c *LIFCell) Spike(n int, u *G.Node) (*G.Node, error) {
+	s, err := G.ApplyOp(spikeOp{elementwise{1}, c.surrogate, c, n}, u)
+	if err == nil {
+		c.spikes[n] = s
+	}
+	return s, err
+}
+
+// mask returns the reset mask of step n for the fused gradients: S[n],
+// which holds the same values as Detach(S[n]) and, unlike it, lives on
+// anyway (so the membrane update may reuse the Detach copy's memory).
+func (c *LIFCell) mask(n int, r *G.Node) *G.Node {
+	if s := c.spikes[n]; s != nil && r != nil {
+		return s
+	}
+	return r
+}
+
+// Membrane returns U[n+1]; nil arguments are zero, and the result is nil
+// when u and i both are.
+func (c *LIFCell) Membrane(n int, u, i, r *G.Node) (*G.Node, error) {
+	if u == nil && i == nil {
+		return nil, nil
+	}
+	op := membraneOp{beta: c.betaMem, hasU: u != nil, hasI: i != nil, hasR: r != nil, cell: c, n: n}
+	op.resetGrad = r != nil && !isDetached(r)
+	// The fused gradients read S[n], not the Detach copy: it can be reused.
+	op.reuseR = r != nil && isDetached(r)
+	var in G.Nodes
+	for _, x := range []*G.Node{u, i, r} {
+		if x != nil {
+			in = append(in, x)
+		}
+	}
+	op.matrixOp = matrixOp{len(in)}
+	return G.ApplyOp(op, in...)
+}
+
+// Synapse returns Ĩ[n+1] from Ĩ[n] = i, the input x[n] and the recurrent
+// input q (nil arguments are zero); next is U[n+1], which it reads only to be
+// differentiated before the membrane update (nil if U[n+1] is).
+func (c *LIFCell) Synapse(n int, i, x, q, next *G.Node) (*G.Node, error) {
+	if i != nil && next == nil {
+		return nil, fmt.Errorf("ops.LIFCell: step %d has a current but no membrane update", n)
+	}
+	if i == nil {
+		next = nil
+	}
+	return c.syn.step(c.betaSyn, i, 1-c.betaMem, x, q, c, n, next)
+}
+
+// check reports a step whose handed-over gradient nobody took: the loss
+// reads a later spike but not this step's (see LIFCell).
+func (c *LIFCell) check() error {
+	for n, g := range c.mem {
+		if !g.taken {
+			return fmt.Errorf("ops.LIFCell: U[%d] reaches the loss but S[%d] does not; the fused backward pass needs the spikes that reach the loss to be a prefix in time", n+1, n)
+		}
+	}
+	for n, g := range c.synIn {
+		if !g.taken {
+			return fmt.Errorf("ops.LIFCell: the current of step %d reaches the loss but U[%d] does not; the fused backward pass needs the spikes that reach the loss to be a prefix in time", n+1, n+1)
+		}
+	}
+	return nil
+}
+
+// lifGradUOp computes h(u − θ)·dS + β·(1 − r)·dU from (u, dS, dU, r?).
+type lifGradUOp struct {
+	matrixOp
+	s    Surrogate
+	beta float64
+}
+
+func (op lifGradUOp) String() string        { return fmt.Sprintf("LIFGradU[%v,%g,%d]", op.s, op.beta, op.n) }
+func (op lifGradUOp) ReturnsPtr() bool      { return true }
+func (op lifGradUOp) OverwritesInput() int  { return 2 } // dU[n+1], when nothing else needs it
+func (op lifGradUOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op lifGradUOp) Hashcode() uint32      { return hashOf(op) }
+func (op lifGradUOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return membraneOp{}.InferShape(in...)
+}
+func (op lifGradUOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op lifGradUOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameKind(op, in); err != nil {
+		return nil, err
+	}
+	s := in[0].Shape()
+	out := newOutput(p, in[0].Dtype(), s[0], s[1])
+	var r G.Value
+	if len(in) == 4 {
+		r = in[3]
+	}
+	switch out.Dtype() {
+	case tensor.Float32:
+		v := slices32(out, in[0], in[1], in[2], r)
+		lifGradU(op.s, v[0], v[1], v[2], float32(op.beta), v[3], v[4])
+	case tensor.Float64:
+		v := slices64(out, in[0], in[1], in[2], r)
+		lifGradU(op.s, v[0], v[1], v[2], op.beta, v[3], v[4])
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+// lifGradIOp computes (1 − r)·dU + β·dĨ from (dU, dĨ, r?).
+type lifGradIOp struct {
+	matrixOp
+	beta float64
+}
+
+func (op lifGradIOp) String() string        { return fmt.Sprintf("LIFGradI[%g,%d]", op.beta, op.n) }
+func (op lifGradIOp) ReturnsPtr() bool      { return true }
+func (op lifGradIOp) OverwritesInput() int  { return 0 } // dU[n+1], when nothing else needs it
+func (op lifGradIOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op lifGradIOp) Hashcode() uint32      { return hashOf(op) }
+func (op lifGradIOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return membraneOp{}.InferShape(in...)
+}
+func (op lifGradIOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op lifGradIOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameKind(op, in); err != nil {
+		return nil, err
+	}
+	s := in[0].Shape()
+	out := newOutput(p, in[0].Dtype(), s[0], s[1])
+	var r G.Value
+	if len(in) == 3 {
+		r = in[2]
+	}
+	switch out.Dtype() {
+	case tensor.Float32:
+		v := slices32(out, in[0], in[1], r)
+		lifGradI(v[0], v[1], float32(op.beta), v[2], v[3])
+	case tensor.Float64:
+		v := slices64(out, in[0], in[1], r)
+		lifGradI(v[0], v[1], op.beta, v[2], v[3])
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+// lifGradUProjOp is lifGradUOp with dS = gain·g_o·W_oᵀ computed row by row
+// inside, from (u, s, g_o, W_o, dU): the spikes' gradient when it comes
+// from one synaptic projection alone (the readout's), never stored.
+type lifGradUProjOp struct {
+	matrixOp
+	s          Surrogate
+	beta, gain float64
+}
+
+func (op lifGradUProjOp) String() string {
+	return fmt.Sprintf("LIFGradUProj[%v,%g,%g]", op.s, op.beta, op.gain)
+}
+func (op lifGradUProjOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op lifGradUProjOp) Hashcode() uint32      { return hashOf(op) }
+func (op lifGradUProjOp) ReturnsPtr() bool      { return true }
+func (op lifGradUProjOp) OverwritesInput() int  { return 4 } // dU[n+1], when nothing else needs it
+func (op lifGradUProjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := shapes(op, in)
+	if err != nil {
+		return nil, err
+	}
+	if !s[0].Eq(s[1]) || !s[0].Eq(s[4]) || s[2][0] != s[0][0] || s[3][0] != s[0][1] || s[3][1] != s[2][1] {
+		return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
+	}
+	return s[0].Clone(), nil
+}
+func (op lifGradUProjOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameDtype(op, in); err != nil {
+		return nil, err
+	}
+	sh := in[0].Shape()
+	out := newOutput(p, in[0].Dtype(), sh[0], sh[1])
+	cols := in[2].Shape()[1]
+	switch out.Dtype() {
+	case tensor.Float32:
+		v := slices32(out, in[0], in[1], in[2], in[3], in[4])
+		lifGradUProj(op.s, v[0], v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain), axpy32)
+	case tensor.Float64:
+		v := slices64(out, in[0], in[1], in[2], in[3], in[4])
+		lifGradUProj(op.s, v[0], v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain, axpy64)
+	default:
+		return nil, dtypeError(op, in[0])
+	}
+	return out, nil
+}

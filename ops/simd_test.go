@@ -1,0 +1,277 @@
+package ops
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// The float32 kernels hand blocks of four to the SSE loops of
+// simd_amd64.s and do the rest in Go; the gradient tests run in float64 and
+// never reach them. Here each float32 kernel must equal, bit for bit, the
+// same formula evaluated one element at a time in float32, on lengths that
+// are and are not multiples of four and on values at the edges (the
+// threshold itself, ±0, NaN, ±Inf).
+
+func edgeVector(rng *rand.Rand, n int) []float32 {
+	special := []float32{1, 0, float32(math.Copysign(0, -1)), float32(math.NaN()),
+		float32(math.Inf(1)), float32(math.Inf(-1)), 1 + 1e-7, 1 - 1e-7, -1, 2}
+	x := make([]float32, n)
+	for i := range x {
+		if rng.IntN(4) == 0 {
+			x[i] = special[rng.IntN(len(special))]
+		} else {
+			x[i] = float32(4*rng.Float64() - 2)
+		}
+	}
+	return x
+}
+
+func binaryVector(rng *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		if rng.IntN(5) == 0 {
+			x[i] = 1
+		}
+	}
+	return x
+}
+
+func sameBits(t *testing.T, name string, n int, got, want []float32) {
+	t.Helper()
+	for i := range want {
+		g, w := got[i], want[i]
+		if math.Float32bits(g) != math.Float32bits(w) && !(g != g && w != w) {
+			t.Fatalf("%s, length %d: element %d is %v, want %v", name, n, i, g, w)
+		}
+	}
+}
+
+func abs32x(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func TestFloat32KernelsMatchScalar(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 70; n++ {
+		for _, binaryR := range []bool{true, false} {
+			u, g, d, e := edgeVector(rng, n), edgeVector(rng, n), edgeVector(rng, n), edgeVector(rng, n)
+			r := edgeVector(rng, n)
+			if binaryR {
+				r = binaryVector(rng, n)
+			}
+			out, want := make([]float32, n), make([]float32, n)
+			const beta, b = float32(0.9), float32(10)
+
+			heavisideSeq(out, u)
+			for i, v := range u {
+				want[i] = 0
+				if v >= Threshold {
+					want[i] = 1
+				}
+			}
+			sameBits(t, "heaviside", n, out, want)
+
+			membraneSeq(out, beta, u, g, r)
+			for i := range want {
+				want[i] = (beta*u[i] + g[i]) * (1 - r[i])
+			}
+			sameBits(t, "membrane", n, out, want)
+
+			membraneSeq(out, beta, u, g, nil)
+			for i := range want {
+				want[i] = beta*u[i] + g[i]
+			}
+			sameBits(t, "membrane without reset", n, out, want)
+
+			maskScaleSeq(out, beta, g, r)
+			for i := range want {
+				want[i] = beta * g[i] * (1 - r[i])
+			}
+			sameBits(t, "maskScale", n, out, want)
+
+			maskScaleSeq(out, beta, g, nil)
+			for i := range want {
+				want[i] = beta * g[i]
+			}
+			sameBits(t, "maskScale without mask", n, out, want)
+
+			scaleSeq(out, beta, g)
+			sameBits(t, "scale", n, out, want)
+
+			lifGradISeq(out, d, beta, e, r)
+			for i := range want {
+				want[i] = (1-r[i])*d[i] + beta*e[i]
+			}
+			sameBits(t, "lifGradI", n, out, want)
+
+			for _, shape := range []Shape{SuperSpike, Asymptotic} {
+				s := Surrogate{Shape: shape, Beta: float64(b)}
+				num := float32(1)
+				if shape == Asymptotic {
+					num = b
+				}
+				lifGradUSeq(s, out, u, g, beta, d, r)
+				for i := range want {
+					q := b*abs32x(u[i]-Threshold) + 1
+					want[i] = g[i]*(num/(q*q)) + beta*(1-r[i])*d[i]
+				}
+				sameBits(t, "lifGradU "+shape.String(), n, out, want)
+
+				surrogateGradSeq(s, out, u, g)
+				for i := range want {
+					q := b*abs32x(u[i]-Threshold) + 1
+					want[i] = g[i] * (num / (q * q))
+				}
+				sameBits(t, "surrogate "+shape.String(), n, out, want)
+			}
+		}
+	}
+}
+
+// The float32 kernels must also agree with their float64 versions (which
+// the gradient tests check against the reference) to float32 precision.
+func TestFloat32KernelsTrackFloat64(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n = 103
+	u64, g64, d64 := make([]float64, n), make([]float64, n), make([]float64, n)
+	r64 := make([]float64, n)
+	for i := range u64 {
+		u64[i], g64[i], d64[i] = 3*rng.Float64()-1, rng.NormFloat64(), rng.NormFloat64()
+		if rng.IntN(4) == 0 {
+			r64[i] = 1
+		}
+	}
+	to32 := func(x []float64) []float32 {
+		y := make([]float32, len(x))
+		for i, v := range x {
+			y[i] = float32(v)
+		}
+		return y
+	}
+	u32, g32, d32, r32 := to32(u64), to32(g64), to32(d64), to32(r64)
+	o64, o32 := make([]float64, n), make([]float32, n)
+	for _, s := range []Surrogate{{SuperSpike, 10}, {Asymptotic, 5}, {Sigmoid, 4}, {Esser, 0.5}} {
+		lifGradU(s, o64, u64, g64, 0.9, d64, r64)
+		lifGradU(s, o32, u32, g32, 0.9, d32, r32)
+		for i := range o64 {
+			if math.Abs(float64(o32[i])-o64[i]) > 1e-5*(1+math.Abs(o64[i])) {
+				t.Fatalf("%v: element %d: float32 %v, float64 %v", s, i, o32[i], o64[i])
+			}
+		}
+	}
+}
+
+// Ops that declare OverwritesInput get their output in the memory of that
+// input when the machine reuses it: their kernels must give the same result
+// with the output aliasing the input, in float32 (SSE and tail) and float64.
+func TestKernelsInPlace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 7, 64, 103} {
+		t.Run("float32", func(t *testing.T) { inPlace[float32](t, rng, n) })
+		t.Run("float64", func(t *testing.T) { inPlace[float64](t, rng, n) })
+	}
+}
+
+func inPlace[T float](t *testing.T, rng *rand.Rand, n int) {
+	vec := func(binary bool) []T {
+		x := make([]T, n)
+		for i := range x {
+			switch {
+			case !binary:
+				x[i] = T(3*rng.Float64() - 1)
+			case rng.IntN(4) == 0:
+				x[i] = 1
+			}
+		}
+		return x
+	}
+	clone := func(x []T) []T { return append([]T(nil), x...) }
+	check := func(name string, got, want []T) {
+		t.Helper()
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%s, length %d: element %d is %v in place, %v out of place", name, n, i, got[i], want[i])
+			}
+		}
+	}
+	u, g, d, e, r := vec(false), vec(false), vec(false), vec(false), vec(true)
+	want := make([]T, n)
+
+	membrane(want, 0.9, u, g, r)
+	got := clone(r)
+	membrane(got, 0.9, u, g, got)
+	check("membrane over r", got, want)
+
+	for _, s := range []Surrogate{{SuperSpike, 10}, {Asymptotic, 3}, {Sigmoid, 4}, {Esser, 0.5}, {Exact, 0}} {
+		lifGradU(s, want, u, g, 0.9, d, r)
+		got = clone(d)
+		lifGradU(s, got, u, g, 0.9, got, r)
+		check("lifGradU over d "+s.String(), got, want)
+	}
+
+	lifGradI(want, d, 0.8, e, r)
+	got = clone(d)
+	lifGradI(got, got, 0.8, e, r)
+	check("lifGradI over d", got, want)
+
+	synapse(want, 1, 0.8, g, 0.1, nil, nil, nil, nil, nil, 0, axpyLoop[T])
+	got = clone(g)
+	synapse(got, 1, 0.8, got, 0.1, nil, nil, nil, nil, nil, 0, axpyLoop[T])
+	check("synapse over c", got, want)
+
+	// lifGradUProj: rows of width n, one output column of the projection.
+	w, gO := vec(false), vec(false)[:1]
+	lifGradUProj(Surrogate{SuperSpike, 10}, want, u, r, gO, w, d, 1, 0.9, 0.3, axpyLoop[T])
+	got = clone(d)
+	lifGradUProj(Surrogate{SuperSpike, 10}, got, u, r, gO, w, got, 1, 0.9, 0.3, axpyLoop[T])
+	check("lifGradUProj over d", got, want)
+}
+
+func TestNonzeroAndAxpyMatchScalar(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for n := 0; n < 2200; n += 1 + n/7 {
+		x := make([]float32, n)
+		for i := range x {
+			switch rng.IntN(10) {
+			case 0:
+				x[i] = float32(rng.NormFloat64())
+			case 1:
+				x[i] = float32(math.Copysign(0, -1))
+			case 2:
+				x[i] = float32(math.NaN())
+			}
+		}
+		var got []int
+		forEachNonzero(x, func(i int, v float32) {
+			if math.Float32bits(v) != math.Float32bits(x[i]) {
+				t.Fatalf("length %d: value of %d is %v, want %v", n, i, v, x[i])
+			}
+			got = append(got, i)
+		})
+		var want []int
+		for i, v := range x {
+			if v != 0 {
+				want = append(want, i)
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("length %d: %d non-zeros, want %d", n, len(got), len(want))
+		}
+		for k := range want {
+			if got[k] != want[k] {
+				t.Fatalf("length %d: non-zero %d at %d, want %d", n, k, got[k], want[k])
+			}
+		}
+		y, yw := edgeVector(rng, n), make([]float32, n)
+		copy(yw, y)
+		axpy32(0.3, x, y)
+		for i := range yw {
+			yw[i] += 0.3 * x[i]
+		}
+		sameBits(t, "axpy", n, y, yw)
+	}
+}
