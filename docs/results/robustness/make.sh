@@ -20,8 +20,8 @@ report shapes     --runs "$S/shapes_*"     --group surrogate,beta --top 1 --bars
 report reset      --runs "$S/reset_*"      --group hidden,diff-reset --top 2 --bars hidden --bars-color diff-reset
 report recurrence --runs "$S/recurrence_*" --group recurrent-grad --top 2 --bars recurrent-grad
 report readout    --runs "$S/readout_*"    --group readout,recurrent --top 1 --bars readout --bars-color recurrent
-report activity   --runs "$S/activity_*" --runs "$S/layers_hidden=100_*" --group reg-upper-threshold --top 1 \
-    --spikes --spikes-by hidden --hist --hist-by reg-upper-threshold
+report activity   --runs "$S/activity_*" --runs "$S/layers_hidden=100_*" --group reg-upper-strength,reg-upper-threshold --top 1 \
+    --spikes --spikes-by hidden --hist --hist-by reg-upper-strength
 
 go run ./cmd/eval --checkpoint "$S/layers_hidden=100_seed=1/best.npz" --split test \
     --snapshot 4 --snapshot-out "$R/snapshot/snapshot.json" > "$R/snapshot/eval.txt"
