@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces docs/results/robustness: runs the robustness preset (55 runs on
+# Reproduces docs/results/robustness: runs the robustness preset (63 runs on
 # the default randman task) and writes one report per finding.
 #
 #   bash docs/results/robustness/make.sh [sweep-folder]
