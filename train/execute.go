@@ -79,13 +79,9 @@ func Execute(ctx context.Context, s *Settings, h Hooks) (*Record, string, error)
 		}
 		return rec.finish(dir, "running", nil)
 	}
-	res, err := RunWith(ctx, spec, d, cfg, func(sess *Session) error {
-		st, err := sess.Activity(d.Test)
-		rec.Activity = st
-		return err
-	})
+	res, err := Run(ctx, spec, d, cfg)
 	if res != nil && res.Test.N > 0 {
-		rec.Test = &res.Test
+		rec.Test, rec.Activity = &res.Test, res.TestActivity
 	}
 	status := "completed"
 	switch {

@@ -67,37 +67,54 @@ type SpikeStats struct {
 	MaxCount float64 `json:"max_count"`
 }
 
-// Activity measures the spike statistics of every hidden layer on split.
-func (s *Session) Activity(split *datasets.Split) ([]SpikeStats, error) {
+// Measure runs every sample of split once through the evaluation program
+// and returns the metrics and the activity of every hidden layer; fn, if
+// set, also sees each sample's output (its slices are reused).
+func (s *Session) Measure(split *datasets.Split, fn func(Output)) (Metrics, []SpikeStats, error) {
 	spec := s.Model.Spec
+	var m Metrics
 	stats := make([]SpikeStats, len(spec.Hidden))
 	for l, h := range spec.Hidden {
 		stats[l] = SpikeStats{Neurons: h, NeuronMeans: make([]float64, h)}
 	}
 	err := s.Each(split, func(o Output) {
+		m.add(o.Logits, split.Samples[o.Index].Label, o.Counts)
 		for l, c := range o.Counts {
 			for i, v := range c {
 				stats[l].NeuronMeans[i] += v
 				stats[l].MaxCount = max(stats[l].MaxCount, v)
 			}
 		}
+		if fn != nil {
+			fn(o)
+		}
 	})
 	if err != nil || split.Len() == 0 {
-		return stats, err
+		return m.done(), stats, err
 	}
 	window := float64(spec.Steps) * spec.DT / 1000 // seconds
 	for l := range stats {
-		st := &stats[l]
-		silent := 0
-		for i, sum := range st.NeuronMeans {
-			if sum == 0 {
-				silent++
-			}
-			st.NeuronMeans[i] = sum / float64(split.Len())
-			st.PerInput += st.NeuronMeans[i]
-			st.MaxRate = max(st.MaxRate, st.NeuronMeans[i]/window)
-		}
-		st.Silent = float64(silent) / float64(st.Neurons)
+		stats[l].finish(split.Len(), window)
 	}
-	return stats, nil
+	return m.done(), stats, nil
+}
+
+// finish turns per-neuron sums over n samples into means and summaries.
+func (st *SpikeStats) finish(n int, window float64) {
+	silent := 0
+	for i, sum := range st.NeuronMeans {
+		if sum == 0 {
+			silent++
+		}
+		st.NeuronMeans[i] = sum / float64(n)
+		st.PerInput += st.NeuronMeans[i]
+		st.MaxRate = max(st.MaxRate, st.NeuronMeans[i]/window)
+	}
+	st.Silent = float64(silent) / float64(st.Neurons)
+}
+
+// Activity measures the spike statistics of every hidden layer on split.
+func (s *Session) Activity(split *datasets.Split) ([]SpikeStats, error) {
+	_, stats, err := s.Measure(split, nil)
+	return stats, err
 }

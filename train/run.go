@@ -54,6 +54,9 @@ type Result struct {
 	BestEpoch int             // epoch whose weights did best on validation
 	Weights   *models.Weights // those weights
 	Test      Metrics         // test metrics of those weights
+	// TestActivity is the hidden-layer activity of those weights on the
+	// test split, measured in the same pass.
+	TestActivity []SpikeStats
 }
 
 func (c Config) validate(d *datasets.Data) error {
@@ -82,12 +85,6 @@ func (c Config) validate(d *datasets.Data) error {
 // Run trains spec on d. It stops early, with the best weights so far in
 // the result, when ctx is cancelled.
 func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Result, error) {
-	return RunWith(ctx, spec, d, c, nil)
-}
-
-// RunWith is Run, with after called on the session once the best weights
-// are loaded and tested, for further measurements.
-func RunWith(ctx context.Context, spec models.Spec, d *datasets.Data, c Config, after func(*Session) error) (*Result, error) {
 	if err := c.validate(d); err != nil {
 		return nil, err
 	}
@@ -127,13 +124,8 @@ func RunWith(ctx context.Context, spec models.Spec, d *datasets.Data, c Config, 
 	if err := loadWeights(s.Weights, res.Weights); err != nil {
 		return res, err
 	}
-	if res.Test, err = s.Evaluate(d.Test); err != nil {
+	if res.Test, res.TestActivity, err = s.Measure(d.Test, nil); err != nil {
 		return res, err
-	}
-	if after != nil {
-		if err := after(s); err != nil {
-			return res, err
-		}
 	}
 	return res, ctx.Err()
 }

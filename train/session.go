@@ -119,11 +119,8 @@ func (s *Session) Step(split *datasets.Split, idx []int) (Metrics, error) {
 
 // Evaluate runs the whole split through the evaluation program.
 func (s *Session) Evaluate(split *datasets.Split) (Metrics, error) {
-	var m Metrics
-	err := s.Each(split, func(o Output) {
-		m.add(o.Logits, split.Samples[o.Index].Label, o.Counts)
-	})
-	return m.done(), err
+	m, _, err := s.Measure(split, nil)
+	return m, err
 }
 
 // accumulate adds the outputs of the training program for the real rows.

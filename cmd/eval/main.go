@@ -140,21 +140,16 @@ func evaluate(ctx context.Context, o *options, stdout io.Writer) error {
 	return nil
 }
 
+// collect evaluates the split in one pass: metrics, activity, confusion
+// matrix and every sample's outcome.
 func collect(sess *train.Session, split *datasets.Split) (*Result, error) {
-	res := &Result{}
-	var err error
-	if res.Metrics, err = sess.Evaluate(split); err != nil {
-		return nil, err
-	}
-	if res.Activity, err = sess.Activity(split); err != nil {
-		return nil, err
-	}
 	C := sess.Model.Spec.Outputs
-	res.Confusion = make([][]int, C)
+	res := &Result{Confusion: make([][]int, C)}
 	for i := range res.Confusion {
 		res.Confusion[i] = make([]int, C)
 	}
-	err = sess.Each(split, func(out train.Output) {
+	var err error
+	res.Metrics, res.Activity, err = sess.Measure(split, func(out train.Output) {
 		smp := Sample{Index: out.Index, Label: split.Samples[out.Index].Label, Logits: append([]float64(nil), out.Logits...)}
 		for c, v := range smp.Logits {
 			if v > smp.Logits[smp.Predicted] {
