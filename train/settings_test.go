@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -171,5 +172,28 @@ func TestAudioTimeGridIsTheMelFrameHop(t *testing.T) {
 	a, b := lastDistinct(10), lastDistinct(20)
 	if a < 40 || a > 73 || b < a/2-2 || b > a/2+2 {
 		t.Errorf("last distinct frame %d with a 10 ms hop and %d with 20 ms; want about 40–73 and half of it", a, b)
+	}
+}
+
+// TestLimitTakesSeededSubsets: --limit caps every split with a subset that
+// depends on the data seed only.
+func TestLimitTakesSeededSubsets(t *testing.T) {
+	s := train.DefaultSettings("randman")
+	s.Randman.Classes, s.Randman.SamplesPerClass, s.Randman.TrainPerClass, s.Randman.ValidationPerClass = 3, 40, 30, 5
+	s.Limit = 7
+	load := func() []int {
+		d, err := s.LoadData(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sizes []int
+		for _, sp := range []*datasets.Split{d.Train, d.Validation, d.Test} {
+			sizes = append(sizes, sp.Len())
+		}
+		return append(sizes, d.Train.Samples[0].Label, int(d.Train.Samples[0].Events[0].Unit))
+	}
+	a, b := load(), load()
+	if a[0] != 7 || a[1] != 7 || a[2] != 7 || !reflect.DeepEqual(a, b) {
+		t.Errorf("limited splits %v, again %v; want 7 each and the same subset", a, b)
 	}
 }
