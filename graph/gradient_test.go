@@ -19,25 +19,48 @@ import (
 // after graph.Rewind (which keeps every tensor of the first run) and with
 // the gradients zeroed, on the batch itself; the second run is returned, so
 // no value of the first may leak into it. fused selects the fused backward
-// pass of the LIF layers.
-func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, labels []int, fused bool) refResult {
+// pass of the LIF layers, events binds the inputs as ops.Events instead of
+// dense tensors.
+func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, labels []int, fused, events bool) refResult {
 	t.Helper()
 	B := len(inputs)
 	g := G.NewGraph()
 	in := make([]*G.Node, cfg.Steps)
 	backing := make([][]float64, cfg.Steps)
+	evs := make([]*ops.Events, cfg.Steps)
 	load := func(shift int) {
 		for n, x := range backing {
 			for b := range inputs {
 				src := inputs[(b+shift)%B]
 				copy(x[b*cfg.Inputs:], src[n*cfg.Inputs:(n+1)*cfg.Inputs])
 			}
+			if !events {
+				continue
+			}
+			evs[n].Clear()
+			for k, v := range x {
+				if v != 0 {
+					if err := evs[n].Add(k/cfg.Inputs, k%cfg.Inputs, v); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
 		}
 	}
 	for n := range in {
 		backing[n] = make([]float64, B*cfg.Inputs)
-		in[n] = G.NewMatrix(g, tensor.Float64, G.WithName(fmt.Sprintf("in%d", n)),
-			G.WithValue(tensor.New(tensor.WithShape(B, cfg.Inputs), tensor.WithBacking(backing[n]))))
+		var val G.Value = tensor.New(tensor.WithShape(B, cfg.Inputs), tensor.WithBacking(backing[n]))
+		if events {
+			var err error
+			if evs[n], err = ops.NewEvents(tensor.Float64, B, cfg.Inputs); err != nil {
+				t.Fatal(err)
+			}
+			val = evs[n]
+		}
+		in[n] = G.NewMatrix(g, tensor.Float64, G.WithName(fmt.Sprintf("in%d", n)), G.WithShape(B, cfg.Inputs))
+		if err := G.Let(in[n], val); err != nil {
+			t.Fatal(err)
+		}
 	}
 	sizes := append(append([]int{cfg.Inputs}, cfg.Hidden...), cfg.Outputs)
 	var wts graph.Weights
@@ -304,25 +327,27 @@ func caseName(c refConfig) string {
 func TestGradientsMatchReference(t *testing.T) {
 	const tol = 1e-9
 	type tcase struct {
-		cfg   refConfig
-		kind  int
-		fused bool
+		cfg           refConfig
+		kind          int
+		fused, events bool
 	}
 	var cases []tcase
 	for _, cfg := range gradCases() {
 		for _, fused := range []bool{false, true} {
-			cases = append(cases, tcase{cfg, binaryInputs, fused})
-			if cfg.Surrogate == "superspike" && cfg.LambdaLower == 0 && !cfg.SumReadout {
-				cases = append(cases, tcase{cfg, analogInputs, fused}, tcase{cfg, denseInputs, fused})
+			for _, events := range []bool{false, true} {
+				cases = append(cases, tcase{cfg, binaryInputs, fused, events})
+				if cfg.Surrogate == "superspike" && cfg.LambdaLower == 0 && !cfg.SumReadout {
+					cases = append(cases, tcase{cfg, analogInputs, fused, events}, tcase{cfg, denseInputs, fused, events})
+				}
 			}
 		}
 	}
 	kinds := []string{"binary", "analog", "dense"}
 	for i, c := range cases {
 		cfg := c.cfg
-		t.Run(fmt.Sprintf("%s/%s/fused=%t", caseName(cfg), kinds[c.kind], c.fused), func(t *testing.T) {
-			w, inputs, labels, want := activeCase(t, cfg, uint64(i/2), c.kind)
-			got := gorgoniaRun(t, cfg, w, inputs, labels, c.fused)
+		t.Run(fmt.Sprintf("%s/%s/fused=%t/events=%t", caseName(cfg), kinds[c.kind], c.fused, c.events), func(t *testing.T) {
+			w, inputs, labels, want := activeCase(t, cfg, uint64(i/4), c.kind)
+			got := gorgoniaRun(t, cfg, w, inputs, labels, c.fused, c.events)
 			if cfg.LambdaLower != 0 {
 				plain := cfg
 				plain.LambdaLower, plain.LambdaUpper = 0, 0

@@ -2,7 +2,7 @@ package ops
 
 import (
 	"runtime"
-	"sync"
+	"slices"
 
 	blas "gonum.org/v1/gonum/blas/gonum"
 )
@@ -63,24 +63,22 @@ func parallel(n, work int, body func(lo, hi int)) {
 		body(0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	wg.Add(p - 1)
-	for k := 1; k < p; k++ {
-		go func(lo, hi int) {
-			defer wg.Done()
-			body(lo, hi)
-		}(k*n/p, (k+1)*n/p)
+	if !pool.split(n, p, body) {
+		body(0, n)
 	}
-	body(0, n/p)
-	wg.Wait()
 }
+
+// nonzeroChunk is how many elements nonzerosF32 scans per call: a
+// multiple of its sixteen.
+const nonzeroChunk = 256
 
 // forEachNonzero calls f(i, v) for every non-zero x[i], in order of i:
 // spike rasters are mostly zero. For float32 the SSE loop of simd_amd64.s
 // finds the non-zeros, sixteen floats at a time.
 func forEachNonzero[T float](x []T, f func(i int, v T)) {
 	if x32, ok := as32(x); ok {
-		var buf [1024]int32
+		// Small, because Go clears it on every call.
+		var buf [nonzeroChunk]int32
 		for lo := 0; lo < len(x32); lo += len(buf) {
 			chunk := x32[lo:min(lo+len(buf), len(x32))]
 			n := nonzerosF32(chunk, buf[:])
@@ -100,6 +98,42 @@ func forEachNonzero[T float](x []T, f func(i int, v T)) {
 			f(i, v)
 		}
 	}
+}
+
+// appendNonzeros appends the positions of x's non-zeros to dst, in order,
+// and reports false (dst then undefined) as soon as there are more than
+// limit of them.
+func appendNonzeros[T float](dst []int32, x []T, limit int) ([]int32, bool) {
+	x32, ok := as32(x)
+	if !ok {
+		for i, v := range x {
+			if v != 0 {
+				if dst = append(dst, int32(i)); len(dst) > limit {
+					return dst, false
+				}
+			}
+		}
+		return dst, true
+	}
+	for lo := 0; lo < len(x32); lo += nonzeroChunk {
+		chunk := x32[lo:min(lo+nonzeroChunk, len(x32))]
+		dst = slices.Grow(dst, len(chunk))
+		free := dst[len(dst) : len(dst)+len(chunk)]
+		n := nonzerosF32(chunk, free)
+		for k := range free[:n] {
+			free[k] += int32(lo)
+		}
+		dst = dst[:len(dst)+n]
+		for k := len(chunk) &^ 15; k < len(chunk); k++ {
+			if chunk[k] != 0 {
+				dst = append(dst, int32(lo+k))
+			}
+		}
+		if len(dst) > limit {
+			return dst, false
+		}
+	}
+	return dst, true
 }
 
 // elementCost weighs an element update for parallel: spawning a goroutine
@@ -306,11 +340,14 @@ func negMulSumSeq[T float](out []T, beta T, u, i, g []T) {
 
 // synapse writes β·c + gain·(x·W + r·V) for [rows, ·] row blocks; nil c, x
 // or r are zero. Only the non-zero entries of x and r cost work.
-func synapse[T float](out []T, rows int, beta T, c []T, gain T, x, w, r, v []T, si *sparseIndex, step int, axpy axpyFn[T]) {
+func synapse[T float](out []T, rows int, beta T, c []T, gain T, x []T, xi *csr[T], w, r, v []T, si *sparseIndex, step int, axpy axpyFn[T]) {
 	cols := len(out) / rows
-	var xi, ri *csr[T]
+	var ri *csr[T]
 	if si != nil {
-		xi, ri = buildIndex(si, 2*step, x, rows), buildIndex(si, 2*step+1, r, rows)
+		if xi == nil {
+			xi = buildIndex(si, 2*step, x, rows)
+		}
+		ri = buildIndex(si, 2*step+1, r, rows)
 	}
 	parallel(rows, len(out)*2, func(lo, hi int) {
 		o := out[lo*cols : hi*cols]
@@ -369,7 +406,7 @@ func gatherRows[T float](ob []T, gain T, x, w []T, b, cols int, axpy axpyFn[T]) 
 
 // weightGrad writes gain·Σ_j x_jᵀ·g_j into out [fanIn, cols], with x_j
 // [rows, fanIn] and g_j [rows, cols]: one axpy per non-zero of x_j.
-func weightGrad[T float](out []T, fanIn, cols int, gain T, xs, gs [][]T, si *sparseIndex, keys []int, axpy axpyFn[T]) {
+func weightGrad[T float](out []T, fanIn, cols int, gain T, xs [][]T, xis []*csr[T], gs [][]T, axpy axpyFn[T]) {
 	clear(out)
 	if len(xs) == 0 {
 		return
@@ -377,11 +414,7 @@ func weightGrad[T float](out []T, fanIn, cols int, gain T, xs, gs [][]T, si *spa
 	rows := len(gs[0]) / cols
 	acc := func(dst []T, lo, hi int) {
 		for j := lo; j < hi; j++ {
-			x, g := xs[j], gs[j]
-			var xi *csr[T]
-			if si != nil {
-				xi = lookupIndex(si, keys[j], x)
-			}
+			x, xi, g := xs[j], xis[j], gs[j]
 			for b := 0; b < rows; b++ {
 				gb := g[b*cols : (b+1)*cols]
 				if xi != nil {
@@ -397,23 +430,26 @@ func weightGrad[T float](out []T, fanIn, cols int, gain T, xs, gs [][]T, si *spa
 			}
 		}
 	}
-	if runtime.GOMAXPROCS(0) < 2 || len(xs) < 2 || len(xs)*len(xs[0]) < 8*parallelGrain {
+	if runtime.GOMAXPROCS(0) < 2 || len(xs) < 2 || len(xs)*rows*fanIn < 8*parallelGrain {
 		acc(out, 0, len(xs))
 		return
 	}
-	// Two halves of the time steps, each into its own accumulator.
-	half := len(xs) / 2
-	other := make([]T, len(out))
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		acc(other, half, len(xs))
-	}()
-	acc(out, 0, half)
-	wg.Wait()
-	for k, v := range other {
-		out[k] += v
+	// Time steps split into parts, each summed into its own accumulator.
+	parts := min(runtime.GOMAXPROCS(0), len(xs), 4)
+	accs := make([][]T, parts)
+	accs[0] = out
+	for k := 1; k < parts; k++ {
+		accs[k] = make([]T, len(out))
+	}
+	parallel(parts, parts*8*parallelGrain, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			acc(accs[k], k*len(xs)/parts, (k+1)*len(xs)/parts)
+		}
+	})
+	for _, a := range accs[1:] {
+		for k, v := range a {
+			out[k] += v
+		}
 	}
 }
 

@@ -56,9 +56,13 @@ func newOutput(p G.Value, dt tensor.Dtype, rows, cols int) G.Value {
 }
 
 // sameDtype checks that all inputs are tensors of in[0]'s element type.
-func sameDtype(op fmt.Stringer, in []G.Value) error {
+func sameDtype(op fmt.Stringer, in []G.Value) error { return sameDtypeOf(op, in, false) }
+
+// sameDtypeOf is sameDtype that also takes Events when events is set.
+func sameDtypeOf(op fmt.Stringer, in []G.Value, events bool) error {
 	for i, v := range in {
-		if _, ok := v.(tensor.Tensor); !ok {
+		_, isEvents := v.(*Events)
+		if _, ok := v.(tensor.Tensor); !ok && !(events && isEvents) {
 			return fmt.Errorf("%v: input %d is a %T, want a tensor", op, i, v)
 		}
 		if v.Dtype() != in[0].Dtype() {

@@ -46,22 +46,26 @@ func buildIndex[T float](si *sparseIndex, key int, x []T, rows int) *csr[T] {
 	}
 	si.mu.Unlock()
 	c.data, c.size = uintptr(unsafe.Pointer(&x[0])), 0 // invalid until complete
-	cols := len(x) / rows
 	limit := int(maxDensity * float64(len(x)))
-	c.start, c.col, c.val = c.start[:0], c.col[:0], c.val[:0]
-	dense := false
-	for b := 0; b < rows && !dense; b++ {
-		c.start = append(c.start, int32(len(c.col)))
-		forEachNonzero(x[b*cols:(b+1)*cols], func(i int, v T) {
-			c.col = append(c.col, int32(i))
-			c.val = append(c.val, v)
-		})
-		dense = len(c.col) > limit
-	}
-	if dense {
+	var ok bool
+	if c.col, ok = appendNonzeros(c.col[:0], x, limit); !ok {
 		return nil
 	}
-	c.start = append(c.start, int32(len(c.col)))
+	// c.col holds flat positions; split them into rows and columns.
+	cols := len(x) / rows
+	c.start, c.val = c.start[:0], c.val[:0]
+	b := 0
+	for k, p := range c.col {
+		for int(p) >= b*cols {
+			c.start = append(c.start, int32(k))
+			b++
+		}
+		c.col[k] = p - int32((b-1)*cols)
+		c.val = append(c.val, x[p])
+	}
+	for ; b <= rows; b++ {
+		c.start = append(c.start, int32(len(c.col)))
+	}
 	c.size = len(x)
 	return c
 }

@@ -187,10 +187,15 @@ func (op synapseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 func (op synapseOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	if err := sameDtype(op, in); err != nil {
+	if err := sameDtypeOf(op, in, true); err != nil {
 		return nil, err
 	}
 	c, x, w, r, v := op.parts(in)
+	for _, t := range []G.Value{c, w, r, v} {
+		if _, ok := t.(*Events); ok {
+			return nil, fmt.Errorf("%v: Events can only be the input x", op)
+		}
+	}
 	var rows, cols int
 	switch {
 	case c != nil:
@@ -201,13 +206,18 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		rows, cols = r.Shape()[0], v.Shape()[1]
 	}
 	out := newOutput(p, in[0].Dtype(), rows, cols)
+	// Events come with their index; a dense x is indexed here.
+	xe32, xe64 := events32(x), events64(x)
+	if xe32 != nil || xe64 != nil {
+		x = nil
+	}
 	switch out.Dtype() {
 	case tensor.Float32:
 		d := slices32(out, c, x, w, r, v)
-		synapse(d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], d[3], d[4], d[5], &op.s.index, op.step, axpy32)
+		synapse(d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], xe32, d[3], d[4], d[5], &op.s.index, op.step, axpy32)
 	case tensor.Float64:
 		d := slices64(out, c, x, w, r, v)
-		synapse(d[0], rows, op.beta, d[1], op.gain, d[2], d[3], d[4], d[5], &op.s.index, op.step, axpy64)
+		synapse(d[0], rows, op.beta, d[1], op.gain, d[2], xe64, d[3], d[4], d[5], &op.s.index, op.step, axpy64)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -354,30 +364,45 @@ func (op weightGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 func (op weightGradOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	if err := sameDtype(op, in); err != nil {
+	if err := sameDtypeOf(op, in, true); err != nil {
 		return nil, err
+	}
+	for j := 1; j < len(in); j += 2 {
+		if _, ok := in[j].(*Events); ok {
+			return nil, fmt.Errorf("%v: Events can only be the inputs x", op)
+		}
 	}
 	fanIn, cols := in[0].Shape()[1], in[1].Shape()[1]
 	out := newOutput(p, in[0].Dtype(), fanIn, cols)
 	switch out.Dtype() {
 	case tensor.Float32:
-		d := slices32(in...)
-		var xs, gs [][]float32
-		for j := 0; j < len(d); j += 2 {
-			xs, gs = append(xs, d[j]), append(gs, d[j+1])
-		}
-		weightGrad(dataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, gs, op.index(), op.keys, axpy32)
+		xs, xis, gs := gradInputs(in, op.index(), op.keys, events32, slices32)
+		weightGrad(dataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs, axpy32)
 	case tensor.Float64:
-		d := slices64(in...)
-		var xs, gs [][]float64
-		for j := 0; j < len(d); j += 2 {
-			xs, gs = append(xs, d[j]), append(gs, d[j+1])
-		}
-		weightGrad(dataOf(out).([]float64), fanIn, cols, op.gain, xs, gs, op.index(), op.keys, axpy64)
+		xs, xis, gs := gradInputs(in, op.index(), op.keys, events64, slices64)
+		weightGrad(dataOf(out).([]float64), fanIn, cols, op.gain, xs, xis, gs, axpy64)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
+}
+
+// gradInputs splits (x_0, g_0, x_1, g_1, …) into the x_j, their indexes
+// (from Events, or from the forward pass's index of a dense x_j, or nil)
+// and the g_j.
+func gradInputs[T float](in []G.Value, si *sparseIndex, keys []int, events func(any) *csr[T], slices func(...G.Value) [][]T) (xs [][]T, xis []*csr[T], gs [][]T) {
+	for j := 0; j < len(in); j += 2 {
+		xi := events(in[j])
+		var x []T
+		if xi == nil {
+			x = slices(in[j])[0]
+			if si != nil {
+				xi = lookupIndex(si, keys[j/2], x)
+			}
+		}
+		xs, xis, gs = append(xs, x), append(xis, xi), append(gs, slices(in[j+1])[0])
+	}
+	return xs, xis, gs
 }
 
 // backProjOp computes gain·g·Wᵀ from (g [rows, cols], W [fan_in, cols]):

@@ -25,7 +25,9 @@ func (s *Session) Each(split *datasets.Split, fn func(o Output)) error {
 		for i := start; i < min(start+s.Model.Batch, split.Len()); i++ {
 			idx = append(idx, i)
 		}
-		s.feed.fill(split, idx)
+		if err := s.feed.fill(split, idx); err != nil {
+			return err
+		}
 		if err := s.evalM.RunAll(); err != nil {
 			s.evalM.Reset()
 			return fmt.Errorf("train: evaluate %s: %w", split.Name, err)

@@ -58,6 +58,12 @@ func firstN(n int) []int {
 // benchSpec compiles spec for batch samples (float32) on a synthetic split
 // of one batch with the given input density.
 func benchSpec(b *testing.B, spec models.Spec, batch int, density float64) (*train.Session, *datasets.Split, []int) {
+	s, _, split, idx := benchSpecWeights(b, spec, batch, density)
+	return s, split, idx
+}
+
+// benchSpecWeights is benchSpec that also returns the session's weights.
+func benchSpecWeights(b *testing.B, spec models.Spec, batch int, density float64) (*train.Session, *models.Weights, *datasets.Split, []int) {
 	b.Helper()
 	w, err := spec.Init(1, tensor.Float32)
 	if err != nil {
@@ -67,7 +73,21 @@ func benchSpec(b *testing.B, spec models.Spec, batch int, density float64) (*tra
 	if err != nil {
 		b.Fatal(err)
 	}
-	return s, sparseSplit(batch, spec.Steps, spec.Inputs, spec.Outputs, density, 1), firstN(batch)
+	return s, w, sparseSplit(batch, spec.Steps, spec.Inputs, spec.Outputs, density, 1), firstN(batch)
+}
+
+// frozen returns a function that puts w back to its present values.
+func frozen(w *models.Weights) func() {
+	var saved [][]float32
+	all := append(append([]*tensor.Dense(nil), w.W...), w.V...)
+	for _, t := range all {
+		saved = append(saved, append([]float32(nil), t.Float32s()...))
+	}
+	return func() {
+		for i, t := range all {
+			copy(t.Float32s(), saved[i])
+		}
+	}
 }
 
 // cpuTime is the CPU time (user and system) the process has used so far.
@@ -130,11 +150,31 @@ func BenchmarkRandman(b *testing.B) {
 }
 
 // BenchmarkSHDTrainStep is one training step (forward, BPTT, Adam) of the
-// SHD-sized network on a batch of 100 samples at 1.5 % input density.
+// SHD-sized network on a batch of 100 samples at 1.5 % input density. The
+// work of the event-driven kernels grows with the hidden layer's activity,
+// and repeated steps on one batch drive it up (from 10 to 6000 spikes per
+// sample in 20 steps), so every step starts from the same weights: drawn
+// with gain 5 (the default; about 10 spikes per sample, 0.1 Hz), 8 (about
+// 1250, 12 Hz: the rates of trained SHD networks) or 10 (about 4400,
+// 43 Hz). The metric spikes/input reports the activity measured.
 func BenchmarkSHDTrainStep(b *testing.B) {
-	s, split, idx := benchSpec(b, shdSpec(), 100, 0.015)
-	defer s.Close()
-	runTrainSteps(b, s, split, idx)
+	for _, gain := range []float64{5, 8, 10} {
+		b.Run(fmt.Sprintf("gain=%g", gain), func(b *testing.B) {
+			spec := shdSpec()
+			spec.Gain = gain
+			s, w, split, idx := benchSpecWeights(b, spec, 100, 0.015)
+			defer s.Close()
+			restore := frozen(w)
+			spikes := 0.0
+			measure(b, func() error {
+				restore()
+				m, err := s.Step(split, idx)
+				spikes = m.SpikesPerInput[0]
+				return err
+			})
+			b.ReportMetric(spikes, "spikes/input")
+		})
+	}
 }
 
 // BenchmarkSHDEvaluate is the forward pass alone of the SHD-sized network

@@ -50,7 +50,9 @@ func NewSession(spec models.Spec, batch int, w *models.Weights, lr float64) (*Se
 		return nil, err
 	}
 	s.solver = G.NewAdamSolver(G.WithLearnRate(lr))
-	s.feed = newBatcher(spec.Steps, batch, spec.Inputs, spec.Outputs, w.W[0].Dtype())
+	if s.feed, err = newBatcher(spec.Steps, batch, spec.Inputs, spec.Outputs, w.W[0].Dtype()); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
 	for n, in := range m.Inputs {
 		if err := G.Let(in, s.feed.inputs[n]); err != nil {
 			return nil, fmt.Errorf("train: bind input %d: %w", n, err)
@@ -94,7 +96,9 @@ func (s *Session) Close() {
 // Step trains on the samples idx of split (at most the batch size) and
 // returns their metrics as measured in the forward pass.
 func (s *Session) Step(split *datasets.Split, idx []int) (Metrics, error) {
-	s.feed.fill(split, idx)
+	if err := s.feed.fill(split, idx); err != nil {
+		return Metrics{}, err
+	}
 	err := s.trainM.RunAll()
 	defer s.trainM.Reset()
 	if err != nil {

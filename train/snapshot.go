@@ -32,7 +32,9 @@ func (s *Session) Snapshots(split *datasets.Split, idx []int) ([]Snapshot, error
 			return nil, err
 		}
 	}
-	s.feed.fill(split, idx)
+	if err := s.feed.fill(split, idx); err != nil {
+		return nil, err
+	}
 	err := s.traceM.RunAll()
 	defer s.traceM.Reset()
 	if err != nil {

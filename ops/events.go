@@ -1,0 +1,155 @@
+package ops
+
+import (
+	"fmt"
+	"unsafe"
+
+	"gorgonia.org/tensor"
+)
+
+// Events is one time step of a batch's input held as its non-zero entries:
+// a [rows, cols] matrix stored row by row (compressed sparse rows). It is a
+// gorgonia.Value, so it binds to an input node of that shape and type with
+// gorgonia.Let, and Synapses reads it without scanning a dense tensor: for
+// inputs of a few per cent density (SHD's are about 1.5 %) clearing,
+// filling and scanning dense rasters costs more than the projection itself.
+//
+// Only Synapses (and its weight gradient) reads Events; bind them to input
+// nodes that feed nothing else. Entries are added row by row; entries at
+// the same place add up. An Events must not change while a machine runs.
+type Events struct {
+	rows, cols int
+	dtype      tensor.Dtype
+	c32        csr[float32]
+	c64        csr[float64]
+	open       int // rows up to open−1 are closed: their start is final
+}
+
+// NewEvents returns an empty [rows, cols] Events of dtype Float32 or
+// Float64.
+func NewEvents(dt tensor.Dtype, rows, cols int) (*Events, error) {
+	if dt != tensor.Float32 && dt != tensor.Float64 {
+		return nil, fmt.Errorf("ops.NewEvents: dtype %v, want float32 or float64", dt)
+	}
+	if rows <= 0 || cols <= 0 {
+		return nil, fmt.Errorf("ops.NewEvents: shape (%d, %d), want positive sizes", rows, cols)
+	}
+	e := &Events{rows: rows, cols: cols, dtype: dt}
+	e.Clear()
+	return e, nil
+}
+
+// Clear removes every entry and keeps the memory.
+func (e *Events) Clear() {
+	e.c32.start, e.c32.col, e.c32.val = append(e.c32.start[:0], 0), e.c32.col[:0], e.c32.val[:0]
+	e.c64.start, e.c64.col, e.c64.val = append(e.c64.start[:0], 0), e.c64.col[:0], e.c64.val[:0]
+	e.open = 0
+}
+
+// Add adds v at (row, col). Rows must come in non-decreasing order.
+func (e *Events) Add(row, col int, v float64) error {
+	if row < e.open {
+		return fmt.Errorf("ops.Events: entry in row %d after one in row %d: add rows in order", row, e.open)
+	}
+	if row >= e.rows || col < 0 || col >= e.cols {
+		return fmt.Errorf("ops.Events: entry (%d, %d) outside the shape (%d, %d)", row, col, e.rows, e.cols)
+	}
+	if e.dtype == tensor.Float32 {
+		e.open = addEntry(&e.c32, e.open, row, col, float32(v))
+	} else {
+		e.open = addEntry(&e.c64, e.open, row, col, v)
+	}
+	return nil
+}
+
+// addEntry appends (row, col, v) to c, closing the rows open…row−1, and
+// returns the new first open row.
+func addEntry[T float](c *csr[T], open, row, col int, v T) int {
+	for ; open < row; open++ {
+		c.start = append(c.start, int32(len(c.col)))
+	}
+	c.col = append(c.col, int32(col))
+	c.val = append(c.val, v)
+	return open
+}
+
+// index returns the entries as a complete index (every row closed).
+func index[T float](e *Events, c *csr[T]) *csr[T] {
+	for len(c.start) < e.rows+1 {
+		c.start = append(c.start, int32(len(c.col)))
+	}
+	c.start = c.start[:e.rows+1]
+	c.size = e.rows * e.cols
+	return c
+}
+
+// events32 returns e's index if v is a float32 Events.
+func events32(v any) *csr[float32] {
+	if e, ok := v.(*Events); ok && e.dtype == tensor.Float32 {
+		return index(e, &e.c32)
+	}
+	return nil
+}
+
+func events64(v any) *csr[float64] {
+	if e, ok := v.(*Events); ok && e.dtype == tensor.Float64 {
+		return index(e, &e.c64)
+	}
+	return nil
+}
+
+// Len is the number of entries.
+func (e *Events) Len() int { return len(e.c32.col) + len(e.c64.col) }
+
+// Dense returns the events as a dense [rows, cols] tensor.
+func (e *Events) Dense() *tensor.Dense {
+	t := tensor.New(tensor.WithShape(e.rows, e.cols), tensor.Of(e.dtype))
+	if e.dtype == tensor.Float32 {
+		scatter(t.Float32s(), index(e, &e.c32), e.cols)
+	} else {
+		scatter(t.Float64s(), index(e, &e.c64), e.cols)
+	}
+	return t
+}
+
+func scatter[T float](dst []T, c *csr[T], cols int) {
+	for b := 0; b+1 < len(c.start); b++ {
+		for k := c.start[b]; k < c.start[b+1]; k++ {
+			dst[b*cols+int(c.col[k])] += c.val[k]
+		}
+	}
+}
+
+// The gorgonia.Value methods.
+
+func (e *Events) Shape() tensor.Shape { return tensor.Shape{e.rows, e.cols} }
+func (e *Events) Size() int           { return e.rows * e.cols }
+func (e *Events) Dtype() tensor.Dtype { return e.dtype }
+
+// Data returns the values of the entries, in order.
+func (e *Events) Data() any {
+	if e.dtype == tensor.Float32 {
+		return e.c32.val
+	}
+	return e.c64.val
+}
+
+// Uintptr is the address of the values (0 when there are none).
+func (e *Events) Uintptr() uintptr {
+	switch {
+	case len(e.c32.val) > 0:
+		return uintptr(unsafe.Pointer(&e.c32.val[0]))
+	case len(e.c64.val) > 0:
+		return uintptr(unsafe.Pointer(&e.c64.val[0]))
+	}
+	return 0
+}
+
+// MemSize is the size of the values in bytes.
+func (e *Events) MemSize() uintptr {
+	return uintptr(len(e.c32.val)*4 + len(e.c64.val)*8)
+}
+
+func (e *Events) Format(s fmt.State, verb rune) {
+	fmt.Fprintf(s, "Events%v(%v, %d entries)", e.Shape(), e.dtype, e.Len())
+}
