@@ -11,6 +11,7 @@ require (
 	github.com/schollz/progressbar/v3 v3.16.1
 	github.com/scigolib/hdf5 v0.14.0
 	github.com/sirupsen/logrus v1.9.3
+	golang.org/x/sys v0.40.0
 	golang.org/x/term v0.25.0
 	gonum.org/v1/gonum v0.17.0
 	gonum.org/v1/plot v0.17.0
@@ -45,7 +46,6 @@ require (
 	github.com/xtgo/set v1.0.0 // indirect
 	go4.org/unsafe/assume-no-moving-gc v0.0.0-20231121144256-b99613f794b6 // indirect
 	golang.org/x/image v0.30.0 // indirect
-	golang.org/x/sys v0.40.0 // indirect
 	golang.org/x/text v0.34.0 // indirect
 	golang.org/x/tools v0.41.0 // indirect
 	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect

@@ -23,7 +23,7 @@ const shortRow = 32
 func axpy32(a float32, x, y []float32) {
 	n := simdLen(len(x))
 	y = y[:len(x)]
-	axpyF32(a, x[:n], y[:n])
+	axpyVecF32(a, x[:n], y[:n])
 	for k := n; k < len(x); k++ {
 		y[k] += a * x[k]
 	}
@@ -307,7 +307,7 @@ func maskScaleSeq[T float](out []T, a T, g, r []T) {
 			maskScaleF32(o[:n], g32[:n], r32[:n], float32(a))
 			r = r[n:]
 		} else {
-			scaleF32(o[:n], g32[:n], float32(a))
+			scaleVecF32(o[:n], g32[:n], float32(a))
 		}
 		out, g = out[n:], g[n:]
 	}
@@ -384,7 +384,7 @@ func scaleSeq[T float](out []T, a T, x []T) {
 	if o, ok := as32(out); ok {
 		n := simdLen(len(o))
 		x32, _ := as32(x)
-		scaleF32(o[:n], x32[:n], float32(a))
+		scaleVecF32(o[:n], x32[:n], float32(a))
 		out, x = out[n:], x[n:]
 	}
 	x = x[:len(out)]

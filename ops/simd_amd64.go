@@ -1,5 +1,7 @@
 package ops
 
+import "golang.org/x/sys/cpu"
+
 // SSE loops of simd_amd64.s: each handles len(out)/4 blocks of four; all
 // slices are at least that long.
 
@@ -32,3 +34,30 @@ func axpyF32(a float32, x, y []float32)
 
 //go:noescape
 func nonzerosF32(x []float32, idx []int32) int
+
+// useAVX selects the AVX loops of simd_avx_amd64.s, eight floats at a time,
+// where the CPU and the OS support them.
+var useAVX = cpu.X86.HasAVX
+
+//go:noescape
+func axpyAVXF32(a float32, x, y []float32)
+
+//go:noescape
+func scaleAVXF32(out, x []float32, a float32)
+
+// axpyVecF32 and scaleVecF32 run the AVX loop if there is one, else SSE.
+func axpyVecF32(a float32, x, y []float32) {
+	if useAVX {
+		axpyAVXF32(a, x, y)
+		return
+	}
+	axpyF32(a, x, y)
+}
+
+func scaleVecF32(out, x []float32, a float32) {
+	if useAVX {
+		scaleAVXF32(out, x, a)
+		return
+	}
+	scaleF32(out, x, a)
+}

@@ -81,3 +81,9 @@ func nonzerosF32(x []float32, idx []int32) int {
 	}
 	return c
 }
+
+// Without assembly there is no AVX path.
+var useAVX = false
+
+func axpyVecF32(a float32, x, y []float32)    { axpyF32(a, x, y) }
+func scaleVecF32(out, x []float32, a float32) { scaleF32(out, x, a) }

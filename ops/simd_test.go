@@ -275,3 +275,29 @@ func TestNonzeroAndAxpyMatchScalar(t *testing.T) {
 		sameBits(t, "axpy", n, y, yw)
 	}
 }
+
+// The AVX loops equal the SSE ones bit for bit, and every kernel test
+// passes with either.
+func TestAVXMatchesSSE(t *testing.T) {
+	if !useAVX {
+		t.Skip("no AVX on this machine")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := 0; n < 100; n += 4 {
+		x, y := edgeVector(rng, n), edgeVector(rng, n)
+		a := float32(4*rng.Float64() - 2)
+		ySSE, yAVX := append([]float32(nil), y...), append([]float32(nil), y...)
+		axpyF32(a, x, ySSE)
+		axpyAVXF32(a, x, yAVX)
+		sameBits(t, "axpy AVX", n, yAVX, ySSE)
+		oSSE, oAVX := make([]float32, n), append([]float32(nil), x...)
+		scaleF32(oSSE, x, a)
+		scaleAVXF32(oAVX, oAVX, a) // in place
+		sameBits(t, "scale AVX", n, oAVX, oSSE)
+	}
+	useAVX = false
+	defer func() { useAVX = true }()
+	t.Run("SSE/MatchScalar", TestFloat32KernelsMatchScalar)
+	t.Run("SSE/InPlace", TestKernelsInPlace)
+	t.Run("SSE/NonzeroAndAxpy", TestNonzeroAndAxpyMatchScalar)
+}
