@@ -148,7 +148,7 @@ func (c *LIFCell) gain() float64 { return 1 - c.betaMem }
 
 // Spike returns S[n] = H(U[n] − θ), with the surrogate gradient, as Spike.
 func (c *LIFCell) Spike(n int, u *G.Node) (*G.Node, error) {
-	s, err := G.ApplyOp(spikeOp{elementwise{1}, c.surrogate, c, n}, u)
+	s, err := G.ApplyOp(spikeOp{elementwise{1}, c.surrogate, c, n, &spikeIndex{}}, u)
 	if err == nil {
 		c.spikes[n] = s
 	}

@@ -52,6 +52,12 @@ const parallelGrain = 1 << 14
 // the goroutines. Chunks never overlap, so body may write rows lo…hi−1 of
 // an output freely.
 func parallel(n, work int, body func(lo, hi int)) {
+	parallelParts(n, work, func(_, lo, hi int) { body(lo, hi) })
+}
+
+// parallelParts is parallel whose body also learns the number k of its
+// chunk: 0 ≤ k < GOMAXPROCS, distinct between chunks running at once.
+func parallelParts(n, work int, body func(k, lo, hi int)) {
 	p := runtime.GOMAXPROCS(0)
 	if p > n {
 		p = n
@@ -59,12 +65,8 @@ func parallel(n, work int, body func(lo, hi int)) {
 	if w := work / parallelGrain; p > w {
 		p = w
 	}
-	if p <= 1 {
-		body(0, n)
-		return
-	}
-	if !pool.split(n, p, body) {
-		body(0, n)
+	if p <= 1 || !pool.split(n, p, body) {
+		body(0, 0, n)
 	}
 }
 
@@ -340,13 +342,12 @@ func negMulSumSeq[T float](out []T, beta T, u, i, g []T) {
 
 // synapse writes β·c + gain·(x·W + r·V) for [rows, ·] row blocks; nil c, x
 // or r are zero. Only the non-zero entries of x and r cost work.
-func synapse[T float](out []T, rows int, beta T, c []T, gain T, x []T, xi *csr[T], w, r, v []T, si *sparseIndex, step int, axpy axpyFn[T]) {
+func synapse[T float](out []T, rows int, beta T, c []T, gain T, x []T, xi *csr[T], w, r []T, ri *csr[T], v []T, si *sparseIndex, step int, axpy axpyFn[T]) {
 	cols := len(out) / rows
-	var ri *csr[T]
-	if si != nil {
-		if xi == nil {
-			xi = buildIndex(si, 2*step, x, rows)
-		}
+	if si != nil && xi == nil {
+		xi = buildIndex(si, 2*step, x, rows)
+	}
+	if si != nil && ri == nil {
 		ri = buildIndex(si, 2*step+1, r, rows)
 	}
 	parallel(rows, len(out)*2, func(lo, hi int) {

@@ -20,7 +20,7 @@ const spinFor = 200 * time.Microsecond
 // poolJob is one split: chunks ranges of [0, n), claimed one at a time by
 // whoever is free, the caller included.
 type poolJob struct {
-	body       func(lo, hi int)
+	body       func(k, lo, hi int)
 	n, chunks  int
 	next, done atomic.Int32
 }
@@ -32,7 +32,7 @@ func (j *poolJob) run() {
 		if k >= j.chunks {
 			return
 		}
-		j.body(k*j.n/j.chunks, (k+1)*j.n/j.chunks)
+		j.body(k, k*j.n/j.chunks, (k+1)*j.n/j.chunks)
 		j.done.Add(1)
 	}
 }
@@ -84,10 +84,11 @@ func (p *workerPool) help(wake chan struct{}) {
 	}
 }
 
-// split runs body over [0, n) in p chunks on the pool and reports whether
-// it could: false when the pool is in use by another goroutine, or has no
-// helpers, and the caller should run body itself.
-func (p *workerPool) split(n, parts int, body func(lo, hi int)) bool {
+// split runs body over [0, n) in at most parts chunks on the pool (chunk
+// k is [k·n/c, (k+1)·n/c) for c chunks) and reports whether it could:
+// false when the pool is in use by another goroutine, or has no helpers,
+// and the caller should run body itself.
+func (p *workerPool) split(n, parts int, body func(k, lo, hi int)) bool {
 	poolOnce.Do(p.start)
 	if p.helpers == 0 || !p.busy.TryLock() {
 		return false

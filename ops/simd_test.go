@@ -218,9 +218,9 @@ func inPlace[T float](t *testing.T, rng *rand.Rand, n int) {
 	lifGradI(got, got, 0.8, e, r)
 	check("lifGradI over d", got, want)
 
-	synapse(want, 1, 0.8, g, 0.1, nil, nil, nil, nil, nil, nil, 0, axpyLoop[T])
+	synapse(want, 1, 0.8, g, 0.1, nil, nil, nil, nil, nil, nil, nil, 0, axpyLoop[T])
 	got = clone(g)
-	synapse(got, 1, 0.8, got, 0.1, nil, nil, nil, nil, nil, nil, 0, axpyLoop[T])
+	synapse(got, 1, 0.8, got, 0.1, nil, nil, nil, nil, nil, nil, nil, 0, axpyLoop[T])
 	check("synapse over c", got, want)
 
 	// lifGradUProj: rows of width n, one output column of the projection.

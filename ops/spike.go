@@ -16,14 +16,15 @@ func Spike(u *G.Node, s Surrogate) (*G.Node, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return G.ApplyOp(spikeOp{elementwise: elementwise{1}, s: s}, u)
+	return G.ApplyOp(spikeOp{elementwise: elementwise{1}, s: s, index: &spikeIndex{}}, u)
 }
 
 type spikeOp struct {
 	elementwise
-	s    Surrogate
-	cell *LIFCell // set for the spikes of a LIFCell: step n builds dU[n]
-	n    int
+	s     Surrogate
+	cell  *LIFCell // set for the spikes of a LIFCell: step n builds dU[n]
+	n     int
+	index *spikeIndex // of the spikes, for the synapses that read them
 }
 
 func (op spikeOp) String() string {
@@ -42,15 +43,29 @@ func (op spikeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
+	rows := 0
+	if s := out.Shape(); len(s) == 2 && s[0] > 0 && op.index != nil {
+		rows = s[0]
+	}
 	switch u := dataOf(in[0]).(type) {
 	case []float64:
-		heaviside(dataOf(out).([]float64), u)
+		spikes(dataOf(out).([]float64), u, rows, op.index)
 	case []float32:
-		heaviside(dataOf(out).([]float32), u)
+		spikes(dataOf(out).([]float32), u, rows, op.index)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
+}
+
+// spikes is heaviside, indexing the spikes of a [rows, ·] matrix into si
+// (rows > 0).
+func spikes[T float](out, u []T, rows int, si *spikeIndex) {
+	if rows == 0 || len(out) == 0 {
+		heaviside(out, u)
+		return
+	}
+	heavisideIndexed(out, u, rows, si)
 }
 
 func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
@@ -110,10 +125,13 @@ func (op surrogateGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, erro
 // Detach returns x unchanged in the forward pass and passes no gradient
 // back: a stop-gradient.
 func Detach(x *G.Node) (*G.Node, error) {
-	return G.ApplyOp(detachOp{elementwise{1}}, x)
+	return G.ApplyOp(detachOp{elementwise{1}, spikeIndexOf(x)}, x)
 }
 
-type detachOp struct{ elementwise }
+type detachOp struct {
+	elementwise
+	index *spikeIndex // of x's spikes, if x is a Spike op's output
+}
 
 func (op detachOp) String() string                    { return "Detach" }
 func (op detachOp) WriteHash(h hash.Hash)             { writeHash(h, op) }

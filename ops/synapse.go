@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"cmp"
 	"fmt"
 	"hash"
 
@@ -60,7 +61,8 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cel
 	case x == nil && r == nil && cell == nil:
 		return scaled(beta, c)
 	}
-	op := synapseOp{beta: beta, gain: gain, hasC: c != nil, hasX: x != nil, hasR: r != nil, s: s, cell: cell, n: n, step: s.steps}
+	op := synapseOp{beta: beta, gain: gain, hasC: c != nil, hasX: x != nil, hasR: r != nil, s: s, cell: cell, n: n, step: s.steps,
+		xSpikes: spikeIndexOf(x), rSpikes: spikeIndexOf(r)}
 	var in G.Nodes
 	if c != nil {
 		in = append(in, c)
@@ -102,8 +104,9 @@ type synapseOp struct {
 	s                  *Synapses // not part of the hash: one per layer
 	cell               *LIFCell  // set for a LIFCell's step n
 	n                  int
-	hasNext            bool // reads U[n+1] for the order only
-	step               int  // order among the Synapses' steps: its index key
+	hasNext            bool        // reads U[n+1] for the order only
+	step               int         // order among the Synapses' steps: its index key
+	xSpikes, rSpikes   *spikeIndex // of x and r when they are spikes
 }
 
 func (op synapseOp) String() string {
@@ -214,10 +217,12 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		d := slices32(out, c, x, w, r, v)
-		synapse(d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], xe32, d[3], d[4], d[5], &op.s.index, op.step, axpy32)
+		xi, ri := cmp.Or(xe32, spikeCSR(op.xSpikes, d[2])), spikeCSR(op.rSpikes, d[4])
+		synapse(d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], xi, d[3], d[4], ri, d[5], &op.s.index, op.step, axpy32)
 	case tensor.Float64:
 		d := slices64(out, c, x, w, r, v)
-		synapse(d[0], rows, op.beta, d[1], op.gain, d[2], xe64, d[3], d[4], d[5], &op.s.index, op.step, axpy64)
+		xi, ri := cmp.Or(xe64, spikeCSR(op.xSpikes, d[2])), spikeCSR(op.rSpikes, d[4])
+		synapse(d[0], rows, op.beta, d[1], op.gain, d[2], xi, d[3], d[4], ri, d[5], &op.s.index, op.step, axpy64)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -310,6 +315,7 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 func (s *Synapses) weightGrad(gain float64, recurrent bool) (*G.Node, error) {
 	var in G.Nodes
 	var keys []int
+	var spikes []*spikeIndex
 	for _, rec := range s.records {
 		x, key := rec.x, 2*rec.step
 		if recurrent {
@@ -318,20 +324,22 @@ func (s *Synapses) weightGrad(gain float64, recurrent bool) (*G.Node, error) {
 		if x != nil {
 			in = append(in, x, rec.grad)
 			keys = append(keys, key)
+			spikes = append(spikes, spikeIndexOf(x))
 		}
 	}
 	if len(in) == 0 {
 		return nil, nil
 	}
-	return G.ApplyOp(weightGradOp{matrixOp{len(in)}, gain, s, keys}, in...)
+	return G.ApplyOp(weightGradOp{matrixOp{len(in)}, gain, s, keys, spikes}, in...)
 }
 
 // weightGradOp computes gain·Σ_j x_jᵀ·g_j from (x_0, g_0, x_1, g_1, …).
 type weightGradOp struct {
 	matrixOp
-	gain float64
-	s    *Synapses // whose forward pass indexed the x_j,
-	keys []int     // under these keys
+	gain   float64
+	s      *Synapses     // whose forward pass indexed the x_j,
+	keys   []int         // under these keys,
+	spikes []*spikeIndex // unless x_j are spikes indexed by their Spike op
 }
 
 func (op weightGradOp) index() *sparseIndex {
@@ -376,10 +384,10 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 	out := newOutput(p, in[0].Dtype(), fanIn, cols)
 	switch out.Dtype() {
 	case tensor.Float32:
-		xs, xis, gs := gradInputs(in, op.index(), op.keys, events32, slices32)
+		xs, xis, gs := gradInputs(in, op.index(), op.keys, op.spikes, events32, slices32)
 		weightGrad(dataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs, axpy32)
 	case tensor.Float64:
-		xs, xis, gs := gradInputs(in, op.index(), op.keys, events64, slices64)
+		xs, xis, gs := gradInputs(in, op.index(), op.keys, op.spikes, events64, slices64)
 		weightGrad(dataOf(out).([]float64), fanIn, cols, op.gain, xs, xis, gs, axpy64)
 	default:
 		return nil, dtypeError(op, in[0])
@@ -390,13 +398,16 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 // gradInputs splits (x_0, g_0, x_1, g_1, …) into the x_j, their indexes
 // (from Events, or from the forward pass's index of a dense x_j, or nil)
 // and the g_j.
-func gradInputs[T float](in []G.Value, si *sparseIndex, keys []int, events func(any) *csr[T], slices func(...G.Value) [][]T) (xs [][]T, xis []*csr[T], gs [][]T) {
+func gradInputs[T float](in []G.Value, si *sparseIndex, keys []int, spikes []*spikeIndex, events func(any) *csr[T], slices func(...G.Value) [][]T) (xs [][]T, xis []*csr[T], gs [][]T) {
 	for j := 0; j < len(in); j += 2 {
 		xi := events(in[j])
 		var x []T
 		if xi == nil {
 			x = slices(in[j])[0]
-			if si != nil {
+			if spikes != nil {
+				xi = spikeCSR(spikes[j/2], x)
+			}
+			if xi == nil && si != nil {
 				xi = lookupIndex(si, keys[j/2], x)
 			}
 		}

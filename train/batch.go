@@ -1,7 +1,9 @@
 package train
 
 import (
+	"errors"
 	"fmt"
+	"sync"
 
 	"gorgonia.org/tensor"
 
@@ -22,6 +24,9 @@ type batcher struct {
 
 	tg32 []float32
 	tg64 []float64
+
+	offsets    [][]int32 // per row, where each step's events start
+	offsetsMem []int32
 }
 
 func newBatcher(steps, batch, units, classes int, dt tensor.Dtype) (*batcher, error) {
@@ -45,28 +50,102 @@ func newBatcher(steps, batch, units, classes int, dt tensor.Dtype) (*batcher, er
 // fill loads the samples idx (at most batch of them) of s; remaining rows
 // are padding: no input and an all-zero target.
 func (b *batcher) fill(s *datasets.Split, idx []int) error {
-	for _, e := range b.inputs {
-		e.Clear()
-	}
 	if b.tg32 != nil {
 		clear(b.tg32)
 	} else {
 		clear(b.tg64)
 	}
 	for row, i := range idx {
-		smp := &s.Samples[i]
-		for _, e := range smp.Events {
-			if int(e.Step) < 0 || int(e.Step) >= len(b.inputs) {
-				return fmt.Errorf("train: %s sample %d: event at step %d, the network has %d steps", s.Name, i, e.Step, len(b.inputs))
+		if b.tg32 != nil {
+			b.tg32[row*s.Classes+s.Samples[i].Label] = 1
+		} else {
+			b.tg64[row*s.Classes+s.Samples[i].Label] = 1
+		}
+	}
+	if err := b.stepOffsets(s, idx); err != nil {
+		return err
+	}
+	if b.offsets == nil {
+		return b.fillUnsorted(s, idx)
+	}
+	// One step at a time: each step's Events grows in one place, and the
+	// steps split between two goroutines.
+	T := len(b.inputs)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for k := range errs {
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			errs[k] = b.fillSteps(s, idx, k*T/2, (k+1)*T/2)
+		}(k)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// stepOffsets sets b.offsets[r][n] to the first event of sample idx[r] at
+// step n or later (n ≤ T), or b.offsets to nil if some sample's events are
+// not in order of steps. It checks that every event lies within T steps.
+func (b *batcher) stepOffsets(s *datasets.Split, idx []int) error {
+	T := len(b.inputs)
+	if cap(b.offsetsMem) < len(idx)*(T+1) {
+		b.offsetsMem = make([]int32, len(idx)*(T+1))
+	}
+	b.offsets = b.offsets[:0]
+	sorted := true
+	for r, i := range idx {
+		off := b.offsetsMem[r*(T+1) : (r+1)*(T+1)]
+		n := 0
+		for k, e := range s.Samples[i].Events {
+			if e.Step < 0 || int(e.Step) >= T {
+				return fmt.Errorf("train: %s sample %d: event at step %d, the network has %d steps", s.Name, i, e.Step, T)
 			}
+			if int(e.Step) < n-1 {
+				sorted = false
+			}
+			for ; n <= int(e.Step); n++ {
+				off[n] = int32(k)
+			}
+		}
+		for ; n <= T; n++ {
+			off[n] = int32(len(s.Samples[i].Events))
+		}
+		b.offsets = append(b.offsets, off)
+	}
+	if !sorted {
+		b.offsets = nil
+	}
+	return nil
+}
+
+// fillSteps fills the inputs of steps lo…hi−1.
+func (b *batcher) fillSteps(s *datasets.Split, idx []int, lo, hi int) error {
+	for n := lo; n < hi; n++ {
+		in := b.inputs[n]
+		in.Clear()
+		for r, i := range idx {
+			evs := s.Samples[i].Events[b.offsets[r][n]:b.offsets[r][n+1]]
+			for _, e := range evs {
+				if err := in.Add(r, int(e.Unit), float64(e.Value)); err != nil {
+					return fmt.Errorf("train: %s sample %d: %w", s.Name, i, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// fillUnsorted fills the inputs one event at a time.
+func (b *batcher) fillUnsorted(s *datasets.Split, idx []int) error {
+	for _, e := range b.inputs {
+		e.Clear()
+	}
+	for row, i := range idx {
+		for _, e := range s.Samples[i].Events {
 			if err := b.inputs[e.Step].Add(row, int(e.Unit), float64(e.Value)); err != nil {
 				return fmt.Errorf("train: %s sample %d: %w", s.Name, i, err)
 			}
-		}
-		if b.tg32 != nil {
-			b.tg32[row*s.Classes+smp.Label] = 1
-		} else {
-			b.tg64[row*s.Classes+smp.Label] = 1
 		}
 	}
 	return nil
