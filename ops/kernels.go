@@ -466,30 +466,54 @@ func backProj[T float](out []T, gain T, g, w []T, cols int, axpy axpyFn[T]) {
 		}
 	}
 	parallel(rows, rows*cols*fanIn, func(lo, hi int) {
+		ks, cs := make([]int32, cols), make([]T, cols)
 		for b := lo; b < hi; b++ {
-			backProjRow(out[b*fanIn:(b+1)*fanIn], g[b*cols:(b+1)*cols], wt, axpy)
+			backProjRow(out[b*fanIn:(b+1)*fanIn], g[b*cols:(b+1)*cols], wt, ks, cs, axpy)
 		}
 	})
 }
 
-// backProjRow writes Σ_k g[k]·wt[k,:] into ob.
-func backProjRow[T float](ob, g, wt []T, axpy axpyFn[T]) {
+// backProjRow writes Σ_k g[k]·wt[k,:] into ob over the non-zero g[k], in
+// order: for each element the first term's product, then the other terms
+// added one by one. ks and cs are scratch space of len(g).
+func backProjRow[T float](ob, g, wt []T, ks []int32, cs []T, axpy axpyFn[T]) {
 	n := len(ob)
-	first := true
+	ks, cs = ks[:0], cs[:0]
 	for k, gv := range g {
-		if gv == 0 {
-			continue
-		}
-		row := wt[k*n : (k+1)*n]
-		if first {
-			scaleSeq(ob, gv, row)
-			first = false
-		} else {
-			axpy(gv, row, ob)
+		if gv != 0 {
+			ks, cs = append(ks, int32(k)), append(cs, gv)
 		}
 	}
-	if first {
+	if len(ks) == 0 {
 		clear(ob)
+		return
+	}
+	m := 0
+	if o32, ok := as32(ob); ok && useAVX {
+		// The same operations in the same order, the sums kept in
+		// registers eight elements at a time.
+		m = n &^ 7
+		w32, _ := as32(wt)
+		c32, _ := as32(cs)
+		combineAVXF32(o32[:m], w32, n, ks, c32)
+	}
+	if n-m < shortRow {
+		for j := m; j < n; j++ {
+			acc := cs[0] * wt[int(ks[0])*n+j]
+			for q := 1; q < len(ks); q++ {
+				acc += T(cs[q] * wt[int(ks[q])*n+j]) // rounded: no fused multiply-add
+			}
+			ob[j] = acc
+		}
+		return
+	}
+	for q, k := range ks {
+		row := wt[int(k)*n+m : int(k+1)*n]
+		if q == 0 {
+			scaleSeq(ob[m:], cs[q], row)
+		} else {
+			axpy(cs[q], row, ob[m:])
+		}
 	}
 }
 
@@ -585,9 +609,10 @@ func lifGradUProj[T float](s Surrogate, out, u, r, g, w, d []T, cols int, beta, 
 	}
 	parallel(rows, rows*fanIn*(cols+costly), func(lo, hi int) {
 		ds := make([]T, fanIn)
+		ks, cs := make([]int32, cols), make([]T, cols)
 		for b := lo; b < hi; b++ {
 			row := out[b*fanIn : (b+1)*fanIn]
-			backProjRow(ds, g[b*cols:(b+1)*cols], wt, axpy)
+			backProjRow(ds, g[b*cols:(b+1)*cols], wt, ks, cs, axpy)
 			lifGradUSeq(s, row, u[b*fanIn:(b+1)*fanIn], ds, beta, d[b*fanIn:(b+1)*fanIn], r[b*fanIn:(b+1)*fanIn])
 		}
 	})

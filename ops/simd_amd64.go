@@ -61,3 +61,6 @@ func scaleVecF32(out, x []float32, a float32) {
 	}
 	scaleF32(out, x, a)
 }
+
+//go:noescape
+func combineAVXF32(out, w []float32, stride int, ks []int32, cs []float32)

@@ -87,3 +87,80 @@ sca_tail4:
 sca_done:
 	VZEROUPPER
 	RET
+
+// func combineAVXF32(out, w []float32, stride int, ks []int32, cs []float32)
+// out[j] = cs[0]·w[ks[0]·stride+j] + cs[1]·w[ks[1]·stride+j] + … (added in
+// this order) for j < len(out), a multiple of 8; len(ks) = len(cs) ≥ 1.
+// The sums stay in registers: one store per output instead of one per term.
+TEXT ·combineAVXF32(SB), NOSPLIT, $0-104
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), CX
+	MOVQ w_base+24(FP), SI
+	MOVQ stride+48(FP), R8
+	SHLQ $2, R8
+	MOVQ ks_base+56(FP), R9
+	MOVQ ks_len+64(FP), R10
+	MOVQ cs_base+80(FP), R11
+	XORQ BX, BX
+	SHRQ $3, CX
+	JZ   cb_done
+
+cb_pair:
+	CMPQ CX, $2
+	JB   cb_single
+	MOVLQSX      (R9), AX
+	IMULQ        R8, AX
+	ADDQ         SI, AX
+	VBROADCASTSS (R11), Y4
+	VMULPS       (AX)(BX*1), Y4, Y0
+	VMULPS       32(AX)(BX*1), Y4, Y1
+	MOVQ         $1, DX
+
+cb_pair_term:
+	CMPQ         DX, R10
+	JAE          cb_pair_store
+	MOVLQSX      (R9)(DX*4), AX
+	IMULQ        R8, AX
+	ADDQ         SI, AX
+	VBROADCASTSS (R11)(DX*4), Y4
+	VMULPS       (AX)(BX*1), Y4, Y2
+	VMULPS       32(AX)(BX*1), Y4, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	INCQ         DX
+	JMP          cb_pair_term
+
+cb_pair_store:
+	VMOVUPS Y0, (DI)(BX*1)
+	VMOVUPS Y1, 32(DI)(BX*1)
+	ADDQ    $64, BX
+	SUBQ    $2, CX
+	JNZ     cb_pair
+	JMP     cb_done
+
+cb_single:
+	MOVLQSX      (R9), AX
+	IMULQ        R8, AX
+	ADDQ         SI, AX
+	VBROADCASTSS (R11), Y4
+	VMULPS       (AX)(BX*1), Y4, Y0
+	MOVQ         $1, DX
+
+cb_single_term:
+	CMPQ         DX, R10
+	JAE          cb_single_store
+	MOVLQSX      (R9)(DX*4), AX
+	IMULQ        R8, AX
+	ADDQ         SI, AX
+	VBROADCASTSS (R11)(DX*4), Y4
+	VMULPS       (AX)(BX*1), Y4, Y2
+	VADDPS       Y2, Y0, Y0
+	INCQ         DX
+	JMP          cb_single_term
+
+cb_single_store:
+	VMOVUPS Y0, (DI)(BX*1)
+
+cb_done:
+	VZEROUPPER
+	RET

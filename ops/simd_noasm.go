@@ -87,3 +87,11 @@ var useAVX = false
 
 func axpyVecF32(a float32, x, y []float32)    { axpyF32(a, x, y) }
 func scaleVecF32(out, x []float32, a float32) { scaleF32(out, x, a) }
+
+// The AVX loops do not exist here; useAVX is false, so nothing calls them.
+
+func axpyAVXF32(a float32, x, y []float32)    { panic("ops: no AVX without assembly") }
+func scaleAVXF32(out, x []float32, a float32) { panic("ops: no AVX without assembly") }
+func combineAVXF32(out, w []float32, stride int, ks []int32, cs []float32) {
+	panic("ops: no AVX without assembly")
+}

@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -297,7 +298,42 @@ func TestAVXMatchesSSE(t *testing.T) {
 	}
 	useAVX = false
 	defer func() { useAVX = true }()
+	t.Run("SSE/BackProjRow", TestBackProjRowMatchesScalar)
 	t.Run("SSE/MatchScalar", TestFloat32KernelsMatchScalar)
 	t.Run("SSE/InPlace", TestKernelsInPlace)
 	t.Run("SSE/NonzeroAndAxpy", TestNonzeroAndAxpyMatchScalar)
+}
+
+// backProjRow sums its terms element by element in order of k, skipping
+// zero coefficients, whether in registers (AVX) or by scale and axpy.
+func TestBackProjRowMatchesScalar(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, k := range []int{1, 3, 10, 20} {
+		for n := 0; n < 45; n++ {
+			wt := edgeVector(rng, k*n)
+			g := edgeVector(rng, k)
+			for i := range g {
+				if rng.IntN(3) == 0 {
+					g[i] = 0
+				}
+			}
+			want := make([]float32, n)
+			for j := range want {
+				first := true
+				for q, c := range g {
+					if c == 0 {
+						continue
+					}
+					if first {
+						want[j], first = c*wt[q*n+j], false
+					} else {
+						want[j] = want[j] + float32(c*wt[q*n+j])
+					}
+				}
+			}
+			got := edgeVector(rng, n) // overwritten
+			backProjRow(got, g, wt, make([]int32, k), make([]float32, k), axpy32)
+			sameBits(t, fmt.Sprintf("backProjRow k=%d avx=%t", k, useAVX), n, got, want)
+		}
+	}
 }
