@@ -55,8 +55,16 @@ func parallel(n, work int, body func(lo, hi int)) {
 	parallelParts(n, work, func(_, lo, hi int) { body(lo, hi) })
 }
 
+// chunksPerCore is how many chunks parallel cuts per core: when a core
+// stalls (its virtual CPU descheduled, say), the others take over its
+// unclaimed chunks instead of waiting.
+const chunksPerCore = 4
+
+// maxParts bounds the chunk numbers parallelParts hands out.
+func maxParts() int { return chunksPerCore * runtime.GOMAXPROCS(0) }
+
 // parallelParts is parallel whose body also learns the number k of its
-// chunk: 0 ≤ k < GOMAXPROCS, distinct between chunks running at once.
+// chunk, 0 ≤ k < maxParts(); chunks cover increasing ranges as k grows.
 func parallelParts(n, work int, body func(k, lo, hi int)) {
 	p := runtime.GOMAXPROCS(0)
 	if p > n {
@@ -65,7 +73,7 @@ func parallelParts(n, work int, body func(k, lo, hi int)) {
 	if w := work / parallelGrain; p > w {
 		p = w
 	}
-	if p <= 1 || !pool.split(n, p, body) {
+	if p <= 1 || !pool.split(n, min(n, chunksPerCore*p), body) {
 		body(0, 0, n)
 	}
 }
@@ -204,7 +212,7 @@ func heavisideSeq[T float](out, u []T) {
 	if o, ok := as32(out); ok {
 		n := simdLen(len(o))
 		u32, _ := as32(u)
-		heavisideF32(o[:n], u32[:n])
+		heavisideVecF32(o[:n], u32[:n])
 		out, u = out[n:], u[n:]
 	}
 	out = out[:len(u)]
@@ -272,7 +280,7 @@ func membraneSeq[T float](out []T, beta T, u, i, r []T) {
 		i32, _ := as32(i)
 		if r != nil {
 			r32, _ := as32(r)
-			membraneF32(o[:n], u32[:n], i32[:n], r32[:n], float32(beta))
+			membraneVecF32(o[:n], u32[:n], i32[:n], r32[:n], float32(beta))
 			r = r[n:]
 		} else {
 			axpbyF32(o[:n], u32[:n], i32[:n], float32(beta))
@@ -537,7 +545,7 @@ func lifGradUSeq[T float](s Surrogate, out, u, g []T, beta T, d, r []T) {
 			g32, _ := as32(g)
 			d32, _ := as32(d)
 			r32, _ := as32(r)
-			lifGradUF32(o[:k], u32[:k], g32[:k], d32[:k], r32[:k], float32(num), float32(b), float32(beta))
+			lifGradUVecF32(o[:k], u32[:k], g32[:k], d32[:k], r32[:k], float32(num), float32(b), float32(beta))
 			out, u, g, d, r = out[k:], u[k:], g[k:], d[k:], r[k:]
 		}
 		if r == nil {
@@ -578,7 +586,7 @@ func lifGradISeq[T float](out, d []T, beta T, e, r []T) {
 		d32, _ := as32(d)
 		e32, _ := as32(e)
 		r32, _ := as32(r)
-		lifGradIF32(o[:k], d32[:k], e32[:k], r32[:k], float32(beta))
+		lifGradIVecF32(o[:k], d32[:k], e32[:k], r32[:k], float32(beta))
 		out, d, e, r = out[k:], d[k:], e[k:], r[k:]
 	}
 	n := len(out)

@@ -84,8 +84,9 @@ func (p *workerPool) help(wake chan struct{}) {
 	}
 }
 
-// split runs body over [0, n) in at most parts chunks on the pool (chunk
-// k is [k·n/c, (k+1)·n/c) for c chunks) and reports whether it could:
+// split runs body over [0, n) in parts chunks on the pool (chunk k is
+// [k·n/parts, (k+1)·n/parts)), claimed one by one by the caller and the
+// helpers, and reports whether it could:
 // false when the pool is in use by another goroutine, or has no helpers,
 // and the caller should run body itself.
 func (p *workerPool) split(n, parts int, body func(k, lo, hi int)) bool {
@@ -94,9 +95,9 @@ func (p *workerPool) split(n, parts int, body func(k, lo, hi int)) bool {
 		return false
 	}
 	defer p.busy.Unlock()
-	j := &poolJob{body: body, n: n, chunks: min(parts, p.helpers+1)}
+	j := &poolJob{body: body, n: n, chunks: parts}
 	p.job.Store(j)
-	for _, c := range p.wake[:j.chunks-1] {
+	for _, c := range p.wake[:min(parts-1, p.helpers)] {
 		select {
 		case c <- struct{}{}:
 		default:

@@ -64,3 +64,48 @@ func scaleVecF32(out, x []float32, a float32) {
 
 //go:noescape
 func combineAVXF32(out, w []float32, stride int, ks []int32, cs []float32)
+
+//go:noescape
+func heavisideAVXF32(out, u []float32)
+
+//go:noescape
+func membraneAVXF32(out, u, i, r []float32, beta float32)
+
+//go:noescape
+func lifGradIAVXF32(out, d, e, r []float32, beta float32)
+
+//go:noescape
+func lifGradUAVXF32(out, u, g, d, r []float32, num, b, beta float32)
+
+// avxLen is how much of n elements the AVX loops take: a multiple of 8,
+// none without AVX; the SSE loops do the rest.
+func avxLen(n int) int {
+	if !useAVX {
+		return 0
+	}
+	return n &^ 7
+}
+
+func heavisideVecF32(out, u []float32) {
+	m := avxLen(len(out))
+	heavisideAVXF32(out[:m], u[:m])
+	heavisideF32(out[m:], u[m:])
+}
+
+func membraneVecF32(out, u, i, r []float32, beta float32) {
+	m := avxLen(len(out))
+	membraneAVXF32(out[:m], u[:m], i[:m], r[:m], beta)
+	membraneF32(out[m:], u[m:], i[m:], r[m:], beta)
+}
+
+func lifGradIVecF32(out, d, e, r []float32, beta float32) {
+	m := avxLen(len(out))
+	lifGradIAVXF32(out[:m], d[:m], e[:m], r[:m], beta)
+	lifGradIF32(out[m:], d[m:], e[m:], r[m:], beta)
+}
+
+func lifGradUVecF32(out, u, g, d, r []float32, num, b, beta float32) {
+	m := avxLen(len(out))
+	lifGradUAVXF32(out[:m], u[:m], g[:m], d[:m], r[:m], num, b, beta)
+	lifGradUF32(out[m:], u[m:], g[m:], d[m:], r[m:], num, b, beta)
+}

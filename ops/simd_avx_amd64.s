@@ -164,3 +164,137 @@ cb_single_store:
 cb_done:
 	VZEROUPPER
 	RET
+
+DATA avxone<>+0(SB)/4, $0x3f800000
+GLOBL avxone<>(SB), RODATA|NOPTR, $4
+DATA avxabs<>+0(SB)/4, $0x7fffffff
+GLOBL avxabs<>(SB), RODATA|NOPTR, $4
+
+// The element-wise loops below take len(out), a multiple of 8, elements and
+// mirror their SSE versions in simd_amd64.s operation for operation.
+
+// func heavisideAVXF32(out, u []float32)
+TEXT ·heavisideAVXF32(SB), NOSPLIT, $0-48
+	MOVQ         out_base+0(FP), DI
+	MOVQ         out_len+8(FP), CX
+	MOVQ         u_base+24(FP), SI
+	VBROADCASTSS avxone<>(SB), Y7
+	SHRQ         $3, CX
+	JZ           ahv_done
+
+ahv_loop:
+	VMOVUPS (SI), Y0
+	VCMPPS  $2, Y0, Y7, Y1 // Y1 = 1 <= u (false for NaN)
+	VANDPS  Y7, Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     ahv_loop
+
+ahv_done:
+	VZEROUPPER
+	RET
+
+// func membraneAVXF32(out, u, i, r []float32, beta float32)
+// out = (beta·u + i)·(1 − r)
+TEXT ·membraneAVXF32(SB), NOSPLIT, $0-100
+	MOVQ         out_base+0(FP), DI
+	MOVQ         out_len+8(FP), CX
+	MOVQ         u_base+24(FP), SI
+	MOVQ         i_base+48(FP), DX
+	MOVQ         r_base+72(FP), R8
+	VBROADCASTSS beta+96(FP), Y6
+	VBROADCASTSS avxone<>(SB), Y7
+	SHRQ         $3, CX
+	JZ           amb_done
+
+amb_loop:
+	VMULPS  (SI), Y6, Y0
+	VADDPS  (DX), Y0, Y0
+	VSUBPS  (R8), Y7, Y2
+	VMULPS  Y2, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, R8
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     amb_loop
+
+amb_done:
+	VZEROUPPER
+	RET
+
+// func lifGradIAVXF32(out, d, e, r []float32, beta float32)
+// out = (1 − r)·d + beta·e
+TEXT ·lifGradIAVXF32(SB), NOSPLIT, $0-100
+	MOVQ         out_base+0(FP), DI
+	MOVQ         out_len+8(FP), CX
+	MOVQ         d_base+24(FP), SI
+	MOVQ         e_base+48(FP), DX
+	MOVQ         r_base+72(FP), R8
+	VBROADCASTSS beta+96(FP), Y6
+	VBROADCASTSS avxone<>(SB), Y7
+	SHRQ         $3, CX
+	JZ           agi_done
+
+agi_loop:
+	VSUBPS  (R8), Y7, Y0
+	VMULPS  (SI), Y0, Y0
+	VMULPS  (DX), Y6, Y3
+	VADDPS  Y3, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, R8
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     agi_loop
+
+agi_done:
+	VZEROUPPER
+	RET
+
+// func lifGradUAVXF32(out, u, g, d, r []float32, num, b, beta float32)
+// out = g·(num/(q·q)) + (beta·(1 − r))·d,  q = b·|u − 1| + 1
+TEXT ·lifGradUAVXF32(SB), NOSPLIT, $0-132
+	MOVQ         out_base+0(FP), DI
+	MOVQ         out_len+8(FP), CX
+	MOVQ         u_base+24(FP), SI
+	MOVQ         g_base+48(FP), DX
+	MOVQ         d_base+72(FP), R8
+	MOVQ         r_base+96(FP), R9
+	VBROADCASTSS num+120(FP), Y10
+	VBROADCASTSS b+124(FP), Y11
+	VBROADCASTSS beta+128(FP), Y12
+	VBROADCASTSS avxone<>(SB), Y8
+	VBROADCASTSS avxabs<>(SB), Y9
+	SHRQ         $3, CX
+	JZ           agu_done
+
+agu_loop:
+	VMOVUPS (SI), Y0
+	VSUBPS  Y8, Y0, Y0
+	VANDPS  Y9, Y0, Y0
+	VMULPS  Y11, Y0, Y0
+	VADDPS  Y8, Y0, Y0
+	VMULPS  Y0, Y0, Y0
+	VDIVPS  Y0, Y10, Y1
+	VMULPS  (DX), Y1, Y1
+	VSUBPS  (R9), Y8, Y3
+	VMULPS  Y12, Y3, Y3
+	VMULPS  (R8), Y3, Y3
+	VADDPS  Y3, Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     agu_loop
+
+agu_done:
+	VZEROUPPER
+	RET

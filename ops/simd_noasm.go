@@ -95,3 +95,10 @@ func scaleAVXF32(out, x []float32, a float32) { panic("ops: no AVX without assem
 func combineAVXF32(out, w []float32, stride int, ks []int32, cs []float32) {
 	panic("ops: no AVX without assembly")
 }
+
+func heavisideVecF32(out, u []float32)                    { heavisideF32(out, u) }
+func membraneVecF32(out, u, i, r []float32, beta float32) { membraneF32(out, u, i, r, beta) }
+func lifGradIVecF32(out, d, e, r []float32, beta float32) { lifGradIF32(out, d, e, r, beta) }
+func lifGradUVecF32(out, u, g, d, r []float32, num, b, beta float32) {
+	lifGradUF32(out, u, g, d, r, num, b, beta)
+}

@@ -2,7 +2,6 @@ package ops
 
 import (
 	"math"
-	"runtime"
 	"sync"
 	"unsafe"
 
@@ -146,7 +145,7 @@ func heavisideIndexed[T float](out, u []T, rows int, si *spikeIndex) {
 		si.c = c
 	}
 	parts, _ := si.parts.([]indexPart[T])
-	if p := runtime.GOMAXPROCS(0); len(parts) < p {
+	if p := maxParts(); len(parts) < p {
 		parts = make([]indexPart[T], p)
 		si.parts = parts
 	}

@@ -150,11 +150,17 @@ func (op detachOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	switch x := dataOf(in[0]).(type) {
 	case []float64:
-		copy(dataOf(out).([]float64), x)
+		copyElems(dataOf(out).([]float64), x)
 	case []float32:
-		copy(dataOf(out).([]float32), x)
+		copyElems(dataOf(out).([]float32), x)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
+}
+
+// copyElems copies x into out, split like the other element-wise kernels
+// so that each core copies the part it wrote and still has in cache.
+func copyElems[T float](out, x []T) {
+	parallelElems(len(out), cheap, func(lo, hi int) { copy(out[lo:hi], x[lo:hi]) })
 }

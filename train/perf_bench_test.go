@@ -178,9 +178,12 @@ func BenchmarkSHDTrainStep(b *testing.B) {
 }
 
 // BenchmarkSHDEvaluate is the forward pass alone of the SHD-sized network
-// over one batch of 100 samples.
+// over one batch of 100 samples, with weights of gain 8 (about 1250 hidden
+// spikes per sample, see BenchmarkSHDTrainStep).
 func BenchmarkSHDEvaluate(b *testing.B) {
-	s, split, _ := benchSpec(b, shdSpec(), 100, 0.015)
+	spec := shdSpec()
+	spec.Gain = 8
+	s, split, _ := benchSpec(b, spec, 100, 0.015)
 	defer s.Close()
 	runEvaluate(b, s, split)
 }
