@@ -27,4 +27,8 @@
 // slice stands for an all-zero tensor (for example U[0], and every spike of
 // the first two steps). Inputs that cannot affect the outputs within T steps
 // are left unused.
+//
+// The per-step input nodes may be bound to dense tensors or, for sparse spike
+// trains, to ops.Events (the input layer's synapses read either); package
+// train binds Events.
 package graph

@@ -17,8 +17,17 @@
 // SoftmaxCrossEntropy is a numerically stable loss over a batch in which
 // all-zero target rows mark padding, and Sum adds many nodes in one.
 //
-// The float32 element-wise loops run on SSE (simd_amd64.s), bit for bit
-// equal to their Go versions, which other architectures use.
+// Events holds one time step of a batch's input as its non-zero entries; it
+// binds to an input node (gorgonia.Let) in place of a dense tensor, so sparse
+// spike trains cost work in proportion to their events. A Spike op indexes
+// its spikes as it writes them, and the synapses that read those spikes use
+// that index instead of scanning them again. Because these indexes live in
+// the ops, two machines compiled from one graph must not run at once.
+//
+// The float32 loops run on SSE (simd_amd64.s), and on AVX where the CPU has
+// it (simd_avx_amd64.s), bit for bit equal to their Go versions, which other
+// architectures use. Batch rows are split between cores by a small pool of
+// helper goroutines that spin briefly between jobs.
 //
 // Every op works on float32 and float64 tensors, fills a preallocated output
 // when the machine offers one (UsePreallocDo), and defines its symbolic

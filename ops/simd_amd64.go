@@ -109,3 +109,9 @@ func lifGradUVecF32(out, u, g, d, r []float32, num, b, beta float32) {
 	lifGradUAVXF32(out[:m], u[:m], g[:m], d[:m], r[:m], num, b, beta)
 	lifGradUF32(out[m:], u[m:], g[m:], d[m:], r[m:], num, b, beta)
 }
+
+//go:noescape
+func gatherAVXF32(out, w []float32, cols int, idx []int32, vals []float32, gain float32)
+
+//go:noescape
+func scatterAVXF32(dst, g []float32, cols int, idx []int32, vals []float32, gain float32)

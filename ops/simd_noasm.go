@@ -95,6 +95,12 @@ func scaleAVXF32(out, x []float32, a float32) { panic("ops: no AVX without assem
 func combineAVXF32(out, w []float32, stride int, ks []int32, cs []float32) {
 	panic("ops: no AVX without assembly")
 }
+func gatherAVXF32(out, w []float32, cols int, idx []int32, vals []float32, gain float32) {
+	panic("ops: no AVX without assembly")
+}
+func scatterAVXF32(dst, g []float32, cols int, idx []int32, vals []float32, gain float32) {
+	panic("ops: no AVX without assembly")
+}
 
 func heavisideVecF32(out, u []float32)                    { heavisideF32(out, u) }
 func membraneVecF32(out, u, i, r []float32, beta float32) { membraneF32(out, u, i, r, beta) }

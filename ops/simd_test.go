@@ -299,6 +299,7 @@ func TestAVXMatchesSSE(t *testing.T) {
 	useAVX = false
 	defer func() { useAVX = true }()
 	t.Run("SSE/BackProjRow", TestBackProjRowMatchesScalar)
+	t.Run("SSE/GatherScatter", TestGatherScatterMatchScalar)
 	t.Run("SSE/MatchScalar", TestFloat32KernelsMatchScalar)
 	t.Run("SSE/InPlace", TestKernelsInPlace)
 	t.Run("SSE/NonzeroAndAxpy", TestNonzeroAndAxpyMatchScalar)
@@ -334,6 +335,51 @@ func TestBackProjRowMatchesScalar(t *testing.T) {
 			got := edgeVector(rng, n) // overwritten
 			backProjRow(got, g, wt, make([]int32, k), make([]float32, k), axpy32)
 			sameBits(t, fmt.Sprintf("backProjRow k=%d avx=%t", k, useAVX), n, got, want)
+		}
+	}
+}
+
+// The event gather of the synapses and the scatter of the weight gradients
+// add their terms one event at a time, in order, whatever the loop.
+func TestGatherScatterMatchScalar(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	const fanIn, rows = 7, 3
+	for cols := 1; cols < 42; cols++ {
+		w := edgeVector(rng, fanIn*cols)
+		xi := &csr[float32]{}
+		for b := 0; b < rows; b++ {
+			xi.start = append(xi.start, int32(len(xi.col)))
+			for e := rng.IntN(6); e > 0; e-- { // repeated columns too
+				xi.col = append(xi.col, int32(rng.IntN(fanIn)))
+				xi.val = append(xi.val, float32(4*rng.Float64()-2))
+			}
+		}
+		xi.start = append(xi.start, int32(len(xi.col)))
+		const gain = float32(0.37)
+		for b := 0; b < rows; b++ {
+			ob := edgeVector(rng, cols)
+			want := append([]float32(nil), ob...)
+			for k := xi.start[b]; k < xi.start[b+1]; k++ {
+				a := gain * xi.val[k]
+				for j := range want {
+					want[j] = want[j] + float32(a*w[int(xi.col[k])*cols+j])
+				}
+			}
+			gatherIndexed(ob, gain, nil, xi, w, b, cols, axpy32)
+			sameBits(t, fmt.Sprintf("gather cols=%d avx=%t", cols, useAVX), cols, ob, want)
+
+			gb := edgeVector(rng, cols)
+			dst := edgeVector(rng, fanIn*cols)
+			wantD := append([]float32(nil), dst...)
+			for k := xi.start[b]; k < xi.start[b+1]; k++ {
+				a := gain * xi.val[k]
+				for j := 0; j < cols; j++ {
+					i := int(xi.col[k])*cols + j
+					wantD[i] = wantD[i] + float32(a*gb[j])
+				}
+			}
+			scatterIndexed(dst, gb, gain, xi, b, cols, axpy32)
+			sameBits(t, fmt.Sprintf("scatter cols=%d avx=%t", cols, useAVX), len(dst), dst, wantD)
 		}
 	}
 }

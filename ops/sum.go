@@ -14,10 +14,22 @@ func Sum(xs ...*G.Node) (*G.Node, error) {
 	if len(xs) == 0 {
 		return nil, fmt.Errorf("ops.Sum: no inputs")
 	}
-	return G.ApplyOp(sumOp{elementwise{len(xs)}}, xs...)
+	op := sumOp{elementwise: elementwise{len(xs)}}
+	for _, x := range xs {
+		si := spikeIndexOf(x)
+		if si == nil {
+			op.spikes = nil
+			break
+		}
+		op.spikes = append(op.spikes, si)
+	}
+	return G.ApplyOp(op, xs...)
 }
 
-type sumOp struct{ elementwise }
+type sumOp struct {
+	elementwise
+	spikes []*spikeIndex // of every input, when all are spikes
+}
 
 func (op sumOp) String() string        { return fmt.Sprintf("Sum[%d]", op.n) }
 func (op sumOp) WriteHash(h hash.Hash) { writeHash(h, op) }
@@ -41,9 +53,13 @@ func (op sumOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	switch o := dataOf(out).(type) {
 	case []float64:
-		sumInto(o, in)
+		if !sumSpikes(o, in, op.spikes) {
+			sumInto(o, in)
+		}
 	case []float32:
-		sumInto(o, in)
+		if !sumSpikes(o, in, op.spikes) {
+			sumInto(o, in)
+		}
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -63,6 +79,34 @@ func sumInto[T float](o []T, in []G.Value) {
 			add(o[lo:hi], x[lo:hi])
 		}
 	})
+}
+
+// sumSpikes writes the sum of in into o from the spike indexes of the
+// inputs, in work proportional to the number of spikes, and reports whether
+// every input had one. Each element receives its terms in the same order
+// as in sumInto.
+func sumSpikes[T float](o []T, in []G.Value, spikes []*spikeIndex) bool {
+	if len(spikes) != len(in) {
+		return false
+	}
+	cs := make([]*csr[T], len(in))
+	for j, v := range in {
+		if cs[j] = spikeCSR(spikes[j], dataOf(v).([]T)); cs[j] == nil {
+			return false
+		}
+	}
+	rows := len(cs[0].start) - 1
+	cols := len(o) / rows
+	clear(o)
+	for _, c := range cs {
+		for b := 0; b < rows; b++ {
+			ob := o[b*cols : (b+1)*cols]
+			for k := c.start[b]; k < c.start[b+1]; k++ {
+				ob[c.col[k]] += c.val[k]
+			}
+		}
+	}
+	return true
 }
 
 // add adds x to dst with gonum's assembly axpy.
