@@ -73,7 +73,7 @@ func parallelParts(n, work int, body func(k, lo, hi int)) {
 	if w := work / parallelGrain; p > w {
 		p = w
 	}
-	if p <= 1 || !pool.split(n, min(n, chunksPerCore*p), body) {
+	if p <= 1 || serial.Load() > 0 || !pool.split(n, min(n, chunksPerCore*p), body) {
 		body(0, 0, n)
 	}
 }

@@ -111,3 +111,16 @@ func (p *workerPool) split(n, parts int, body func(k, lo, hi int)) bool {
 	}
 	return true
 }
+
+// serial counts the callers that asked the kernels to stay on one core.
+var serial atomic.Int32
+
+// Serial keeps the kernels on the calling goroutine's core until the
+// returned function is called: for callers that run several machines at
+// once, one per core, where splitting each kernel again only adds
+// contention. Calls may overlap; each must call its function once.
+func Serial() (done func()) {
+	serial.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { serial.Add(-1) }) }
+}

@@ -1,0 +1,72 @@
+package train
+
+import (
+	"math"
+	"runtime"
+	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/models"
+)
+
+// A batch split between two replicas trains exactly as one machine does:
+// the same metrics and, step after step, the same weights (to float64
+// rounding), also when the second replica gets fewer samples or none.
+func TestReplicasMatchOneMachine(t *testing.T) {
+	d, err := datasets.Randman(datasets.DefaultRandman())
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := models.Default()
+	spec.Hidden = []int{20, 15}
+	spec.Recurrent = true
+	batches := [][]int{{0, 1, 2, 3, 4, 5, 6}, {7, 8, 9, 10, 11}, {12, 13, 14}, {15, 16, 17, 18, 19, 20, 21}}
+	type result struct {
+		w       *models.Weights
+		metrics []Metrics
+		n       int
+	}
+	var res []result
+	for _, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		w, err := spec.Init(3, tensor.Float64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := NewSession(spec, 7, w, 5e-3)
+		runtime.GOMAXPROCS(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := result{w: w, n: len(s.train)}
+		for _, idx := range batches {
+			m, err := s.Step(d.Train, idx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.metrics = append(r.metrics, m)
+		}
+		s.Close()
+		res = append(res, r)
+	}
+	if res[0].n != 1 || res[1].n != 2 {
+		t.Fatalf("%d and %d replicas, want 1 and 2", res[0].n, res[1].n)
+	}
+	for k := range batches {
+		a, b := res[0].metrics[k], res[1].metrics[k]
+		if a.N != b.N || math.Abs(a.Loss-b.Loss) > 1e-12 || a.Accuracy != b.Accuracy {
+			t.Errorf("batch %d: metrics %+v with one machine, %+v with two", k, a, b)
+		}
+	}
+	names := res[0].w.Names()
+	for i, wa := range res[0].w.All() {
+		a, b := wa.Float64s(), res[1].w.All()[i].Float64s()
+		for j := range a {
+			if math.Abs(a[j]-b[j]) > 1e-12*math.Max(1, math.Abs(a[j])) {
+				t.Fatalf("%s[%d] = %v with one machine, %v with two", names[i], j, a[j], b[j])
+			}
+		}
+	}
+}
