@@ -27,7 +27,8 @@
 // The float32 loops run on SSE (simd_amd64.s), and on AVX where the CPU has
 // it (simd_avx_amd64.s), bit for bit equal to their Go versions, which other
 // architectures use. Batch rows are split between cores by a small pool of
-// helper goroutines that spin briefly between jobs.
+// helper goroutines that spin briefly between jobs; Serial turns this off
+// for callers that run one machine per core.
 //
 // Every op works on float32 and float64 tensors, fills a preallocated output
 // when the machine offers one (UsePreallocDo), and defines its symbolic
