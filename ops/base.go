@@ -49,6 +49,15 @@ func (elementwise) ReturnsPtr() bool     { return false }
 func (elementwise) CallsExtern() bool    { return false }
 func (elementwise) OverwritesInput() int { return -1 }
 
+// allInputs is DiffWRT for an op differentiable in all its n inputs.
+func allInputs(n int) []bool {
+	d := make([]bool, n)
+	for i := range d {
+		d[i] = true
+	}
+	return d
+}
+
 // hashOf hashes an op's printed form, which names the op and its parameters.
 func hashOf(op fmt.Stringer) uint32 {
 	h := fnv.New32a()

@@ -113,13 +113,7 @@ func (op tokenOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	return out, nil
 }
-func (op tokenOp) DiffWRT(n int) []bool {
-	d := make([]bool, n)
-	for i := range d {
-		d[i] = true
-	}
-	return d
-}
+func (op tokenOp) DiffWRT(n int) []bool { return allInputs(n) }
 
 // SymDiff runs after every step of the layer has been differentiated: it
 // checks that each handed-over gradient was taken and returns the fused

@@ -382,22 +382,34 @@ func gatherIndexed[T float](ob []T, gain T, x []T, xi *csr[T], w []T, b, cols in
 		gatherRows(ob, gain, x, w, b, cols, axpy)
 		return
 	}
+	eventRows(ob, w, gain, xi, b, cols, false, axpy)
+}
+
+// eventRows goes through the entries (i, v) of row b of xi in order and,
+// with a = gain·v, adds a·table[i,:] to fixed (gather) or, with scatter,
+// a·fixed to table[i,:].
+func eventRows[T float](fixed, table []T, gain T, xi *csr[T], b, cols int, scatter bool, axpy axpyFn[T]) {
 	lo, hi := xi.start[b], xi.start[b+1]
 	m := 0
-	if o32, ok := as32(ob); ok && useAVX {
-		// All events of the row in one call, eight columns at a time.
+	if f32, ok := as32(fixed); ok && useAVX {
+		// All entries in one call, eight columns at a time.
 		m = cols &^ 7
-		w32, _ := as32(w)
+		t32, _ := as32(table)
 		v32, _ := as32(xi.val[lo:hi])
 		g32, _ := as32([]T{gain})
-		gatherAVXF32(o32[:m], w32, cols, xi.col[lo:hi], v32, g32[0])
+		eventsAVXF32(f32[:m], t32, cols, xi.col[lo:hi], v32, g32[0], scatter)
 	}
 	if m == cols {
 		return
 	}
 	for k := lo; k < hi; k++ {
 		i := int(xi.col[k])
-		axpy(gain*xi.val[k], w[i*cols+m:(i+1)*cols], ob[m:])
+		row := table[i*cols+m : (i+1)*cols]
+		if scatter {
+			axpy(gain*xi.val[k], fixed[m:], row)
+		} else {
+			axpy(gain*xi.val[k], row, fixed[m:])
+		}
 	}
 }
 
@@ -440,7 +452,7 @@ func weightGrad[T float](out []T, fanIn, cols int, gain T, xs [][]T, xis []*csr[
 			for b := 0; b < rows; b++ {
 				gb := g[b*cols : (b+1)*cols]
 				if xi != nil {
-					scatterIndexed(dst, gb, gain, xi, b, cols, axpy)
+					eventRows(gb, dst, gain, xi, b, cols, true, axpy)
 					continue
 				}
 				forEachNonzero(x[b*fanIn:(b+1)*fanIn], func(i int, val T) {
@@ -469,27 +481,6 @@ func weightGrad[T float](out []T, fanIn, cols int, gain T, xs [][]T, xis []*csr[
 		for k, v := range a {
 			out[k] += v
 		}
-	}
-}
-
-// scatterIndexed adds gain·x[b,i]·gb to row i of dst for the entries of
-// row b of xi.
-func scatterIndexed[T float](dst, gb []T, gain T, xi *csr[T], b, cols int, axpy axpyFn[T]) {
-	lo, hi := xi.start[b], xi.start[b+1]
-	m := 0
-	if d32, ok := as32(dst); ok && useAVX {
-		m = cols &^ 7
-		gb32, _ := as32(gb)
-		v32, _ := as32(xi.val[lo:hi])
-		g32, _ := as32([]T{gain})
-		scatterAVXF32(d32, gb32[:m], cols, xi.col[lo:hi], v32, g32[0])
-	}
-	if m == cols {
-		return
-	}
-	for k := lo; k < hi; k++ {
-		i := int(xi.col[k])
-		axpy(gain*xi.val[k], gb[m:], dst[i*cols+m:(i+1)*cols])
 	}
 }
 

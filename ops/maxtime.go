@@ -25,16 +25,10 @@ type maxTimeOp struct {
 	zero bool
 }
 
-func (op maxTimeOp) String() string        { return fmt.Sprintf("MaxOverTime[%d,zero=%t]", op.n, op.zero) }
-func (op maxTimeOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op maxTimeOp) Hashcode() uint32      { return hashOf(op) }
-func (op maxTimeOp) DiffWRT(n int) []bool {
-	d := make([]bool, n)
-	for i := range d {
-		d[i] = true
-	}
-	return d
-}
+func (op maxTimeOp) String() string                    { return fmt.Sprintf("MaxOverTime[%d,zero=%t]", op.n, op.zero) }
+func (op maxTimeOp) WriteHash(h hash.Hash)             { writeHash(h, op) }
+func (op maxTimeOp) Hashcode() uint32                  { return hashOf(op) }
+func (op maxTimeOp) DiffWRT(n int) []bool              { return allInputs(n) }
 func (op maxTimeOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 func (op maxTimeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {

@@ -111,7 +111,4 @@ func lifGradUVecF32(out, u, g, d, r []float32, num, b, beta float32) {
 }
 
 //go:noescape
-func gatherAVXF32(out, w []float32, cols int, idx []int32, vals []float32, gain float32)
-
-//go:noescape
-func scatterAVXF32(dst, g []float32, cols int, idx []int32, vals []float32, gain float32)
+func eventsAVXF32(fixed, table []float32, cols int, idx []int32, vals []float32, gain float32, scatter bool)

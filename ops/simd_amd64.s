@@ -12,6 +12,28 @@
 // BCAST broadcasts a 32-bit constant into all four lanes of X.
 #define BCAST(c, X) MOVQ c, AX; MOVQ AX, X; SHUFPS $0, X, X
 
+// SURROGATE_ARGS loads the SuperSpike surrogate's constants: num and b
+// (from the arguments) into X10 and X11, 1 into X8, the |·| mask into X9.
+#define SURROGATE_ARGS(num, b) \
+	MOVSS  num, X10 \
+	SHUFPS $0, X10, X10 \
+	MOVSS  b, X11 \
+	SHUFPS $0, X11, X11 \
+	BCAST(ONE, X8) \
+	BCAST(ABS, X9)
+
+// SUPERSPIKE writes num/(q·q), q = b·|u − 1| + 1, into X1 for the four u
+// at (SI); it uses X0.
+#define SUPERSPIKE \
+	MOVUPS (SI), X0 \
+	SUBPS  X8, X0 \
+	ANDPS  X9, X0 \
+	MULPS  X11, X0 \
+	ADDPS  X8, X0 \
+	MULPS  X0, X0 \
+	MOVAPS X10, X1 \
+	DIVPS  X0, X1
+
 // func heavisideF32(out, u []float32)
 TEXT ·heavisideF32(SB), NOSPLIT, $0-48
 	MOVQ out_base+0(FP), DI
@@ -195,26 +217,14 @@ TEXT ·lifGradUF32(SB), NOSPLIT, $0-132
 	MOVQ   g_base+48(FP), DX
 	MOVQ   d_base+72(FP), R8
 	MOVQ   r_base+96(FP), R9
-	MOVSS  num+120(FP), X10
-	SHUFPS $0, X10, X10
-	MOVSS  b+124(FP), X11
-	SHUFPS $0, X11, X11
+	SURROGATE_ARGS(num+120(FP), b+124(FP))
 	MOVSS  beta+128(FP), X12
 	SHUFPS $0, X12, X12
-	BCAST(ONE, X8)
-	BCAST(ABS, X9)
 	SHRQ   $2, CX
 	JZ     gu_done
 
 gu_loop:
-	MOVUPS (SI), X0
-	SUBPS  X8, X0
-	ANDPS  X9, X0
-	MULPS  X11, X0
-	ADDPS  X8, X0
-	MULPS  X0, X0
-	MOVAPS X10, X1
-	DIVPS  X0, X1
+	SUPERSPIKE
 	MOVUPS (DX), X2
 	MULPS  X2, X1
 	MOVAPS X8, X3
@@ -243,24 +253,12 @@ TEXT ·surrogateF32(SB), NOSPLIT, $0-80
 	MOVQ   out_len+8(FP), CX
 	MOVQ   u_base+24(FP), SI
 	MOVQ   g_base+48(FP), DX
-	MOVSS  num+72(FP), X10
-	SHUFPS $0, X10, X10
-	MOVSS  b+76(FP), X11
-	SHUFPS $0, X11, X11
-	BCAST(ONE, X8)
-	BCAST(ABS, X9)
+	SURROGATE_ARGS(num+72(FP), b+76(FP))
 	SHRQ   $2, CX
 	JZ     sg_done
 
 sg_loop:
-	MOVUPS (SI), X0
-	SUBPS  X8, X0
-	ANDPS  X9, X0
-	MULPS  X11, X0
-	ADDPS  X8, X0
-	MULPS  X0, X0
-	MOVAPS X10, X1
-	DIVPS  X0, X1
+	SUPERSPIKE
 	MOVUPS (DX), X2
 	MULPS  X2, X1
 	MOVUPS X1, (DI)

@@ -299,20 +299,15 @@ agu_done:
 	VZEROUPPER
 	RET
 
-// BCASTA broadcasts a·gain, a = vals[k] (X5 holds gain), into Y4.
-#define BCASTA \
-	MOVSS        (R11)(DX*4), X4 \
-	MULSS        X5, X4 \
-	VSHUFPS      $0, X4, X4, X4 \
-	VINSERTF128  $1, X4, Y4, Y4
-
-// func gatherAVXF32(out, w []float32, cols int, idx []int32, vals []float32, gain float32)
-// for k in order: out[j] += (vals[k]·gain)·w[idx[k]·cols+j], j < len(out),
-// a multiple of 8: the rows of W an input's events select, added up.
-TEXT ·gatherAVXF32(SB), NOSPLIT, $0-108
-	MOVQ  out_base+0(FP), DI
-	MOVQ  out_len+8(FP), CX
-	MOVQ  w_base+24(FP), SI
+// func eventsAVXF32(fixed, table []float32, cols int, idx []int32, vals []float32, gain float32, scatter bool)
+// For k in order, a = vals[k]·gain and row = table[idx[k]·cols:]:
+// fixed[j] += a·row[j] (gather: the rows of W an input's events select), or,
+// with scatter, row[j] += a·fixed[j] (a weight gradient's rows for one
+// sample's events); j < len(fixed), a multiple of 8.
+TEXT ·eventsAVXF32(SB), NOSPLIT, $0-109
+	MOVQ  fixed_base+0(FP), DI
+	MOVQ  fixed_len+8(FP), CX
+	MOVQ  table_base+24(FP), SI
 	MOVQ  cols+48(FP), R8
 	SHLQ  $2, R8
 	MOVQ  idx_base+56(FP), R9
@@ -320,70 +315,42 @@ TEXT ·gatherAVXF32(SB), NOSPLIT, $0-108
 	MOVQ  vals_base+80(FP), R11
 	MOVSS gain+104(FP), X5
 	SHRQ  $3, CX
-	JZ    ga_done
+	JZ    ev_done
 	XORQ  DX, DX
 
-ga_event:
-	CMPQ    DX, R10
-	JAE     ga_done
-	BCASTA
-	MOVLQSX (R9)(DX*4), AX
-	IMULQ   R8, AX
-	ADDQ    SI, AX
-	MOVQ    CX, BX
-	XORQ    R12, R12
+ev_event:
+	CMPQ        DX, R10
+	JAE         ev_done
+	MOVSS       (R11)(DX*4), X4
+	MULSS       X5, X4
+	VSHUFPS     $0, X4, X4, X4
+	VINSERTF128 $1, X4, Y4, Y4
+	MOVLQSX     (R9)(DX*4), AX
+	IMULQ       R8, AX
+	ADDQ        SI, AX             // the table's row
+	CMPB        scatter+108(FP), $0
+	JNE         ev_scatter
+	MOVQ        AX, R13            // gather: read the row, add into fixed
+	MOVQ        DI, AX
+	JMP         ev_rows
 
-ga_block:
-	VMULPS  (AX)(R12*1), Y4, Y0
-	VADDPS  (DI)(R12*1), Y0, Y0
-	VMOVUPS Y0, (DI)(R12*1)
-	ADDQ    $32, R12
-	DECQ    BX
-	JNZ     ga_block
-	INCQ    DX
-	JMP     ga_event
+ev_scatter:
+	MOVQ DI, R13 // scatter: read fixed, add into the row
 
-ga_done:
-	VZEROUPPER
-	RET
+ev_rows:
+	MOVQ CX, BX
+	XORQ R12, R12
 
-// func scatterAVXF32(dst, g []float32, cols int, idx []int32, vals []float32, gain float32)
-// for k in order: dst[idx[k]·cols+j] += (vals[k]·gain)·g[j], j < len(g), a
-// multiple of 8: a weight gradient's rows for one sample's input events.
-TEXT ·scatterAVXF32(SB), NOSPLIT, $0-108
-	MOVQ  dst_base+0(FP), DI
-	MOVQ  g_base+24(FP), SI
-	MOVQ  g_len+32(FP), CX
-	MOVQ  cols+48(FP), R8
-	SHLQ  $2, R8
-	MOVQ  idx_base+56(FP), R9
-	MOVQ  idx_len+64(FP), R10
-	MOVQ  vals_base+80(FP), R11
-	MOVSS gain+104(FP), X5
-	SHRQ  $3, CX
-	JZ    sc8_done
-	XORQ  DX, DX
-
-sc8_event:
-	CMPQ    DX, R10
-	JAE     sc8_done
-	BCASTA
-	MOVLQSX (R9)(DX*4), AX
-	IMULQ   R8, AX
-	ADDQ    DI, AX
-	MOVQ    CX, BX
-	XORQ    R12, R12
-
-sc8_block:
-	VMULPS  (SI)(R12*1), Y4, Y0
+ev_block:
+	VMULPS  (R13)(R12*1), Y4, Y0
 	VADDPS  (AX)(R12*1), Y0, Y0
 	VMOVUPS Y0, (AX)(R12*1)
 	ADDQ    $32, R12
 	DECQ    BX
-	JNZ     sc8_block
+	JNZ     ev_block
 	INCQ    DX
-	JMP     sc8_event
+	JMP     ev_event
 
-sc8_done:
+ev_done:
 	VZEROUPPER
 	RET

@@ -95,10 +95,7 @@ func scaleAVXF32(out, x []float32, a float32) { panic("ops: no AVX without assem
 func combineAVXF32(out, w []float32, stride int, ks []int32, cs []float32) {
 	panic("ops: no AVX without assembly")
 }
-func gatherAVXF32(out, w []float32, cols int, idx []int32, vals []float32, gain float32) {
-	panic("ops: no AVX without assembly")
-}
-func scatterAVXF32(dst, g []float32, cols int, idx []int32, vals []float32, gain float32) {
+func eventsAVXF32(fixed, table []float32, cols int, idx []int32, vals []float32, gain float32, scatter bool) {
 	panic("ops: no AVX without assembly")
 }
 

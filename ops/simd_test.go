@@ -378,7 +378,7 @@ func TestGatherScatterMatchScalar(t *testing.T) {
 					wantD[i] = wantD[i] + float32(a*gb[j])
 				}
 			}
-			scatterIndexed(dst, gb, gain, xi, b, cols, axpy32)
+			eventRows(gb, dst, gain, xi, b, cols, true, axpy32)
 			sameBits(t, fmt.Sprintf("scatter cols=%d avx=%t", cols, useAVX), len(dst), dst, wantD)
 		}
 	}

@@ -31,16 +31,10 @@ type sumOp struct {
 	spikes []*spikeIndex // of every input, when all are spikes
 }
 
-func (op sumOp) String() string        { return fmt.Sprintf("Sum[%d]", op.n) }
-func (op sumOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op sumOp) Hashcode() uint32      { return hashOf(op) }
-func (op sumOp) DiffWRT(n int) []bool {
-	d := make([]bool, n)
-	for i := range d {
-		d[i] = true
-	}
-	return d
-}
+func (op sumOp) String() string                    { return fmt.Sprintf("Sum[%d]", op.n) }
+func (op sumOp) WriteHash(h hash.Hash)             { writeHash(h, op) }
+func (op sumOp) Hashcode() uint32                  { return hashOf(op) }
+func (op sumOp) DiffWRT(n int) []bool              { return allInputs(n) }
 func (op sumOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 func (op sumOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {

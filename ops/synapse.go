@@ -130,8 +130,9 @@ func (op synapseOp) OverwritesInput() int {
 }
 func (op synapseOp) Hashcode() uint32 { return hashOf(op) }
 
-// parts returns the inputs as (c, x, w, r, v), nil where absent.
-func (op synapseOp) parts(in []G.Value) (c, x, w, r, v G.Value) {
+// parts returns the inputs (values or nodes) as (c, x, w, r, v), nil where
+// absent.
+func parts[V any](op synapseOp, in []V) (c, x, w, r, v V) {
 	k := 0
 	if op.hasC {
 		c, k = in[k], k+1
@@ -193,7 +194,7 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	if err := sameDtypeOf(op, in, true); err != nil {
 		return nil, err
 	}
-	c, x, w, r, v := op.parts(in)
+	c, x, w, r, v := parts(op, in)
 	for _, t := range []G.Value{c, w, r, v} {
 		if _, ok := t.(*Events); ok {
 			return nil, fmt.Errorf("%v: Events can only be the input x", op)
@@ -250,17 +251,7 @@ func (op synapseOp) DiffWRT(int) []bool {
 }
 
 func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	var c, x, w, r, v *G.Node
-	k := 0
-	if op.hasC {
-		c, k = in[k], k+1
-	}
-	if op.hasX {
-		x, w, k = in[k], in[k+1], k+2
-	}
-	if op.hasR {
-		r, v = in[k], in[k+1]
-	}
+	c, x, w, r, v := parts(op, in)
 	op.s.records = append(op.s.records, synRecord{x: x, r: r, grad: grad, step: op.step})
 	var out G.Nodes
 	switch {

@@ -1,9 +1,7 @@
 package train
 
 import (
-	"errors"
 	"fmt"
-	"sync"
 
 	"gorgonia.org/tensor"
 
@@ -68,20 +66,8 @@ func (b *batcher) fill(s *datasets.Split, idx []int) error {
 	if b.offsets == nil {
 		return b.fillUnsorted(s, idx)
 	}
-	// One step at a time: each step's Events grows in one place, and the
-	// steps split between two goroutines.
-	T := len(b.inputs)
-	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	for k := range errs {
-		wg.Add(1)
-		go func(k int) {
-			defer wg.Done()
-			errs[k] = b.fillSteps(s, idx, k*T/2, (k+1)*T/2)
-		}(k)
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	// One step at a time: each step's Events grows in one place.
+	return b.fillSorted(s, idx)
 }
 
 // stepOffsets sets b.offsets[r][n] to the first event of sample idx[r] at
@@ -119,9 +105,9 @@ func (b *batcher) stepOffsets(s *datasets.Split, idx []int) error {
 	return nil
 }
 
-// fillSteps fills the inputs of steps lo…hi−1.
-func (b *batcher) fillSteps(s *datasets.Split, idx []int, lo, hi int) error {
-	for n := lo; n < hi; n++ {
+// fillSorted fills the inputs step by step through b.offsets.
+func (b *batcher) fillSorted(s *datasets.Split, idx []int) error {
+	for n := range b.inputs {
 		in := b.inputs[n]
 		in.Clear()
 		for r, i := range idx {

@@ -36,7 +36,7 @@ func batchSplit(n, steps, units int, sorted bool) *datasets.Split {
 }
 
 // The batcher's inputs hold each sample's raster, whether the events come
-// in order of steps (filled step by step, in parallel) or not.
+// in order of steps (filled step by step) or not.
 func TestBatcherFill(t *testing.T) {
 	const steps, units, batch = 9, 5, 4
 	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {

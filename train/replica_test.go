@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 	"runtime"
+	"strings"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -68,5 +69,25 @@ func TestReplicasMatchOneMachine(t *testing.T) {
 				t.Fatalf("%s[%d] = %v with one machine, %v with two", names[i], j, a[j], b[j])
 			}
 		}
+	}
+}
+
+func TestStepRejectsOversizedBatch(t *testing.T) {
+	d, err := datasets.Randman(datasets.DefaultRandman())
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := models.Default()
+	w, err := spec.Init(1, tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSession(spec, 4, w, 5e-3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Step(d.Train, []int{0, 1, 2, 3, 4}); err == nil || !strings.Contains(err.Error(), "5 samples for a batch of 4") {
+		t.Errorf("5 samples in a batch of 4: %v, want an error saying so", err)
 	}
 }
