@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"sync/atomic"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -132,3 +133,11 @@ func dataOf(v G.Value) any {
 	}
 	return v.Data()
 }
+
+// layerIDs numbers the layers whose ops carry per-layer state (Synapses,
+// LIFCell). Gorgonia merges nodes whose op hashes and children are equal,
+// so such an op must print its layer's number: otherwise two layers that
+// read the same weight and input nodes (tied weights) would share nodes.
+var layerIDs atomic.Uint64
+
+func newLayerID() uint64 { return layerIDs.Add(1) }

@@ -93,7 +93,7 @@ type tokenOp struct {
 	cell *LIFCell
 }
 
-func (op tokenOp) String() string        { return fmt.Sprintf("LIFToken[%d]", op.n) }
+func (op tokenOp) String() string        { return fmt.Sprintf("LIFToken#%d[%d]", op.cell.syn.id, op.n) }
 func (op tokenOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op tokenOp) Hashcode() uint32      { return hashOf(op) }
 func (op tokenOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {

@@ -145,7 +145,7 @@ type membraneOp struct {
 func (op membraneOp) String() string {
 	s := fmt.Sprintf("Membrane[%g,u=%t,i=%t,r=%t,rg=%t", op.beta, op.hasU, op.hasI, op.hasR, op.resetGrad)
 	if op.cell != nil {
-		s += fmt.Sprintf(",step %d", op.n)
+		s += fmt.Sprintf(",layer %d,step %d", op.cell.syn.id, op.n)
 	}
 	return s + "]"
 }

@@ -29,7 +29,7 @@ type spikeOp struct {
 
 func (op spikeOp) String() string {
 	if op.cell != nil {
-		return fmt.Sprintf("Spike[%v,step %d]", op.s, op.n)
+		return fmt.Sprintf("Spike#%d[%v,step %d]", op.cell.syn.id, op.s, op.n)
 	}
 	return fmt.Sprintf("Spike[%v]", op.s)
 }

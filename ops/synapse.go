@@ -25,6 +25,7 @@ import (
 // W non-differentiable. (The first step is differentiated last: every later
 // step depends on it through c.) The same holds for V.
 type Synapses struct {
+	id           uint64 // the layer's identity in its ops' hashes
 	w, v         *G.Node
 	usedW, usedV bool // a step has read W (V): later steps do not collect
 	records      []synRecord
@@ -39,7 +40,7 @@ type synRecord struct {
 
 // NewSynapses starts the synaptic updates of a layer with feed-forward
 // weights w and recurrent weights v (nil for none).
-func NewSynapses(w, v *G.Node) *Synapses { return &Synapses{w: w, v: v} }
+func NewSynapses(w, v *G.Node) *Synapses { return &Synapses{id: newLayerID(), w: w, v: v} }
 
 // Step returns c[n+1] = β·c + gain·(x·W + r·V); nil c, x or r are zero and
 // the result is nil if all three are. Steps must be built in time order and
@@ -101,7 +102,7 @@ type synapseOp struct {
 	hasC, hasX, hasR   bool
 	diffX, diffR       bool
 	collectW, collectV bool
-	s                  *Synapses // not part of the hash: one per layer
+	s                  *Synapses // its id is part of the hash: steps of two layers never merge
 	cell               *LIFCell  // set for a LIFCell's step n
 	n                  int
 	hasNext            bool        // reads U[n+1] for the order only
@@ -110,7 +111,7 @@ type synapseOp struct {
 }
 
 func (op synapseOp) String() string {
-	s := fmt.Sprintf("Synapse[%g,%g,c=%t,x=%t/%t/%t,r=%t/%t/%t", op.beta, op.gain,
+	s := fmt.Sprintf("Synapse#%d[%g,%g,c=%t,x=%t/%t/%t,r=%t/%t/%t", op.s.id, op.beta, op.gain,
 		op.hasC, op.hasX, op.diffX, op.collectW, op.hasR, op.diffR, op.collectV)
 	if op.cell != nil {
 		s += fmt.Sprintf(",step %d,next=%t", op.n, op.hasNext)
@@ -340,7 +341,9 @@ func (op weightGradOp) index() *sparseIndex {
 	return &op.s.index
 }
 
-func (op weightGradOp) String() string        { return fmt.Sprintf("WeightGrad[%g,%d]", op.gain, op.n/2) }
+func (op weightGradOp) String() string {
+	return fmt.Sprintf("WeightGrad#%d[%g,%d,%v]", op.s.id, op.gain, op.n/2, op.keys)
+}
 func (op weightGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op weightGradOp) Hashcode() uint32      { return hashOf(op) }
 
