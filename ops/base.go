@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"errors"
 	"fmt"
 	"hash"
 	"hash/fnv"
@@ -141,3 +142,11 @@ func dataOf(v G.Value) any {
 var layerIDs atomic.Uint64
 
 func newLayerID() uint64 { return layerIDs.Add(1) }
+
+// gradientOnly is DiffWRT for the ops of backward passes. Gorgonia takes an
+// op without DiffWRT for a cut in the graph, and a second G.Grad, which
+// walks the first one's gradient nodes too, would fail on it; an op
+// differentiable in none of its inputs is merely a dead end.
+func gradientOnly(n int) []bool { return make([]bool, n) }
+
+var errSecondOrder = errors.New("ops: second derivatives are not supported (the op is part of a backward pass)")

@@ -331,3 +331,12 @@ func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error
 	}
 	return out, nil
 }
+
+// The ops of backward passes are differentiable in none of their inputs
+// (see gradientOnly).
+func (lifGradUOp) DiffWRT(n int) []bool                                   { return gradientOnly(n) }
+func (lifGradUOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error)     { return nil, errSecondOrder }
+func (lifGradIOp) DiffWRT(n int) []bool                                   { return gradientOnly(n) }
+func (lifGradIOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error)     { return nil, errSecondOrder }
+func (lifGradUProjOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
+func (lifGradUProjOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }

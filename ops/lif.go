@@ -382,3 +382,10 @@ func (op resetGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	return out, nil
 }
+
+// The ops of backward passes are differentiable in none of their inputs
+// (see gradientOnly).
+func (maskScaleOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
+func (maskScaleOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }
+func (resetGradOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
+func (resetGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }

@@ -189,3 +189,10 @@ func pick[T float](out, g, idx []T, j T) {
 		}
 	}
 }
+
+// The ops of backward passes are differentiable in none of their inputs
+// (see gradientOnly).
+func (argmaxTimeOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
+func (argmaxTimeOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }
+func (pickOp) DiffWRT(n int) []bool                                     { return gradientOnly(n) }
+func (pickOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error)       { return nil, errSecondOrder }

@@ -242,3 +242,8 @@ func (op penaltyGradOp) grad(out, x, w []float64, cols, wcols int, g float64) {
 		}
 	}
 }
+
+// The ops of backward passes are differentiable in none of their inputs
+// (see gradientOnly).
+func (penaltyGradOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
+func (penaltyGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }

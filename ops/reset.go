@@ -98,3 +98,8 @@ func negMul[T float](out, x, y []T) {
 		out[i] = -x[i] * y[i]
 	}
 }
+
+// The ops of backward passes are differentiable in none of their inputs
+// (see gradientOnly).
+func (negMulOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
+func (negMulOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }

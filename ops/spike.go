@@ -164,3 +164,10 @@ func (op detachOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 func copyElems[T float](out, x []T) {
 	parallelElems(len(out), cheap, func(lo, hi int) { copy(out[lo:hi], x[lo:hi]) })
 }
+
+// The ops of backward passes are differentiable in none of their inputs
+// (see gradientOnly).
+func (surrogateGradOp) DiffWRT(n int) []bool { return gradientOnly(n) }
+func (surrogateGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, errSecondOrder
+}

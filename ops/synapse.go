@@ -453,3 +453,10 @@ func (op backProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	return out, nil
 }
+
+// The ops of backward passes are differentiable in none of their inputs
+// (see gradientOnly).
+func (weightGradOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
+func (weightGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }
+func (backProjOp) DiffWRT(n int) []bool                                 { return gradientOnly(n) }
+func (backProjOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error)   { return nil, errSecondOrder }

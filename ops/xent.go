@@ -182,3 +182,8 @@ func crossEntropyGrad[T float](out, z, y []T, cols int, g float64) {
 		}
 	}
 }
+
+// The ops of backward passes are differentiable in none of their inputs
+// (see gradientOnly).
+func (xentGradOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
+func (xentGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }
