@@ -10,13 +10,14 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/graph"
+	"github.com/spikegrad/spikegrad/internal/tape"
 	"github.com/spikegrad/spikegrad/ops"
 )
 
 // gorgoniaRun builds cfg as a Gorgonia graph (float64), runs forward and
 // BPTT on a TapeMachine and returns the same quantities as refRun. The
 // machine runs twice: first on the batch with its samples rotated, then,
-// after graph.Rewind (which keeps every tensor of the first run) and with
+// after tape.Rewind (which keeps every tensor of the first run) and with
 // the gradients zeroed, on the batch itself; the second run is returned, so
 // no value of the first may leak into it. fused selects the fused backward
 // pass of the LIF layers, events binds the inputs as ops.Events instead of
@@ -125,7 +126,7 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 	if err := m.RunAll(); err != nil {
 		t.Fatal(err)
 	}
-	graph.Rewind(m)
+	tape.Rewind(m)
 	for _, n := range learn {
 		gv, err := n.Grad()
 		if err != nil {

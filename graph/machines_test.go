@@ -11,6 +11,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/graph"
+	"github.com/spikegrad/spikegrad/internal/tape"
 	"github.com/spikegrad/spikegrad/ops"
 )
 
@@ -270,7 +271,7 @@ func TestTapeMachinesAlternate(t *testing.T) {
 					t.Fatal(err)
 				}
 				got = [][]float64{copyOf(s.logits.Value()), copyOf(s.counts.Value())}
-				graph.Rewind(eval)
+				tape.Rewind(eval)
 				if d := maxDiff(got, lone.snapshot(s.logits, s.counts)); d > 1e-12 {
 					t.Errorf("run %d (evaluation machine): differs from a lone machine by %.3g", k, d)
 				}

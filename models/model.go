@@ -29,9 +29,22 @@ type Model struct {
 	Loss         *G.Node
 }
 
+// Option changes how New builds a model.
+type Option func(*options)
+
+type options struct{ threads int }
+
+// Threads bounds the goroutines the kernels of the model's graph use (see
+// ops.SetThreads); 0, the default, means GOMAXPROCS.
+func Threads(n int) Option { return func(o *options) { o.threads = n } }
+
 // New builds the graph of s for batch samples at a time. The weight nodes
 // share w's tensors: an optimiser that updates the nodes updates w.
-func New(s Spec, batch int, w *Weights) (*Model, error) {
+func New(s Spec, batch int, w *Weights, opts ...Option) (*Model, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -43,6 +56,9 @@ func New(s Spec, batch int, w *Weights) (*Model, error) {
 	}
 	dt := w.W[0].Dtype()
 	m := &Model{Spec: s, Batch: batch, Graph: G.NewGraph()}
+	if err := ops.SetThreads(m.Graph, o.threads); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
 	for n := 0; n < s.Steps; n++ {
 		m.Inputs = append(m.Inputs, G.NewMatrix(m.Graph, dt, G.WithShape(batch, s.Inputs), G.WithName(fmt.Sprintf("input_%d", n))))
 	}

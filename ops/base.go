@@ -17,7 +17,13 @@ type float interface{ ~float32 | ~float64 }
 
 // elementwise holds what the element-wise ops share: n inputs of one shape
 // and type, and an output of that shape and type.
-type elementwise struct{ n int }
+type elementwise struct {
+	n       int
+	workers *Workers // of the graph the op was built in
+}
+
+// elems is elementwise for n inputs, in the graph of node.
+func elems(n int, node *G.Node) elementwise { return elementwise{n, workersOf(node)} }
 
 func (e elementwise) Arity() int { return e.n }
 

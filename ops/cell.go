@@ -72,7 +72,7 @@ func NewLIFCell(betaMem, betaSyn float64, s Surrogate, w, v *G.Node) (*LIFCell, 
 		in = append(in, v)
 	}
 	var err error
-	if c.token, err = G.ApplyOp(tokenOp{matrixOp{len(in)}, c}, in...); err != nil {
+	if c.token, err = G.ApplyOp(tokenOp{matrices(len(in), in[0]), c}, in...); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -142,7 +142,7 @@ func (c *LIFCell) gain() float64 { return 1 - c.betaMem }
 
 // Spike returns S[n] = H(U[n] − θ), with the surrogate gradient, as Spike.
 func (c *LIFCell) Spike(n int, u *G.Node) (*G.Node, error) {
-	s, err := G.ApplyOp(spikeOp{elementwise{1}, c.surrogate, c, n, &spikeIndex{}}, u)
+	s, err := G.ApplyOp(spikeOp{elems(1, u), c.surrogate, c, n, &spikeIndex{}}, u)
 	if err == nil {
 		c.spikes[n] = s
 	}
@@ -175,7 +175,7 @@ func (c *LIFCell) Membrane(n int, u, i, r *G.Node) (*G.Node, error) {
 			in = append(in, x)
 		}
 	}
-	op.matrixOp = matrixOp{len(in)}
+	op.matrixOp = matrices(len(in), in[0])
 	return G.ApplyOp(op, in...)
 }
 
@@ -237,10 +237,10 @@ func (op lifGradUOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := slices32(out, in[0], in[1], in[2], r)
-		lifGradU(op.s, v[0], v[1], v[2], float32(op.beta), v[3], v[4])
+		lifGradU(op.workers, op.s, v[0], v[1], v[2], float32(op.beta), v[3], v[4])
 	case tensor.Float64:
 		v := slices64(out, in[0], in[1], in[2], r)
-		lifGradU(op.s, v[0], v[1], v[2], op.beta, v[3], v[4])
+		lifGradU(op.workers, op.s, v[0], v[1], v[2], op.beta, v[3], v[4])
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -275,10 +275,10 @@ func (op lifGradIOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := slices32(out, in[0], in[1], r)
-		lifGradI(v[0], v[1], float32(op.beta), v[2], v[3])
+		lifGradI(op.workers, v[0], v[1], float32(op.beta), v[2], v[3])
 	case tensor.Float64:
 		v := slices64(out, in[0], in[1], r)
-		lifGradI(v[0], v[1], op.beta, v[2], v[3])
+		lifGradI(op.workers, v[0], v[1], op.beta, v[2], v[3])
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -322,10 +322,10 @@ func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := slices32(out, in[0], in[1], in[2], in[3], in[4])
-		lifGradUProj(op.s, v[0], v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain), axpy32)
+		lifGradUProj(op.workers, op.s, v[0], v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain), axpy32)
 	case tensor.Float64:
 		v := slices64(out, in[0], in[1], in[2], in[3], in[4])
-		lifGradUProj(op.s, v[0], v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain, axpy64)
+		lifGradUProj(op.workers, op.s, v[0], v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain, axpy64)
 	default:
 		return nil, dtypeError(op, in[0])
 	}

@@ -1,7 +1,6 @@
 package ops
 
 import (
-	"runtime"
 	"slices"
 
 	blas "gonum.org/v1/gonum/blas/gonum"
@@ -51,8 +50,8 @@ const parallelGrain = 1 << 14
 // number of element updates of the whole range) is large enough to pay for
 // the goroutines. Chunks never overlap, so body may write rows lo…hi−1 of
 // an output freely.
-func parallel(n, work int, body func(lo, hi int)) {
-	parallelParts(n, work, func(_, lo, hi int) { body(lo, hi) })
+func parallel(w *Workers, n, work int, body func(lo, hi int)) {
+	parallelParts(w, n, work, func(_, lo, hi int) { body(lo, hi) })
 }
 
 // chunksPerCore is how many chunks parallel cuts per core: when a core
@@ -61,19 +60,13 @@ func parallel(n, work int, body func(lo, hi int)) {
 const chunksPerCore = 4
 
 // maxParts bounds the chunk numbers parallelParts hands out.
-func maxParts() int { return chunksPerCore * runtime.GOMAXPROCS(0) }
+func maxParts(w *Workers) int { return chunksPerCore * w.limit() }
 
 // parallelParts is parallel whose body also learns the number k of its
-// chunk, 0 ≤ k < maxParts(); chunks cover increasing ranges as k grows.
-func parallelParts(n, work int, body func(k, lo, hi int)) {
-	p := runtime.GOMAXPROCS(0)
-	if p > n {
-		p = n
-	}
-	if w := work / parallelGrain; p > w {
-		p = w
-	}
-	if p <= 1 || serial.Load() > 0 || !pool.split(n, min(n, chunksPerCore*p), body) {
+// chunk, 0 ≤ k < maxParts(w); chunks cover increasing ranges as k grows.
+func parallelParts(w *Workers, n, work int, body func(k, lo, hi int)) {
+	p := min(w.limit(), n, work/parallelGrain)
+	if p <= 1 || !w.split(n, min(n, chunksPerCore*p), p-1, body) {
 		body(0, 0, n)
 	}
 }
@@ -154,7 +147,7 @@ const (
 )
 
 // parallelElems runs f over [0, n) split between goroutines.
-func parallelElems(n, cost int, f func(lo, hi int)) { parallel(n, n*cost, f) }
+func parallelElems(w *Workers, n, cost int, f func(lo, hi int)) { parallel(w, n, n*cost, f) }
 
 // sub is x[lo:hi], or nil for a nil x.
 func sub[T float](x []T, lo, hi int) []T {
@@ -164,38 +157,38 @@ func sub[T float](x []T, lo, hi int) []T {
 	return x[lo:hi]
 }
 
-func heaviside[T float](out, u []T) {
-	parallelElems(len(out), cheap, func(lo, hi int) { heavisideSeq(out[lo:hi], u[lo:hi]) })
+func heaviside[T float](w *Workers, out, u []T) {
+	parallelElems(w, len(out), cheap, func(lo, hi int) { heavisideSeq(out[lo:hi], u[lo:hi]) })
 }
 
-func surrogateGrad[T float](s Surrogate, out, u, g []T) {
-	parallelElems(len(out), costly, func(lo, hi int) { surrogateGradSeq(s, out[lo:hi], u[lo:hi], g[lo:hi]) })
+func surrogateGrad[T float](w *Workers, s Surrogate, out, u, g []T) {
+	parallelElems(w, len(out), costly, func(lo, hi int) { surrogateGradSeq(s, out[lo:hi], u[lo:hi], g[lo:hi]) })
 }
 
-func membrane[T float](out []T, beta T, u, i, r []T) {
-	parallelElems(len(out), cheap, func(lo, hi int) {
+func membrane[T float](w *Workers, out []T, beta T, u, i, r []T) {
+	parallelElems(w, len(out), cheap, func(lo, hi int) {
 		membraneSeq(out[lo:hi], beta, sub(u, lo, hi), sub(i, lo, hi), sub(r, lo, hi))
 	})
 }
 
-func maskScale[T float](out []T, a T, g, r []T) {
-	parallelElems(len(out), cheap, func(lo, hi int) { maskScaleSeq(out[lo:hi], a, g[lo:hi], sub(r, lo, hi)) })
+func maskScale[T float](w *Workers, out []T, a T, g, r []T) {
+	parallelElems(w, len(out), cheap, func(lo, hi int) { maskScaleSeq(out[lo:hi], a, g[lo:hi], sub(r, lo, hi)) })
 }
 
-func negMulSum[T float](out []T, beta T, u, i, g []T) {
-	parallelElems(len(out), cheap, func(lo, hi int) {
+func negMulSum[T float](w *Workers, out []T, beta T, u, i, g []T) {
+	parallelElems(w, len(out), cheap, func(lo, hi int) {
 		negMulSumSeq(out[lo:hi], beta, sub(u, lo, hi), sub(i, lo, hi), g[lo:hi])
 	})
 }
 
-func lifGradU[T float](s Surrogate, out, u, g []T, beta T, d, r []T) {
-	parallelElems(len(out), costly, func(lo, hi int) {
+func lifGradU[T float](w *Workers, s Surrogate, out, u, g []T, beta T, d, r []T) {
+	parallelElems(w, len(out), costly, func(lo, hi int) {
 		lifGradUSeq(s, out[lo:hi], u[lo:hi], g[lo:hi], beta, d[lo:hi], sub(r, lo, hi))
 	})
 }
 
-func lifGradI[T float](out, d []T, beta T, e, r []T) {
-	parallelElems(len(out), cheap, func(lo, hi int) { lifGradISeq(out[lo:hi], d[lo:hi], beta, e[lo:hi], sub(r, lo, hi)) })
+func lifGradI[T float](w *Workers, out, d []T, beta T, e, r []T) {
+	parallelElems(w, len(out), cheap, func(lo, hi int) { lifGradISeq(out[lo:hi], d[lo:hi], beta, e[lo:hi], sub(r, lo, hi)) })
 }
 
 // as32 returns x as a []float32 if T is float32 (nil for a nil x).
@@ -350,7 +343,7 @@ func negMulSumSeq[T float](out []T, beta T, u, i, g []T) {
 
 // synapse writes β·c + gain·(x·W + r·V) for [rows, ·] row blocks; nil c, x
 // or r are zero. Only the non-zero entries of x and r cost work.
-func synapse[T float](out []T, rows int, beta T, c []T, gain T, x []T, xi *csr[T], w, r []T, ri *csr[T], v []T, si *sparseIndex, step int, axpy axpyFn[T]) {
+func synapse[T float](wk *Workers, out []T, rows int, beta T, c []T, gain T, x []T, xi *csr[T], w, r []T, ri *csr[T], v []T, si *sparseIndex, step int, axpy axpyFn[T]) {
 	cols := len(out) / rows
 	if si != nil && xi == nil {
 		xi = buildIndex(si, 2*step, x, rows)
@@ -358,7 +351,7 @@ func synapse[T float](out []T, rows int, beta T, c []T, gain T, x []T, xi *csr[T
 	if si != nil && ri == nil {
 		ri = buildIndex(si, 2*step+1, r, rows)
 	}
-	parallel(rows, len(out)*2, func(lo, hi int) {
+	parallel(wk, rows, len(out)*2, func(lo, hi int) {
 		o := out[lo*cols : hi*cols]
 		switch {
 		case c == nil:
@@ -440,7 +433,7 @@ func gatherRows[T float](ob []T, gain T, x, w []T, b, cols int, axpy axpyFn[T]) 
 
 // weightGrad writes gain·Σ_j x_jᵀ·g_j into out [fanIn, cols], with x_j
 // [rows, fanIn] and g_j [rows, cols]: one axpy per non-zero of x_j.
-func weightGrad[T float](out []T, fanIn, cols int, gain T, xs [][]T, xis []*csr[T], gs [][]T, axpy axpyFn[T]) {
+func weightGrad[T float](w *Workers, out []T, fanIn, cols int, gain T, xs [][]T, xis []*csr[T], gs [][]T, axpy axpyFn[T]) {
 	clear(out)
 	if len(xs) == 0 {
 		return
@@ -461,18 +454,18 @@ func weightGrad[T float](out []T, fanIn, cols int, gain T, xs [][]T, xis []*csr[
 			}
 		}
 	}
-	if runtime.GOMAXPROCS(0) < 2 || len(xs) < 2 || len(xs)*rows*fanIn < 8*parallelGrain {
+	if w.limit() < 2 || len(xs) < 2 || len(xs)*rows*fanIn < 8*parallelGrain {
 		acc(out, 0, len(xs))
 		return
 	}
 	// Time steps split into parts, each summed into its own accumulator.
-	parts := min(runtime.GOMAXPROCS(0), len(xs), 4)
+	parts := min(w.limit(), len(xs), 4)
 	accs := make([][]T, parts)
 	accs[0] = out
 	for k := 1; k < parts; k++ {
 		accs[k] = make([]T, len(out))
 	}
-	parallel(parts, parts*8*parallelGrain, func(lo, hi int) {
+	parallel(w, parts, parts*8*parallelGrain, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
 			acc(accs[k], k*len(xs)/parts, (k+1)*len(xs)/parts)
 		}
@@ -486,7 +479,7 @@ func weightGrad[T float](out []T, fanIn, cols int, gain T, xs [][]T, xis []*csr[
 
 // backProj writes gain·g·Wᵀ into out [rows, fanIn], with g [rows, cols]
 // and W [fanIn, cols].
-func backProj[T float](out []T, gain T, g, w []T, cols int, axpy axpyFn[T]) {
+func backProj[T float](wk *Workers, out []T, gain T, g, w []T, cols int, axpy axpyFn[T]) {
 	fanIn := len(w) / cols
 	rows := len(g) / cols
 	wt := make([]T, len(w)) // Wᵀ, [cols, fanIn], scaled by gain
@@ -495,7 +488,7 @@ func backProj[T float](out []T, gain T, g, w []T, cols int, axpy axpyFn[T]) {
 			wt[k*fanIn+i] = gain * v
 		}
 	}
-	parallel(rows, rows*cols*fanIn, func(lo, hi int) {
+	parallel(wk, rows, rows*cols*fanIn, func(lo, hi int) {
 		ks, cs := make([]int32, cols), make([]T, cols)
 		for b := lo; b < hi; b++ {
 			backProjRow(out[b*fanIn:(b+1)*fanIn], g[b*cols:(b+1)*cols], wt, ks, cs, axpy)
@@ -628,7 +621,7 @@ func lifGradISeq[T float](out, d []T, beta T, e, r []T) {
 // lifGradUProj writes h(u − θ)·dS + β·(1 − r)·d with dS = gain·g·Wᵀ, one
 // row at a time: g is [rows, cols], W [fanIn, cols], the rest [rows, fanIn].
 // out may be d itself.
-func lifGradUProj[T float](s Surrogate, out, u, r, g, w, d []T, cols int, beta, gain T, axpy axpyFn[T]) {
+func lifGradUProj[T float](wk *Workers, s Surrogate, out, u, r, g, w, d []T, cols int, beta, gain T, axpy axpyFn[T]) {
 	fanIn := len(w) / cols
 	rows := len(u) / fanIn
 	wt := make([]T, len(w)) // gain·Wᵀ, [cols, fanIn]
@@ -637,7 +630,7 @@ func lifGradUProj[T float](s Surrogate, out, u, r, g, w, d []T, cols int, beta, 
 			wt[k*fanIn+i] = gain * v
 		}
 	}
-	parallel(rows, rows*fanIn*(cols+costly), func(lo, hi int) {
+	parallel(wk, rows, rows*fanIn*(cols+costly), func(lo, hi int) {
 		ds := make([]T, fanIn)
 		ks, cs := make([]int32, cols), make([]T, cols)
 		for b := lo; b < hi; b++ {

@@ -15,7 +15,13 @@ import (
 
 // matrixOp holds what the fused ops share: n matrix inputs of one element
 // type, a matrix output, and no in-place tricks.
-type matrixOp struct{ n int }
+type matrixOp struct {
+	n       int
+	workers *Workers // of the graph the op was built in
+}
+
+// matrices is matrixOp for n inputs, in the graph of node.
+func matrices(n int, node *G.Node) matrixOp { return matrixOp{n, workersOf(node)} }
 
 func (m matrixOp) Arity() int { return m.n }
 
@@ -127,7 +133,7 @@ func Membrane(beta float64, u, i, r *G.Node) (*G.Node, error) {
 			in = append(in, n)
 		}
 	}
-	op.matrixOp = matrixOp{len(in)}
+	op.matrixOp = matrices(len(in), in[0])
 	return G.ApplyOp(op, in...)
 }
 
@@ -200,10 +206,10 @@ func (op membraneOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := slices32(out, u, i, r)
-		membrane(v[0], float32(op.beta), v[1], v[2], v[3])
+		membrane(op.workers, v[0], float32(op.beta), v[1], v[2], v[3])
 	case tensor.Float64:
 		v := slices64(out, u, i, r)
-		membrane(v[0], op.beta, v[1], v[2], v[3])
+		membrane(op.workers, v[0], op.beta, v[1], v[2], v[3])
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -260,7 +266,7 @@ func (op membraneOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 			if r != nil {
 				args = append(args, op.cell.mask(op.n, r))
 			}
-			g, err = G.ApplyOp(lifGradIOp{matrixOp{len(args)}, op.cell.betaSyn}, args...)
+			g, err = G.ApplyOp(lifGradIOp{matrices(len(args), args[0]), op.cell.betaSyn}, args...)
 		} else {
 			g, err = MaskScale(1, grad, r)
 		}
@@ -280,7 +286,7 @@ func (op membraneOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 			if i != nil {
 				args = append(args, i)
 			}
-			g, err := G.ApplyOp(resetGradOp{matrixOp{len(args) + 1}, op.beta, u != nil, i != nil}, append(args, grad)...)
+			g, err := G.ApplyOp(resetGradOp{matrices(len(args)+1, grad), op.beta, u != nil, i != nil}, append(args, grad)...)
 			if err != nil {
 				return nil, err
 			}
@@ -305,7 +311,7 @@ func MaskScale(a float64, g, r *G.Node) (*G.Node, error) {
 	if r == nil {
 		return scaled(a, g)
 	}
-	return G.ApplyOp(maskScaleOp{matrixOp{2}, a}, g, r)
+	return G.ApplyOp(maskScaleOp{matrices(2, g), a}, g, r)
 }
 
 type maskScaleOp struct {
@@ -329,10 +335,10 @@ func (op maskScaleOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := slices32(out, in[0], in[1])
-		maskScale(v[0], float32(op.a), v[1], v[2])
+		maskScale(op.workers, v[0], float32(op.a), v[1], v[2])
 	case tensor.Float64:
 		v := slices64(out, in[0], in[1])
-		maskScale(v[0], op.a, v[1], v[2])
+		maskScale(op.workers, v[0], op.a, v[1], v[2])
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -373,10 +379,10 @@ func (op resetGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := slices32(out, u, i, g)
-		negMulSum(v[0], float32(op.beta), v[1], v[2], v[3])
+		negMulSum(op.workers, v[0], float32(op.beta), v[1], v[2], v[3])
 	case tensor.Float64:
 		v := slices64(out, u, i, g)
-		negMulSum(v[0], op.beta, v[1], v[2], v[3])
+		negMulSum(op.workers, v[0], op.beta, v[1], v[2], v[3])
 	default:
 		return nil, dtypeError(op, in[0])
 	}

@@ -10,12 +10,12 @@ import (
 // Axpby returns a·x + b·y element-wise for constants a and b: the leaky
 // integration steps of a neuron in a single node.
 func Axpby(a float64, x *G.Node, b float64, y *G.Node) (*G.Node, error) {
-	return G.ApplyOp(axpbyOp{elementwise{2}, a, b}, x, y)
+	return G.ApplyOp(axpbyOp{elems(2, x), a, b}, x, y)
 }
 
 // Scale returns a·x for a constant a, without building a tensor of a's.
 func Scale(a float64, x *G.Node) (*G.Node, error) {
-	return G.ApplyOp(scaleOp{elementwise{1}, a}, x)
+	return G.ApplyOp(scaleOp{elems(1, x), a}, x)
 }
 
 // scaled is grad·a, reusing grad itself when a is 1.

@@ -17,7 +17,7 @@ func MaxOverTime(zero bool, xs ...*G.Node) (*G.Node, error) {
 	if len(xs) == 0 {
 		return nil, fmt.Errorf("ops.MaxOverTime: no inputs")
 	}
-	return G.ApplyOp(maxTimeOp{elementwise{len(xs)}, zero}, xs...)
+	return G.ApplyOp(maxTimeOp{elems(len(xs), xs[0]), zero}, xs...)
 }
 
 type maxTimeOp struct {
@@ -38,13 +38,13 @@ func (op maxTimeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 // SymDiff finds the winning input of every element once, then hands each
 // input the incoming gradient where it won.
 func (op maxTimeOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	idx, err := G.ApplyOp(argmaxTimeOp{elementwise{len(in)}, op.zero}, in...)
+	idx, err := G.ApplyOp(argmaxTimeOp{elems(len(in), in[0]), op.zero}, in...)
 	if err != nil {
 		return nil, err
 	}
 	out := make(G.Nodes, len(in))
 	for j := range in {
-		if out[j], err = G.ApplyOp(pickOp{elementwise{2}, j}, grad, idx); err != nil {
+		if out[j], err = G.ApplyOp(pickOp{elems(2, grad), j}, grad, idx); err != nil {
 			return nil, err
 		}
 	}

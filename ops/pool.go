@@ -1,21 +1,84 @@
 package ops
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
+
+	G "gorgonia.org/gorgonia"
 )
 
 // The kernels split their rows between cores many hundred times per
 // training step, each time for a few microseconds of work. Starting
 // goroutines and waking parked threads for every split costs about as much
-// as it saves, so the splits go to a few long-lived helpers that spin
-// briefly between jobs and park when there is none.
+// as it saves, so the splits go to helpers that spin briefly between jobs.
+// Helpers are started by the first job after a pause and end when no job
+// has come for spinFor: an idle process runs none.
 
-// spinFor is how long an idle helper waits for the next job before it
-// parks; the gaps between the kernels of a step are far shorter.
+// spinFor is how long a helper waits for the next job before it ends; the
+// gaps between the kernels of a step are far shorter.
 const spinFor = 200 * time.Microsecond
+
+// Workers run the kernels of the ops built in a graph, splitting the large
+// ones between up to a set number of goroutines (the caller's included).
+// The zero number means GOMAXPROCS at the time of each job. A Workers runs
+// one job at a time; a kernel that finds it busy (another machine's) runs
+// on its caller alone.
+type Workers struct {
+	threads int
+	busy    sync.Mutex // held by the caller of the job in flight
+	job     atomic.Pointer[poolJob]
+	helpers atomic.Int32 // running
+}
+
+// defaultWorkers serve graphs without SetThreads.
+var defaultWorkers = &Workers{}
+
+// graphWorkers maps graphs to the Workers SetThreads gave them; entries go
+// with their graphs.
+var graphWorkers sync.Map // weak.Pointer[G.ExprGraph] → *Workers
+
+// SetThreads bounds the goroutines that the kernels of the ops built in g
+// from now on use to n (the caller's included). n = 1 keeps every kernel on
+// the goroutine that runs the machine, for callers that run several
+// machines at once, one per core; n = 0 restores the default, GOMAXPROCS.
+// Each bounded graph has helpers of its own, so machines of different
+// graphs never wait for each other's.
+func SetThreads(g *G.ExprGraph, n int) error {
+	if n < 0 {
+		return fmt.Errorf("ops.SetThreads: %d threads, want ≥ 0", n)
+	}
+	key := weak.Make(g)
+	if n == 0 {
+		graphWorkers.Delete(key)
+		return nil
+	}
+	if _, loaded := graphWorkers.Swap(key, &Workers{threads: n}); !loaded {
+		runtime.AddCleanup(g, func(k weak.Pointer[G.ExprGraph]) { graphWorkers.Delete(k) }, key)
+	}
+	return nil
+}
+
+// workersOf returns the Workers for the ops built on n's graph.
+func workersOf(n *G.Node) *Workers {
+	if n != nil {
+		if w, ok := graphWorkers.Load(weak.Make(n.Graph())); ok {
+			return w.(*Workers)
+		}
+	}
+	return defaultWorkers
+}
+
+// limit is the number of goroutines a job may use.
+func (w *Workers) limit() int {
+	if w == nil || w.threads == 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return w.threads
+}
 
 // poolJob is one split: chunks ranges of [0, n), claimed one at a time by
 // whoever is free, the caller included.
@@ -37,35 +100,13 @@ func (j *poolJob) run() {
 	}
 }
 
-type workerPool struct {
-	busy    sync.Mutex // held by the caller of the job in flight
-	job     atomic.Pointer[poolJob]
-	wake    []chan struct{}
-	helpers int
-}
-
-var (
-	pool     workerPool
-	poolOnce sync.Once
-)
-
-// start launches GOMAXPROCS−1 helpers.
-func (p *workerPool) start() {
-	p.helpers = runtime.GOMAXPROCS(0) - 1
-	for h := 0; h < p.helpers; h++ {
-		c := make(chan struct{}, 1)
-		p.wake = append(p.wake, c)
-		go p.help(c)
-	}
-}
-
-// help runs jobs as they are posted, spinning for spinFor after each and
-// then parking until the next post wakes it.
-func (p *workerPool) help(wake chan struct{}) {
+// help runs jobs as they are posted until none has come for spinFor.
+func (w *Workers) help() {
+	defer w.helpers.Add(-1)
 	var last *poolJob
 	idle := time.Now()
 	for spins := 0; ; spins++ {
-		if j := p.job.Load(); j != last && j != nil {
+		if j := w.job.Load(); j != last && j != nil {
 			last = j
 			j.run()
 			idle, spins = time.Now(), 0
@@ -78,29 +119,27 @@ func (p *workerPool) help(wake chan struct{}) {
 		// this core while there is nothing to do.
 		runtime.Gosched()
 		if time.Since(idle) > spinFor {
-			<-wake // a stale token only costs one more round
-			idle, spins = time.Now(), 0
+			return
 		}
 	}
 }
 
-// split runs body over [0, n) in parts chunks on the pool (chunk k is
-// [k·n/parts, (k+1)·n/parts)), claimed one by one by the caller and the
-// helpers, and reports whether it could:
-// false when the pool is in use by another goroutine, or has no helpers,
-// and the caller should run body itself.
-func (p *workerPool) split(n, parts int, body func(k, lo, hi int)) bool {
-	poolOnce.Do(p.start)
-	if p.helpers == 0 || !p.busy.TryLock() {
+// split runs body over [0, n) in parts chunks (chunk k is [k·n/parts,
+// (k+1)·n/parts)), claimed one by one by the caller and up to helpers
+// helpers, and reports whether it could: false when w is in use by another
+// goroutine, and the caller should run body itself.
+func (w *Workers) split(n, parts, helpers int, body func(k, lo, hi int)) bool {
+	if !w.busy.TryLock() {
 		return false
 	}
-	defer p.busy.Unlock()
+	defer w.busy.Unlock()
 	j := &poolJob{body: body, n: n, chunks: parts}
-	p.job.Store(j)
-	for _, c := range p.wake[:min(parts-1, p.helpers)] {
-		select {
-		case c <- struct{}{}:
-		default:
+	w.job.Store(j)
+	// A helper that is about to end may miss the job; the caller then
+	// does its chunks, so a missing helper costs time, never a result.
+	for h := w.helpers.Load(); h < int32(helpers); h = w.helpers.Load() {
+		if w.helpers.CompareAndSwap(h, h+1) {
+			go w.help()
 		}
 	}
 	j.run()
@@ -110,17 +149,4 @@ func (p *workerPool) split(n, parts int, body func(k, lo, hi int)) bool {
 		}
 	}
 	return true
-}
-
-// serial counts the callers that asked the kernels to stay on one core.
-var serial atomic.Int32
-
-// Serial keeps the kernels on the calling goroutine's core until the
-// returned function is called: for callers that run several machines at
-// once, one per core, where splitting each kernel again only adds
-// contention. Calls may overlap; each must call its function once.
-func Serial() (done func()) {
-	serial.Add(1)
-	var once sync.Once
-	return func() { once.Do(func() { serial.Add(-1) }) }
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // The unit tests of the kernels run on tensors too small to be split
@@ -20,14 +21,14 @@ const bigWork = 64 * parallelGrain
 
 // coverage runs parallelParts over n and reports how often each index was
 // visited and which chunk numbers ran.
-func coverage(t *testing.T, n int) ([]int32, map[int]bool) {
+func coverage(t *testing.T, w *Workers, n int) ([]int32, map[int]bool) {
 	t.Helper()
 	seen := make([]int32, n)
 	var mu sync.Mutex
 	parts := map[int]bool{}
-	parallelParts(n, bigWork, func(k, lo, hi int) {
-		if k < 0 || k >= maxParts() {
-			t.Errorf("chunk number %d outside [0, %d)", k, maxParts())
+	parallelParts(w, n, bigWork, func(k, lo, hi int) {
+		if k < 0 || k >= maxParts(w) {
+			t.Errorf("chunk number %d outside [0, %d)", k, maxParts(w))
 		}
 		mu.Lock()
 		if parts[k] {
@@ -54,7 +55,7 @@ func TestParallelPartsCoversOnce(t *testing.T) {
 		go func(c int) {
 			defer wg.Done()
 			for _, n := range []int{2, 7, 100, 1001} {
-				seen, _ := coverage(t, n+c)
+				seen, _ := coverage(t, defaultWorkers, n+c)
 				for i, v := range seen {
 					if v != 1 {
 						t.Errorf("n=%d: index %d visited %d times", n+c, i, v)
@@ -64,24 +65,62 @@ func TestParallelPartsCoversOnce(t *testing.T) {
 		}(c)
 	}
 	wg.Wait()
-	if _, parts := coverage(t, 1000); len(parts) < 2 {
+	if _, parts := coverage(t, defaultWorkers, 1000); len(parts) < 2 {
 		t.Errorf("a large job ran in %d chunk(s), want it split", len(parts))
 	}
 }
 
-// Serial keeps every job in one chunk on the caller until it is done.
-func TestSerial(t *testing.T) {
-	done := Serial()
-	_, parts := coverage(t, 1000)
-	done()
-	done() // a second call changes nothing
-	if len(parts) != 1 || !parts[0] {
-		t.Errorf("under Serial the job ran as chunks %v, want only chunk 0", parts)
+// Workers of one thread keep every job in one chunk on the caller; others
+// split it, and their helpers end once jobs stop coming.
+func TestWorkersThreads(t *testing.T) {
+	one := &Workers{threads: 1}
+	if _, parts := coverage(t, one, 1000); len(parts) != 1 || !parts[0] {
+		t.Errorf("with one thread the job ran as chunks %v, want only chunk 0", parts)
 	}
-	if runtime.GOMAXPROCS(0) >= 2 {
-		if _, parts := coverage(t, 1000); len(parts) < 2 {
-			t.Errorf("after Serial's end a large job ran in %d chunk(s)", len(parts))
-		}
+	if one.helpers.Load() != 0 {
+		t.Errorf("one thread started %d helpers", one.helpers.Load())
+	}
+	if runtime.GOMAXPROCS(0) < 2 {
+		return
+	}
+	two := &Workers{threads: 2}
+	if _, parts := coverage(t, two, 1000); len(parts) < 2 {
+		t.Errorf("with two threads a large job ran in %d chunk(s)", len(parts))
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for two.helpers.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := two.helpers.Load(); n != 0 {
+		t.Errorf("%d helpers still running long after the last job", n)
+	}
+}
+
+// SetThreads gives a graph Workers of its own, which the ops built in it
+// use; other graphs keep the default.
+func TestSetThreads(t *testing.T) {
+	g, other := G.NewGraph(), G.NewGraph()
+	if err := SetThreads(g, 1); err != nil {
+		t.Fatal(err)
+	}
+	u := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 3), G.WithName("u"))
+	v := G.NewMatrix(other, tensor.Float64, G.WithShape(2, 3), G.WithName("v"))
+	s, err := Spike(u, Surrogate{Shape: SuperSpike, Beta: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := s.Op().(spikeOp).workers; w == defaultWorkers || w.limit() != 1 {
+		t.Errorf("an op of the bounded graph runs on %+v", w)
+	}
+	s2, err := Spike(v, Surrogate{Shape: SuperSpike, Beta: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := s2.Op().(spikeOp).workers; w != defaultWorkers {
+		t.Errorf("an op of another graph runs on %+v, want the default", w)
+	}
+	if err := SetThreads(g, -1); err == nil {
+		t.Error("SetThreads(-1) was accepted")
 	}
 }
 
@@ -100,7 +139,7 @@ func TestSpikeIndexLarge(t *testing.T) {
 		}
 		out := make([]float32, rows*cols)
 		si[n] = &spikeIndex{}
-		heavisideIndexed(out, u, rows, si[n])
+		heavisideIndexed(defaultWorkers, out, u, rows, si[n])
 		c := spikeCSR(si[n], out)
 		if c == nil || len(c.start) != rows+1 {
 			t.Fatalf("step %d: no index for [%d, %d]", n, rows, cols)
@@ -127,7 +166,7 @@ func TestSpikeIndexLarge(t *testing.T) {
 		}
 		in = append(in, tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(out)))
 	}
-	if len(si[0].parts.([]indexPart[float32])) < 2 && runtime.GOMAXPROCS(0) >= 2 {
+	if e := si[0].entries[0].(*spikeEntry[float32]); chunksUsed(e.parts) < 2 && runtime.GOMAXPROCS(0) >= 2 {
 		t.Error("the index was not built in parallel chunks")
 	}
 	sum := make([]float32, rows*cols)
@@ -175,10 +214,20 @@ func TestWeightGradParallel(t *testing.T) {
 		}
 	}
 	got := make([]float64, len(want))
-	weightGrad(got, fanIn, cols, 0.5, xs, xis, gs, axpy64)
+	weightGrad(defaultWorkers, got, fanIn, cols, 0.5, xs, xis, gs, axpy64)
 	for i := range want {
 		if math.Abs(got[i]-want[i]) > 1e-12*math.Max(1, math.Abs(want[i])) {
 			t.Fatalf("dW[%d] = %v, want %v", i, got[i], want[i])
 		}
 	}
+}
+
+func chunksUsed[T float](parts []indexPart[T]) int {
+	n := 0
+	for _, p := range parts {
+		if p.lo >= 0 {
+			n++
+		}
+	}
+	return n
 }

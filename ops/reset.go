@@ -12,7 +12,7 @@ import (
 // treat the reset as a constant in the backward pass; otherwise the gradient
 // −v·grad flows into s and on through its surrogate.
 func Reset(v, s *G.Node) (*G.Node, error) {
-	return G.ApplyOp(resetOp{elementwise{2}}, v, s)
+	return G.ApplyOp(resetOp{elems(2, v)}, v, s)
 }
 
 type resetOp struct{ elementwise }
@@ -58,7 +58,7 @@ func (op resetOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	if err != nil {
 		return nil, err
 	}
-	gs, err := G.ApplyOp(negMulOp{elementwise{2}}, grad, in[0])
+	gs, err := G.ApplyOp(negMulOp{elems(2, grad)}, grad, in[0])
 	return G.Nodes{gv, gs}, err
 }
 

@@ -156,8 +156,8 @@ func TestFloat32KernelsTrackFloat64(t *testing.T) {
 	u32, g32, d32, r32 := to32(u64), to32(g64), to32(d64), to32(r64)
 	o64, o32 := make([]float64, n), make([]float32, n)
 	for _, s := range []Surrogate{{SuperSpike, 10}, {Asymptotic, 5}, {Sigmoid, 4}, {Esser, 0.5}} {
-		lifGradU(s, o64, u64, g64, 0.9, d64, r64)
-		lifGradU(s, o32, u32, g32, 0.9, d32, r32)
+		lifGradU(defaultWorkers, s, o64, u64, g64, 0.9, d64, r64)
+		lifGradU(defaultWorkers, s, o32, u32, g32, 0.9, d32, r32)
 		for i := range o64 {
 			if math.Abs(float64(o32[i])-o64[i]) > 1e-5*(1+math.Abs(o64[i])) {
 				t.Fatalf("%v: element %d: float32 %v, float64 %v", s, i, o32[i], o64[i])
@@ -202,33 +202,33 @@ func inPlace[T float](t *testing.T, rng *rand.Rand, n int) {
 	u, g, d, e, r := vec(false), vec(false), vec(false), vec(false), vec(true)
 	want := make([]T, n)
 
-	membrane(want, 0.9, u, g, r)
+	membrane(defaultWorkers, want, 0.9, u, g, r)
 	got := clone(r)
-	membrane(got, 0.9, u, g, got)
+	membrane(defaultWorkers, got, 0.9, u, g, got)
 	check("membrane over r", got, want)
 
 	for _, s := range []Surrogate{{SuperSpike, 10}, {Asymptotic, 3}, {Sigmoid, 4}, {Esser, 0.5}, {Exact, 0}} {
-		lifGradU(s, want, u, g, 0.9, d, r)
+		lifGradU(defaultWorkers, s, want, u, g, 0.9, d, r)
 		got = clone(d)
-		lifGradU(s, got, u, g, 0.9, got, r)
+		lifGradU(defaultWorkers, s, got, u, g, 0.9, got, r)
 		check("lifGradU over d "+s.String(), got, want)
 	}
 
-	lifGradI(want, d, 0.8, e, r)
+	lifGradI(defaultWorkers, want, d, 0.8, e, r)
 	got = clone(d)
-	lifGradI(got, got, 0.8, e, r)
+	lifGradI(defaultWorkers, got, got, 0.8, e, r)
 	check("lifGradI over d", got, want)
 
-	synapse(want, 1, 0.8, g, 0.1, nil, nil, nil, nil, nil, nil, nil, 0, axpyLoop[T])
+	synapse(defaultWorkers, want, 1, 0.8, g, 0.1, nil, nil, nil, nil, nil, nil, nil, 0, axpyLoop[T])
 	got = clone(g)
-	synapse(got, 1, 0.8, got, 0.1, nil, nil, nil, nil, nil, nil, nil, 0, axpyLoop[T])
+	synapse(defaultWorkers, got, 1, 0.8, got, 0.1, nil, nil, nil, nil, nil, nil, nil, 0, axpyLoop[T])
 	check("synapse over c", got, want)
 
 	// lifGradUProj: rows of width n, one output column of the projection.
 	w, gO := vec(false), vec(false)[:1]
-	lifGradUProj(Surrogate{SuperSpike, 10}, want, u, r, gO, w, d, 1, 0.9, 0.3, axpyLoop[T])
+	lifGradUProj(defaultWorkers, Surrogate{SuperSpike, 10}, want, u, r, gO, w, d, 1, 0.9, 0.3, axpyLoop[T])
 	got = clone(d)
-	lifGradUProj(Surrogate{SuperSpike, 10}, got, u, r, gO, w, got, 1, 0.9, 0.3, axpyLoop[T])
+	lifGradUProj(defaultWorkers, Surrogate{SuperSpike, 10}, got, u, r, gO, w, got, 1, 0.9, 0.3, axpyLoop[T])
 	check("lifGradUProj over d", got, want)
 }
 

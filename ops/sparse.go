@@ -21,34 +21,46 @@ type csr[T float] struct {
 // as dense: its index would cost more than it saves.
 const maxDensity = 0.25
 
+// Indexes belong to the tensors they index. A graph's ops are shared by
+// every machine compiled from it, and each machine has tensors of its own,
+// so an op keeps one index per tensor it has indexed (identified by its
+// memory), for up to indexSlots tensors: machines that run the op at the
+// same time, or one after another, never read or rebuild each other's
+// index. A tensor's memory belongs to one machine while it lives, and a
+// reader of an index reads the tensor it describes in the same run, after
+// the op that built it and before anything overwrites it.
+const indexSlots = 8
+
 // sparseIndex keeps the index of every input a layer's synapses read, built
 // by the forward gather and reused by the fused weight gradient, which reads
 // the same tensors later in the same run (a tensor does not change between
 // the two). Entries are keyed by step and input (2·step for x, 2·step+1
-// for r), rebuilt on every forward pass, and name the memory they index; a
-// dense tensor has none.
+// for r) and by the memory they index; a dense tensor has none.
 type sparseIndex struct {
 	mu sync.Mutex
-	m  map[int]any
+	m  map[int][]any // *csr[T] by key, the most recently built last
 }
 
 // buildIndex returns the index of x ([rows, len(x)/rows]) under key,
-// rebuilding it in place, or nil if x is too dense.
+// rebuilding in place the one it built before for x's memory, or nil if x
+// is too dense.
 func buildIndex[T float](si *sparseIndex, key int, x []T, rows int) *csr[T] {
 	if len(x) == 0 {
 		return nil
 	}
+	data := uintptr(unsafe.Pointer(&x[0]))
 	si.mu.Lock()
 	if si.m == nil {
-		si.m = map[int]any{}
+		si.m = map[int][]any{}
 	}
-	c, _ := si.m[key].(*csr[T])
+	var c *csr[T]
+	si.m[key], c = claim(si.m[key], func(c *csr[T]) bool { return c.data == data })
 	if c == nil {
-		c = &csr[T]{}
-		si.m[key] = c
+		c = &csr[T]{data: data}
+		si.m[key] = append(si.m[key], c)
 	}
+	c.size = 0 // invalid until complete
 	si.mu.Unlock()
-	c.data, c.size = uintptr(unsafe.Pointer(&x[0])), 0 // invalid until complete
 	limit := int(maxDensity * float64(len(x)))
 	var ok bool
 	if c.col, ok = appendNonzeros(c.col[:0], x, limit); !ok {
@@ -69,37 +81,64 @@ func buildIndex[T float](si *sparseIndex, key int, x []T, rows int) *csr[T] {
 	for ; b <= rows; b++ {
 		c.start = append(c.start, int32(len(c.col)))
 	}
+	si.mu.Lock()
 	c.size = len(x)
+	si.mu.Unlock()
 	return c
 }
 
-// lookupIndex returns the index built under key for x by this run's
-// forward pass, or nil.
+// claim moves the entry that match accepts to the end of entries and
+// returns it; without one it returns nil and makes room for a new entry,
+// dropping the least recently used.
+func claim[E any](entries []any, match func(E) bool) ([]any, E) {
+	for k, e := range entries {
+		if v, ok := e.(E); ok && match(v) {
+			copy(entries[k:], entries[k+1:])
+			entries[len(entries)-1] = e
+			return entries, v
+		}
+	}
+	var zero E
+	if len(entries) >= indexSlots {
+		entries = append(entries[:0], entries[1:]...)
+	}
+	return entries, zero
+}
+
+// lookupIndex returns the index built under key for x's memory by this
+// run's forward pass, or nil.
 func lookupIndex[T float](si *sparseIndex, key int, x []T) *csr[T] {
 	if len(x) == 0 {
 		return nil
 	}
+	data := uintptr(unsafe.Pointer(&x[0]))
 	si.mu.Lock()
 	defer si.mu.Unlock()
-	c, _ := si.m[key].(*csr[T])
-	if c == nil || c.data != uintptr(unsafe.Pointer(&x[0])) || c.size != len(x) {
-		return nil
+	for _, e := range si.m[key] {
+		if c, ok := e.(*csr[T]); ok && c.data == data && c.size == len(x) {
+			return c
+		}
 	}
-	return c
+	return nil
 }
 
 // spikeIndex is the index of the spikes a Spike op writes, built while it
 // writes them (the rows are still in cache) and read by the synapses that
 // take those spikes, or their Detach copy, as input: a spike tensor is
-// scanned once instead of once by every reader. It holds the last run's
-// index. A reader depends on the Spike op, so the op has run before it in
-// the same run, and Gorgonia does not overwrite a tensor (nor its Detach
-// copy) while a reader of it is still to come; hence, unlike sparseIndex,
-// no check of the memory (the Detach copy has its own). Machines compiled
-// from one graph must therefore not run at the same time.
+// scanned once instead of once by every reader. It holds an entry per
+// tensor the op has written (see indexSlots), and one per Detach copy of
+// such a tensor, which shares the index of the original.
 type spikeIndex struct {
-	c     any // *csr[T]
-	parts any // []indexPart[T], one per chunk of the parallel Heaviside
+	mu      sync.Mutex
+	entries []any // *spikeEntry[T], the most recently written last
+}
+
+type spikeEntry[T float] struct {
+	data  uintptr // the memory indexed
+	size  int     // its length; 0 while the index is built
+	c     *csr[T]
+	parts []indexPart[T] // one per chunk of the parallel Heaviside
+	alias bool           // a Detach copy's entry: c belongs to another entry
 }
 
 // indexPart is the index of the rows lo… of one chunk; lo < 0 if the
@@ -124,36 +163,100 @@ func spikeIndexOf(n *G.Node) *spikeIndex {
 	return nil
 }
 
-// spikeCSR returns si's index if it indexes a tensor of x's size.
+// spikeCSR returns the index of the spikes x holds, if si has one for x's
+// memory.
 func spikeCSR[T float](si *spikeIndex, x []T) *csr[T] {
 	if si == nil || len(x) == 0 {
 		return nil
 	}
-	if c, _ := si.c.(*csr[T]); c != nil && c.size == len(x) {
-		return c
+	data := uintptr(unsafe.Pointer(&x[0]))
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	for _, e := range si.entries {
+		if s, ok := e.(*spikeEntry[T]); ok && s.data == data && s.size == len(x) {
+			return s.c
+		}
 	}
 	return nil
 }
 
+func (si *spikeIndex) claimEntry(data uintptr) any {
+	var e any
+	si.entries, e = claim(si.entries, func(e any) bool { return entryData(e) == data })
+	return e
+}
+
+// entryData is the memory a *spikeEntry[T] indexes.
+func entryData(e any) uintptr {
+	switch s := e.(type) {
+	case *spikeEntry[float32]:
+		return s.data
+	case *spikeEntry[float64]:
+		return s.data
+	}
+	return 0
+}
+
+// ownEntry returns the writable entry for data: the one claimed if it is
+// not an alias, and a new one otherwise.
+func ownEntry[T float](si *spikeIndex, data uintptr, parts int) *spikeEntry[T] {
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	e, _ := si.claimEntry(data).(*spikeEntry[T])
+	if e != nil && e.alias {
+		si.entries = si.entries[:len(si.entries)-1] // claimed: it is the last
+		e = nil
+	}
+	if e == nil {
+		e = &spikeEntry[T]{data: data, c: &csr[T]{}}
+		si.entries = append(si.entries, e)
+	}
+	if len(e.parts) < parts {
+		e.parts = make([]indexPart[T], parts)
+	}
+	e.size = 0 // invalid until complete
+	return e
+}
+
+// alias lets the copy of the spikes at src, at dst, share their index.
+func alias[T float](si *spikeIndex, src, dst []T) {
+	if si == nil || len(src) == 0 || len(dst) != len(src) {
+		return
+	}
+	from := uintptr(unsafe.Pointer(&src[0]))
+	to := uintptr(unsafe.Pointer(&dst[0]))
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	var c *csr[T]
+	for _, e := range si.entries {
+		if s, ok := e.(*spikeEntry[T]); ok && s.data == from && s.size == len(src) {
+			c = s.c
+		}
+	}
+	if c == nil {
+		return
+	}
+	e, _ := si.claimEntry(to).(*spikeEntry[T])
+	if e == nil || !e.alias {
+		if e != nil {
+			si.entries = si.entries[:len(si.entries)-1]
+		}
+		e = &spikeEntry[T]{data: to, alias: true}
+		si.entries = append(si.entries, e)
+	}
+	e.c, e.size = c, len(dst)
+}
+
 // heavisideIndexed is heaviside on [rows, ·] matrices that also indexes
 // the spikes into si, chunk by chunk as they are written.
-func heavisideIndexed[T float](out, u []T, rows int, si *spikeIndex) {
+func heavisideIndexed[T float](w *Workers, out, u []T, rows int, si *spikeIndex) {
 	cols := len(out) / rows
-	c, _ := si.c.(*csr[T])
-	if c == nil {
-		c = &csr[T]{}
-		si.c = c
-	}
-	parts, _ := si.parts.([]indexPart[T])
-	if p := maxParts(); len(parts) < p {
-		parts = make([]indexPart[T], p)
-		si.parts = parts
-	}
+	e := ownEntry[T](si, uintptr(unsafe.Pointer(&out[0])), maxParts(w))
+	parts, c := e.parts, e.c
 	for k := range parts {
 		parts[k].lo = -1
 	}
-	c.size = 0 // invalid until complete
-	parallelParts(rows, len(out)*cheap, func(k, lo, hi int) {
+	parallelParts(w, rows, len(out)*cheap, func(k, lo, hi int) {
 		p := &parts[k]
 		p.lo = lo
 		p.c.start, p.c.col, p.c.val = p.c.start[:0], p.c.col[:0], p.c.val[:0]
@@ -181,5 +284,8 @@ func heavisideIndexed[T float](out, u []T, rows int, si *spikeIndex) {
 		c.col, c.val = append(c.col, p.c.col...), append(c.val, p.c.val...)
 	}
 	c.start = append(c.start, int32(len(c.col)))
-	c.data, c.size = uintptr(unsafe.Pointer(&out[0])), len(out)
+	c.data, c.size = e.data, len(out)
+	si.mu.Lock()
+	e.size = len(out)
+	si.mu.Unlock()
 }

@@ -16,7 +16,7 @@ func Spike(u *G.Node, s Surrogate) (*G.Node, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return G.ApplyOp(spikeOp{elementwise: elementwise{1}, s: s, index: &spikeIndex{}}, u)
+	return G.ApplyOp(spikeOp{elementwise: elems(1, u), s: s, index: &spikeIndex{}}, u)
 }
 
 type spikeOp struct {
@@ -49,9 +49,9 @@ func (op spikeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	switch u := dataOf(in[0]).(type) {
 	case []float64:
-		spikes(dataOf(out).([]float64), u, rows, op.index)
+		spikes(op.workers, dataOf(out).([]float64), u, rows, op.index)
 	case []float32:
-		spikes(dataOf(out).([]float32), u, rows, op.index)
+		spikes(op.workers, dataOf(out).([]float32), u, rows, op.index)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -60,12 +60,12 @@ func (op spikeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 
 // spikes is heaviside, indexing the spikes of a [rows, ·] matrix into si
 // (rows > 0).
-func spikes[T float](out, u []T, rows int, si *spikeIndex) {
+func spikes[T float](w *Workers, out, u []T, rows int, si *spikeIndex) {
 	if rows == 0 || len(out) == 0 {
-		heaviside(out, u)
+		heaviside(w, out, u)
 		return
 	}
-	heavisideIndexed(out, u, rows, si)
+	heavisideIndexed(w, out, u, rows, si)
 }
 
 func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
@@ -74,7 +74,7 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 			rec.taken = true
 			if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
 				// dS[n] comes from one projection alone: compute it inside.
-				g, err := G.ApplyOp(lifGradUProjOp{matrixOp{5}, op.s, op.cell.betaMem, bp.gain},
+				g, err := G.ApplyOp(lifGradUProjOp{matrices(5, in[0]), op.s, op.cell.betaMem, bp.gain},
 					in[0], spikes, bp.g, bp.w, rec.grad)
 				return G.Nodes{g}, err
 			}
@@ -82,11 +82,11 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 			if rec.reset != nil {
 				args = append(args, spikes)
 			}
-			g, err := G.ApplyOp(lifGradUOp{matrixOp{len(args)}, op.s, op.cell.betaMem}, args...)
+			g, err := G.ApplyOp(lifGradUOp{matrices(len(args), args[0]), op.s, op.cell.betaMem}, args...)
 			return G.Nodes{g}, err
 		}
 	}
-	g, err := G.ApplyOp(surrogateGradOp{elementwise{2}, op.s}, in[0], grad)
+	g, err := G.ApplyOp(surrogateGradOp{elems(2, in[0]), op.s}, in[0], grad)
 	return G.Nodes{g}, err
 }
 
@@ -113,9 +113,9 @@ func (op surrogateGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, erro
 	}
 	switch u := dataOf(in[0]).(type) {
 	case []float64:
-		surrogateGrad(op.s, dataOf(out).([]float64), u, dataOf(in[1]).([]float64))
+		surrogateGrad(op.workers, op.s, dataOf(out).([]float64), u, dataOf(in[1]).([]float64))
 	case []float32:
-		surrogateGrad(op.s, dataOf(out).([]float32), u, dataOf(in[1]).([]float32))
+		surrogateGrad(op.workers, op.s, dataOf(out).([]float32), u, dataOf(in[1]).([]float32))
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -125,7 +125,7 @@ func (op surrogateGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, erro
 // Detach returns x unchanged in the forward pass and passes no gradient
 // back: a stop-gradient.
 func Detach(x *G.Node) (*G.Node, error) {
-	return G.ApplyOp(detachOp{elementwise{1}, spikeIndexOf(x)}, x)
+	return G.ApplyOp(detachOp{elems(1, x), spikeIndexOf(x)}, x)
 }
 
 type detachOp struct {
@@ -150,9 +150,11 @@ func (op detachOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	switch x := dataOf(in[0]).(type) {
 	case []float64:
-		copyElems(dataOf(out).([]float64), x)
+		copyElems(op.workers, dataOf(out).([]float64), x)
+		alias(op.index, x, dataOf(out).([]float64))
 	case []float32:
-		copyElems(dataOf(out).([]float32), x)
+		copyElems(op.workers, dataOf(out).([]float32), x)
+		alias(op.index, x, dataOf(out).([]float32))
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -161,8 +163,8 @@ func (op detachOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 
 // copyElems copies x into out, split like the other element-wise kernels
 // so that each core copies the part it wrote and still has in cache.
-func copyElems[T float](out, x []T) {
-	parallelElems(len(out), cheap, func(lo, hi int) { copy(out[lo:hi], x[lo:hi]) })
+func copyElems[T float](w *Workers, out, x []T) {
+	parallelElems(w, len(out), cheap, func(lo, hi int) { copy(out[lo:hi], x[lo:hi]) })
 }
 
 // The ops of backward passes are differentiable in none of their inputs

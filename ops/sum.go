@@ -14,7 +14,7 @@ func Sum(xs ...*G.Node) (*G.Node, error) {
 	if len(xs) == 0 {
 		return nil, fmt.Errorf("ops.Sum: no inputs")
 	}
-	op := sumOp{elementwise: elementwise{len(xs)}}
+	op := sumOp{elementwise: elems(len(xs), xs[0])}
 	for _, x := range xs {
 		si := spikeIndexOf(x)
 		if si == nil {
@@ -48,11 +48,11 @@ func (op sumOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch o := dataOf(out).(type) {
 	case []float64:
 		if !sumSpikes(o, in, op.spikes) {
-			sumInto(o, in)
+			sumInto(op.workers, o, in)
 		}
 	case []float32:
 		if !sumSpikes(o, in, op.spikes) {
-			sumInto(o, in)
+			sumInto(op.workers, o, in)
 		}
 	default:
 		return nil, dtypeError(op, in[0])
@@ -62,12 +62,12 @@ func (op sumOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 
 // sumInto writes the sum of in into o, split over goroutines for large
 // tensors.
-func sumInto[T float](o []T, in []G.Value) {
+func sumInto[T float](w *Workers, o []T, in []G.Value) {
 	xs := make([][]T, len(in))
 	for j, v := range in {
 		xs[j] = dataOf(v).([]T)
 	}
-	parallelElems(len(o), len(in), func(lo, hi int) {
+	parallelElems(w, len(o), len(in), func(lo, hi int) {
 		copy(o[lo:hi], xs[0][lo:hi])
 		for _, x := range xs[1:] {
 			add(o[lo:hi], x[lo:hi])

@@ -85,7 +85,7 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cel
 	if cell != nil {
 		in = append(in, cell.token)
 	}
-	op.matrixOp = matrixOp{len(in)}
+	op.matrixOp = matrices(len(in), in[0])
 	out, err := G.ApplyOp(op, in...)
 	if err != nil {
 		return nil, err
@@ -220,11 +220,11 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	case tensor.Float32:
 		d := slices32(out, c, x, w, r, v)
 		xi, ri := cmp.Or(xe32, spikeCSR(op.xSpikes, d[2])), spikeCSR(op.rSpikes, d[4])
-		synapse(d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], xi, d[3], d[4], ri, d[5], &op.s.index, op.step, axpy32)
+		synapse(op.workers, d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], xi, d[3], d[4], ri, d[5], &op.s.index, op.step, axpy32)
 	case tensor.Float64:
 		d := slices64(out, c, x, w, r, v)
 		xi, ri := cmp.Or(xe64, spikeCSR(op.xSpikes, d[2])), spikeCSR(op.rSpikes, d[4])
-		synapse(d[0], rows, op.beta, d[1], op.gain, d[2], xi, d[3], d[4], ri, d[5], &op.s.index, op.step, axpy64)
+		synapse(op.workers, d[0], rows, op.beta, d[1], op.gain, d[2], xi, d[3], d[4], ri, d[5], &op.s.index, op.step, axpy64)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -279,7 +279,7 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 		var gx, gw *G.Node
 		var err error
 		if part.diff {
-			if gx, err = G.ApplyOp(backProjOp{matrixOp{2}, op.gain, grad, part.w}, grad, part.w); err != nil {
+			if gx, err = G.ApplyOp(backProjOp{matrices(2, grad), op.gain, grad, part.w}, grad, part.w); err != nil {
 				return nil, err
 			}
 		}
@@ -322,7 +322,7 @@ func (s *Synapses) weightGrad(gain float64, recurrent bool) (*G.Node, error) {
 	if len(in) == 0 {
 		return nil, nil
 	}
-	return G.ApplyOp(weightGradOp{matrixOp{len(in)}, gain, s, keys, spikes}, in...)
+	return G.ApplyOp(weightGradOp{matrices(len(in), in[0]), gain, s, keys, spikes}, in...)
 }
 
 // weightGradOp computes gain·Σ_j x_jᵀ·g_j from (x_0, g_0, x_1, g_1, …).
@@ -379,10 +379,10 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 	switch out.Dtype() {
 	case tensor.Float32:
 		xs, xis, gs := gradInputs(in, op.index(), op.keys, op.spikes, events32, slices32)
-		weightGrad(dataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs, axpy32)
+		weightGrad(op.workers, dataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs, axpy32)
 	case tensor.Float64:
 		xs, xis, gs := gradInputs(in, op.index(), op.keys, op.spikes, events64, slices64)
-		weightGrad(dataOf(out).([]float64), fanIn, cols, op.gain, xs, xis, gs, axpy64)
+		weightGrad(op.workers, dataOf(out).([]float64), fanIn, cols, op.gain, xs, xis, gs, axpy64)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -444,10 +444,10 @@ func (op backProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		d := slices32(out, in[0], in[1])
-		backProj(d[0], float32(op.gain), d[1], d[2], cols, axpy32)
+		backProj(op.workers, d[0], float32(op.gain), d[1], d[2], cols, axpy32)
 	case tensor.Float64:
 		d := slices64(out, in[0], in[1])
-		backProj(d[0], op.gain, d[1], d[2], cols, axpy64)
+		backProj(op.workers, d[0], op.gain, d[1], d[2], cols, axpy64)
 	default:
 		return nil, dtypeError(op, in[0])
 	}

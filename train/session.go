@@ -10,9 +10,8 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/spikegrad/spikegrad/datasets"
-	"github.com/spikegrad/spikegrad/graph"
+	"github.com/spikegrad/spikegrad/internal/tape"
 	"github.com/spikegrad/spikegrad/models"
-	"github.com/spikegrad/spikegrad/ops"
 )
 
 // Session is a model compiled for training and evaluation.
@@ -69,7 +68,8 @@ func NewSession(spec models.Spec, batch int, w *models.Weights, lr float64) (*Se
 	for _, b := range sizes {
 		r := &replica{model: m, feed: s.feed}
 		if len(sizes) > 1 {
-			if r.model, err = models.New(spec, b, w); err != nil {
+			// Each replica runs on one core: its kernels stay there.
+			if r.model, err = models.New(spec, b, w, models.Threads(1)); err != nil {
 				return nil, err
 			}
 			if r.feed, err = bind(r.model, w); err != nil {
@@ -122,7 +122,7 @@ func machine(g *G.ExprGraph, inputs, outputs G.Nodes, opts ...G.VMOpt) (G.VM, er
 		return nil, fmt.Errorf("train: compile: %w", err)
 	}
 	// Reusable: Reset keeps the tensors, so a run fills the previous run's.
-	return graph.Reusable(G.NewTapeMachine(g, append([]G.VMOpt{G.WithPrecompiled(prog, locs)}, opts...)...)), nil
+	return tape.Reusable(G.NewTapeMachine(g, append([]G.VMOpt{G.WithPrecompiled(prog, locs)}, opts...)...)), nil
 }
 
 func liveCounts(m *models.Model) G.Nodes {
@@ -167,7 +167,6 @@ func (s *Session) Step(split *datasets.Split, idx []int) (Metrics, error) {
 	if len(parts) == 1 {
 		errs[0] = s.train[0].run(split, parts[0])
 	} else {
-		done := ops.Serial()
 		var wg sync.WaitGroup
 		for k := range parts {
 			wg.Add(1)
@@ -177,7 +176,6 @@ func (s *Session) Step(split *datasets.Split, idx []int) (Metrics, error) {
 			}(k)
 		}
 		wg.Wait()
-		done()
 	}
 	for k := range parts {
 		defer s.train[k].m.Reset()
