@@ -31,4 +31,42 @@
 // The per-step input nodes may be bound to dense tensors or, for sparse spike
 // trains, to ops.Events (the input layer's synapses read either); package
 // train binds Events.
+//
+// # Embedding
+//
+// The builders are meant to sit inside other Gorgonia models. An embedder
+// may:
+//
+//   - Tie weights: pass one weight node to several LIF layers or readouts
+//     (siamese networks, shared encoders, unrolled models). Every op that
+//     keeps per-layer state names its layer in its hash, so Gorgonia never
+//     merges the nodes of two layers, even with identical inputs; a shared
+//     node's gradient is the sum over its uses.
+//   - Attach any loss built from Gorgonia's ops or this project's, call
+//     G.Grad (more than once if need be: a second call on the same cost
+//     returns the same gradients, as Gorgonia does for its own ops), and
+//     train with any gorgonia.Solver.
+//   - Bind each step's input to a dense tensor or to an ops.Events with
+//     G.Let; Events may only feed the first synapses of a layer (a node
+//     bound to Events must feed nothing but LIF or LeakyReadout inputs).
+//   - Set LIFConfig.Fused for the faster backward pass, when the loss reads
+//     the network through a readout (and spike counts): the spikes that
+//     reach the loss must be a prefix in time. G.Grad says so when they are
+//     not.
+//   - Compile several machines from one graph (a training machine and an
+//     evaluation machine, say) and run them one after another in any order:
+//     the ops keep their indexes per tensor, so no machine sees another's.
+//     The ops themselves may also run in several machines at once, but
+//     Gorgonia binds every node's value, inputs (G.Let) and gradients
+//     (BindDualValues) to the node, shared by all machines of a graph; to
+//     run machines concurrently, build one graph per machine with the
+//     weight tensors shared, as package train does for its replicas.
+//   - Bound the threads the kernels use with ops.SetThreads on the graph
+//     before building (1 for a machine that runs on one core beside
+//     others); the library never changes GOMAXPROCS.
+//
+// Reset the machine between runs (TapeMachine.Reset). Gorgonia's own
+// matrix multiplication transposes a weight in place in its backward pass,
+// so a weight read by G.Mul must not be read by another machine at the same
+// time; the ops here never write to their inputs.
 package graph

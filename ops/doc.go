@@ -21,14 +21,23 @@
 // binds to an input node (gorgonia.Let) in place of a dense tensor, so sparse
 // spike trains cost work in proportion to their events. A Spike op indexes
 // its spikes as it writes them, and the synapses that read those spikes use
-// that index instead of scanning them again. Because these indexes live in
-// the ops, two machines compiled from one graph must not run at once.
+// that index instead of scanning them again. The indexes are kept per tensor
+// they describe (a tensor's memory belongs to one machine), so machines
+// compiled from one graph never read each other's.
 //
 // The float32 loops run on SSE (simd_amd64.s), and on AVX where the CPU has
 // it (simd_avx_amd64.s), bit for bit equal to their Go versions, which other
-// architectures use. Batch rows are split between cores by a small pool of
-// helper goroutines that spin briefly between jobs; Serial turns this off
-// for callers that run one machine per core.
+// architectures use. Batch rows are split between cores by Workers: helper
+// goroutines started by the first job after a pause, which spin briefly
+// between jobs and end when none comes, so an idle process runs none.
+// SetThreads bounds the threads of one graph's ops (1 for callers that run
+// one machine per core).
+//
+// Ops that keep per-layer state (Synapses, LIFCell) print their layer's
+// number in their hash: Gorgonia merges nodes whose op hashes and children
+// are equal, and two layers that read the same weights and inputs must stay
+// two layers. The ops of backward passes are differentiable in none of
+// their inputs, so that Gorgonia can differentiate a graph again.
 //
 // Every op works on float32 and float64 tensors, fills a preallocated output
 // when the machine offers one (UsePreallocDo), and defines its symbolic
