@@ -6,6 +6,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/train"
 )
@@ -14,7 +15,7 @@ import (
 // batch 250) on the default randman training split.
 func benchSession(b *testing.B, dt tensor.Dtype) (*train.Session, *datasets.Split, []int) {
 	b.Helper()
-	d, err := datasets.Randman(datasets.DefaultRandman())
+	d, err := randman.Generate(randman.Default())
 	if err != nil {
 		b.Fatal(err)
 	}

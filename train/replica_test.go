@@ -8,7 +8,7 @@ import (
 
 	"gorgonia.org/tensor"
 
-	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/models"
 )
 
@@ -16,7 +16,7 @@ import (
 // the same metrics and, step after step, the same weights (to float64
 // rounding), also when the second replica gets fewer samples or none.
 func TestReplicasMatchOneMachine(t *testing.T) {
-	d, err := datasets.Randman(datasets.DefaultRandman())
+	d, err := randman.Generate(randman.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestReplicasMatchOneMachine(t *testing.T) {
 }
 
 func TestStepRejectsOversizedBatch(t *testing.T) {
-	d, err := datasets.Randman(datasets.DefaultRandman())
+	d, err := randman.Generate(randman.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

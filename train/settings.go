@@ -7,11 +7,12 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strings"
-	"time"
 
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/audio"
+	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/ops"
@@ -28,7 +29,7 @@ type Settings struct {
 	DataSeed           uint64
 	ValidationFraction float64
 	Limit              int
-	Randman            datasets.RandmanConfig // Steps and Seed come from Steps and DataSeed
+	Randman            randman.Config // Steps and Seed come from Steps and DataSeed
 
 	// Time grid.
 	Steps int
@@ -84,7 +85,7 @@ var Datasets = []string{"randman", "mnist", "shd", "rawhd", "rawsc"}
 func DefaultSettings(dataset string) Settings {
 	spec, tc := models.Default(), DefaultConfig()
 	s := Settings{
-		Dataset: dataset, DataSeed: 1, ValidationFraction: 0.1, Randman: datasets.DefaultRandman(),
+		Dataset: dataset, DataSeed: 1, ValidationFraction: 0.1, Randman: randman.Default(),
 		Steps: spec.Steps, DT: spec.DT,
 		Hidden: spec.Hidden, Surrogate: spec.Surrogate.Shape.String(), Beta: spec.Surrogate.Beta,
 		Readout: spec.Readout.String(), TauMem: spec.TauMem, TauSyn: spec.TauSyn, TauReadout: spec.TauReadout,
@@ -98,7 +99,7 @@ func DefaultSettings(dataset string) Settings {
 		s.Steps = map[string]int{"shd": 400, "rawhd": 80, "rawsc": 100}[dataset]
 		s.DT = 2
 		if dataset != "shd" {
-			s.DT = float64(datasets.DefaultMel().FrameStride) / float64(time.Millisecond)
+			s.DT = audio.DefaultMel().DT
 		}
 	}
 	return s
@@ -166,7 +167,7 @@ func (s *Settings) Validate() error {
 		}
 	}
 	if s.Dataset == "rawhd" || s.Dataset == "rawsc" {
-		if _, err := s.melGrid(datasets.DefaultMel()); err != nil {
+		if _, err := s.melGrid(audio.DefaultMel()); err != nil {
 			return err
 		}
 	}
@@ -240,7 +241,7 @@ func (s *Settings) ApplyThreads() {
 	}
 }
 
-func (s *Settings) randman() datasets.RandmanConfig {
+func (s *Settings) randman() randman.Config {
 	c := s.Randman
 	c.Steps, c.Seed = s.Steps, s.DataSeed
 	return c
@@ -255,7 +256,7 @@ func (s *Settings) LoadData(ctx context.Context) (*datasets.Data, error) {
 	var err error
 	switch s.Dataset {
 	case "randman":
-		d, err = datasets.Randman(s.randman())
+		d, err = randman.Generate(s.randman())
 	default:
 		d, err = s.loadFiles()
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/synthetic"
 	"github.com/spikegrad/spikegrad/train"
 )
 
@@ -144,7 +145,7 @@ func TestAudioTimeGridIsTheMelFrameHop(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	if err := datasets.WriteSyntheticRawHD(dir, 4, 2, 1); err != nil {
+	if err := synthetic.WriteRawHD(dir, 4, 2, 1); err != nil {
 		t.Fatal(err)
 	}
 	// The recordings last at most 0.73 s; the frames after the last one are

@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/train"
 )
@@ -17,10 +18,10 @@ import (
 // smallRandman is a reduced randman task that trains in seconds.
 func smallRandman(t *testing.T) *datasets.Data {
 	t.Helper()
-	c := datasets.DefaultRandman()
+	c := randman.Default()
 	c.Classes, c.Units, c.SamplesPerClass, c.TrainPerClass, c.ValidationPerClass = 5, 16, 160, 120, 20
 	c.Steps, c.Window = 50, 25
-	d, err := datasets.Randman(c)
+	d, err := randman.Generate(c)
 	if err != nil {
 		t.Fatal(err)
 	}

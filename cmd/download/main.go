@@ -17,7 +17,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/download"
 )
 
 func main() {
@@ -49,9 +49,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "download: --dir is required\n")
 		return 2
 	}
-	opts := datasets.DownloadOptions{BaseURL: *base, RemoveArchives: *remove,
+	opts := download.Options{BaseURL: *base, RemoveArchives: *remove,
 		Logger: slog.New(slog.NewTextHandler(stderr, nil))}
-	if err := datasets.Download(ctx, *name, *dir, opts); err != nil {
+	if err := download.Fetch(ctx, *name, *dir, opts); err != nil {
 		fmt.Fprintf(stderr, "download: %v\n", err)
 		return 1
 	}

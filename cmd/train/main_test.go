@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/synthetic"
 	"github.com/spikegrad/spikegrad/train"
 )
 
@@ -163,14 +163,14 @@ func TestTrainsOnEachDataSet(t *testing.T) {
 		grid    []string
 		want    grid
 	}{
-		{"shd", func(dir string) error { return datasets.WriteSyntheticSHD(dir, 80, 20, 1) },
+		{"shd", func(dir string) error { return synthetic.WriteSHD(dir, 80, 20, 1) },
 			[]string{"--steps", "40", "--dt", "20"}, // 0.8 s in bins of 20 ms
 			grid{Train: 72, Validation: 8, Test: 20, Inputs: 700, Steps: 40, Classes: 20}},
-		{"rawhd", func(dir string) error { return datasets.WriteSyntheticRawHD(dir, 60, 20, 1) },
+		{"rawhd", func(dir string) error { return synthetic.WriteRawHD(dir, 60, 20, 1) },
 			[]string{"--steps", "40"}, // 40 Mel frames 10 ms apart
 			grid{Train: 54, Validation: 6, Test: 20, Inputs: 40, Steps: 40, Classes: 20}},
 		{"rawsc", func(dir string) error {
-			return datasets.WriteSyntheticRawSC(dir, []string{"down", "no", "up", "yes"}, 20, 1)
+			return synthetic.WriteRawSC(dir, []string{"down", "no", "up", "yes"}, 20, 1)
 		},
 			[]string{"--steps", "50", "--dt", "20"}, // 1 s in 50 frames 20 ms apart
 			grid{Train: 64, Validation: 8, Test: 8, Inputs: 40, Steps: 50, Classes: 4}},

@@ -1,0 +1,10 @@
+// Package download fetches the published archives of the file-based data
+// sets ("shd", "rawhd" and "rawsc") and unpacks them into a directory that
+// the loaders of datasets/shd and datasets/audio read.
+//
+// Fetch resumes interrupted transfers with HTTP Range requests, verifies
+// every archive against its published checksum where one is known, refuses
+// archive entries that would land outside the target directory, and does
+// nothing for an archive it has already unpacked. MNIST needs none of this:
+// datasets/mnist fetches it as a Go module.
+package download

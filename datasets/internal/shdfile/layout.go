@@ -1,0 +1,81 @@
+package shdfile
+
+import (
+	"encoding/binary"
+
+	"github.com/scigolib/hdf5"
+)
+
+// File names of the published data and the paths, without the leading
+// slash, of the data sets the loader reads.
+const (
+	TrainFile = "shd_train.h5"
+	TestFile  = "shd_test.h5"
+	Times     = "spikes/times"
+	Units     = "spikes/units"
+	Labels    = "labels"
+	Keys      = "extra/keys"
+)
+
+// HalfTimes encodes spike times in seconds as little-endian float16, the
+// element type of spikes/times in the published SHD files.
+func HalfTimes(times []float32) []byte {
+	b := make([]byte, 0, 2*len(times))
+	for _, t := range times {
+		b = binary.LittleEndian.AppendUint16(b, FloatToHalf(t))
+	}
+	return b
+}
+
+// UnitBytes encodes channels as little-endian uint16, the element type
+// of spikes/units in the published SHD files.
+func UnitBytes(units []uint16) []byte {
+	b := make([]byte, 0, 2*len(units))
+	for _, u := range units {
+		b = binary.LittleEndian.AppendUint16(b, u)
+	}
+	return b
+}
+
+// Content is what an SHD file holds, already encoded where HDF5 needs
+// it: per sample the little-endian bytes of its spike times (float16 or
+// float32 seconds) and channels (uint16), the labels, the class names and
+// the speaker of every sample, and per speaker the meta information.
+type Content struct {
+	Times, Units [][]byte
+	Labels       []uint16
+	Keys         []string
+	Speakers     []uint16
+	Gender       []string
+	Age          []uint16
+	Height       []float32 // m
+}
+
+// Groups are the groups of an SHD file.
+var Groups = []string{"/spikes", "/extra", "/extra/meta_info"}
+
+// Layout returns the data sets of an SHD file holding c, in the layout of
+// the published files: spikes/times, spikes/units, labels, extra/keys,
+// extra/speaker and extra/meta_info/{gender,age,body_height}.
+//
+// The HDF5 writer has no variable-length uint16 or float16 types, so the
+// channels and times are declared as variable-length uint8 sequences that
+// hold their little-endian bytes. The loader cannot tell the difference:
+// the HDF5 reader hands out variable-length data as raw bytes whatever the
+// declared type, and the loader infers the widths from the byte counts. (A
+// reader that honours the declared type, such as h5py, sees the bytes.)
+func Layout(c Content) []Set {
+	vec := func(path string, dtype hdf5.Datatype, n int, data any) Set {
+		return Set{Path: path, Type: dtype, Dims: []uint64{uint64(n)}, Data: data}
+	}
+	return []Set{
+		vec("/"+Times, hdf5.VLenUint8, len(c.Times), c.Times),
+		vec("/"+Units, hdf5.VLenUint8, len(c.Units), c.Units),
+		vec("/"+Labels, hdf5.Uint16, len(c.Labels), c.Labels),
+		vec("/"+Keys, hdf5.VLenString, len(c.Keys), c.Keys),
+		vec("/extra/speaker", hdf5.Uint16, len(c.Speakers), c.Speakers),
+		vec("/extra/meta_info/gender", hdf5.VLenString, len(c.Gender), c.Gender),
+		vec("/extra/meta_info/age", hdf5.Uint16, len(c.Age), c.Age),
+		vec("/extra/meta_info/body_height", hdf5.Float32, len(c.Height), c.Height),
+	}
+}
