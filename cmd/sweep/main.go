@@ -62,6 +62,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "sweep: %v\n", err)
 		return 2
 	}
+	log, err := cli.NewLogger(o.logFormat, "info", stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "sweep: %v\n", err)
+		return 2
+	}
 	jobs, err := plan(o, getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "sweep: %v\n", err)
@@ -72,11 +77,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			fmt.Fprintln(stdout, j.Name)
 		}
 		return 0
-	}
-	log, err := cli.NewLogger(o.logFormat, "info", stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "sweep: %v\n", err)
-		return 2
 	}
 	start := time.Now()
 	log.WithFields(logrus.Fields{"runs": len(jobs), "jobs": o.jobs, "out": o.out}).Info("sweep")
