@@ -28,8 +28,8 @@ type Optimizer struct {
 	Adam Adam
 	// Solver, if set, is used instead of Adam: any gorgonia.Solver, such
 	// as G.NewRMSPropSolver(…) or one of your own. It is stepped with the
-	// weights in models.Weights.All order and must clear their gradients,
-	// as Gorgonia's solvers do. Only Adam's state goes into checkpoints.
+	// weights in models.Weights.All order. Only Adam's state can be saved
+	// for an exact resumption.
 	Solver G.Solver
 	// Schedule, if set, sets the learning rate before every step through
 	// G.WithLearnRate, which Gorgonia's own solvers understand.

@@ -86,11 +86,7 @@ func (t *Trainer) Backward(split *datasets.Split, idx []int) (metrics.Metrics, e
 		return metrics.Metrics{}, fmt.Errorf("train: %d samples for a batch of %d", len(idx), t.Batch)
 	}
 	if t.ran > 0 {
-		// The machines add to the gradients they find.
-		if err := t.zeroGrads(); err != nil {
-			return metrics.Metrics{}, err
-		}
-		t.rewind()
+		t.discard()
 	}
 	// The replicas take consecutive parts of idx; one without samples
 	// does not run.
@@ -106,7 +102,7 @@ func (t *Trainer) Backward(split *datasets.Split, idx []int) (metrics.Metrics, e
 	t.ran = len(parts)
 	errs := parallel(len(parts), func(k int) error { return t.replicas[k].run(split, parts[k]) })
 	if err := errors.Join(errs...); err != nil {
-		t.rewind()
+		t.discard()
 		return metrics.Metrics{}, err
 	}
 	var m metrics.Metrics
@@ -114,13 +110,13 @@ func (t *Trainer) Backward(split *datasets.Split, idx []int) (metrics.Metrics, e
 		r := t.replicas[k]
 		loss := floats(r.model.Loss.Value(), nil)[0]
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			t.rewind()
+			t.discard()
 			return metrics.Metrics{}, fmt.Errorf("train: loss is %v: training diverged (try a smaller learning rate)", loss)
 		}
 		t.tally.add(&m, r.model, split, part)
 	}
 	if err := t.combineGrads(parts); err != nil {
-		t.rewind()
+		t.discard()
 		return metrics.Metrics{}, err
 	}
 	return m.Done(), nil
@@ -153,7 +149,7 @@ func (t *Trainer) Update() error {
 	if t.ran == 0 {
 		return errors.New("train: nothing to update: call Backward first")
 	}
-	defer t.rewind()
+	defer t.discard()
 	if t.schedule != nil {
 		lr := t.schedule(t.steps + 1)
 		if !(lr > 0) || math.IsInf(lr, 0) {
@@ -181,16 +177,15 @@ func (t *Trainer) rewind() {
 	t.ran = 0
 }
 
-// zeroGrads clears the gradients of the replicas of the last Backward.
-func (t *Trainer) zeroGrads() error {
+// discard drops the gradients of the last Backward, which the machines
+// would otherwise add to, and readies the machines for the next.
+func (t *Trainer) discard() {
 	for _, r := range t.replicas[:t.ran] {
 		for _, n := range r.learn {
-			if err := zeroGrad(n); err != nil {
-				return err
-			}
+			zeroGrad(n) // a node without a gradient yet has none to drop
 		}
 	}
-	return nil
+	t.rewind()
 }
 
 func zeroGrad(n *G.Node) error {
