@@ -10,9 +10,9 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 )
 
-// DataSet is an entry of the data-set registry: all that Settings know
+// dataSet is an entry of the data-set registry: all that Settings know
 // about one data set. Adding a data set is adding an entry to dataSets.
-type DataSet struct {
+type dataSet struct {
 	Name string
 	// Defaults changes the randman defaults into this data set's network
 	// and time grid; nil keeps them.
@@ -46,7 +46,7 @@ var melHop = float64(datasets.DefaultMel().FrameStride) / float64(time.Milliseco
 // network is then built with that count when the data are loaded.
 const rawSCWords = 35
 
-var dataSets = []DataSet{
+var dataSets = []dataSet{
 	{
 		Name:     "randman",
 		Sizes:    func(s *Settings) (int, int) { return s.Randman.Units, s.Randman.Classes },
@@ -122,13 +122,13 @@ func DataSetNames() []string {
 	return names
 }
 
-func lookupDataSet(name string) (DataSet, bool) {
+func lookupDataSet(name string) (dataSet, bool) {
 	for _, d := range dataSets {
 		if d.Name == name {
 			return d, true
 		}
 	}
-	return DataSet{}, false
+	return dataSet{}, false
 }
 
 // LoadData loads or generates the data set of s, and with Limit keeps a

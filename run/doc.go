@@ -8,9 +8,9 @@
 // is loaded: the network through models.Spec.Validate, with the input and
 // class counts of the chosen data set.
 //
-// The data-set registry (DataSet, one entry per data set) holds each data
-// set's defaults, its sizes, its own checks and its loader: adding a data
-// set is adding an entry.
+// The data-set registry (datasets.go, one entry per data set) holds each
+// data set's defaults, its sizes, its own checks and its loader: adding a
+// data set is adding an entry; DataSetNames lists them.
 //
 // A run's folder holds SettingsFile, BestFile, LastFile and RecordFile;
 // Record is the run record and Completed tells a finished run. Package

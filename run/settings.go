@@ -71,7 +71,7 @@ type Settings struct {
 
 // DefaultSettings returns the defaults for a data set: the paper's randman
 // network and optimiser, changed where the data set's registry entry says
-// (see DataSets).
+// (see datasets.go).
 func DefaultSettings(dataset string) Settings {
 	spec := models.Default()
 	s := Settings{
