@@ -1,11 +1,11 @@
 package graph_test
 
 // Plain-Go reference for the forward pass and backpropagation through time of the
-// spikegrad network (see /work/shared/DESIGN.md). It deliberately shares no code with
+// spikegrad network (see docs/conventions.md). It deliberately shares no code with
 // the Gorgonia graph: float64 scalars, explicit loops, one trial at a time, so that a
 // disagreement between the two points at a real bug rather than a shared one.
 //
-// Indexing follows DESIGN.md: n = 0..T-1, I[0] = U[0] = 0,
+// Indexing follows docs/conventions.md: n = 0..T-1, I[0] = U[0] = 0,
 //
 //	S[n]   = H(U[n]-1)
 //	I[n+1] = bsyn*I[n] + S_in[n]·W (+ S[n]·V)

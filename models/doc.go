@@ -2,6 +2,13 @@
 // graph ready for training: the spec (layer sizes, recurrence, time
 // constants, surrogate, readout), weight initialisation, and the loss.
 //
+// Spec.Validate is the one place where a network is checked, whoever
+// builds it: the settings of a run, a checkpoint's settings, or code. Its
+// errors name the settings of the command line (tau-mem, beta, …).
+// Spec.Shapes gives the name and size of every weight matrix, the layout
+// that docs/conventions.md describes and checkpoints store; Spec.Zeros
+// allocates them and Spec.Init draws them.
+//
 // Weights have no biases and are stored as [fan_in, fan_out] matrices, so a
 // layer's input current is S·W for a [batch, fan_in] row block S. They are
 // drawn from U(−g·√k, g·√k) with k = 1/fan_in, the initialisation of the

@@ -33,6 +33,9 @@ func TestValidateNamesTheSetting(t *testing.T) {
 		"β":            func(s *models.Spec) { s.Surrogate.Beta = -2 },
 		"recurrent":    func(s *models.Spec) { s.Hidden = nil; s.Recurrent = true },
 		"gain":         func(s *models.Spec) { s.Gain = 0 },
+		// The settings' names, for the command line.
+		"beta":           func(s *models.Spec) { s.Surrogate.Beta = -1 },
+		"recurrent-grad": func(s *models.Spec) { s.RecurrentGrad = true },
 	}
 	for want, mutate := range cases {
 		s := models.Default()
@@ -115,5 +118,41 @@ func TestNewRejectsMismatchedWeights(t *testing.T) {
 	}
 	if len(m.Inputs) != s.Steps || len(m.Learnables()) != 2 || m.Loss == nil {
 		t.Errorf("model has %d inputs, %d learnables", len(m.Inputs), len(m.Learnables()))
+	}
+}
+
+// Shapes, Zeros and Init agree on the matrices of a network: their order,
+// names and sizes; Zeros draws nothing.
+func TestShapesZerosAndInitAgree(t *testing.T) {
+	s := models.Default()
+	s.Hidden, s.Recurrent = []int{7, 5}, true
+	z, err := s.Zeros(tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.Init(1, tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []models.Shape{{"W0", 20, 7}, {"W1", 7, 5}, {"Wout", 5, 10}, {"V0", 7, 7}, {"V1", 5, 5}}
+	shapes := s.Shapes()
+	if len(shapes) != len(want) {
+		t.Fatalf("shapes %v, want %v", shapes, want)
+	}
+	for i, sh := range shapes {
+		if sh != want[i] || z.Names()[i] != sh.Name || w.Names()[i] != sh.Name ||
+			!z.All()[i].Shape().Eq(tensor.Shape{sh.Rows, sh.Cols}) || !w.All()[i].Shape().Eq(z.All()[i].Shape()) {
+			t.Errorf("matrix %d: shape %v, zeros %s %v, init %s %v", i, sh, z.Names()[i], z.All()[i].Shape(), w.Names()[i], w.All()[i].Shape())
+		}
+	}
+	for _, m := range z.All() {
+		for _, v := range m.Float32s() {
+			if v != 0 {
+				t.Fatal("Zeros holds a non-zero weight")
+			}
+		}
+	}
+	if _, err := s.Zeros(tensor.Int); err == nil {
+		t.Error("Zeros of int weights: want an error")
 	}
 }

@@ -108,7 +108,7 @@ func (s Spec) Validate() error {
 		}
 	}
 	if err := s.Surrogate.Validate(); err != nil {
-		return fmt.Errorf("model: %w", err)
+		return fmt.Errorf("model: surrogate %v, beta %g: %w", s.Surrogate.Shape, s.Surrogate.Beta, err)
 	}
 	if s.Readout != graph.MaxOverTime && s.Readout != graph.SumOverTime {
 		return fmt.Errorf("model: unknown readout %v", s.Readout)
@@ -123,6 +123,9 @@ func (s Spec) Validate() error {
 	}
 	if s.Recurrent && len(s.Hidden) == 0 {
 		return fmt.Errorf("model: recurrent needs at least one hidden layer")
+	}
+	if s.RecurrentGrad && !s.Recurrent {
+		return fmt.Errorf("model: recurrent-grad needs recurrent")
 	}
 	return nil
 }

@@ -16,43 +16,84 @@ type Weights struct {
 	V []*tensor.Dense
 }
 
-// Init draws weights for s from U(−g√k, g√k), k = 1/fan_in of each matrix,
-// with a PCG stream seeded by seed. dt is tensor.Float32 or tensor.Float64.
-func (s Spec) Init(seed uint64, dt tensor.Dtype) (*Weights, error) {
+// Shape names one weight matrix and gives its size [Rows, Cols] =
+// [fan_in, fan_out].
+type Shape struct {
+	Name       string
+	Rows, Cols int
+}
+
+// Shapes lists the weight matrices of s in Weights.All order, named as
+// Weights.Names names them: W0… and Wout, then V0… when recurrent.
+func (s Spec) Shapes() []Shape {
+	sz := s.Sizes()
+	var out []Shape
+	for l := 0; l+1 < len(sz); l++ {
+		name := fmt.Sprintf("W%d", l)
+		if l+2 == len(sz) {
+			name = "Wout"
+		}
+		out = append(out, Shape{name, sz[l], sz[l+1]})
+	}
+	if s.Recurrent {
+		for l, h := range s.Hidden {
+			out = append(out, Shape{fmt.Sprintf("V%d", l), h, h})
+		}
+	}
+	return out
+}
+
+// Zeros returns all-zero weights of the shapes of s, to be filled: by
+// Init, or by a checkpoint reader. dt is tensor.Float32 or tensor.Float64.
+func (s Spec) Zeros(dt tensor.Dtype) (*Weights, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	if dt != tensor.Float32 && dt != tensor.Float64 {
 		return nil, fmt.Errorf("model: dtype %v unsupported, want float32 or float64", dt)
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x1417))
-	sz := s.Sizes()
 	w := &Weights{}
-	for l := 0; l+1 < len(sz); l++ {
-		w.W = append(w.W, uniform(rng, sz[l], sz[l+1], s.Gain, dt))
-	}
-	if s.Recurrent {
-		for _, h := range s.Hidden {
-			w.V = append(w.V, uniform(rng, h, h, s.Gain, dt))
+	nW := len(s.Hidden) + 1
+	for i, sh := range s.Shapes() {
+		m := tensor.New(tensor.WithShape(sh.Rows, sh.Cols), tensor.Of(dt))
+		if i < nW {
+			w.W = append(w.W, m)
+		} else {
+			w.V = append(w.V, m)
 		}
 	}
 	return w, nil
 }
 
-func uniform(rng *rand.Rand, fanIn, fanOut int, gain float64, dt tensor.Dtype) *tensor.Dense {
-	bound := gain * math.Sqrt(1/float64(fanIn))
-	vals := make([]float64, fanIn*fanOut)
-	for i := range vals {
-		vals[i] = bound * (2*rng.Float64() - 1)
+// Init draws weights for s from U(−g√k, g√k), k = 1/fan_in of each matrix,
+// with a PCG stream seeded by seed, in Shapes order. dt is tensor.Float32
+// or tensor.Float64.
+func (s Spec) Init(seed uint64, dt tensor.Dtype) (*Weights, error) {
+	w, err := s.Zeros(dt)
+	if err != nil {
+		return nil, err
 	}
-	if dt == tensor.Float32 {
-		v32 := make([]float32, len(vals))
-		for i, v := range vals {
-			v32[i] = float32(v)
+	rng := rand.New(rand.NewPCG(seed, 0x1417))
+	for _, m := range w.All() {
+		uniform(rng, m, s.Gain)
+	}
+	return w, nil
+}
+
+// uniform fills m from U(−g√k, g√k), k = 1/fan_in. The draws are made in
+// float64 and rounded, so float32 and float64 weights of one seed agree.
+func uniform(rng *rand.Rand, m *tensor.Dense, gain float64) {
+	bound := gain * math.Sqrt(1/float64(m.Shape()[0]))
+	switch d := m.Data().(type) {
+	case []float64:
+		for i := range d {
+			d[i] = bound * (2*rng.Float64() - 1)
 		}
-		return tensor.New(tensor.WithShape(fanIn, fanOut), tensor.WithBacking(v32))
+	case []float32:
+		for i := range d {
+			d[i] = float32(bound * (2*rng.Float64() - 1))
+		}
 	}
-	return tensor.New(tensor.WithShape(fanIn, fanOut), tensor.WithBacking(vals))
 }
 
 // Clone returns a deep copy of w.

@@ -14,7 +14,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/spikegrad/spikegrad/train"
+	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // SnapshotOptions choose what Snapshot shows.
@@ -40,12 +40,12 @@ func (o SnapshotOptions) withDefaults() SnapshotOptions {
 }
 
 // LoadSnapshots reads the JSON that cmd/eval --snapshot writes.
-func LoadSnapshots(path string) ([]train.Snapshot, error) {
+func LoadSnapshots(path string) ([]metrics.Snapshot, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	var snaps []train.Snapshot
+	var snaps []metrics.Snapshot
 	if err := json.Unmarshal(b, &snaps); err != nil {
 		return nil, fmt.Errorf("report: snapshot %s: %w", path, err)
 	}
@@ -60,7 +60,7 @@ func LoadSnapshots(path string) ([]train.Snapshot, error) {
 // paper: the input raster, the raster of a hidden layer, membrane traces of
 // a few of its neurons with the threshold, and the readout traces with the
 // true class highlighted (and the predicted one, when it is wrong).
-func Snapshot(path string, snaps []train.Snapshot, o SnapshotOptions) error {
+func Snapshot(path string, snaps []metrics.Snapshot, o SnapshotOptions) error {
 	o = o.withDefaults()
 	if o.DT < 0 || o.Samples < 1 || o.Traces < 1 || o.Layer < 0 {
 		return fmt.Errorf("report: snapshot: want dt ≥ 0, samples ≥ 1, traces ≥ 1 and layer ≥ 0, got %g, %d, %d, %d", o.DT, o.Samples, o.Traces, o.Layer)
@@ -117,7 +117,7 @@ func Snapshot(path string, snaps []train.Snapshot, o SnapshotOptions) error {
 
 // checkSnapshots checks that the samples agree in shape and have the layer,
 // and reports whether there is a hidden layer to show at all.
-func checkSnapshots(snaps []train.Snapshot, layer int) (bool, error) {
+func checkSnapshots(snaps []metrics.Snapshot, layer int) (bool, error) {
 	T := len(snaps[0].Input)
 	if T == 0 {
 		return false, errors.New("report: snapshot: sample has no time steps")
@@ -144,7 +144,7 @@ func checkSnapshots(snaps []train.Snapshot, layer int) (bool, error) {
 // in every column: spread over the neurons ranked by spike count, among
 // the spiking ones when there are enough, so the traces show both busy
 // and quiet neurons.
-func traceNeurons(snaps []train.Snapshot, layer, n int) []int {
+func traceNeurons(snaps []metrics.Snapshot, layer, n int) []int {
 	H := len(snaps[0].Spikes[layer][0])
 	count := make([]float64, H)
 	for _, sn := range snaps {
@@ -178,7 +178,7 @@ func traceNeurons(snaps []train.Snapshot, layer, n int) []int {
 }
 
 // snapshotColumn returns the panels of one sample, top to bottom.
-func snapshotColumn(sn train.Snapshot, o SnapshotOptions, neurons []int, hidden bool) []*plot.Plot {
+func snapshotColumn(sn metrics.Snapshot, o SnapshotOptions, neurons []int, hidden bool) []*plot.Plot {
 	ro := readoutPanel(sn, o)
 	ro.Title.Text = sampleTitle(sn, o.Classes)
 	col := []*plot.Plot{ro}
@@ -193,7 +193,7 @@ func snapshotColumn(sn train.Snapshot, o SnapshotOptions, neurons []int, hidden 
 	return col
 }
 
-func sampleTitle(sn train.Snapshot, classes []string) string {
+func sampleTitle(sn metrics.Snapshot, classes []string) string {
 	name := func(c int) string {
 		if c >= 0 && c < len(classes) {
 			return classes[c]
@@ -215,7 +215,7 @@ var (
 	wrongColor = rgb(0x00, 0x72, 0xB2)
 )
 
-func readoutPanel(sn train.Snapshot, o SnapshotOptions) *plot.Plot {
+func readoutPanel(sn metrics.Snapshot, o SnapshotOptions) *plot.Plot {
 	p := newPlot("", "time (ms)", "readout U_out (a.u.)")
 	p.Title.TextStyle.Font.Size = 10
 	C := len(sn.Readout[0])

@@ -14,6 +14,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/spikegrad/spikegrad/internal/atomicfile"
 )
 
 // dpi of the PNGs: sharp enough for a paper draft, small enough for a
@@ -79,7 +81,7 @@ func savePNG(path string, w, h vg.Length, paint func(dc draw.Canvas)) error {
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	paint(dc)
-	return WriteFile(path, func(out io.Writer) error {
+	return atomicfile.Write(path, func(out io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
 		return err
 	})

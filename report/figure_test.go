@@ -210,7 +210,7 @@ func spikeRuns(t *testing.T) []report.Run {
 			if s > 0 {
 				acc = sig.At(s) + 0.01*float64((i*7)%5-2)
 			}
-			writeRun(t, dir, run{name: l + "-" + itoa(i), val: acc, test: acc, spikes: []float64{s}, set: map[string]string{"hidden": l}})
+			writeRun(t, dir, fakeRun{name: l + "-" + itoa(i), val: acc, test: acc, spikes: []float64{s}, set: map[string]string{"hidden": l}})
 		}
 	}
 	return load(t, dir).Runs

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spikegrad/spikegrad/train"
+	"github.com/spikegrad/spikegrad/run"
 )
 
 // Group is the runs that share the values of some settings.
@@ -111,7 +111,7 @@ func groupBy(runs []Run, keys []string, k int) ([]Group, error) {
 // Its errors, like ParseKeys', carry no package prefix: callers name the
 // flag or option at fault.
 func CheckKeys(keys []string) error {
-	s := train.DefaultSettings("randman")
+	s := run.DefaultSettings("randman")
 	seen := map[string]bool{}
 	for _, k := range keys {
 		if _, ok := s.Lookup(k); !ok {
@@ -126,7 +126,7 @@ func CheckKeys(keys []string) error {
 }
 
 func unknownSetting(name string) error {
-	s := train.DefaultSettings("randman")
+	s := run.DefaultSettings("randman")
 	var names []string
 	for _, st := range s.Table() {
 		names = append(names, st.Name)

@@ -12,11 +12,11 @@ import (
 
 func TestLoadCountsStatusesAndListsBrokenFiles(t *testing.T) {
 	dir := t.TempDir()
-	writeRun(t, dir, run{name: "a", val: 0.9, test: 0.8})
-	writeRun(t, dir, run{name: "deep/er/b", val: 0.7, test: 0.6})
-	writeRun(t, dir, run{name: "c", status: "running", val: 0.5})
-	writeRun(t, dir, run{name: "d", status: "failed"})
-	writeRun(t, dir, run{name: "e", status: "failed"})
+	writeRun(t, dir, fakeRun{name: "a", val: 0.9, test: 0.8})
+	writeRun(t, dir, fakeRun{name: "deep/er/b", val: 0.7, test: 0.6})
+	writeRun(t, dir, fakeRun{name: "c", status: "running", val: 0.5})
+	writeRun(t, dir, fakeRun{name: "d", status: "failed"})
+	writeRun(t, dir, fakeRun{name: "e", status: "failed"})
 	bad := filepath.Join(dir, "broken", "record.json")
 	os.MkdirAll(filepath.Dir(bad), 0o755)
 	os.WriteFile(bad, []byte(`{"status": "completed", `), 0o644)
@@ -69,7 +69,7 @@ func TestTopKSelection(t *testing.T) {
 	// not be chosen.
 	runs := [][2]float64{{0.95, 0.90}, {0.94, 0.80}, {0.93, 0.85}, {0.60, 0.99}, {0.92, 0.70}}
 	for i, vt := range runs {
-		writeRun(t, dir, run{name: string(rune('a' + i)), val: vt[0], test: vt[1], spikes: []float64{float64(10 * (i + 1))}})
+		writeRun(t, dir, fakeRun{name: string(rune('a' + i)), val: vt[0], test: vt[1], spikes: []float64{float64(10 * (i + 1))}})
 	}
 	set := load(t, dir)
 	groups, err := report.GroupBy(set.Runs, nil, 3)
@@ -107,8 +107,8 @@ func TestTopKSelection(t *testing.T) {
 // validation loss, never by test accuracy.
 func TestTiesBreakOnValidationLoss(t *testing.T) {
 	dir := t.TempDir()
-	writeRun(t, dir, run{name: "a", val: 0.9, valLoss: 0.5, test: 0.95})
-	writeRun(t, dir, run{name: "b", val: 0.9, valLoss: 0.3, test: 0.50})
+	writeRun(t, dir, fakeRun{name: "a", val: 0.9, valLoss: 0.5, test: 0.95})
+	writeRun(t, dir, fakeRun{name: "b", val: 0.9, valLoss: 0.3, test: 0.50})
 	groups, err := report.GroupBy(load(t, dir).Runs, nil, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +121,7 @@ func TestTiesBreakOnValidationLoss(t *testing.T) {
 func TestGroupByMultipleKeys(t *testing.T) {
 	dir := t.TempDir()
 	add := func(name, shape, beta string, val, test float64) {
-		writeRun(t, dir, run{name: name, val: val, test: test, set: map[string]string{"surrogate": shape, "beta": beta}})
+		writeRun(t, dir, fakeRun{name: name, val: val, test: test, set: map[string]string{"surrogate": shape, "beta": beta}})
 	}
 	add("1", "sigmoid", "10", 0.9, 0.9)
 	add("2", "sigmoid", "2", 0.8, 0.7)
@@ -155,7 +155,7 @@ func TestGroupByMultipleKeys(t *testing.T) {
 
 func TestGroupByErrors(t *testing.T) {
 	dir := t.TempDir()
-	writeRun(t, dir, run{name: "a", val: 0.9, test: 0.8})
+	writeRun(t, dir, fakeRun{name: "a", val: 0.9, test: 0.8})
 	runs := load(t, dir).Runs
 	cases := []struct {
 		runs []report.Run

@@ -9,11 +9,12 @@ import (
 	"testing"
 
 	"github.com/spikegrad/spikegrad/report"
-	"github.com/spikegrad/spikegrad/train"
+	"github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
-// run describes a synthetic training run.
-type run struct {
+// fakeRun describes a synthetic training run.
+type fakeRun struct {
 	name      string
 	status    string // "" means completed
 	val, test float64
@@ -24,24 +25,24 @@ type run struct {
 }
 
 // writeRun saves r's record as dir/r.name/record.json and returns the path.
-func writeRun(t testing.TB, dir string, r run) string {
+func writeRun(t testing.TB, dir string, r fakeRun) string {
 	t.Helper()
-	s := train.DefaultSettings("randman")
+	s := run.DefaultSettings("randman")
 	for k, v := range r.set {
 		if err := s.Set(k, v); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rec := &train.Record{Status: r.status, Settings: s, Data: train.DataInfo{Name: "randman", Classes: 10}}
+	rec := &run.Record{Status: r.status, Settings: s, Data: run.DataInfo{Name: "randman", Classes: 10}}
 	if rec.Status == "" {
 		rec.Status = "completed"
 	}
-	rec.Validation = train.Metrics{N: 1000, Accuracy: r.val, Loss: r.valLoss}
+	rec.Validation = metrics.Metrics{N: 1000, Accuracy: r.val, Loss: r.valLoss}
 	if rec.Status == "completed" {
-		rec.Test = &train.Metrics{N: 1000, Accuracy: r.test, SpikesPerInput: r.spikes}
+		rec.Test = &metrics.Metrics{N: 1000, Accuracy: r.test, SpikesPerInput: r.spikes}
 	}
 	for l, nm := range r.neurons {
-		st := train.SpikeStats{Neurons: len(nm), NeuronMeans: nm}
+		st := metrics.SpikeStats{Neurons: len(nm), NeuronMeans: nm}
 		if l < len(r.spikes) {
 			st.PerInput = r.spikes[l]
 		}
@@ -51,7 +52,7 @@ func writeRun(t testing.TB, dir string, r run) string {
 	if err := os.MkdirAll(folder, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(folder, train.RecordFile)
+	path := filepath.Join(folder, run.RecordFile)
 	if err := rec.Save(path); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func sweep(t testing.TB, dir string) {
 					acc := 0.1 + 0.85*good + 0.02*rng.NormFloat64()
 					acc = math.Max(0.05, math.Min(0.99, acc))
 					sp := 20 + 400*rng.Float64()
-					writeRun(t, dir, run{
+					writeRun(t, dir, fakeRun{
 						name: shape + "-" + strconv.FormatFloat(beta, 'g', -1, 64) + "-" + strconv.FormatFloat(lr, 'g', -1, 64) + "-" + strconv.Itoa(seed),
 						val:  acc + 0.01*rng.NormFloat64(), test: acc, valLoss: 1 - acc, spikes: []float64{sp},
 						neurons: [][]float64{neuronMeans(rng, 100, sp)},
@@ -133,11 +134,11 @@ func neuronMeans(rng *rand.Rand, n int, total float64) []float64 {
 
 // snapshots makes activity snapshots of a toy network: Poisson inputs,
 // leaky neurons driven by noise, readouts that rise for the true class.
-func snapshots(n, T, inputs, hidden, classes int) []train.Snapshot {
+func snapshots(n, T, inputs, hidden, classes int) []metrics.Snapshot {
 	rng := rand.New(rand.NewPCG(3, 4))
-	out := make([]train.Snapshot, n)
+	out := make([]metrics.Snapshot, n)
 	for i := range out {
-		sn := train.Snapshot{Index: i, Label: i % classes, Predicted: i % classes}
+		sn := metrics.Snapshot{Index: i, Label: i % classes, Predicted: i % classes}
 		if i == 1 {
 			sn.Predicted = (i + 3) % classes
 		}

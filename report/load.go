@@ -9,13 +9,13 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/spikegrad/spikegrad/train"
+	"github.com/spikegrad/spikegrad/run"
 )
 
 // Run is one completed training run.
 type Run struct {
 	Path   string // of its record file
-	Record *train.Record
+	Record *run.Record
 }
 
 // Validation returns the validation accuracy of the run's best epoch, the
@@ -96,11 +96,11 @@ func Load(paths ...string) (*Set, error) {
 		return nil, err
 	}
 	if len(files.found) == 0 {
-		return nil, fmt.Errorf("report: no %s under %s", train.RecordFile, strings.Join(paths, ", "))
+		return nil, fmt.Errorf("report: no %s under %s", run.RecordFile, strings.Join(paths, ", "))
 	}
 	set := &Set{Excluded: map[string]int{}, Skipped: files.errs}
 	for _, f := range files.found {
-		rec, err := train.LoadRecord(f)
+		rec, err := run.LoadRecord(f)
 		if err != nil {
 			set.Skipped = append(set.Skipped, fileError(f, err))
 			continue
@@ -196,7 +196,7 @@ func (f *found) walk(p string, add func(string)) error {
 			f.errs = append(f.errs, fileError(path, err))
 			return nil
 		}
-		if !d.IsDir() && d.Name() == train.RecordFile {
+		if !d.IsDir() && d.Name() == run.RecordFile {
 			add(path)
 		}
 		return nil

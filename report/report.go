@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/spikegrad/spikegrad/internal/atomicfile"
 )
 
 // Files Write makes in Options.Out.
@@ -118,7 +120,7 @@ func Write(set *Set, o Options) ([]string, error) {
 		d.skipped(set)
 	}
 	md := filepath.Join(o.Out, MarkdownFile)
-	err := WriteFile(md, func(w io.Writer) error {
+	err := atomicfile.Write(md, func(w io.Writer) error {
 		_, err := io.WriteString(w, d.md.String())
 		return err
 	})
@@ -165,7 +167,7 @@ func (d *doc) runs(set *Set) error {
 		return err
 	}
 	d.md.WriteString("\n")
-	err = WriteFile(d.path(CSVFile), func(w io.Writer) error { return WriteCSV(w, d.o.Group, groups) })
+	err = atomicfile.Write(d.path(CSVFile), func(w io.Writer) error { return WriteCSV(w, d.o.Group, groups) })
 	if err == nil {
 		d.files = append(d.files, d.path(CSVFile))
 	}

@@ -11,8 +11,8 @@ import (
 
 func TestWriteTableOnly(t *testing.T) {
 	dir, out := t.TempDir(), filepath.Join(t.TempDir(), "new")
-	writeRun(t, dir, run{name: "a", val: 0.9, test: 0.8, set: map[string]string{"readout": "sum"}})
-	writeRun(t, dir, run{name: "b", val: 0.8, test: 0.7, set: map[string]string{"readout": "max"}})
+	writeRun(t, dir, fakeRun{name: "a", val: 0.9, test: 0.8, set: map[string]string{"readout": "sum"}})
+	writeRun(t, dir, fakeRun{name: "b", val: 0.8, test: 0.7, set: map[string]string{"readout": "max"}})
 	files, err := report.Write(load(t, dir), report.Options{Out: out, Top: 5, Group: []string{"readout"}})
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +28,7 @@ func TestWriteTableOnly(t *testing.T) {
 
 func TestWriteErrors(t *testing.T) {
 	dir := t.TempDir()
-	writeRun(t, dir, run{name: "a", status: "interrupted"})
+	writeRun(t, dir, fakeRun{name: "a", status: "interrupted"})
 	set := load(t, dir)
 	out := t.TempDir()
 	cases := []struct {

@@ -9,11 +9,12 @@ import (
 	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/train"
+	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // benchSession compiles the default randman network (20-100-10, T = 100,
 // batch 250) on the default randman training split.
-func benchSession(b *testing.B, dt tensor.Dtype) (*train.Session, *datasets.Split, []int) {
+func benchSession(b *testing.B, dt tensor.Dtype) (*session, *datasets.Split, []int) {
 	b.Helper()
 	d, err := randman.Generate(randman.Default())
 	if err != nil {
@@ -24,7 +25,7 @@ func benchSession(b *testing.B, dt tensor.Dtype) (*train.Session, *datasets.Spli
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := train.NewSession(spec, 250, w, 5e-3)
+	s, err := newSession(spec, 250, w)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,4 +66,33 @@ func BenchmarkEvaluate(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// session is a trainer and an evaluator of one network, as the benchmarks
+// use them.
+type session struct {
+	*train.Trainer
+	ev *train.Evaluator
+}
+
+func newSession(spec models.Spec, batch int, w *models.Weights) (*session, error) {
+	tr, err := train.NewTrainer(spec, batch, w, train.DefaultOptimizer(5e-3))
+	if err != nil {
+		return nil, err
+	}
+	ev, err := train.NewEvaluator(spec, batch, w)
+	if err != nil {
+		tr.Close()
+		return nil, err
+	}
+	return &session{tr, ev}, nil
+}
+
+func (s *session) Evaluate(split *datasets.Split) (metrics.Metrics, error) {
+	return s.ev.Evaluate(split)
+}
+
+func (s *session) Close() {
+	s.Trainer.Close()
+	s.ev.Close()
 }

@@ -1,24 +1,36 @@
-// Package train fits a models.Spec to a datasets.Data with surrogate-gradient
-// descent: Gorgonia's TapeMachine runs the forward pass and backpropagation
-// through time on a static graph, and Gorgonia's Adam solver updates the
-// weights.
+// Package train is the training engine: it fits a models.Spec to a
+// datasets.Data with surrogate-gradient descent. Gorgonia's TapeMachine
+// runs the forward pass and backpropagation through time on a static
+// graph, and a Gorgonia solver, Adam by default, updates the weights.
 //
-// The graph has a fixed batch size. The last, partial batch of an epoch or an
-// evaluation is padded with empty samples whose target rows are zero, so
+// Three types do the work:
+//
+//	Trainer    forward pass, BPTT and the solver's step on one batch
+//	           (Step, or Backward, Grads and Update for callers who want
+//	           the gradient); the solver's state for exact resumption
+//	Evaluator  logits, spike counts and metrics of whole splits, and
+//	           step-by-step snapshots; no gradient work, no solver
+//	Run        the epoch loop: shuffled minibatches, validation after every
+//	           epoch, the best weights kept and tested once at the end,
+//	           and a State from which a paused run continues bit for bit
+//
+// The graph has a fixed batch size. The last, partial batch of an epoch or
+// an evaluation is padded with empty samples whose target rows are zero, so
 // they neither count in the loss nor receive gradient, and no sample is
-// dropped. An evaluation program (logits and spike counts, no gradient work)
-// is compiled from the graph of the whole batch. The training program
-// (loss, gradients, logits, spike counts) is compiled once for a single
-// core and, when there are two or more, twice from graphs of half the batch:
-// the two halves run at once, one per core, and their gradients, weighted
-// by their numbers of samples, make the batch's gradient for the Adam step.
-// This gives the same result as one program, up to rounding, and is much
-// faster than splitting every small kernel between the cores.
+// dropped. The training program (loss, gradients, logits, spike counts) is
+// compiled once for a single core and, when there are two or more, twice
+// from graphs of half the batch: the two halves run at once, one per core,
+// and their gradients, weighted by their numbers of samples, make the
+// batch's gradient for the solver. This gives the same result as one
+// program, up to rounding, and is much faster than splitting every small
+// kernel between the cores.
 //
 // Inputs are bound as ops.Events, so a batch costs work in proportion to its
-// input spikes; the number of steps per sample is fixed by the model.
+// input spikes; the number of steps per sample is fixed by the model. A
+// non-finite loss or weight stops training with an error.
 //
-// After every epoch the validation split is evaluated; the weights that did
-// best on it are kept, and the test split is evaluated once, with those
-// weights, at the end. A non-finite loss stops training with an error.
+// What training measures (metrics, epochs, spike statistics, snapshots) is
+// plain data in package train/metrics. Settings, run folders, records and
+// checkpoints are package run's and package runner's concern, not the
+// engine's.
 package train

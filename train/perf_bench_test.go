@@ -11,7 +11,6 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/models"
-	"github.com/spikegrad/spikegrad/train"
 )
 
 // Benchmarks of issue 6 (performance): the SHD-sized network and scaling
@@ -57,19 +56,19 @@ func firstN(n int) []int {
 
 // benchSpec compiles spec for batch samples (float32) on a synthetic split
 // of one batch with the given input density.
-func benchSpec(b *testing.B, spec models.Spec, batch int, density float64) (*train.Session, *datasets.Split, []int) {
+func benchSpec(b *testing.B, spec models.Spec, batch int, density float64) (*session, *datasets.Split, []int) {
 	s, _, split, idx := benchSpecWeights(b, spec, batch, density)
 	return s, split, idx
 }
 
 // benchSpecWeights is benchSpec that also returns the session's weights.
-func benchSpecWeights(b *testing.B, spec models.Spec, batch int, density float64) (*train.Session, *models.Weights, *datasets.Split, []int) {
+func benchSpecWeights(b *testing.B, spec models.Spec, batch int, density float64) (*session, *models.Weights, *datasets.Split, []int) {
 	b.Helper()
 	w, err := spec.Init(1, tensor.Float32)
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := train.NewSession(spec, batch, w, 5e-3)
+	s, err := newSession(spec, batch, w)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -118,7 +117,7 @@ func measure(b *testing.B, f func() error) {
 	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
 }
 
-func runTrainSteps(b *testing.B, s *train.Session, split *datasets.Split, idx []int) {
+func runTrainSteps(b *testing.B, s *session, split *datasets.Split, idx []int) {
 	b.Helper()
 	measure(b, func() error {
 		_, err := s.Step(split, idx)
@@ -126,7 +125,7 @@ func runTrainSteps(b *testing.B, s *train.Session, split *datasets.Split, idx []
 	})
 }
 
-func runEvaluate(b *testing.B, s *train.Session, split *datasets.Split) {
+func runEvaluate(b *testing.B, s *session, split *datasets.Split) {
 	b.Helper()
 	measure(b, func() error {
 		_, err := s.Evaluate(split)

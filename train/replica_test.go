@@ -10,6 +10,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // A batch split between two replicas trains exactly as one machine does:
@@ -25,9 +26,9 @@ func TestReplicasMatchOneMachine(t *testing.T) {
 	spec.Recurrent = true
 	batches := [][]int{{0, 1, 2, 3, 4, 5, 6}, {7, 8, 9, 10, 11}, {12, 13, 14}, {15, 16, 17, 18, 19, 20, 21}}
 	type result struct {
-		w       *models.Weights
-		metrics []Metrics
-		n       int
+		w  *models.Weights
+		ms []metrics.Metrics
+		n  int
 	}
 	var res []result
 	for _, procs := range []int{1, 2} {
@@ -36,18 +37,18 @@ func TestReplicasMatchOneMachine(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := NewSession(spec, 7, w, 5e-3)
+		s, err := NewTrainer(spec, 7, w, DefaultOptimizer(5e-3))
 		runtime.GOMAXPROCS(old)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := result{w: w, n: len(s.train)}
+		r := result{w: w, n: len(s.replicas)}
 		for _, idx := range batches {
 			m, err := s.Step(d.Train, idx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			r.metrics = append(r.metrics, m)
+			r.ms = append(r.ms, m)
 		}
 		s.Close()
 		res = append(res, r)
@@ -56,7 +57,7 @@ func TestReplicasMatchOneMachine(t *testing.T) {
 		t.Fatalf("%d and %d replicas, want 1 and 2", res[0].n, res[1].n)
 	}
 	for k := range batches {
-		a, b := res[0].metrics[k], res[1].metrics[k]
+		a, b := res[0].ms[k], res[1].ms[k]
 		if a.N != b.N || math.Abs(a.Loss-b.Loss) > 1e-12 || a.Accuracy != b.Accuracy {
 			t.Errorf("batch %d: metrics %+v with one machine, %+v with two", k, a, b)
 		}
@@ -82,7 +83,7 @@ func TestStepRejectsOversizedBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewSession(spec, 4, w, 5e-3)
+	s, err := NewTrainer(spec, 4, w, DefaultOptimizer(5e-3))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,42 +6,30 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/train/metrics"
 )
-
-// Snapshot is the activity of a network on one sample, step by step: what a
-// raster plot or a membrane trace shows.
-type Snapshot struct {
-	Index     int           `json:"index"` // in the split
-	Label     int           `json:"label"`
-	Predicted int           `json:"predicted"`
-	Input     [][]float64   `json:"input"`    // [T][inputs]
-	Spikes    [][][]float64 `json:"spikes"`   // [layer][T][units]
-	Membrane  [][][]float64 `json:"membrane"` // [layer][T][units], U[n]
-	Readout   [][]float64   `json:"readout"`  // [T][classes], U_out[n+1]
-	Logits    []float64     `json:"logits"`
-}
 
 // Snapshots records the activity of the samples idx of split (at most one
 // batch).
-func (s *Session) Snapshots(split *datasets.Split, idx []int) ([]Snapshot, error) {
-	if len(idx) > s.Model.Batch {
-		return nil, fmt.Errorf("train: %d snapshot samples, batch holds %d", len(idx), s.Model.Batch)
+func (e *Evaluator) Snapshots(split *datasets.Split, idx []int) ([]metrics.Snapshot, error) {
+	if len(idx) > e.Model.Batch {
+		return nil, fmt.Errorf("train: %d snapshot samples, batch holds %d", len(idx), e.Model.Batch)
 	}
-	if s.traceM == nil {
-		if err := s.compileTrace(); err != nil {
+	if e.trace == nil {
+		if err := e.compileTrace(); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.feed.fill(split, idx); err != nil {
+	if err := e.feed.fill(split, idx); err != nil {
 		return nil, err
 	}
-	err := s.traceM.RunAll()
-	defer s.traceM.Reset()
+	err := e.trace.RunAll()
+	defer e.trace.Reset()
 	if err != nil {
 		return nil, fmt.Errorf("train: snapshot: %w", err)
 	}
-	net, spec := s.Model.Net, s.Model.Spec
-	out := make([]Snapshot, len(idx))
+	net, spec := e.Model.Net, e.Model.Spec
+	out := make([]metrics.Snapshot, len(idx))
 	for row, i := range idx {
 		sn := &out[row]
 		sn.Index, sn.Label = i, split.Samples[i].Label
@@ -57,21 +45,21 @@ func (s *Session) Snapshots(split *datasets.Split, idx []int) ([]Snapshot, error
 		}
 		sn.Readout = traceRows(net.Out.Potentials, row, spec.Outputs)
 		sn.Logits = rowOf(net.Out.Logits, row, spec.Outputs)
-		sn.Predicted = argmax(sn.Logits)
+		sn.Predicted = metrics.Argmax(sn.Logits)
 	}
 	return out, nil
 }
 
 // compileTrace builds a program that outputs every step's state.
-func (s *Session) compileTrace() error {
-	net := s.Model.Net
+func (e *Evaluator) compileTrace() error {
+	net := e.Model.Net
 	var outs G.Nodes
 	for _, l := range net.Hidden {
 		outs = appendLive(appendLive(outs, l.Spikes), l.Potentials)
 	}
 	outs = append(appendLive(outs, net.Out.Potentials), net.Out.Logits)
 	var err error
-	s.traceM, err = machine(s.Model.Graph, s.learn, outs)
+	e.trace, err = machine(e.Model.Graph, e.Model.Learnables(), outs)
 	return err
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/train"
+	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // smallRandman is a reduced randman task that trains in seconds.
@@ -43,7 +44,7 @@ func TestOverfitSmallBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := train.NewSession(spec, 20, w, 2e-2)
+	s, err := train.NewTrainer(spec, 20, w, train.DefaultOptimizer(2e-2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestOverfitSmallBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var last train.Metrics
+	var last metrics.Metrics
 	for i := 0; i < 150; i++ {
 		if last, err = s.Step(d.Train, idx); err != nil {
 			t.Fatal(err)
@@ -73,7 +74,7 @@ func TestOverfitSmallBatch(t *testing.T) {
 func TestShortTrainingBeatsChance(t *testing.T) {
 	d := smallRandman(t)
 	c := train.DefaultConfig()
-	c.Epochs, c.Batch, c.LR = 15, 50, 1e-2
+	c.Epochs, c.Batch, c.Optimizer = 15, 50, train.DefaultOptimizer(1e-2)
 	res, err := train.Run(context.Background(), specFor(d, 50), d, c)
 	if err != nil {
 		t.Fatal(err)
@@ -103,9 +104,9 @@ func TestEvaluatePadsLastBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ms []train.Metrics
+	var ms []metrics.Metrics
 	for _, batch := range []int{4, 1} {
-		s, err := train.NewSession(spec, batch, w, 1e-3)
+		s, err := train.NewEvaluator(spec, batch, w)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,8 +175,12 @@ func TestRunRejectsBadInput(t *testing.T) {
 	cases := map[string]func() (models.Spec, *datasets.Data, train.Config){
 		"zero batch":  func() (models.Spec, *datasets.Data, train.Config) { c := ok; c.Batch = 0; return spec, d, c },
 		"zero epochs": func() (models.Spec, *datasets.Data, train.Config) { c := ok; c.Epochs = 0; return spec, d, c },
-		"negative lr": func() (models.Spec, *datasets.Data, train.Config) { c := ok; c.LR = -1; return spec, d, c },
-		"input size":  func() (models.Spec, *datasets.Data, train.Config) { s := spec; s.Inputs++; return s, d, ok },
+		"negative lr": func() (models.Spec, *datasets.Data, train.Config) {
+			c := ok
+			c.Optimizer.Adam.LR = -1
+			return spec, d, c
+		},
+		"input size": func() (models.Spec, *datasets.Data, train.Config) { s := spec; s.Inputs++; return s, d, ok },
 		"empty test": func() (models.Spec, *datasets.Data, train.Config) {
 			e := *d
 			e.Test = d.Test.Subset("test", nil)

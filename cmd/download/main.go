@@ -12,11 +12,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 
+	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/datasets/download"
 )
 
@@ -49,8 +49,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "download: --dir is required\n")
 		return 2
 	}
-	opts := download.Options{BaseURL: *base, RemoveArchives: *remove,
-		Logger: slog.New(slog.NewTextHandler(stderr, nil))}
+	log, err := cli.NewLogger("text", "info", stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "download: %v\n", err)
+		return 1
+	}
+	opts := download.Options{BaseURL: *base, RemoveArchives: *remove, Logger: cli.Slog(log)}
 	if err := download.Fetch(ctx, *name, *dir, opts); err != nil {
 		fmt.Fprintf(stderr, "download: %v\n", err)
 		return 1

@@ -18,7 +18,10 @@ import (
 	"syscall"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/internal/atomicfile"
+	"github.com/spikegrad/spikegrad/runner"
 	"github.com/spikegrad/spikegrad/train"
+	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 type options struct {
@@ -80,12 +83,12 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 
 // Result is what --json writes.
 type Result struct {
-	Checkpoint string             `json:"checkpoint"`
-	Split      string             `json:"split"`
-	Metrics    train.Metrics      `json:"metrics"`
-	Confusion  [][]int            `json:"confusion"` // [true][predicted]
-	Activity   []train.SpikeStats `json:"activity"`
-	Samples    []Sample           `json:"samples"`
+	Checkpoint string               `json:"checkpoint"`
+	Split      string               `json:"split"`
+	Metrics    metrics.Metrics      `json:"metrics"`
+	Confusion  [][]int              `json:"confusion"` // [true][predicted]
+	Activity   []metrics.SpikeStats `json:"activity"`
+	Samples    []Sample             `json:"samples"`
 }
 
 // Sample is one sample's outcome.
@@ -97,7 +100,7 @@ type Sample struct {
 }
 
 func evaluate(ctx context.Context, o *options, stdout io.Writer) error {
-	ck, err := train.LoadCheckpoint(o.checkpoint)
+	ck, err := runner.LoadCheckpoint(o.checkpoint)
 	if err != nil {
 		return err
 	}
@@ -117,12 +120,12 @@ func evaluate(ctx context.Context, o *options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sess, err := train.NewSession(spec, min(o.batch, split.Len()), ck.Weights, s.LR)
+	ev, err := train.NewEvaluator(spec, min(o.batch, split.Len()), ck.Weights)
 	if err != nil {
 		return fmt.Errorf("checkpoint %s does not fit data set %s: %w", o.checkpoint, d.Name, err)
 	}
-	defer sess.Close()
-	res, err := collect(sess, split)
+	defer ev.Close()
+	res, err := collect(ev, split)
 	if err != nil {
 		return err
 	}
@@ -135,40 +138,36 @@ func evaluate(ctx context.Context, o *options, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "wrote %s\n", o.jsonOut)
 	}
 	if o.snapshots > 0 {
-		return snapshot(sess, split, o, stdout)
+		return snapshot(ev, split, o, stdout)
 	}
 	return nil
 }
 
 // collect evaluates the split in one pass: metrics, activity, confusion
 // matrix and every sample's outcome.
-func collect(sess *train.Session, split *datasets.Split) (*Result, error) {
-	C := sess.Model.Spec.Outputs
+func collect(ev *train.Evaluator, split *datasets.Split) (*Result, error) {
+	C := ev.Model.Spec.Outputs
 	res := &Result{Confusion: make([][]int, C)}
 	for i := range res.Confusion {
 		res.Confusion[i] = make([]int, C)
 	}
 	var err error
-	res.Metrics, res.Activity, err = sess.Measure(split, func(out train.Output) {
+	res.Metrics, res.Activity, err = ev.Measure(split, func(out train.Output) {
 		smp := Sample{Index: out.Index, Label: split.Samples[out.Index].Label, Logits: append([]float64(nil), out.Logits...)}
-		for c, v := range smp.Logits {
-			if v > smp.Logits[smp.Predicted] {
-				smp.Predicted = c
-			}
-		}
+		smp.Predicted = metrics.Argmax(smp.Logits)
 		res.Confusion[smp.Label][smp.Predicted]++
 		res.Samples = append(res.Samples, smp)
 	})
 	return res, err
 }
 
-func snapshot(sess *train.Session, split *datasets.Split, o *options, stdout io.Writer) error {
-	n := min(o.snapshots, split.Len(), sess.Model.Batch)
+func snapshot(ev *train.Evaluator, split *datasets.Split, o *options, stdout io.Writer) error {
+	n := min(o.snapshots, split.Len(), ev.Model.Batch)
 	idx := make([]int, n)
 	for i := range idx {
 		idx[i] = i
 	}
-	snaps, err := sess.Snapshots(split, idx)
+	snaps, err := ev.Snapshots(split, idx)
 	if err != nil {
 		return err
 	}
@@ -184,11 +183,7 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.WriteBytes(path, append(b, '\n'))
 }
 
 func report(w io.Writer, r *Result, names []string) {

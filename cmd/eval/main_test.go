@@ -9,22 +9,24 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spikegrad/spikegrad/train"
+	runs "github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/runner"
+	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // checkpoint trains a small randman network briefly and returns its best
 // weights.
 func checkpoint(t *testing.T) string {
 	t.Helper()
-	s := train.DefaultSettings("randman")
+	s := runs.DefaultSettings("randman")
 	s.Randman.Classes, s.Randman.Units, s.Randman.SamplesPerClass = 3, 10, 40
 	s.Randman.TrainPerClass, s.Randman.ValidationPerClass, s.Randman.Window = 30, 5, 20
 	s.Steps, s.Hidden, s.Epochs, s.Batch, s.Out = 40, []int{12}, 1, 30, t.TempDir()
-	_, dir, err := train.Execute(context.Background(), &s, train.Hooks{})
+	_, dir, err := runner.Execute(context.Background(), &s, runner.Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return filepath.Join(dir, train.BestFile)
+	return filepath.Join(dir, runs.BestFile)
 }
 
 func TestEvaluatesCheckpoint(t *testing.T) {
@@ -56,7 +58,7 @@ func TestEvaluatesCheckpoint(t *testing.T) {
 	if len(r.Samples) != 15 || total != 15 || float64(hits)/15 != r.Metrics.Accuracy {
 		t.Errorf("%d samples, confusion total %d with %d hits, accuracy %v", len(r.Samples), total, hits, r.Metrics.Accuracy)
 	}
-	var snaps []train.Snapshot
+	var snaps []metrics.Snapshot
 	b, _ = os.ReadFile(snap)
 	if err := json.Unmarshal(b, &snaps); err != nil || len(snaps) != 2 || len(snaps[0].Membrane[0]) != 40 {
 		t.Errorf("snapshot: %v, %d", err, len(snaps))

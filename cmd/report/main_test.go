@@ -11,7 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spikegrad/spikegrad/train"
+	runs "github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // writeRuns writes a small sweep: surrogate × β × lr × 2 seeds, one and
@@ -26,7 +27,7 @@ func writeRuns(t *testing.T) string {
 				for _, hidden := range []string{"100", "100,100"} {
 					for seed := 1; seed <= 2; seed++ {
 						i++
-						s := train.DefaultSettings("randman")
+						s := runs.DefaultSettings("randman")
 						for k, v := range map[string]string{"surrogate": shape, "beta": beta, "lr": lr, "hidden": hidden, "seed": fmt.Sprint(seed)} {
 							if err := s.Set(k, v); err != nil {
 								t.Fatal(err)
@@ -34,26 +35,26 @@ func writeRuns(t *testing.T) string {
 						}
 						spikes := 3 * math.Pow(1.25, float64(i))
 						acc := 0.1 + 0.8/(1+math.Exp(-(math.Log(spikes)-math.Log(40))/0.4))
-						rec := &train.Record{Status: "completed", Settings: s, Data: train.DataInfo{Classes: 10},
-							Validation: train.Metrics{Accuracy: acc + 0.001*float64(seed)},
-							Test:       &train.Metrics{Accuracy: acc, SpikesPerInput: []float64{spikes}},
-							Activity:   []train.SpikeStats{{Neurons: 4, PerInput: spikes, NeuronMeans: []float64{0, spikes / 4, spikes / 2, spikes / 4}}}}
+						rec := &runs.Record{Status: "completed", Settings: s, Data: runs.DataInfo{Classes: 10},
+							Validation: metrics.Metrics{Accuracy: acc + 0.001*float64(seed)},
+							Test:       &metrics.Metrics{Accuracy: acc, SpikesPerInput: []float64{spikes}},
+							Activity:   []metrics.SpikeStats{{Neurons: 4, PerInput: spikes, NeuronMeans: []float64{0, spikes / 4, spikes / 2, spikes / 4}}}}
 						save(t, filepath.Join(dir, fmt.Sprintf("run%02d", i)), rec)
 					}
 				}
 			}
 		}
 	}
-	save(t, filepath.Join(dir, "interrupted"), &train.Record{Status: "interrupted", Settings: train.DefaultSettings("randman")})
+	save(t, filepath.Join(dir, "interrupted"), &runs.Record{Status: "interrupted", Settings: runs.DefaultSettings("randman")})
 	return dir
 }
 
-func save(t *testing.T, dir string, rec *train.Record) {
+func save(t *testing.T, dir string, rec *runs.Record) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := rec.Save(filepath.Join(dir, train.RecordFile)); err != nil {
+	if err := rec.Save(filepath.Join(dir, runs.RecordFile)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -61,7 +62,7 @@ func save(t *testing.T, dir string, rec *train.Record) {
 func snapshotFile(t *testing.T) string {
 	t.Helper()
 	const T, in, h, c = 30, 6, 8, 3
-	sn := train.Snapshot{Label: 1, Predicted: 1}
+	sn := metrics.Snapshot{Label: 1, Predicted: 1}
 	for n := range T {
 		row, sp, u, ro := make([]float64, in), make([]float64, h), make([]float64, h), make([]float64, c)
 		row[n%in] = 1
@@ -78,16 +79,16 @@ func snapshotFile(t *testing.T) string {
 		sn.Spikes[0] = append(sn.Spikes[0], sp)
 		sn.Membrane[0] = append(sn.Membrane[0], u)
 	}
-	b, _ := json.Marshal([]train.Snapshot{sn, sn})
+	b, _ := json.Marshal([]metrics.Snapshot{sn, sn})
 	p := filepath.Join(t.TempDir(), "snapshot.json")
 	os.WriteFile(p, b, 0o644)
 	return p
 }
 
 func TestWritesReportAndFigures(t *testing.T) {
-	runs, out := writeRuns(t), t.TempDir()
+	dir, out := writeRuns(t), t.TempDir()
 	var stdout, stderr bytes.Buffer
-	args := []string{"--runs", runs, "--group", "surrogate,beta", "--top", "2", "--out", out,
+	args := []string{"--runs", dir, "--group", "surrogate,beta", "--top", "2", "--out", out,
 		"--heatmap", "beta,lr", "--bars", "surrogate", "--bars-color", "beta", "--spikes", "--spikes-by", "hidden",
 		"--hist", "--hist-by", "hidden", "--snapshot", snapshotFile(t), "--surrogates"}
 	if code := run(args, &stdout, &stderr); code != 0 {
@@ -136,9 +137,9 @@ func TestSurrogatesNeedNoRuns(t *testing.T) {
 }
 
 func TestBadInputNamesTheFlag(t *testing.T) {
-	runs := writeRuns(t)
+	folder := writeRuns(t)
 	broken := t.TempDir()
-	save(t, filepath.Join(broken, "ok"), &train.Record{Status: "completed", Settings: train.DefaultSettings("randman"), Test: &train.Metrics{}})
+	save(t, filepath.Join(broken, "ok"), &runs.Record{Status: "completed", Settings: runs.DefaultSettings("randman"), Test: &metrics.Metrics{}})
 	os.MkdirAll(filepath.Join(broken, "bad"), 0o755)
 	os.WriteFile(filepath.Join(broken, "bad", "record.json"), []byte("{not json"), 0o644)
 	cases := []struct {
@@ -146,21 +147,21 @@ func TestBadInputNamesTheFlag(t *testing.T) {
 		want string
 	}{
 		{[]string{}, "--runs is required"},
-		{[]string{"--runs", runs, "--group", "surogate"}, `--group: unknown setting "surogate"`},
-		{[]string{"--runs", runs, "--top", "0"}, "--top: want k ≥ 1"},
-		{[]string{"--runs", runs, "--heatmap", "beta"}, "--heatmap: want two settings"},
-		{[]string{"--runs", runs, "--bars-color", "beta"}, "--bars-color: needs --bars"},
-		{[]string{"--runs", runs, "--bars", "beta", "--bars-color", "betta"}, `--bars-color: unknown setting "betta"`},
-		{[]string{"--runs", runs, "--chance", "2"}, "--chance: want auto, none or a fraction"},
-		{[]string{"--runs", runs, "--hist-layer", "-1"}, "--hist-layer"},
-		{[]string{"--runs", runs, "--snapshot-dt", "0"}, "--snapshot-dt"},
+		{[]string{"--runs", folder, "--group", "surogate"}, `--group: unknown setting "surogate"`},
+		{[]string{"--runs", folder, "--top", "0"}, "--top: want k ≥ 1"},
+		{[]string{"--runs", folder, "--heatmap", "beta"}, "--heatmap: want two settings"},
+		{[]string{"--runs", folder, "--bars-color", "beta"}, "--bars-color: needs --bars"},
+		{[]string{"--runs", folder, "--bars", "beta", "--bars-color", "betta"}, `--bars-color: unknown setting "betta"`},
+		{[]string{"--runs", folder, "--chance", "2"}, "--chance: want auto, none or a fraction"},
+		{[]string{"--runs", folder, "--hist-layer", "-1"}, "--hist-layer"},
+		{[]string{"--runs", folder, "--snapshot-dt", "0"}, "--snapshot-dt"},
 		{[]string{"--spikes", "--surrogates"}, "--runs is required for"},
-		{[]string{"--runs", runs, "extra"}, `unexpected argument "extra"`},
+		{[]string{"--runs", folder, "extra"}, `unexpected argument "extra"`},
 		{[]string{"--runs", t.TempDir()}, "no record.json under"},
-		{[]string{"--runs", filepath.Join(runs, "nothing*")}, "matches no file"},
+		{[]string{"--runs", filepath.Join(folder, "nothing*")}, "matches no file"},
 		{[]string{"--runs", broken, "--strict", "--out", t.TempDir()}, "bad/record.json"},
-		{[]string{"--runs", runs, "--out", t.TempDir(), "--snapshot", filepath.Join(runs, "missing.json")}, "missing.json"},
-		{[]string{"--runs", runs, "--out", t.TempDir(), "--spikes-by", "hidden", "--hist", "--hist-layer", "3"}, "report: histogram: no run has per-neuron activity"},
+		{[]string{"--runs", folder, "--out", t.TempDir(), "--snapshot", filepath.Join(folder, "missing.json")}, "missing.json"},
+		{[]string{"--runs", folder, "--out", t.TempDir(), "--spikes-by", "hidden", "--hist", "--hist-layer", "3"}, "report: histogram: no run has per-neuron activity"},
 	}
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer
@@ -173,12 +174,12 @@ func TestBadInputNamesTheFlag(t *testing.T) {
 // TestUnreadableRecordsAreReported: without --strict a broken record is
 // listed, on stderr and in the report, not dropped silently.
 func TestUnreadableRecordsAreReported(t *testing.T) {
-	runs, out := writeRuns(t), t.TempDir()
-	bad := filepath.Join(runs, "bad", "record.json")
+	dir, out := writeRuns(t), t.TempDir()
+	bad := filepath.Join(dir, "bad", "record.json")
 	os.MkdirAll(filepath.Dir(bad), 0o755)
 	os.WriteFile(bad, []byte(`{"status": "completed"`), 0o644)
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"--runs", runs, "--out", out}, &stdout, &stderr); code != 0 {
+	if code := run([]string{"--runs", dir, "--out", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	md, _ := os.ReadFile(filepath.Join(out, "report.md"))

@@ -28,7 +28,9 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"github.com/spikegrad/spikegrad/train"
+	"github.com/spikegrad/spikegrad/cmd/internal/cli"
+	runs "github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/sweep"
 )
 
 type options struct {
@@ -60,6 +62,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "sweep: %v\n", err)
 		return 2
 	}
+	log, err := cli.NewLogger(o.logFormat, "info", stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "sweep: %v\n", err)
+		return 2
+	}
 	jobs, err := plan(o, getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "sweep: %v\n", err)
@@ -71,14 +78,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		return 0
 	}
-	log := logrus.New()
-	log.SetOutput(stderr)
-	if o.logFormat == "json" {
-		log.SetFormatter(&logrus.JSONFormatter{})
-	}
 	start := time.Now()
 	log.WithFields(logrus.Fields{"runs": len(jobs), "jobs": o.jobs, "out": o.out}).Info("sweep")
-	err = train.ExecuteSweep(ctx, jobs, o.out, o.jobs, nil, func(oc train.Outcome) {
+	err = sweep.Execute(ctx, jobs, o.out, o.jobs, nil, func(oc sweep.Outcome) {
 		f := logrus.Fields{"run": oc.Job.Name}
 		switch {
 		case oc.Skipped:
@@ -107,7 +109,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.file, "file", "", "sweep file (YAML: name, base, grid, variants; or a list under sweeps)")
-	fs.StringVar(&o.preset, "preset", "", "built-in sweep: "+strings.Join(train.PresetNames(), ", "))
+	fs.StringVar(&o.preset, "preset", "", "built-in sweep: "+strings.Join(sweep.PresetNames(), ", "))
 	fs.Var(&o.sets, "set", "key=value applied to every run (repeatable); any train setting")
 	fs.Var(&o.grids, "grid", "key=v1;v2;… a grid axis (repeatable); hidden sizes as 100,100")
 	fs.StringVar(&o.out, "out", "sweeps/sweep", "folder of the sweep; each run gets a subfolder")
@@ -125,20 +127,18 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--file and --preset: give one")
 	case o.jobs < 1:
 		return nil, fmt.Errorf("--jobs: want ≥ 1, got %d", o.jobs)
-	case o.logFormat != "text" && o.logFormat != "json":
-		return nil, fmt.Errorf("--log-format: want text or json, got %q", o.logFormat)
 	}
 	return o, nil
 }
 
 // plan builds the list of runs of this shard.
-func plan(o *options, getenv func(string) string) ([]train.Job, error) {
+func plan(o *options, getenv func(string) string) ([]sweep.Job, error) {
 	sweeps, err := o.sweeps()
 	if err != nil {
 		return nil, err
 	}
-	base := train.DefaultSettings("randman")
-	jobs, err := train.Jobs(base, sweeps)
+	base := runs.DefaultSettings("randman")
+	jobs, err := sweep.Jobs(base, sweeps)
 	if err != nil {
 		return nil, err
 	}
@@ -146,44 +146,44 @@ func plan(o *options, getenv func(string) string) ([]train.Job, error) {
 	if err != nil || !ok {
 		return jobs, err
 	}
-	return train.Shard(jobs, i, n)
+	return sweep.Shard(jobs, i, n)
 }
 
 // sweeps assembles the sweep from --file or --preset plus --set and --grid.
-func (o *options) sweeps() ([]train.Sweep, error) {
-	var sweeps []train.Sweep
+func (o *options) sweeps() ([]sweep.Sweep, error) {
+	var sweeps []sweep.Sweep
 	switch {
 	case o.file != "":
 		doc, err := os.ReadFile(o.file)
 		if err != nil {
 			return nil, fmt.Errorf("--file: %w", err)
 		}
-		if sweeps, err = train.ParseSweeps(doc); err != nil {
+		if sweeps, err = sweep.ParseSweeps(doc); err != nil {
 			return nil, fmt.Errorf("%s: %w", o.file, err)
 		}
 	case o.preset != "":
 		var err error
-		if _, sweeps, err = train.Preset(o.preset); err != nil {
+		if _, sweeps, err = sweep.Preset(o.preset); err != nil {
 			return nil, fmt.Errorf("--preset: %w", err)
 		}
 	default:
-		sweeps = []train.Sweep{{}}
+		sweeps = []sweep.Sweep{{}}
 	}
-	var extra []train.Assignment
+	var extra []sweep.Assignment
 	for _, s := range o.sets {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok {
 			return nil, fmt.Errorf("--set %q: want key=value", s)
 		}
-		extra = append(extra, train.Assignment{Key: k, Value: v})
+		extra = append(extra, sweep.Assignment{Key: k, Value: v})
 	}
-	var axes []train.Axis
+	var axes []sweep.Axis
 	for _, g := range o.grids {
 		k, v, ok := strings.Cut(g, "=")
 		if !ok || v == "" {
 			return nil, fmt.Errorf("--grid %q: want key=v1;v2;…", g)
 		}
-		axes = append(axes, train.Axis{Key: k, Values: strings.Split(v, ";")})
+		axes = append(axes, sweep.Axis{Key: k, Values: strings.Split(v, ";")})
 	}
 	for i := range sweeps {
 		sweeps[i].Base = append(sweeps[i].Base, extra...)
@@ -195,7 +195,7 @@ func (o *options) sweeps() ([]train.Sweep, error) {
 // shard reads --shard i/n, or else the cluster's environment.
 func shard(flagValue string, getenv func(string) string) (i, n int, ok bool, err error) {
 	if flagValue == "" {
-		return train.ShardFromEnv(getenv)
+		return sweep.ShardFromEnv(getenv)
 	}
 	a, b, found := strings.Cut(flagValue, "/")
 	i, err1 := strconv.Atoi(a)

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spikegrad/spikegrad/train"
+	runs "github.com/spikegrad/spikegrad/run"
 )
 
 func TestMain(m *testing.M) {
@@ -58,7 +58,7 @@ func TestShardsAsProcessesMerge(t *testing.T) {
 	}
 	var got []string
 	for _, e := range entries {
-		if !train.Completed(filepath.Join(merged, e.Name())) {
+		if !runs.Completed(filepath.Join(merged, e.Name())) {
 			t.Errorf("%s is not completed", e.Name())
 		}
 		got = append(got, e.Name())

@@ -16,14 +16,16 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/models"
-	"github.com/spikegrad/spikegrad/train"
+	"github.com/spikegrad/spikegrad/runner"
 )
 
 const usage = `Usage: go run ./cmd/train [flags]
@@ -40,7 +42,7 @@ func main() {
 
 // run is main with its context, streams and exit status explicit, for tests.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	a, err := train.ParseArgs("train", usage, args, stderr)
+	a, err := cli.ParseArgs("train", usage, args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -57,10 +59,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		stdout.Write(y)
 		return 0
 	}
-	log := newLogger(a.Settings, stderr)
+	log, err := cli.NewLogger(a.Settings.LogFormat, a.Settings.LogLevel, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "train: %v\n", err)
+		return 2
+	}
+	// The library never changes GOMAXPROCS; the command does, when asked.
+	// Results depend on the thread count only through rounding, but
+	// fixing it fixes them bit for bit.
+	if a.Settings.Threads > 0 {
+		runtime.GOMAXPROCS(a.Settings.Threads)
+	}
 	start := time.Now()
 	p := newProgress(stdout, log, a.Settings.Epochs)
-	rec, dir, err := train.Execute(ctx, a.Settings, train.Hooks{
+	rec, dir, err := runner.Execute(ctx, a.Settings, runner.Hooks{
 		Data: func(d *datasets.Data, took time.Duration) {
 			log.WithFields(logrus.Fields{"dataset": d.Name, "train": d.Train.Len(), "validation": d.Validation.Len(),
 				"test": d.Test.Len(), "inputs": d.Train.Units, "steps": d.Train.Steps, "classes": d.Train.Classes,
@@ -92,18 +104,4 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "test accuracy %.2f%% (loss %.4f, %d samples) with the weights of epoch %d (best validation accuracy), %.1f hidden spikes per input, total time %v\n",
 		100*rec.Test.Accuracy, rec.Test.Loss, rec.Test.N, rec.BestEpoch, rec.Test.TotalSpikes(), time.Since(start).Round(time.Second))
 	return 0
-}
-
-func newLogger(s *train.Settings, w io.Writer) *logrus.Logger {
-	log := logrus.New()
-	log.SetOutput(w)
-	if lvl, err := logrus.ParseLevel(s.LogLevel); err == nil {
-		log.SetLevel(lvl)
-	}
-	if s.LogFormat == "json" {
-		log.SetFormatter(&logrus.JSONFormatter{})
-	} else {
-		log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true, TimestampFormat: time.TimeOnly})
-	}
-	return log
 }

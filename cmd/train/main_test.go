@@ -15,7 +15,8 @@ import (
 	"time"
 
 	"github.com/spikegrad/spikegrad/datasets/synthetic"
-	"github.com/spikegrad/spikegrad/train"
+	runs "github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/runner"
 )
 
 // TestMain lets the test binary stand in for the command in subprocesses.
@@ -82,10 +83,10 @@ func TestInterruptKeepsCheckpointAndRecord(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	record := filepath.Join(out, "run", train.RecordFile)
+	record := filepath.Join(out, "run", runs.RecordFile)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		if r, err := train.LoadRecord(record); err == nil && len(r.History) >= 2 {
+		if r, err := runs.LoadRecord(record); err == nil && len(r.History) >= 2 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -99,14 +100,14 @@ func TestInterruptKeepsCheckpointAndRecord(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
 		t.Fatalf("want exit status 130, got %v", err)
 	}
-	r, err := train.LoadRecord(record)
+	r, err := runs.LoadRecord(record)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Status != "interrupted" || len(r.History) < 2 || r.History[len(r.History)-1].Epoch >= 500 {
 		t.Errorf("record: status %s after %d epochs", r.Status, len(r.History))
 	}
-	if _, err := train.LoadCheckpoint(filepath.Join(out, "run", train.BestFile)); err != nil {
+	if _, err := runner.LoadCheckpoint(filepath.Join(out, "run", runs.BestFile)); err != nil {
 		t.Error(err)
 	}
 	if !strings.Contains(stdout.String(), "best weights so far") {

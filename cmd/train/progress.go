@@ -8,7 +8,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"golang.org/x/term"
 
-	"github.com/spikegrad/spikegrad/train"
+	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // progress shows a bar over epochs on a terminal, and otherwise one log line
@@ -31,7 +31,7 @@ func newProgress(out io.Writer, log *logrus.Logger, epochs int) *progress {
 	return p
 }
 
-func (p *progress) epoch(e train.Epoch) {
+func (p *progress) epoch(e metrics.Epoch) {
 	if p.bar != nil {
 		p.bar.Clear()
 	}

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spikegrad/spikegrad/run"
+)
+
+// Args are the parsed command line of a training command.
+type Args struct {
+	Settings    *run.Settings
+	PrintConfig bool // print the effective configuration and stop
+}
+
+// ParseArgs reads settings from the command line: defaults for the chosen
+// data set, then the YAML file of --config if given, then every flag that
+// was set, which overrides the file, and validates them. usage introduces
+// the flag list; --help returns flag.ErrHelp.
+func ParseArgs(name, usage string, args []string, stderr io.Writer) (*Args, error) {
+	first := run.DefaultSettings("randman")
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, st := range first.Table() {
+		fs.Var(st.Flag(), st.Name, st.Usage)
+	}
+	config := fs.String("config", "", "YAML configuration file; flags override its keys")
+	printConfig := fs.Bool("print-config", false, "print the effective configuration as YAML and exit")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "%s\nFlags (each is also a key of the --config file):\n\n", usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q: all settings are flags (see --help)", fs.Arg(0))
+	}
+	var file []byte
+	if *config != "" {
+		var err error
+		if file, err = os.ReadFile(*config); err != nil {
+			return nil, fmt.Errorf("--config: %w", err)
+		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	dataset := first.Dataset
+	if !set["dataset"] && file != nil {
+		dataset = run.DatasetOf(file, dataset)
+	}
+	s := run.DefaultSettings(dataset)
+	if file != nil {
+		if err := s.ApplyYAML(file); err != nil {
+			return nil, fmt.Errorf("%s: %w", *config, err)
+		}
+	}
+	for name := range set {
+		if _, ok := s.Lookup(name); ok {
+			if err := s.Set(name, fs.Lookup(name).Value.String()); err != nil {
+				return nil, fmt.Errorf("--%w", err)
+			}
+		}
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return &Args{Settings: &s, PrintConfig: *printConfig}, nil
+}

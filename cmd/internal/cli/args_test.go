@@ -1,0 +1,121 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spikegrad/spikegrad/cmd/internal/cli"
+)
+
+func parse(t *testing.T, args ...string) (*cli.Args, error) {
+	t.Helper()
+	var stderr bytes.Buffer
+	return cli.ParseArgs("train", "usage", args, &stderr)
+}
+
+func writeFile(t *testing.T, name, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestFlagsOverrideConfigFile(t *testing.T) {
+	cfg := writeFile(t, "run.yaml", "lr: 0.02\nepochs: 7\nhidden: [30, 20]\nsurrogate: esser\n")
+	a, err := parse(t, "--config", cfg, "--epochs", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := a.Settings
+	if s.LR != 0.02 || s.Epochs != 3 || len(s.Hidden) != 2 || s.Hidden[1] != 20 || s.Surrogate != "esser" {
+		t.Errorf("got lr %g epochs %d hidden %v surrogate %s", s.LR, s.Epochs, s.Hidden, s.Surrogate)
+	}
+}
+
+// The data set, from a flag or from the file, picks the defaults that the
+// other keys change.
+func TestDatasetDefaultsFollowTheDataset(t *testing.T) {
+	a, err := parse(t, "--dataset", "shd", "--data-dir", "/nowhere")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := a.Settings; s.Steps != 400 || s.DT != 2 || !s.Recurrent {
+		t.Errorf("shd defaults: steps %d dt %g recurrent %v", s.Steps, s.DT, s.Recurrent)
+	}
+	cfg := writeFile(t, "rawhd.yaml", "dataset: rawhd\n")
+	if a, err = parse(t, "--config", cfg); err != nil || a.Settings.Steps != 80 {
+		t.Errorf("rawhd from the file: %v, %+v", err, a)
+	}
+}
+
+// Errors in the file name the file and the key; errors on the command
+// line name the flag.
+func TestErrorsNameTheFileKeyOrFlag(t *testing.T) {
+	files := map[string]string{
+		"lrr: 1\n":      `unknown key "lrr"`,
+		"tau-mem: -5\n": "tau-mem",
+		"reg-upper-strength: 1\nreg-upper-exp: 3\n": "reg-upper-exp",
+		"randman-window: 500\n":                     "Window",
+		"log-level: loud\n":                         "log-level",
+	}
+	for text, want := range files {
+		path := writeFile(t, "bad.yaml", text)
+		_, err := parse(t, "--config", path)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: want an error naming %s, got %v", text, want, err)
+		}
+	}
+	flags := map[string][]string{
+		"--lr":         {"--lr", "x"},
+		"--beta":       {"--beta", "-1"},
+		"--readout":    {"--readout", "mean"},
+		"--dtype":      {"--dtype", "float16"},
+		"--hidden":     {"--hidden", "10,a"},
+		"--log-format": {"--log-format", "xml"},
+		"--log-level":  {"--log-level", "loud"},
+	}
+	for name, args := range flags {
+		if _, err := parse(t, args...); err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(name, "--")) {
+			t.Errorf("%v: want an error naming %s, got %v", args, name, err)
+		}
+	}
+	if _, err := parse(t, "--config", "/no/such/file.yaml"); err == nil || !strings.Contains(err.Error(), "--config") {
+		t.Errorf("missing config file: %v, want an error naming --config", err)
+	}
+	if _, err := parse(t, "stray"); err == nil || !strings.Contains(err.Error(), "stray") {
+		t.Errorf("stray argument: %v", err)
+	}
+	if _, err := parse(t, "--help"); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("--help: %v, want flag.ErrHelp", err)
+	}
+}
+
+// TestPrintedConfigReproducesTheSettings: --print-config output fed back
+// with --config gives identical settings.
+func TestPrintedConfigReproducesTheSettings(t *testing.T) {
+	a, err := parse(t, "--lr", "0.003", "--hidden", "40,30", "--recurrent", "--surrogate", "sigmoid", "--reg-lower-strength", "0.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := a.Settings.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := parse(t, "--config", writeFile(t, "printed.yaml", string(y)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j1, _ := json.Marshal(a.Settings)
+	j2, _ := json.Marshal(b.Settings)
+	if !bytes.Equal(j1, j2) {
+		t.Errorf("settings differ after the round trip:\n%s\n%s", j1, j2)
+	}
+}

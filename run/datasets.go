@@ -1,0 +1,182 @@
+package run
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/audio"
+	"github.com/spikegrad/spikegrad/datasets/mnist"
+	"github.com/spikegrad/spikegrad/datasets/randman"
+	"github.com/spikegrad/spikegrad/datasets/shd"
+)
+
+// dataSet is an entry of the data-set registry: all that Settings know
+// about one data set. Adding a data set is adding an entry to dataSets.
+type dataSet struct {
+	Name string
+	// Defaults changes the randman defaults into this data set's network
+	// and time grid; nil keeps them.
+	Defaults func(s *Settings)
+	// Sizes returns the network's input units and classes under s, known
+	// before the data are loaded; validation checks the network with them.
+	Sizes func(s *Settings) (inputs, classes int)
+	// Validate, if set, checks the settings only this data set reads,
+	// naming the setting at fault.
+	Validate func(s *Settings) error
+	// Load reads or generates the data.
+	Load func(ctx context.Context, s *Settings) (*datasets.Data, error)
+}
+
+// audioDefaults is the paper's network for the spoken-digit and word data
+// sets: 128 recurrent neurons, τ_mem = 20 ms, τ_syn = 10 ms, batch 100, on
+// a time grid of steps steps of dt ms.
+func audioDefaults(steps int, dt float64) func(*Settings) {
+	return func(s *Settings) {
+		s.Hidden, s.Recurrent, s.TauMem, s.TauSyn, s.Batch = []int{128}, true, 20, 10, 100
+		s.Steps, s.DT = steps, dt
+	}
+}
+
+// melHop is the hop between the frames of datasets.DefaultMel, in ms: one
+// network step per Mel frame.
+var melHop = audio.DefaultMel().DT
+
+// rawSCWords is the number of words in the Speech Commands v0.02 release.
+// A folder with other words has as many classes as word folders; the
+// network is then built with that count when the data are loaded.
+const rawSCWords = 35
+
+var dataSets = []dataSet{
+	{
+		Name:     "randman",
+		Sizes:    func(s *Settings) (int, int) { return s.Randman.Units, s.Randman.Classes },
+		Validate: func(s *Settings) error { return s.randman().Validate() },
+		Load:     func(_ context.Context, s *Settings) (*datasets.Data, error) { return randman.Generate(s.randman()) },
+	},
+	{
+		Name:  "mnist",
+		Sizes: func(*Settings) (int, int) { return 28 * 28, 10 },
+		Load: func(_ context.Context, s *Settings) (*datasets.Data, error) {
+			c := mnist.Default()
+			c.Dir, c.Steps, c.DT, c.ValidationFraction, c.Seed = s.DataDir, s.Steps, s.DT, s.ValidationFraction, s.DataSeed
+			return mnist.Load(c)
+		},
+	},
+	{
+		Name:     "shd",
+		Defaults: audioDefaults(400, 2),
+		Sizes:    func(*Settings) (int, int) { c := shd.Default(); return c.Units, c.Classes },
+		Load: func(_ context.Context, s *Settings) (*datasets.Data, error) {
+			if s.DataDir == "" {
+				return nil, fmt.Errorf("data-dir: the SHD files are not downloaded here; run the download command and pass --data-dir")
+			}
+			c := shd.Default()
+			c.Dir, c.Steps, c.DT, c.ValidationFraction, c.Seed = s.DataDir, s.Steps, s.DT, s.ValidationFraction, s.DataSeed
+			return shd.Load(c)
+		},
+	},
+	{
+		Name:     "rawhd",
+		Defaults: audioDefaults(80, melHop),
+		Sizes:    func(*Settings) (int, int) { return audio.DefaultMel().Filters, audio.RawHDClasses },
+		Validate: func(s *Settings) error { _, err := s.melGrid(audio.DefaultMel()); return err },
+		Load: func(_ context.Context, s *Settings) (*datasets.Data, error) {
+			if s.DataDir == "" {
+				return nil, fmt.Errorf("data-dir: the Heidelberg Digits audio is not downloaded here; pass --data-dir")
+			}
+			c := audio.DefaultRawHD(s.DataDir)
+			mel, err := s.melGrid(c.Mel)
+			if err != nil {
+				return nil, err
+			}
+			c.Mel, c.ValidationFraction, c.Seed = mel, s.ValidationFraction, s.DataSeed
+			return audio.RawHD(c)
+		},
+	},
+	{
+		Name:     "rawsc",
+		Defaults: audioDefaults(100, melHop),
+		Sizes:    func(*Settings) (int, int) { return audio.DefaultMel().Filters, rawSCWords },
+		Validate: func(s *Settings) error { _, err := s.melGrid(audio.DefaultMel()); return err },
+		Load: func(_ context.Context, s *Settings) (*datasets.Data, error) {
+			if s.DataDir == "" {
+				return nil, fmt.Errorf("data-dir: the Speech Commands audio is not downloaded here; pass --data-dir")
+			}
+			c := audio.DefaultRawSC(s.DataDir)
+			mel, err := s.melGrid(c.Mel)
+			if err != nil {
+				return nil, err
+			}
+			c.Mel = mel
+			return audio.RawSC(c)
+		},
+	},
+}
+
+// DataSetNames lists the data sets the dataset setting accepts.
+func DataSetNames() []string {
+	names := make([]string, len(dataSets))
+	for i, d := range dataSets {
+		names[i] = d.Name
+	}
+	return names
+}
+
+func lookupDataSet(name string) (dataSet, bool) {
+	for _, d := range dataSets {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return dataSet{}, false
+}
+
+// LoadData loads or generates the data set of s, and with Limit keeps a
+// seeded random subset of every split.
+func (s *Settings) LoadData(ctx context.Context) (*datasets.Data, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ds, ok := lookupDataSet(s.Dataset)
+	if !ok {
+		return nil, fmt.Errorf("dataset: unknown data set %q", s.Dataset)
+	}
+	d, err := ds.Load(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if s.Limit > 0 {
+		// A seeded random subset: files may be sorted by class or speaker.
+		rng := rand.New(rand.NewPCG(s.DataSeed, 0x1175))
+		for _, sp := range []**datasets.Split{&d.Train, &d.Validation, &d.Test} {
+			if (*sp).Len() > s.Limit {
+				*sp = (*sp).Subset((*sp).Name, rng.Perm((*sp).Len())[:s.Limit])
+			}
+		}
+	}
+	return d, nil
+}
+
+func (s *Settings) randman() randman.Config {
+	c := s.Randman
+	c.Steps, c.Seed = s.Steps, s.DataSeed
+	return c
+}
+
+// melGrid puts the Mel frames of the audio data sets on the time grid of
+// s: Steps frames, one every DT ms, so that a network step is one frame
+// hop and the time constants keep their meaning. The hop must be a whole
+// number of samples at the feature rate.
+func (s *Settings) melGrid(mc audio.MelConfig) (audio.MelConfig, error) {
+	hop := s.DT * float64(mc.SampleRate) / 1000 // samples
+	if math.Round(hop) < 1 || math.Abs(hop-math.Round(hop)) > 1e-6 {
+		return mc, fmt.Errorf("dt: for %s, Δt is the hop between Mel frames and must be a whole number of samples at %d Hz (a multiple of %g ms), got %g ms",
+			s.Dataset, mc.SampleRate, 1000/float64(mc.SampleRate), s.DT)
+	}
+	mc.Frames = s.Steps
+	mc.DT = s.DT
+	return mc, nil
+}

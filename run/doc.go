@@ -1,0 +1,19 @@
+// Package run describes a training run and reads what it leaves behind.
+//
+// Settings is everything that defines a run, flat and by name. Table lists
+// the settings once, with their usage text and whether a checkpoint's
+// weights depend on them (Architecture); the same names are command-line
+// flags, keys of YAML configuration files and keys of the JSON stored in
+// records and checkpoints. Validate checks a run's settings before anything
+// is loaded: the network through models.Spec.Validate, with the input and
+// class counts of the chosen data set.
+//
+// The data-set registry (datasets.go, one entry per data set) holds each
+// data set's defaults, its sizes, its own checks and its loader: adding a
+// data set is adding an entry; DataSetNames lists them.
+//
+// A run's folder holds SettingsFile, BestFile, LastFile and RecordFile;
+// Record is the run record and Completed tells a finished run. Package
+// runner performs runs and writes these files; package report reads
+// records without linking the training engine.
+package run

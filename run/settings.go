@@ -1,0 +1,194 @@
+package run
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/datasets/randman"
+	"github.com/spikegrad/spikegrad/graph"
+	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/ops"
+)
+
+// Settings is everything that defines a training run, flat and by name: the
+// same names are command-line flags (--lr), keys of a YAML configuration
+// file (lr: 0.005) and keys of the configuration stored in run records and
+// checkpoints. Settings of one run reproduce it. Table lists them.
+type Settings struct {
+	// Data set.
+	Dataset            string
+	DataDir            string
+	DataSeed           uint64
+	ValidationFraction float64
+	Limit              int
+	Randman            randman.Config // Steps and Seed come from Steps and DataSeed
+
+	// Time grid.
+	Steps int
+	DT    float64 // ms
+
+	// Network.
+	Hidden             []int
+	Recurrent          bool
+	RecurrentGrad      bool
+	DiffReset          bool
+	Surrogate          string
+	Beta               float64
+	Readout            string
+	TauMem, TauSyn     float64
+	TauReadout         float64
+	Gain               float64
+	Init               string
+	InitXi             float64
+	InitRecurrentShare float64
+	InitSamples        int
+	RegLowerStrength   float64
+	RegLowerThreshold  float64
+	RegUpperStrength   float64
+	RegUpperThreshold  float64
+	RegUpperExp        int
+
+	// Optimisation.
+	Epochs  int
+	Batch   int
+	LR      float64
+	Seed    uint64
+	DType   string
+	Threads int
+
+	// Output.
+	Out    string
+	Name   string
+	Resume string
+
+	LogFormat string
+	LogLevel  string
+}
+
+// DefaultSettings returns the defaults for a data set: the paper's randman
+// network and optimiser, changed where the data set's registry entry says
+// (see datasets.go).
+func DefaultSettings(dataset string) Settings {
+	spec := models.Default()
+	s := Settings{
+		Dataset: dataset, DataSeed: 1, ValidationFraction: 0.1, Randman: randman.Default(),
+		Steps: spec.Steps, DT: spec.DT,
+		Hidden: spec.Hidden, Surrogate: spec.Surrogate.Shape.String(), Beta: spec.Surrogate.Beta,
+		Readout: spec.Readout.String(), TauMem: spec.TauMem, TauSyn: spec.TauSyn, TauReadout: spec.TauReadout,
+		Gain: spec.Gain, Init: "uniform", InitXi: 2, InitRecurrentShare: 0.2, InitSamples: 256, RegUpperExp: spec.Reg.UpperExp,
+		Epochs: 40, Batch: 250, LR: 5e-3, Seed: 1, DType: "float32",
+		Out: "runs", LogFormat: "text", LogLevel: "info",
+	}
+	if ds, ok := lookupDataSet(dataset); ok && ds.Defaults != nil {
+		ds.Defaults(&s)
+	}
+	return s
+}
+
+// Validate checks every setting, naming the first one out of range. The
+// network is checked by models.Spec.Validate, with the input and class
+// counts of the chosen data set.
+func (s *Settings) Validate() error {
+	ds, ok := lookupDataSet(s.Dataset)
+	if !ok {
+		return fmt.Errorf("dataset: unknown data set %q, want one of %s", s.Dataset, strings.Join(DataSetNames(), ", "))
+	}
+	ints := []struct {
+		key string
+		v   int
+		min int
+	}{{"epochs", s.Epochs, 1}, {"batch", s.Batch, 1}, {"limit", s.Limit, 0}, {"threads", s.Threads, 0}}
+	for _, f := range ints {
+		if f.v < f.min {
+			return fmt.Errorf("%s: want ≥ %d, got %d", f.key, f.min, f.v)
+		}
+	}
+	if !(s.LR > 0) || math.IsInf(s.LR, 0) {
+		return fmt.Errorf("lr: want a positive number, got %g", s.LR)
+	}
+	if !(s.ValidationFraction > 0 && s.ValidationFraction < 1) {
+		return fmt.Errorf("validation-fraction: want a number in (0, 1), got %g", s.ValidationFraction)
+	}
+	if ds.Validate != nil {
+		if err := ds.Validate(s); err != nil {
+			return err
+		}
+	}
+	inputs, classes := ds.Sizes(s)
+	if _, err := s.Spec(inputs, classes); err != nil {
+		return err
+	}
+	if _, err := s.Dtype(); err != nil {
+		return err
+	}
+	if !slices.Contains([]string{"uniform", "fluctuation"}, s.Init) {
+		return fmt.Errorf("init: want uniform or fluctuation, got %q", s.Init)
+	}
+	if s.Init == "fluctuation" && (!(s.InitXi > 0) || !(s.InitRecurrentShare >= 0 && s.InitRecurrentShare < 1) || s.InitSamples < 1) {
+		return fmt.Errorf("init-xi, init-recurrent-share, init-samples: want > 0, in [0, 1) and ≥ 1, got %g, %g, %d", s.InitXi, s.InitRecurrentShare, s.InitSamples)
+	}
+	if !slices.Contains([]string{"text", "json"}, s.LogFormat) {
+		return fmt.Errorf("log-format: want text or json, got %q", s.LogFormat)
+	}
+	if !slices.Contains(LogLevels, s.LogLevel) {
+		return fmt.Errorf("log-level: want one of %s, got %q", strings.Join(LogLevels, ", "), s.LogLevel)
+	}
+	return nil
+}
+
+// LogLevels are the values of the log-level setting.
+var LogLevels = []string{"debug", "info", "warn", "error"}
+
+// Spec returns the network of s for a data set with the given number of
+// input units and classes, validated.
+func (s *Settings) Spec(inputs, classes int) (models.Spec, error) {
+	shape, err := ops.ParseShape(s.Surrogate)
+	if err != nil {
+		return models.Spec{}, fmt.Errorf("surrogate: %w", err)
+	}
+	red, err := graph.ParseReduction(s.Readout)
+	if err != nil {
+		return models.Spec{}, fmt.Errorf("readout: %w", err)
+	}
+	spec := models.Spec{
+		Inputs: inputs, Hidden: append([]int(nil), s.Hidden...), Outputs: classes, Steps: s.Steps,
+		Recurrent: s.Recurrent, DT: s.DT, TauMem: s.TauMem, TauSyn: s.TauSyn, TauReadout: s.TauReadout,
+		Surrogate:           ops.Surrogate{Shape: shape, Beta: s.Beta},
+		DifferentiableReset: s.DiffReset, RecurrentGrad: s.RecurrentGrad, Readout: red, Gain: s.Gain,
+		Reg: models.Regularization{
+			LowerStrength: s.RegLowerStrength, LowerThreshold: s.RegLowerThreshold,
+			UpperStrength: s.RegUpperStrength, UpperThreshold: s.RegUpperThreshold, UpperExp: s.RegUpperExp,
+		},
+	}
+	if err := spec.Validate(); err != nil {
+		return models.Spec{}, err
+	}
+	return spec, nil
+}
+
+// Dtype returns the tensor type of the dtype setting.
+func (s *Settings) Dtype() (tensor.Dtype, error) {
+	switch s.DType {
+	case "float32":
+		return tensor.Float32, nil
+	case "float64":
+		return tensor.Float64, nil
+	}
+	return tensor.Float32, fmt.Errorf("dtype: want float32 or float64, got %q", s.DType)
+}
+
+// Compatible reports the first architecture setting (see Setting) in which
+// c differs from s: weights trained under c do not fit the network of s.
+func (s *Settings) Compatible(c *Settings) error {
+	theirs := c.Table()
+	for i, st := range s.Table() {
+		if st.Architecture && st.String() != theirs[i].String() {
+			return fmt.Errorf("was trained with %s = %s, this run has %s", st.Name, theirs[i].String(), st.String())
+		}
+	}
+	return nil
+}

@@ -1,0 +1,111 @@
+package run
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+)
+
+// Setting names one entry of Settings.
+type Setting struct {
+	Name  string
+	Usage string
+	v     value
+	// Architecture marks the settings that a checkpoint's weights depend
+	// on: their shapes (data set, layer sizes, recurrence) or their meaning
+	// (time grid, time constants, readout). Resuming from a checkpoint
+	// that differs in one of them is refused.
+	Architecture bool
+}
+
+// Column values of Setting.Architecture in Table.
+const (
+	arch  = true
+	plain = false
+)
+
+// Table returns the settings of s in a fixed order, bound to s's fields.
+// A new setting is one line here and a field of Settings.
+func (s *Settings) Table() []Setting {
+	r := &s.Randman
+	return []Setting{
+		{"dataset", "data set: " + strings.Join(DataSetNames(), ", ") + " (randman is generated in-process)", (*stringValue)(&s.Dataset), arch},
+		{"data-dir", "folder of the data set files (mnist: default is the module cache)", (*stringValue)(&s.DataDir), plain},
+		{"data-seed", "seed of generated data and of the validation split", (*uint64Value)(&s.DataSeed), plain},
+		{"validation-fraction", "fraction of a training file held out for validation (mnist, shd, rawhd)", (*floatValue)(&s.ValidationFraction), plain},
+		{"limit", "use at most this many samples of every split, a seeded random subset (0: all)", (*intValue)(&s.Limit), plain},
+		{"randman-classes", "randman: number of classes (manifolds)", (*intValue)(&r.Classes), arch},
+		{"randman-units", "randman: input units M (embedding dimension)", (*intValue)(&r.Units), arch},
+		{"randman-dim", "randman: intrinsic manifold dimension D", (*intValue)(&r.Dim), plain},
+		{"randman-alpha", "randman: smoothness α (larger is smoother)", (*floatValue)(&r.Alpha), plain},
+		{"randman-samples", "randman: samples per class", (*intValue)(&r.SamplesPerClass), plain},
+		{"randman-train", "randman: training samples per class", (*intValue)(&r.TrainPerClass), plain},
+		{"randman-validation", "randman: validation samples per class (the rest is test)", (*intValue)(&r.ValidationPerClass), plain},
+		{"randman-window", "randman: spike-time window τ_randman in steps", (*intValue)(&r.Window), plain},
+		{"steps", "time steps T per sample (rawhd, rawsc: Mel frames)", (*intValue)(&s.Steps), arch},
+		{"dt", "time step Δt in ms (rawhd, rawsc: the hop between Mel frames)", (*floatValue)(&s.DT), arch},
+		{"hidden", "hidden layer sizes, comma-separated (0 or empty: none), e.g. 100 or 128,128", (*intsValue)(&s.Hidden), arch},
+		{"recurrent", "add recurrent weights to every hidden layer", (*boolValue)(&s.Recurrent), arch},
+		{"recurrent-grad", "let the gradient flow through recurrent connections (default: detached)", (*boolValue)(&s.RecurrentGrad), plain},
+		{"diff-reset", "let the gradient flow through the spike reset (default: detached)", (*boolValue)(&s.DiffReset), plain},
+		{"surrogate", "surrogate derivative: superspike, sigmoid, esser, asymptotic or exact", (*stringValue)(&s.Surrogate), plain},
+		{"beta", "surrogate slope β (≥ 0)", (*floatValue)(&s.Beta), plain},
+		{"readout", "logits from the readout potentials: max or sum over time", (*stringValue)(&s.Readout), arch},
+		{"tau-mem", "membrane time constant τ_mem in ms", (*floatValue)(&s.TauMem), arch},
+		{"tau-syn", "synaptic time constant τ_syn in ms", (*floatValue)(&s.TauSyn), arch},
+		{"tau-readout", "readout membrane time constant in ms", (*floatValue)(&s.TauReadout), arch},
+		{"gain", "initialisation gain g: weights ~ U(−g/√fan_in, g/√fan_in)", (*floatValue)(&s.Gain), plain},
+		{"init", "weight initialisation: uniform (scaled by gain) or fluctuation (data-aware, sets each layer's scale from its input)", (*stringValue)(&s.Init), plain},
+		{"init-xi", "fluctuation init: threshold distance in standard deviations of the free membrane potential", (*floatValue)(&s.InitXi), plain},
+		{"init-recurrent-share", "fluctuation init: share of the membrane variance from recurrent input", (*floatValue)(&s.InitRecurrentShare), plain},
+		{"init-samples", "fluctuation init: training samples measured", (*intValue)(&s.InitSamples), plain},
+		{"reg-lower-strength", "λ_lower of the per-neuron lower activity bound (0: off)", (*floatValue)(&s.RegLowerStrength), plain},
+		{"reg-lower-threshold", "ν_lower, spikes per neuron and trial", (*floatValue)(&s.RegLowerThreshold), plain},
+		{"reg-upper-strength", "λ_upper of the population upper activity bound (0: off)", (*floatValue)(&s.RegUpperStrength), plain},
+		{"reg-upper-threshold", "ν_upper, mean spikes per neuron and trial", (*floatValue)(&s.RegUpperThreshold), plain},
+		{"reg-upper-exp", "exponent L of the upper bound, 1 or 2", (*intValue)(&s.RegUpperExp), plain},
+		{"epochs", "training epochs", (*intValue)(&s.Epochs), plain},
+		{"batch", "minibatch size (the last batch is padded; no sample is dropped)", (*intValue)(&s.Batch), plain},
+		{"lr", "Adam learning rate", (*floatValue)(&s.LR), plain},
+		{"seed", "seed of weight initialisation and minibatch order", (*uint64Value)(&s.Seed), plain},
+		{"dtype", "float32 or float64", (*stringValue)(&s.DType), plain},
+		{"threads", "worker threads (GOMAXPROCS; 0: all cores)", (*intValue)(&s.Threads), plain},
+		{"out", "folder under which each run writes its own folder", (*stringValue)(&s.Out), plain},
+		{"name", "name of this run's folder (default: time and settings hash)", (*stringValue)(&s.Name), plain},
+		{"resume", "checkpoint (.npz) whose weights training starts from", (*stringValue)(&s.Resume), plain},
+		{"log-format", "log format: text or json", (*stringValue)(&s.LogFormat), plain},
+		{"log-level", "log level: debug, info, warn or error", (*stringValue)(&s.LogLevel), plain},
+	}
+}
+
+// Lookup returns the setting called name.
+func (s *Settings) Lookup(name string) (Setting, bool) {
+	for _, st := range s.Table() {
+		if st.Name == name {
+			return st, true
+		}
+	}
+	return Setting{}, false
+}
+
+// Set sets the setting called name from its text form, as a flag would.
+func (s *Settings) Set(name, text string) error {
+	st, ok := s.Lookup(name)
+	if !ok {
+		return fmt.Errorf("unknown setting %q", name)
+	}
+	if err := st.v.Set(text); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// Value returns the current value of setting st.
+func (st Setting) Value() any { return st.v.encode() }
+
+// String returns the setting's value as flag text.
+func (st Setting) String() string { return st.v.String() }
+
+// Flag returns the setting as a flag.Value bound to its field, for a
+// command line.
+func (st Setting) Flag() flag.Value { return st.v }

@@ -1,0 +1,188 @@
+package runner_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/runner"
+	"github.com/spikegrad/spikegrad/train"
+	"github.com/spikegrad/spikegrad/train/metrics"
+)
+
+func TestCheckpointRoundTrip(t *testing.T) {
+	for _, dt := range []string{"float32", "float64"} {
+		s := run.DefaultSettings("randman")
+		s.Hidden, s.Recurrent, s.DType = []int{12, 7}, true, dt
+		spec, err := s.Spec(20, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dtype := map[string]tensor.Dtype{"float32": tensor.Float32, "float64": tensor.Float64}[dt]
+		w, err := spec.Init(9, dtype)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "w.npz")
+		if err := runner.SaveCheckpoint(path, &runner.Checkpoint{Settings: s, Weights: w}); err != nil {
+			t.Fatal(err)
+		}
+		ck, err := runner.LoadCheckpoint(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ck.Weights.All()) != 5 {
+			t.Fatalf("%s: %d matrices, want 5", dt, len(ck.Weights.All()))
+		}
+		for i, m := range ck.Weights.All() {
+			if !m.Eq(w.All()[i]) {
+				t.Errorf("%s: matrix %s differs after the round trip", dt, w.Names()[i])
+			}
+		}
+		if ck.Settings.Recurrent != true || ck.Settings.Hidden[1] != 7 || ck.Settings.DType != dt {
+			t.Errorf("settings after the round trip: %+v", ck.Settings)
+		}
+	}
+}
+
+func TestCheckpointRejectsBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	s := run.DefaultSettings("randman")
+	spec, _ := s.Spec(20, 10)
+	w, _ := spec.Init(1, tensor.Float32)
+	good := filepath.Join(dir, "good.npz")
+	if err := runner.SaveCheckpoint(good, &runner.Checkpoint{Settings: s, Weights: w}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(good)
+	other := s
+	other.Hidden = []int{50}
+	mismatched := filepath.Join(dir, "mismatched.npz")
+	if err := runner.SaveCheckpoint(mismatched, &runner.Checkpoint{Settings: other, Weights: w}); err != nil { // settings say 50, weights have 100
+		t.Fatal(err)
+	}
+	files := map[string][]byte{
+		"truncated.npz": data[:len(data)/2],
+		"text.npz":      []byte("lr: 0.1\n"),
+		"empty.npz":     nil,
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"truncated.npz", "text.npz", "empty.npz", "missing.npz", "mismatched.npz"} {
+		_, err := runner.LoadCheckpoint(filepath.Join(dir, name))
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: want an error naming the file, got %v", name, err)
+		}
+	}
+}
+
+// TestCheckpointSurvivesKill kills a process in the middle of rewriting a
+// large checkpoint, again and again: the file on disk must always load.
+func TestCheckpointSurvivesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "best.npz")
+	interrupted := 0
+	for round := 0; round < 4; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=TestHelperWriteCheckpoints")
+		cmd.Env = append(os.Environ(), "SPIKEGRAD_HELPER_CHECKPOINT="+path)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			if _, err := os.Stat(path); err == nil || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(time.Duration(20+37*round) * time.Millisecond) // land somewhere inside a write
+		cmd.Process.Kill()
+		cmd.Wait()
+		if _, err := runner.LoadCheckpoint(path); err != nil {
+			t.Fatalf("round %d: checkpoint unreadable after a kill: %v", round, err)
+		}
+		// A leftover temporary file shows the kill landed inside a write.
+		if tmps, _ := filepath.Glob(filepath.Join(dir, ".best.npz.tmp*")); len(tmps) > 0 {
+			interrupted++
+			for _, f := range tmps {
+				os.Remove(f)
+			}
+		}
+	}
+	if interrupted == 0 {
+		t.Error("no kill landed inside a write: the test exercised nothing")
+	}
+}
+
+// TestHelperWriteCheckpoints is run as a subprocess by
+// TestCheckpointSurvivesKill; it rewrites a big checkpoint forever.
+func TestHelperWriteCheckpoints(t *testing.T) {
+	path := os.Getenv("SPIKEGRAD_HELPER_CHECKPOINT")
+	if path == "" {
+		t.Skip("helper process only")
+	}
+	s := run.DefaultSettings("randman")
+	s.Hidden = []int{2000, 1000}
+	spec, _ := s.Spec(20, 10)
+	for seed := uint64(0); ; seed++ {
+		w, _ := spec.Init(seed, tensor.Float64)
+		if err := runner.SaveCheckpoint(path, &runner.Checkpoint{Settings: s, Weights: w}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The training state of last.npz survives the round trip exactly, and a
+// network without hidden layers (whose only matrix is Wout) loads too.
+func TestCheckpointStateRoundTrip(t *testing.T) {
+	for _, hidden := range [][]int{{6}, nil} {
+		s := run.DefaultSettings("randman")
+		s.Hidden, s.DType = hidden, "float64"
+		spec, err := s.Spec(20, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := spec.Init(1, tensor.Float64)
+		m, _ := spec.Init(2, tensor.Float64)
+		v, _ := spec.Init(3, tensor.Float64)
+		best, _ := spec.Init(4, tensor.Float64)
+		st := &train.State{Epoch: 2, BestEpoch: 1, Best: best, Order: []byte("pcg:0123456789abcdef"),
+			History: []metrics.Epoch{{Epoch: 1, Train: metrics.Metrics{N: 3, Loss: 0.1}}, {Epoch: 2, Duration: 7}},
+			Solver:  train.SolverState{Step: 12, M: m.All(), V: v.All()}}
+		resumes := []run.Resume{{From: "a/last.npz", Epoch: 1, Exact: true}}
+		path := filepath.Join(t.TempDir(), "last.npz")
+		if err := runner.SaveCheckpoint(path, &runner.Checkpoint{Settings: s, Weights: w, State: st, Resumes: resumes}); err != nil {
+			t.Fatal(err)
+		}
+		ck, err := runner.LoadCheckpoint(path)
+		if err != nil {
+			t.Fatalf("hidden %v: %v", hidden, err)
+		}
+		got := ck.State
+		if got == nil || got.Epoch != 2 || got.BestEpoch != 1 || string(got.Order) != string(st.Order) ||
+			got.Solver.Step != 12 || !reflect.DeepEqual(got.History, st.History) || !reflect.DeepEqual(ck.Resumes, resumes) {
+			t.Fatalf("hidden %v: state %+v, resumes %+v", hidden, got, ck.Resumes)
+		}
+		for i := range w.All() {
+			for _, pair := range [][2]*tensor.Dense{{w.All()[i], ck.Weights.All()[i]}, {m.All()[i], got.Solver.M[i]},
+				{v.All()[i], got.Solver.V[i]}, {best.All()[i], got.Best.All()[i]}} {
+				if !reflect.DeepEqual(pair[0].Data(), pair[1].Data()) {
+					t.Errorf("hidden %v: matrix %d differs after the round trip", hidden, i)
+				}
+			}
+		}
+	}
+}

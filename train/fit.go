@@ -1,0 +1,281 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/train/metrics"
+)
+
+// Config sets a training run.
+type Config struct {
+	Epochs    int // in all, counting those a resumed run has done
+	Batch     int
+	Optimizer Optimizer
+	Seed      uint64 // weight initialisation and minibatch order
+	DType     tensor.Dtype
+
+	// Init, if set, are the starting weights (copied); otherwise they are
+	// drawn from the spec with Seed, and rescaled by FluctuationInit on the
+	// training data when Fluctuation is set.
+	Init        *models.Weights
+	Fluctuation *Fluctuation
+
+	// Resume, if set, continues a run from the state it had after
+	// Resume.Epoch epochs, with Init holding the weights it had then: the
+	// result is the one the run would have reached without the pause, bit
+	// for bit (on the same number of threads). Only Adam's state can be
+	// resumed.
+	Resume *State
+
+	// OnEpoch, if set, is called after every epoch. An error stops
+	// training.
+	OnEpoch func(p Progress) error
+	// OnBatch, if set, is called after every training batch.
+	OnBatch func(done, total int)
+}
+
+// DefaultConfig is the paper's randman setting: batch 250, Adam lr 5e-3,
+// float32.
+func DefaultConfig() Config {
+	return Config{Epochs: 40, Batch: 250, Optimizer: DefaultOptimizer(5e-3), Seed: 1, DType: tensor.Float32}
+}
+
+// Progress is what OnEpoch sees after an epoch.
+type Progress struct {
+	Epoch   metrics.Epoch
+	Weights *models.Weights // current weights, live: copy what you keep
+	Best    bool            // best on validation so far
+	// State returns the state to continue the run from here with a copy
+	// of Weights (see Config.Resume). Call it within OnEpoch.
+	State func() (*State, error)
+}
+
+// State is what a run needs, besides its weights, to continue exactly
+// where it stopped.
+type State struct {
+	Epoch     int             // epochs completed
+	History   []metrics.Epoch // one per completed epoch
+	BestEpoch int             // epoch whose weights did best on validation so far
+	Best      *models.Weights // the weights of BestEpoch
+	// Order is the state of the generator that shuffles the training split
+	// every epoch (math/rand/v2's PCG, in its binary form).
+	Order  []byte
+	Solver SolverState
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	History   []metrics.Epoch
+	BestEpoch int             // epoch whose weights did best on validation
+	Weights   *models.Weights // those weights
+	Test      metrics.Metrics // test metrics of those weights
+	// TestActivity is the hidden-layer activity of those weights on the
+	// test split, measured in the same pass.
+	TestActivity []metrics.SpikeStats
+}
+
+func (c Config) validate(d *datasets.Data) error {
+	switch {
+	case c.Epochs < 1:
+		return fmt.Errorf("train: epochs must be ≥ 1, got %d", c.Epochs)
+	case c.Batch < 1:
+		return fmt.Errorf("train: batch must be ≥ 1, got %d", c.Batch)
+	case c.DType != tensor.Float32 && c.DType != tensor.Float64:
+		return fmt.Errorf("train: dtype must be float32 or float64, got %v", c.DType)
+	case c.Resume != nil && c.Init == nil:
+		return errors.New("train: resuming needs the weights saved with the state (Config.Init)")
+	case c.Resume != nil && c.Resume.Epoch > c.Epochs:
+		return fmt.Errorf("train: the run to resume has done %d epochs, more than the %d asked for", c.Resume.Epoch, c.Epochs)
+	}
+	if err := c.Optimizer.validate(); err != nil {
+		return err
+	}
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	for _, s := range []*datasets.Split{d.Train, d.Validation, d.Test} {
+		if s.Len() == 0 {
+			return fmt.Errorf("train: %s split of %s is empty", s.Name, d.Name)
+		}
+	}
+	if c.Batch > d.Train.Len() {
+		return fmt.Errorf("train: batch %d is larger than the training split of %s (%d samples)", c.Batch, d.Name, d.Train.Len())
+	}
+	return nil
+}
+
+// Run trains spec on d. It stops early, with the best weights so far in
+// the result, when ctx is cancelled.
+func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Result, error) {
+	if err := c.validate(d); err != nil {
+		return nil, err
+	}
+	if d.Train.Units != spec.Inputs || d.Train.Classes != spec.Outputs || d.Train.Steps != spec.Steps {
+		return nil, fmt.Errorf("train: data set %s has %d inputs, %d classes and %d steps; the network expects %d, %d and %d",
+			d.Name, d.Train.Units, d.Train.Classes, d.Train.Steps, spec.Inputs, spec.Outputs, spec.Steps)
+	}
+	w, err := initial(spec, d, c)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := NewTrainer(spec, c.Batch, w, c.Optimizer)
+	if err != nil {
+		return nil, err
+	}
+	defer tr.Close()
+	ev, err := NewEvaluator(spec, c.Batch, w)
+	if err != nil {
+		return nil, err
+	}
+	defer ev.Close()
+	l := &loop{c: c, d: d, tr: tr, ev: ev, res: &Result{Weights: w.Clone()}, bestAcc: -1,
+		order: rand.NewPCG(c.Seed, 0xba7c)}
+	if c.Resume != nil {
+		if err := l.resume(c.Resume); err != nil {
+			return nil, err
+		}
+	}
+	for e := len(l.res.History) + 1; e <= c.Epochs && ctx.Err() == nil; e++ {
+		if err := l.epoch(ctx, e); err != nil {
+			return l.res, fmt.Errorf("epoch %d: %w", e, err)
+		}
+	}
+	if err := loadWeights(w, l.res.Weights); err != nil {
+		return l.res, err
+	}
+	if l.res.Test, l.res.TestActivity, err = ev.Measure(d.Test, nil); err != nil {
+		return l.res, err
+	}
+	return l.res, ctx.Err()
+}
+
+// loop is the state of Run between epochs.
+type loop struct {
+	c       Config
+	d       *datasets.Data
+	tr      *Trainer
+	ev      *Evaluator
+	res     *Result
+	bestAcc float64
+	order   *rand.PCG // shuffles the training split
+}
+
+// resume takes up st.
+func (l *loop) resume(st *State) error {
+	if len(st.History) != st.Epoch || st.BestEpoch < 0 || st.BestEpoch > st.Epoch || (st.BestEpoch > 0) != (st.Best != nil) {
+		return fmt.Errorf("train: inconsistent state to resume: %d epochs, %d in the history, best epoch %d", st.Epoch, len(st.History), st.BestEpoch)
+	}
+	if err := l.order.UnmarshalBinary(st.Order); err != nil {
+		return fmt.Errorf("train: state to resume: minibatch order: %w", err)
+	}
+	if err := l.tr.SetSolverState(st.Solver); err != nil {
+		return err
+	}
+	l.res.History = append([]metrics.Epoch(nil), st.History...)
+	if st.BestEpoch > 0 {
+		if err := loadWeights(l.res.Weights, st.Best); err != nil {
+			return fmt.Errorf("train: state to resume: best weights: %w", err)
+		}
+		l.res.BestEpoch, l.bestAcc = st.BestEpoch, st.History[st.BestEpoch-1].Validation.Accuracy
+	}
+	return nil
+}
+
+// state returns the state after the epochs so far, with copies.
+func (l *loop) state() (*State, error) {
+	order, err := l.order.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	solver, err := l.tr.SolverState()
+	if err != nil {
+		return nil, err
+	}
+	st := &State{Epoch: len(l.res.History), History: append([]metrics.Epoch(nil), l.res.History...),
+		BestEpoch: l.res.BestEpoch, Order: order, Solver: solver}
+	if st.BestEpoch > 0 {
+		st.Best = l.res.Weights.Clone()
+	}
+	return st, nil
+}
+
+// epoch trains once over a shuffled training split, validates, and
+// reports.
+func (l *loop) epoch(ctx context.Context, e int) error {
+	start := time.Now()
+	c, train := l.c, l.d.Train
+	perm := rand.New(l.order).Perm(train.Len())
+	ep := metrics.Epoch{Epoch: e}
+	total := (len(perm) + c.Batch - 1) / c.Batch
+	for b := 0; b < total; b++ {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		m, err := l.tr.Step(train, perm[b*c.Batch:min((b+1)*c.Batch, len(perm))])
+		if err != nil {
+			return err
+		}
+		ep.Train.Merge(m)
+		if c.OnBatch != nil {
+			c.OnBatch(b+1, total)
+		}
+	}
+	ep.Train = ep.Train.Done()
+	var err error
+	if ep.Validation, err = l.ev.Evaluate(l.d.Validation); err != nil {
+		return err
+	}
+	ep.Duration = time.Since(start)
+	l.res.History = append(l.res.History, ep)
+	best := ep.Validation.Accuracy > l.bestAcc
+	if best {
+		l.bestAcc, l.res.BestEpoch, l.res.Weights = ep.Validation.Accuracy, e, l.tr.Weights.Clone()
+	}
+	if c.OnEpoch == nil {
+		return nil
+	}
+	return c.OnEpoch(Progress{Epoch: ep, Weights: l.tr.Weights, Best: best, State: l.state})
+}
+
+// Fluctuation sets the data-aware initialisation (see FluctuationInit).
+type Fluctuation struct {
+	Xi             float64 // threshold distance in standard deviations of U
+	RecurrentShare float64 // share of the variance from recurrent input
+	Samples        int     // training samples measured
+}
+
+// initial returns the starting weights: a copy of c.Init, or weights drawn
+// from the spec and, with c.Fluctuation, rescaled on the training data.
+func initial(spec models.Spec, d *datasets.Data, c Config) (*models.Weights, error) {
+	if c.Init != nil {
+		return c.Init.Clone(), nil
+	}
+	w, err := spec.Init(c.Seed, c.DType)
+	if err != nil || c.Fluctuation == nil {
+		return w, err
+	}
+	f := c.Fluctuation
+	return w, FluctuationInit(spec, w, d.Train, f.Xi, f.RecurrentShare, f.Samples, c.Seed)
+}
+
+// loadWeights copies src's values into dst, which the graph shares.
+func loadWeights(dst, src *models.Weights) error {
+	a, b := dst.All(), src.All()
+	if len(a) != len(b) {
+		return fmt.Errorf("train: weight count mismatch: %d and %d", len(a), len(b))
+	}
+	for i := range a {
+		if err := tensor.Copy(a[i], b[i]); err != nil {
+			return fmt.Errorf("train: load weights: %w", err)
+		}
+	}
+	return nil
+}

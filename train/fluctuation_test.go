@@ -1,0 +1,49 @@
+package train_test
+
+import (
+	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/train"
+	"github.com/spikegrad/spikegrad/train/metrics"
+)
+
+// TestFluctuationInitWakesDeepLayers: with the plain uniform initialisation
+// at g = 1 the hidden layers of a 3-layer network stay silent; after
+// FluctuationInit every layer spikes, at similar rates.
+func TestFluctuationInitWakesDeepLayers(t *testing.T) {
+	d := smallRandman(t)
+	spec := specFor(d, 40, 40, 40)
+	spec.Gain = 1
+	activity := func(init bool) []metrics.SpikeStats {
+		w, err := spec.Init(4, tensor.Float64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if init {
+			if err := train.FluctuationInit(spec, w, d.Train, 2, 0, 100, 4); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := train.NewEvaluator(spec, 50, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		st, err := s.Activity(d.Validation)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	plain := activity(false)
+	if plain[2].PerInput != 0 {
+		t.Fatalf("uniform g = 1: layer 3 has %.1f spikes per input; the test assumes it is silent", plain[2].PerInput)
+	}
+	for l, st := range activity(true) {
+		if st.PerInput < 2 || st.Silent > 0.5 {
+			t.Errorf("after fluctuation init, layer %d: %.1f spikes per input, %.0f%% silent", l, st.PerInput, 100*st.Silent)
+		}
+	}
+}
