@@ -10,16 +10,19 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
+	"github.com/spikegrad/spikegrad/ops/internal/parallel"
 )
 
 // float is the element type of the tensors the ops work on.
-type float interface{ ~float32 | ~float64 }
+type float = kernel.Float
 
 // elementwise holds what the element-wise ops share: n inputs of one shape
 // and type, and an output of that shape and type.
 type elementwise struct {
 	n       int
-	workers *Workers // of the graph the op was built in
+	workers *parallel.Workers // of the graph the op was built in
 }
 
 // elems is elementwise for n inputs, in the graph of node.

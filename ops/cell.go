@@ -6,6 +6,9 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/ops/internal/index"
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
 
 // LIFCell builds the time steps of one LIF layer,
@@ -142,7 +145,7 @@ func (c *LIFCell) gain() float64 { return 1 - c.betaMem }
 
 // Spike returns S[n] = H(U[n] − θ), with the surrogate gradient, as Spike.
 func (c *LIFCell) Spike(n int, u *G.Node) (*G.Node, error) {
-	s, err := G.ApplyOp(spikeOp{elems(1, u), c.surrogate, c, n, &spikeIndex{}}, u)
+	s, err := G.ApplyOp(spikeOp{elems(1, u), c.surrogate, c, n, &index.Spikes{}}, u)
 	if err == nil {
 		c.spikes[n] = s
 	}
@@ -237,10 +240,10 @@ func (op lifGradUOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := slices32(out, in[0], in[1], in[2], r)
-		lifGradU(op.workers, op.s, v[0], v[1], v[2], float32(op.beta), v[3], v[4])
+		kernel.LIFGradU(op.workers, v[0], op.s.kernel(), v[1], v[2], float32(op.beta), v[3], v[4])
 	case tensor.Float64:
 		v := slices64(out, in[0], in[1], in[2], r)
-		lifGradU(op.workers, op.s, v[0], v[1], v[2], op.beta, v[3], v[4])
+		kernel.LIFGradU(op.workers, v[0], op.s.kernel(), v[1], v[2], op.beta, v[3], v[4])
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -275,10 +278,10 @@ func (op lifGradIOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := slices32(out, in[0], in[1], r)
-		lifGradI(op.workers, v[0], v[1], float32(op.beta), v[2], v[3])
+		kernel.LIFGradI(op.workers, v[0], v[1], float32(op.beta), v[2], v[3])
 	case tensor.Float64:
 		v := slices64(out, in[0], in[1], r)
-		lifGradI(op.workers, v[0], v[1], op.beta, v[2], v[3])
+		kernel.LIFGradI(op.workers, v[0], v[1], op.beta, v[2], v[3])
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -322,10 +325,10 @@ func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := slices32(out, in[0], in[1], in[2], in[3], in[4])
-		lifGradUProj(op.workers, op.s, v[0], v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain), axpy32)
+		kernel.LIFGradUProj(op.workers, v[0], op.s.kernel(), v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain))
 	case tensor.Float64:
 		v := slices64(out, in[0], in[1], in[2], in[3], in[4])
-		lifGradUProj(op.workers, op.s, v[0], v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain, axpy64)
+		kernel.LIFGradUProj(op.workers, v[0], op.s.kernel(), v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain)
 	default:
 		return nil, dtypeError(op, in[0])
 	}

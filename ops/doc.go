@@ -25,13 +25,10 @@
 // they describe (a tensor's memory belongs to one machine), so machines
 // compiled from one graph never read each other's.
 //
-// The float32 loops run on SSE (simd_amd64.s), and on AVX where the CPU has
-// it (simd_avx_amd64.s), bit for bit equal to their Go versions, which other
-// architectures use. Batch rows are split between cores by Workers: helper
-// goroutines started by the first job after a pause, which spin briefly
-// between jobs and end when none comes, so an idle process runs none.
 // SetThreads bounds the threads of one graph's ops (1 for callers that run
-// one machine per core).
+// one machine per core). Without it, a kernel splits large batches between
+// up to GOMAXPROCS goroutines, started by the first job after a pause and
+// ended when no job comes: an idle process runs none.
 //
 // Ops that keep per-layer state (Synapses, LIFCell) print their layer's
 // number in their hash: Gorgonia merges nodes whose op hashes and children
@@ -44,4 +41,18 @@
 // derivative (SymDiff) in terms of further ops of this package, so that
 // Gorgonia's Grad and TapeMachine run backpropagation through time. The
 // package knows nothing about networks.
+//
+// This package holds the op types: what Gorgonia sees of an op (its type,
+// shape, hash and derivative) and the unpacking of its tensors. The work is
+// done in internal packages, each with a job of its own:
+//
+//   - internal/kernel: the typed loops of every op, on float32 and float64
+//     slices, destination first; they know nothing of Gorgonia.
+//   - internal/simd: the float32 loops in SSE and AVX assembly, bit for bit
+//     equal to their Go versions, which run on other architectures and,
+//     with go build -tags purego, on amd64 too (gonum's noasm).
+//   - internal/parallel: the worker pool that splits a kernel's rows
+//     between cores.
+//   - internal/index: the CSR indexes of spike tensors and of a layer's
+//     inputs, kept per tensor memory so that machines never share one.
 package ops

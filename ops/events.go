@@ -5,6 +5,8 @@ import (
 	"unsafe"
 
 	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
 
 // Events is one time step of a batch's input held as its non-zero entries:
@@ -20,8 +22,8 @@ import (
 type Events struct {
 	rows, cols int
 	dtype      tensor.Dtype
-	c32        csr[float32]
-	c64        csr[float64]
+	c32        kernel.CSR[float32]
+	c64        kernel.CSR[float64]
 	open       int // rows up to open−1 are closed: their start is final
 }
 
@@ -41,8 +43,9 @@ func NewEvents(dt tensor.Dtype, rows, cols int) (*Events, error) {
 
 // Clear removes every entry and keeps the memory.
 func (e *Events) Clear() {
-	e.c32.start, e.c32.col, e.c32.val = append(e.c32.start[:0], 0), e.c32.col[:0], e.c32.val[:0]
-	e.c64.start, e.c64.col, e.c64.val = append(e.c64.start[:0], 0), e.c64.col[:0], e.c64.val[:0]
+	e.c32.Reset()
+	e.c64.Reset()
+	e.c32.Start, e.c64.Start = append(e.c32.Start, 0), append(e.c64.Start, 0)
 	e.open = 0
 }
 
@@ -64,60 +67,51 @@ func (e *Events) Add(row, col int, v float64) error {
 
 // addEntry appends (row, col, v) to c, closing the rows open…row−1, and
 // returns the new first open row.
-func addEntry[T float](c *csr[T], open, row, col int, v T) int {
+func addEntry[T float](c *kernel.CSR[T], open, row, col int, v T) int {
 	for ; open < row; open++ {
-		c.start = append(c.start, int32(len(c.col)))
+		c.Start = append(c.Start, int32(len(c.Col)))
 	}
-	c.col = append(c.col, int32(col))
-	c.val = append(c.val, v)
+	c.Col = append(c.Col, int32(col))
+	c.Val = append(c.Val, v)
 	return open
 }
 
-// index returns the entries as a complete index (every row closed).
-func index[T float](e *Events, c *csr[T]) *csr[T] {
-	for len(c.start) < e.rows+1 {
-		c.start = append(c.start, int32(len(c.col)))
+// closed returns the entries as a complete index (every row closed).
+func closed[T float](e *Events, c *kernel.CSR[T]) *kernel.CSR[T] {
+	for len(c.Start) < e.rows+1 {
+		c.Start = append(c.Start, int32(len(c.Col)))
 	}
-	c.start = c.start[:e.rows+1]
-	c.size = e.rows * e.cols
+	c.Start = c.Start[:e.rows+1]
 	return c
 }
 
 // events32 returns e's index if v is a float32 Events.
-func events32(v any) *csr[float32] {
+func events32(v any) *kernel.CSR[float32] {
 	if e, ok := v.(*Events); ok && e.dtype == tensor.Float32 {
-		return index(e, &e.c32)
+		return closed(e, &e.c32)
 	}
 	return nil
 }
 
-func events64(v any) *csr[float64] {
+func events64(v any) *kernel.CSR[float64] {
 	if e, ok := v.(*Events); ok && e.dtype == tensor.Float64 {
-		return index(e, &e.c64)
+		return closed(e, &e.c64)
 	}
 	return nil
 }
 
 // Len is the number of entries.
-func (e *Events) Len() int { return len(e.c32.col) + len(e.c64.col) }
+func (e *Events) Len() int { return len(e.c32.Col) + len(e.c64.Col) }
 
 // Dense returns the events as a dense [rows, cols] tensor.
 func (e *Events) Dense() *tensor.Dense {
 	t := tensor.New(tensor.WithShape(e.rows, e.cols), tensor.Of(e.dtype))
 	if e.dtype == tensor.Float32 {
-		scatter(t.Float32s(), index(e, &e.c32), e.cols)
+		kernel.AddCSR(t.Float32s(), closed(e, &e.c32), e.cols)
 	} else {
-		scatter(t.Float64s(), index(e, &e.c64), e.cols)
+		kernel.AddCSR(t.Float64s(), closed(e, &e.c64), e.cols)
 	}
 	return t
-}
-
-func scatter[T float](dst []T, c *csr[T], cols int) {
-	for b := 0; b+1 < len(c.start); b++ {
-		for k := c.start[b]; k < c.start[b+1]; k++ {
-			dst[b*cols+int(c.col[k])] += c.val[k]
-		}
-	}
 }
 
 // The gorgonia.Value methods.
@@ -129,25 +123,25 @@ func (e *Events) Dtype() tensor.Dtype { return e.dtype }
 // Data returns the values of the entries, in order.
 func (e *Events) Data() any {
 	if e.dtype == tensor.Float32 {
-		return e.c32.val
+		return e.c32.Val
 	}
-	return e.c64.val
+	return e.c64.Val
 }
 
 // Uintptr is the address of the values (0 when there are none).
 func (e *Events) Uintptr() uintptr {
 	switch {
-	case len(e.c32.val) > 0:
-		return uintptr(unsafe.Pointer(&e.c32.val[0]))
-	case len(e.c64.val) > 0:
-		return uintptr(unsafe.Pointer(&e.c64.val[0]))
+	case len(e.c32.Val) > 0:
+		return uintptr(unsafe.Pointer(&e.c32.Val[0]))
+	case len(e.c64.Val) > 0:
+		return uintptr(unsafe.Pointer(&e.c64.Val[0]))
 	}
 	return 0
 }
 
 // MemSize is the size of the values in bytes.
 func (e *Events) MemSize() uintptr {
-	return uintptr(len(e.c32.val)*4 + len(e.c64.val)*8)
+	return uintptr(len(e.c32.Val)*4 + len(e.c64.Val)*8)
 }
 
 func (e *Events) Format(s fmt.State, verb rune) {

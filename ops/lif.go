@@ -7,6 +7,9 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
+	"github.com/spikegrad/spikegrad/ops/internal/parallel"
 )
 
 // This file holds the fused ops of a LIF time step: one node for the
@@ -17,7 +20,7 @@ import (
 // type, a matrix output, and no in-place tricks.
 type matrixOp struct {
 	n       int
-	workers *Workers // of the graph the op was built in
+	workers *parallel.Workers // of the graph the op was built in
 }
 
 // matrices is matrixOp for n inputs, in the graph of node.
@@ -206,10 +209,10 @@ func (op membraneOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := slices32(out, u, i, r)
-		membrane(op.workers, v[0], float32(op.beta), v[1], v[2], v[3])
+		kernel.Membrane(op.workers, v[0], float32(op.beta), v[1], v[2], v[3])
 	case tensor.Float64:
 		v := slices64(out, u, i, r)
-		membrane(op.workers, v[0], op.beta, v[1], v[2], v[3])
+		kernel.Membrane(op.workers, v[0], op.beta, v[1], v[2], v[3])
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -335,10 +338,10 @@ func (op maskScaleOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := slices32(out, in[0], in[1])
-		maskScale(op.workers, v[0], float32(op.a), v[1], v[2])
+		kernel.MaskScale(op.workers, v[0], float32(op.a), v[1], v[2])
 	case tensor.Float64:
 		v := slices64(out, in[0], in[1])
-		maskScale(op.workers, v[0], op.a, v[1], v[2])
+		kernel.MaskScale(op.workers, v[0], op.a, v[1], v[2])
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -379,10 +382,10 @@ func (op resetGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := slices32(out, u, i, g)
-		negMulSum(op.workers, v[0], float32(op.beta), v[1], v[2], v[3])
+		kernel.NegMulSum(op.workers, v[0], float32(op.beta), v[1], v[2], v[3])
 	case tensor.Float64:
 		v := slices64(out, u, i, g)
-		negMulSum(op.workers, v[0], op.beta, v[1], v[2], v[3])
+		kernel.NegMulSum(op.workers, v[0], op.beta, v[1], v[2], v[3])
 	default:
 		return nil, dtypeError(op, in[0])
 	}

@@ -5,6 +5,8 @@ import (
 	"hash"
 
 	G "gorgonia.org/gorgonia"
+
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
 
 // Axpby returns a·x + b·y element-wise for constants a and b: the leaky
@@ -49,22 +51,13 @@ func (op axpbyOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	switch x := dataOf(in[0]).(type) {
 	case []float64:
-		axpby(dataOf(out).([]float64), op.a, x, op.b, dataOf(in[1]).([]float64))
+		kernel.Axpby(dataOf(out).([]float64), op.a, x, op.b, dataOf(in[1]).([]float64))
 	case []float32:
-		axpby(dataOf(out).([]float32), op.a, x, op.b, dataOf(in[1]).([]float32))
+		kernel.Axpby(dataOf(out).([]float32), float32(op.a), x, float32(op.b), dataOf(in[1]).([]float32))
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
-}
-
-func axpby[T float](out []T, a float64, x []T, b float64, y []T) {
-	ta, tb := T(a), T(b)
-	y = y[:len(x)]
-	out = out[:len(x)]
-	for i := range x {
-		out[i] = ta*x[i] + tb*y[i]
-	}
 }
 
 func (op axpbyOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
@@ -96,21 +89,13 @@ func (op scaleOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	switch x := dataOf(in[0]).(type) {
 	case []float64:
-		scale(dataOf(out).([]float64), op.a, x)
+		kernel.Scale(dataOf(out).([]float64), op.a, x)
 	case []float32:
-		scale(dataOf(out).([]float32), op.a, x)
+		kernel.Scale(dataOf(out).([]float32), float32(op.a), x)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
-}
-
-func scale[T float](out []T, a float64, x []T) {
-	ta := T(a)
-	out = out[:len(x)]
-	for i, v := range x {
-		out[i] = ta * v
-	}
 }
 
 func (op scaleOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {

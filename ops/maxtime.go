@@ -5,6 +5,8 @@ import (
 	"hash"
 
 	G "gorgonia.org/gorgonia"
+
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
 
 // MaxOverTime returns the element-wise maximum of xs, all of one shape, as
@@ -84,67 +86,17 @@ func runMaxTime(op fmt.Stringer, zero, arg bool, p G.Value, in []G.Value) (G.Val
 		for j, v := range in {
 			xs[j] = dataOf(v).([]float32)
 		}
-		maxTime(o, zero, arg, xs)
+		kernel.MaxOverTime(o, zero, arg, xs)
 	case []float64:
 		xs := make([][]float64, len(in))
 		for j, v := range in {
 			xs[j] = dataOf(v).([]float64)
 		}
-		maxTime(o, zero, arg, xs)
+		kernel.MaxOverTime(o, zero, arg, xs)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
-}
-
-// maxTime writes the running maximum over xs (or, with arg, the index of
-// its winner), following MaxBetween: m ← x if x > m; the winner changes
-// whenever the maximum does not compare equal to the one before.
-func maxTime[T float](out []T, zero, arg bool, xs [][]T) {
-	var m []T
-	var win []int32
-	if arg {
-		m = make([]T, len(out))
-		win = make([]int32, len(out))
-	} else {
-		m = out
-	}
-	first := 0
-	if zero {
-		clear(m)
-		for i := range win {
-			win[i] = -1
-		}
-	} else {
-		copy(m, xs[0])
-		first = 1
-	}
-	for j := first; j < len(xs); j++ {
-		x := xs[j][:len(m)]
-		if !arg {
-			for i, v := range x {
-				if v > m[i] {
-					m[i] = v
-				}
-			}
-			continue
-		}
-		win := win[:len(x)]
-		for i, v := range x {
-			old := m[i]
-			if v > old {
-				m[i] = v
-			}
-			if !(old == m[i]) {
-				win[i] = int32(j)
-			}
-		}
-	}
-	if arg {
-		for i, w := range win {
-			out[i] = T(w)
-		}
-	}
 }
 
 // pickOp writes g where idx equals j, zero elsewhere.
@@ -169,25 +121,13 @@ func (op pickOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	switch o := dataOf(out).(type) {
 	case []float32:
-		pick(o, dataOf(in[0]).([]float32), dataOf(in[1]).([]float32), float32(op.j))
+		kernel.Pick(o, dataOf(in[0]).([]float32), dataOf(in[1]).([]float32), float32(op.j))
 	case []float64:
-		pick(o, dataOf(in[0]).([]float64), dataOf(in[1]).([]float64), float64(op.j))
+		kernel.Pick(o, dataOf(in[0]).([]float64), dataOf(in[1]).([]float64), float64(op.j))
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
-}
-
-func pick[T float](out, g, idx []T, j T) {
-	g = g[:len(out)]
-	idx = idx[:len(out)]
-	for i := range out {
-		if idx[i] == j {
-			out[i] = g[i]
-		} else {
-			out[i] = 0
-		}
-	}
 }
 
 // The ops of backward passes are differentiable in none of their inputs

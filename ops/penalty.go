@@ -3,11 +3,12 @@ package ops
 import (
 	"fmt"
 	"hash"
-	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
 
 // LowerBound returns the per-element lower-bound penalty of x [batch, M],
@@ -19,7 +20,7 @@ import (
 // which are zero for padding rows). With x a layer's spike counts it keeps
 // every neuron above ν spikes.
 func LowerBound(x, weights *G.Node, lambda, nu float64) (*G.Node, error) {
-	return G.ApplyOp(penaltyOp{lower: true, lambda: lambda, nu: nu, exp: 2}, x, weights)
+	return G.ApplyOp(penaltyOp{kernel.Penalty{Lower: true, Lambda: lambda, Nu: nu, Exp: 2}}, x, weights)
 }
 
 // UpperBound returns the row-mean upper-bound penalty of x [batch, M],
@@ -32,14 +33,10 @@ func UpperBound(x, weights *G.Node, lambda, nu float64, L int) (*G.Node, error) 
 	if L < 1 {
 		return nil, fmt.Errorf("ops.UpperBound: exponent must be ≥ 1, got %d", L)
 	}
-	return G.ApplyOp(penaltyOp{lambda: lambda, nu: nu, exp: L}, x, weights)
+	return G.ApplyOp(penaltyOp{kernel.Penalty{Lambda: lambda, Nu: nu, Exp: L}}, x, weights)
 }
 
-type penaltyOp struct {
-	lower      bool
-	lambda, nu float64
-	exp        int
-}
+type penaltyOp struct{ p kernel.Penalty }
 
 func (penaltyOp) Arity() int { return 2 }
 func (penaltyOp) Type() hm.Type {
@@ -58,10 +55,10 @@ func (penaltyOp) DiffWRT(int) []bool       { return []bool{true, false} }
 func (op penaltyOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op penaltyOp) Hashcode() uint32      { return hashOf(op) }
 func (op penaltyOp) String() string {
-	if op.lower {
-		return fmt.Sprintf("LowerBound[λ=%g,ν=%g]", op.lambda, op.nu)
+	if op.p.Lower {
+		return fmt.Sprintf("LowerBound[λ=%g,ν=%g]", op.p.Lambda, op.p.Nu)
 	}
-	return fmt.Sprintf("UpperBound[λ=%g,ν=%g,L=%d]", op.lambda, op.nu, op.exp)
+	return fmt.Sprintf("UpperBound[λ=%g,ν=%g,L=%d]", op.p.Lambda, op.p.Nu, op.p.Exp)
 }
 
 // sameRows checks two matrices with the same number of rows.
@@ -82,93 +79,17 @@ func (op penaltyOp) Do(in ...G.Value) (G.Value, error) {
 		if !ok {
 			return nil, dtypeError(op, in[1])
 		}
-		v := G.F64(op.value(x, w, cols, wcols))
+		v := G.F64(op.p.Value(x, w, cols, wcols))
 		return &v, nil
 	case []float32:
 		w, ok := in[1].Data().([]float32)
 		if !ok {
 			return nil, dtypeError(op, in[1])
 		}
-		v := G.F32(op.value(toF64(x), toF64(w), cols, wcols))
+		v := G.F32(op.p.Value(kernel.ToFloat64(x), kernel.ToFloat64(w), cols, wcols))
 		return &v, nil
 	}
 	return nil, dtypeError(op, in[0])
-}
-
-func toF64[T float](x []T) []float64 {
-	out := make([]float64, len(x))
-	for i, v := range x {
-		out[i] = float64(v)
-	}
-	return out
-}
-
-// rowWeights returns each row's weight and their total.
-func rowWeights(w []float64, rows, cols int) ([]float64, float64) {
-	rw := make([]float64, rows)
-	total := 0.0
-	for r := range rw {
-		for _, v := range w[r*cols : (r+1)*cols] {
-			rw[r] += v
-		}
-		total += rw[r]
-	}
-	return rw, total
-}
-
-func (op penaltyOp) value(x, w []float64, cols, wcols int) float64 {
-	rows := len(x) / cols
-	rw, total := rowWeights(w, rows, wcols)
-	if total == 0 {
-		return 0
-	}
-	sum := 0.0
-	for r := 0; r < rows; r++ {
-		if rw[r] != 0 {
-			sum += rw[r] * op.row(x[r*cols:(r+1)*cols])
-		}
-	}
-	return sum / total
-}
-
-// row is the penalty of one row.
-func (op penaltyOp) row(x []float64) float64 {
-	M := float64(len(x))
-	if op.lower {
-		s := 0.0
-		for _, v := range x {
-			d := math.Max(0, op.nu-v)
-			s += d * d
-		}
-		return op.lambda / M * s
-	}
-	mean := 0.0
-	for _, v := range x {
-		mean += v
-	}
-	return op.lambda * math.Pow(math.Max(0, mean/M-op.nu), float64(op.exp))
-}
-
-// rowGrad writes d row(x)/dx into g, scaled by s.
-func (op penaltyOp) rowGrad(g, x []float64, s float64) {
-	M := float64(len(x))
-	if op.lower {
-		for i, v := range x {
-			g[i] = -2 * s * op.lambda / M * math.Max(0, op.nu-v)
-		}
-		return
-	}
-	mean := 0.0
-	for _, v := range x {
-		mean += v
-	}
-	d := 0.0
-	if excess := mean/M - op.nu; excess > 0 {
-		d = s * op.lambda * float64(op.exp) * math.Pow(excess, float64(op.exp-1)) / M
-	}
-	for i := range g {
-		g[i] = d
-	}
 }
 
 func (op penaltyOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
@@ -177,7 +98,7 @@ func (op penaltyOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 }
 
 // penaltyGradOp computes d penalty/dx from (x, weights, grad).
-type penaltyGradOp struct{ p penaltyOp }
+type penaltyGradOp struct{ of penaltyOp }
 
 func (penaltyGradOp) Arity() int { return 3 }
 func (penaltyGradOp) Type() hm.Type {
@@ -195,7 +116,7 @@ func (penaltyGradOp) CallsExtern() bool        { return false }
 func (penaltyGradOp) OverwritesInput() int     { return -1 }
 func (op penaltyGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op penaltyGradOp) Hashcode() uint32      { return hashOf(op) }
-func (op penaltyGradOp) String() string        { return op.p.String() + "Grad" }
+func (op penaltyGradOp) String() string        { return op.of.String() + "Grad" }
 func (op penaltyGradOp) Do(in ...G.Value) (G.Value, error) {
 	return op.UsePreallocDo(nil, in...)
 }
@@ -215,10 +136,10 @@ func (op penaltyGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error)
 	cols, wcols := in[0].Shape()[1], in[1].Shape()[1]
 	switch x := in[0].Data().(type) {
 	case []float64:
-		op.grad(out.Data().([]float64), x, in[1].Data().([]float64), cols, wcols, g)
+		op.of.p.Grad(out.Data().([]float64), x, in[1].Data().([]float64), cols, wcols, g)
 	case []float32:
 		res := make([]float64, len(x))
-		op.grad(res, toF64(x), toF64(in[1].Data().([]float32)), cols, wcols, g)
+		op.of.p.Grad(res, kernel.ToFloat64(x), kernel.ToFloat64(in[1].Data().([]float32)), cols, wcols, g)
 		o := out.Data().([]float32)
 		for i, v := range res {
 			o[i] = float32(v)
@@ -227,20 +148,6 @@ func (op penaltyGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error)
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
-}
-
-func (op penaltyGradOp) grad(out, x, w []float64, cols, wcols int, g float64) {
-	rows := len(x) / cols
-	rw, total := rowWeights(w, rows, wcols)
-	clear(out)
-	if total == 0 {
-		return
-	}
-	for r := 0; r < rows; r++ {
-		if rw[r] != 0 {
-			op.p.rowGrad(out[r*cols:(r+1)*cols], x[r*cols:(r+1)*cols], g*rw[r]/total)
-		}
-	}
 }
 
 // The ops of backward passes are differentiable in none of their inputs

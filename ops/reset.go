@@ -5,6 +5,8 @@ import (
 	"hash"
 
 	G "gorgonia.org/gorgonia"
+
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
 
 // Reset returns v·(1 − s) element-wise: the membrane potential v of
@@ -35,21 +37,13 @@ func (op resetOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	switch v := dataOf(in[0]).(type) {
 	case []float64:
-		reset(dataOf(out).([]float64), v, dataOf(in[1]).([]float64))
+		kernel.Reset(dataOf(out).([]float64), v, dataOf(in[1]).([]float64))
 	case []float32:
-		reset(dataOf(out).([]float32), v, dataOf(in[1]).([]float32))
+		kernel.Reset(dataOf(out).([]float32), v, dataOf(in[1]).([]float32))
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
-}
-
-func reset[T float](out, v, s []T) {
-	s = s[:len(v)]
-	out = out[:len(v)]
-	for i := range v {
-		out[i] = v[i] * (1 - s[i])
-	}
 }
 
 // SymDiff: d/dv = grad·(1 − s), which is Reset(grad, s) again; d/ds = −grad·v.
@@ -82,21 +76,13 @@ func (op negMulOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	switch x := dataOf(in[0]).(type) {
 	case []float64:
-		negMul(dataOf(out).([]float64), x, dataOf(in[1]).([]float64))
+		kernel.NegMul(dataOf(out).([]float64), x, dataOf(in[1]).([]float64))
 	case []float32:
-		negMul(dataOf(out).([]float32), x, dataOf(in[1]).([]float32))
+		kernel.NegMul(dataOf(out).([]float32), x, dataOf(in[1]).([]float32))
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
-}
-
-func negMul[T float](out, x, y []T) {
-	y = y[:len(x)]
-	out = out[:len(x)]
-	for i := range x {
-		out[i] = -x[i] * y[i]
-	}
 }
 
 // The ops of backward passes are differentiable in none of their inputs

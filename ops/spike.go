@@ -5,6 +5,10 @@ import (
 	"hash"
 
 	G "gorgonia.org/gorgonia"
+
+	"github.com/spikegrad/spikegrad/ops/internal/index"
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
+	"github.com/spikegrad/spikegrad/ops/internal/parallel"
 )
 
 // Threshold is the firing threshold θ: a neuron spikes when U ≥ θ.
@@ -16,15 +20,15 @@ func Spike(u *G.Node, s Surrogate) (*G.Node, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return G.ApplyOp(spikeOp{elementwise: elems(1, u), s: s, index: &spikeIndex{}}, u)
+	return G.ApplyOp(spikeOp{elementwise: elems(1, u), s: s, spikes: &index.Spikes{}}, u)
 }
 
 type spikeOp struct {
 	elementwise
-	s     Surrogate
-	cell  *LIFCell // set for the spikes of a LIFCell: step n builds dU[n]
-	n     int
-	index *spikeIndex // of the spikes, for the synapses that read them
+	s      Surrogate
+	cell   *LIFCell // set for the spikes of a LIFCell: step n builds dU[n]
+	n      int
+	spikes *index.Spikes // of the spikes, for the synapses that read them
 }
 
 func (op spikeOp) String() string {
@@ -44,28 +48,28 @@ func (op spikeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
 	rows := 0
-	if s := out.Shape(); len(s) == 2 && s[0] > 0 && op.index != nil {
+	if s := out.Shape(); len(s) == 2 && s[0] > 0 && op.spikes != nil {
 		rows = s[0]
 	}
 	switch u := dataOf(in[0]).(type) {
 	case []float64:
-		spikes(op.workers, dataOf(out).([]float64), u, rows, op.index)
+		spikes(op.workers, dataOf(out).([]float64), u, rows, op.spikes)
 	case []float32:
-		spikes(op.workers, dataOf(out).([]float32), u, rows, op.index)
+		spikes(op.workers, dataOf(out).([]float32), u, rows, op.spikes)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
 }
 
-// spikes is heaviside, indexing the spikes of a [rows, ·] matrix into si
-// (rows > 0).
-func spikes[T float](w *Workers, out, u []T, rows int, si *spikeIndex) {
+// spikes is kernel.Heaviside, indexing the spikes of a [rows, ·] matrix
+// into si (rows > 0).
+func spikes[T float](w *parallel.Workers, out, u []T, rows int, si *index.Spikes) {
 	if rows == 0 || len(out) == 0 {
-		heaviside(w, out, u)
+		kernel.Heaviside(w, out, u)
 		return
 	}
-	heavisideIndexed(w, out, u, rows, si)
+	index.Heaviside(w, si, out, u, rows)
 }
 
 func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
@@ -88,6 +92,21 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 	}
 	g, err := G.ApplyOp(surrogateGradOp{elems(2, in[0]), op.s}, in[0], grad)
 	return G.Nodes{g}, err
+}
+
+// spikeIndexOf returns the index of the spikes n holds, if n is the output
+// of a Spike op or its Detach copy, and nil otherwise.
+func spikeIndexOf(n *G.Node) *index.Spikes {
+	if n == nil {
+		return nil
+	}
+	switch op := n.Op().(type) {
+	case spikeOp:
+		return op.spikes
+	case detachOp:
+		return op.spikes
+	}
+	return nil
 }
 
 // surrogateGradOp computes grad·h(u − θ) from (u, grad).
@@ -113,9 +132,9 @@ func (op surrogateGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, erro
 	}
 	switch u := dataOf(in[0]).(type) {
 	case []float64:
-		surrogateGrad(op.workers, op.s, dataOf(out).([]float64), u, dataOf(in[1]).([]float64))
+		kernel.SurrogateGrad(op.workers, dataOf(out).([]float64), op.s.kernel(), u, dataOf(in[1]).([]float64))
 	case []float32:
-		surrogateGrad(op.workers, op.s, dataOf(out).([]float32), u, dataOf(in[1]).([]float32))
+		kernel.SurrogateGrad(op.workers, dataOf(out).([]float32), op.s.kernel(), u, dataOf(in[1]).([]float32))
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -130,7 +149,7 @@ func Detach(x *G.Node) (*G.Node, error) {
 
 type detachOp struct {
 	elementwise
-	index *spikeIndex // of x's spikes, if x is a Spike op's output
+	spikes *index.Spikes // of x's spikes, if x is a Spike op's output
 }
 
 func (op detachOp) String() string                    { return "Detach" }
@@ -150,21 +169,15 @@ func (op detachOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	switch x := dataOf(in[0]).(type) {
 	case []float64:
-		copyElems(op.workers, dataOf(out).([]float64), x)
-		alias(op.index, x, dataOf(out).([]float64))
+		kernel.Copy(op.workers, dataOf(out).([]float64), x)
+		index.AliasSpikes(op.spikes, x, dataOf(out).([]float64))
 	case []float32:
-		copyElems(op.workers, dataOf(out).([]float32), x)
-		alias(op.index, x, dataOf(out).([]float32))
+		kernel.Copy(op.workers, dataOf(out).([]float32), x)
+		index.AliasSpikes(op.spikes, x, dataOf(out).([]float32))
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
-}
-
-// copyElems copies x into out, split like the other element-wise kernels
-// so that each core copies the part it wrote and still has in cache.
-func copyElems[T float](w *Workers, out, x []T) {
-	parallelElems(w, len(out), cheap, func(lo, hi int) { copy(out[lo:hi], x[lo:hi]) })
 }
 
 // The ops of backward passes are differentiable in none of their inputs

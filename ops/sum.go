@@ -5,6 +5,9 @@ import (
 	"hash"
 
 	G "gorgonia.org/gorgonia"
+
+	"github.com/spikegrad/spikegrad/ops/internal/index"
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
 
 // Sum returns the element-wise sum of xs, all of one shape, as one node
@@ -28,7 +31,7 @@ func Sum(xs ...*G.Node) (*G.Node, error) {
 
 type sumOp struct {
 	elementwise
-	spikes []*spikeIndex // of every input, when all are spikes
+	spikes []*index.Spikes // of every input, when all are spikes
 }
 
 func (op sumOp) String() string                    { return fmt.Sprintf("Sum[%d]", op.n) }
@@ -48,11 +51,11 @@ func (op sumOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch o := dataOf(out).(type) {
 	case []float64:
 		if !sumSpikes(o, in, op.spikes) {
-			sumInto(op.workers, o, in)
+			kernel.Sum(op.workers, o, floats[float64](in))
 		}
 	case []float32:
 		if !sumSpikes(o, in, op.spikes) {
-			sumInto(op.workers, o, in)
+			kernel.Sum(op.workers, o, floats[float32](in))
 		}
 	default:
 		return nil, dtypeError(op, in[0])
@@ -60,57 +63,30 @@ func (op sumOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-// sumInto writes the sum of in into o, split over goroutines for large
-// tensors.
-func sumInto[T float](w *Workers, o []T, in []G.Value) {
+// floats returns the backing slices of in.
+func floats[T float](in []G.Value) [][]T {
 	xs := make([][]T, len(in))
 	for j, v := range in {
 		xs[j] = dataOf(v).([]T)
 	}
-	parallelElems(w, len(o), len(in), func(lo, hi int) {
-		copy(o[lo:hi], xs[0][lo:hi])
-		for _, x := range xs[1:] {
-			add(o[lo:hi], x[lo:hi])
-		}
-	})
+	return xs
 }
 
 // sumSpikes writes the sum of in into o from the spike indexes of the
 // inputs, in work proportional to the number of spikes, and reports whether
-// every input had one. Each element receives its terms in the same order
-// as in sumInto.
-func sumSpikes[T float](o []T, in []G.Value, spikes []*spikeIndex) bool {
+// every input had one.
+func sumSpikes[T float](o []T, in []G.Value, spikes []*index.Spikes) bool {
 	if len(spikes) != len(in) {
 		return false
 	}
-	cs := make([]*csr[T], len(in))
+	cs := make([]*kernel.CSR[T], len(in))
 	for j, v := range in {
-		if cs[j] = spikeCSR(spikes[j], dataOf(v).([]T)); cs[j] == nil {
+		if cs[j] = index.LookupSpikes(spikes[j], dataOf(v).([]T)); cs[j] == nil {
 			return false
 		}
 	}
-	rows := len(cs[0].start) - 1
-	cols := len(o) / rows
-	clear(o)
-	for _, c := range cs {
-		for b := 0; b < rows; b++ {
-			ob := o[b*cols : (b+1)*cols]
-			for k := c.start[b]; k < c.start[b+1]; k++ {
-				ob[c.col[k]] += c.val[k]
-			}
-		}
-	}
+	kernel.SumCSR(o, cs)
 	return true
-}
-
-// add adds x to dst with gonum's assembly axpy.
-func add[T float](dst, x []T) {
-	switch d := any(dst).(type) {
-	case []float32:
-		blasImpl.Saxpy(len(d), 1, any(x).([]float32), 1, d, 1)
-	case []float64:
-		blasImpl.Daxpy(len(d), 1, any(x).([]float64), 1, d, 1)
-	}
 }
 
 func (op sumOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
 
 // Shape names a surrogate derivative family.
@@ -76,20 +78,9 @@ func (s Surrogate) String() string { return fmt.Sprintf("%v(β=%g)", s.Shape, s.
 
 // Deriv returns h(x), the surrogate derivative at distance x = u − θ from
 // the threshold.
-func (s Surrogate) Deriv(x float64) float64 {
-	switch s.Shape {
-	case SuperSpike:
-		d := s.Beta*math.Abs(x) + 1
-		return 1 / (d * d)
-	case Asymptotic:
-		d := s.Beta*math.Abs(x) + 1
-		return s.Beta / (d * d)
-	case Sigmoid:
-		e := math.Exp(-s.Beta * math.Abs(x)) // symmetric, and no overflow for large |x|
-		return e / ((1 + e) * (1 + e))
-	case Esser:
-		return math.Max(0, 1-s.Beta*math.Abs(x))
-	default:
-		return 0
-	}
+func (s Surrogate) Deriv(x float64) float64 { return s.kernel().Deriv(x) }
+
+// kernel is s as the kernels take it: their shapes have the same numbers.
+func (s Surrogate) kernel() kernel.Surrogate {
+	return kernel.Surrogate{Shape: kernel.Shape(s.Shape), Beta: s.Beta}
 }

@@ -7,6 +7,9 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/ops/internal/index"
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
 
 // Synapses builds the synaptic updates of one layer over time,
@@ -29,8 +32,8 @@ type Synapses struct {
 	w, v         *G.Node
 	usedW, usedV bool // a step has read W (V): later steps do not collect
 	records      []synRecord
-	index        sparseIndex // of the inputs, from the forward pass
-	steps        int         // built so far: each step's key in index
+	inputs       index.Inputs // indexes of the inputs, from the forward pass
+	steps        int          // built so far: each step's keys in inputs
 }
 
 type synRecord struct {
@@ -105,9 +108,9 @@ type synapseOp struct {
 	s                  *Synapses // its id is part of the hash: steps of two layers never merge
 	cell               *LIFCell  // set for a LIFCell's step n
 	n                  int
-	hasNext            bool        // reads U[n+1] for the order only
-	step               int         // order among the Synapses' steps: its index key
-	xSpikes, rSpikes   *spikeIndex // of x and r when they are spikes
+	hasNext            bool          // reads U[n+1] for the order only
+	step               int           // order among the Synapses' steps: its keys in inputs
+	xSpikes, rSpikes   *index.Spikes // of x and r when they are spikes
 }
 
 func (op synapseOp) String() string {
@@ -219,16 +222,30 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		d := slices32(out, c, x, w, r, v)
-		xi, ri := cmp.Or(xe32, spikeCSR(op.xSpikes, d[2])), spikeCSR(op.rSpikes, d[4])
-		synapse(op.workers, d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], xi, d[3], d[4], ri, d[5], &op.s.index, op.step, axpy32)
+		xi, ri := inputIndexes(op, xe32, d[2], d[4], rows)
+		kernel.Synapse(op.workers, d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], xi, d[3], d[4], ri, d[5])
 	case tensor.Float64:
 		d := slices64(out, c, x, w, r, v)
-		xi, ri := cmp.Or(xe64, spikeCSR(op.xSpikes, d[2])), spikeCSR(op.rSpikes, d[4])
-		synapse(op.workers, d[0], rows, op.beta, d[1], op.gain, d[2], xi, d[3], d[4], ri, d[5], &op.s.index, op.step, axpy64)
+		xi, ri := inputIndexes(op, xe64, d[2], d[4], rows)
+		kernel.Synapse(op.workers, d[0], rows, op.beta, d[1], op.gain, d[2], xi, d[3], d[4], ri, d[5])
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
+}
+
+// inputIndexes returns the indexes of x and r: xe for Events, the Spike
+// op's for spikes, and otherwise an index built now for the fused weight
+// gradient to read again (nil for a dense or absent input).
+func inputIndexes[T float](op synapseOp, xe *kernel.CSR[T], x, r []T, rows int) (xi, ri *kernel.CSR[T]) {
+	xi, ri = cmp.Or(xe, index.LookupSpikes(op.xSpikes, x)), index.LookupSpikes(op.rSpikes, r)
+	if xi == nil {
+		xi = index.Build(&op.s.inputs, 2*op.step, x, rows)
+	}
+	if ri == nil {
+		ri = index.Build(&op.s.inputs, 2*op.step+1, r, rows)
+	}
+	return xi, ri
 }
 
 func (op synapseOp) DiffWRT(int) []bool {
@@ -307,7 +324,7 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 func (s *Synapses) weightGrad(gain float64, recurrent bool) (*G.Node, error) {
 	var in G.Nodes
 	var keys []int
-	var spikes []*spikeIndex
+	var spikes []*index.Spikes
 	for _, rec := range s.records {
 		x, key := rec.x, 2*rec.step
 		if recurrent {
@@ -329,16 +346,16 @@ func (s *Synapses) weightGrad(gain float64, recurrent bool) (*G.Node, error) {
 type weightGradOp struct {
 	matrixOp
 	gain   float64
-	s      *Synapses     // whose forward pass indexed the x_j,
-	keys   []int         // under these keys,
-	spikes []*spikeIndex // unless x_j are spikes indexed by their Spike op
+	s      *Synapses       // whose forward pass indexed the x_j,
+	keys   []int           // under these keys,
+	spikes []*index.Spikes // unless x_j are spikes indexed by their Spike op
 }
 
-func (op weightGradOp) index() *sparseIndex {
+func (op weightGradOp) inputs() *index.Inputs {
 	if op.s == nil {
 		return nil
 	}
-	return &op.s.index
+	return &op.s.inputs
 }
 
 func (op weightGradOp) String() string {
@@ -378,11 +395,11 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 	out := newOutput(p, in[0].Dtype(), fanIn, cols)
 	switch out.Dtype() {
 	case tensor.Float32:
-		xs, xis, gs := gradInputs(in, op.index(), op.keys, op.spikes, events32, slices32)
-		weightGrad(op.workers, dataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs, axpy32)
+		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events32, slices32)
+		kernel.WeightGrad(op.workers, dataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs)
 	case tensor.Float64:
-		xs, xis, gs := gradInputs(in, op.index(), op.keys, op.spikes, events64, slices64)
-		weightGrad(op.workers, dataOf(out).([]float64), fanIn, cols, op.gain, xs, xis, gs, axpy64)
+		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events64, slices64)
+		kernel.WeightGrad(op.workers, dataOf(out).([]float64), fanIn, cols, op.gain, xs, xis, gs)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
@@ -392,17 +409,17 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 // gradInputs splits (x_0, g_0, x_1, g_1, …) into the x_j, their indexes
 // (from Events, or from the forward pass's index of a dense x_j, or nil)
 // and the g_j.
-func gradInputs[T float](in []G.Value, si *sparseIndex, keys []int, spikes []*spikeIndex, events func(any) *csr[T], slices func(...G.Value) [][]T) (xs [][]T, xis []*csr[T], gs [][]T) {
+func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes []*index.Spikes, events func(any) *kernel.CSR[T], slices func(...G.Value) [][]T) (xs [][]T, xis []*kernel.CSR[T], gs [][]T) {
 	for j := 0; j < len(in); j += 2 {
 		xi := events(in[j])
 		var x []T
 		if xi == nil {
 			x = slices(in[j])[0]
 			if spikes != nil {
-				xi = spikeCSR(spikes[j/2], x)
+				xi = index.LookupSpikes(spikes[j/2], x)
 			}
-			if xi == nil && si != nil {
-				xi = lookupIndex(si, keys[j/2], x)
+			if xi == nil && inputs != nil {
+				xi = index.Lookup(inputs, keys[j/2], x)
 			}
 		}
 		xs, xis, gs = append(xs, x), append(xis, xi), append(gs, slices(in[j+1])[0])
@@ -444,10 +461,10 @@ func (op backProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		d := slices32(out, in[0], in[1])
-		backProj(op.workers, d[0], float32(op.gain), d[1], d[2], cols, axpy32)
+		kernel.BackProj(op.workers, d[0], float32(op.gain), d[1], d[2], cols)
 	case tensor.Float64:
 		d := slices64(out, in[0], in[1])
-		backProj(op.workers, d[0], op.gain, d[1], d[2], cols, axpy64)
+		kernel.BackProj(op.workers, d[0], op.gain, d[1], d[2], cols)
 	default:
 		return nil, dtypeError(op, in[0])
 	}

@@ -3,11 +3,12 @@ package ops
 import (
 	"fmt"
 	"hash"
-	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
 
 // SoftmaxCrossEntropy returns the mean over samples of the cross-entropy
@@ -51,10 +52,10 @@ func (op xentOp) Do(in ...G.Value) (G.Value, error) {
 	cols := in[0].Shape()[1]
 	switch z := dataOf(in[0]).(type) {
 	case []float64:
-		v := G.F64(crossEntropy(z, dataOf(in[1]).([]float64), cols))
+		v := G.F64(kernel.CrossEntropy(z, dataOf(in[1]).([]float64), cols))
 		return &v, nil
 	case []float32:
-		v := G.F32(crossEntropy(z, dataOf(in[1]).([]float32), cols))
+		v := G.F32(kernel.CrossEntropy(z, dataOf(in[1]).([]float32), cols))
 		return &v, nil
 	}
 	return nil, dtypeError(op, in[0])
@@ -77,37 +78,6 @@ func sameMatrices(in ...G.DimSizer) error {
 		}
 	}
 	return nil
-}
-
-// logSoftmaxRow writes the softmax of z into p and returns log Σ exp z.
-func logSumExp[T float](z []T) float64 {
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = math.Max(m, float64(v))
-	}
-	s := 0.0
-	for _, v := range z {
-		s += math.Exp(float64(v) - m)
-	}
-	return m + math.Log(s)
-}
-
-func crossEntropy[T float](z, y []T, cols int) float64 {
-	loss, n := 0.0, 0.0
-	for r := 0; r+cols <= len(z); r += cols {
-		zr, yr := z[r:r+cols], y[r:r+cols]
-		lse := logSumExp(zr)
-		for c, t := range yr {
-			if t != 0 {
-				loss -= float64(t) * (float64(zr[c]) - lse)
-				n += float64(t)
-			}
-		}
-	}
-	if n == 0 {
-		return 0
-	}
-	return loss / n
 }
 
 // xentGradOp computes dL/dlogits from (logits, targets, grad of L):
@@ -149,38 +119,13 @@ func (op xentGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	cols := in[0].Shape()[1]
 	switch z := dataOf(in[0]).(type) {
 	case []float64:
-		crossEntropyGrad(dataOf(out).([]float64), z, dataOf(in[1]).([]float64), cols, g)
+		kernel.CrossEntropyGrad(dataOf(out).([]float64), z, dataOf(in[1]).([]float64), cols, g)
 	case []float32:
-		crossEntropyGrad(dataOf(out).([]float32), z, dataOf(in[1]).([]float32), cols, g)
+		kernel.CrossEntropyGrad(dataOf(out).([]float32), z, dataOf(in[1]).([]float32), cols, g)
 	default:
 		return nil, dtypeError(op, in[0])
 	}
 	return out, nil
-}
-
-func crossEntropyGrad[T float](out, z, y []T, cols int, g float64) {
-	n := 0.0
-	for _, t := range y {
-		n += float64(t)
-	}
-	clear(out)
-	if n == 0 {
-		return
-	}
-	for r := 0; r+cols <= len(z); r += cols {
-		zr, yr, or := z[r:r+cols], y[r:r+cols], out[r:r+cols]
-		w := 0.0
-		for _, t := range yr {
-			w += float64(t)
-		}
-		if w == 0 {
-			continue
-		}
-		lse := logSumExp(zr)
-		for c := range zr {
-			or[c] = T(g / n * (w*math.Exp(float64(zr[c])-lse) - float64(yr[c])))
-		}
-	}
 }
 
 // The ops of backward passes are differentiable in none of their inputs

@@ -1,14 +1,10 @@
-package ops
+package parallel
 
 import (
-	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
-	"weak"
-
-	G "gorgonia.org/gorgonia"
 )
 
 // The kernels split their rows between cores many hundred times per
@@ -22,74 +18,41 @@ import (
 // gaps between the kernels of a step are far shorter.
 const spinFor = 200 * time.Microsecond
 
-// Workers run the kernels of the ops built in a graph, splitting the large
-// ones between up to a set number of goroutines (the caller's included).
-// The zero number means GOMAXPROCS at the time of each job. A Workers runs
-// one job at a time; a kernel that finds it busy (another machine's) runs
-// on its caller alone.
+// Workers split the large kernels between up to a set number of
+// goroutines (the caller's included). The zero number means GOMAXPROCS at
+// the time of each job. A Workers runs one job at a time; a kernel that
+// finds it busy (another machine's) runs on its caller alone.
 type Workers struct {
 	threads int
 	busy    sync.Mutex // held by the caller of the job in flight
-	job     atomic.Pointer[poolJob]
+	job     atomic.Pointer[job]
 	helpers atomic.Int32 // running
 }
 
-// defaultWorkers serve graphs without SetThreads.
-var defaultWorkers = &Workers{}
+// Default serves the kernels of graphs whose threads nobody bounded.
+var Default = &Workers{}
 
-// graphWorkers maps graphs to the Workers SetThreads gave them; entries go
-// with their graphs.
-var graphWorkers sync.Map // weak.Pointer[G.ExprGraph] → *Workers
+// New returns Workers of at most threads goroutines (0: GOMAXPROCS).
+func New(threads int) *Workers { return &Workers{threads: threads} }
 
-// SetThreads bounds the goroutines that the kernels of the ops built in g
-// from now on use to n (the caller's included). n = 1 keeps every kernel on
-// the goroutine that runs the machine, for callers that run several
-// machines at once, one per core; n = 0 restores the default, GOMAXPROCS.
-// Each bounded graph has helpers of its own, so machines of different
-// graphs never wait for each other's.
-func SetThreads(g *G.ExprGraph, n int) error {
-	if n < 0 {
-		return fmt.Errorf("ops.SetThreads: %d threads, want ≥ 0", n)
-	}
-	key := weak.Make(g)
-	if n == 0 {
-		graphWorkers.Delete(key)
-		return nil
-	}
-	if _, loaded := graphWorkers.Swap(key, &Workers{threads: n}); !loaded {
-		runtime.AddCleanup(g, func(k weak.Pointer[G.ExprGraph]) { graphWorkers.Delete(k) }, key)
-	}
-	return nil
-}
-
-// workersOf returns the Workers for the ops built on n's graph.
-func workersOf(n *G.Node) *Workers {
-	if n != nil {
-		if w, ok := graphWorkers.Load(weak.Make(n.Graph())); ok {
-			return w.(*Workers)
-		}
-	}
-	return defaultWorkers
-}
-
-// limit is the number of goroutines a job may use.
-func (w *Workers) limit() int {
+// Limit is the number of goroutines a job may use.
+func (w *Workers) Limit() int {
 	if w == nil || w.threads == 0 {
 		return runtime.GOMAXPROCS(0)
 	}
 	return w.threads
 }
 
-// poolJob is one split: chunks ranges of [0, n), claimed one at a time by
+// job is one split: chunks ranges of [0, n), claimed one at a time by
 // whoever is free, the caller included.
-type poolJob struct {
+type job struct {
 	body       func(k, lo, hi int)
 	n, chunks  int
 	next, done atomic.Int32
 }
 
 // run works on unclaimed chunks until none is left.
-func (j *poolJob) run() {
+func (j *job) run() {
 	for {
 		k := int(j.next.Add(1)) - 1
 		if k >= j.chunks {
@@ -103,7 +66,7 @@ func (j *poolJob) run() {
 // help runs jobs as they are posted until none has come for spinFor.
 func (w *Workers) help() {
 	defer w.helpers.Add(-1)
-	var last *poolJob
+	var last *job
 	idle := time.Now()
 	for spins := 0; ; spins++ {
 		if j := w.job.Load(); j != last && j != nil {
@@ -133,7 +96,7 @@ func (w *Workers) split(n, parts, helpers int, body func(k, lo, hi int)) bool {
 		return false
 	}
 	defer w.busy.Unlock()
-	j := &poolJob{body: body, n: n, chunks: parts}
+	j := &job{body: body, n: n, chunks: parts}
 	w.job.Store(j)
 	// A helper that is about to end may miss the job; the caller then
 	// does its chunks, so a missing helper costs time, never a result.

@@ -1,8 +1,10 @@
-// SSE loops over float32 slices for the hot element-wise kernels (see
-// simd.go). Each processes len(out)/4 blocks of four floats; the Go side
-// passes slices of equal length, a multiple of 4, and does the tail. The
-// operations and their order match the Go loops exactly, so the results
-// are bit for bit the same (SSE has no fused multiply-add).
+//go:build amd64 && !purego
+
+// SSE loops, four floats per instruction. Each processes len(out)/4 blocks
+// of four; the Go side (simd_amd64.go) passes slices of equal length, a
+// multiple of 4, and the kernels do the tail. The operations and their
+// order match the Go loops exactly, so the results are bit for bit the
+// same (SSE has no fused multiply-add).
 
 #include "textflag.h"
 
@@ -34,8 +36,8 @@
 	MOVAPS X10, X1 \
 	DIVPS  X0, X1
 
-// func heavisideF32(out, u []float32)
-TEXT ·heavisideF32(SB), NOSPLIT, $0-48
+// func heavisideSSE(out, u []float32)
+TEXT ·heavisideSSE(SB), NOSPLIT, $0-48
 	MOVQ out_base+0(FP), DI
 	MOVQ out_len+8(FP), CX
 	MOVQ u_base+24(FP), SI
@@ -57,9 +59,9 @@ hv_loop:
 hv_done:
 	RET
 
-// func membraneF32(out, u, i, r []float32, beta float32)
+// func membraneSSE(out, u, i, r []float32, beta float32)
 // out = (beta·u + i)·(1 − r)
-TEXT ·membraneF32(SB), NOSPLIT, $0-100
+TEXT ·membraneSSE(SB), NOSPLIT, $0-100
 	MOVQ   out_base+0(FP), DI
 	MOVQ   out_len+8(FP), CX
 	MOVQ   u_base+24(FP), SI
@@ -91,9 +93,9 @@ mb_loop:
 mb_done:
 	RET
 
-// func axpbyF32(out, u, i []float32, beta float32)
+// func axpbySSE(out, u, i []float32, beta float32)
 // out = beta·u + i
-TEXT ·axpbyF32(SB), NOSPLIT, $0-76
+TEXT ·axpbySSE(SB), NOSPLIT, $0-76
 	MOVQ   out_base+0(FP), DI
 	MOVQ   out_len+8(FP), CX
 	MOVQ   u_base+24(FP), SI
@@ -118,9 +120,9 @@ ab_loop:
 ab_done:
 	RET
 
-// func scaleF32(out, x []float32, a float32)
+// func scaleSSE(out, x []float32, a float32)
 // out = a·x
-TEXT ·scaleF32(SB), NOSPLIT, $0-52
+TEXT ·scaleSSE(SB), NOSPLIT, $0-52
 	MOVQ   out_base+0(FP), DI
 	MOVQ   out_len+8(FP), CX
 	MOVQ   x_base+24(FP), SI
@@ -142,9 +144,9 @@ sc_loop:
 sc_done:
 	RET
 
-// func maskScaleF32(out, g, r []float32, a float32)
+// func maskScaleSSE(out, g, r []float32, a float32)
 // out = (a·g)·(1 − r)
-TEXT ·maskScaleF32(SB), NOSPLIT, $0-76
+TEXT ·maskScaleSSE(SB), NOSPLIT, $0-76
 	MOVQ   out_base+0(FP), DI
 	MOVQ   out_len+8(FP), CX
 	MOVQ   g_base+24(FP), SI
@@ -173,9 +175,9 @@ ms_loop:
 ms_done:
 	RET
 
-// func lifGradIF32(out, d, e, r []float32, beta float32)
+// func lifGradISSE(out, d, e, r []float32, beta float32)
 // out = (1 − r)·d + beta·e
-TEXT ·lifGradIF32(SB), NOSPLIT, $0-100
+TEXT ·lifGradISSE(SB), NOSPLIT, $0-100
 	MOVQ   out_base+0(FP), DI
 	MOVQ   out_len+8(FP), CX
 	MOVQ   d_base+24(FP), SI
@@ -208,9 +210,9 @@ gi_loop:
 gi_done:
 	RET
 
-// func lifGradUF32(out, u, g, d, r []float32, num, b, beta float32)
+// func lifGradUSSE(out, u, g, d, r []float32, num, b, beta float32)
 // out = g·(num/(q·q)) + (beta·(1 − r))·d,  q = b·|u − 1| + 1
-TEXT ·lifGradUF32(SB), NOSPLIT, $0-132
+TEXT ·lifGradUSSE(SB), NOSPLIT, $0-132
 	MOVQ   out_base+0(FP), DI
 	MOVQ   out_len+8(FP), CX
 	MOVQ   u_base+24(FP), SI
@@ -246,9 +248,9 @@ gu_loop:
 gu_done:
 	RET
 
-// func surrogateF32(out, u, g []float32, num, b float32)
+// func surrogateSSE(out, u, g []float32, num, b float32)
 // out = g·(num/(q·q)),  q = b·|u − 1| + 1
-TEXT ·surrogateF32(SB), NOSPLIT, $0-80
+TEXT ·surrogateSSE(SB), NOSPLIT, $0-80
 	MOVQ   out_base+0(FP), DI
 	MOVQ   out_len+8(FP), CX
 	MOVQ   u_base+24(FP), SI
@@ -271,9 +273,9 @@ sg_loop:
 sg_done:
 	RET
 
-// func axpyF32(a float32, x, y []float32)
+// func axpySSE(a float32, x, y []float32)
 // y += a·x for len(x)&^3 elements
-TEXT ·axpyF32(SB), NOSPLIT, $0-56
+TEXT ·axpySSE(SB), NOSPLIT, $0-56
 	MOVSS  a+0(FP), X6
 	SHUFPS $0, X6, X6
 	MOVQ   x_base+8(FP), SI
@@ -311,10 +313,10 @@ ax_tail4:
 ax_done:
 	RET
 
-// func nonzerosF32(x []float32, idx []int32) int
+// func nonzerosSSE(x []float32, idx []int32) int
 // writes the indices of the non-zero (or NaN) elements of x[:len(x)&^15]
 // to idx and returns their number
-TEXT ·nonzerosF32(SB), NOSPLIT, $0-56
+TEXT ·nonzerosSSE(SB), NOSPLIT, $0-56
 	MOVQ  x_base+0(FP), SI
 	MOVQ  x_len+8(FP), CX
 	MOVQ  idx_base+24(FP), DI

@@ -1,15 +1,18 @@
-package ops
+package kernel
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/spikegrad/spikegrad/ops/internal/parallel"
+	"github.com/spikegrad/spikegrad/ops/internal/simd"
 )
 
-// The float32 kernels hand blocks of four to the SSE loops of
-// simd_amd64.s and do the rest in Go; the gradient tests run in float64 and
-// never reach them. Here each float32 kernel must equal, bit for bit, the
+// The float32 kernels hand blocks of four to the loops of package simd and
+// do the rest in Go; the gradient tests run in float64 and never reach
+// them. Here each float32 kernel must equal, bit for bit, the
 // same formula evaluated one element at a time in float32, on lengths that
 // are and are not multiples of four and on values at the edges (the
 // threshold itself, ±0, NaN, ±Inf).
@@ -67,7 +70,7 @@ func TestFloat32KernelsMatchScalar(t *testing.T) {
 			out, want := make([]float32, n), make([]float32, n)
 			const beta, b = float32(0.9), float32(10)
 
-			heavisideSeq(out, u)
+			heaviside(out, u)
 			for i, v := range u {
 				want[i] = 0
 				if v >= Threshold {
@@ -76,34 +79,34 @@ func TestFloat32KernelsMatchScalar(t *testing.T) {
 			}
 			sameBits(t, "heaviside", n, out, want)
 
-			membraneSeq(out, beta, u, g, r)
+			membrane(out, beta, u, g, r)
 			for i := range want {
 				want[i] = (beta*u[i] + g[i]) * (1 - r[i])
 			}
 			sameBits(t, "membrane", n, out, want)
 
-			membraneSeq(out, beta, u, g, nil)
+			membrane(out, beta, u, g, nil)
 			for i := range want {
 				want[i] = beta*u[i] + g[i]
 			}
 			sameBits(t, "membrane without reset", n, out, want)
 
-			maskScaleSeq(out, beta, g, r)
+			maskScale(out, beta, g, r)
 			for i := range want {
 				want[i] = beta * g[i] * (1 - r[i])
 			}
 			sameBits(t, "maskScale", n, out, want)
 
-			maskScaleSeq(out, beta, g, nil)
+			maskScale(out, beta, g, nil)
 			for i := range want {
 				want[i] = beta * g[i]
 			}
 			sameBits(t, "maskScale without mask", n, out, want)
 
-			scaleSeq(out, beta, g)
+			Scale(out, beta, g)
 			sameBits(t, "scale", n, out, want)
 
-			lifGradISeq(out, d, beta, e, r)
+			lifGradI(out, d, beta, e, r)
 			for i := range want {
 				want[i] = (1-r[i])*d[i] + beta*e[i]
 			}
@@ -115,19 +118,19 @@ func TestFloat32KernelsMatchScalar(t *testing.T) {
 				if shape == Asymptotic {
 					num = b
 				}
-				lifGradUSeq(s, out, u, g, beta, d, r)
+				lifGradU(out, s, u, g, beta, d, r)
 				for i := range want {
 					q := b*abs32x(u[i]-Threshold) + 1
 					want[i] = g[i]*(num/(q*q)) + beta*(1-r[i])*d[i]
 				}
-				sameBits(t, "lifGradU "+shape.String(), n, out, want)
+				sameBits(t, fmt.Sprint("lifGradU shape ", shape), n, out, want)
 
-				surrogateGradSeq(s, out, u, g)
+				surrogateGrad(out, s, u, g)
 				for i := range want {
 					q := b*abs32x(u[i]-Threshold) + 1
 					want[i] = g[i] * (num / (q * q))
 				}
-				sameBits(t, "surrogate "+shape.String(), n, out, want)
+				sameBits(t, fmt.Sprint("surrogate shape ", shape), n, out, want)
 			}
 		}
 	}
@@ -156,8 +159,8 @@ func TestFloat32KernelsTrackFloat64(t *testing.T) {
 	u32, g32, d32, r32 := to32(u64), to32(g64), to32(d64), to32(r64)
 	o64, o32 := make([]float64, n), make([]float32, n)
 	for _, s := range []Surrogate{{SuperSpike, 10}, {Asymptotic, 5}, {Sigmoid, 4}, {Esser, 0.5}} {
-		lifGradU(defaultWorkers, s, o64, u64, g64, 0.9, d64, r64)
-		lifGradU(defaultWorkers, s, o32, u32, g32, 0.9, d32, r32)
+		LIFGradU(parallel.Default, o64, s, u64, g64, 0.9, d64, r64)
+		LIFGradU(parallel.Default, o32, s, u32, g32, 0.9, d32, r32)
 		for i := range o64 {
 			if math.Abs(float64(o32[i])-o64[i]) > 1e-5*(1+math.Abs(o64[i])) {
 				t.Fatalf("%v: element %d: float32 %v, float64 %v", s, i, o32[i], o64[i])
@@ -177,7 +180,7 @@ func TestKernelsInPlace(t *testing.T) {
 	}
 }
 
-func inPlace[T float](t *testing.T, rng *rand.Rand, n int) {
+func inPlace[T Float](t *testing.T, rng *rand.Rand, n int) {
 	vec := func(binary bool) []T {
 		x := make([]T, n)
 		for i := range x {
@@ -202,33 +205,34 @@ func inPlace[T float](t *testing.T, rng *rand.Rand, n int) {
 	u, g, d, e, r := vec(false), vec(false), vec(false), vec(false), vec(true)
 	want := make([]T, n)
 
-	membrane(defaultWorkers, want, 0.9, u, g, r)
+	w := parallel.Default
+	Membrane(w, want, 0.9, u, g, r)
 	got := clone(r)
-	membrane(defaultWorkers, got, 0.9, u, g, got)
+	Membrane(w, got, 0.9, u, g, got)
 	check("membrane over r", got, want)
 
 	for _, s := range []Surrogate{{SuperSpike, 10}, {Asymptotic, 3}, {Sigmoid, 4}, {Esser, 0.5}, {Exact, 0}} {
-		lifGradU(defaultWorkers, s, want, u, g, 0.9, d, r)
+		LIFGradU(w, want, s, u, g, 0.9, d, r)
 		got = clone(d)
-		lifGradU(defaultWorkers, s, got, u, g, 0.9, got, r)
-		check("lifGradU over d "+s.String(), got, want)
+		LIFGradU(w, got, s, u, g, 0.9, got, r)
+		check(fmt.Sprint("lifGradU over d ", s), got, want)
 	}
 
-	lifGradI(defaultWorkers, want, d, 0.8, e, r)
+	LIFGradI(w, want, d, 0.8, e, r)
 	got = clone(d)
-	lifGradI(defaultWorkers, got, got, 0.8, e, r)
+	LIFGradI(w, got, got, 0.8, e, r)
 	check("lifGradI over d", got, want)
 
-	synapse(defaultWorkers, want, 1, 0.8, g, 0.1, nil, nil, nil, nil, nil, nil, nil, 0, axpyLoop[T])
+	Synapse(w, want, 1, 0.8, g, 0.1, nil, nil, nil, nil, nil, nil)
 	got = clone(g)
-	synapse(defaultWorkers, got, 1, 0.8, got, 0.1, nil, nil, nil, nil, nil, nil, nil, 0, axpyLoop[T])
+	Synapse(w, got, 1, 0.8, got, 0.1, nil, nil, nil, nil, nil, nil)
 	check("synapse over c", got, want)
 
 	// lifGradUProj: rows of width n, one output column of the projection.
-	w, gO := vec(false), vec(false)[:1]
-	lifGradUProj(defaultWorkers, Surrogate{SuperSpike, 10}, want, u, r, gO, w, d, 1, 0.9, 0.3, axpyLoop[T])
+	wt, gO := vec(false), vec(false)[:1]
+	LIFGradUProj(w, want, Surrogate{SuperSpike, 10}, u, r, gO, wt, d, 1, 0.9, 0.3)
 	got = clone(d)
-	lifGradUProj(defaultWorkers, Surrogate{SuperSpike, 10}, got, u, r, gO, w, got, 1, 0.9, 0.3, axpyLoop[T])
+	LIFGradUProj(w, got, Surrogate{SuperSpike, 10}, u, r, gO, wt, got, 1, 0.9, 0.3)
 	check("lifGradUProj over d", got, want)
 }
 
@@ -269,7 +273,7 @@ func TestNonzeroAndAxpyMatchScalar(t *testing.T) {
 		}
 		y, yw := edgeVector(rng, n), make([]float32, n)
 		copy(yw, y)
-		axpy32(0.3, x, y)
+		addScaled32(y, 0.3, x)
 		for i := range yw {
 			yw[i] += 0.3 * x[i]
 		}
@@ -277,27 +281,13 @@ func TestNonzeroAndAxpyMatchScalar(t *testing.T) {
 	}
 }
 
-// The AVX loops equal the SSE ones bit for bit, and every kernel test
-// passes with either.
-func TestAVXMatchesSSE(t *testing.T) {
-	if !useAVX {
-		t.Skip("no AVX on this machine")
+// Every kernel test passes with the SSE loops alone, too.
+func TestKernelsWithoutAVX(t *testing.T) {
+	if !simd.UseAVX {
+		t.Skip("no AVX loops in this build or on this machine")
 	}
-	rng := rand.New(rand.NewPCG(5, 6))
-	for n := 0; n < 100; n += 4 {
-		x, y := edgeVector(rng, n), edgeVector(rng, n)
-		a := float32(4*rng.Float64() - 2)
-		ySSE, yAVX := append([]float32(nil), y...), append([]float32(nil), y...)
-		axpyF32(a, x, ySSE)
-		axpyAVXF32(a, x, yAVX)
-		sameBits(t, "axpy AVX", n, yAVX, ySSE)
-		oSSE, oAVX := make([]float32, n), append([]float32(nil), x...)
-		scaleF32(oSSE, x, a)
-		scaleAVXF32(oAVX, oAVX, a) // in place
-		sameBits(t, "scale AVX", n, oAVX, oSSE)
-	}
-	useAVX = false
-	defer func() { useAVX = true }()
+	simd.UseAVX = false
+	defer func() { simd.UseAVX = true }()
 	t.Run("SSE/BackProjRow", TestBackProjRowMatchesScalar)
 	t.Run("SSE/GatherScatter", TestGatherScatterMatchScalar)
 	t.Run("SSE/MatchScalar", TestFloat32KernelsMatchScalar)
@@ -333,8 +323,8 @@ func TestBackProjRowMatchesScalar(t *testing.T) {
 				}
 			}
 			got := edgeVector(rng, n) // overwritten
-			backProjRow(got, g, wt, make([]int32, k), make([]float32, k), axpy32)
-			sameBits(t, fmt.Sprintf("backProjRow k=%d avx=%t", k, useAVX), n, got, want)
+			backProjRow(got, g, wt, make([]int32, k), make([]float32, k), addScaled32)
+			sameBits(t, fmt.Sprintf("backProjRow k=%d avx=%t", k, simd.UseAVX), n, got, want)
 		}
 	}
 }
@@ -346,40 +336,98 @@ func TestGatherScatterMatchScalar(t *testing.T) {
 	const fanIn, rows = 7, 3
 	for cols := 1; cols < 42; cols++ {
 		w := edgeVector(rng, fanIn*cols)
-		xi := &csr[float32]{}
+		xi := &CSR[float32]{}
 		for b := 0; b < rows; b++ {
-			xi.start = append(xi.start, int32(len(xi.col)))
+			xi.Start = append(xi.Start, int32(len(xi.Col)))
 			for e := rng.IntN(6); e > 0; e-- { // repeated columns too
-				xi.col = append(xi.col, int32(rng.IntN(fanIn)))
-				xi.val = append(xi.val, float32(4*rng.Float64()-2))
+				xi.Col = append(xi.Col, int32(rng.IntN(fanIn)))
+				xi.Val = append(xi.Val, float32(4*rng.Float64()-2))
 			}
 		}
-		xi.start = append(xi.start, int32(len(xi.col)))
+		xi.Start = append(xi.Start, int32(len(xi.Col)))
 		const gain = float32(0.37)
 		for b := 0; b < rows; b++ {
 			ob := edgeVector(rng, cols)
 			want := append([]float32(nil), ob...)
-			for k := xi.start[b]; k < xi.start[b+1]; k++ {
-				a := gain * xi.val[k]
+			for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
+				a := gain * xi.Val[k]
 				for j := range want {
-					want[j] = want[j] + float32(a*w[int(xi.col[k])*cols+j])
+					want[j] = want[j] + float32(a*w[int(xi.Col[k])*cols+j])
 				}
 			}
-			gatherIndexed(ob, gain, nil, xi, w, b, cols, axpy32)
-			sameBits(t, fmt.Sprintf("gather cols=%d avx=%t", cols, useAVX), cols, ob, want)
+			gatherIndexed(ob, gain, nil, xi, w, b, cols, addScaled32)
+			sameBits(t, fmt.Sprintf("gather cols=%d avx=%t", cols, simd.UseAVX), cols, ob, want)
 
 			gb := edgeVector(rng, cols)
 			dst := edgeVector(rng, fanIn*cols)
 			wantD := append([]float32(nil), dst...)
-			for k := xi.start[b]; k < xi.start[b+1]; k++ {
-				a := gain * xi.val[k]
+			for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
+				a := gain * xi.Val[k]
 				for j := 0; j < cols; j++ {
-					i := int(xi.col[k])*cols + j
+					i := int(xi.Col[k])*cols + j
 					wantD[i] = wantD[i] + float32(a*gb[j])
 				}
 			}
-			eventRows(gb, dst, gain, xi, b, cols, true, axpy32)
-			sameBits(t, fmt.Sprintf("scatter cols=%d avx=%t", cols, useAVX), len(dst), dst, wantD)
+			eventRows(gb, dst, gain, xi, b, cols, true, addScaled32)
+			sameBits(t, fmt.Sprintf("scatter cols=%d avx=%t", cols, simd.UseAVX), len(dst), dst, wantD)
 		}
 	}
+}
+
+// The weight gradient summed over time-step parts on several cores equals
+// the plain double loop.
+func TestWeightGradParallel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	const steps, rows, fanIn, cols = 40, 60, 70, 30
+	var xs, gs [][]float64
+	var xis []*CSR[float64]
+	want := make([]float64, fanIn*cols)
+	for n := 0; n < steps; n++ {
+		x := make([]float64, rows*fanIn)
+		for i := range x {
+			if rng.Float64() < 0.1 {
+				x[i] = rng.Float64() + 0.5
+			}
+		}
+		g := make([]float64, rows*cols)
+		for i := range g {
+			g[i] = 2*rng.Float64() - 1
+		}
+		xs, gs = append(xs, x), append(gs, g)
+		var xi *CSR[float64]
+		if n%2 == 0 { // half through an index, half scanned
+			xi = csrOf(x, rows)
+		}
+		xis = append(xis, xi)
+		for b := 0; b < rows; b++ {
+			for i := 0; i < fanIn; i++ {
+				for j := 0; j < cols; j++ {
+					want[i*cols+j] += 0.5 * x[b*fanIn+i] * g[b*cols+j]
+				}
+			}
+		}
+	}
+	got := make([]float64, len(want))
+	WeightGrad(parallel.Default, got, fanIn, cols, 0.5, xs, xis, gs)
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-12*math.Max(1, math.Abs(want[i])) {
+			t.Fatalf("dW[%d] = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+// csrOf returns the CSR of x, [rows, len(x)/rows].
+func csrOf[T Float](x []T, rows int) *CSR[T] {
+	c := &CSR[T]{}
+	cols := len(x) / rows
+	for b := 0; b < rows; b++ {
+		c.Start = append(c.Start, int32(len(c.Col)))
+		for j, v := range x[b*cols : (b+1)*cols] {
+			if v != 0 {
+				c.Col, c.Val = append(c.Col, int32(j)), append(c.Val, v)
+			}
+		}
+	}
+	c.Start = append(c.Start, int32(len(c.Col)))
+	return c
 }

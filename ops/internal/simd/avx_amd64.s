@@ -1,14 +1,16 @@
+//go:build amd64 && !purego
+
 // AVX versions of the hottest SSE loops: eight floats per instruction
-// instead of four. Used only when the CPU and OS support AVX (see
-// simd_amd64.go). Multiplication and addition stay separate instructions
-// in the same order as the Go loops, so the results are bit for bit the
-// same as theirs and the SSE loops'.
+// instead of four. Used only when the CPU and OS support AVX (UseAVX).
+// Multiplication and addition stay separate instructions in the same order
+// as the Go loops, so the results are bit for bit the same as theirs and
+// the SSE loops'.
 
 #include "textflag.h"
 
-// func axpyAVXF32(a float32, x, y []float32)
+// func axpyAVX(a float32, x, y []float32)
 // y += a·x over len(x)&^3 elements
-TEXT ·axpyAVXF32(SB), NOSPLIT, $0-56
+TEXT ·axpyAVX(SB), NOSPLIT, $0-56
 	VBROADCASTSS a+0(FP), Y6
 	MOVQ         x_base+8(FP), SI
 	MOVQ         x_len+16(FP), CX
@@ -49,9 +51,9 @@ avx_done:
 	VZEROUPPER
 	RET
 
-// func scaleAVXF32(out, x []float32, a float32)
+// func scaleAVX(out, x []float32, a float32)
 // out = a·x over len(out)&^3 elements
-TEXT ·scaleAVXF32(SB), NOSPLIT, $0-52
+TEXT ·scaleAVX(SB), NOSPLIT, $0-52
 	MOVQ         out_base+0(FP), DI
 	MOVQ         out_len+8(FP), CX
 	MOVQ         x_base+24(FP), SI
@@ -88,11 +90,11 @@ sca_done:
 	VZEROUPPER
 	RET
 
-// func combineAVXF32(out, w []float32, stride int, ks []int32, cs []float32)
+// func combineAVX(out, w []float32, stride int, ks []int32, cs []float32)
 // out[j] = cs[0]·w[ks[0]·stride+j] + cs[1]·w[ks[1]·stride+j] + … (added in
 // this order) for j < len(out), a multiple of 8; len(ks) = len(cs) ≥ 1.
 // The sums stay in registers: one store per output instead of one per term.
-TEXT ·combineAVXF32(SB), NOSPLIT, $0-104
+TEXT ·combineAVX(SB), NOSPLIT, $0-104
 	MOVQ out_base+0(FP), DI
 	MOVQ out_len+8(FP), CX
 	MOVQ w_base+24(FP), SI
@@ -171,10 +173,10 @@ DATA avxabs<>+0(SB)/4, $0x7fffffff
 GLOBL avxabs<>(SB), RODATA|NOPTR, $4
 
 // The element-wise loops below take len(out), a multiple of 8, elements and
-// mirror their SSE versions in simd_amd64.s operation for operation.
+// mirror their SSE versions in sse_amd64.s operation for operation.
 
-// func heavisideAVXF32(out, u []float32)
-TEXT ·heavisideAVXF32(SB), NOSPLIT, $0-48
+// func heavisideAVX(out, u []float32)
+TEXT ·heavisideAVX(SB), NOSPLIT, $0-48
 	MOVQ         out_base+0(FP), DI
 	MOVQ         out_len+8(FP), CX
 	MOVQ         u_base+24(FP), SI
@@ -196,9 +198,9 @@ ahv_done:
 	VZEROUPPER
 	RET
 
-// func membraneAVXF32(out, u, i, r []float32, beta float32)
+// func membraneAVX(out, u, i, r []float32, beta float32)
 // out = (beta·u + i)·(1 − r)
-TEXT ·membraneAVXF32(SB), NOSPLIT, $0-100
+TEXT ·membraneAVX(SB), NOSPLIT, $0-100
 	MOVQ         out_base+0(FP), DI
 	MOVQ         out_len+8(FP), CX
 	MOVQ         u_base+24(FP), SI
@@ -226,9 +228,9 @@ amb_done:
 	VZEROUPPER
 	RET
 
-// func lifGradIAVXF32(out, d, e, r []float32, beta float32)
+// func lifGradIAVX(out, d, e, r []float32, beta float32)
 // out = (1 − r)·d + beta·e
-TEXT ·lifGradIAVXF32(SB), NOSPLIT, $0-100
+TEXT ·lifGradIAVX(SB), NOSPLIT, $0-100
 	MOVQ         out_base+0(FP), DI
 	MOVQ         out_len+8(FP), CX
 	MOVQ         d_base+24(FP), SI
@@ -256,9 +258,9 @@ agi_done:
 	VZEROUPPER
 	RET
 
-// func lifGradUAVXF32(out, u, g, d, r []float32, num, b, beta float32)
+// func lifGradUAVX(out, u, g, d, r []float32, num, b, beta float32)
 // out = g·(num/(q·q)) + (beta·(1 − r))·d,  q = b·|u − 1| + 1
-TEXT ·lifGradUAVXF32(SB), NOSPLIT, $0-132
+TEXT ·lifGradUAVX(SB), NOSPLIT, $0-132
 	MOVQ         out_base+0(FP), DI
 	MOVQ         out_len+8(FP), CX
 	MOVQ         u_base+24(FP), SI
@@ -299,12 +301,12 @@ agu_done:
 	VZEROUPPER
 	RET
 
-// func eventsAVXF32(fixed, table []float32, cols int, idx []int32, vals []float32, gain float32, scatter bool)
+// func eventsAVX(fixed, table []float32, cols int, idx []int32, vals []float32, gain float32, scatter bool)
 // For k in order, a = vals[k]·gain and row = table[idx[k]·cols:]:
 // fixed[j] += a·row[j] (gather: the rows of W an input's events select), or,
 // with scatter, row[j] += a·fixed[j] (a weight gradient's rows for one
 // sample's events); j < len(fixed), a multiple of 8.
-TEXT ·eventsAVXF32(SB), NOSPLIT, $0-109
+TEXT ·eventsAVX(SB), NOSPLIT, $0-109
 	MOVQ  fixed_base+0(FP), DI
 	MOVQ  fixed_len+8(FP), CX
 	MOVQ  table_base+24(FP), SI

@@ -1,0 +1,199 @@
+package kernel
+
+import (
+	"github.com/spikegrad/spikegrad/ops/internal/parallel"
+	"github.com/spikegrad/spikegrad/ops/internal/simd"
+)
+
+// The synaptic projections (ops.Synapses): rows of the weights gathered
+// for the non-zero inputs, the fused weight gradient and the gradient that
+// flows back into the inputs. Only the non-zero entries of an input cost
+// work; an index (a CSR) of an input spares even the scan for them.
+
+// Synapse writes β·c + gain·(x·W + r·V) for [rows, ·] row blocks; nil c, x
+// or r are zero. xi and ri, when not nil, index x and r (which are then
+// not read). out may be c itself.
+func Synapse[T Float](wk *parallel.Workers, out []T, rows int, beta T, c []T, gain T, x []T, xi *CSR[T], w, r []T, ri *CSR[T], v []T) {
+	addScaled := addScaledFor[T]()
+	cols := len(out) / rows
+	wk.For(rows, len(out)*2, func(lo, hi int) {
+		o := out[lo*cols : hi*cols]
+		switch {
+		case c == nil:
+			clear(o)
+		case beta == 1:
+			copy(o, c[lo*cols:hi*cols])
+		default:
+			Scale(o, beta, c[lo*cols:hi*cols])
+		}
+		for b := lo; b < hi; b++ {
+			ob := out[b*cols : (b+1)*cols]
+			gatherIndexed(ob, gain, x, xi, w, b, cols, addScaled)
+			gatherIndexed(ob, gain, r, ri, v, b, cols, addScaled)
+		}
+	})
+}
+
+// gatherIndexed is gatherRows through the index xi when there is one.
+func gatherIndexed[T Float](ob []T, gain T, x []T, xi *CSR[T], w []T, b, cols int, addScaled addScaledFunc[T]) {
+	if xi == nil {
+		gatherRows(ob, gain, x, w, b, cols, addScaled)
+		return
+	}
+	eventRows(ob, w, gain, xi, b, cols, false, addScaled)
+}
+
+// eventRows goes through the entries (i, v) of row b of xi in order and,
+// with a = gain·v, adds a·table[i,:] to fixed (gather) or, with scatter,
+// a·fixed to table[i,:].
+func eventRows[T Float](fixed, table []T, gain T, xi *CSR[T], b, cols int, scatter bool, addScaled addScaledFunc[T]) {
+	lo, hi := xi.Start[b], xi.Start[b+1]
+	m := 0
+	if f32, ok := as32(fixed); ok && simd.UseAVX {
+		// All entries in one call, eight columns at a time.
+		m = cols &^ 7
+		t32, _ := as32(table)
+		v32, _ := as32(xi.Val[lo:hi])
+		g32, _ := as32([]T{gain})
+		if scatter {
+			simd.ScatterEvents(t32, f32[:m], cols, xi.Col[lo:hi], v32, g32[0])
+		} else {
+			simd.GatherEvents(f32[:m], t32, cols, xi.Col[lo:hi], v32, g32[0])
+		}
+	}
+	if m == cols {
+		return
+	}
+	for k := lo; k < hi; k++ {
+		i := int(xi.Col[k])
+		row := table[i*cols+m : (i+1)*cols]
+		if scatter {
+			addScaled(row, gain*xi.Val[k], fixed[m:])
+		} else {
+			addScaled(fixed[m:], gain*xi.Val[k], row)
+		}
+	}
+}
+
+// gatherRows adds gain·x[b,:]·W to ob, one row of W per non-zero of x.
+func gatherRows[T Float](ob []T, gain T, x, w []T, b, cols int, addScaled addScaledFunc[T]) {
+	if x == nil {
+		return
+	}
+	fanIn := len(w) / cols
+	forEachNonzero(x[b*fanIn:(b+1)*fanIn], func(i int, val T) {
+		addScaled(ob, gain*val, w[i*cols:(i+1)*cols])
+	})
+}
+
+// WeightGrad writes gain·Σ_j x_jᵀ·g_j into out [fanIn, cols], with x_j
+// [rows, fanIn] and g_j [rows, cols]: one row update per non-zero of x_j.
+// xis[j], when not nil, indexes x_j (which is then not read).
+func WeightGrad[T Float](w *parallel.Workers, out []T, fanIn, cols int, gain T, xs [][]T, xis []*CSR[T], gs [][]T) {
+	addScaled := addScaledFor[T]()
+	clear(out)
+	if len(xs) == 0 {
+		return
+	}
+	rows := len(gs[0]) / cols
+	acc := func(dst []T, lo, hi int) {
+		for j := lo; j < hi; j++ {
+			x, xi, g := xs[j], xis[j], gs[j]
+			for b := 0; b < rows; b++ {
+				gb := g[b*cols : (b+1)*cols]
+				if xi != nil {
+					eventRows(gb, dst, gain, xi, b, cols, true, addScaled)
+					continue
+				}
+				forEachNonzero(x[b*fanIn:(b+1)*fanIn], func(i int, val T) {
+					addScaled(dst[i*cols:(i+1)*cols], gain*val, gb)
+				})
+			}
+		}
+	}
+	if w.Limit() < 2 || len(xs) < 2 || len(xs)*rows*fanIn < 8*parallel.Grain {
+		acc(out, 0, len(xs))
+		return
+	}
+	// Time steps split into parts, each summed into its own accumulator.
+	parts := min(w.Limit(), len(xs), 4)
+	accs := make([][]T, parts)
+	accs[0] = out
+	for k := 1; k < parts; k++ {
+		accs[k] = make([]T, len(out))
+	}
+	w.For(parts, parts*8*parallel.Grain, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			acc(accs[k], k*len(xs)/parts, (k+1)*len(xs)/parts)
+		}
+	})
+	for _, a := range accs[1:] {
+		for k, v := range a {
+			out[k] += v
+		}
+	}
+}
+
+// BackProj writes gain·g·Wᵀ into out [rows, fanIn], with g [rows, cols]
+// and W [fanIn, cols].
+func BackProj[T Float](wk *parallel.Workers, out []T, gain T, g, w []T, cols int) {
+	addScaled := addScaledFor[T]()
+	fanIn := len(w) / cols
+	rows := len(g) / cols
+	wt := make([]T, len(w)) // Wᵀ, [cols, fanIn], scaled by gain
+	for i := 0; i < fanIn; i++ {
+		for k, v := range w[i*cols : (i+1)*cols] {
+			wt[k*fanIn+i] = gain * v
+		}
+	}
+	wk.For(rows, rows*cols*fanIn, func(lo, hi int) {
+		ks, cs := make([]int32, cols), make([]T, cols)
+		for b := lo; b < hi; b++ {
+			backProjRow(out[b*fanIn:(b+1)*fanIn], g[b*cols:(b+1)*cols], wt, ks, cs, addScaled)
+		}
+	})
+}
+
+// backProjRow writes Σ_k g[k]·wt[k,:] into ob over the non-zero g[k], in
+// order: for each element the first term's product, then the other terms
+// added one by one. ks and cs are scratch space of len(g).
+func backProjRow[T Float](ob, g, wt []T, ks []int32, cs []T, addScaled addScaledFunc[T]) {
+	n := len(ob)
+	ks, cs = ks[:0], cs[:0]
+	for k, gv := range g {
+		if gv != 0 {
+			ks, cs = append(ks, int32(k)), append(cs, gv)
+		}
+	}
+	if len(ks) == 0 {
+		clear(ob)
+		return
+	}
+	m := 0
+	if o32, ok := as32(ob); ok && simd.UseAVX {
+		// The same operations in the same order, the sums kept in
+		// registers eight elements at a time.
+		m = n &^ 7
+		w32, _ := as32(wt)
+		c32, _ := as32(cs)
+		simd.CombineRows(o32[:m], w32, n, ks, c32)
+	}
+	if n-m < shortRow {
+		for j := m; j < n; j++ {
+			acc := cs[0] * wt[int(ks[0])*n+j]
+			for q := 1; q < len(ks); q++ {
+				acc += T(cs[q] * wt[int(ks[q])*n+j]) // rounded: no fused multiply-add
+			}
+			ob[j] = acc
+		}
+		return
+	}
+	for q, k := range ks {
+		row := wt[int(k)*n+m : int(k+1)*n]
+		if q == 0 {
+			Scale(ob[m:], cs[q], row)
+		} else {
+			addScaled(ob[m:], cs[q], row)
+		}
+	}
+}

@@ -1,0 +1,160 @@
+//go:build amd64 && !purego
+
+package simd
+
+import "golang.org/x/sys/cpu"
+
+// UseAVX selects the AVX loops of avx_amd64.s, eight floats at a time,
+// where the CPU and the OS support them; the SSE loops of sse_amd64.s run
+// otherwise. Tests clear it to run the SSE loops on an AVX machine.
+var UseAVX = cpu.X86.HasAVX
+
+// avxLen is how much of n elements the AVX loops take: a multiple of 8,
+// none without AVX; the SSE loops do the rest.
+func avxLen(n int) int {
+	if !UseAVX {
+		return 0
+	}
+	return n &^ 7
+}
+
+// Heaviside writes 1 where u ≥ 1 and 0 elsewhere (NaN included).
+func Heaviside(out, u []float32) {
+	m := avxLen(len(out))
+	heavisideAVX(out[:m], u[:m])
+	heavisideSSE(out[m:], u[m:])
+}
+
+// Membrane writes (β·u + i)·(1 − r).
+func Membrane(out, u, i, r []float32, beta float32) {
+	m := avxLen(len(out))
+	membraneAVX(out[:m], u[:m], i[:m], r[:m], beta)
+	membraneSSE(out[m:], u[m:], i[m:], r[m:], beta)
+}
+
+// Integrate writes β·u + i: Membrane without a reset.
+func Integrate(out, u, i []float32, beta float32) { axpbySSE(out, u, i, beta) }
+
+// Scale writes a·x.
+func Scale(out, x []float32, a float32) {
+	if UseAVX {
+		scaleAVX(out, x, a)
+		return
+	}
+	scaleSSE(out, x, a)
+}
+
+// MaskScale writes (a·g)·(1 − r).
+func MaskScale(out, g, r []float32, a float32) { maskScaleSSE(out, g, r, a) }
+
+// LIFGradI writes (1 − r)·d + β·e.
+func LIFGradI(out, d, e, r []float32, beta float32) {
+	m := avxLen(len(out))
+	lifGradIAVX(out[:m], d[:m], e[:m], r[:m], beta)
+	lifGradISSE(out[m:], d[m:], e[m:], r[m:], beta)
+}
+
+// LIFGradU writes g·(num/(q·q)) + (β·(1 − r))·d with q = b·|u − 1| + 1.
+func LIFGradU(out, u, g, d, r []float32, num, b, beta float32) {
+	m := avxLen(len(out))
+	lifGradUAVX(out[:m], u[:m], g[:m], d[:m], r[:m], num, b, beta)
+	lifGradUSSE(out[m:], u[m:], g[m:], d[m:], r[m:], num, b, beta)
+}
+
+// SurrogateGrad writes g·(num/(q·q)) with q = b·|u − 1| + 1.
+func SurrogateGrad(out, u, g []float32, num, b float32) { surrogateSSE(out, u, g, num, b) }
+
+// AddScaled adds a·x to dst, over len(x) &^ 3 elements.
+func AddScaled(dst []float32, a float32, x []float32) {
+	if UseAVX {
+		axpyAVX(a, x, dst)
+		return
+	}
+	axpySSE(a, x, dst)
+}
+
+// Nonzeros writes the positions of the non-zero (or NaN) elements of
+// x[:len(x) &^ 15] to idx, in order, and returns their number; idx has
+// room for them all.
+func Nonzeros(idx []int32, x []float32) int { return nonzerosSSE(x, idx) }
+
+// CombineRows writes out[j] = cs[0]·w[ks[0]·stride+j] + cs[1]·w[ks[1]·stride+j]
+// + …, the terms added in this order, for j < len(out), a multiple of 8;
+// len(ks) = len(cs) ≥ 1. Only with UseAVX.
+func CombineRows(out, w []float32, stride int, ks []int32, cs []float32) {
+	combineAVX(out, w, stride, ks, cs)
+}
+
+// GatherEvents adds, for each event k in order, gain·vals[k] times row
+// idx[k] of table (rows of cols elements) to dst, over len(dst), a multiple
+// of 8. Only with UseAVX.
+func GatherEvents(dst, table []float32, cols int, idx []int32, vals []float32, gain float32) {
+	eventsAVX(dst, table, cols, idx, vals, gain, false)
+}
+
+// ScatterEvents adds, for each event k in order, gain·vals[k]·src to row
+// idx[k] of table (rows of cols elements), over len(src), a multiple of 8.
+// Only with UseAVX.
+func ScatterEvents(table, src []float32, cols int, idx []int32, vals []float32, gain float32) {
+	eventsAVX(src, table, cols, idx, vals, gain, true)
+}
+
+// The loops of sse_amd64.s: each handles len(out)/4 blocks of four (axpy
+// len(x)/4, nonzeros len(x)/16 blocks of sixteen); all slices are at least
+// that long.
+
+//go:noescape
+func heavisideSSE(out, u []float32)
+
+//go:noescape
+func membraneSSE(out, u, i, r []float32, beta float32)
+
+//go:noescape
+func axpbySSE(out, u, i []float32, beta float32)
+
+//go:noescape
+func scaleSSE(out, x []float32, a float32)
+
+//go:noescape
+func maskScaleSSE(out, g, r []float32, a float32)
+
+//go:noescape
+func lifGradISSE(out, d, e, r []float32, beta float32)
+
+//go:noescape
+func lifGradUSSE(out, u, g, d, r []float32, num, b, beta float32)
+
+//go:noescape
+func surrogateSSE(out, u, g []float32, num, b float32)
+
+//go:noescape
+func axpySSE(a float32, x, y []float32)
+
+//go:noescape
+func nonzerosSSE(x []float32, idx []int32) int
+
+// The loops of avx_amd64.s, eight floats at a time.
+
+//go:noescape
+func axpyAVX(a float32, x, y []float32)
+
+//go:noescape
+func scaleAVX(out, x []float32, a float32)
+
+//go:noescape
+func combineAVX(out, w []float32, stride int, ks []int32, cs []float32)
+
+//go:noescape
+func heavisideAVX(out, u []float32)
+
+//go:noescape
+func membraneAVX(out, u, i, r []float32, beta float32)
+
+//go:noescape
+func lifGradIAVX(out, d, e, r []float32, beta float32)
+
+//go:noescape
+func lifGradUAVX(out, u, g, d, r []float32, num, b, beta float32)
+
+//go:noescape
+func eventsAVX(fixed, table []float32, cols int, idx []int32, vals []float32, gain float32, scatter bool)

@@ -1,0 +1,57 @@
+package ops
+
+import (
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
+	"github.com/spikegrad/spikegrad/ops/internal/parallel"
+)
+
+// SetThreads gives a graph Workers of its own, which the ops built in it
+// use; other graphs keep the default.
+func TestSetThreads(t *testing.T) {
+	g, other := G.NewGraph(), G.NewGraph()
+	if err := SetThreads(g, 1); err != nil {
+		t.Fatal(err)
+	}
+	u := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 3), G.WithName("u"))
+	v := G.NewMatrix(other, tensor.Float64, G.WithShape(2, 3), G.WithName("v"))
+	s, err := Spike(u, Surrogate{Shape: SuperSpike, Beta: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := s.Op().(spikeOp).workers; w == parallel.Default || w.Limit() != 1 {
+		t.Errorf("an op of the bounded graph runs on %+v", w)
+	}
+	s2, err := Spike(v, Surrogate{Shape: SuperSpike, Beta: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := s2.Op().(spikeOp).workers; w != parallel.Default {
+		t.Errorf("an op of another graph runs on %+v, want the default", w)
+	}
+	if err := SetThreads(g, -1); err == nil {
+		t.Error("SetThreads(-1) was accepted")
+	}
+}
+
+// The kernels number the surrogate shapes and place the threshold as ops
+// does: the surrogates reach them by number, and the assembly hard-codes
+// the threshold.
+func TestKernelConstants(t *testing.T) {
+	for s, k := range map[Shape]kernel.Shape{SuperSpike: kernel.SuperSpike, Sigmoid: kernel.Sigmoid,
+		Esser: kernel.Esser, Asymptotic: kernel.Asymptotic, Exact: kernel.Exact} {
+		if int(s) != int(k) {
+			t.Errorf("%v is %d in ops, %d in kernel", s, int(s), int(k))
+		}
+	}
+	if len(shapeNames) != int(kernel.Exact)+1 {
+		t.Errorf("ops names %d shapes, kernel has %d", len(shapeNames), int(kernel.Exact)+1)
+	}
+	if Threshold != kernel.Threshold {
+		t.Errorf("threshold %v in ops, %v in kernel", Threshold, kernel.Threshold)
+	}
+}
