@@ -567,6 +567,13 @@ func (c *chain) neurons(node string, n int, dt float64, readout bool) (neuronPar
 		if err := finite(node, field, a); err != nil {
 			return 0, false, err
 		}
+		if field == "v_leak" || field == "v_reset" {
+			for i, x := range a.Data {
+				if x != 0 {
+					return 0, false, fmt.Errorf("node %s: field %s: %g at %d: spikegrad's neurons leak and reset to zero", node, field, x, i)
+				}
+			}
+		}
 		x := a.Data[0]
 		for i, y := range a.Data {
 			if !near(x, y) {
@@ -604,8 +611,8 @@ func (c *chain) neurons(node string, n int, dt float64, readout bool) (neuronPar
 		if err != nil {
 			return p, err
 		}
-		if reset != 0 {
-			return p, fmt.Errorf("node %s: field v_reset: %g: spikegrad resets to zero", node, reset)
+		if reset != 0 { // checked by val
+			return p, fmt.Errorf("node %s: field v_reset: %g", node, reset)
 		}
 		if !(thr > 0) {
 			return p, fmt.Errorf("node %s: field v_threshold: %g: want a positive threshold", node, thr)
@@ -613,8 +620,8 @@ func (c *chain) neurons(node string, n int, dt float64, readout bool) (neuronPar
 	} else {
 		thr = 1
 	}
-	if leak != 0 {
-		return p, fmt.Errorf("node %s: field v_leak: %g: spikegrad's neurons leak to zero", node, leak)
+	if leak != 0 { // checked by val
+		return p, fmt.Errorf("node %s: field v_leak: %g", node, leak)
 	}
 	for _, f := range []struct {
 		name string
