@@ -3,7 +3,7 @@ package nir_test
 import (
 	"math"
 	"path/filepath"
-	"reflect"
+	"slices"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -32,7 +32,7 @@ func TestRoundTrip(t *testing.T) {
 					t.Errorf("settings %q", got.Settings)
 				}
 				g := got.Spec
-				if g.Inputs != s.Inputs || g.Outputs != s.Outputs || !reflect.DeepEqual(g.Hidden, s.Hidden) && len(s.Hidden) > 0 ||
+				if g.Inputs != s.Inputs || g.Outputs != s.Outputs || !slices.Equal(g.Hidden, s.Hidden) ||
 					g.Recurrent != s.Recurrent || g.Readout != s.Readout || g.Steps != s.Steps || g.DT != s.DT ||
 					g.TauSyn != s.TauSyn || g.TauReadout != s.TauReadout || len(s.Hidden) > 0 && g.TauMem != s.TauMem {
 					t.Fatalf("spec %+v, want %+v", g, s)

@@ -51,6 +51,9 @@ func Write(path string, g *Graph) (err error) {
 	if back.Version != Version || !sameGraph(back.Graph, g) {
 		return fmt.Errorf("nir: %s: the written file reads back differently", path)
 	}
+	if err := os.Chmod(tmpPath, 0o644); err != nil { // CreateTemp's 0600 is for secrets
+		return fmt.Errorf("nir: %s: %w", path, err)
+	}
 	if err := syncFile(tmpPath); err != nil {
 		return fmt.Errorf("nir: %s: %w", path, err)
 	}

@@ -52,6 +52,7 @@ func Execute(ctx context.Context, s *Settings, h Hooks) (*Record, string, error)
 	if err != nil {
 		return nil, "", err
 	}
+	rec.Settings = *s // HOOK(nir): --resume with a .nir file sets the network
 	dir, err := s.makeDir()
 	if err != nil {
 		return nil, "", err
@@ -107,11 +108,19 @@ func (s *Settings) plan(d *datasets.Data) (models.Spec, Config, error) {
 	if err != nil || s.Resume == "" {
 		return spec, cfg, err
 	}
-	ck, err := LoadCheckpoint(s.Resume)
+	ck, err := LoadNetwork(s.Resume, s) // HOOK(nir): .npz or .nir
 	if err != nil {
 		return spec, cfg, fmt.Errorf("resume: %w", err)
 	}
-	if err := s.compatible(&ck.Settings); err != nil {
+	if IsNIR(s.Resume) { // HOOK(nir): the network comes from the file
+		if ck.Settings.Dataset != s.Dataset {
+			return spec, cfg, fmt.Errorf("resume: %s: was trained on %s, this run is on %s", s.Resume, ck.Settings.Dataset, s.Dataset)
+		}
+		adoptNetwork(s, &ck.Settings)
+		if spec, err = s.Spec(d.Train.Units, d.Train.Classes); err != nil {
+			return spec, cfg, fmt.Errorf("resume: %s: %w", s.Resume, err)
+		}
+	} else if err := s.compatible(&ck.Settings); err != nil {
 		return spec, cfg, fmt.Errorf("resume: checkpoint %s: %w", s.Resume, err)
 	}
 	if got := ck.Weights.W[0].Dtype(); got != cfg.DType {

@@ -71,7 +71,7 @@ func (s *Settings) Table() []Setting {
 		{"threads", "worker threads (GOMAXPROCS; 0: all cores)", (*intValue)(&s.Threads)},
 		{"out", "folder under which each run writes its own folder", (*stringValue)(&s.Out)},
 		{"name", "name of this run's folder (default: time and settings hash)", (*stringValue)(&s.Name)},
-		{"resume", "checkpoint (.npz) whose weights training starts from", (*stringValue)(&s.Resume)},
+		{"resume", "checkpoint (.npz) or NIR file (.nir, whose network replaces the run's) whose weights training starts from", (*stringValue)(&s.Resume)},
 		{"log-format", "log format: text or json", (*stringValue)(&s.LogFormat)},
 		{"log-level", "log level: debug, info, warn or error", (*stringValue)(&s.LogLevel)},
 	}

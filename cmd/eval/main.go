@@ -4,6 +4,10 @@
 // activity snapshots (spike rasters and membrane traces) of a few samples.
 //
 //	go run ./cmd/eval --checkpoint runs/<run>/best.npz --split test --json eval.json
+//
+// The checkpoint may also be a NIR file (.nir): one written by cmd/export
+// carries its run's settings; for one written by another library, --dataset
+// names the data set, whose default settings (time step included) apply.
 package main
 
 import (
@@ -15,6 +19,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/spikegrad/spikegrad/datasets"
@@ -22,8 +28,8 @@ import (
 )
 
 type options struct {
-	checkpoint, split, dataDir, jsonOut, snapshotOut string
-	batch, snapshots                                 int
+	checkpoint, split, dataDir, jsonOut, snapshotOut, dataset string
+	batch, snapshots                                          int
 }
 
 func main() {
@@ -53,7 +59,8 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.checkpoint, "checkpoint", "", "checkpoint (.npz) written by cmd/train (required)")
+	fs.StringVar(&o.checkpoint, "checkpoint", "", "checkpoint (.npz) written by cmd/train, or NIR file (.nir) (required)")
+	fs.StringVar(&o.dataset, "dataset", "", "data set of a NIR file that does not carry spikegrad settings (one not written by cmd/export)")
 	fs.StringVar(&o.split, "split", "test", "split to evaluate: train, validation or test")
 	fs.StringVar(&o.dataDir, "data-dir", "", "override the data folder stored in the checkpoint")
 	fs.IntVar(&o.batch, "batch", 250, "evaluation batch size")
@@ -74,6 +81,8 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--batch: want ≥ 1, got %d", o.batch)
 	case o.snapshots < 0:
 		return nil, fmt.Errorf("--snapshot: want ≥ 0, got %d", o.snapshots)
+	case o.dataset != "" && !slices.Contains(train.Datasets, o.dataset):
+		return nil, fmt.Errorf("--dataset: unknown data set %q, want one of %s", o.dataset, strings.Join(train.Datasets, ", "))
 	}
 	return o, nil
 }
@@ -97,7 +106,12 @@ type Sample struct {
 }
 
 func evaluate(ctx context.Context, o *options, stdout io.Writer) error {
-	ck, err := train.LoadCheckpoint(o.checkpoint)
+	var base *train.Settings // HOOK(nir): settings for a NIR file from another library
+	if o.dataset != "" {
+		d := train.DefaultSettings(o.dataset)
+		base = &d
+	}
+	ck, err := train.LoadNetwork(o.checkpoint, base)
 	if err != nil {
 		return err
 	}

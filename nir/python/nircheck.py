@@ -39,7 +39,18 @@ import sys
 import h5py
 import numpy as np
 
-KNOWN = {"Input", "Output", "Linear", "Affine", "CubaLIF", "CubaLI"}
+# The fields of the reference implementation's node classes (nir/ir/*.py)
+# that nir.read passes to their constructors: a missing one or any other
+# key makes it fail. v_reset is optional since NIR 1.0.6.
+FIELDS = {
+    "Input": ({"shape"}, set()),
+    "Output": ({"shape"}, set()),
+    "Linear": ({"weight"}, set()),
+    "Affine": ({"weight", "bias"}, set()),
+    "CubaLIF": ({"tau_syn", "tau_mem", "r", "v_leak", "v_threshold"}, {"v_reset", "w_in"}),
+    "CubaLI": ({"tau_syn", "tau_mem", "r", "v_leak"}, {"w_in"}),
+}
+KNOWN = set(FIELDS)
 NEURON_FIELDS = {
     "CubaLIF": ["tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "w_in"],
     "CubaLI": ["tau_syn", "tau_mem", "r", "v_leak", "w_in"],
@@ -77,6 +88,10 @@ def read_nir(path):
     for name, node in nodes.items():
         expect(isinstance(node.get("type"), str), "node %s: type %r is not a scalar string" % (name, node.get("type")))
         expect(node["type"] in KNOWN, "node %s: unexpected type %s" % (name, node["type"]))
+        required, optional = FIELDS[node["type"]]
+        keys = set(node) - {"type", "metadata"}
+        expect(required <= keys <= required | optional, "node %s (%s): fields %s, the reference reader takes %s and optionally %s"
+               % (name, node["type"], sorted(keys), sorted(required), sorted(optional)))
         for field in NEURON_FIELDS.get(node["type"], []):
             a = node[field]
             expect(isinstance(a, np.ndarray) and a.ndim == 1, "node %s: %s is not a 1-D array" % (name, field))
@@ -211,9 +226,9 @@ def check_npz(path, nodes, edges):
     f = np.load(path)
     keys = set(f.files)
     expect("settings" in keys, "no settings array")
+    expect(f["settings"].shape == () and f["settings"].dtype.kind == "U", "settings: %s %s, want a string" % (f["settings"].shape, f["settings"].dtype))
     settings = json.loads(str(f["settings"]))
-    hidden = settings.get("Hidden") or []
-    recurrent = settings.get("Recurrent", False)
+    hidden, recurrent = settings["hidden"], settings["recurrent"]
     names = ["W%d" % l for l in range(len(hidden))] + ["Wout"] + (["V%d" % l for l in range(len(hidden))] if recurrent else [])
     expect(keys == set(names) | {"settings"}, "arrays %s, want %s and settings" % (sorted(keys), names))
     dtypes = {f[k].dtype for k in names}
