@@ -20,7 +20,8 @@ type Graph struct {
 }
 
 // Node is one node of a Graph: its NIR type ("Input", "Linear", "CubaLIF",
-// …), its parameters and, for a node of type NIRGraph, the subgraph.
+// …), its parameters and metadata or, for a node of type NIRGraph, only the
+// subgraph (which holds the metadata).
 type Node struct {
 	Type     string
 	Params   map[string]Array

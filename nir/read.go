@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/scigolib/hdf5"
 )
@@ -94,8 +95,7 @@ func (r *reader) add(p string, group bool) {
 	}
 }
 
-// dataset returns the data set at p and its description, counting its
-// bytes against maxBytes.
+// dataset returns the data set at p and its checked description.
 func (r *reader) dataset(p string) (*hdf5.Dataset, info, error) {
 	d := r.sets[p]
 	if d == nil {
@@ -107,6 +107,16 @@ func (r *reader) dataset(p string) (*hdf5.Dataset, info, error) {
 	in, err := datasetInfo(d, r.size)
 	if err != nil {
 		return nil, info{}, fmt.Errorf("%s: %w", p, err)
+	}
+	return d, in, nil
+}
+
+// load returns the data set at p for reading, counting its bytes against
+// maxBytes.
+func (r *reader) load(p string) (*hdf5.Dataset, info, error) {
+	d, in, err := r.dataset(p)
+	if err != nil {
+		return nil, in, err
 	}
 	n := in.size
 	for _, k := range in.dims {
@@ -120,7 +130,7 @@ func (r *reader) dataset(p string) (*hdf5.Dataset, info, error) {
 
 // strs reads a data set of fixed- or variable-length strings.
 func (r *reader) strs(p string) ([]string, info, error) {
-	d, in, err := r.dataset(p)
+	d, in, err := r.load(p)
 	if err != nil {
 		return nil, in, err
 	}
@@ -163,7 +173,7 @@ func (r *reader) str(p string) (string, error) {
 
 // array reads a numeric data set.
 func (r *reader) array(p string) (Array, error) {
-	d, in, err := r.dataset(p)
+	d, in, err := r.load(p)
 	if err != nil {
 		return Array{}, err
 	}
@@ -205,8 +215,8 @@ func (r *reader) graph(p string, depth int) (*Graph, error) {
 			return nil, fmt.Errorf("%s/nodes: more than %d nodes", p, maxNodes)
 		}
 		at := p + "/nodes/" + name
-		if err := checkName(name); err != nil {
-			return nil, fmt.Errorf("%s: %w", at, err)
+		if name == "" || len(name) > maxName || !utf8.ValidString(name) {
+			return nil, fmt.Errorf("%s: not a valid node name", at)
 		}
 		if !r.groups[at] {
 			return nil, fmt.Errorf("%s: a data set, want a node group", at)
@@ -238,7 +248,7 @@ func (r *reader) node(p string, depth int) (*Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Node{Type: typ, Graph: g, Metadata: g.Metadata}, nil
+		return &Node{Type: typ, Graph: g}, nil
 	}
 	n := &Node{Type: typ, Params: map[string]Array{}}
 	for _, k := range r.kids[p] {

@@ -97,6 +97,9 @@ func checkGraph(g *Graph, where string, depth int) error {
 		if (n.Type == "NIRGraph") != (n.Graph != nil) {
 			return fmt.Errorf("%s: a node has a subgraph if and only if its type is NIRGraph", at)
 		}
+		if n.Graph != nil && (len(n.Params) > 0 || len(n.Metadata) > 0) {
+			return fmt.Errorf("%s: a subgraph node keeps its metadata in its Graph and has no parameters", at)
+		}
 		for _, p := range names(n.Params) {
 			if err := checkName(p); err != nil || p == "type" || p == "metadata" {
 				return fmt.Errorf("%s: parameter name %q is reserved or not a valid name", at, p)
@@ -227,12 +230,12 @@ func (w *writer) graph(path string, g *Graph) {
 		at := path + "/nodes/" + name
 		if n.Graph != nil {
 			w.graph(at, n.Graph)
-		} else {
-			w.groups = append(w.groups, at)
-			w.str(at+"/type", n.Type)
-			for _, p := range names(n.Params) {
-				w.num(at+"/"+p, n.Params[p])
-			}
+			continue
+		}
+		w.groups = append(w.groups, at)
+		w.str(at+"/type", n.Type)
+		for _, p := range names(n.Params) {
+			w.num(at+"/"+p, n.Params[p])
 		}
 		w.meta(at+"/metadata", n.Metadata)
 	}

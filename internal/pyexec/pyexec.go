@@ -41,8 +41,9 @@ func Require(t testing.TB, modules ...string) string {
 		msg := "no python3 that imports " + strings.Join(modules, ", ") + " (apt-get install python3-numpy python3-h5py)"
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
+		} else {
+			t.Skip(msg)
 		}
-		t.Skip(msg)
 	}
 	return py
 }
