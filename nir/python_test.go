@@ -19,6 +19,7 @@ type crosscheck struct {
 	Version      string  `json:"version"`
 	HiddenSpikes int     `json:"hidden_spikes"`
 	MaxLogitDiff float64 `json:"max_logit_diff"`
+	Rel          float64 `json:"max_logit_rel_diff"`
 	Samples      int     `json:"samples"`
 }
 
@@ -76,7 +77,7 @@ func TestPythonSimulatesExport(t *testing.T) {
 				if r.Version != nir.Version || r.Samples != 8 || len(s.Hidden) > 0 && r.HiddenSpikes == 0 {
 					t.Errorf("report %+v", r)
 				}
-				t.Logf("%d hidden spikes identical, max logit difference %.3g", r.HiddenSpikes, r.MaxLogitDiff)
+				t.Logf("%d hidden spikes identical, max logit difference %.3g (relative %.3g)", r.HiddenSpikes, r.MaxLogitDiff, r.Rel)
 			})
 		}
 	}

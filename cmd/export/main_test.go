@@ -59,6 +59,8 @@ func TestExportChecksInPython(t *testing.T) {
 				Error        string
 				HiddenSpikes int      `json:"hidden_spikes"`
 				MaxLogitDiff float64  `json:"max_logit_diff"`
+				Rel          float64  `json:"max_logit_rel_diff"`
+				MaxLogit     float64  `json:"max_abs_logit"`
 				Equal        bool     `json:"npz_equals_nir"`
 				Arrays       []string `json:"npz_arrays"`
 			}
@@ -68,7 +70,7 @@ func TestExportChecksInPython(t *testing.T) {
 			if !r.Equal || r.HiddenSpikes == 0 || strings.Join(r.Arrays, ",") != "W0,Wout,V0" {
 				t.Errorf("report %s", res)
 			}
-			t.Logf("%d hidden spikes identical, max logit difference %.3g", r.HiddenSpikes, r.MaxLogitDiff)
+			t.Logf("%d hidden spikes identical, max logit difference %.3g (relative %.3g, logits up to %.3g)", r.HiddenSpikes, r.MaxLogitDiff, r.Rel, r.MaxLogit)
 		})
 	}
 }

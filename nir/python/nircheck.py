@@ -219,7 +219,8 @@ def check_activity(nodes, edges, meta, path):
     expect(logits.shape == want.shape, "logits of shape %s, spikegrad's %s" % (logits.shape, want.shape))
     err = float(np.max(np.abs(logits - want) / np.maximum(1, np.abs(want))))
     expect(err <= 1e-5, "logits differ by up to %g (relative to max(1, |logit|))" % err)
-    return {"hidden_spikes": count, "max_logit_diff": float(np.max(np.abs(logits - want))), "samples": int(x.shape[0])}
+    return {"hidden_spikes": count, "max_logit_diff": float(np.max(np.abs(logits - want))), "max_logit_rel_diff": err,
+            "max_abs_logit": float(np.max(np.abs(want))), "samples": int(x.shape[0])}
 
 
 def check_npz(path, nodes, edges):
