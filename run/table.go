@@ -72,7 +72,7 @@ func (s *Settings) Table() []Setting {
 		{"threads", "worker threads (GOMAXPROCS; 0: all cores)", (*intValue)(&s.Threads), plain},
 		{"out", "folder under which each run writes its own folder", (*stringValue)(&s.Out), plain},
 		{"name", "name of this run's folder (default: time and settings hash)", (*stringValue)(&s.Name), plain},
-		{"resume", "checkpoint (.npz) whose weights training starts from", (*stringValue)(&s.Resume), plain},
+		{"resume", "checkpoint (.npz) or NIR file (.nir, whose network replaces the run's) whose weights training starts from", (*stringValue)(&s.Resume), plain},
 		{"log-format", "log format: text or json", (*stringValue)(&s.LogFormat), plain},
 		{"log-level", "log level: debug, info, warn or error", (*stringValue)(&s.LogLevel), plain},
 	}

@@ -51,6 +51,7 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 	if err != nil {
 		return nil, "", err
 	}
+	rec.Settings = *s // --resume with a .nir file sets the network
 	dir, err := s.MakeDir()
 	if err != nil {
 		return nil, "", err
@@ -116,11 +117,19 @@ func plan(s *run.Settings, d *datasets.Data) (models.Spec, train.Config, *Checkp
 	if err != nil || s.Resume == "" {
 		return spec, cfg, nil, err
 	}
-	ck, err := LoadCheckpoint(s.Resume)
+	ck, err := LoadNetwork(s.Resume, s) // .npz or .nir
 	if err != nil {
 		return spec, cfg, nil, fmt.Errorf("resume: %w", err)
 	}
-	if err := s.Compatible(&ck.Settings); err != nil {
+	if IsNIR(s.Resume) { // the network comes from the file
+		if ck.Settings.Dataset != s.Dataset {
+			return spec, cfg, nil, fmt.Errorf("resume: %s: was trained on %s, this run is on %s", s.Resume, ck.Settings.Dataset, s.Dataset)
+		}
+		adoptNetwork(s, &ck.Settings)
+		if spec, err = s.Spec(d.Train.Units, d.Train.Classes); err != nil {
+			return spec, cfg, nil, fmt.Errorf("resume: %s: %w", s.Resume, err)
+		}
+	} else if err := s.Compatible(&ck.Settings); err != nil {
 		return spec, cfg, nil, fmt.Errorf("resume: checkpoint %s: %w", s.Resume, err)
 	}
 	if got := ck.Weights.W[0].Dtype(); got != cfg.DType {

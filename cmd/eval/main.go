@@ -4,6 +4,10 @@
 // activity snapshots (spike rasters and membrane traces) of a few samples.
 //
 //	go run ./cmd/eval --checkpoint runs/<run>/best.npz --split test --json eval.json
+//
+// The checkpoint may also be a NIR file (.nir): one written by cmd/export
+// carries its run's settings; for one written by another library, --dataset
+// names the data set, whose default settings (time step included) apply.
 package main
 
 import (
@@ -15,18 +19,21 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
+	runs "github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
 	"github.com/spikegrad/spikegrad/train"
 	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 type options struct {
-	checkpoint, split, dataDir, jsonOut, snapshotOut string
-	batch, snapshots                                 int
+	checkpoint, split, dataDir, jsonOut, snapshotOut, dataset string
+	batch, snapshots                                          int
 }
 
 func main() {
@@ -56,7 +63,8 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.checkpoint, "checkpoint", "", "checkpoint (.npz) written by cmd/train (required)")
+	fs.StringVar(&o.checkpoint, "checkpoint", "", "checkpoint (.npz) written by cmd/train, or NIR file (.nir) (required)")
+	fs.StringVar(&o.dataset, "dataset", "", "data set of a NIR file that does not carry spikegrad settings (one not written by cmd/export)")
 	fs.StringVar(&o.split, "split", "test", "split to evaluate: train, validation or test")
 	fs.StringVar(&o.dataDir, "data-dir", "", "override the data folder stored in the checkpoint")
 	fs.IntVar(&o.batch, "batch", 250, "evaluation batch size")
@@ -77,6 +85,8 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--batch: want ≥ 1, got %d", o.batch)
 	case o.snapshots < 0:
 		return nil, fmt.Errorf("--snapshot: want ≥ 0, got %d", o.snapshots)
+	case o.dataset != "" && !slices.Contains(runs.DataSetNames(), o.dataset):
+		return nil, fmt.Errorf("--dataset: unknown data set %q, want one of %s", o.dataset, strings.Join(runs.DataSetNames(), ", "))
 	}
 	return o, nil
 }
@@ -100,7 +110,12 @@ type Sample struct {
 }
 
 func evaluate(ctx context.Context, o *options, stdout io.Writer) error {
-	ck, err := runner.LoadCheckpoint(o.checkpoint)
+	var base *runs.Settings // settings for a NIR file from another library
+	if o.dataset != "" {
+		d := runs.DefaultSettings(o.dataset)
+		base = &d
+	}
+	ck, err := runner.LoadNetwork(o.checkpoint, base)
 	if err != nil {
 		return err
 	}

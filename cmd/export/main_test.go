@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spikegrad/spikegrad/internal/pyexec"
+	runs "github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/runner"
+	"github.com/spikegrad/spikegrad/train"
+)
+
+// checkpoint trains a small recurrent randman network briefly and returns
+// its best weights.
+func checkpoint(t *testing.T, dtype string) string {
+	t.Helper()
+	s := runs.DefaultSettings("randman")
+	s.Randman.Classes, s.Randman.Units, s.Randman.SamplesPerClass = 3, 10, 40
+	s.Randman.TrainPerClass, s.Randman.ValidationPerClass, s.Randman.Window = 30, 5, 20
+	s.Steps, s.Hidden, s.Recurrent, s.Readout, s.DType = 40, []int{12}, true, "sum", dtype
+	s.Epochs, s.Batch, s.Out, s.Gain = 1, 30, t.TempDir(), 10 // gain: more hidden spikes to compare
+	_, dir, err := runner.Execute(context.Background(), &s, runner.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, runs.BestFile)
+}
+
+// TestExportChecksInPython exports a trained network and hands it, its
+// checkpoint and the activity spikegrad's evaluation engine computes on the
+// test split to python/nircheck.py (numpy and h5py only), which opens the
+// checkpoint with NumPy and checks its documented layout, checks that the
+// NIR file holds the same weights, simulates the NIR file and finds the
+// same spikes and logits.
+func TestExportChecksInPython(t *testing.T) {
+	py := pyexec.Require(t, "numpy", "h5py")
+	script := filepath.Join("..", "..", "nir", "python", "nircheck.py")
+	if _, err := os.ReadFile(script); err != nil { // an input of the test, for its cache
+		t.Fatal(err)
+	}
+	for _, dtype := range []string{"float64", "float32"} {
+		t.Run(dtype, func(t *testing.T) {
+			ck := checkpoint(t, dtype)
+			out := filepath.Join(t.TempDir(), "model.nir")
+			var stdout, stderr bytes.Buffer
+			if code := run([]string{"--checkpoint", ck, "--nir", out}, &stdout, &stderr); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			if want := "10-12-3 recurrent network, sum readout, Δt = 1 ms, " + dtype; !strings.Contains(stdout.String(), want) {
+				t.Errorf("report %q, want %q", stdout.String(), want)
+			}
+			act := activity(t, out)
+			res, err := exec.Command(py, script, out, "--activity", act, "--npz", ck).Output()
+			var r struct {
+				Error        string
+				HiddenSpikes int      `json:"hidden_spikes"`
+				MaxLogitDiff float64  `json:"max_logit_diff"`
+				Rel          float64  `json:"max_logit_rel_diff"`
+				MaxLogit     float64  `json:"max_abs_logit"`
+				Equal        bool     `json:"npz_equals_nir"`
+				Arrays       []string `json:"npz_arrays"`
+			}
+			if jerr := json.Unmarshal(res, &r); jerr != nil || err != nil || r.Error != "" {
+				t.Fatalf("nircheck.py: %v %v: %s", err, jerr, res)
+			}
+			if !r.Equal || r.HiddenSpikes == 0 || strings.Join(r.Arrays, ",") != "W0,Wout,V0" {
+				t.Errorf("report %s", res)
+			}
+			t.Logf("%d hidden spikes identical, max logit difference %.3g (relative %.3g, logits up to %.3g)", r.HiddenSpikes, r.MaxLogitDiff, r.Rel, r.MaxLogit)
+		})
+	}
+}
+
+// activity evaluates the NIR file at path on its test split with the
+// engine cmd/eval uses (runner.LoadNetwork, an Evaluator's Snapshots) and
+// writes the inputs, hidden spikes and logits as nircheck.py reads them.
+func activity(t *testing.T, path string) string {
+	t.Helper()
+	ck, err := runner.LoadNetwork(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ck.Settings.LoadData(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := ck.Settings.Spec(d.Train.Units, d.Train.Classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := make([]int, d.Test.Len())
+	for i := range idx {
+		idx[i] = i
+	}
+	sess, err := train.NewEvaluator(spec, len(idx), ck.Weights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	snaps, err := sess.Snapshots(d.Test, idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a struct {
+		Inputs [][][]float64   `json:"inputs"`
+		Spikes [][][][]float64 `json:"spikes"`
+		Logits [][]float64     `json:"logits"`
+	}
+	a.Spikes = make([][][][]float64, len(spec.Hidden))
+	for _, s := range snaps {
+		a.Inputs = append(a.Inputs, s.Input)
+		a.Logits = append(a.Logits, s.Logits)
+		for l := range spec.Hidden {
+			a.Spikes[l] = append(a.Spikes[l], s.Spikes[l])
+		}
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "activity.json")
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.npz")
+	os.WriteFile(junk, []byte("not a zip"), 0o644)
+	for want, args := range map[string][]string{
+		"--checkpoint is required": {"--nir", "x.nir"},
+		"--nir is required":        {"--checkpoint", junk},
+		"junk.npz":                 {"--checkpoint", junk, "--nir", filepath.Join(dir, "x.nir")},
+		"unexpected argument":      {"--checkpoint", junk, "--nir", "x.nir", "extra"},
+	} {
+		var out, errs bytes.Buffer
+		if code := run(args, &out, &errs); code == 0 || !strings.Contains(errs.String(), want) {
+			t.Errorf("%v: exit %d, %q; want a message naming %s", args, code, errs.String(), want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.nir")); err == nil {
+		t.Error("a failed export left a file")
+	}
+}

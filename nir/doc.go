@@ -1,0 +1,107 @@
+// Package nir exports spikegrad networks to NIR files and imports them
+// back, so that a network trained here runs elsewhere and one trained
+// elsewhere is evaluated or fine-tuned here.
+//
+// NIR, the Neuromorphic Intermediate Representation
+// (https://github.com/neuromorphs/NIR), is how snnTorch, Norse, SpikingJelly,
+// Spyx, Rockpool, Sinabs, Lava and several neuromorphic chips exchange
+// networks. A NIR file is an HDF5 file: /version, a string, and /node, the
+// root graph, a group holding type = "NIRGraph", nodes/<name>/ (each with
+// its type and parameters as data sets), edges (an N×2 array of node names,
+// source then target) and an optional metadata group. This package reads
+// and writes that layout (ReadFile, Write) with the pure-Go HDF5 library
+// github.com/scigolib/hdf5; see makeScalar for the one thing its writer
+// lacks.
+//
+// # Graph
+//
+// A network with hidden layers of sizes H_0 … H_{L−1} is exported as the
+// chain
+//
+//	input → fc0 → lif0.lif → fc1 → lif1.lif → … → fc_out → li_out → output
+//
+// with Input/Output nodes (shape), Linear nodes (weight, stored as NIR's
+// (out, in): the transpose of spikegrad's [fan_in, fan_out] matrices),
+// CubaLIF nodes for hidden layers and a CubaLI node for the readout. A
+// recurrent layer adds a Linear node lif<l>.w_rec with the edges
+// lif<l>.lif → lif<l>.w_rec → lif<l>.lif: the flat loop, under the layer's
+// prefix, that snnTorch and Spyx recognise as a recurrent layer. Every
+// neuron parameter is an array of one value per neuron.
+//
+// # Mapping
+//
+// NIR's neurons are continuous-time:
+//
+//	τ_syn·dI/dt = −I + w_in·x,   τ_mem·dv/dt = (v_leak − v) + r·I,
+//
+// spike when v crosses v_threshold, then v = v_reset. spikegrad's are
+// discrete (graph package documentation): with β = exp(−Δt/τ),
+//
+//	S[n]   = H(U[n] − 1)                        (H(0) = 1)
+//	I[n+1] = β_syn·I[n] + S_in[n]·W (+ S[n]·V)
+//	U[n+1] = (β_mem·U[n] + (1 − β_mem)·I[n])·(1 − S[n])
+//
+// and the readout integrates I_o and U_o the same way with β_out and no
+// spike, its logits the max or the sum of U_o[1 … T]. There is no common
+// rule between the two. This package uses one that reproduces spikegrad's
+// dynamics exactly in a reader that follows it, the explicit Euler step of
+// length Δt with the state zero at n = 0:
+//
+//	z[n]   = 1 if v[n] ≥ v_threshold, else 0
+//	I[n+1] = I[n] + Δt/τ_syn·(w_in·x[n] − I[n])
+//	v[n+1] = (v[n] + Δt/τ_mem·(v_leak − v[n] + r·I[n]))·(1 − z[n])
+//
+// where x[n] is the weight node's output for the spikes of step n. With
+//
+//	τ_syn = Δt/(1 − β_syn), τ_mem = Δt/(1 − β_mem) (β_out for the readout),
+//	w_in = τ_syn/Δt, r = 1, v_threshold = 1, v_leak = v_reset = 0
+//
+// the Euler step is spikegrad's update: Δt/τ = 1 − β, Δt/τ_syn·w_in = 1 and
+// Δt/τ_mem·r = 1 − β_mem. These τ are Euler-matched (as in snnTorch and
+// Spyx), not spikegrad's τ = −Δt/ln β; w_in is snnTorch's choice, r is not
+// (snnTorch uses r = τ_mem/Δt for its membrane without the 1 − β factor).
+//
+// What the continuous equations leave open is recorded in the root graph's
+// metadata, so that nothing is guessed: dt (Δt, in ms, time_unit), steps
+// (T), beta_syn, beta_mem, beta_out, the discretization above, the threshold
+// rule (spikes at equality), the reset (to zero, multiplicative: the
+// potential of the step after a spike is zero, the input of that step is
+// lost too), readout (max or sum) and logits (over v[1 … T] of li_out). It
+// also holds spikegrad's own τ (spikegrad_tau_mem, …) so that an import
+// recovers them bit for bit, and, if given, the run's settings
+// (spikegrad_settings, JSON). python/nircheck.py is a reader that knows only
+// this documentation: it simulates an exported file with numpy and finds
+// spikegrad's spikes and logits.
+//
+// Every spikegrad network exports without loss: feed-forward or recurrent,
+// any number of hidden layers, either readout, float32 or float64 weights.
+// The training-only settings (surrogate, regularisers, initialisation) are
+// not part of NIR and travel only in spikegrad_settings. What NIR cannot say
+// is the discrete-time convention itself (when an input reaches the
+// membrane, how the reset treats the input of the spiking step, whether a
+// spike needs v > or ≥ v_threshold); a reader that ignores the metadata and
+// discretises differently simulates a slightly different network.
+//
+// # Import
+//
+// Import and FromGraph accept the same chain from other libraries: Linear
+// or Affine (with a zero bias) weights, per-neuron or scalar parameters,
+// gzip-compressed data sets, fixed- or variable-length strings, and
+// recurrent layers as a flat loop or as a NIRGraph subgraph (snnTorch's
+// export), which is inlined. A file without dt in its metadata needs the
+// time step in the unit of its time constants (Options.DT). r, w_in and
+// v_threshold may differ from spikegrad's: the dynamics are linear below
+// the threshold, so a layer's input gain r·w_in·(Δt/τ_syn)/v_threshold is
+// folded into the weights that feed it (the readout's without the
+// threshold). What spikegrad cannot represent is refused with an error that
+// names the node and the field: other node types, other cycles, time
+// constants that differ between the neurons of a layer, between hidden
+// layers, or between the readout's and the hidden layers' τ_syn, a time
+// constant not longer than Δt, a non-zero bias, v_leak or v_reset, a
+// threshold ≤ 0, non-finite values, and shapes that do not match.
+//
+// Reading trusts nothing in the file: sizes are checked against the file's
+// length and fixed limits before the HDF5 reader allocates anything, its
+// panics become errors, and the importer is fuzzed (FuzzImport,
+// FuzzFromGraph).
+package nir

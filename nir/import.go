@@ -1,0 +1,306 @@
+package nir
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/spikegrad/spikegrad/graph"
+	"github.com/spikegrad/spikegrad/models"
+)
+
+// Options set what a NIR file may leave open.
+type Options struct {
+	// DT is the time step in the unit of the file's time constants, for
+	// files without a "dt" metadata entry (files not written by
+	// spikegrad). A file's own dt must agree with it if both are given.
+	DT float64
+}
+
+// Import reads the NIR file at path and returns the spikegrad network it
+// describes (see FromGraph).
+func Import(path string, opt Options) (*Network, error) {
+	f, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	n, err := FromGraph(f.Graph, opt)
+	if err != nil {
+		return nil, fmt.Errorf("nir: %s: %w", path, err)
+	}
+	return n, nil
+}
+
+// Tolerances of FromGraph.
+const (
+	// sameTol is the relative difference below which two time constants
+	// (or thresholds, gains) are the same: per-neuron arrays written from
+	// one value by another library, or a decay recomputed from τ.
+	sameTol = 1e-9
+	// unitTol is how close to 1 the input gain r·w_in·Δt/τ_syn/v_threshold
+	// must be to leave the weights untouched.
+	unitTol = 1e-12
+)
+
+// FromGraph turns a NIR graph into a spikegrad network. It accepts the
+// family of graphs Export writes and what other libraries write for the
+// same networks:
+//
+//   - a chain Input → (Linear|Affine → CubaLIF)* → Linear|Affine → CubaLI →
+//     Output, each hidden CubaLIF either with or without a loop through one
+//     Linear or Affine node (its recurrent weights), all layers alike;
+//   - subgraph nodes (type NIRGraph), such as the ones snnTorch writes for
+//     a recurrent layer, inlined with their names prefixed;
+//   - parameters as per-neuron arrays or scalars, weights as float32 or
+//     float64, Affine nodes whose bias is zero.
+//
+// It refuses, naming the node and the field, what spikegrad cannot
+// represent: other node types, other cycles, time constants that differ
+// between the neurons of a layer or between layers (spikegrad has one
+// τ_mem and one τ_syn for all hidden layers, the readout shares τ_syn), a
+// time constant not longer than Δt, a non-zero bias, v_leak or v_reset, a
+// threshold ≤ 0, non-finite values and mismatched shapes.
+//
+// r, w_in and v_threshold need not be spikegrad's: the discrete dynamics
+// are linear in the input up to the threshold, so a layer's input gain
+// g = r·w_in·(Δt/τ_syn)/v_threshold is folded into the weights that feed
+// it (the readout's without the threshold). Exported networks have g = 1
+// up to rounding, which is left alone, so their weights come back bit for
+// bit.
+func FromGraph(g *Graph, opt Options) (*Network, error) {
+	flat, err := inline(g, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := chainOf(flat)
+	if err != nil {
+		return nil, err
+	}
+	dt, fromMeta, err := timeStep(g.Metadata, opt)
+	if err != nil {
+		return nil, err
+	}
+	return ch.network(g.Metadata, dt, fromMeta)
+}
+
+// inline returns g with every NIRGraph node replaced by its nodes, named
+// "<subgraph>.<node>"; edges into a subgraph go to the successors of its
+// Input nodes, edges out of it leave from the predecessors of its Output
+// nodes.
+func inline(g *Graph, prefix string, depth int) (*Graph, error) {
+	if g == nil {
+		return nil, fmt.Errorf("no graph")
+	}
+	if depth > maxDepth {
+		return nil, fmt.Errorf("subgraphs nested deeper than %d", maxDepth)
+	}
+	out := &Graph{Nodes: map[string]*Node{}, Metadata: g.Metadata}
+	entry, exit := map[string][]string{}, map[string][]string{} // subgraph → inner nodes
+	for _, name := range names(g.Nodes) {
+		n := g.Nodes[name]
+		if n == nil {
+			return nil, fmt.Errorf("node %s: empty", prefix+name)
+		}
+		if n.Type != "NIRGraph" {
+			out.Nodes[prefix+name] = n
+			continue
+		}
+		sub, err := inline(n.Graph, prefix+name+".", depth+1)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range sub.Edges {
+			src, dst := sub.Nodes[e[0]], sub.Nodes[e[1]]
+			switch {
+			case src != nil && src.Type == "Input":
+				entry[name] = append(entry[name], e[1])
+			case dst != nil && dst.Type == "Output":
+				exit[name] = append(exit[name], e[0])
+			default:
+				out.Edges = append(out.Edges, e)
+			}
+		}
+		for k, v := range sub.Nodes {
+			if v.Type != "Input" && v.Type != "Output" {
+				out.Nodes[k] = v
+			}
+		}
+	}
+	for i, e := range g.Edges {
+		for _, end := range e {
+			if g.Nodes[end] == nil {
+				return nil, fmt.Errorf("edges: row %d names node %q, which the graph does not have", i, prefix+end)
+			}
+		}
+		srcs, dsts := []string{prefix + e[0]}, []string{prefix + e[1]}
+		if g.Nodes[e[0]].Type == "NIRGraph" {
+			srcs = exit[e[0]]
+		}
+		if g.Nodes[e[1]].Type == "NIRGraph" {
+			dsts = entry[e[1]]
+		}
+		for _, a := range srcs {
+			for _, b := range dsts {
+				out.Edges = append(out.Edges, [2]string{a, b})
+			}
+		}
+	}
+	if len(out.Nodes) > maxNodes || len(out.Edges) > maxEdges {
+		return nil, fmt.Errorf("more than %d nodes or %d edges", maxNodes, maxEdges)
+	}
+	return out, nil
+}
+
+// timeStep returns Δt: the metadata's dt, or opt.DT.
+func timeStep(meta map[string]Value, opt Options) (float64, bool, error) {
+	v, ok := meta[metaDT]
+	if !ok {
+		if !(opt.DT > 0) || math.IsInf(opt.DT, 0) {
+			return 0, false, fmt.Errorf("metadata: no dt, and no time step given: NIR's time constants are continuous, and reading them as a discrete network needs the step Δt in their unit")
+		}
+		return opt.DT, false, nil
+	}
+	if v.IsString || !(v.Num > 0) || math.IsInf(v.Num, 0) {
+		return 0, false, fmt.Errorf("metadata: dt = %v, want a positive number", v)
+	}
+	if opt.DT != 0 && opt.DT != v.Num {
+		return 0, false, fmt.Errorf("metadata: dt = %g, but the time step given is %g", v.Num, opt.DT)
+	}
+	return v.Num, true, nil
+}
+
+// neuronParams are the values of a layer of neurons, each the same for all
+// of its neurons.
+type neuronParams struct {
+	betaSyn, betaMem float64 // 1 − Δt/τ
+	gain             float64 // r·w_in·(Δt/τ_syn)/v_threshold
+	tauSyn, tauMem   float64 // as stored, for messages
+}
+
+// network builds the spikegrad network from the checked chain.
+func (c *chain) network(meta map[string]Value, dt float64, dtFromMeta bool) (*Network, error) {
+	width, err := c.inputWidth()
+	if err != nil {
+		return nil, err
+	}
+	net := &Network{Spec: models.Default()}
+	s := &net.Spec
+	s.Inputs, s.Hidden, s.Steps, s.Recurrent = width, nil, 0, c.layers[0].loop != ""
+	if dtFromMeta {
+		net.FromMetadata = append(net.FromMetadata, "dt")
+	}
+	var ws, vs []Array
+	var gains []float64
+	var first neuronParams
+	for i, l := range c.layers {
+		readout := i == len(c.layers)-1
+		w, err := c.weights(l.fc, width, 0)
+		if err != nil {
+			return nil, err
+		}
+		n := w.Shape[0]
+		p, err := c.neurons(l.neurons, n, dt, readout)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			first = p
+		}
+		// One τ_syn for all layers, one τ_mem for the hidden ones.
+		if !near(p.betaSyn, first.betaSyn) {
+			return nil, fmt.Errorf("node %s: field tau_syn: %g differs from node %s's %g: spikegrad has one τ_syn for all layers",
+				l.neurons, p.tauSyn, c.layers[0].neurons, first.tauSyn)
+		}
+		if !readout && !near(p.betaMem, first.betaMem) {
+			return nil, fmt.Errorf("node %s: field tau_mem: %g differs from node %s's %g: spikegrad has one τ_mem for all hidden layers",
+				l.neurons, p.tauMem, c.layers[0].neurons, first.tauMem)
+		}
+		ws = append(ws, w)
+		gains = append(gains, p.gain)
+		if l.loop != "" {
+			v, err := c.weights(l.loop, n, n)
+			if err != nil {
+				return nil, err
+			}
+			vs = append(vs, v)
+		}
+		if readout {
+			s.Outputs = n
+			if err := c.setTaus(net, meta, dt, first.betaSyn, first.betaMem, p.betaMem, i > 0); err != nil {
+				return nil, err
+			}
+		} else {
+			s.Hidden = append(s.Hidden, n)
+		}
+		width = n
+	}
+	if err := c.outputWidth(width); err != nil {
+		return nil, err
+	}
+	net.Weights = toWeights(ws, vs, gains)
+	if err := fromMeta(net, meta); err != nil {
+		return nil, err
+	}
+	return net, nil
+}
+
+// setTaus sets the spikegrad time constants: the exact values recorded in
+// spikegrad's metadata if they give the graph's decays, otherwise those of
+// β = exp(−Δt/τ).
+func (c *chain) setTaus(net *Network, meta map[string]Value, dt, betaSyn, betaMem, betaOut float64, hidden bool) error {
+	s := &net.Spec
+	s.DT = dt
+	exact := true
+	for _, x := range []struct {
+		key  string
+		beta float64
+		dst  *float64
+		used bool
+	}{{metaTauSyn, betaSyn, &s.TauSyn, true}, {metaTauMem, betaMem, &s.TauMem, hidden}, {metaTauReadout, betaOut, &s.TauReadout, true}} {
+		v, ok := meta[x.key]
+		ok = ok && !v.IsString && v.Num > 0 && !math.IsInf(v.Num, 0)
+		switch {
+		case !x.used: // τ_mem of a network without hidden layers
+			*x.dst = models.Default().TauMem
+			if ok {
+				*x.dst = v.Num
+			}
+		case ok && near(decay(dt, v.Num), x.beta):
+			*x.dst = v.Num
+		default:
+			*x.dst = tauOf(dt, x.beta)
+			exact = false
+		}
+	}
+	if exact {
+		net.FromMetadata = append(net.FromMetadata, "tau")
+	}
+	for _, t := range []float64{s.TauSyn, s.TauMem, s.TauReadout} {
+		if !(t > 0) || math.IsInf(t, 0) {
+			return fmt.Errorf("time constants %g, %g, %g (τ_syn, τ_mem, τ_readout) out of range", s.TauSyn, s.TauMem, s.TauReadout)
+		}
+	}
+	return nil
+}
+
+// fromMeta takes steps, readout and settings from spikegrad's metadata.
+func fromMeta(net *Network, meta map[string]Value) error {
+	if v, ok := meta[metaSteps]; ok {
+		if v.IsString || v.Num < 1 || v.Num > 1<<24 || v.Num != math.Trunc(v.Num) {
+			return fmt.Errorf("metadata: steps = %v, want a whole number ≥ 1", v)
+		}
+		net.Spec.Steps = int(v.Num)
+		net.FromMetadata = append(net.FromMetadata, "steps")
+	}
+	if v, ok := meta[metaReadout]; ok {
+		r, err := graph.ParseReduction(v.String())
+		if err != nil {
+			return fmt.Errorf("metadata: readout: %w", err)
+		}
+		net.Spec.Readout = r
+		net.FromMetadata = append(net.FromMetadata, "readout")
+	}
+	if v, ok := meta[metaSettings]; ok && v.IsString {
+		net.Settings = []byte(v.Str)
+	}
+	return nil
+}

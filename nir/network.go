@@ -1,0 +1,101 @@
+package nir
+
+import (
+	"fmt"
+	"math"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/models"
+)
+
+// Network is a spikegrad network as a NIR file holds it.
+//
+// Export reads Spec's architecture and dynamics (Inputs, Hidden, Outputs,
+// Steps, Recurrent, DT, TauMem, TauSyn, TauReadout, Readout) and Weights;
+// the training-only fields (surrogate, gain, regularisers) have no place in
+// NIR and are carried only inside Settings.
+//
+// Import fills the same fields from the graph and its metadata, and the
+// rest from models.Default. Steps is 0 if the file does not record it.
+type Network struct {
+	Spec    models.Spec
+	Weights *models.Weights
+	// Settings is opaque to this package: cmd/train's settings as JSON,
+	// stored in the metadata so that an import restores the whole run
+	// configuration. Nil if absent.
+	Settings []byte
+	// FromMetadata lists what Import took from spikegrad's metadata
+	// rather than from the graph: "dt", "steps", "readout", and
+	// "tau" when the time constants are the exact values recorded there.
+	FromMetadata []string
+}
+
+// Has reports whether Import took name (see FromMetadata) from metadata.
+func (n *Network) Has(name string) bool {
+	for _, s := range n.FromMetadata {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}
+
+// checkWeights checks that w has the matrices spec implies: W[l] of shape
+// [fan_in, fan_out] for every layer, V[l] of [units, units] for recurrent
+// layers, all float32 or all float64.
+func checkWeights(spec models.Spec, w *models.Weights) error {
+	if w == nil || len(w.W) == 0 {
+		return fmt.Errorf("no weights")
+	}
+	sz := spec.Sizes()
+	if len(w.W) != len(sz)-1 {
+		return fmt.Errorf("%d weight matrices W, the spec has %d layers", len(w.W), len(sz)-1)
+	}
+	wantV := 0
+	if spec.Recurrent {
+		wantV = len(spec.Hidden)
+	}
+	if len(w.V) != wantV {
+		return fmt.Errorf("%d recurrent matrices V, want %d", len(w.V), wantV)
+	}
+	dt := w.W[0].Dtype()
+	if dt != tensor.Float32 && dt != tensor.Float64 {
+		return fmt.Errorf("weights of dtype %v, want float32 or float64", dt)
+	}
+	names := w.Names()
+	for i, m := range w.All() {
+		rows, cols := 0, 0
+		if i < len(w.W) {
+			rows, cols = sz[i], sz[i+1]
+		} else {
+			rows = spec.Hidden[i-len(w.W)]
+			cols = rows
+		}
+		if m == nil || !m.Shape().Eq(tensor.Shape{rows, cols}) || m.Dtype() != dt {
+			return fmt.Errorf("weight %s: want a %v matrix of [%d %d]", names[i], dt, rows, cols)
+		}
+	}
+	return nil
+}
+
+// floats returns the values of m as float64.
+func floats(m *tensor.Dense) []float64 {
+	switch d := m.Data().(type) {
+	case []float64:
+		return d
+	case []float32:
+		out := make([]float64, len(d))
+		for i, v := range d {
+			out[i] = float64(v)
+		}
+		return out
+	}
+	return nil
+}
+
+// decay is spikegrad's β = exp(−Δt/τ).
+func decay(dt, tau float64) float64 { return math.Exp(-dt / tau) }
+
+// tauOf inverts decay: the τ with exp(−Δt/τ) = β.
+func tauOf(dt, beta float64) float64 { return -dt / math.Log(beta) }

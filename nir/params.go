@@ -1,0 +1,234 @@
+package nir
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/models"
+)
+
+func (c *chain) inputWidth() (int, error) {
+	return c.shape(c.input, "shape")
+}
+
+func (c *chain) outputWidth(want int) error {
+	n, err := c.shape(c.output, "shape")
+	if err == nil && n != want {
+		err = fmt.Errorf("node %s: field shape: [%d], but the readout has %d neurons", c.output, n, want)
+	}
+	return err
+}
+
+// shape reads a one-dimensional shape [n].
+func (c *chain) shape(node, field string) (int, error) {
+	a, ok := c.g.Nodes[node].Params[field]
+	if !ok {
+		return 0, fmt.Errorf("node %s: field %s: missing", node, field)
+	}
+	if a.Len() != 1 || len(a.Data) != 1 || len(a.Shape) > 1 {
+		return 0, fmt.Errorf("node %s: field %s: %v, want one dimension (spikegrad's inputs and outputs are vectors)", node, field, a.Data)
+	}
+	n := a.Data[0]
+	if n < 1 || n > 1<<24 || n != math.Trunc(n) {
+		return 0, fmt.Errorf("node %s: field %s: [%g], want a whole number of units ≥ 1", node, field, n)
+	}
+	return int(n), nil
+}
+
+// weights reads the (out, in) weight of a Linear or Affine node that takes
+// in inputs; out must be want unless want is 0.
+func (c *chain) weights(node string, in, want int) (Array, error) {
+	n := c.g.Nodes[node]
+	w, ok := n.Params["weight"]
+	if !ok {
+		return Array{}, fmt.Errorf("node %s: field weight: missing", node)
+	}
+	if len(w.Shape) != 2 || w.Shape[1] != in || w.Shape[0] < 1 || want > 0 && w.Shape[0] != want {
+		wantOut := "out"
+		if want > 0 {
+			wantOut = fmt.Sprint(want)
+		}
+		return Array{}, fmt.Errorf("node %s: field weight: shape %v, want (%s, %d) for its %d inputs", node, w.Shape, wantOut, in, in)
+	}
+	if err := finite(node, "weight", w); err != nil {
+		return Array{}, err
+	}
+	if n.Type == "Affine" {
+		b, ok := n.Params["bias"]
+		if !ok {
+			return Array{}, fmt.Errorf("node %s: field bias: missing (an Affine node needs one; spikegrad's is zero)", node)
+		}
+		if b.Len() != w.Shape[0] || len(b.Shape) > 1 {
+			return Array{}, fmt.Errorf("node %s: field bias: shape %v, want (%d)", node, b.Shape, w.Shape[0])
+		}
+		for i, x := range b.Data {
+			if x != 0 {
+				return Array{}, fmt.Errorf("node %s: field bias: %g at %d: spikegrad's synapses have no bias (only a zero bias is accepted)", node, x, i)
+			}
+		}
+	}
+	return w, nil
+}
+
+// neurons reads the parameters of a CubaLIF (or, for the readout, CubaLI)
+// node of n neurons.
+func (c *chain) neurons(node string, n int, dt float64, readout bool) (neuronParams, error) {
+	params := c.g.Nodes[node].Params
+	val := func(field string, optional bool) (float64, bool, error) {
+		a, ok := params[field]
+		if !ok {
+			if optional {
+				return 0, false, nil
+			}
+			return 0, false, fmt.Errorf("node %s: field %s: missing", node, field)
+		}
+		if len(a.Shape) > 1 || a.Len() != n && a.Len() != 1 || len(a.Data) != a.Len() {
+			return 0, false, fmt.Errorf("node %s: field %s: shape %v, want (%d), one value per neuron", node, field, a.Shape, n)
+		}
+		if err := finite(node, field, a); err != nil {
+			return 0, false, err
+		}
+		if field == "v_leak" || field == "v_reset" {
+			for i, x := range a.Data {
+				if x != 0 {
+					return 0, false, fmt.Errorf("node %s: field %s: %g at %d: spikegrad's neurons leak and reset to zero", node, field, x, i)
+				}
+			}
+		}
+		x := a.Data[0]
+		for i, y := range a.Data {
+			if !near(x, y) {
+				return 0, false, fmt.Errorf("node %s: field %s: %g at %d differs from %g at 0: spikegrad has one value per layer", node, field, y, i, x)
+			}
+		}
+		return x, true, nil
+	}
+	var p neuronParams
+	var err error
+	var r, wIn, leak, thr float64
+	fields := []struct {
+		name     string
+		dst      *float64
+		optional bool
+	}{{"tau_syn", &p.tauSyn, false}, {"tau_mem", &p.tauMem, false}, {"r", &r, false}, {"w_in", &wIn, true}, {"v_leak", &leak, false}}
+	if !readout {
+		fields = append(fields, struct {
+			name     string
+			dst      *float64
+			optional bool
+		}{"v_threshold", &thr, false})
+	}
+	for _, f := range fields {
+		var ok bool
+		if *f.dst, ok, err = val(f.name, f.optional); err != nil {
+			return p, err
+		}
+		if !ok {
+			*f.dst = 1 // w_in defaults to 1, as in the reference
+		}
+	}
+	if !readout {
+		reset, _, err := val("v_reset", true) // optional since NIR 1.0.6
+		if err != nil {
+			return p, err
+		}
+		if reset != 0 { // checked by val
+			return p, fmt.Errorf("node %s: field v_reset: %g", node, reset)
+		}
+		if !(thr > 0) {
+			return p, fmt.Errorf("node %s: field v_threshold: %g: want a positive threshold", node, thr)
+		}
+	} else {
+		thr = 1
+	}
+	if leak != 0 { // checked by val
+		return p, fmt.Errorf("node %s: field v_leak: %g", node, leak)
+	}
+	for _, f := range []struct {
+		name string
+		tau  float64
+		dst  *float64
+	}{{"tau_syn", p.tauSyn, &p.betaSyn}, {"tau_mem", p.tauMem, &p.betaMem}} {
+		if !(f.tau > dt) {
+			return p, fmt.Errorf("node %s: field %s: %g is not longer than the time step Δt = %g (the decay 1 − Δt/τ must lie in (0, 1))",
+				node, f.name, f.tau, dt)
+		}
+		*f.dst = 1 - dt/f.tau
+	}
+	p.gain = r * wIn * (dt / p.tauSyn) / thr
+	if math.IsInf(p.gain, 0) || math.IsNaN(p.gain) {
+		return p, fmt.Errorf("node %s: fields r, w_in, v_threshold: the input gain r·w_in·Δt/τ_syn/v_threshold = %g is not finite", node, p.gain)
+	}
+	return p, nil
+}
+
+// finite reports the first value of a that is not finite.
+func finite(node, field string, a Array) error {
+	for i, x := range a.Data {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("node %s: field %s: %g at index %s", node, field, x, index(a.Shape, i))
+		}
+	}
+	return nil
+}
+
+// index formats the flat index i of an array of the given shape.
+func index(shape []int, i int) string {
+	if len(shape) < 2 {
+		return fmt.Sprint(i)
+	}
+	idx := make([]string, len(shape))
+	for d := len(shape) - 1; d >= 0; d-- {
+		idx[d] = fmt.Sprint(i % shape[d])
+		i /= shape[d]
+	}
+	return "(" + strings.Join(idx, ", ") + ")"
+}
+
+func near(a, b float64) bool {
+	return a == b || math.Abs(a-b) <= sameTol*math.Max(math.Abs(a), math.Abs(b))
+}
+
+// toWeights transposes the (out, in) weights to spikegrad's [in, out] and
+// folds each layer's input gain into the matrices that feed it. The dtype is
+// float32 if every matrix is stored as float32, float64 otherwise.
+func toWeights(ws, vs []Array, gains []float64) *models.Weights {
+	f32 := true
+	for _, a := range append(slices.Clone(ws), vs...) {
+		f32 = f32 && a.Float32
+	}
+	conv := func(a Array, gain float64) *tensor.Dense {
+		out, in := a.Shape[0], a.Shape[1]
+		scale := math.Abs(gain-1) > unitTol
+		v := make([]float64, in*out)
+		for j := 0; j < out; j++ {
+			for i := 0; i < in; i++ {
+				x := a.Data[j*in+i]
+				if scale {
+					x *= gain
+				}
+				v[i*out+j] = x
+			}
+		}
+		if !f32 {
+			return tensor.New(tensor.WithShape(in, out), tensor.WithBacking(v))
+		}
+		v32 := make([]float32, len(v))
+		for i, x := range v {
+			v32[i] = float32(x)
+		}
+		return tensor.New(tensor.WithShape(in, out), tensor.WithBacking(v32))
+	}
+	w := &models.Weights{}
+	for l, a := range ws {
+		w.W = append(w.W, conv(a, gains[l]))
+	}
+	for l, a := range vs {
+		w.V = append(w.V, conv(a, gains[l]))
+	}
+	return w
+}

@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""Check spikegrad's exported files from Python, with numpy and h5py only.
+
+    python3 nircheck.py model.nir [--activity activity.json] [--npz best.npz]
+
+model.nir is read the way the NIR reference reader (nir.read) reads a file,
+and its layout is checked against what that reader and its type check need:
+a scalar /version string, a scalar type per node, parameters as 1-D arrays of
+one value per neuron, edges as an N x 2 array of node names whose shapes
+match.
+
+With --activity, the network is simulated from the NIR parameters alone,
+following the mapping documented in spikegrad's nir package (and recorded in
+the file's metadata): explicit Euler steps of dt,
+
+    z[n]   = 1 if v[n] >= v_threshold else 0
+    I[n+1] = I[n] + dt/tau_syn * (w_in * x[n] - I[n]),  x[n] = weight @ input[n]
+    v[n+1] = (v[n] + dt/tau_mem * (v_leak - v[n] + r * I[n])) * (1 - z[n])
+
+(CubaLI without threshold and reset), state zero at n = 0, logits the max or
+sum over n = 1..steps of the CubaLI's v[n]. The activity file, written by
+spikegrad, holds input spike trains and the hidden spikes and logits
+spikegrad computed for them: the spikes must be identical, the logits equal
+to 1e-5.
+
+With --npz, a checkpoint is opened with NumPy and checked against the
+layout documented in spikegrad's README (Checkpoints): W0 ... Wout, V0 ...
+as [fan_in, fan_out] float arrays and the settings as a JSON string; with a
+NIR file too, its weights must be the checkpoint's, transposed, exactly.
+
+Prints one JSON line with what it checked; exits with status 1 on a
+mismatch.
+"""
+
+import argparse
+import json
+import sys
+
+import h5py
+import numpy as np
+
+# The fields of the reference implementation's node classes (nir/ir/*.py)
+# that nir.read passes to their constructors: a missing one or any other
+# key makes it fail. v_reset is optional since NIR 1.0.6.
+FIELDS = {
+    "Input": ({"shape"}, set()),
+    "Output": ({"shape"}, set()),
+    "Linear": ({"weight"}, set()),
+    "Affine": ({"weight", "bias"}, set()),
+    "CubaLIF": ({"tau_syn", "tau_mem", "r", "v_leak", "v_threshold"}, {"v_reset", "w_in"}),
+    "CubaLI": ({"tau_syn", "tau_mem", "r", "v_leak"}, {"w_in"}),
+}
+KNOWN = set(FIELDS)
+NEURON_FIELDS = {
+    "CubaLIF": ["tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "w_in"],
+    "CubaLI": ["tau_syn", "tau_mem", "r", "v_leak", "w_in"],
+}
+
+
+class Mismatch(Exception):
+    pass
+
+
+def expect(cond, msg):
+    if not cond:
+        raise Mismatch(msg)
+
+
+def hdf2dict(group):
+    """The reference reader's hdf2dict: bytes become str."""
+    out = {}
+    for key, item in group.items():
+        if isinstance(item, h5py.Group):
+            out[key] = hdf2dict(item)
+        else:
+            v = item[()]
+            out[key] = v.decode("utf8") if isinstance(v, bytes) else v
+    return out
+
+
+def read_nir(path):
+    with h5py.File(path, "r") as f:
+        version = f["version"][()]
+        expect(isinstance(version, bytes), "/version is not a scalar string: %r" % (version,))
+        root = hdf2dict(f["node"])
+    expect(root.get("type") == "NIRGraph", "/node/type is %r, want the string NIRGraph" % (root.get("type"),))
+    nodes = root["nodes"]
+    for name, node in nodes.items():
+        expect(isinstance(node.get("type"), str), "node %s: type %r is not a scalar string" % (name, node.get("type")))
+        expect(node["type"] in KNOWN, "node %s: unexpected type %s" % (name, node["type"]))
+        required, optional = FIELDS[node["type"]]
+        keys = set(node) - {"type", "metadata"}
+        expect(required <= keys <= required | optional, "node %s (%s): fields %s, the reference reader takes %s and optionally %s"
+               % (name, node["type"], sorted(keys), sorted(required), sorted(optional)))
+        for field in NEURON_FIELDS.get(node["type"], []):
+            a = node[field]
+            expect(isinstance(a, np.ndarray) and a.ndim == 1, "node %s: %s is not a 1-D array" % (name, field))
+        if node["type"] in NEURON_FIELDS:
+            sizes = {node[k].shape for k in NEURON_FIELDS[node["type"]] + ["v_reset"] if k in node}
+            expect(len(sizes) == 1, "node %s: parameters of different shapes %s" % (name, sizes))
+    edges = root["edges"]
+    expect(edges.ndim == 2 and edges.shape[1] == 2, "edges have shape %s, want (N, 2)" % (edges.shape,))
+    edges = [(a.decode("utf8"), b.decode("utf8")) for a, b in edges]
+    for a, b in edges:
+        expect(a in nodes and b in nodes, "edge %s -> %s names a missing node" % (a, b))
+        expect(np.array_equal(out_shape(nodes[a]), in_shape(nodes[b])),
+               "edge %s -> %s: shapes %s -> %s" % (a, b, out_shape(nodes[a]), in_shape(nodes[b])))
+    meta = root.get("metadata", {})
+    return version.decode("utf8"), nodes, edges, meta
+
+
+def in_shape(node):
+    t = node["type"]
+    if t in ("Input", "Output"):
+        return np.asarray(node["shape"])
+    if t in ("Linear", "Affine"):
+        return np.array([node["weight"].shape[1]])
+    return np.array(node["tau_syn"].shape)
+
+
+def out_shape(node):
+    if node["type"] in ("Linear", "Affine"):
+        return np.array([node["weight"].shape[0]])
+    return in_shape(node)
+
+
+def layers(nodes, edges):
+    """The chain input -> (weights -> CubaLIF [loop])* -> weights -> CubaLI
+    -> output, as (weights, neurons, loop or None) per layer."""
+    succ = {}
+    for a, b in edges:
+        succ.setdefault(a, []).append(b)
+    loop = {}
+    for a, b in edges:
+        if nodes[a]["type"] == "CubaLIF" and nodes[b]["type"] in ("Linear", "Affine") and succ.get(b) == [a]:
+            loop[a] = b
+
+    def next_of(n):
+        nxt = [b for b in succ.get(n, []) if b != loop.get(n)]
+        expect(len(nxt) == 1, "node %s: successors %s, want one" % (n, nxt))
+        return nxt[0]
+
+    inputs = [n for n in nodes if nodes[n]["type"] == "Input"]
+    expect(len(inputs) == 1, "want one Input node, got %s" % inputs)
+    out, at = [], inputs[0]
+    while True:
+        fc = next_of(at)
+        expect(nodes[fc]["type"] in ("Linear", "Affine"), "node %s: type %s, want weights" % (fc, nodes[fc]["type"]))
+        nrn = next_of(fc)
+        out.append((fc, nrn, loop.get(nrn)))
+        if nodes[nrn]["type"] == "CubaLI":
+            expect(nodes[next_of(nrn)]["type"] == "Output", "node %s: the readout does not feed the Output" % nrn)
+            return out
+        expect(nodes[nrn]["type"] == "CubaLIF", "node %s: type %s, want CubaLIF" % (nrn, nodes[nrn]["type"]))
+        at = nrn
+
+
+def weight(node):
+    w = np.asarray(node["weight"], dtype=np.float64)
+    if node["type"] == "Affine":
+        return w, np.asarray(node["bias"], dtype=np.float64)
+    return w, 0.0
+
+
+def simulate(nodes, edges, meta, x):
+    """x: [batch, T, inputs] spikes. Returns the hidden spikes per layer,
+    [batch, T, units], and the logits [batch, outputs]."""
+    dt = float(meta["dt"])
+    expect(meta["threshold"].startswith("z[n] = 1 if v[n] >= v_threshold"), "threshold rule %r" % meta["threshold"])
+    expect(meta["reset"].startswith("to zero, multiplicative"), "reset rule %r" % meta["reset"])
+    batch, T, _ = x.shape
+    spikes, s_in = [], x
+    for fc, nrn, loop in layers(nodes, edges):
+        w, b = weight(nodes[fc])
+        p = {k: np.asarray(v, dtype=np.float64) for k, v in nodes[nrn].items() if k != "type" and isinstance(v, np.ndarray)}
+        spiking = nodes[nrn]["type"] == "CubaLIF"
+        N = w.shape[0]
+        I, v = np.zeros((batch, N)), np.zeros((batch, N))
+        z = np.zeros((batch, N))
+        out = np.zeros((batch, T, N))
+        pots = np.zeros((batch, T + 1, N))
+        wrec, brec = weight(nodes[loop]) if loop else (None, 0.0)
+        for n in range(T):
+            if spiking:
+                z = (v >= p["v_threshold"]).astype(np.float64)
+                out[:, n] = z
+            xin = s_in[:, n] @ w.T + b
+            if wrec is not None:
+                xin = xin + z @ wrec.T + brec
+            v_next = v + dt / p["tau_mem"] * (p["v_leak"] - v + p["r"] * I)
+            if spiking:
+                v_next = v_next * (1 - z)
+            I = I + dt / p["tau_syn"] * (p["w_in"] * xin - I)
+            v = v_next
+            pots[:, n + 1] = v
+        if spiking:
+            spikes.append(out)
+            s_in = out
+        else:
+            reduce = {"max": np.max, "sum": np.sum}[meta["readout"]]
+            return spikes, reduce(pots[:, 1:], axis=1)
+    raise Mismatch("no CubaLI readout")
+
+
+def check_activity(nodes, edges, meta, path):
+    with open(path) as f:
+        act = json.load(f)
+    x = np.asarray(act["inputs"], dtype=np.float64)
+    spikes, logits = simulate(nodes, edges, meta, x)
+    want_spikes = [np.asarray(s, dtype=np.float64) for s in (act["spikes"] or [])]
+    expect(len(spikes) == len(want_spikes), "%d hidden layers, spikegrad has %d" % (len(spikes), len(want_spikes)))
+    count = 0
+    for l, (got, want) in enumerate(zip(spikes, want_spikes)):
+        expect(got.shape == want.shape, "layer %d: spikes of shape %s, spikegrad's %s" % (l, got.shape, want.shape))
+        diff = np.argwhere(got != want)
+        expect(len(diff) == 0, "layer %d: %d spikes differ, first at (sample, step, neuron) %s" % (l, len(diff), diff[:1].tolist()))
+        count += int(got.sum())
+    want = np.asarray(act["logits"], dtype=np.float64)
+    expect(logits.shape == want.shape, "logits of shape %s, spikegrad's %s" % (logits.shape, want.shape))
+    err = float(np.max(np.abs(logits - want) / np.maximum(1, np.abs(want))))
+    expect(err <= 1e-5, "logits differ by up to %g (relative to max(1, |logit|))" % err)
+    return {"hidden_spikes": count, "max_logit_diff": float(np.max(np.abs(logits - want))), "max_logit_rel_diff": err,
+            "max_abs_logit": float(np.max(np.abs(want))), "samples": int(x.shape[0])}
+
+
+def check_npz(path, nodes, edges):
+    f = np.load(path)
+    keys = set(f.files)
+    expect("settings" in keys, "no settings array")
+    expect(f["settings"].shape == () and f["settings"].dtype.kind == "U", "settings: %s %s, want a string" % (f["settings"].shape, f["settings"].dtype))
+    settings = json.loads(str(f["settings"]))
+    hidden, recurrent = settings["hidden"], settings["recurrent"]
+    names = ["W%d" % l for l in range(len(hidden))] + ["Wout"] + (["V%d" % l for l in range(len(hidden))] if recurrent else [])
+    expect(keys == set(names) | {"settings"}, "arrays %s, want %s and settings" % (sorted(keys), names))
+    dtypes = {f[k].dtype for k in names}
+    expect(len(dtypes) == 1 and dtypes <= {np.dtype("float32"), np.dtype("float64")}, "dtypes %s" % dtypes)
+    widths = [f["W0"].shape[0]] + list(hidden) + [f["Wout"].shape[1]]
+    for l, k in enumerate(names[: len(hidden) + 1]):
+        expect(f[k].shape == (widths[l], widths[l + 1]), "%s has shape %s, want [fan_in, fan_out] = %s" % (k, f[k].shape, (widths[l], widths[l + 1])))
+    for l in range(len(hidden) if recurrent else 0):
+        expect(f["V%d" % l].shape == (hidden[l], hidden[l]), "V%d has shape %s" % (l, f["V%d" % l].shape))
+    out = {"npz_arrays": names, "npz_dtype": str(dtypes.pop())}
+    if nodes is not None:
+        chain = layers(nodes, edges)
+        expect(len(chain) == len(hidden) + 1, "the NIR file has %d layers, the checkpoint %d" % (len(chain), len(hidden) + 1))
+        for l, (fc, _, loop) in enumerate(chain):
+            k = names[l]
+            expect(np.array_equal(nodes[fc]["weight"].T, f[k]), "%s differs from node %s's weight, transposed" % (k, fc))
+            expect(nodes[fc]["weight"].dtype == f[k].dtype, "%s is %s, node %s's weight %s" % (k, f[k].dtype, fc, nodes[fc]["weight"].dtype))
+            if loop:
+                expect(np.array_equal(nodes[loop]["weight"].T, f["V%d" % l]), "V%d differs from node %s's weight, transposed" % (l, loop))
+        out["npz_equals_nir"] = True
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("nir", nargs="?")
+    ap.add_argument("--activity")
+    ap.add_argument("--npz")
+    a = ap.parse_args()
+    report = {}
+    nodes = edges = None
+    try:
+        if a.nir:
+            version, nodes, edges, meta = read_nir(a.nir)
+            report.update({"version": version, "nodes": len(nodes), "edges": len(edges)})
+            if a.activity:
+                report.update(check_activity(nodes, edges, meta, a.activity))
+        if a.npz:
+            report.update(check_npz(a.npz, nodes, edges))
+    except Mismatch as e:
+        print(json.dumps({"error": str(e)}))
+        return 1
+    print(json.dumps(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+package nir_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/internal/pyexec"
+	"github.com/spikegrad/spikegrad/nir"
+)
+
+// crosscheck is the report of python/nircheck.py.
+type crosscheck struct {
+	Error        string  `json:"error"`
+	Version      string  `json:"version"`
+	HiddenSpikes int     `json:"hidden_spikes"`
+	MaxLogitDiff float64 `json:"max_logit_diff"`
+	Rel          float64 `json:"max_logit_rel_diff"`
+	Samples      int     `json:"samples"`
+}
+
+// runCheck runs python/nircheck.py with args and decodes its report.
+func runCheck(t *testing.T, py string, args ...string) crosscheck {
+	t.Helper()
+	script := filepath.Join("python", "nircheck.py")
+	// Reading the script makes it an input of the test for go test's
+	// cache, which does not see what a subprocess opens.
+	if _, err := os.ReadFile(script); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(py, append([]string{script}, args...)...).Output()
+	var r crosscheck
+	if jerr := json.Unmarshal(out, &r); jerr != nil {
+		msg := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			msg = string(ee.Stderr)
+		}
+		t.Fatalf("nircheck.py: %v %v: %s%s", err, jerr, out, msg)
+	}
+	if err != nil || r.Error != "" {
+		t.Fatalf("nircheck.py: %v: %s", err, r.Error)
+	}
+	return r
+}
+
+// TestPythonSimulatesExport checks an exported file from another language:
+// a Python program that knows only the NIR file and the documented mapping
+// reads the file the way the NIR reference reader does, simulates the
+// network on a batch and finds spikegrad's hidden spikes (identical) and
+// logits (to 1e-5).
+func TestPythonSimulatesExport(t *testing.T) {
+	py := pyexec.Require(t, "numpy", "h5py")
+	for i, a := range archs {
+		for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+			if dt == tensor.Float32 && i%2 == 1 {
+				continue
+			}
+			t.Run(a.String()+"-"+dt.String(), func(t *testing.T) {
+				s, w := network(t, a, dt, 11)
+				dir := t.TempDir()
+				path, act := filepath.Join(dir, "net.nir"), filepath.Join(dir, "activity.json")
+				if err := nir.Export(path, &nir.Network{Spec: s, Weights: w}); err != nil {
+					t.Fatal(err)
+				}
+				b, err := json.Marshal(forward(t, s, w, inputs(s, 8, 2)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(act, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				r := runCheck(t, py, path, "--activity", act)
+				if r.Version != nir.Version || r.Samples != 8 || len(s.Hidden) > 0 && r.HiddenSpikes == 0 {
+					t.Errorf("report %+v", r)
+				}
+				t.Logf("%d hidden spikes identical, max logit difference %.3g (relative %.3g)", r.HiddenSpikes, r.MaxLogitDiff, r.Rel)
+			})
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package runner
+
+// NIR files as checkpoints: the whole integration of package nir into
+// training and evaluation. LoadNetwork is called where checkpoints are
+// loaded (cmd/eval, plan for --resume) and dispatches on the .nir
+// extension.
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spikegrad/spikegrad/nir"
+	"github.com/spikegrad/spikegrad/run"
+)
+
+// IsNIR reports whether path names a NIR file (by its extension, .nir).
+func IsNIR(path string) bool { return strings.EqualFold(filepath.Ext(path), ".nir") }
+
+// LoadNetwork reads a checkpoint: a .npz file written by SaveCheckpoint, or a
+// NIR file (.nir, see package nir).
+//
+// A NIR file written by cmd/export carries its run's settings; one written
+// by another library does not, and then base supplies them (nil: the file
+// cannot be used) and base.DT is taken as the file's time step, in the unit
+// of its time constants. Either way the network comes from the file: the
+// returned settings' hidden, recurrent, tau-mem, tau-syn and tau-readout are
+// the file's (its time constants expressed for the settings' dt), and so
+// are readout and steps if the file records them.
+func LoadNetwork(path string, base *run.Settings) (*Checkpoint, error) {
+	if !IsNIR(path) {
+		return LoadCheckpoint(path)
+	}
+	f, err := nir.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var s run.Settings
+	var opt nir.Options
+	switch js, ok := f.Graph.Metadata["spikegrad_settings"]; {
+	case ok && js.IsString:
+		if err := json.Unmarshal([]byte(js.Str), &s); err != nil {
+			return nil, fmt.Errorf("nir: %s: metadata spikegrad_settings: %w", path, err)
+		}
+	case base != nil:
+		s, opt.DT = *base, base.DT
+		if _, ok := f.Graph.Metadata["dt"]; ok {
+			opt.DT = 0 // the file's own
+		}
+	default:
+		return nil, fmt.Errorf("nir: %s: no spikegrad settings in its metadata (not written by cmd/export): say which data set it is for", path)
+	}
+	n, err := nir.FromGraph(f.Graph, opt)
+	if err != nil {
+		return nil, fmt.Errorf("nir: %s: %w", path, err)
+	}
+	adopt(&s, n)
+	return &Checkpoint{Settings: s, Weights: n.Weights}, nil
+}
+
+// adopt sets the network settings of s to those of n. Time constants keep
+// their decay per step, exp(−Δt/τ), on s's time grid.
+func adopt(s *run.Settings, n *nir.Network) {
+	sp := n.Spec
+	scale := 1.0
+	if sp.DT != s.DT {
+		scale = s.DT / sp.DT
+	}
+	s.Hidden, s.Recurrent = append([]int(nil), sp.Hidden...), sp.Recurrent
+	s.TauMem, s.TauSyn, s.TauReadout = sp.TauMem*scale, sp.TauSyn*scale, sp.TauReadout*scale
+	if !s.Recurrent {
+		s.RecurrentGrad = false
+	}
+	if n.Has("readout") {
+		s.Readout = sp.Readout.String()
+	}
+	if n.Has("steps") {
+		s.Steps = sp.Steps
+	}
+}
+
+// adoptNetwork gives s, a run resuming from a NIR file, the network of the
+// file's settings c: layers, recurrence, readout and time constants, these
+// with the decay per step of c on the time grid of s. The run keeps its
+// data set, steps and time step.
+func adoptNetwork(s, c *run.Settings) {
+	scale := s.DT / c.DT
+	s.Hidden, s.Recurrent, s.Readout = append([]int(nil), c.Hidden...), c.Recurrent, c.Readout
+	s.TauMem, s.TauSyn, s.TauReadout = c.TauMem*scale, c.TauSyn*scale, c.TauReadout*scale
+	if !s.Recurrent {
+		s.RecurrentGrad = false
+	}
+}
