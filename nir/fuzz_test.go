@@ -47,13 +47,16 @@ func FuzzImport(f *testing.F) {
 	dir := f.TempDir()
 	var seeds [][]byte
 	for i, a := range []arch{archs[0], archs[5]} {
-		s, w := network(f, a, tensor.Float32, 1)
+		s, _ := network(f, a, tensor.Float32, 1)
 		s.Inputs, s.Outputs, s.Steps = 3, 2, 6
 		s.Hidden = slices.Clone(s.Hidden)
 		for l := range s.Hidden {
 			s.Hidden[l] = 2 + l
 		}
-		w, _ = s.Init(1, tensor.Float32)
+		w, err := s.Init(1, tensor.Float32)
+		if err != nil {
+			f.Fatal(err)
+		}
 		path := filepath.Join(dir, string(rune('a'+i))+".nir")
 		if err := nir.Export(path, &nir.Network{Spec: s, Weights: w}); err != nil {
 			f.Fatal(err)

@@ -39,9 +39,9 @@ func readFile(path string) (*File, error) {
 	err = call(func() error {
 		h.Walk(func(p string, o hdf5.Object) {
 			r.objects++
-			switch o.(type) {
+			switch o := o.(type) {
 			case *hdf5.Dataset:
-				r.sets[p] = o.(*hdf5.Dataset)
+				r.sets[p] = o
 				r.add(p, false)
 			case *hdf5.Group:
 				if p != "/" {
