@@ -40,7 +40,8 @@ func TestSweepExpansion(t *testing.T) {
 		t.Fatalf("%d runs, want 10", len(jobs))
 	}
 	first, last := jobs[0], jobs[5]
-	if first.Name != "a_surrogate=superspike_beta=1" || first.Settings.Epochs != 2 || first.Settings.Beta != 1 || first.Settings.Hidden[0] != 8 {
+	if !strings.HasPrefix(first.Name, "a_surrogate=superspike_beta=1-") || first.Name != first.Settings.Name ||
+		first.Name[len(first.Name)-12:] != first.ID[:12] || first.Settings.Epochs != 2 || first.Settings.Beta != 1 || first.Settings.Hidden[0] != 8 {
 		t.Errorf("first run %s: %+v", first.Name, first.Settings)
 	}
 	if last.Settings.Surrogate != "esser" || last.Settings.Beta != 100 {
@@ -106,29 +107,6 @@ func TestShardsPartitionTheGrid(t *testing.T) {
 	}
 	if _, err := sweep.Shard(jobs, 3, 3); err == nil {
 		t.Error("shard 3/3: want an error")
-	}
-}
-
-func TestShardFromEnv(t *testing.T) {
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	cases := []struct {
-		env  map[string]string
-		i, n int
-		ok   bool
-	}{
-		{map[string]string{"SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "8"}, 4, 8, true},
-		{map[string]string{"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "8"}, 4, 8, true},
-		{map[string]string{"JOB_COMPLETION_INDEX": "2", "SPIKEGRAD_SHARDS": "5"}, 2, 5, true},
-		{map[string]string{}, 0, 0, false},
-	}
-	for _, c := range cases {
-		i, n, ok, err := sweep.ShardFromEnv(env(c.env))
-		if err != nil || i != c.i || n != c.n || ok != c.ok {
-			t.Errorf("%v: got %d/%d %v %v", c.env, i, n, ok, err)
-		}
-	}
-	if _, _, _, err := sweep.ShardFromEnv(env(map[string]string{"JOB_COMPLETION_INDEX": "2"})); err == nil {
-		t.Error("JOB_COMPLETION_INDEX without SPIKEGRAD_SHARDS: want an error")
 	}
 }
 

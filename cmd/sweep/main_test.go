@@ -14,6 +14,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The test binary stands in for the command in subprocesses: with
+	// SPIKEGRAD_AS_SWEEP=1 its own arguments are the command's.
+	if os.Getenv("SPIKEGRAD_AS_SWEEP") == "1" {
+		main()
+	}
 	if args := os.Getenv("SPIKEGRAD_SWEEP_ARGS"); args != "" {
 		os.Args = append([]string{"sweep"}, strings.Fields(args)...)
 		main()

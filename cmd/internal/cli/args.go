@@ -4,8 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 	"github.com/spikegrad/spikegrad/run"
 )
 
@@ -41,8 +41,8 @@ func ParseArgs(name, usage string, args []string, stderr io.Writer) (*Args, erro
 	var file []byte
 	if *config != "" {
 		var err error
-		if file, err = os.ReadFile(*config); err != nil {
-			return nil, fmt.Errorf("--config: %w", err)
+		if file, err = readlimit.ReadFile(*config, readlimit.Config); err != nil {
+			return nil, fmt.Errorf("--config: %w (a configuration file is a few kilobytes of YAML)", err)
 		}
 	}
 	set := map[string]bool{}
