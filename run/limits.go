@@ -75,7 +75,7 @@ func (s *Settings) checkBounds() error {
 	if s.Dataset == "randman" {
 		r := s.Randman
 		if r.Window > s.Steps {
-			return fmt.Errorf("randman-window: the spike-time window (%d steps) must fit in the time grid, steps = %d; lower randman-window or raise steps", r.Window, s.Steps)
+			return fmt.Errorf("randman-window, steps: the spike-time window of %d steps must fit in the time grid of %d steps; lower randman-window or raise steps", r.Window, s.Steps)
 		}
 		if r.TrainPerClass+r.ValidationPerClass > r.SamplesPerClass {
 			return fmt.Errorf("randman-train, randman-validation: %d + %d samples per class, more than randman-samples = %d",

@@ -16,11 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spikegrad/spikegrad/internal/hostiletest"
 	runs "github.com/spikegrad/spikegrad/run"
 )
 
 // The tests here run the sweep as real processes: the test binary stands
-// in for the command (SPIKEGRAD_AS_SWEEP=1), started directly or through
+// in for the command (SPIKEGRAD_AS_COMMAND=1), started directly or through
 // docs/cluster/slurm-sweep.sh with the environment Slurm gives each task.
 
 var script, _ = filepath.Abs("../../docs/cluster/slurm-sweep.sh")
@@ -56,7 +57,7 @@ func sweepEnv(extra ...string) []string {
 		}
 		env = append(env, kv)
 	}
-	env = append(env, "PATH=/usr/bin:/bin", "SPIKEGRAD_AS_SWEEP=1", "GOMAXPROCS=1")
+	env = append(env, "PATH=/usr/bin:/bin", hostiletest.AsCommand + "=1", "GOMAXPROCS=1")
 	return append(env, extra...)
 }
 
@@ -255,5 +256,18 @@ func TestKilledWorkersRunIsTakenOver(t *testing.T) {
 	}
 	if !bytes.Contains(append(log2.Bytes(), log3.Bytes()...), []byte("resumed_at_epoch")) {
 		t.Error("no worker reports resuming the killed worker's run")
+	}
+}
+
+// The sweep files of the hostile corpus (see internal/hostiletest).
+func TestHostileCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	for _, c := range hostiletest.Cases(t, "sweep") {
+		t.Run(fmt.Sprint(c.Line), func(t *testing.T) {
+			t.Parallel()
+			hostiletest.Run(t, c, nil)
+		})
 	}
 }

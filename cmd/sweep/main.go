@@ -200,6 +200,9 @@ func plan(o *options) ([]sweep.Job, error) {
 	base.Out = o.out
 	jobs, err := sweep.Expand(base, sweeps, o.maxRuns)
 	if err != nil {
+		if o.file != "" {
+			return nil, fmt.Errorf("%s: %w", o.file, err)
+		}
 		return nil, err
 	}
 	if o.shard == "" {

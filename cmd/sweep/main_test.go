@@ -10,13 +10,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/internal/hostiletest"
 	runs "github.com/spikegrad/spikegrad/run"
 )
 
 func TestMain(m *testing.M) {
 	// The test binary stands in for the command in subprocesses: with
-	// SPIKEGRAD_AS_SWEEP=1 its own arguments are the command's.
-	if os.Getenv("SPIKEGRAD_AS_SWEEP") == "1" {
+	// SPIKEGRAD_AS_COMMAND=1 its own arguments are the command's.
+	if os.Getenv(hostiletest.AsCommand) == "1" {
 		main()
 	}
 	if args := os.Getenv("SPIKEGRAD_SWEEP_ARGS"); args != "" {

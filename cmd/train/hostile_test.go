@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spikegrad/spikegrad/internal/hostiletest"
 )
 
 // Items 9 and 10 of issue 13: --lr 1e6 trained to chance and exited 0; a
@@ -54,5 +57,19 @@ func TestRunTooLargeForMemoryIsRefused(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("refusal took %v", d)
+	}
+}
+
+// The configuration files and checkpoints of the hostile corpus (see
+// internal/hostiletest).
+func TestHostileCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	for _, c := range hostiletest.Cases(t, "train") {
+		t.Run(fmt.Sprint(c.Line), func(t *testing.T) {
+			t.Parallel()
+			hostiletest.Run(t, c, nil)
+		})
 	}
 }
