@@ -57,7 +57,7 @@ func sweepEnv(extra ...string) []string {
 		}
 		env = append(env, kv)
 	}
-	env = append(env, "PATH=/usr/bin:/bin", hostiletest.AsCommand + "=1", "GOMAXPROCS=1")
+	env = append(env, "PATH=/usr/bin:/bin", hostiletest.AsCommand+"=1", "GOMAXPROCS=1")
 	return append(env, extra...)
 }
 
@@ -269,5 +269,54 @@ func TestHostileCorpus(t *testing.T) {
 			t.Parallel()
 			hostiletest.Run(t, c, nil)
 		})
+	}
+}
+
+// Item 4 of issue 13: every output file was mode 0600, so a colleague's
+// report read "0 completed runs; 8 unreadable record files", and sweeps/
+// and slurm-*.out landed in the checkout unignored. Under the Slurm
+// script, even with a user's umask of 077, everything a sweep writes is
+// readable by the group and others; git ignores the outputs.
+func TestSweepOutputsAreReadableAndIgnored(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	file := tinySweep(t, 1, 1)
+	out := filepath.Join(t.TempDir(), "out")
+	old := syscall.Umask(0o077)
+	cmd := exec.Command("bash", script, "--file", file)
+	cmd.Env = sweepEnv("SPIKEGRAD_BIN="+os.Args[0], "SPIKEGRAD_OUT="+out, "SLURM_JOB_ID=1")
+	b, err := cmd.CombinedOutput()
+	syscall.Umask(old)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	n := 0
+	filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, _ := d.Info()
+		want := fs.FileMode(0o644)
+		if d.IsDir() {
+			want = 0o755
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s has mode %03o, want %03o", path, fi.Mode().Perm(), want)
+		}
+		n++
+		return nil
+	})
+	if n < 6 {
+		t.Errorf("only %d files and folders written", n)
+	}
+	ignore, err := os.ReadFile("../../.gitignore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pattern := range []string{"/sweeps/", "slurm-*.out", "/bin/", "/runs/"} {
+		if !strings.Contains("\n"+string(ignore), "\n"+pattern+"\n") {
+			t.Errorf(".gitignore does not list %s", pattern)
+		}
 	}
 }
