@@ -161,3 +161,42 @@ func TestPresetsExpand(t *testing.T) {
 		}
 	}
 }
+
+// Item 2 of issue 13: --array=0-7:2 failed "shard 4/4", --array=1,3 ran
+// half, and the error named no variable. A static shard is now the task's
+// rank in a regular array; an irregular one is refused naming the
+// variables (workers that share a folder need no shard).
+func TestShardFromEnv(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	slurm := func(id, lo, hi, step, count string) map[string]string {
+		return map[string]string{"SLURM_ARRAY_TASK_ID": id, "SLURM_ARRAY_TASK_MIN": lo, "SLURM_ARRAY_TASK_MAX": hi,
+			"SLURM_ARRAY_TASK_STEP": step, "SLURM_ARRAY_TASK_COUNT": count}
+	}
+	cases := []struct {
+		env  map[string]string
+		i, n int
+		ok   bool
+	}{
+		{map[string]string{"SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "8"}, 4, 8, true},
+		{map[string]string{"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "8"}, 4, 8, true},
+		{slurm("6", "0", "6", "2", "4"), 3, 4, true}, // --array=0-7:2
+		{slurm("3", "1", "3", "2", "2"), 1, 2, true}, // --array=1,3
+		{slurm("5", "5", "8", "1", "4"), 0, 4, true}, // --array=5-8
+		{map[string]string{"JOB_COMPLETION_INDEX": "2", "SPIKEGRAD_SHARDS": "5"}, 2, 5, true},
+		{map[string]string{}, 0, 0, false},
+	}
+	for _, c := range cases {
+		i, n, ok, err := sweep.ShardFromEnv(env(c.env))
+		if err != nil || i != c.i || n != c.n || ok != c.ok {
+			t.Errorf("%v: got %d/%d %v %v", c.env, i, n, ok, err)
+		}
+	}
+	// --array=1,2,5: task 5 cannot know it is the third.
+	_, _, _, err := sweep.ShardFromEnv(env(slurm("5", "1", "5", "1", "3")))
+	if err == nil || !strings.Contains(err.Error(), "SLURM_ARRAY_TASK_ID=5") || !strings.Contains(err.Error(), "not a regular range") {
+		t.Errorf("irregular array: %v", err)
+	}
+	if _, _, _, err := sweep.ShardFromEnv(env(map[string]string{"JOB_COMPLETION_INDEX": "2"})); err == nil || !strings.Contains(err.Error(), "SPIKEGRAD_SHARDS") {
+		t.Errorf("JOB_COMPLETION_INDEX without SPIKEGRAD_SHARDS: %v", err)
+	}
+}

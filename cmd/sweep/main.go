@@ -76,7 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "sweep: %v\n", err)
 		return 2
 	}
-	jobs, err := plan(o)
+	jobs, err := plan(o, getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "sweep: %v\n", err)
 		return 2
@@ -165,7 +165,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.Var(&o.grids, "grid", "key=v1;v2;… a grid axis (repeatable); hidden sizes as 100,100")
 	fs.StringVar(&o.out, "out", "sweeps/sweep", "folder of the sweep; each run gets a subfolder")
 	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "runs trained at once")
-	fs.StringVar(&o.shard, "shard", "", "i/n: run only every n-th run starting at i (0-based), for machines that do not share --out; workers that share it need no shards")
+	fs.StringVar(&o.shard, "shard", "", "i/n: run only every n-th run starting at i (0-based), for machines that do not share --out (workers that share it need no shards); env: i/n from a regular Slurm job array or a Kubernetes Indexed Job (SPIKEGRAD_SHARDS)")
 	fs.IntVar(&o.maxRuns, "max-runs", sweep.DefaultMaxRuns, "refuse sweeps of more runs than this (counted before they are expanded)")
 	fs.DurationVar(&o.lease, "lease", runs.DefaultLeaseTTL, "time after which the run of a worker that stopped refreshing its lease (a lost machine) is taken over; one on this machine is taken over as soon as it is gone")
 	fs.BoolVar(&o.noWait, "no-wait", false, "stop when no run is left to claim instead of waiting for the runs other workers hold (and taking over those whose worker dies)")
@@ -191,7 +191,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 }
 
 // plan builds the list of runs of this shard.
-func plan(o *options) ([]sweep.Job, error) {
+func plan(o *options, getenv func(string) string) ([]sweep.Job, error) {
 	sweeps, err := o.sweeps()
 	if err != nil {
 		return nil, err
@@ -207,6 +207,16 @@ func plan(o *options) ([]sweep.Job, error) {
 	}
 	if o.shard == "" {
 		return jobs, nil
+	}
+	if o.shard == "env" {
+		i, n, ok, err := sweep.ShardFromEnv(getenv)
+		if err != nil {
+			return nil, fmt.Errorf("--shard env: %w", err)
+		}
+		if !ok {
+			return nil, fmt.Errorf("--shard env: neither a Slurm job array (SLURM_ARRAY_TASK_ID) nor a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) is set")
+		}
+		return sweep.Shard(jobs, i, n)
 	}
 	i, n, err := shard(o.shard)
 	if err != nil {

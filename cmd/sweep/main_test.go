@@ -83,13 +83,14 @@ func TestShardsAsProcessesMerge(t *testing.T) {
 
 func TestBadArguments(t *testing.T) {
 	cases := map[string][]string{
-		"--shard":  {"--shard", "3/3"},
-		"--jobs":   {"--jobs", "0"},
-		"--preset": {"--preset", "nope"},
-		"--set":    {"--set", "lr"},
-		"lrr":      {"--set", "lrr=1"},
-		"--grid":   {"--grid", "beta="},
-		"--file":   {"--file", "/no/such.yaml"},
+		"--shard":              {"--shard", "3/3"},
+		"--shard env: neither": {"--shard", "env"},
+		"--jobs":               {"--jobs", "0"},
+		"--preset":             {"--preset", "nope"},
+		"--set":                {"--set", "lr"},
+		"lrr":                  {"--set", "lrr=1"},
+		"--grid":               {"--grid", "beta="},
+		"--file":               {"--file", "/no/such.yaml"},
 	}
 	for want, args := range cases {
 		var out, errs bytes.Buffer
