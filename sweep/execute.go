@@ -73,8 +73,8 @@ func Execute(ctx context.Context, runs []Job, out string, jobs int, hooks func(J
 // two workers train one run, and a run whose worker was killed is taken
 // over, continuing from its last.npz, once its lease is stale. A run is
 // done when its folder holds a completed record of the run's ID and both
-// checkpoints; a completed record whose checkpoints were deleted is
-// trained again. A run that failed is not retried by workers that were
+// checkpoints; a run whose checkpoints were deleted is trained again, its
+// earlier record kept as record.json.replaced. A run that failed is not retried by workers that were
 // already running when it failed, and is by those started later (a
 // restarted sweep).
 //
@@ -260,19 +260,22 @@ func (w *worker) train(ctx context.Context, j Job, lease *run.Lease) {
 	}
 	s := j.Settings
 	s.Out, s.Name, s.Resume = w.out, j.Name, ""
-	resumed, err := prepare(dir, j)
-	if err != nil {
-		w.fail(j, err)
-		return
-	}
-	if resumed {
-		s.Resume = filepath.Join(dir, run.LastFile)
-	}
 	var h runner.Hooks
 	if w.o.Hooks != nil {
 		h = w.o.Hooks(j)
 	}
 	h.Lease = lease
+	resumed, set, err := prepare(dir, j)
+	if err != nil {
+		w.fail(j, err)
+		return
+	}
+	if len(set) > 0 && h.Note != nil {
+		h.Note(fmt.Sprintf("starting afresh: there is no usable last.npz to continue from; the earlier %s are kept with the suffix .replaced", strings.Join(set, ", ")))
+	}
+	if resumed {
+		s.Resume = filepath.Join(dir, run.LastFile)
+	}
 	rec, _, err := runner.Execute(ctx, &s, h)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -287,13 +290,15 @@ func (w *worker) train(ctx context.Context, j Job, lease *run.Lease) {
 
 // prepare readies the folder of j, held under its lease, for training: a
 // run with a usable last.npz of the same ID is continued from it (resumed
-// = true); otherwise whatever a run left there (a failed or interrupted
-// record, a record whose checkpoints were deleted) is removed so that
-// the run starts afresh. A folder of another run (another ID) is refused.
-func prepare(dir string, j Job) (resumed bool, err error) {
+// = true). Otherwise the run starts afresh, and the files a run left there
+// (a failed record, a completed record whose checkpoints were deleted, a
+// lone best.npz) are renamed with the suffix .replaced rather than
+// deleted; set lists them. A folder of another run (another ID) is
+// refused.
+func prepare(dir string, j Job) (resumed bool, set []string, err error) {
 	rec, rerr := run.LoadRecord(filepath.Join(dir, run.RecordFile))
 	if rerr == nil && recordID(rec) != j.ID {
-		return false, fmt.Errorf("run folder %s holds another run (ID %s, this one is %s); move it away", dir, recordID(rec), j.ID)
+		return false, nil, fmt.Errorf("run folder %s holds another run (ID %s, this one is %s); move it away", dir, recordID(rec), j.ID)
 	}
 	last := filepath.Join(dir, run.LastFile)
 	if _, err := os.Stat(last); err == nil {
@@ -301,17 +306,24 @@ func prepare(dir string, j Job) (resumed bool, err error) {
 		switch {
 		case err != nil:
 		case ck.Settings.ID() != j.ID:
-			return false, fmt.Errorf("run folder %s holds the checkpoint of another run (ID %s, this one is %s); move it away", dir, ck.Settings.ID(), j.ID)
+			return false, nil, fmt.Errorf("run folder %s holds the checkpoint of another run (ID %s, this one is %s); move it away", dir, ck.Settings.ID(), j.ID)
 		case ck.State != nil && ck.State.Epoch <= j.Settings.Epochs:
-			return true, nil
+			return true, nil, nil
 		}
 	}
 	for _, f := range []string{run.RecordFile, run.BestFile, run.LastFile, run.SettingsFile} {
-		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return false, fmt.Errorf("run folder %s: %w", dir, err)
+		path := filepath.Join(dir, f)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := os.Rename(path, path+".replaced"); err != nil {
+			return false, nil, fmt.Errorf("run folder %s: %w", dir, err)
+		}
+		if f != run.SettingsFile {
+			set = append(set, f)
 		}
 	}
-	return false, nil
+	return false, set, nil
 }
 
 // WorkerFromEnv names the worker that the environment describes: a Slurm

@@ -144,6 +144,10 @@ func TestChangedBaseIsANewRun(t *testing.T) {
 	if !run.Completed(filepath.Join(out, victim)) {
 		t.Errorf("%s is not completed again", victim)
 	}
+	// The record of the run whose checkpoints were deleted is kept aside.
+	if _, err := os.Stat(filepath.Join(out, victim, run.RecordFile+".replaced")); err != nil {
+		t.Errorf("the earlier record of %s is lost: %v", victim, err)
+	}
 }
 
 // Item 5: two sweeps on one folder at once trained every run twice, and

@@ -198,7 +198,8 @@ func TestKilledWorkersRunIsTakenOver(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
-	file := tinySweep(t, 4, 6)
+	const epochs = 20
+	file := tinySweep(t, 4, epochs)
 	out := filepath.Join(t.TempDir(), "out")
 	start := func(name string) (*exec.Cmd, *bytes.Buffer) {
 		cmd := exec.Command(os.Args[0], "--file", file, "--out", out, "--jobs", "1", "--log-format", "json", "--worker", name, "--lease", "1m")
@@ -233,6 +234,9 @@ func TestKilledWorkersRunIsTakenOver(t *testing.T) {
 	}
 	victim.Process.Signal(syscall.SIGKILL)
 	victim.Wait()
+	if runs.Completed(held) {
+		t.Fatalf("the kill landed after the run in %s ended: the test exercised nothing", held)
+	}
 	w2, log2 := start("w2")
 	time.Sleep(300 * time.Millisecond)
 	w3, log3 := start("w3")
@@ -246,7 +250,7 @@ func TestKilledWorkersRunIsTakenOver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.Resumes) != 1 || !rec.Resumes[0].Exact || rec.Resumes[0].Epoch < 1 || len(rec.History) != 6 {
+	if len(rec.Resumes) != 1 || !rec.Resumes[0].Exact || rec.Resumes[0].Epoch < 1 || len(rec.History) != epochs {
 		t.Errorf("the run of the killed worker: resumes %+v, %d epochs", rec.Resumes, len(rec.History))
 	}
 	for i, e := range rec.History {
