@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/spikegrad/spikegrad/internal/readlimit"
@@ -111,8 +110,7 @@ func (o Owner) alive() (alive, ok bool) {
 			return start == o.Start, true
 		}
 	}
-	err := syscall.Kill(o.PID, 0)
-	return err == nil || errors.Is(err, syscall.EPERM), true
+	return processAlive(o.PID)
 }
 
 // HeldError is the error of Claim when another process holds the lease.
