@@ -180,6 +180,9 @@ func loadCheckpoint(path string) (*Checkpoint, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, errors.New("not a regular file")
 	}
+	if n := zipEntries(f, fi.Size()); n > maxEntries {
+		return nil, fmt.Errorf("a zip archive of %d entries; a checkpoint holds a few dozen arrays", n)
+	}
 	zr, err := zip.NewReader(f, fi.Size())
 	if err != nil {
 		return nil, fmt.Errorf("not a readable .npz file (a zip archive of .npy arrays): %w", err)

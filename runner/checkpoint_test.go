@@ -1,6 +1,7 @@
 package runner_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -247,6 +248,7 @@ func TestHostileCheckpoints(t *testing.T) {
 		"state-nan-adam.npz":               {"array adam_m_W0", "NaN at row 0, column 0"},
 		"state-inconsistent.npz":           {"array state", "inconsistent training state"},
 		"not-a-zip.npz":                    {"not a readable .npz file"},
+		"entries-declared.npz":             {"a zip archive of 65534 entries"},
 	}
 	if mem, _ := run.MachineMemory(); mem > 0 && mem < 64<<30 {
 		refused["settings-hidden-100000x2.npz"] = []string{"array settings", "hidden = [100000 100000]", "1e+10 weights"}
@@ -266,6 +268,16 @@ func TestHostileCheckpoints(t *testing.T) {
 		if strings.Contains(err.Error(), "reader failure") {
 			t.Errorf("%s: the reader panicked: %v", name, err)
 		}
+	}
+	// A zip of 5000 entries is refused before they are read.
+	var many []zipEntry
+	for i := 0; i < 5000; i++ {
+		many = append(many, zipEntry{name: fmt.Sprint(i)})
+	}
+	manyPath := filepath.Join(t.TempDir(), "many.npz")
+	writeZip(t, manyPath, many)
+	if _, err := runner.LoadCheckpoint(manyPath); err == nil || !strings.Contains(err.Error(), "a zip archive of 5000 entries") {
+		t.Errorf("5000 entries: %v", err)
 	}
 	// Valid settings of a data set too large for this machine load; the
 	// memory estimate refuses them before the data set is generated.

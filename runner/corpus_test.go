@@ -336,6 +336,16 @@ func writeCheckpointCorpus(t testing.TB, dir string) {
 	m["state"] = ustr(`{"epoch": 5, "history": [], "best_epoch": 9, "solver_step": 0}`)
 	write("state-inconsistent.npz", m)
 
+	// A zip directory that declares 65534 entries in front of nothing
+	// (TestHostileCheckpoints makes one that holds 5000).
+	eocd := make([]byte, 22)
+	binary.LittleEndian.PutUint32(eocd, 0x06054b50)
+	binary.LittleEndian.PutUint16(eocd[8:], 0xfffe)
+	binary.LittleEndian.PutUint16(eocd[10:], 0xfffe)
+	if err := os.WriteFile(path("entries-declared.npz"), eocd, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
 	if err := os.WriteFile(path("not-a-zip.npz"), []byte("lr: 0.1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

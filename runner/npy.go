@@ -431,3 +431,45 @@ func readString(e npyEntry, limit int) (string, error) {
 	}
 	return sb.String(), nil
 }
+
+// maxEntries is the most entries a checkpoint may hold: a network of 64
+// layers has under 400 arrays with its training state.
+const maxEntries = 4096
+
+// zipEntries reads the entry count of the zip file f of the given size from
+// its end-of-central-directory record (or the zip64 one), so that a file
+// declaring millions of entries is refused before archive/zip allocates
+// them. It returns -1 if it finds no such record, which archive/zip then
+// reports.
+func zipEntries(f io.ReaderAt, size int64) int64 {
+	const eocdLen, maxComment = 22, 65535
+	n := min(size, eocdLen+maxComment)
+	tail := make([]byte, n)
+	if _, err := f.ReadAt(tail, size-n); err != nil {
+		return -1
+	}
+	for i := len(tail) - eocdLen; i >= 0; i-- {
+		if binary.LittleEndian.Uint32(tail[i:]) != 0x06054b50 {
+			continue
+		}
+		count := int64(binary.LittleEndian.Uint16(tail[i+10:]))
+		if count != 0xffff || i < 20 || binary.LittleEndian.Uint32(tail[i-20:]) != 0x07064b50 {
+			return count
+		}
+		// Zip64: the locator before the record points to the zip64 record.
+		off := int64(binary.LittleEndian.Uint64(tail[i-20+8:]))
+		var rec [40]byte
+		if off < 0 || off > size-40 {
+			return -1
+		}
+		if _, err := f.ReadAt(rec[:], off); err != nil || binary.LittleEndian.Uint32(rec[:]) != 0x06064b50 {
+			return -1
+		}
+		c := binary.LittleEndian.Uint64(rec[32:])
+		if c > math.MaxInt64 {
+			return math.MaxInt64
+		}
+		return int64(c)
+	}
+	return -1
+}
