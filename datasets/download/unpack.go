@@ -142,8 +142,8 @@ func (u *unpacker) write(name, target string, r io.Reader) error {
 	if err != nil {
 		os.Remove(target)
 		if readlimit.IsTooLarge(err) {
-			return fmt.Errorf("entry %q: the archive unpacks to more than %s (%d times its %s, or the cap); refused as a likely zip bomb",
-				name, readlimit.Size(u.cap), MaxRatio, readlimit.Size(u.size))
+			return fmt.Errorf("entry %q: the archive unpacks to more than %s, the cap for an archive of %s (%d times its size, at least %s, at most the maximum); refused as a likely zip bomb",
+				name, readlimit.Size(u.cap), readlimit.Size(u.size), MaxRatio, readlimit.Size(MinRatioCap))
 		}
 		return fmt.Errorf("entry %q: %w; the partial file was removed", name, err)
 	}
