@@ -121,8 +121,12 @@ type HeldError struct {
 }
 
 func (e *HeldError) Error() string {
-	return fmt.Sprintf("run folder %s is in use by %s since %s (lease refreshed %s ago)",
+	msg := fmt.Sprintf("run folder %s is in use by %s since %s (lease refreshed %s ago",
 		e.Dir, e.Owner, e.Owner.Since.Format(time.RFC3339), e.Age.Round(time.Second))
+	if e.Owner.TTL > 0 {
+		msg += fmt.Sprintf("; abandoned once not refreshed for %v", e.Owner.TTL)
+	}
+	return msg + ")"
 }
 
 const leasePrefix = ".lease."
