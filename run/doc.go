@@ -12,8 +12,16 @@
 // data set's defaults, its sizes, its own checks and its loader: adding a
 // data set is adding an entry; DataSetNames lists them.
 //
+// Validate bounds every size and time setting; EstimateMemory estimates a
+// run's peak memory from its settings alone and CheckMemory refuses a run
+// that would not fit in the machine, its container or max-memory. ID
+// identifies the computation a run's settings describe.
+//
 // A run's folder holds SettingsFile, BestFile, LastFile and RecordFile;
-// Record is the run record and Completed tells a finished run. Package
+// Record is the run record and Completed tells a finished run (a
+// completed record and both checkpoints). A Lease (Claim) is a process's
+// claim on a run folder, which sweep workers on many machines use to share
+// an output folder. Package
 // runner performs runs and writes these files; package report reads
 // records without linking the training engine.
 package run

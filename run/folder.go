@@ -53,8 +53,30 @@ func (s *Settings) SaveYAML(path string) error {
 	return atomicfile.WriteBytes(path, y)
 }
 
-// Completed reports whether run folder dir holds a completed record.
+// Completed reports whether run folder dir holds a completed run: a record
+// that says so, and both checkpoints. A completed record whose checkpoints
+// were deleted describes weights that no longer exist.
 func Completed(dir string) bool {
 	r, err := LoadRecord(filepath.Join(dir, RecordFile))
-	return err == nil && r.Status == "completed"
+	return err == nil && r.Status == "completed" && len(Files(dir, BestFile, LastFile)) == 2
 }
+
+// Files returns those of names (by default the four files of a run) that
+// exist in dir as non-empty regular files, in the order given.
+func Files(dir string, names ...string) []string {
+	if len(names) == 0 {
+		names = []string{SettingsFile, BestFile, LastFile, RecordFile}
+	}
+	var out []string
+	for _, n := range names {
+		if fi, err := os.Stat(filepath.Join(dir, n)); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// DefaultLeaseTTL is the time to live of the lease a run takes on its
+// folder (see Lease): ten minutes, well above the attribute caching of
+// network file systems and the clock differences of a cluster.
+const DefaultLeaseTTL = 10 * time.Minute

@@ -3,20 +3,22 @@ package run
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"time"
 
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // Record is the self-describing account of one training run, written as
 // JSON next to its checkpoints.
 type Record struct {
-	Status   string   `json:"status"` // running, completed, interrupted or failed
-	Error    string   `json:"error,omitempty"`
+	Status string `json:"status"` // running, completed, interrupted or failed
+	Error  string `json:"error,omitempty"`
+	// ID identifies the computation (Settings.ID).
+	ID       string   `json:"id,omitempty"`
 	Settings Settings `json:"settings"`
 	Data     DataInfo `json:"data"`
 
@@ -99,7 +101,7 @@ func (r *Record) Save(path string) error {
 
 // LoadRecord reads a record.
 func LoadRecord(path string) (*Record, error) {
-	b, err := os.ReadFile(path)
+	b, err := readlimit.ReadFile(path, readlimit.Record)
 	if err != nil {
 		return nil, err
 	}

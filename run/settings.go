@@ -59,6 +59,10 @@ type Settings struct {
 	Seed    uint64
 	DType   string
 	Threads int
+	// MaxMemory caps the memory the run may need, in bytes (see
+	// EstimateMemory); 0 means the machine's memory or the container's
+	// limit.
+	MaxMemory int64
 
 	// Output.
 	Out    string
@@ -97,15 +101,11 @@ func (s *Settings) Validate() error {
 	if !ok {
 		return fmt.Errorf("dataset: unknown data set %q, want one of %s", s.Dataset, strings.Join(DataSetNames(), ", "))
 	}
-	ints := []struct {
-		key string
-		v   int
-		min int
-	}{{"epochs", s.Epochs, 1}, {"batch", s.Batch, 1}, {"limit", s.Limit, 0}, {"threads", s.Threads, 0}}
-	for _, f := range ints {
-		if f.v < f.min {
-			return fmt.Errorf("%s: want ≥ %d, got %d", f.key, f.min, f.v)
-		}
+	if err := s.checkBounds(); err != nil {
+		return err
+	}
+	if s.MaxMemory < 0 {
+		return fmt.Errorf("max-memory: want a size ≥ 0 (0: the machine's memory), got %d", s.MaxMemory)
 	}
 	if !(s.LR > 0) || math.IsInf(s.LR, 0) {
 		return fmt.Errorf("lr: want a positive number, got %g", s.LR)

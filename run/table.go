@@ -70,6 +70,7 @@ func (s *Settings) Table() []Setting {
 		{"seed", "seed of weight initialisation and minibatch order", (*uint64Value)(&s.Seed), plain},
 		{"dtype", "float32 or float64", (*stringValue)(&s.DType), plain},
 		{"threads", "worker threads (GOMAXPROCS; 0: all cores)", (*intValue)(&s.Threads), plain},
+		{"max-memory", "refuse the run if it needs more memory than this, e.g. 8G (0: the machine's memory or the container's limit)", (*sizeValue)(&s.MaxMemory), plain},
 		{"out", "folder under which each run writes its own folder", (*stringValue)(&s.Out), plain},
 		{"name", "name of this run's folder (default: time and settings hash)", (*stringValue)(&s.Name), plain},
 		{"resume", "checkpoint (.npz) or NIR file (.nir, whose network replaces the run's) whose weights training starts from", (*stringValue)(&s.Resume), plain},

@@ -20,6 +20,8 @@ func changed(st Setting) string {
 		return strconv.FormatFloat(float64(*v)*2+1, 'g', -1, 64)
 	case *intsValue:
 		return "3,4"
+	case *sizeValue:
+		return strconv.FormatInt(int64(*v)+1<<20, 10)
 	}
 	return st.String() + "x"
 }

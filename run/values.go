@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 )
 
 // value is one setting's storage: a flag.Value that can also be read from
@@ -147,4 +149,38 @@ func (v *intsValue) decode(n *yaml.Node) error {
 		return nil
 	}
 	return fmt.Errorf("want a list of layer sizes")
+}
+
+// sizeValue is a byte count, written with a unit (8G, 512M).
+type sizeValue int64
+
+func (v *sizeValue) String() string {
+	n := int64(*v)
+	for _, u := range []struct {
+		suffix string
+		size   int64
+	}{{"T", 1 << 40}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}} {
+		if n != 0 && n%u.size == 0 {
+			return strconv.FormatInt(n/u.size, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func (v *sizeValue) Set(s string) error {
+	n, err := readlimit.ParseSize(s)
+	if err != nil {
+		return err
+	}
+	*v = sizeValue(n)
+	return nil
+}
+
+func (v *sizeValue) encode() any { return v.String() }
+
+func (v *sizeValue) decode(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!int") {
+		return fmt.Errorf("want a size such as 8G, got %q", n.Value)
+	}
+	return v.Set(n.Value)
 }

@@ -1,17 +1,22 @@
 package runner
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"slices"
+	"sort"
 	"strings"
 
 	"codeberg.org/sbinet/npyio/npz"
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/train"
@@ -56,6 +61,7 @@ type stateJSON struct {
 	Order      []byte          `json:"order"` // base64
 	SolverStep int             `json:"solver_step"`
 	Resumes    []run.Resume    `json:"resumes,omitempty"`
+	Watch      train.Watch     `json:"divergence_watch"`
 }
 
 // SaveCheckpoint writes c to path atomically.
@@ -87,7 +93,7 @@ func SaveCheckpoint(path string, c *Checkpoint) error {
 			add("best_", st.Best.All())
 		}
 		if state, err = json.Marshal(stateJSON{Epoch: st.Epoch, History: st.History, BestEpoch: st.BestEpoch,
-			Order: st.Order, SolverStep: st.Solver.Step, Resumes: c.Resumes}); err != nil {
+			Order: st.Order, SolverStep: st.Solver.Step, Resumes: c.Resumes, Watch: st.Watch}); err != nil {
 			return fmt.Errorf("checkpoint %s: %w", path, err)
 		}
 	}
@@ -130,33 +136,97 @@ func rowsOf(m *tensor.Dense) any {
 	return nil
 }
 
-// LoadCheckpoint reads a checkpoint. The network its settings describe
-// gives the shape of every array, checked against the file before
-// anything is read.
-func LoadCheckpoint(path string) (*Checkpoint, error) {
-	zr, err := npz.Open(path)
+// Limits of the string entries of a checkpoint, in characters: the
+// settings are a few kilobytes, the state grows by about a kilobyte per
+// epoch.
+const (
+	maxSettingsChars = 1 << 20
+	maxStateChars    = 64 << 20
+)
+
+// LoadCheckpoint reads a checkpoint. It is written for files from anywhere:
+// the settings are validated first, the network they describe gives the
+// shape of every array, and every header is checked against that shape and
+// against the size of its entry before anything is allocated; a network
+// too large for this machine's memory is refused before its weights are
+// read. Arrays in Fortran order are transposed; NumPy's own names
+// (np.savez writes W0.npy) are accepted; weights that are not finite
+// numbers are refused. Errors name the file and the entry.
+func LoadCheckpoint(path string) (c *Checkpoint, err error) {
+	defer func() {
+		// The reader below is meant not to panic on any input; should it,
+		// the user gets an error naming the file, not a stack trace.
+		if r := recover(); r != nil {
+			c, err = nil, fmt.Errorf("checkpoint %s: unreadable file (reader failure: %v)", path, r)
+		}
+	}()
+	c, err = loadCheckpoint(path)
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint %s: not a readable .npz file: %w", path, err)
-	}
-	defer zr.Close()
-	var js string
-	if err := zr.Read(settingsKey, &js); err != nil {
-		return nil, fmt.Errorf("checkpoint %s: no %q entry (is it a spikegrad checkpoint?): %w", path, settingsKey, err)
-	}
-	c := &Checkpoint{}
-	if err := json.Unmarshal([]byte(js), &c.Settings); err != nil {
-		return nil, fmt.Errorf("checkpoint %s: settings: %w", path, err)
-	}
-	if err := c.read(zr); err != nil {
 		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
 	return c, nil
 }
 
-// read reads the weights and the state, if any.
-func (c *Checkpoint) read(zr *npz.Reader) error {
-	spec, dt, err := specOf(zr, &c.Settings)
+func loadCheckpoint(path string) (*Checkpoint, error) {
+	f, err := os.Open(path)
 	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	if n := zipEntries(f, fi.Size()); n > maxEntries {
+		return nil, fmt.Errorf("a zip archive of %d entries; a checkpoint holds a few dozen arrays", n)
+	}
+	zr, err := zip.NewReader(f, fi.Size())
+	if err != nil {
+		return nil, fmt.Errorf("not a readable .npz file (a zip archive of .npy arrays): %w", err)
+	}
+	entries := map[string]npyEntry{}
+	for _, zf := range zr.File {
+		name := strings.TrimSuffix(zf.Name, ".npy")
+		if _, dup := entries[name]; dup {
+			return nil, fmt.Errorf("two arrays named %q", name)
+		}
+		entries[name] = npyEntry{name: name, f: zf}
+	}
+	e, ok := entries[settingsKey]
+	if !ok {
+		return nil, fmt.Errorf("no %q entry (is it a spikegrad checkpoint?)", settingsKey)
+	}
+	js, err := readString(e, maxSettingsChars)
+	if err != nil {
+		return nil, fmt.Errorf("array %s: %w", settingsKey, err)
+	}
+	c := &Checkpoint{}
+	if err := json.Unmarshal([]byte(js), &c.Settings); err != nil {
+		return nil, fmt.Errorf("array %s: %w", settingsKey, err)
+	}
+	// The settings come from the file: they must be valid before they
+	// size anything, and the limits of this machine apply, not theirs.
+	c.Settings.MaxMemory = 0
+	if err := c.Settings.Validate(); err != nil {
+		return nil, fmt.Errorf("array %s: %w", settingsKey, err)
+	}
+	if err := c.read(entries); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// read reads the weights and the state, if any.
+func (c *Checkpoint) read(entries map[string]npyEntry) error {
+	spec, dt, err := specOf(entries, &c.Settings)
+	if err != nil {
+		return err
+	}
+	_, hasState := entries[stateKey]
+	if err := checkWeightMemory(spec, dt, hasState); err != nil {
 		return err
 	}
 	keys := []string{settingsKey}
@@ -166,9 +236,22 @@ func (c *Checkpoint) read(zr *npz.Reader) error {
 			return nil, err
 		}
 		for i, sh := range spec.Shapes() {
-			keys = append(keys, prefix+sh.Name)
-			if err := readMatrix(zr, prefix+sh.Name, w.All()[i]); err != nil {
-				return nil, err
+			name := prefix + sh.Name
+			keys = append(keys, name)
+			e, ok := entries[name]
+			if !ok {
+				return nil, fmt.Errorf("no array %s (its settings describe weights %s)", name, strings.Join(w.Names(), ", "))
+			}
+			m := w.All()[i]
+			r, cols := m.Shape()[0], m.Shape()[1]
+			switch d := m.Data().(type) {
+			case []float32:
+				err = readMatrix(e, r, cols, d)
+			case []float64:
+				err = readMatrix(e, r, cols, d)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("array %s: %w", name, err)
 			}
 		}
 		return w, nil
@@ -176,31 +259,67 @@ func (c *Checkpoint) read(zr *npz.Reader) error {
 	if c.Weights, err = readAll(""); err != nil {
 		return err
 	}
-	if slices.Contains(zr.Keys(), stateKey) {
+	if e, ok := entries[stateKey]; ok {
 		keys = append(keys, stateKey)
-		if err := c.readState(zr, readAll); err != nil {
+		if err := c.readState(e, readAll); err != nil {
 			return err
 		}
 	}
-	for _, k := range zr.Keys() {
+	var extra []string
+	for k := range entries {
 		if !slices.Contains(keys, k) {
-			return fmt.Errorf("holds an array %q that its settings do not explain (weights %s)", k, strings.Join(c.Weights.Names(), ", "))
+			extra = append(extra, k)
 		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		return fmt.Errorf("holds an array %q that its settings do not explain (weights %s)", extra[0], strings.Join(c.Weights.Names(), ", "))
 	}
 	return nil
 }
 
-func (c *Checkpoint) readState(zr *npz.Reader, readAll func(prefix string) (*models.Weights, error)) error {
-	var text string
-	if err := zr.Read(stateKey, &text); err != nil {
+// checkWeightMemory refuses a network whose weights (and, with a state,
+// Adam's moments and the best weights) would not fit in this machine's
+// memory, before they are allocated.
+func checkWeightMemory(spec models.Spec, dt tensor.Dtype, state bool) error {
+	limit, from := run.MachineMemory()
+	if limit <= 0 {
+		return nil
+	}
+	var n float64
+	for _, sh := range spec.Shapes() {
+		n += float64(sh.Rows) * float64(sh.Cols)
+	}
+	copies := 1.0
+	if state {
+		copies = 4
+	}
+	need := n * float64(dt.Size()) * copies
+	if need > float64(limit)/2 {
+		return fmt.Errorf("array settings: the network it describes (hidden = %v) has %.3g weights, %s to read, more than half of the %s limit (%s)",
+			spec.Hidden, n, readlimit.Size(int64(min(need, math.MaxInt64/2))), readlimit.Size(limit), from)
+	}
+	return nil
+}
+
+func (c *Checkpoint) readState(e npyEntry, readAll func(prefix string) (*models.Weights, error)) error {
+	text, err := readString(e, maxStateChars)
+	if err != nil {
 		return fmt.Errorf("array %s: %w", stateKey, err)
 	}
 	var sj stateJSON
 	if err := json.Unmarshal([]byte(text), &sj); err != nil {
 		return fmt.Errorf("array %s: %w", stateKey, err)
 	}
+	if sj.Epoch < 0 || sj.Epoch > run.MaxEpochs || len(sj.History) != sj.Epoch || sj.BestEpoch < 0 || sj.BestEpoch > sj.Epoch || sj.SolverStep < 0 {
+		return fmt.Errorf("array %s: inconsistent training state: %d epochs, %d in the history, best epoch %d, solver step %d",
+			stateKey, sj.Epoch, len(sj.History), sj.BestEpoch, sj.SolverStep)
+	}
 	st := &train.State{Epoch: sj.Epoch, History: sj.History, BestEpoch: sj.BestEpoch, Order: sj.Order,
-		Solver: train.SolverState{Step: sj.SolverStep}}
+		Solver: train.SolverState{Step: sj.SolverStep}, Watch: sj.Watch}
+	if st.History == nil {
+		st.History = []metrics.Epoch{}
+	}
 	if sj.SolverStep > 0 {
 		m, err := readAll("adam_m_")
 		if err != nil {
@@ -225,47 +344,40 @@ func (c *Checkpoint) readState(zr *npz.Reader, readAll func(prefix string) (*mod
 // specOf returns the network the settings describe, with the input and
 // class counts of the file's first and last weight matrices, and the
 // file's float type.
-func specOf(zr *npz.Reader, s *run.Settings) (models.Spec, tensor.Dtype, error) {
+func specOf(entries map[string]npyEntry, s *run.Settings) (models.Spec, tensor.Dtype, error) {
 	first := "W0"
 	if len(s.Hidden) == 0 {
 		first = "Wout"
 	}
-	h, hOut := zr.Header(first), zr.Header("Wout")
-	if h == nil || hOut == nil || len(h.Descr.Shape) != 2 || len(hOut.Descr.Shape) != 2 {
-		return models.Spec{}, tensor.Float32, fmt.Errorf("no 2-D arrays %s and Wout", first)
+	var hs [2]npyHeader
+	for i, name := range []string{first, "Wout"} {
+		e, ok := entries[name]
+		if !ok {
+			return models.Spec{}, tensor.Float32, fmt.Errorf("no array %s", name)
+		}
+		h, err := e.header()
+		if err != nil {
+			return models.Spec{}, tensor.Float32, fmt.Errorf("array %s: %w", name, err)
+		}
+		if len(h.shape) != 2 {
+			return models.Spec{}, tensor.Float32, fmt.Errorf("array %s: shape %v, want a matrix", name, h.shape)
+		}
+		hs[i] = h
 	}
-	spec, err := s.Spec(h.Descr.Shape[0], hOut.Descr.Shape[1])
+	inputs, classes := hs[0].shape[0], hs[1].shape[1]
+	if inputs < 1 || inputs > run.MaxWidth || classes < 1 || classes > run.MaxWidth {
+		return models.Spec{}, tensor.Float32, fmt.Errorf("arrays %s and Wout: %d inputs and %d classes, want 1 to %d", first, inputs, classes, run.MaxWidth)
+	}
+	spec, err := s.Spec(inputs, classes)
 	if err != nil {
-		return spec, tensor.Float32, fmt.Errorf("settings: %w", err)
+		return spec, tensor.Float32, fmt.Errorf("array %s: %w", settingsKey, err)
 	}
-	dt := tensor.Float32
-	if strings.Contains(h.Descr.Type, "f8") {
-		dt = tensor.Float64
+	size, _, err := floatType(hs[0].descr)
+	if err != nil {
+		return spec, tensor.Float32, fmt.Errorf("array %s: %w", first, err)
 	}
-	return spec, dt, nil
-}
-
-func readMatrix(zr *npz.Reader, name string, m *tensor.Dense) error {
-	h := zr.Header(name)
-	if h == nil {
-		return errors.New("no array " + name)
+	if size == 8 {
+		return spec, tensor.Float64, nil
 	}
-	if want := []int(m.Shape()); len(h.Descr.Shape) != 2 || h.Descr.Shape[0] != want[0] || h.Descr.Shape[1] != want[1] {
-		return fmt.Errorf("array %s has shape %v; its settings imply %v", name, h.Descr.Shape, want)
-	}
-	switch d := m.Data().(type) {
-	case []float32:
-		var v []float32
-		if err := zr.Read(name, &v); err != nil {
-			return fmt.Errorf("array %s: %w", name, err)
-		}
-		copy(d, v)
-	case []float64:
-		var v []float64
-		if err := zr.Read(name, &v); err != nil {
-			return fmt.Errorf("array %s: %w", name, err)
-		}
-		copy(d, v)
-	}
-	return nil
+	return spec, tensor.Float32, nil
 }

@@ -1,6 +1,7 @@
 package runner_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -184,5 +185,107 @@ func TestCheckpointStateRoundTrip(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestHostileCheckpoints reads every checkpoint of the hostile corpus: the
+// crafted ones fail with an error that names the file, the entry and what
+// is wrong, before anything large is allocated and without a panic; the
+// ones NumPy re-saved (np.savez names, compressed, Fortran order, float64,
+// big-endian) and a header without its newline read as the same network.
+func TestHostileCheckpoints(t *testing.T) {
+	dir := filepath.Join(corpusDir, "checkpoint")
+	good, err := runner.LoadCheckpoint(filepath.Join(dir, "good.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := []string{"header-no-newline.npz", "fortran-order.npz", "numpy-savez.npz", "numpy-savez-compressed.npz",
+		"numpy-fortran-order.npz", "numpy-big-endian.npz", "numpy-float64.npz", "state-good.npz"}
+	for _, name := range same {
+		ck, err := runner.LoadCheckpoint(filepath.Join(dir, name))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		for i, m := range ck.Weights.All() {
+			want := good.Weights.All()[i].Data().([]float32)
+			for j := range want {
+				var got float64
+				switch d := m.Data().(type) {
+				case []float32:
+					got = float64(d[j])
+				case []float64:
+					got = d[j]
+				}
+				if got != float64(want[j]) {
+					t.Errorf("%s: %s[%d] = %v, want %v", name, ck.Weights.Names()[i], j, got, want[j])
+					break
+				}
+			}
+		}
+	}
+	refused := map[string][]string{
+		"header-v2-4gib.npz":               {"array W0", "declares 4294967295 bytes"},
+		"header-cut.npz":                   {"array W0", "shape"},
+		"header-unterminated.npz":          {"array W0", "unterminated string"},
+		"header-garbage.npz":               {"array W0", "want a dictionary"},
+		"header-empty.npz":                 {"array W0", "want a dictionary"},
+		"shape-1e9x100.npz":                {"W0", "1000000000 inputs"},
+		"shape-wide.npz":                   {"array W0", "shape [12 8000000]", "imply [12 8]"},
+		"data-short.npz":                   {"array W0", "declares 384 bytes of data", "holds 50"},
+		"dtype-int.npz":                    {"array W0", `dtype "<i4" is not float32 or float64`},
+		"dtype-object.npz":                 {"array W0", `"|O"`},
+		"nan-weights.npz":                  {"array W0", "NaN at row 3, column 5", "not finite"},
+		"inf-weights.npz":                  {"array Wout", "+Inf at row 1, column 3"},
+		"numpy-nan.npz":                    {"array W0", "NaN at row 2, column 3"},
+		"duplicate-names.npz":              {`two arrays named "W0"`},
+		"settings-randman-samples-2e8.npz": {"array settings", "randman-samples: want ≤ 100000000"},
+		"settings-steps-2e9.npz":           {"array settings", "steps: want ≤ 1000000"},
+		"settings-dt-1e-300.npz":           {"array settings", "dt: want a time step"},
+		"settings-zip-bomb.npz":            {"array settings", "4194304 characters"},
+		"settings-size-lie.npz":            {"array settings", "the entry holds"},
+		"settings-not-json.npz":            {"array settings", "invalid character"},
+		"state-nan-adam.npz":               {"array adam_m_W0", "NaN at row 0, column 0"},
+		"state-inconsistent.npz":           {"array state", "inconsistent training state"},
+		"not-a-zip.npz":                    {"not a readable .npz file"},
+		"entries-declared.npz":             {"a zip archive of 65534 entries"},
+	}
+	if mem, _ := run.MachineMemory(); mem > 0 && mem < 64<<30 {
+		refused["settings-hidden-100000x2.npz"] = []string{"array settings", "hidden = [100000 100000]", "1e+10 weights"}
+	}
+	for name, want := range refused {
+		path := filepath.Join(dir, name)
+		_, err := runner.LoadCheckpoint(path)
+		if err == nil {
+			t.Errorf("%s: loaded, want an error", name)
+			continue
+		}
+		for _, w := range append(want, path) {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q does not say %q", name, err, w)
+			}
+		}
+		if strings.Contains(err.Error(), "reader failure") {
+			t.Errorf("%s: the reader panicked: %v", name, err)
+		}
+	}
+	// A zip of 5000 entries is refused before they are read.
+	var many []zipEntry
+	for i := 0; i < 5000; i++ {
+		many = append(many, zipEntry{name: fmt.Sprint(i)})
+	}
+	manyPath := filepath.Join(t.TempDir(), "many.npz")
+	writeZip(t, manyPath, many)
+	if _, err := runner.LoadCheckpoint(manyPath); err == nil || !strings.Contains(err.Error(), "a zip archive of 5000 entries") {
+		t.Errorf("5000 entries: %v", err)
+	}
+	// Valid settings of a data set too large for this machine load; the
+	// memory estimate refuses them before the data set is generated.
+	ck, err := runner.LoadCheckpoint(filepath.Join(dir, "settings-randman-samples-5e7.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ck.Settings.CheckMemory(); err == nil || !strings.Contains(err.Error(), "randman-samples") {
+		t.Errorf("randman-samples = 5e7: memory check %v, want an error naming randman-samples", err)
 	}
 }

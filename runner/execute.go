@@ -2,23 +2,43 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/internal/atomicfile"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/train"
 	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
-// Hooks let a caller follow a run.
+// Hooks let a caller follow a run and share its run folder.
 type Hooks struct {
 	Data  func(d *datasets.Data, took time.Duration)
 	Start func(spec models.Spec, dir string)
 	Epoch func(e metrics.Epoch)
 	Batch func(done, total int)
+	// Note, if set, receives remarks about the run folder: temporary
+	// files of a killed run removed, a history continued, a best
+	// checkpoint kept.
+	Note func(msg string)
+	// Lease, if set, is a lease on the run folder that the caller holds
+	// (a sweep worker's): Execute checks it before every write and stops
+	// if another process took the folder over. Without one, Execute takes
+	// a lease on the folder for the run's duration, so that two processes
+	// never train into one folder.
+	Lease *run.Lease
+}
+
+func (h Hooks) note(format string, args ...any) {
+	if h.Note != nil {
+		h.Note(fmt.Sprintf(format, args...))
+	}
 }
 
 // Execute performs the run s describes: it loads the data, trains, and keeps
@@ -27,17 +47,41 @@ type Hooks struct {
 // interrupted run loses nothing already written. It returns the record and
 // the folder; a run stopped by ctx returns an error wrapping ctx.Err().
 //
+// Before anything is loaded, the run's memory is estimated from its
+// settings and a run that would not fit is refused (Settings.CheckMemory).
+//
 // With s.Resume the run continues from a checkpoint. A last.npz continues
 // exactly: the history, the best weights, Adam's state and the minibatch
 // order carry over, and s.Epochs counts all epochs, so resuming with the
 // settings of an interrupted run finishes it as if it had never stopped
 // (on the same number of threads). A checkpoint with weights only starts
 // from its weights with a fresh optimiser and history.
+//
+// A folder that already holds a run is never overwritten: without s.Resume
+// Execute refuses it, and resuming into it continues its history (s.Epochs
+// then counts all its epochs, also from a weights-only checkpoint) and
+// keeps its best.npz unless the resumed run does better on validation.
+// The record always describes what is on disk: its history is that of
+// last.npz and its best epoch that of best.npz.
 func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string, error) {
 	if err := s.Validate(); err != nil {
 		return nil, "", err
 	}
-	rec := &run.Record{Status: "running", Settings: *s, Started: time.Now(), Software: run.CurrentSoftware()}
+	if err := s.CheckMemory(); err != nil {
+		return nil, "", err
+	}
+	rec := &run.Record{Status: "running", ID: s.ID(), Settings: *s, Started: time.Now(), Software: run.CurrentSoftware(),
+		History: []metrics.Epoch{}}
+	// A named folder is checked before the data are loaded: it may be in
+	// use, or hold a run that must not be overwritten.
+	var f *folder
+	if s.Name != "" {
+		var err error
+		if f, err = openFolder(s, h); err != nil {
+			return nil, filepath.Join(s.Out, s.Name), err
+		}
+		defer f.close()
+	}
 	d, err := s.LoadData(ctx)
 	if err != nil {
 		return nil, "", err
@@ -52,45 +96,67 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 		return nil, "", err
 	}
 	rec.Settings = *s // --resume with a .nir file sets the network
-	dir, err := s.MakeDir()
-	if err != nil {
-		return nil, "", err
+	if f == nil {
+		if f, err = openFolder(s, h); err != nil {
+			return nil, "", err
+		}
+		defer f.close()
+	}
+	dir := f.dir
+	if err := f.resume(s, ck, &cfg, rec); err != nil {
+		return nil, dir, err
+	}
+	if err := f.guard(); err != nil {
+		return nil, dir, err
 	}
 	if err := s.SaveYAML(filepath.Join(dir, run.SettingsFile)); err != nil {
 		return nil, dir, err
 	}
-	if ck != nil {
-		if err := carryOver(rec, ck, s, dir); err != nil {
-			return nil, dir, err
-		}
+	if err := f.guard(); err != nil {
+		return nil, dir, err
+	}
+	if err := finish(rec, dir, "running", nil); err != nil {
+		return nil, dir, err
 	}
 	if h.Start != nil {
 		h.Start(spec, dir)
 	}
 	cfg.OnBatch = h.Batch
 	cfg.OnEpoch = func(p train.Progress) error {
-		rec.History = append(rec.History, p.Epoch)
-		if p.Best {
-			rec.BestEpoch, rec.Validation, rec.Checkpoint = p.Epoch.Epoch, p.Epoch.Validation, run.BestFile
-			if err := SaveCheckpoint(filepath.Join(dir, run.BestFile), &Checkpoint{Settings: *s, Weights: p.Weights}); err != nil {
-				return err
-			}
-		}
+		// last.npz first: the record's history is that of last.npz, and
+		// the weights of a best epoch whose best.npz could not be written
+		// are still in last.npz's state.
 		st, err := p.State()
 		if err != nil {
+			return err
+		}
+		if err := f.guard(); err != nil {
 			return err
 		}
 		last := &Checkpoint{Settings: *s, Weights: p.Weights, State: st, Resumes: rec.Resumes}
 		if err := SaveCheckpoint(filepath.Join(dir, run.LastFile), last); err != nil {
 			return err
 		}
+		rec.History = append(rec.History, p.Epoch)
+		if p.Best {
+			if err := f.guard(); err != nil {
+				return err
+			}
+			if err := saveCheckpoint(filepath.Join(dir, run.BestFile), &Checkpoint{Settings: *s, Weights: p.Weights}); err != nil {
+				return fmt.Errorf("the weights of epoch %d, the best so far, are in %s but not in %s: %w", p.Epoch.Epoch, run.LastFile, run.BestFile, err)
+			}
+			rec.BestEpoch, rec.Validation, rec.Checkpoint = p.Epoch.Epoch, p.Epoch.Validation, run.BestFile
+		}
 		if h.Epoch != nil {
 			h.Epoch(p.Epoch)
+		}
+		if err := f.guard(); err != nil {
+			return err
 		}
 		return finish(rec, dir, "running", nil)
 	}
 	res, err := train.Run(ctx, spec, d, cfg)
-	if res != nil && res.Test.N > 0 {
+	if res != nil && res.Test.N > 0 && err == nil {
 		rec.Test, rec.Activity = &res.Test, res.TestActivity
 	}
 	status := "completed"
@@ -100,10 +166,182 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 	case err != nil:
 		status = "failed"
 	}
+	if gerr := f.guard(); gerr != nil {
+		// Another process has taken the folder over: its record stands.
+		return rec, dir, errors.Join(err, gerr)
+	}
 	if werr := finish(rec, dir, status, err); werr != nil && err == nil {
 		err = werr
 	}
 	return rec, dir, err
+}
+
+// saveCheckpoint is SaveCheckpoint, replaced in tests to make a write fail.
+var saveCheckpoint = SaveCheckpoint
+
+// folder is a run folder held under a lease.
+type folder struct {
+	dir   string
+	lease *run.Lease
+	own   bool // the lease was taken by Execute
+	h     Hooks
+	prior *run.Record // the record found in the folder, if any
+}
+
+// openFolder creates (or opens, for a named run) the run's folder, takes
+// its lease unless the caller holds one, removes the temporary files of a
+// killed writer and reads the record of an earlier run in it. A folder
+// that holds a run with epochs is refused unless s resumes.
+func openFolder(s *run.Settings, h Hooks) (*folder, error) {
+	dir, err := s.MakeDir()
+	if err != nil {
+		return nil, err
+	}
+	f := &folder{dir: dir, lease: h.Lease, h: h}
+	if f.lease == nil {
+		f.lease, err = run.Claim(dir, run.DefaultLeaseTTL, run.ThisProcess(""))
+		if err != nil {
+			var held *run.HeldError
+			if errors.As(err, &held) {
+				return nil, fmt.Errorf("name: %w: wait for it to end or choose another name", err)
+			}
+			return nil, err
+		}
+		f.own = true
+	}
+	removed, err := atomicfile.RemoveTemps(dir, run.SettingsFile, run.BestFile, run.LastFile, run.RecordFile)
+	if err != nil {
+		f.close()
+		return nil, fmt.Errorf("out: %w", err)
+	}
+	if len(removed) > 0 {
+		h.note("removed %d temporary files that a killed run left in %s: %s", len(removed), dir, strings.Join(removed, ", "))
+	}
+	prior, err := run.LoadRecord(filepath.Join(dir, run.RecordFile))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		f.close()
+		return nil, fmt.Errorf("run folder %s: %w; move the folder away or choose another name", dir, err)
+	default:
+		f.prior = prior
+	}
+	if s.Resume == "" && f.holdsRun() {
+		f.close()
+		what := "no record"
+		if f.prior != nil {
+			what = fmt.Sprintf("%s, %d epochs", f.prior.Status, len(f.prior.History))
+		}
+		return nil, fmt.Errorf("name: run folder %s already holds a run (%s; %s); to continue it pass --resume %s, to start afresh choose another name",
+			dir, what, strings.Join(run.Files(dir), ", "), filepath.Join(dir, run.LastFile))
+	}
+	return f, nil
+}
+
+// holdsRun reports whether the folder holds a run worth keeping: a record
+// with epochs, or checkpoints.
+func (f *folder) holdsRun() bool {
+	return (f.prior != nil && len(f.prior.History) > 0) || len(run.Files(f.dir, run.BestFile, run.LastFile)) > 0
+}
+
+func (f *folder) guard() error { return f.lease.Check() }
+
+func (f *folder) close() {
+	if f.own {
+		f.lease.Release()
+	}
+}
+
+// resume sets up the record and cfg.Resume of a run resumed from ck (nil
+// for a fresh run) into the folder: the history to continue and the best
+// weights to beat.
+func (f *folder) resume(s *run.Settings, ck *Checkpoint, cfg *train.Config, rec *run.Record) error {
+	if ck == nil {
+		return nil
+	}
+	r := run.Resume{From: s.Resume, Exact: ck.State != nil, At: rec.Started}
+	st := ck.State
+	prior := f.prior
+	if prior == nil || len(prior.History) == 0 {
+		// A new folder: the checkpoint's run continues here.
+		rec.Resumes = append(append([]run.Resume(nil), ck.Resumes...), r)
+		if st == nil {
+			return nil
+		}
+		r.Epoch = st.Epoch
+		rec.Resumes[len(rec.Resumes)-1] = r
+		rec.History = append([]metrics.Epoch{}, st.History...)
+		if st.BestEpoch > 0 {
+			if err := saveCheckpoint(filepath.Join(f.dir, run.BestFile), &Checkpoint{Settings: *s, Weights: st.Best}); err != nil {
+				return err
+			}
+			rec.BestEpoch, rec.Validation, rec.Checkpoint = st.BestEpoch, st.History[st.BestEpoch-1].Validation, run.BestFile
+		}
+		return nil
+	}
+	// The folder holds a run: continue its history.
+	n := len(prior.History)
+	if st == nil {
+		if s.Epochs <= n {
+			return fmt.Errorf("epochs: run folder %s already holds %d epochs; resuming into it continues them and epochs counts all, so ask for more than %d", f.dir, n, n)
+		}
+		st = &train.State{Epoch: n, History: prior.History}
+		cfg.Resume = st
+		r.Epoch = n
+		rec.Resumes = append(append([]run.Resume(nil), prior.Resumes...), r)
+		f.h.note("continuing the %d epochs of %s from the weights of %s with a fresh optimiser", n, f.dir, s.Resume)
+	} else {
+		if !isPrefix(prior.History, st.History) {
+			if isPrefix(st.History, prior.History) {
+				return fmt.Errorf("resume: run folder %s holds %d epochs, checkpoint %s only %d: resuming from it would drop %d epochs; resume from %s",
+					f.dir, n, s.Resume, st.Epoch, n-st.Epoch, filepath.Join(f.dir, run.LastFile))
+			}
+			return fmt.Errorf("resume: run folder %s holds the history of another run than checkpoint %s; resume into a new folder (another name)", f.dir, s.Resume)
+		}
+		r.Epoch = st.Epoch
+		rec.Resumes = append(append([]run.Resume(nil), ck.Resumes...), r)
+	}
+	rec.History = append([]metrics.Epoch{}, st.History...)
+	// Keep the folder's best.npz unless the checkpoint's run did better.
+	kept := false
+	if b := prior.BestEpoch; b > 0 && b <= len(st.History) && st.History[b-1].Validation.Accuracy == prior.Validation.Accuracy &&
+		(st.BestEpoch == 0 || prior.Validation.Accuracy >= st.History[st.BestEpoch-1].Validation.Accuracy) {
+		best, err := LoadCheckpoint(filepath.Join(f.dir, run.BestFile))
+		switch {
+		case err != nil:
+			f.h.note("the best checkpoint of %s is unreadable, so epoch %d cannot be kept as the best: %v", f.dir, b, err)
+		case s.Compatible(&best.Settings) != nil || best.Weights.W[0].Dtype() != cfg.DType:
+			f.h.note("the best checkpoint of %s is of another network; it will be replaced", f.dir)
+		default:
+			st.BestEpoch, st.Best, kept = b, best.Weights, true
+			f.h.note("keeping best.npz of %s (epoch %d, validation accuracy %.2f%%) unless the resumed run beats it", f.dir, b, 100*prior.Validation.Accuracy)
+		}
+	}
+	if st.BestEpoch > 0 {
+		if !kept {
+			if err := saveCheckpoint(filepath.Join(f.dir, run.BestFile), &Checkpoint{Settings: *s, Weights: st.Best}); err != nil {
+				return err
+			}
+		}
+		rec.BestEpoch, rec.Validation, rec.Checkpoint = st.BestEpoch, st.History[st.BestEpoch-1].Validation, run.BestFile
+	}
+	return nil
+}
+
+// isPrefix reports whether a is b or the start of b, comparing what
+// identifies an epoch: its number, training loss and validation result.
+func isPrefix(a, b []metrics.Epoch) bool {
+	if len(a) > len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Epoch != y.Epoch || x.Train.Loss != y.Train.Loss || x.Validation.Loss != y.Validation.Loss ||
+			x.Validation.Accuracy != y.Validation.Accuracy {
+			return false
+		}
+	}
+	return true
 }
 
 // plan derives the network and the training configuration for d, and
@@ -153,28 +391,6 @@ func config(s *run.Settings) (train.Config, error) {
 		c.Fluctuation = &train.Fluctuation{Xi: s.InitXi, RecurrentShare: s.InitRecurrentShare, Samples: s.InitSamples}
 	}
 	return c, nil
-}
-
-// carryOver starts the record of a resumed run: it notes the resumption
-// and, from a checkpoint with training state, takes over the history and
-// writes the best weights so far into the new folder.
-func carryOver(rec *run.Record, ck *Checkpoint, s *run.Settings, dir string) error {
-	r := run.Resume{From: s.Resume, Exact: ck.State != nil, At: rec.Started}
-	st := ck.State
-	if st == nil {
-		rec.Resumes = append(ck.Resumes, r)
-		return nil
-	}
-	r.Epoch = st.Epoch
-	rec.Resumes = append(append([]run.Resume(nil), ck.Resumes...), r)
-	rec.History = append([]metrics.Epoch(nil), st.History...)
-	if st.BestEpoch > 0 {
-		rec.BestEpoch, rec.Validation, rec.Checkpoint = st.BestEpoch, st.History[st.BestEpoch-1].Validation, run.BestFile
-		if err := SaveCheckpoint(filepath.Join(dir, run.BestFile), &Checkpoint{Settings: *s, Weights: st.Best}); err != nil {
-			return err
-		}
-	}
-	return finish(rec, dir, "running", nil)
 }
 
 // finish stamps the record and writes it.

@@ -2,12 +2,15 @@ package sweep
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
@@ -15,75 +18,330 @@ import (
 
 // Outcome is what became of one run of a sweep.
 type Outcome struct {
-	Job     Job
-	Skipped bool // completed by an earlier invocation
+	Job Job
+	// Skipped is true for a run found completed: by an earlier sweep, or
+	// by another worker of this one.
+	Skipped bool
+	// Elsewhere is true for a run that another worker holds (when this one
+	// does not wait) or that failed in another worker while this one ran;
+	// Err says which.
+	Elsewhere bool
+	// Resumed is true for a run continued from its last.npz: one that a
+	// killed or interrupted worker left.
+	Resumed bool
 	Record  *run.Record
 	Err     error
 }
 
-// Execute runs the runs into out, jobs at a time. Runs whose folder holds a
-// completed record are skipped, so an interrupted sweep restarted with the
-// same arguments only does what is missing. done, if set, is called as each
-// run ends (from several goroutines, one at a time). A failed run does not
-// stop the others; the returned error lists the failures.
+// Options set how Work runs a sweep.
+type Options struct {
+	// Jobs is the number of runs this process trains at once (≥ 1).
+	Jobs int
+	// Lease is the time to live of the lease on a run's folder (see
+	// run.Lease); 0 means run.DefaultLeaseTTL. A worker that dies without
+	// a trace (a lost machine) is taken over after this time; one on the
+	// same machine as soon as it is gone.
+	Lease time.Duration
+	// Poll is how often, at most, a waiting worker looks again at runs
+	// that others hold (it looks more often at first); 0 means a tenth of
+	// the lease, at most 10 seconds.
+	Poll time.Duration
+	// NoWait makes the worker stop when no run is left to claim, instead
+	// of waiting for the runs that other workers hold to end (and taking
+	// over those whose worker dies).
+	NoWait bool
+	// Worker names this worker in the leases, for people: "slurm job 12
+	// task 3" (see WorkerFromEnv).
+	Worker string
+	// Hooks, if set, gives the hooks of each run.
+	Hooks func(Job) runner.Hooks
+	// Done, if set, is called as each run ends (from several goroutines,
+	// one at a time).
+	Done func(Outcome)
+}
+
+// Execute runs the runs into out, jobs at a time, as Work does with default
+// options.
 func Execute(ctx context.Context, runs []Job, out string, jobs int, hooks func(Job) runner.Hooks, done func(Outcome)) error {
-	if jobs < 1 {
-		return fmt.Errorf("jobs: want ≥ 1, got %d", jobs)
+	return Work(ctx, runs, out, Options{Jobs: jobs, Hooks: hooks, Done: done})
+}
+
+// Work trains the runs of a sweep into out as one of any number of workers:
+// processes on one or many machines, started at any time, that share out.
+// Every run has a folder out/<Job.Name>; a worker claims a run by taking
+// the lease on its folder (run.Claim), trains it and releases it, so no
+// two workers train one run, and a run whose worker was killed is taken
+// over, continuing from its last.npz, once its lease is stale. A run is
+// done when its folder holds a completed record of the run's ID and both
+// checkpoints; a run whose checkpoints were deleted is trained again, its
+// earlier record kept as record.json.replaced. A run that failed is not retried by workers that were
+// already running when it failed, and is by those started later (a
+// restarted sweep).
+//
+// Work returns when every run is done or failed (or, with NoWait, when no
+// run is left to claim); the error lists the runs that failed in this
+// worker. Interrupted by ctx, it stops its runs after their current batch;
+// their folders keep every finished epoch and the next worker continues
+// them.
+func Work(ctx context.Context, runs []Job, out string, o Options) error {
+	if o.Jobs < 1 {
+		return fmt.Errorf("jobs: want ≥ 1, got %d", o.Jobs)
+	}
+	if o.Lease <= 0 {
+		o.Lease = run.DefaultLeaseTTL
+	}
+	if o.Poll <= 0 {
+		o.Poll = min(o.Lease/10, 10*time.Second)
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("out: %w", err)
 	}
-	var (
-		mu     sync.Mutex
-		failed []string
-		wg     sync.WaitGroup
-	)
-	sem := make(chan struct{}, jobs)
-	for _, r := range runs {
-		r.Settings.Out = out
-		if run.Completed(filepath.Join(out, r.Name)) {
-			report(&mu, done, Outcome{Job: r, Skipped: true})
+	w := &worker{o: o, out: out, start: time.Now(), owner: run.ThisProcess(o.Worker)}
+	pending := append([]Job(nil), runs...)
+	sem := make(chan struct{}, o.Jobs)
+	var wg sync.WaitGroup
+	wait := 100 * time.Millisecond
+	for len(pending) > 0 && ctx.Err() == nil {
+		var held []Job
+		started := false
+		for _, j := range pending {
+			if ctx.Err() != nil {
+				break
+			}
+			switch st := w.inspect(j); st.kind {
+			case done:
+				w.report(Outcome{Job: j, Skipped: true, Record: st.rec})
+				continue
+			case failedElsewhere:
+				w.report(Outcome{Job: j, Elsewhere: true, Record: st.rec, Err: fmt.Errorf("failed in another worker: %s", st.rec.Error)})
+				continue
+			case busy:
+				held = append(held, j)
+				continue
+			}
+			// Free: wait for a slot, then claim.
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
+				break
+			}
+			lease, err := run.Claim(filepath.Join(out, j.Name), o.Lease, w.owner)
+			var he *run.HeldError
+			switch {
+			case errors.As(err, &he):
+				<-sem
+				held = append(held, j)
+				continue
+			case err != nil:
+				<-sem
+				w.fail(j, err)
+				continue
+			}
+			started = true
+			wg.Add(1)
+			go func(j Job) {
+				defer func() { <-sem; wg.Done() }()
+				w.train(ctx, j, lease)
+			}(j)
+		}
+		pending = held
+		if len(pending) == 0 || ctx.Err() != nil {
+			break
+		}
+		if o.NoWait {
+			for _, j := range pending {
+				h, _ := run.Holder(filepath.Join(out, j.Name), o.Lease)
+				err := errors.New("held by another worker")
+				if h != nil {
+					err = h
+				}
+				w.report(Outcome{Job: j, Elsewhere: true, Err: err})
+			}
+			break
+		}
+		// Wait for the runs others hold: briefly at first (a run that is
+		// about to end), then up to Poll between looks.
+		if started {
+			wait = 100 * time.Millisecond
 			continue
 		}
 		select {
-		case sem <- struct{}{}:
+		case <-time.After(wait):
 		case <-ctx.Done():
 		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func(r Job) {
-			defer func() { <-sem; wg.Done() }()
-			var h runner.Hooks
-			if hooks != nil {
-				h = hooks(r)
-			}
-			rec, _, err := runner.Execute(ctx, &r.Settings, h)
-			if err != nil {
-				mu.Lock()
-				failed = append(failed, fmt.Sprintf("%s: %v", r.Name, err))
-				mu.Unlock()
-			}
-			report(&mu, done, Outcome{Job: r, Record: rec, Err: err})
-		}(r)
+		wait = min(2*wait, o.Poll)
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
-		return fmt.Errorf("sweep interrupted; completed runs are kept and skipped on restart: %w", ctx.Err())
+		return fmt.Errorf("sweep interrupted; finished epochs are kept and the next run of the sweep continues them: %w", ctx.Err())
 	}
-	if len(failed) > 0 {
-		sort.Strings(failed)
-		return fmt.Errorf("%d runs failed:\n  %s", len(failed), strings.Join(failed, "\n  "))
+	if len(w.failed) > 0 {
+		sort.Strings(w.failed)
+		return fmt.Errorf("%d runs failed:\n  %s", len(w.failed), strings.Join(w.failed, "\n  "))
 	}
 	return nil
 }
 
-func report(mu *sync.Mutex, done func(Outcome), o Outcome) {
-	if done == nil {
+// worker is the state of Work.
+type worker struct {
+	o      Options
+	out    string
+	start  time.Time
+	owner  run.Owner
+	mu     sync.Mutex
+	failed []string
+}
+
+func (w *worker) report(oc Outcome) {
+	if w.o.Done == nil {
 		return
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	done(o)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.o.Done(oc)
+}
+
+func (w *worker) fail(j Job, err error) {
+	w.mu.Lock()
+	w.failed = append(w.failed, fmt.Sprintf("%s: %v", j.Name, err))
+	w.mu.Unlock()
+	w.report(Outcome{Job: j, Err: err})
+}
+
+type kind int
+
+const (
+	free kind = iota
+	done
+	busy
+	failedElsewhere
+)
+
+type state struct {
+	kind kind
+	rec  *run.Record
+}
+
+// inspect tells what the folder of j holds, without claiming it.
+func (w *worker) inspect(j Job) state {
+	dir := filepath.Join(w.out, j.Name)
+	rec, _ := run.LoadRecord(filepath.Join(dir, run.RecordFile))
+	ours := rec != nil && recordID(rec) == j.ID
+	if ours && rec.Status == "completed" && run.Completed(dir) {
+		return state{kind: done, rec: rec}
+	}
+	if h, _ := run.Holder(dir, w.o.Lease); h != nil {
+		return state{kind: busy}
+	}
+	if ours && rec.Status == "failed" && rec.Finished.After(w.start) {
+		return state{kind: failedElsewhere, rec: rec}
+	}
+	return state{kind: free}
+}
+
+// recordID is the ID of the run a record describes.
+func recordID(r *run.Record) string {
+	if r.ID != "" {
+		return r.ID
+	}
+	return r.Settings.ID()
+}
+
+// train trains j under lease, which it releases.
+func (w *worker) train(ctx context.Context, j Job, lease *run.Lease) {
+	defer lease.Release()
+	dir := filepath.Join(w.out, j.Name)
+	// Under the lease, look again: another worker may have finished it.
+	if st := w.inspect(j); st.kind == done {
+		w.report(Outcome{Job: j, Skipped: true, Record: st.rec})
+		return
+	}
+	s := j.Settings
+	s.Out, s.Name, s.Resume = w.out, j.Name, ""
+	var h runner.Hooks
+	if w.o.Hooks != nil {
+		h = w.o.Hooks(j)
+	}
+	h.Lease = lease
+	resumed, set, err := prepare(dir, j)
+	if err != nil {
+		w.fail(j, err)
+		return
+	}
+	if len(set) > 0 && h.Note != nil {
+		h.Note(fmt.Sprintf("starting afresh: there is no usable last.npz to continue from; the earlier %s are kept with the suffix .replaced", strings.Join(set, ", ")))
+	}
+	if resumed {
+		s.Resume = filepath.Join(dir, run.LastFile)
+	}
+	rec, _, err := runner.Execute(ctx, &s, h)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.fail(j, err)
+		} else {
+			w.report(Outcome{Job: j, Resumed: resumed, Record: rec, Err: err})
+		}
+		return
+	}
+	w.report(Outcome{Job: j, Resumed: resumed, Record: rec})
+}
+
+// prepare readies the folder of j, held under its lease, for training: a
+// run with a usable last.npz of the same ID is continued from it (resumed
+// = true). Otherwise the run starts afresh, and the files a run left there
+// (a failed record, a completed record whose checkpoints were deleted, a
+// lone best.npz) are renamed with the suffix .replaced rather than
+// deleted; set lists them. A folder of another run (another ID) is
+// refused.
+func prepare(dir string, j Job) (resumed bool, set []string, err error) {
+	rec, rerr := run.LoadRecord(filepath.Join(dir, run.RecordFile))
+	if rerr == nil && recordID(rec) != j.ID {
+		return false, nil, fmt.Errorf("run folder %s holds another run (ID %s, this one is %s); move it away", dir, recordID(rec), j.ID)
+	}
+	last := filepath.Join(dir, run.LastFile)
+	if _, err := os.Stat(last); err == nil {
+		ck, err := runner.LoadCheckpoint(last)
+		switch {
+		case err != nil:
+		case ck.Settings.ID() != j.ID:
+			return false, nil, fmt.Errorf("run folder %s holds the checkpoint of another run (ID %s, this one is %s); move it away", dir, ck.Settings.ID(), j.ID)
+		case ck.State != nil && ck.State.Epoch <= j.Settings.Epochs:
+			return true, nil, nil
+		}
+	}
+	for _, f := range []string{run.RecordFile, run.BestFile, run.LastFile, run.SettingsFile} {
+		path := filepath.Join(dir, f)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := os.Rename(path, path+".replaced"); err != nil {
+			return false, nil, fmt.Errorf("run folder %s: %w", dir, err)
+		}
+		if f != run.SettingsFile {
+			set = append(set, f)
+		}
+	}
+	return false, set, nil
+}
+
+// WorkerFromEnv names the worker that the environment describes: a Slurm
+// job (array) task or a Kubernetes Indexed Job's pod; "" otherwise. The
+// name is for people only: workers need no index or count to share a
+// sweep.
+func WorkerFromEnv(getenv func(string) string) string {
+	switch {
+	case getenv("SLURM_ARRAY_JOB_ID") != "" && getenv("SLURM_ARRAY_TASK_ID") != "":
+		return fmt.Sprintf("slurm job %s task %s", getenv("SLURM_ARRAY_JOB_ID"), getenv("SLURM_ARRAY_TASK_ID"))
+	case getenv("SLURM_JOB_ID") != "":
+		return "slurm job " + getenv("SLURM_JOB_ID")
+	case getenv("JOB_COMPLETION_INDEX") != "":
+		name := "kubernetes index " + getenv("JOB_COMPLETION_INDEX")
+		if h := getenv("HOSTNAME"); h != "" {
+			name += " (" + h + ")"
+		}
+		return name
+	}
+	return ""
 }

@@ -1,8 +1,8 @@
 package sweep
 
 import (
-	"crypto/sha256"
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 
@@ -28,18 +28,85 @@ type Axis struct {
 	Values []string
 }
 
-// Job is one run of a sweep: its folder name and settings.
+// Job is one run of a sweep: its folder name, its identity and its
+// settings.
 type Job struct {
-	Name     string
+	Name string
+	// ID identifies the run by all its settings (run.Settings.ID): the
+	// same settings, in any sweep, are the same run.
+	ID       string
 	Settings run.Settings
 }
 
+// DefaultMaxRuns is the largest sweep Jobs expands. A grid is counted
+// before it is expanded, so a grid of a billion runs is refused at once,
+// naming its size, instead of filling the memory.
+const DefaultMaxRuns = 100_000
+
+// Count returns the number of runs of sweeps before duplicates are
+// removed, saturating at math.MaxInt, and a description of the largest
+// sweep's factors ("3 variants × 1000 × 1000 values").
+func Count(sweeps []Sweep) (int, string) {
+	total, biggest, what := 0, -1, ""
+	for _, sw := range sweeps {
+		n := max(len(sw.Variants), 1)
+		var factors []string
+		if len(sw.Variants) > 1 {
+			factors = append(factors, fmt.Sprintf("%d variants", len(sw.Variants)))
+		}
+		for _, ax := range sw.Grid {
+			n = satMul(n, len(ax.Values))
+			factors = append(factors, fmt.Sprintf("%d %s", len(ax.Values), ax.Key))
+		}
+		if n > biggest {
+			biggest = n
+			what = strings.Join(factors, " × ")
+			if sw.Name != "" {
+				what = "sweep " + sw.Name + ": " + what
+			}
+		}
+		total = satAdd(total, n)
+	}
+	return total, what
+}
+
+func satMul(a, b int) int {
+	if a != 0 && b > math.MaxInt/a {
+		return math.MaxInt
+	}
+	return a * b
+}
+
+func satAdd(a, b int) int {
+	if a > math.MaxInt-b {
+		return math.MaxInt
+	}
+	return a + b
+}
+
 // Jobs expands sweeps into runs in a fixed order on top of base, which
-// supplies every setting a sweep does not. Every run's settings are
-// validated first; an error names the sweep, the run and the setting.
+// supplies every setting a sweep does not, refusing sweeps of more than
+// DefaultMaxRuns runs. See Expand.
 func Jobs(base run.Settings, sweeps []Sweep) ([]Job, error) {
+	return Expand(base, sweeps, DefaultMaxRuns)
+}
+
+// Expand expands sweeps into runs in a fixed order on top of base, which
+// supplies every setting a sweep does not. Sweeps of more than maxRuns runs
+// are refused before anything is expanded. Every run's settings are
+// validated; an error names the sweep, the run and the setting. Runs with
+// the same settings (the same ID) are listed once.
+func Expand(base run.Settings, sweeps []Sweep, maxRuns int) ([]Job, error) {
+	if n, what := Count(sweeps); n > maxRuns {
+		size := fmt.Sprint(n)
+		if n == math.MaxInt {
+			size = "more than " + fmt.Sprint(math.MaxInt)
+		}
+		return nil, fmt.Errorf("the sweep has %s runs (%s), more than the limit of %d (--max-runs); split it or raise the limit", size, what, maxRuns)
+	}
 	var runs []Job
 	seen := map[string]bool{}
+	names := map[string]string{}
 	for _, sw := range sweeps {
 		variants := sw.Variants
 		if len(variants) == 0 {
@@ -51,10 +118,13 @@ func Jobs(base run.Settings, sweeps []Sweep) ([]Job, error) {
 				if err != nil {
 					return nil, err
 				}
-				if seen[r.Name] {
+				if seen[r.ID] {
 					continue // the same run listed twice is run once
 				}
-				seen[r.Name] = true
+				if id, ok := names[r.Name]; ok {
+					return nil, fmt.Errorf("runs %s and %s share the folder name %s", id, r.ID, r.Name)
+				}
+				seen[r.ID], names[r.Name] = true, r.ID
 				runs = append(runs, r)
 			}
 		}
@@ -90,12 +160,15 @@ func makeJob(base run.Settings, sw Sweep, point []Assignment) (Job, error) {
 			return Job{}, fmt.Errorf("sweep %s: %w", sw.Name, err)
 		}
 	}
-	name := runName(sw.Name, point)
+	slug := runSlug(sw.Name, point)
 	if err := s.Validate(); err != nil {
-		return Job{}, fmt.Errorf("sweep %s, run %s: %w", sw.Name, name, err)
+		return Job{}, fmt.Errorf("sweep %s, run %s: %w", sw.Name, slug, err)
 	}
-	s.Name, s.Resume, s.Threads = name, "", 0
-	return Job{Name: name, Settings: s}, nil
+	s.Resume, s.Threads = "", 0
+	id := s.ID()
+	name := slug + "-" + id[:12]
+	s.Name = name
+	return Job{Name: name, ID: id, Settings: s}, nil
 }
 
 func datasetIn(as []Assignment) string {
@@ -110,9 +183,17 @@ func datasetIn(as []Assignment) string {
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9_.=+-]+`)
 
-// runName is a readable, filesystem-safe and deterministic folder name; long
-// names are shortened with a hash to stay unique.
-func runName(sweep string, point []Assignment) string {
+// maxSlug is the length of the readable part of a run's folder name.
+const maxSlug = 80
+
+// runSlug is the readable part of a run's folder name: the sweep's name
+// and the run's grid point, with every character that is not a letter,
+// digit or one of _ . = + - replaced, and no leading dot. It need not be
+// unique: the folder name adds the run's ID (see makeJob), so values that
+// look alike here (/a/b, /a+b, /a b) are still different folders, and no
+// name can be "." or "..", hold a separator or climb out of the sweep's
+// folder.
+func runSlug(sweep string, point []Assignment) string {
 	parts := []string{}
 	if sweep != "" {
 		parts = append(parts, sweep)
@@ -121,12 +202,12 @@ func runName(sweep string, point []Assignment) string {
 		parts = append(parts, a.Key+"="+a.Value)
 	}
 	name := unsafeChars.ReplaceAllString(strings.Join(parts, "_"), "+")
+	name = strings.TrimLeft(name, ".")
+	if len(name) > maxSlug {
+		name = name[:maxSlug]
+	}
 	if name == "" {
 		name = "run"
-	}
-	if len(name) > 120 {
-		sum := sha256.Sum256([]byte(name))
-		name = fmt.Sprintf("%s-%x", name[:100], sum[:6])
 	}
 	return name
 }

@@ -40,7 +40,8 @@ func TestSweepExpansion(t *testing.T) {
 		t.Fatalf("%d runs, want 10", len(jobs))
 	}
 	first, last := jobs[0], jobs[5]
-	if first.Name != "a_surrogate=superspike_beta=1" || first.Settings.Epochs != 2 || first.Settings.Beta != 1 || first.Settings.Hidden[0] != 8 {
+	if !strings.HasPrefix(first.Name, "a_surrogate=superspike_beta=1-") || first.Name != first.Settings.Name ||
+		first.Name[len(first.Name)-12:] != first.ID[:12] || first.Settings.Epochs != 2 || first.Settings.Beta != 1 || first.Settings.Hidden[0] != 8 {
 		t.Errorf("first run %s: %+v", first.Name, first.Settings)
 	}
 	if last.Settings.Surrogate != "esser" || last.Settings.Beta != 100 {
@@ -109,29 +110,6 @@ func TestShardsPartitionTheGrid(t *testing.T) {
 	}
 }
 
-func TestShardFromEnv(t *testing.T) {
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	cases := []struct {
-		env  map[string]string
-		i, n int
-		ok   bool
-	}{
-		{map[string]string{"SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "8"}, 4, 8, true},
-		{map[string]string{"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "8"}, 4, 8, true},
-		{map[string]string{"JOB_COMPLETION_INDEX": "2", "SPIKEGRAD_SHARDS": "5"}, 2, 5, true},
-		{map[string]string{}, 0, 0, false},
-	}
-	for _, c := range cases {
-		i, n, ok, err := sweep.ShardFromEnv(env(c.env))
-		if err != nil || i != c.i || n != c.n || ok != c.ok {
-			t.Errorf("%v: got %d/%d %v %v", c.env, i, n, ok, err)
-		}
-	}
-	if _, _, _, err := sweep.ShardFromEnv(env(map[string]string{"JOB_COMPLETION_INDEX": "2"})); err == nil {
-		t.Error("JOB_COMPLETION_INDEX without SPIKEGRAD_SHARDS: want an error")
-	}
-}
-
 // TestSweepSkipsCompletedRuns runs a preset twice: the second time every
 // run is skipped, and a run whose record was lost is redone.
 func TestSweepSkipsCompletedRuns(t *testing.T) {
@@ -181,5 +159,44 @@ func TestPresetsExpand(t *testing.T) {
 		if err != nil || len(jobs) == 0 {
 			t.Errorf("preset %s: %d runs, %v", name, len(jobs), err)
 		}
+	}
+}
+
+// Item 2 of issue 13: --array=0-7:2 failed "shard 4/4", --array=1,3 ran
+// half, and the error named no variable. A static shard is now the task's
+// rank in a regular array; an irregular one is refused naming the
+// variables (workers that share a folder need no shard).
+func TestShardFromEnv(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	slurm := func(id, lo, hi, step, count string) map[string]string {
+		return map[string]string{"SLURM_ARRAY_TASK_ID": id, "SLURM_ARRAY_TASK_MIN": lo, "SLURM_ARRAY_TASK_MAX": hi,
+			"SLURM_ARRAY_TASK_STEP": step, "SLURM_ARRAY_TASK_COUNT": count}
+	}
+	cases := []struct {
+		env  map[string]string
+		i, n int
+		ok   bool
+	}{
+		{map[string]string{"SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "8"}, 4, 8, true},
+		{map[string]string{"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "8"}, 4, 8, true},
+		{slurm("6", "0", "6", "2", "4"), 3, 4, true}, // --array=0-7:2
+		{slurm("3", "1", "3", "2", "2"), 1, 2, true}, // --array=1,3
+		{slurm("5", "5", "8", "1", "4"), 0, 4, true}, // --array=5-8
+		{map[string]string{"JOB_COMPLETION_INDEX": "2", "SPIKEGRAD_SHARDS": "5"}, 2, 5, true},
+		{map[string]string{}, 0, 0, false},
+	}
+	for _, c := range cases {
+		i, n, ok, err := sweep.ShardFromEnv(env(c.env))
+		if err != nil || i != c.i || n != c.n || ok != c.ok {
+			t.Errorf("%v: got %d/%d %v %v", c.env, i, n, ok, err)
+		}
+	}
+	// --array=1,2,5: task 5 cannot know it is the third.
+	_, _, _, err := sweep.ShardFromEnv(env(slurm("5", "1", "5", "1", "3")))
+	if err == nil || !strings.Contains(err.Error(), "SLURM_ARRAY_TASK_ID=5") || !strings.Contains(err.Error(), "not a regular range") {
+		t.Errorf("irregular array: %v", err)
+	}
+	if _, _, _, err := sweep.ShardFromEnv(env(map[string]string{"JOB_COMPLETION_INDEX": "2"})); err == nil || !strings.Contains(err.Error(), "SPIKEGRAD_SHARDS") {
+		t.Errorf("JOB_COMPLETION_INDEX without SPIKEGRAD_SHARDS: %v", err)
 	}
 }

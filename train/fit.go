@@ -35,6 +35,10 @@ type Config struct {
 	// resumed.
 	Resume *State
 
+	// Divergence is the rule that stops a run that blows up (see
+	// Divergence); the zero value is the default rule.
+	Divergence Divergence
+
 	// OnEpoch, if set, is called after every epoch. An error stops
 	// training.
 	OnEpoch func(p Progress) error
@@ -66,9 +70,12 @@ type State struct {
 	BestEpoch int             // epoch whose weights did best on validation so far
 	Best      *models.Weights // the weights of BestEpoch
 	// Order is the state of the generator that shuffles the training split
-	// every epoch (math/rand/v2's PCG, in its binary form).
+	// every epoch (math/rand/v2's PCG, in its binary form); empty, the
+	// generator starts as in a fresh run.
 	Order  []byte
 	Solver SolverState
+	// Watch holds the references of the divergence rule.
+	Watch Watch
 }
 
 // Result is the outcome of a run.
@@ -138,6 +145,11 @@ func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Re
 	defer ev.Close()
 	l := &loop{c: c, d: d, tr: tr, ev: ev, res: &Result{Weights: w.Clone()}, bestAcc: -1,
 		order: rand.NewPCG(c.Seed, 0xba7c)}
+	var from *Watch
+	if c.Resume != nil {
+		from = &c.Resume.Watch
+	}
+	l.watch = newWatcher(c.Divergence, spec.Outputs, c.Optimizer.Adam.LR, w, from)
 	if c.Resume != nil {
 		if err := l.resume(c.Resume); err != nil {
 			return nil, err
@@ -166,6 +178,7 @@ type loop struct {
 	res     *Result
 	bestAcc float64
 	order   *rand.PCG // shuffles the training split
+	watch   *watcher  // the divergence rule
 }
 
 // resume takes up st.
@@ -173,8 +186,11 @@ func (l *loop) resume(st *State) error {
 	if len(st.History) != st.Epoch || st.BestEpoch < 0 || st.BestEpoch > st.Epoch || (st.BestEpoch > 0) != (st.Best != nil) {
 		return fmt.Errorf("train: inconsistent state to resume: %d epochs, %d in the history, best epoch %d", st.Epoch, len(st.History), st.BestEpoch)
 	}
-	if err := l.order.UnmarshalBinary(st.Order); err != nil {
-		return fmt.Errorf("train: state to resume: minibatch order: %w", err)
+	// Without an order the minibatches are drawn as in a fresh run.
+	if len(st.Order) > 0 {
+		if err := l.order.UnmarshalBinary(st.Order); err != nil {
+			return fmt.Errorf("train: state to resume: minibatch order: %w", err)
+		}
 	}
 	if err := l.tr.SetSolverState(st.Solver); err != nil {
 		return err
@@ -200,7 +216,8 @@ func (l *loop) state() (*State, error) {
 		return nil, err
 	}
 	st := &State{Epoch: len(l.res.History), History: append([]metrics.Epoch(nil), l.res.History...),
-		BestEpoch: l.res.BestEpoch, Order: order, Solver: solver}
+		BestEpoch: l.res.BestEpoch, Order: order, Solver: solver,
+		Watch: Watch{FirstLoss: l.watch.w.FirstLoss, WeightScale: append([]float64(nil), l.watch.w.WeightScale...)}}
 	if st.BestEpoch > 0 {
 		st.Best = l.res.Weights.Clone()
 	}
@@ -222,6 +239,9 @@ func (l *loop) epoch(ctx context.Context, e int) error {
 		m, err := l.tr.Step(train, perm[b*c.Batch:min((b+1)*c.Batch, len(perm))])
 		if err != nil {
 			return err
+		}
+		if err := l.watch.check(m.Loss, l.tr.Weights); err != nil {
+			return fmt.Errorf("batch %d of %d: %w", b+1, total, err)
 		}
 		ep.Train.Merge(m)
 		if c.OnBatch != nil {

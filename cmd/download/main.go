@@ -14,10 +14,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/datasets/download"
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 )
 
 func main() {
@@ -32,8 +34,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	name := fs.String("dataset", "", "data set: shd, rawhd or rawsc (mnist needs no download: it comes with the Go module cache)")
 	dir := fs.String("dir", "", "folder to download and unpack into (created if missing)")
-	base := fs.String("base-url", "", "replace the official server of shd and rawhd (a mirror)")
+	base := fs.String("base-url", "", "replace the official server of every data set (a mirror holding the archives under their published names)")
 	remove := fs.Bool("remove-archives", false, "delete each archive once it is unpacked")
+	idle := fs.Duration("idle-timeout", download.DefaultIdleTimeout, "give up a transfer that receives nothing for this long (the partial file is kept for the next try)")
+	maxUnpacked := fs.String("max-unpacked", "32G", "refuse an archive that unpacks to more than this")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -54,9 +58,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "download: %v\n", err)
 		return 1
 	}
-	opts := download.Options{BaseURL: *base, RemoveArchives: *remove, Logger: cli.Slog(log)}
+	limit, err := readlimit.ParseSize(*maxUnpacked)
+	if err != nil || limit < 1 {
+		fmt.Fprintf(stderr, "download: --max-unpacked: %v\n", err)
+		return 2
+	}
+	if *idle <= 0 {
+		fmt.Fprintf(stderr, "download: --idle-timeout: want a positive duration, got %v\n", *idle)
+		return 2
+	}
+	opts := download.Options{BaseURL: *base, RemoveArchives: *remove, Logger: cli.Slog(log), IdleTimeout: *idle, MaxUnpacked: limit}
 	if err := download.Fetch(ctx, *name, *dir, opts); err != nil {
-		fmt.Fprintf(stderr, "download: %v\n", err)
+		// The package's errors start with its name, as this command's
+		// messages do: say it once.
+		fmt.Fprintf(stderr, "download: %s\n", strings.TrimPrefix(err.Error(), "download: "))
+		if ctx.Err() != nil {
+			fmt.Fprintf(stderr, "download: interrupted; run the same command again to resume\n")
+			return 130
+		}
 		return 1
 	}
 	fmt.Fprintf(stdout, "%s is ready in %s: go run ./cmd/train --dataset %s --data-dir %s\n", *name, *dir, *name, *dir)

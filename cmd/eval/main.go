@@ -123,6 +123,13 @@ func evaluate(ctx context.Context, o *options, stdout io.Writer) error {
 	if o.dataDir != "" {
 		s.DataDir = o.dataDir
 	}
+	// The settings come from the file: what they would load must fit
+	// before anything is loaded (evaluation keeps no gradients, but the
+	// data set is the same).
+	s.Batch = min(s.Batch, o.batch)
+	if err := s.CheckMemory(); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", o.checkpoint, err)
+	}
 	d, err := s.LoadData(ctx)
 	if err != nil {
 		return err

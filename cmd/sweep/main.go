@@ -5,11 +5,17 @@
 //	go run ./cmd/sweep --set epochs=30 --grid surrogate='superspike;esser' --grid beta='1;10;100'
 //	go run ./cmd/sweep --file my-sweep.yaml --shard 3/16
 //
-// Runs already completed in --out are skipped, so an interrupted sweep
-// restarted with the same arguments does only what is missing. --shard i/n
-// (or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or Kubernetes'
-// JOB_COMPLETION_INDEX with SPIKEGRAD_SHARDS) runs every n-th run starting
-// at i; copying the shards' folders together merges them.
+// Every run is identified by all its settings and has a folder
+// <readable name>-<12 digits of its ID> under --out. Any number of sweep
+// processes, on any machines that share --out (a Slurm job array of any
+// shape, a Kubernetes Indexed Job, a second terminal), work through one
+// sweep together: each claims a run by a lease file in its folder, so no
+// run is trained twice, and a run whose process died is taken over from
+// its last checkpoint. Runs already completed are skipped, so a restarted
+// sweep does only what is missing; a sweep with changed settings is new
+// runs. --shard i/n instead runs every n-th run starting at i, for
+// machines that cannot share a folder; copying the shards' folders
+// together merges them.
 package main
 
 import (
@@ -29,15 +35,18 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/spikegrad/spikegrad/cmd/internal/cli"
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 	runs "github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/runner"
 	"github.com/spikegrad/spikegrad/sweep"
 )
 
 type options struct {
-	file, preset, out, shard, logFormat string
-	sets, grids                         multi
-	jobs                                int
-	dryRun                              bool
+	file, preset, out, shard, logFormat, worker string
+	sets, grids                                 multi
+	jobs, maxRuns                               int
+	lease                                       time.Duration
+	dryRun, noWait                              bool
 }
 
 // multi is a repeatable string flag.
@@ -78,22 +87,48 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		return 0
 	}
+	worker := o.worker
+	if worker == "" {
+		worker = sweep.WorkerFromEnv(getenv)
+	}
 	start := time.Now()
-	log.WithFields(logrus.Fields{"runs": len(jobs), "jobs": o.jobs, "out": o.out}).Info("sweep")
-	err = sweep.Execute(ctx, jobs, o.out, o.jobs, nil, func(oc sweep.Outcome) {
-		f := logrus.Fields{"run": oc.Job.Name}
-		switch {
-		case oc.Skipped:
-			log.WithFields(f).Info("already completed, skipped")
-		case oc.Err != nil:
-			log.WithFields(f).WithError(oc.Err).Warn("run failed")
-		default:
-			f["test_acc"], f["val_acc"], f["spikes"] = oc.Record.Test.Accuracy, oc.Record.Validation.Accuracy, oc.Record.Test.TotalSpikes()
-			f["seconds"] = int(oc.Record.WallSeconds)
-			log.WithFields(f).Info("run completed")
-		}
-	})
-	fmt.Fprintf(stdout, "sweep of %d runs in %s: %v\n", len(jobs), o.out, time.Since(start).Round(time.Second))
+	f := logrus.Fields{"runs": len(jobs), "jobs": o.jobs, "out": o.out}
+	if worker != "" {
+		f["worker"] = worker
+	}
+	log.WithFields(f).Info("sweep")
+	if n := foreignFolders(o.out, jobs); n > 0 {
+		log.WithFields(logrus.Fields{"out": o.out, "folders": n}).Info("the output folder also holds runs of other sweeps or settings; they are left alone (report reads them all)")
+	}
+	var ran, skipped, failed, elsewhere int
+	err = sweep.Work(ctx, jobs, o.out, sweep.Options{Jobs: o.jobs, Lease: o.lease, NoWait: o.noWait, Worker: worker,
+		Hooks: func(j sweep.Job) runner.Hooks {
+			return runner.Hooks{Note: func(msg string) { log.WithField("run", j.Name).Info(msg) }}
+		},
+		Done: func(oc sweep.Outcome) {
+			f := logrus.Fields{"run": oc.Job.Name}
+			switch {
+			case oc.Skipped:
+				skipped++
+				log.WithFields(f).Info("already completed, skipped")
+			case oc.Elsewhere:
+				elsewhere++
+				log.WithFields(f).WithError(oc.Err).Warn("not done by this worker")
+			case oc.Err != nil:
+				failed++
+				log.WithFields(f).WithError(oc.Err).Warn("run failed")
+			default:
+				ran++
+				f["test_acc"], f["val_acc"], f["spikes"] = oc.Record.Test.Accuracy, oc.Record.Validation.Accuracy, oc.Record.Test.TotalSpikes()
+				f["seconds"] = int(oc.Record.WallSeconds)
+				if oc.Resumed {
+					f["resumed_at_epoch"] = oc.Record.Resumes[len(oc.Record.Resumes)-1].Epoch
+				}
+				log.WithFields(f).Info("run completed")
+			}
+		}})
+	fmt.Fprintf(stdout, "sweep of %d runs in %s: %d trained here, %d already completed, %d failed, %d left to other workers; %v\n",
+		len(jobs), o.out, ran, skipped, failed, elsewhere, time.Since(start).Round(time.Second))
 	if err != nil {
 		fmt.Fprintf(stderr, "sweep: %v\n", err)
 		if ctx.Err() != nil {
@@ -102,6 +137,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 1
 	}
 	return 0
+}
+
+// foreignFolders counts the folders in out that are not runs of jobs.
+func foreignFolders(out string, jobs []sweep.Job) int {
+	names := map[string]bool{}
+	for _, j := range jobs {
+		names[j.Name] = true
+	}
+	entries, _ := os.ReadDir(out)
+	n := 0
+	for _, e := range entries {
+		if e.IsDir() && !names[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
+			n++
+		}
+	}
+	return n
 }
 
 func parse(args []string, stderr io.Writer) (*options, error) {
@@ -114,7 +165,11 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.Var(&o.grids, "grid", "key=v1;v2;… a grid axis (repeatable); hidden sizes as 100,100")
 	fs.StringVar(&o.out, "out", "sweeps/sweep", "folder of the sweep; each run gets a subfolder")
 	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "runs trained at once")
-	fs.StringVar(&o.shard, "shard", "", "i/n: run only shard i (0-based) of n")
+	fs.StringVar(&o.shard, "shard", "", "i/n: run only every n-th run starting at i (0-based), for machines that do not share --out (workers that share it need no shards); env: i/n from a regular Slurm job array or a Kubernetes Indexed Job (SPIKEGRAD_SHARDS)")
+	fs.IntVar(&o.maxRuns, "max-runs", sweep.DefaultMaxRuns, "refuse sweeps of more runs than this (counted before they are expanded)")
+	fs.DurationVar(&o.lease, "lease", runs.DefaultLeaseTTL, "time after which the run of a worker that stopped refreshing its lease (a lost machine) is taken over; one on this machine is taken over as soon as it is gone")
+	fs.BoolVar(&o.noWait, "no-wait", false, "stop when no run is left to claim instead of waiting for the runs other workers hold (and taking over those whose worker dies)")
+	fs.StringVar(&o.worker, "worker", "", "name of this worker in leases and logs (default: from Slurm's or Kubernetes' environment)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "list the runs (of this shard) and exit")
 	fs.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	if err := fs.Parse(args); err != nil {
@@ -127,6 +182,10 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--file and --preset: give one")
 	case o.jobs < 1:
 		return nil, fmt.Errorf("--jobs: want ≥ 1, got %d", o.jobs)
+	case o.maxRuns < 1:
+		return nil, fmt.Errorf("--max-runs: want ≥ 1, got %d", o.maxRuns)
+	case o.lease < time.Second:
+		return nil, fmt.Errorf("--lease: want at least 1s, got %v", o.lease)
 	}
 	return o, nil
 }
@@ -138,13 +197,30 @@ func plan(o *options, getenv func(string) string) ([]sweep.Job, error) {
 		return nil, err
 	}
 	base := runs.DefaultSettings("randman")
-	jobs, err := sweep.Jobs(base, sweeps)
+	base.Out = o.out
+	jobs, err := sweep.Expand(base, sweeps, o.maxRuns)
 	if err != nil {
+		if o.file != "" {
+			return nil, fmt.Errorf("%s: %w", o.file, err)
+		}
 		return nil, err
 	}
-	i, n, ok, err := shard(o.shard, getenv)
-	if err != nil || !ok {
-		return jobs, err
+	if o.shard == "" {
+		return jobs, nil
+	}
+	if o.shard == "env" {
+		i, n, ok, err := sweep.ShardFromEnv(getenv)
+		if err != nil {
+			return nil, fmt.Errorf("--shard env: %w", err)
+		}
+		if !ok {
+			return nil, fmt.Errorf("--shard env: neither a Slurm job array (SLURM_ARRAY_TASK_ID) nor a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) is set")
+		}
+		return sweep.Shard(jobs, i, n)
+	}
+	i, n, err := shard(o.shard)
+	if err != nil {
+		return nil, err
 	}
 	return sweep.Shard(jobs, i, n)
 }
@@ -154,9 +230,9 @@ func (o *options) sweeps() ([]sweep.Sweep, error) {
 	var sweeps []sweep.Sweep
 	switch {
 	case o.file != "":
-		doc, err := os.ReadFile(o.file)
+		doc, err := readlimit.ReadFile(o.file, readlimit.Config)
 		if err != nil {
-			return nil, fmt.Errorf("--file: %w", err)
+			return nil, fmt.Errorf("--file: %w (a sweep file is a few kilobytes of YAML)", err)
 		}
 		if sweeps, err = sweep.ParseSweeps(doc); err != nil {
 			return nil, fmt.Errorf("%s: %w", o.file, err)
@@ -192,16 +268,13 @@ func (o *options) sweeps() ([]sweep.Sweep, error) {
 	return sweeps, nil
 }
 
-// shard reads --shard i/n, or else the cluster's environment.
-func shard(flagValue string, getenv func(string) string) (i, n int, ok bool, err error) {
-	if flagValue == "" {
-		return sweep.ShardFromEnv(getenv)
-	}
+// shard reads --shard i/n.
+func shard(flagValue string) (i, n int, err error) {
 	a, b, found := strings.Cut(flagValue, "/")
 	i, err1 := strconv.Atoi(a)
 	n, err2 := strconv.Atoi(b)
 	if !found || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
-		return 0, 0, false, fmt.Errorf("--shard: want i/n with 0 ≤ i < n, got %q", flagValue)
+		return 0, 0, fmt.Errorf("--shard: want i/n with 0 ≤ i < n, got %q", flagValue)
 	}
-	return i, n, true, nil
+	return i, n, nil
 }

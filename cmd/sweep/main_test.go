@@ -10,10 +10,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/internal/hostiletest"
 	runs "github.com/spikegrad/spikegrad/run"
 )
 
 func TestMain(m *testing.M) {
+	// The test binary stands in for the command in subprocesses: with
+	// SPIKEGRAD_AS_COMMAND=1 its own arguments are the command's.
+	if os.Getenv(hostiletest.AsCommand) == "1" {
+		main()
+	}
 	if args := os.Getenv("SPIKEGRAD_SWEEP_ARGS"); args != "" {
 		os.Args = append([]string{"sweep"}, strings.Fields(args)...)
 		main()
@@ -77,13 +83,14 @@ func TestShardsAsProcessesMerge(t *testing.T) {
 
 func TestBadArguments(t *testing.T) {
 	cases := map[string][]string{
-		"--shard":  {"--shard", "3/3"},
-		"--jobs":   {"--jobs", "0"},
-		"--preset": {"--preset", "nope"},
-		"--set":    {"--set", "lr"},
-		"lrr":      {"--set", "lrr=1"},
-		"--grid":   {"--grid", "beta="},
-		"--file":   {"--file", "/no/such.yaml"},
+		"--shard":              {"--shard", "3/3"},
+		"--shard env: neither": {"--shard", "env"},
+		"--jobs":               {"--jobs", "0"},
+		"--preset":             {"--preset", "nope"},
+		"--set":                {"--set", "lr"},
+		"lrr":                  {"--set", "lrr=1"},
+		"--grid":               {"--grid", "beta="},
+		"--file":               {"--file", "/no/such.yaml"},
 	}
 	for want, args := range cases {
 		var out, errs bytes.Buffer

@@ -16,7 +16,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,6 +27,7 @@ import (
 	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/models"
+	runs "github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
 )
 
@@ -85,16 +88,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				"gain": spec.Gain, "dir": dir}).Info("training")
 		},
 		Epoch: p.epoch,
+		Note:  func(msg string) { log.Info(msg) },
 	})
 	p.finish()
 	if dir != "" {
-		fmt.Fprintf(stdout, "run folder %s (settings.yaml, best.npz, last.npz, record.json)\n", dir)
+		// Say what is on disk, not what should be.
+		if files := runs.Files(dir); len(files) > 0 {
+			fmt.Fprintf(stdout, "run folder %s holds %s\n", dir, strings.Join(files, ", "))
+		}
 	}
 	if err != nil {
 		log.WithError(err).Error("training stopped")
-		if rec != nil && rec.BestEpoch > 0 {
-			fmt.Fprintf(stdout, "best weights so far (epoch %d, validation accuracy %.2f%%) are in %s\n",
-				rec.BestEpoch, 100*rec.Validation.Accuracy, dir)
+		switch {
+		case rec != nil && rec.BestEpoch > 0 && len(runs.Files(dir, runs.BestFile)) == 1:
+			fmt.Fprintf(stdout, "the best weights so far (epoch %d, validation accuracy %.2f%%) are in %s\n",
+				rec.BestEpoch, 100*rec.Validation.Accuracy, filepath.Join(dir, runs.BestFile))
+		case rec != nil && len(rec.History) == 0:
+			fmt.Fprintf(stdout, "no weights were saved: training stopped before the end of its first epoch\n")
 		}
 		if ctx.Err() != nil {
 			return 130

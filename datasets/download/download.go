@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Official download locations.
@@ -28,10 +29,21 @@ const (
 // Options adjusts Fetch. The zero value downloads from the
 // official locations and verifies the published checksums.
 type Options struct {
-	// BaseURL replaces ZenkeLabBaseURL for "shd" and "rawhd".
+	// BaseURL replaces the official server of every data set (a mirror
+	// holding the archives under their published file names).
 	BaseURL string
-	// SpeechCommandsURL replaces the official URL for "rawsc".
+	// SpeechCommandsURL replaces the URL of the "rawsc" archive; it takes
+	// precedence over BaseURL.
 	SpeechCommandsURL string
+	// IdleTimeout ends a transfer that receives no data for this long
+	// (a server that stalls); 0 means DefaultIdleTimeout. The partial
+	// file is kept, and the next Fetch resumes it.
+	IdleTimeout time.Duration
+	// MaxUnpacked caps the bytes an archive may unpack to; 0 means
+	// DefaultMaxUnpacked. An archive also may not unpack to more than
+	// MaxRatio times its own size (at least MinRatioCap), which stops a
+	// zip bomb long before the cap.
+	MaxUnpacked int64
 	// Checksums replaces the built-in checksum of an archive, keyed by its
 	// file name, as "md5:<hex>" or "sha256:<hex>"; "" means unknown.
 	Checksums map[string]string
@@ -43,6 +55,35 @@ type Options struct {
 	Logger *slog.Logger
 	// RemoveArchives deletes each archive once it is unpacked.
 	RemoveArchives bool
+}
+
+// Defaults of Options.
+const (
+	DefaultIdleTimeout = time.Minute
+	// DefaultMaxUnpacked is far above the largest published archive
+	// unpacked (Speech Commands, about 3.8 GB).
+	DefaultMaxUnpacked = 32 << 30
+	// MaxRatio is the largest unpacked size of an archive over its own:
+	// audio and spike files compress by a few times at most.
+	MaxRatio = 20
+	// MinRatioCap is the least that MaxRatio allows, for small archives.
+	MinRatioCap = 16 << 20
+)
+
+func (o Options) idleTimeout() time.Duration {
+	if o.IdleTimeout > 0 {
+		return o.IdleTimeout
+	}
+	return DefaultIdleTimeout
+}
+
+// unpackCap is the most an archive of size bytes may unpack to.
+func (o Options) unpackCap(size int64) int64 {
+	limit := o.MaxUnpacked
+	if limit <= 0 {
+		limit = DefaultMaxUnpacked
+	}
+	return min(limit, max(MaxRatio*size, MinRatioCap))
 }
 
 func (o Options) client() *http.Client {
@@ -88,7 +129,11 @@ func planFor(name string, o Options) ([]archiveFile, error) {
 	case "rawhd":
 		plan = []archiveFile{{file: "hd_audio.tar.gz"}}
 	case "rawsc":
-		plan = []archiveFile{{file: "speech_commands_v0.02.tar.gz", url: cmp.Or(o.SpeechCommandsURL, SpeechCommandsURL)}}
+		official := SpeechCommandsURL
+		if o.BaseURL != "" {
+			official = "" // the mirror's, below
+		}
+		plan = []archiveFile{{file: "speech_commands_v0.02.tar.gz", url: cmp.Or(o.SpeechCommandsURL, official)}}
 	default:
 		return nil, fmt.Errorf("download: unknown data set %q (want shd, rawhd or rawsc)", name)
 	}
@@ -114,8 +159,12 @@ func planFor(name string, o Options) ([]archiveFile, error) {
 // file is checked against the published MD5 or SHA-256 checksum: on a
 // mismatch it is deleted and Fetch fails, so a retry starts afresh. Where
 // no checksum is known, a warning is logged and the file is used
-// unverified. Archives are unpacked in place (zip for SHD, tar.gz for the
-// audio), refusing entries that would land outside dir and skipping links.
+// unverified. A transfer that receives nothing for Options.IdleTimeout is
+// given up, keeping the partial file. Archives are unpacked in place (zip
+// for SHD, tar.gz for the audio), refusing entries that would land outside
+// dir, skipping symbolic links, copying hard links (with a warning), and
+// refusing an archive that unpacks to more than the cap of Options
+// (removing the partial file of an entry that could not be written whole).
 // A hidden marker file records a finished unpack, so calling Fetch again
 // does nothing.
 //
@@ -148,7 +197,7 @@ func fetchArchive(ctx context.Context, a archiveFile, dir string, o Options) err
 	archive := filepath.Join(dir, a.file)
 	if _, err := os.Stat(archive); err != nil {
 		log.Info("download: downloading", "url", a.url, "to", archive)
-		if err := fetchResumable(ctx, o.client(), a.url, archive+".part"); err != nil {
+		if err := fetchResumable(ctx, o.client(), a.url, archive+".part", o.idleTimeout()); err != nil {
 			return err
 		}
 		if err := verify(archive+".part", a, log); err != nil {
@@ -160,7 +209,7 @@ func fetchArchive(ctx context.Context, a archiveFile, dir string, o Options) err
 	} else if err := verify(archive, a, log); err != nil {
 		return err
 	}
-	if err := unpackArchive(archive, dir, log); err != nil {
+	if err := unpackArchive(archive, dir, o, log); err != nil {
 		return err
 	}
 	if err := os.WriteFile(marker, nil, 0o644); err != nil {

@@ -6,17 +6,32 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sync/atomic"
+	"time"
 )
 
-// fetchResumable downloads url into part, appending to what part already holds.
-func fetchResumable(ctx context.Context, client *http.Client, url, part string) error {
+// fetchResumable downloads url into part, appending to what part already
+// holds. A transfer that receives nothing for idle (before the response's
+// headers or within its body) is ended; part keeps what arrived.
+func fetchResumable(ctx context.Context, client *http.Client, url, part string, idle time.Duration) error {
 	var have int64
 	if fi, err := os.Stat(part); err == nil {
 		have = fi.Size()
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stalled atomic.Bool
+	timer := time.AfterFunc(idle, func() { stalled.Store(true); cancel() })
+	defer timer.Stop()
+	stallErr := func(err error) error {
+		if stalled.Load() {
+			return fmt.Errorf("download: %s sent nothing for %v (the server stalls); %s is kept, run the download again to resume", url, idle, part)
+		}
+		return err
+	}
 	resp, err := get(ctx, client, url, have)
 	if err != nil {
-		return err
+		return stallErr(err)
 	}
 	defer resp.Body.Close()
 	flag, err := openMode(resp, have, part)
@@ -27,14 +42,32 @@ func fetchResumable(ctx context.Context, client *http.Client, url, part string) 
 	if err != nil {
 		return fmt.Errorf("download: %w", err)
 	}
-	n, err := io.Copy(f, resp.Body)
+	n, err := io.Copy(f, &idleReader{r: resp.Body, timer: timer, idle: idle})
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
+		if stalled.Load() {
+			return stallErr(err)
+		}
 		return fmt.Errorf("download: %s interrupted after %d more bytes; %s is kept, run the download again to resume: %w", url, n, part, err)
 	}
 	return nil
+}
+
+// idleReader restarts timer for idle at every read that brings data.
+type idleReader struct {
+	r     io.Reader
+	timer *time.Timer
+	idle  time.Duration
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if n > 0 {
+		r.timer.Reset(r.idle)
+	}
+	return n, err
 }
 
 // get requests url, from byte offset from on.

@@ -11,16 +11,23 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 )
 
-// unpackArchive extracts a .zip or .tar.gz archive into dir.
-func unpackArchive(archive, dir string, log *slog.Logger) error {
-	var err error
+// unpackArchive extracts a .zip or .tar.gz archive into dir, refusing to
+// write more than o's cap for its size.
+func unpackArchive(archive, dir string, o Options, log *slog.Logger) error {
+	fi, err := os.Stat(archive)
+	if err != nil {
+		return fmt.Errorf("download: %w", err)
+	}
+	u := &unpacker{dir: dir, log: log, left: o.unpackCap(fi.Size()), cap: o.unpackCap(fi.Size()), size: fi.Size()}
 	switch {
 	case strings.HasSuffix(archive, ".zip"):
-		err = unpackZip(archive, dir, log)
+		err = u.zip(archive)
 	case strings.HasSuffix(archive, ".tar.gz"), strings.HasSuffix(archive, ".tgz"):
-		err = unpackTarGz(archive, dir, log)
+		err = u.tarGz(archive)
 	default:
 		err = errors.New("unknown archive type")
 	}
@@ -28,6 +35,15 @@ func unpackArchive(archive, dir string, log *slog.Logger) error {
 		return fmt.Errorf("download: unpacking %s: %w", archive, err)
 	}
 	return nil
+}
+
+// unpacker writes the entries of one archive.
+type unpacker struct {
+	dir  string
+	log  *slog.Logger
+	left int64 // bytes the archive may still unpack to
+	cap  int64
+	size int64 // of the archive
 }
 
 // unpackTarget returns where entry name of an archive goes inside dir. It
@@ -40,7 +56,7 @@ func unpackTarget(dir, name string) (string, error) {
 	return filepath.Join(dir, local), nil
 }
 
-func unpackTarGz(archive, dir string, log *slog.Logger) error {
+func (u *unpacker) tarGz(archive string) error {
 	f, err := os.Open(archive)
 	if err != nil {
 		return err
@@ -59,40 +75,44 @@ func unpackTarGz(archive, dir string, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		if err := unpackEntry(dir, hdr.Name, hdr.FileInfo().Mode(), tr, log); err != nil {
+		if hdr.Typeflag == tar.TypeLink {
+			if err := u.hardLink(hdr.Name, hdr.Linkname); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := u.entry(hdr.Name, hdr.FileInfo().Mode(), tr); err != nil {
 			return err
 		}
 	}
 }
 
-func unpackZip(archive, dir string, log *slog.Logger) error {
+func (u *unpacker) zip(archive string) error {
 	zr, err := zip.OpenReader(archive)
 	if err != nil {
 		return err
 	}
 	defer zr.Close()
 	for _, zf := range zr.File {
-		if err := unpackZipEntry(dir, zf, log); err != nil {
+		rc, err := zf.Open()
+		if err != nil {
+			return fmt.Errorf("entry %q: %w", zf.Name, err)
+		}
+		err = u.entry(zf.Name, zf.Mode(), rc)
+		rc.Close()
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func unpackZipEntry(dir string, zf *zip.File, log *slog.Logger) error {
-	rc, err := zf.Open()
-	if err != nil {
-		return fmt.Errorf("entry %q: %w", zf.Name, err)
-	}
-	defer rc.Close()
-	return unpackEntry(dir, zf.Name, zf.Mode(), rc, log)
-}
-
-// unpackEntry creates a directory or writes a regular file; links and
-// special files are skipped, since the data sets contain none and a link
-// could point outside dir.
-func unpackEntry(dir, name string, mode os.FileMode, r io.Reader, log *slog.Logger) error {
-	target, err := unpackTarget(dir, name)
+// entry creates a directory or writes a regular file; symbolic links and
+// special files are skipped with a warning, since the data sets contain
+// none and a link could point outside dir. A file that cannot be written
+// whole (a full disk, the size cap) is removed.
+func (u *unpacker) entry(name string, mode os.FileMode, r io.Reader) error {
+	target, err := unpackTarget(u.dir, name)
 	if err != nil {
 		return err
 	}
@@ -100,9 +120,13 @@ func unpackEntry(dir, name string, mode os.FileMode, r io.Reader, log *slog.Logg
 	case mode.IsDir():
 		return os.MkdirAll(target, 0o755)
 	case !mode.IsRegular():
-		log.Warn("download: skipping archive entry that is not a regular file", "entry", name, "mode", mode.String())
+		u.log.Warn("download: skipping archive entry that is not a regular file", "entry", name, "mode", mode.String())
 		return nil
 	}
+	return u.write(name, target, r)
+}
+
+func (u *unpacker) write(name, target string, r io.Reader) error {
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return err
 	}
@@ -110,9 +134,41 @@ func unpackEntry(dir, name string, mode os.FileMode, r io.Reader, log *slog.Logg
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, r); err != nil {
-		out.Close()
-		return fmt.Errorf("entry %q: %w", name, err)
+	n, err := io.Copy(out, readlimit.Reader(r, name, u.left))
+	u.left -= n
+	if cerr := out.Close(); err == nil {
+		err = cerr
 	}
-	return out.Close()
+	if err != nil {
+		os.Remove(target)
+		if readlimit.IsTooLarge(err) {
+			return fmt.Errorf("entry %q: the archive unpacks to more than %s, the cap for an archive of %s (%d times its size, at least %s, at most the maximum); refused as a likely zip bomb",
+				name, readlimit.Size(u.cap), readlimit.Size(u.size), MaxRatio, readlimit.Size(MinRatioCap))
+		}
+		return fmt.Errorf("entry %q: %w; the partial file was removed", name, err)
+	}
+	return nil
+}
+
+// hardLink resolves a tar hard link by copying the file it links to,
+// which an earlier entry must have unpacked inside dir.
+func (u *unpacker) hardLink(name, linkname string) error {
+	target, err := unpackTarget(u.dir, name)
+	if err != nil {
+		return err
+	}
+	src, err := unpackTarget(u.dir, linkname)
+	if err != nil {
+		return fmt.Errorf("entry %q is a hard link to %q, outside the archive's folder", name, linkname)
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("entry %q is a hard link to %q, which the archive does not hold before it", name, linkname)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return fmt.Errorf("entry %q is a hard link to %q, which is not a regular file", name, linkname)
+	}
+	u.log.Warn("download: archive entry is a hard link; unpacked as a copy", "entry", name, "link_to", linkname)
+	return u.write(name, target, f)
 }

@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Perm is the mode of the files Write creates, before the umask.
@@ -84,4 +86,46 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync folder %s: %w", dir, err)
 	}
 	return nil
+}
+
+// IsTemp reports whether name (a base name) is a temporary file that Write
+// creates for one of the given base names, or for any file if none are
+// given.
+func IsTemp(name string, bases ...string) bool {
+	if !strings.HasPrefix(name, ".") {
+		return false
+	}
+	i := strings.LastIndex(name, ".tmp")
+	if i < 1 || i+4 == len(name) {
+		return false
+	}
+	for _, c := range name[i+4:] {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	if len(bases) == 0 {
+		return true
+	}
+	return slices.Contains(bases, name[1:i])
+}
+
+// RemoveTemps removes the temporary files that writes of the given base
+// names in dir left behind when their process was killed, and returns the
+// names it removed. Call it only when no other process writes these files.
+func RemoveTemps(dir string, bases ...string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && IsTemp(e.Name(), bases...) {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return removed, err
+			}
+			removed = append(removed, e.Name())
+		}
+	}
+	return removed, nil
 }

@@ -53,3 +53,19 @@ func TestReplacesFile(t *testing.T) {
 		}
 	}
 }
+
+// The temporary files of a killed writer are told from other files and
+// removed.
+func TestRemoveTemps(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{".best.npz.tmp3k2j9", ".record.json.tmp0", "best.npz", ".best.npz.tmp", ".other.tmpabc", "x.tmp12"} {
+		os.WriteFile(filepath.Join(dir, name), nil, 0o644)
+	}
+	removed, err := atomicfile.RemoveTemps(dir, "best.npz", "record.json")
+	if err != nil || strings.Join(removed, " ") != ".best.npz.tmp3k2j9 .record.json.tmp0" {
+		t.Errorf("removed %v, %v", removed, err)
+	}
+	if !atomicfile.IsTemp(".other.tmpabc") || atomicfile.IsTemp("x.tmp12") || atomicfile.IsTemp(".best.npz.tmp") {
+		t.Error("IsTemp")
+	}
+}

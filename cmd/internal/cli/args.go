@@ -4,8 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"strings"
 
+	"gopkg.in/yaml.v3"
+
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 	"github.com/spikegrad/spikegrad/run"
 )
 
@@ -41,8 +44,8 @@ func ParseArgs(name, usage string, args []string, stderr io.Writer) (*Args, erro
 	var file []byte
 	if *config != "" {
 		var err error
-		if file, err = os.ReadFile(*config); err != nil {
-			return nil, fmt.Errorf("--config: %w", err)
+		if file, err = readlimit.ReadFile(*config, readlimit.Config); err != nil {
+			return nil, fmt.Errorf("--config: %w (a configuration file is a few kilobytes of YAML)", err)
 		}
 	}
 	set := map[string]bool{}
@@ -65,7 +68,45 @@ func ParseArgs(name, usage string, args []string, stderr io.Writer) (*Args, erro
 		}
 	}
 	if err := s.Validate(); err != nil {
-		return nil, err
+		return nil, attribute(err, set, *config, file)
 	}
 	return &Args{Settings: &s, PrintConfig: *printConfig}, nil
+}
+
+// attribute names where the setting at fault in a validation error came
+// from: "--dt: …" for a flag, "run.yaml: dt: …" for a key of the
+// configuration file. Errors start with the setting's name, or several
+// names separated by commas.
+func attribute(err error, flags map[string]bool, config string, file []byte) error {
+	msg := err.Error()
+	head, _, ok := strings.Cut(msg, ": ")
+	if !ok {
+		return err
+	}
+	keys := strings.Split(head, ", ")
+	named, byFlag := make([]string, len(keys)), false
+	for i, k := range keys {
+		named[i] = k
+		if flags[k] {
+			named[i], byFlag = "--"+k, true
+		}
+	}
+	if byFlag {
+		return fmt.Errorf("%s: %s", strings.Join(named, ", "), strings.TrimPrefix(msg, head+": "))
+	}
+	if file != nil {
+		inFile := map[string]bool{}
+		var m map[string]any
+		if yaml.Unmarshal(file, &m) == nil {
+			for k := range m {
+				inFile[k] = true
+			}
+		}
+		for _, k := range keys {
+			if inFile[k] {
+				return fmt.Errorf("%s: %w", config, err)
+			}
+		}
+	}
+	return err
 }

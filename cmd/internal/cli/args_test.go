@@ -63,7 +63,12 @@ func TestErrorsNameTheFileKeyOrFlag(t *testing.T) {
 		"lrr: 1\n":      `unknown key "lrr"`,
 		"tau-mem: -5\n": "tau-mem",
 		"reg-upper-strength: 1\nreg-upper-exp: 3\n": "reg-upper-exp",
-		"randman-window: 500\n":                     "Window",
+		"randman-window: 500\n":                     "randman-window",
+		"steps: 4\n":                                "bad.yaml: randman-window, steps: the spike-time window of 50 steps must fit in the time grid of 4 steps",
+		"dt: 1e-300\n":                              "dt: want a time step",
+		"hidden: [1000000, 1000000, 1000000]\n":     "hidden: layer 1 has 1000000 neurons",
+		"hidden: [1e6, 1e6, 1e6]\n":                 "hidden",
+		"steps: 2000000000\n":                       "steps: want ≤ 1000000",
 		"log-level: loud\n":                         "log-level",
 	}
 	for text, want := range files {
@@ -81,6 +86,11 @@ func TestErrorsNameTheFileKeyOrFlag(t *testing.T) {
 		"--hidden":     {"--hidden", "10,a"},
 		"--log-format": {"--log-format", "xml"},
 		"--log-level":  {"--log-level", "loud"},
+		// Item 11 of issue 13: --steps 4 failed with an error about
+		// randman's Window naming no flag; --dt 1e-300 passed.
+		"randman-window, --steps": {"--steps", "4"},
+		"--dt":                    {"--dt", "1e-300"},
+		"--steps":                 {"--steps", "2000000000"},
 	}
 	for name, args := range flags {
 		if _, err := parse(t, args...); err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(name, "--")) {
@@ -89,6 +99,10 @@ func TestErrorsNameTheFileKeyOrFlag(t *testing.T) {
 	}
 	if _, err := parse(t, "--config", "/no/such/file.yaml"); err == nil || !strings.Contains(err.Error(), "--config") {
 		t.Errorf("missing config file: %v, want an error naming --config", err)
+	}
+	// Item 11: --config /dev/zero read without limit.
+	if _, err := parse(t, "--config", "/dev/zero"); err == nil || !strings.Contains(err.Error(), "--config: /dev/zero is larger than 1 MiB") {
+		t.Errorf("--config /dev/zero: %v", err)
 	}
 	if _, err := parse(t, "stray"); err == nil || !strings.Contains(err.Error(), "stray") {
 		t.Errorf("stray argument: %v", err)

@@ -23,7 +23,8 @@ report readout    --runs "$S/readout_*"    --group readout,recurrent --top 1 --b
 report activity   --runs "$S/activity_*" --runs "$S/layers_hidden=100_*" --group reg-upper-strength,reg-upper-threshold --top 1 \
     --spikes --spikes-by hidden --hist --hist-by reg-upper-strength
 
-go run ./cmd/eval --checkpoint "$S/layers_hidden=100_seed=1/best.npz" --split test \
+# Run folders end in 12 digits of the run's ID.
+go run ./cmd/eval --checkpoint "$(echo "$S"/layers_hidden=100_seed=1-*/best.npz)" --split test \
     --snapshot 4 --snapshot-out "$R/snapshot/snapshot.json" > "$R/snapshot/eval.txt"
 report snapshot --snapshot "$R/snapshot/snapshot.json"
 rm "$R/snapshot/snapshot.json" # large; regenerate with the command above

@@ -1,0 +1,32 @@
+package run
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strings"
+)
+
+// identityExempt are the settings that do not change what a run computes:
+// where it writes, what it resumes from, how many threads it uses (which
+// changes results only by rounding), its memory limit and its logging.
+var identityExempt = []string{"out", "name", "resume", "threads", "max-memory", "log-format", "log-level"}
+
+// ID identifies the run that s describes: a hash of every setting that
+// can change its result, by name and value, in table order, so that runs
+// with the same ID are the same computation and any other change of
+// setting (a sweep's base settings, a default) gives another ID. It is 32
+// hexadecimal digits; sweeps put its first 12 in folder names.
+func (s *Settings) ID() string {
+	h := sha256.New()
+	for _, st := range s.Table() {
+		if slices.Contains(identityExempt, st.Name) {
+			continue
+		}
+		h.Write([]byte(st.Name))
+		h.Write([]byte{'='})
+		h.Write([]byte(strings.ReplaceAll(st.String(), "\n", `\n`)))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
