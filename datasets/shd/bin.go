@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/internal/half"
 	"github.com/spikegrad/spikegrad/datasets/internal/shdfile"
 )
 
@@ -132,7 +133,7 @@ func (b *binner) bin(times, units []byte, st *FileStats) ([]datasets.Event, erro
 // time decodes spike time j of a sample, in seconds.
 func (b *binner) time(times []byte, j int) float64 {
 	if b.width == 2 {
-		return float64(shdfile.HalfToFloat32(binary.LittleEndian.Uint16(times[2*j:])))
+		return float64(half.ToFloat32(binary.LittleEndian.Uint16(times[2*j:])))
 	}
 	return float64(math.Float32frombits(binary.LittleEndian.Uint32(times[4*j:])))
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/scigolib/hdf5"
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/internal/half"
 	"github.com/spikegrad/spikegrad/datasets/internal/shdfile"
 )
 
@@ -48,8 +49,8 @@ type shdSpec struct {
 // halfBits returns the float16 bits of f, which must be a float16 value or
 // NaN.
 func halfBits(t testing.TB, f float32) uint16 {
-	h := shdfile.FloatToHalf(f)
-	if !math.IsNaN(float64(f)) && shdfile.HalfToFloat32(h) != f {
+	h := half.FromFloat32(f)
+	if !math.IsNaN(float64(f)) && half.ToFloat32(h) != f {
 		t.Fatalf("%g is not a float16 value", f)
 	}
 	return h

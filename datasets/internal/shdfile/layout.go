@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 
 	"github.com/scigolib/hdf5"
+
+	"github.com/spikegrad/spikegrad/datasets/internal/half"
 )
 
 // File names of the published data and the paths, without the leading
@@ -22,7 +24,7 @@ const (
 func HalfTimes(times []float32) []byte {
 	b := make([]byte, 0, 2*len(times))
 	for _, t := range times {
-		b = binary.LittleEndian.AppendUint16(b, FloatToHalf(t))
+		b = binary.LittleEndian.AppendUint16(b, half.FromFloat32(t))
 	}
 	return b
 }
