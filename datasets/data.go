@@ -2,7 +2,9 @@ package datasets
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/spikegrad/spikegrad/datasets/internal/half"
 )
@@ -224,4 +226,51 @@ func SplitOffIndices(n int, frac float64, seed uint64) (first, rest []int, err e
 	perm := rand.New(rand.NewPCG(seed, 0x5eed)).Perm(n)
 	k := int(frac*float64(n) + 0.5)
 	return perm[:k], perm[k:], nil
+}
+
+// SplitOffGroups divides 0 … n−1, where groups[i] is the group of index i
+// (such as its speaker), into two parts that share no group: whole groups,
+// taken in an order shuffled with seed, form the first part, as many as
+// bring it nearest to frac·n indices, but at least one group and never all
+// of them. It returns the indices of each part, in increasing order, and
+// the groups of the first, sorted. frac = 0 puts everything in the rest.
+func SplitOffGroups(groups []string, frac float64, seed uint64) (first, rest []int, firstGroups []string, err error) {
+	if !(frac >= 0 && frac < 1) {
+		return nil, nil, nil, fmt.Errorf("datasets: split fraction %g outside [0, 1)", frac)
+	}
+	count := map[string]int{}
+	for _, g := range groups {
+		count[g]++
+	}
+	names := make([]string, 0, len(count))
+	for g := range count {
+		names = append(names, g)
+	}
+	slices.Sort(names)
+	if frac > 0 {
+		if len(names) < 2 {
+			return nil, nil, nil, fmt.Errorf("datasets: cannot hold out whole groups: there is only %d", len(names))
+		}
+		perm := rand.New(rand.NewPCG(seed, 0x9e0)).Perm(len(names))
+		target := frac * float64(len(groups))
+		best, bestK, cum := math.Inf(1), 1, 0
+		for k := 1; k < len(names); k++ {
+			cum += count[names[perm[k-1]]]
+			if d := math.Abs(float64(cum) - target); d < best {
+				best, bestK = d, k
+			}
+		}
+		for _, p := range perm[:bestK] {
+			firstGroups = append(firstGroups, names[p])
+		}
+		slices.Sort(firstGroups)
+	}
+	for i, g := range groups {
+		if _, in := slices.BinarySearch(firstGroups, g); in {
+			first = append(first, i)
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	return first, rest, firstGroups, nil
 }

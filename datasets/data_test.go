@@ -76,3 +76,48 @@ func TestSplitOffIndicesMatchesSplitOff(t *testing.T) {
 		t.Error("fraction 1.5 accepted")
 	}
 }
+
+func TestSplitOffGroups(t *testing.T) {
+	var groups []string
+	for i := range 100 {
+		groups = append(groups, string(rune('a'+i%7))) // 7 groups of 14 or 15
+	}
+	first, rest, held, err := SplitOffGroups(groups, 0.3, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first)+len(rest) != 100 || len(held) != 2 || len(first) < 28 || len(first) > 30 {
+		t.Fatalf("%d + %d indices, held-out groups %v; want two groups of about 30 indices", len(first), len(rest), held)
+	}
+	in := map[string]bool{}
+	for _, i := range first {
+		in[groups[i]] = true
+	}
+	for _, i := range rest {
+		if in[groups[i]] {
+			t.Fatalf("group %s is on both sides", groups[i])
+		}
+	}
+	if len(in) != len(held) {
+		t.Errorf("groups of the first part %v, reported %v", in, held)
+	}
+	// Another seed holds out other groups; the same seed the same ones.
+	_, _, again, _ := SplitOffGroups(groups, 0.3, 3)
+	_, _, other, _ := SplitOffGroups(groups, 0.3, 4)
+	if !slices.Equal(again, held) || slices.Equal(other, held) {
+		t.Errorf("seed 3 gave %v then %v, seed 4 %v", held, again, other)
+	}
+	// At least one group on each side, whatever the fraction.
+	if f, _, _, _ := SplitOffGroups(groups, 0.001, 1); len(f) == 0 {
+		t.Error("a tiny fraction held out nothing")
+	}
+	if _, r, _, _ := SplitOffGroups(groups, 0.999, 1); len(r) == 0 {
+		t.Error("a large fraction held out everything")
+	}
+	if _, _, _, err := SplitOffGroups([]string{"a", "a"}, 0.5, 1); err == nil {
+		t.Error("one group split")
+	}
+	if f, r, _, err := SplitOffGroups(groups, 0, 1); err != nil || len(f) != 0 || len(r) != 100 {
+		t.Errorf("fraction 0: %d/%d, %v", len(f), len(r), err)
+	}
+}

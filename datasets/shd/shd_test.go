@@ -358,7 +358,6 @@ func TestSHDErrors(t *testing.T) {
 		{"missing times", func(s *shdSpec, c *Config) { s.omit = shdfile.Times }, []string{"no data set spikes/times"}},
 		{"missing units", func(s *shdSpec, c *Config) { s.omit = shdfile.Units }, []string{"no data set spikes/units"}},
 		{"missing labels", func(s *shdSpec, c *Config) { s.omit = shdfile.Labels }, []string{"no data set labels"}},
-		{"missing keys", func(s *shdSpec, c *Config) { s.omit = shdfile.Keys }, []string{"no data set extra/keys"}},
 		{"float labels", func(s *shdSpec, c *Config) { s.floatLabels = true }, []string{"labels: want integers, got float"}},
 		{"2-D labels", func(s *shdSpec, c *Config) { s.labels2D = true },
 			[]string{"labels: want a one-dimensional data set, got integer (size=2 bytes), 2D array [2 x 2]"}},
