@@ -43,11 +43,14 @@ func Execute(ctx context.Context, s *Settings, h Hooks) (*Record, string, error)
 	if err != nil {
 		return nil, "", err
 	}
+	s.fitBatch(d)
+	rec.Settings = *s
 	if h.Data != nil {
 		h.Data(d, time.Since(rec.Started))
 	}
 	rec.Data = DataInfo{Name: d.Name, Train: d.Train.Len(), Validation: d.Validation.Len(), Test: d.Test.Len(),
-		Inputs: d.Train.Units, Classes: d.Train.Classes, Steps: d.Train.Steps}
+		Inputs: d.Train.Units, Classes: d.Train.Classes, Steps: d.Train.Steps,
+		Notes: d.Notes, Warnings: d.Warnings, Skipped: d.Skipped}
 	spec, cfg, err := s.plan(d)
 	if err != nil {
 		return nil, "", err

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -125,14 +126,23 @@ func TestExecuteInterrupted(t *testing.T) {
 }
 
 func TestExecuteRejectsBadRuns(t *testing.T) {
-	big := smallSettings(t)
-	big.Batch = 1000
 	missing := smallSettings(t)
 	missing.Resume = filepath.Join(t.TempDir(), "none.npz")
-	for name, s := range map[string]*train.Settings{"batch larger than data": big, "missing checkpoint": missing} {
-		if _, _, err := train.Execute(context.Background(), s, train.Hooks{}); err == nil {
-			t.Errorf("%s: want an error", name)
-		}
+	if _, _, err := train.Execute(context.Background(), missing, train.Hooks{}); err == nil {
+		t.Error("missing checkpoint: want an error")
+	}
+}
+
+// A batch larger than the training split shrinks to it, with a note.
+func TestExecuteFitsTheBatch(t *testing.T) {
+	big := smallSettings(t)
+	big.Batch, big.Epochs = 1000, 1
+	rec, _, err := train.Execute(context.Background(), big, train.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Settings.Batch != rec.Data.Train || len(rec.Data.Notes) != 1 || !strings.Contains(rec.Data.Notes[0], "batch: 1000 is larger") {
+		t.Errorf("batch %d for %d samples, notes %q", rec.Settings.Batch, rec.Data.Train, rec.Data.Notes)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"time"
+
+	"github.com/spikegrad/spikegrad/datasets"
 )
 
 // Record is the self-describing account of one training run, written as
@@ -41,6 +43,11 @@ type DataInfo struct {
 	Inputs     int    `json:"inputs"`
 	Classes    int    `json:"classes"`
 	Steps      int    `json:"steps"`
+	// What the loader noted and warned about, and the files it skipped
+	// (skip-bad-files).
+	Notes    []string               `json:"notes,omitempty"`
+	Warnings []string               `json:"warnings,omitempty"`
+	Skipped  []datasets.FileProblem `json:"skipped_files,omitempty"`
 }
 
 // Software identifies the code that made a record.

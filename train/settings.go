@@ -27,9 +27,16 @@ type Settings struct {
 	Dataset            string
 	DataDir            string
 	DataSeed           uint64
+	Validation         string // "" (the data set's default), random, speakers or file
 	ValidationFraction float64
 	Limit              int
 	Randman            randman.Config // Steps and Seed come from Steps and DataSeed
+
+	// Audio loading (rawhd, rawsc).
+	CacheDir       string
+	NoCache        bool
+	SkipBadFiles   bool
+	FeatureStorage string // float16 or float32
 
 	// Time grid.
 	Steps int
@@ -74,7 +81,7 @@ type Settings struct {
 }
 
 // Datasets are the data set names Settings accepts.
-var Datasets = []string{"randman", "mnist", "shd", "rawhd", "rawsc"}
+var Datasets = []string{"randman", "mnist", "shd", "ssc", "rawhd", "rawsc"}
 
 // DefaultSettings returns the defaults for a data set: the paper's network
 // for it (one hidden layer of 100 for randman and MNIST; 128 recurrent
@@ -91,16 +98,14 @@ func DefaultSettings(dataset string) Settings {
 		Readout: spec.Readout.String(), TauMem: spec.TauMem, TauSyn: spec.TauSyn, TauReadout: spec.TauReadout,
 		Gain: spec.Gain, Init: "uniform", InitXi: 2, InitRecurrentShare: 0.2, InitSamples: 256, RegUpperExp: spec.Reg.UpperExp,
 		Epochs: tc.Epochs, Batch: tc.Batch, LR: tc.LR, Seed: tc.Seed, DType: "float32",
-		Out: "runs", LogFormat: "text", LogLevel: "info",
+		FeatureStorage: audio.Float16.String(),
+		Out:            "runs", LogFormat: "text", LogLevel: "info",
 	}
 	switch dataset {
-	case "shd", "rawhd", "rawsc":
+	case "shd", "ssc", "rawhd", "rawsc":
 		s.Hidden, s.Recurrent, s.TauMem, s.TauSyn, s.Batch = []int{128}, true, 20, 10, 100
-		s.Steps = map[string]int{"shd": 400, "rawhd": 80, "rawsc": 100}[dataset]
-		s.DT = 2
-		if dataset != "shd" {
-			s.DT = audio.DefaultMel().DT
-		}
+		s.Steps = map[string]int{"shd": 400, "ssc": 250, "rawhd": 80, "rawsc": 100}[dataset]
+		s.DT = map[string]float64{"shd": 2, "ssc": 4, "rawhd": audio.DefaultMel().DT, "rawsc": audio.DefaultMel().DT}[dataset]
 	}
 	return s
 }
@@ -171,7 +176,26 @@ func (s *Settings) Validate() error {
 			return err
 		}
 	}
+	if ok := validationSources[s.Dataset]; s.Validation != "" && !contains(ok, s.Validation) {
+		if len(ok) == 0 {
+			return fmt.Errorf("validation: %s has no choice of validation split, got %q", s.Dataset, s.Validation)
+		}
+		return fmt.Errorf("validation: for %s want one of %s, got %q", s.Dataset, strings.Join(ok, ", "), s.Validation)
+	}
+	if _, err := audio.ParseStorage(s.FeatureStorage); err != nil {
+		return fmt.Errorf("feature-storage: want float16 or float32, got %q", s.FeatureStorage)
+	}
 	return nil
+}
+
+// validationSources lists the values of the validation setting per data
+// set; the first is the default.
+var validationSources = map[string][]string{
+	"mnist": {"random"},
+	"shd":   {"random", "speakers"},
+	"ssc":   {"file", "random", "speakers"},
+	"rawhd": {"random", "speakers"},
+	"rawsc": {"file"},
 }
 
 func contains(xs []string, x string) bool {

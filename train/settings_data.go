@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/datasets/audio"
@@ -17,27 +18,37 @@ func (s *Settings) loadFiles() (*datasets.Data, error) {
 		c := mnist.Default()
 		c.Dir, c.Steps, c.DT, c.ValidationFraction, c.Seed = s.DataDir, s.Steps, s.DT, s.ValidationFraction, s.DataSeed
 		return mnist.Load(c)
-	case "shd":
+	case "shd", "ssc":
 		if s.DataDir == "" {
-			return nil, fmt.Errorf("data-dir: the SHD files are not downloaded here; run the download command and pass --data-dir")
+			return nil, fmt.Errorf("data-dir: the %s files are not downloaded here; run go run ./cmd/download --dataset %s --dir <folder> and pass --data-dir <folder>",
+				strings.ToUpper(s.Dataset), s.Dataset)
 		}
 		c := shd.Default()
+		if s.Dataset == "ssc" {
+			c = shd.DefaultSSC()
+		}
 		c.Dir, c.Steps, c.DT, c.ValidationFraction, c.Seed = s.DataDir, s.Steps, s.DT, s.ValidationFraction, s.DataSeed
+		if s.Validation != "" {
+			c.Validation = s.Validation
+		}
 		return shd.Load(c)
 	case "rawhd":
 		if s.DataDir == "" {
-			return nil, fmt.Errorf("data-dir: the Heidelberg Digits audio is not downloaded here; pass --data-dir")
+			return nil, fmt.Errorf("data-dir: the Heidelberg Digits audio is not downloaded here; run go run ./cmd/download --dataset rawhd --dir <folder> and pass --data-dir <folder>")
 		}
 		c := audio.DefaultRawHD(s.DataDir)
 		mel, err := s.melGrid(c.Mel)
 		if err != nil {
 			return nil, err
 		}
-		c.Mel, c.ValidationFraction, c.Seed = mel, s.ValidationFraction, s.DataSeed
+		c.Mel, c.ValidationFraction, c.Seed, c.Validation = mel, s.ValidationFraction, s.DataSeed, s.Validation
+		if c.LoadOptions, err = s.audioOptions(); err != nil {
+			return nil, err
+		}
 		return audio.RawHD(c)
 	case "rawsc":
 		if s.DataDir == "" {
-			return nil, fmt.Errorf("data-dir: the Speech Commands audio is not downloaded here; pass --data-dir")
+			return nil, fmt.Errorf("data-dir: the Speech Commands audio is not downloaded here; run go run ./cmd/download --dataset rawsc --dir <folder> and pass --data-dir <folder>")
 		}
 		c := audio.DefaultRawSC(s.DataDir)
 		mel, err := s.melGrid(c.Mel)
@@ -45,9 +56,32 @@ func (s *Settings) loadFiles() (*datasets.Data, error) {
 			return nil, err
 		}
 		c.Mel = mel
+		if c.LoadOptions, err = s.audioOptions(); err != nil {
+			return nil, err
+		}
 		return audio.RawSC(c)
 	}
 	return nil, fmt.Errorf("dataset: unknown data set %q", s.Dataset)
+}
+
+// audioOptions returns the loading settings of the audio data sets. The
+// limit is applied before decoding, with the data seed.
+func (s *Settings) audioOptions() (audio.LoadOptions, error) {
+	st, err := audio.ParseStorage(s.FeatureStorage)
+	if err != nil {
+		return audio.LoadOptions{}, fmt.Errorf("feature-storage: %w", err)
+	}
+	return audio.LoadOptions{CacheDir: s.CacheDir, NoCache: s.NoCache, SkipBadFiles: s.SkipBadFiles,
+		Limit: s.Limit, LimitSeed: s.DataSeed, Storage: st}, nil
+}
+
+// fitBatch shrinks the batch to the training split if it is larger, as
+// happens with a small --limit, and notes it in d.
+func (s *Settings) fitBatch(d *datasets.Data) {
+	if n := d.Train.Len(); s.Batch > n && n > 0 {
+		d.Notes = append(d.Notes, fmt.Sprintf("batch: %d is larger than the training split of %d samples; using %d", s.Batch, n, n))
+		s.Batch = n
+	}
 }
 
 // melGrid puts the Mel frames of the audio data sets on the time grid of

@@ -28,11 +28,16 @@ type Setting struct {
 func (s *Settings) Table() []Setting {
 	r := &s.Randman
 	return []Setting{
-		{"dataset", "data set: randman (generated in-process), mnist, shd, rawhd or rawsc", (*stringValue)(&s.Dataset)},
+		{"dataset", "data set: randman (generated in-process), mnist, shd, ssc, rawhd or rawsc", (*stringValue)(&s.Dataset)},
 		{"data-dir", "folder of the data set files (mnist: default is the module cache)", (*stringValue)(&s.DataDir)},
-		{"data-seed", "seed of generated data and of the validation split", (*uint64Value)(&s.DataSeed)},
-		{"validation-fraction", "fraction of a training file held out for validation (mnist, shd, rawhd)", (*floatValue)(&s.ValidationFraction)},
-		{"limit", "use at most this many samples of every split, a seeded random subset (0: all)", (*intValue)(&s.Limit)},
+		{"data-seed", "seed of generated data, of the validation split and of --limit", (*uint64Value)(&s.DataSeed)},
+		{"validation", "validation split: random (a shuffled part of the training data), speakers (whole speakers, none in both splits: shd, ssc, rawhd) or file (the published split: ssc, rawsc); empty: file where there is one, else random", (*stringValue)(&s.Validation)},
+		{"validation-fraction", "fraction of a training file held out for validation (mnist, shd, ssc, rawhd; random and speakers)", (*floatValue)(&s.ValidationFraction)},
+		{"limit", "use at most this many samples of every split, a seeded random subset (0: all); rawhd and rawsc decode only those; the batch shrinks to fit", (*intValue)(&s.Limit)},
+		{"cache-dir", "rawhd, rawsc: folder of the feature cache (empty: .spikegrad-cache in the data folder if writable, else the user's cache folder, ~/.cache/spikegrad/features on Linux)", (*stringValue)(&s.CacheDir)},
+		{"no-cache", "rawhd, rawsc: compute the features without the feature cache", (*boolValue)(&s.NoCache)},
+		{"skip-bad-files", "rawhd, rawsc: train without the recordings that cannot be used, listing them in the run record (default: stop, naming them all)", (*boolValue)(&s.SkipBadFiles)},
+		{"feature-storage", "rawhd, rawsc: precision of the features in memory and in the cache, float16 or float32", (*stringValue)(&s.FeatureStorage)},
 		{"randman-classes", "randman: number of classes (manifolds)", (*intValue)(&r.Classes)},
 		{"randman-units", "randman: input units M (embedding dimension)", (*intValue)(&r.Units)},
 		{"randman-dim", "randman: intrinsic manifold dimension D", (*intValue)(&r.Dim)},

@@ -198,3 +198,27 @@ func TestLimitTakesSeededSubsets(t *testing.T) {
 		t.Errorf("limited splits %v, again %v; want 7 each and the same subset", a, b)
 	}
 }
+
+func TestDataSettingsChecked(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string // "" for no error
+	}{
+		{[]string{"--dataset", "shd", "--validation", "speakers"}, ""},
+		{[]string{"--dataset", "ssc", "--validation", "file"}, ""},
+		{[]string{"--dataset", "rawhd", "--validation", "speakers"}, ""},
+		{[]string{"--dataset", "shd", "--validation", "file"}, "validation: for shd want one of random, speakers"},
+		{[]string{"--dataset", "rawsc", "--validation", "random"}, "validation: for rawsc want one of file"},
+		{[]string{"--validation", "random"}, "randman has no choice"},
+		{[]string{"--dataset", "rawsc", "--feature-storage", "float64"}, "feature-storage"},
+	} {
+		_, err := parse(t, tc.args...)
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%v: got %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	s := train.DefaultSettings("ssc")
+	if s.Steps != 250 || s.DT != 4 || !s.Recurrent || s.FeatureStorage != "float16" {
+		t.Errorf("ssc defaults: steps %d dt %g recurrent %v storage %s", s.Steps, s.DT, s.Recurrent, s.FeatureStorage)
+	}
+}

@@ -526,3 +526,22 @@ func TestStorageFloat32AndFloat16(t *testing.T) {
 		t.Error("ParseStorage accepted float8")
 	}
 }
+
+func TestRawHDSpeakerHeldOutValidation(t *testing.T) {
+	root := t.TempDir()
+	files := testHDFiles(20) // speakers 0–4, four training recordings each
+	testMakeRawHD(t, root, filepath.Join(root, "audio"), files)
+	c := DefaultRawHD(root)
+	c.NoCache, c.Validation, c.ValidationFraction = true, "speakers", 0.2
+	d, err := RawHD(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Validation.Len() != 4 || d.Train.Len() != 16 || !testContains(d.Notes, "no speaker is in both splits") {
+		t.Errorf("splits %d/%d, notes %q; want one of five speakers held out: 16/4", d.Train.Len(), d.Validation.Len(), d.Notes)
+	}
+	c.Validation = "folds"
+	if _, err := RawHD(c); err == nil || !strings.Contains(err.Error(), "Validation") {
+		t.Errorf("unknown Validation: got %v", err)
+	}
+}

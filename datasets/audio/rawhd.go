@@ -27,9 +27,13 @@ type RawHDConfig struct {
 	Dir string
 	// Mel describes the features; Mel.Frames must be positive.
 	Mel MelConfig
-	// ValidationFraction of the training recordings, drawn by a shuffle
-	// seeded with Seed, form the validation split. The data set has no
-	// official validation split.
+	// ValidationFraction of the training recordings, drawn with Seed,
+	// form the validation split; the data set has no official one.
+	// Validation says how they are drawn: "random" (also when empty) by
+	// a shuffle of the recordings, "speakers" as all the recordings of
+	// whole speakers, so that no speaker is in both splits (the speaker
+	// is part of the file name).
+	Validation         string
 	ValidationFraction float64
 	Seed               uint64
 	LoadOptions
@@ -58,6 +62,9 @@ func (c RawHDConfig) Validate() error {
 	}
 	if !(c.ValidationFraction >= 0 && c.ValidationFraction < 1) {
 		return fmt.Errorf("rawhd: ValidationFraction must lie in [0, 1), got %g", c.ValidationFraction)
+	}
+	if c.Validation != "" && c.Validation != "random" && c.Validation != "speakers" {
+		return fmt.Errorf("rawhd: Validation must be \"random\" or \"speakers\", got %q", c.Validation)
 	}
 	return c.LoadOptions.validate("rawhd")
 }
@@ -113,9 +120,22 @@ func RawHD(c RawHDConfig) (*datasets.Data, error) {
 			return nil, err
 		}
 	}
+	d := &datasets.Data{Name: "rawhd", ClassNames: RawHDClassNames()}
 	valIdx, trainIdx, err := datasets.SplitOffIndices(len(lists[0]), c.ValidationFraction, c.Seed)
+	if c.Validation == "speakers" {
+		speakers := make([]string, len(lists[0]))
+		for i, it := range lists[0] {
+			_, speakers[i], _ = parseRawHDName(path.Base(it.path))
+		}
+		var held []string
+		valIdx, trainIdx, held, err = datasets.SplitOffGroups(speakers, c.ValidationFraction, c.Seed)
+		if err == nil {
+			d.Notes = append(d.Notes, fmt.Sprintf("validation: the %d training recordings of speakers %s; no speaker is in both splits",
+				len(valIdx), strings.Join(held, ", ")))
+		}
+	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("rawhd: validation split: %w", err)
 	}
 	pick := func(idx []int) []item {
 		out := make([]item, len(idx))
@@ -124,7 +144,6 @@ func RawHD(c RawHDConfig) (*datasets.Data, error) {
 		}
 		return out
 	}
-	d := &datasets.Data{Name: "rawhd", ClassNames: RawHDClassNames()}
 	for i, sp := range []struct {
 		dst   **datasets.Split
 		name  string
@@ -217,35 +236,42 @@ func rawHDItems(root, split string) ([]item, error) {
 // non-negative decimal numbers and D a single digit; anything else is an
 // error naming the file.
 func ParseRawHDName(name string) (int, error) {
+	label, _, err := parseRawHDName(name)
+	return label, err
+}
+
+// parseRawHDName is ParseRawHDName that also returns the speaker, as
+// written in the name.
+func parseRawHDName(name string) (label int, speaker string, err error) {
 	base, ok := strings.CutSuffix(name, ".flac")
 	fields := strings.Split(base, "_")
 	if !ok || len(fields) != 4 {
-		return 0, fmt.Errorf("file name %q does not match lang-<language>_speaker-<n>_trial-<n>_digit-<d>.flac", name)
+		return 0, "", fmt.Errorf("file name %q does not match lang-<language>_speaker-<n>_trial-<n>_digit-<d>.flac", name)
 	}
 	var vals [4]string
 	for i, key := range []string{"lang", "speaker", "trial", "digit"} {
 		v, ok := strings.CutPrefix(fields[i], key+"-")
 		if !ok || v == "" {
-			return 0, fmt.Errorf("file name %q: field %d should be %s-<value>, got %q", name, i+1, key, fields[i])
+			return 0, "", fmt.Errorf("file name %q: field %d should be %s-<value>, got %q", name, i+1, key, fields[i])
 		}
 		vals[i] = v
 	}
 	for _, v := range vals[1:3] {
 		if !isDecimal(v) {
-			return 0, fmt.Errorf("file name %q: speaker and trial must be numbers, got %q", name, v)
+			return 0, "", fmt.Errorf("file name %q: speaker and trial must be numbers, got %q", name, v)
 		}
 	}
 	if len(vals[3]) != 1 || !isDecimal(vals[3]) {
-		return 0, fmt.Errorf("file name %q: digit must be 0–9, got %q", name, vals[3])
+		return 0, "", fmt.Errorf("file name %q: digit must be 0–9, got %q", name, vals[3])
 	}
 	digit, _ := strconv.Atoi(vals[3])
 	switch vals[0] {
 	case "english":
-		return digit, nil
+		return digit, vals[1], nil
 	case "german":
-		return 10 + digit, nil
+		return 10 + digit, vals[1], nil
 	}
-	return 0, fmt.Errorf("file name %q: language must be english or german, got %q", name, vals[0])
+	return 0, "", fmt.Errorf("file name %q: language must be english or german, got %q", name, vals[0])
 }
 
 func isDecimal(s string) bool {
