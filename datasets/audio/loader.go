@@ -25,7 +25,7 @@ type Storage uint8
 const (
 	// Float16 keeps 11 significant bits in 2 bytes a value: the full
 	// Speech Commands (105 829 clips of 100 frames × 40 filters) take
-	// 0.85 GB. The rounding error, below 2⁻¹¹ of a value, is far below
+	// 0.85 GB. The rounding error, below 2⁻¹¹ of a value, is well below
 	// the spread that the 16-bit quantisation of the recordings already
 	// puts into the features (see the package documentation).
 	Float16 Storage = iota
