@@ -3,9 +3,16 @@
 // of labelled Samples on a common discrete time grid.
 //
 // A Sample is a list of Events: at time step Step, input unit Unit receives
-// Value (1 for a spike, an analog value for filterbank features). Consumers
-// turn events into dense [Steps, Units] rasters with Split.Raster; the
-// package knows nothing about networks.
+// Value (1 for a spike, a count of spikes in a bin). Analog features, which
+// set every entry of the grid, are held instead as Dense values, float32 or
+// float16, 2 or 4 bytes an entry instead of the 12 of an Event. Consumers
+// read either form with Split.AppendEvents or turn it into a dense
+// [Steps, Units] raster with Split.Raster; the package knows nothing about
+// networks.
+//
+// A Data also says what its loader noticed: Notes on choices made (such as
+// the speakers held out for validation), Warnings about data that may not
+// give what the model expects, and the files Skipped as unusable.
 //
 // The data sets themselves live in one package per source:
 //

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/datasets/audio"
@@ -28,6 +30,9 @@ type dataSet struct {
 	Validate func(s *Settings) error
 	// Load reads or generates the data.
 	Load func(ctx context.Context, s *Settings) (*datasets.Data, error)
+	// Validations lists the values of the validation setting it takes,
+	// the default first; none if it has no choice.
+	Validations []string
 }
 
 // audioDefaults is the paper's network for the spoken-digit and word data
@@ -64,19 +69,21 @@ var dataSets = []dataSet{
 			c.Dir, c.Steps, c.DT, c.ValidationFraction, c.Seed = s.DataDir, s.Steps, s.DT, s.ValidationFraction, s.DataSeed
 			return mnist.Load(c)
 		},
+		Validations: []string{"random"},
 	},
 	{
-		Name:     "shd",
-		Defaults: audioDefaults(400, 2),
-		Sizes:    func(*Settings) (int, int) { c := shd.Default(); return c.Units, c.Classes },
-		Load: func(_ context.Context, s *Settings) (*datasets.Data, error) {
-			if s.DataDir == "" {
-				return nil, fmt.Errorf("data-dir: the SHD files are not downloaded here; run the download command and pass --data-dir")
-			}
-			c := shd.Default()
-			c.Dir, c.Steps, c.DT, c.ValidationFraction, c.Seed = s.DataDir, s.Steps, s.DT, s.ValidationFraction, s.DataSeed
-			return shd.Load(c)
-		},
+		Name:        "shd",
+		Defaults:    audioDefaults(400, 2),
+		Sizes:       func(*Settings) (int, int) { c := shd.Default(); return c.Units, c.Classes },
+		Load:        func(_ context.Context, s *Settings) (*datasets.Data, error) { return s.loadSpikes(shd.Default()) },
+		Validations: []string{"random", "speakers"},
+	},
+	{
+		Name:        "ssc",
+		Defaults:    audioDefaults(250, 4),
+		Sizes:       func(*Settings) (int, int) { c := shd.DefaultSSC(); return c.Units, c.Classes },
+		Load:        func(_ context.Context, s *Settings) (*datasets.Data, error) { return s.loadSpikes(shd.DefaultSSC()) },
+		Validations: []string{"file", "random", "speakers"},
 	},
 	{
 		Name:     "rawhd",
@@ -85,16 +92,20 @@ var dataSets = []dataSet{
 		Validate: func(s *Settings) error { _, err := s.melGrid(audio.DefaultMel()); return err },
 		Load: func(_ context.Context, s *Settings) (*datasets.Data, error) {
 			if s.DataDir == "" {
-				return nil, fmt.Errorf("data-dir: the Heidelberg Digits audio is not downloaded here; pass --data-dir")
+				return nil, notDownloaded("the Heidelberg Digits audio", "rawhd")
 			}
 			c := audio.DefaultRawHD(s.DataDir)
 			mel, err := s.melGrid(c.Mel)
 			if err != nil {
 				return nil, err
 			}
-			c.Mel, c.ValidationFraction, c.Seed = mel, s.ValidationFraction, s.DataSeed
+			c.Mel, c.ValidationFraction, c.Seed, c.Validation = mel, s.ValidationFraction, s.DataSeed, s.Validation
+			if c.LoadOptions, err = s.audioOptions(); err != nil {
+				return nil, err
+			}
 			return audio.RawHD(c)
 		},
+		Validations: []string{"random", "speakers"},
 	},
 	{
 		Name:     "rawsc",
@@ -103,7 +114,7 @@ var dataSets = []dataSet{
 		Validate: func(s *Settings) error { _, err := s.melGrid(audio.DefaultMel()); return err },
 		Load: func(_ context.Context, s *Settings) (*datasets.Data, error) {
 			if s.DataDir == "" {
-				return nil, fmt.Errorf("data-dir: the Speech Commands audio is not downloaded here; pass --data-dir")
+				return nil, notDownloaded("the Speech Commands audio", "rawsc")
 			}
 			c := audio.DefaultRawSC(s.DataDir)
 			mel, err := s.melGrid(c.Mel)
@@ -111,8 +122,12 @@ var dataSets = []dataSet{
 				return nil, err
 			}
 			c.Mel = mel
+			if c.LoadOptions, err = s.audioOptions(); err != nil {
+				return nil, err
+			}
 			return audio.RawSC(c)
 		},
+		Validations: []string{"file"},
 	},
 }
 
@@ -179,4 +194,45 @@ func (s *Settings) melGrid(mc audio.MelConfig) (audio.MelConfig, error) {
 	mc.Frames = s.Steps
 	mc.DT = s.DT
 	return mc, nil
+}
+
+// loadSpikes reads SHD or SSC files (c is the data set's defaults).
+func (s *Settings) loadSpikes(c shd.Config) (*datasets.Data, error) {
+	if s.DataDir == "" {
+		return nil, notDownloaded("the "+strings.ToUpper(s.Dataset)+" files", s.Dataset)
+	}
+	c.Dir, c.Steps, c.DT, c.ValidationFraction, c.Seed = s.DataDir, s.Steps, s.DT, s.ValidationFraction, s.DataSeed
+	if s.Validation != "" {
+		c.Validation = s.Validation
+	}
+	return shd.Load(c)
+}
+
+// notDownloaded says how to fetch a data set that data-dir does not name.
+func notDownloaded(what, name string) error {
+	return fmt.Errorf("data-dir: %s are not downloaded here; run go run ./cmd/download --dataset %s --dir <folder> and pass --data-dir <folder>", what, name)
+}
+
+// audioOptions returns the loading settings of the audio data sets. The
+// limit is applied before decoding, with the data seed.
+func (s *Settings) audioOptions() (audio.LoadOptions, error) {
+	st, err := audio.ParseStorage(s.FeatureStorage)
+	if err != nil {
+		return audio.LoadOptions{}, fmt.Errorf("feature-storage: %w", err)
+	}
+	return audio.LoadOptions{CacheDir: s.CacheDir, NoCache: s.NoCache, SkipBadFiles: s.SkipBadFiles,
+		Limit: s.Limit, LimitSeed: s.DataSeed, Storage: st}, nil
+}
+
+// validateValidation checks the validation setting against the data set's
+// choices.
+func (s *Settings) validateValidation() error {
+	d, _ := lookupDataSet(s.Dataset)
+	if s.Validation == "" || slices.Contains(d.Validations, s.Validation) {
+		return nil
+	}
+	if len(d.Validations) == 0 {
+		return fmt.Errorf("validation: %s has no choice of validation split, got %q", s.Dataset, s.Validation)
+	}
+	return fmt.Errorf("validation: for %s want one of %s, got %q", s.Dataset, strings.Join(d.Validations, ", "), s.Validation)
 }

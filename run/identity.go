@@ -9,8 +9,9 @@ import (
 
 // identityExempt are the settings that do not change what a run computes:
 // where it writes, what it resumes from, how many threads it uses (which
-// changes results only by rounding), its memory limit and its logging.
-var identityExempt = []string{"out", "name", "resume", "threads", "max-memory", "log-format", "log-level"}
+// changes results only by rounding), its memory limit, its logging and
+// where audio features are cached.
+var identityExempt = []string{"out", "name", "resume", "threads", "max-memory", "log-format", "log-level", "cache-dir", "no-cache"}
 
 // ID identifies the run that s describes: a hash of every setting that
 // can change its result, by name and value, in table order, so that runs

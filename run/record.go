@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
 	"github.com/spikegrad/spikegrad/internal/readlimit"
 	"github.com/spikegrad/spikegrad/train/metrics"
@@ -61,6 +62,11 @@ type DataInfo struct {
 	Inputs     int    `json:"inputs"`
 	Classes    int    `json:"classes"`
 	Steps      int    `json:"steps"`
+	// What the loader noted and warned about, and the files it skipped
+	// (skip-bad-files).
+	Notes    []string               `json:"notes,omitempty"`
+	Warnings []string               `json:"warnings,omitempty"`
+	Skipped  []datasets.FileProblem `json:"skipped_files,omitempty"`
 }
 
 // Software identifies the code that made a record.

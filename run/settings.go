@@ -8,6 +8,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/datasets/audio"
 	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/models"
@@ -23,9 +24,16 @@ type Settings struct {
 	Dataset            string
 	DataDir            string
 	DataSeed           uint64
+	Validation         string // "" (the data set's default), random, speakers or file
 	ValidationFraction float64
 	Limit              int
 	Randman            randman.Config // Steps and Seed come from Steps and DataSeed
+
+	// Audio loading (rawhd, rawsc).
+	CacheDir       string
+	NoCache        bool
+	SkipBadFiles   bool
+	FeatureStorage string // float16 or float32
 
 	// Time grid.
 	Steps int
@@ -85,7 +93,8 @@ func DefaultSettings(dataset string) Settings {
 		Readout: spec.Readout.String(), TauMem: spec.TauMem, TauSyn: spec.TauSyn, TauReadout: spec.TauReadout,
 		Gain: spec.Gain, Init: "uniform", InitXi: 2, InitRecurrentShare: 0.2, InitSamples: 256, RegUpperExp: spec.Reg.UpperExp,
 		Epochs: 40, Batch: 250, LR: 5e-3, Seed: 1, DType: "float32",
-		Out: "runs", LogFormat: "text", LogLevel: "info",
+		FeatureStorage: audio.Float16.String(),
+		Out:            "runs", LogFormat: "text", LogLevel: "info",
 	}
 	if ds, ok := lookupDataSet(dataset); ok && ds.Defaults != nil {
 		ds.Defaults(&s)
@@ -117,6 +126,12 @@ func (s *Settings) Validate() error {
 		if err := ds.Validate(s); err != nil {
 			return err
 		}
+	}
+	if err := s.validateValidation(); err != nil {
+		return err
+	}
+	if _, err := audio.ParseStorage(s.FeatureStorage); err != nil {
+		return fmt.Errorf("feature-storage: want float16 or float32, got %q", s.FeatureStorage)
 	}
 	inputs, classes := ds.Sizes(s)
 	if _, err := s.Spec(inputs, classes); err != nil {

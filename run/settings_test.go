@@ -206,3 +206,32 @@ func TestLimitTakesSeededSubsets(t *testing.T) {
 		t.Errorf("limited splits %v, again %v; want 7 each and the same subset", a, b)
 	}
 }
+
+func TestDataSettingsChecked(t *testing.T) {
+	for _, tc := range []struct {
+		dataset, validation, storage string
+		want                         string // "" for no error
+	}{
+		{"shd", "speakers", "", ""},
+		{"ssc", "file", "", ""},
+		{"rawhd", "speakers", "", ""},
+		{"shd", "file", "", "validation: for shd want one of random, speakers"},
+		{"rawsc", "random", "", "validation: for rawsc want one of file"},
+		{"randman", "random", "", "randman has no choice"},
+		{"rawsc", "", "float64", "feature-storage"},
+	} {
+		s := run.DefaultSettings(tc.dataset)
+		s.Validation = tc.validation
+		if tc.storage != "" {
+			s.FeatureStorage = tc.storage
+		}
+		err := s.Validate()
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%+v: got %v, want %q", tc, err, tc.want)
+		}
+	}
+	s := run.DefaultSettings("ssc")
+	if s.Steps != 250 || s.DT != 4 || !s.Recurrent || s.FeatureStorage != "float16" {
+		t.Errorf("ssc defaults: steps %d dt %g recurrent %v storage %s", s.Steps, s.DT, s.Recurrent, s.FeatureStorage)
+	}
+}

@@ -89,12 +89,16 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 	if h.Data != nil {
 		h.Data(d, time.Since(rec.Started))
 	}
-	rec.Data = run.DataInfo{Name: d.Name, Train: d.Train.Len(), Validation: d.Validation.Len(), Test: d.Test.Len(),
-		Inputs: d.Train.Units, Classes: d.Train.Classes, Steps: d.Train.Steps}
 	spec, cfg, ck, err := plan(s, d)
 	if err != nil {
 		return nil, "", err
 	}
+	if note := fitBatch(&cfg, d); note != "" && h.Note != nil {
+		h.Note(note)
+	}
+	rec.Data = run.DataInfo{Name: d.Name, Train: d.Train.Len(), Validation: d.Validation.Len(), Test: d.Test.Len(),
+		Inputs: d.Train.Units, Classes: d.Train.Classes, Steps: d.Train.Steps,
+		Notes: d.Notes, Warnings: d.Warnings, Skipped: d.Skipped}
 	rec.Settings = *s // --resume with a .nir file sets the network
 	if f == nil {
 		if f, err = openFolder(s, h); err != nil {
@@ -378,6 +382,21 @@ func plan(s *run.Settings, d *datasets.Data) (models.Spec, train.Config, *Checkp
 	}
 	cfg.Init, cfg.Resume = ck.Weights, ck.State
 	return spec, cfg, ck, nil
+}
+
+// fitBatch shrinks the batch to the training split if it is larger, as
+// happens with a small limit, and notes it in d. The settings keep the
+// batch asked for, so the run's identity does not depend on the data.
+// It returns the note, or "".
+func fitBatch(cfg *train.Config, d *datasets.Data) string {
+	n := d.Train.Len()
+	if cfg.Batch <= n || n == 0 {
+		return ""
+	}
+	note := fmt.Sprintf("batch: %d is larger than the training split of %d samples; using %d", cfg.Batch, n, n)
+	d.Notes = append(d.Notes, note)
+	cfg.Batch = n
+	return note
 }
 
 // config returns the training configuration of s.

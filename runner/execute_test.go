@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -139,14 +140,10 @@ func TestExecuteInterrupted(t *testing.T) {
 }
 
 func TestExecuteRejectsBadRuns(t *testing.T) {
-	big := smallSettings(t)
-	big.Batch = 1000
 	missing := smallSettings(t)
 	missing.Resume = filepath.Join(t.TempDir(), "none.npz")
-	for name, s := range map[string]*run.Settings{"batch larger than data": big, "missing checkpoint": missing} {
-		if _, _, err := runner.Execute(context.Background(), s, runner.Hooks{}); err == nil {
-			t.Errorf("%s: want an error", name)
-		}
+	if _, _, err := runner.Execute(context.Background(), missing, runner.Hooks{}); err == nil {
+		t.Error("missing checkpoint: want an error")
 	}
 }
 
@@ -238,4 +235,20 @@ func diffRuns(t *testing.T, a, b *run.Record, dirA, dirB string) string {
 		}
 	}
 	return ""
+}
+
+// A batch larger than the training split shrinks to it, with a note; the
+// settings, and so the run's identity, keep the batch asked for.
+func TestExecuteFitsTheBatch(t *testing.T) {
+	big := smallSettings(t)
+	big.Batch, big.Epochs = 1000, 1
+	var notes []string
+	rec, _, err := runner.Execute(context.Background(), big, runner.Hooks{Note: func(m string) { notes = append(notes, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("batch: 1000 is larger than the training split of %d samples; using %d", rec.Data.Train, rec.Data.Train)
+	if rec.Settings.Batch != 1000 || len(rec.Data.Notes) != 1 || rec.Data.Notes[0] != want || !slices.Contains(notes, want) {
+		t.Errorf("settings batch %d, record notes %q, logged %q; want the note %q", rec.Settings.Batch, rec.Data.Notes, notes, want)
+	}
 }

@@ -25,6 +25,10 @@ type batcher struct {
 
 	offsets    [][]int32 // per row, where each step's events start
 	offsetsMem []int32
+
+	// rows holds each row's events, copied from its sample (or expanded
+	// from a dense one) by Split.AppendEvents.
+	rows [][]datasets.Event
 }
 
 func newBatcher(steps, batch, units, classes int, dt tensor.Dtype) (*batcher, error) {
@@ -79,11 +83,15 @@ func (b *batcher) stepOffsets(s *datasets.Split, idx []int) error {
 		b.offsetsMem = make([]int32, len(idx)*(T+1))
 	}
 	b.offsets = b.offsets[:0]
+	for len(b.rows) < len(idx) {
+		b.rows = append(b.rows, nil)
+	}
 	sorted := true
 	for r, i := range idx {
+		b.rows[r] = s.AppendEvents(b.rows[r][:0], i)
 		off := b.offsetsMem[r*(T+1) : (r+1)*(T+1)]
 		n := 0
-		for k, e := range s.Samples[i].Events {
+		for k, e := range b.rows[r] {
 			if e.Step < 0 || int(e.Step) >= T {
 				return fmt.Errorf("train: %s sample %d: event at step %d, the network has %d steps", s.Name, i, e.Step, T)
 			}
@@ -95,7 +103,7 @@ func (b *batcher) stepOffsets(s *datasets.Split, idx []int) error {
 			}
 		}
 		for ; n <= T; n++ {
-			off[n] = int32(len(s.Samples[i].Events))
+			off[n] = int32(len(b.rows[r]))
 		}
 		b.offsets = append(b.offsets, off)
 	}
@@ -111,7 +119,7 @@ func (b *batcher) fillSorted(s *datasets.Split, idx []int) error {
 		in := b.inputs[n]
 		in.Clear()
 		for r, i := range idx {
-			evs := s.Samples[i].Events[b.offsets[r][n]:b.offsets[r][n+1]]
+			evs := b.rows[r][b.offsets[r][n]:b.offsets[r][n+1]]
 			for _, e := range evs {
 				if err := in.Add(r, int(e.Unit), float64(e.Value)); err != nil {
 					return fmt.Errorf("train: %s sample %d: %w", s.Name, i, err)
@@ -128,7 +136,7 @@ func (b *batcher) fillUnsorted(s *datasets.Split, idx []int) error {
 		e.Clear()
 	}
 	for row, i := range idx {
-		for _, e := range s.Samples[i].Events {
+		for _, e := range b.rows[row] {
 			if err := b.inputs[e.Step].Add(row, int(e.Unit), float64(e.Value)); err != nil {
 				return fmt.Errorf("train: %s sample %d: %w", s.Name, i, err)
 			}

@@ -88,3 +88,48 @@ func TestBatcherFillErrors(t *testing.T) {
 		}
 	}
 }
+
+// Dense samples (float32 and float16) fill the inputs with their grid, and
+// filling a batch never changes a split's samples.
+func TestBatcherFillDense(t *testing.T) {
+	const steps, units, batch = 9, 5, 4
+	sparse := batchSplit(6, steps, units, true)
+	for _, half := range []bool{false, true} {
+		dense := &datasets.Split{Name: "dense", Steps: steps, Units: units, Classes: 3}
+		raster := make([]float64, steps*units)
+		for i, smp := range sparse.Samples {
+			sparse.Raster(i, raster)
+			vals := make([]float32, len(raster))
+			for k, v := range raster {
+				vals[k] = float32(v)
+			}
+			dense.Samples = append(dense.Samples, datasets.Sample{Label: smp.Label, Dense: datasets.NewDense(vals, half)})
+		}
+		if err := dense.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		b, err := newBatcher(steps, batch, units, 3, tensor.Float32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := fmt.Sprint(sparse.Samples)
+		for _, split := range []*datasets.Split{dense, sparse, dense} {
+			idx := []int{5, 0, 3}
+			if err := b.fill(split, idx); err != nil {
+				t.Fatal(err)
+			}
+			for r, i := range idx {
+				sparse.Raster(i, raster)
+				for n := 0; n < steps; n++ {
+					got := floats(b.inputs[n].Dense(), nil)[r*units : (r+1)*units]
+					if fmt.Sprint(got) != fmt.Sprint(raster[n*units:(n+1)*units]) {
+						t.Fatalf("half=%t %s: row %d step %d is %v, want %v", half, split.Name, r, n, got, raster[n*units:(n+1)*units])
+					}
+				}
+			}
+		}
+		if fmt.Sprint(sparse.Samples) != before {
+			t.Fatal("filling batches changed the samples")
+		}
+	}
+}

@@ -73,9 +73,11 @@ func filteredPower(s *datasets.Split, kernel []float64) float64 {
 	f := make([]float64, s.Steps)
 	sum := 0.0
 	byUnit := map[int32][]datasets.Event{}
-	for _, smp := range s.Samples {
+	var all []datasets.Event
+	for i := range s.Samples {
 		clear(byUnit)
-		for _, e := range smp.Events {
+		all = s.AppendEvents(all[:0], i)
+		for _, e := range all {
 			byUnit[e.Unit] = append(byUnit[e.Unit], e)
 		}
 		for _, evs := range byUnit {

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -32,7 +33,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("download", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	name := fs.String("dataset", "", "data set: shd, rawhd or rawsc (mnist needs no download: it comes with the Go module cache)")
+	name := fs.String("dataset", "", "data set: "+strings.Join(download.Datasets, ", ")+" (mnist needs no download: it comes with the Go module cache)")
 	dir := fs.String("dir", "", "folder to download and unpack into (created if missing)")
 	base := fs.String("base-url", "", "replace the official server of every data set (a mirror holding the archives under their published names)")
 	remove := fs.Bool("remove-archives", false, "delete each archive once it is unpacked")
@@ -46,8 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	switch {
-	case *name != "shd" && *name != "rawhd" && *name != "rawsc":
-		fmt.Fprintf(stderr, "download: --dataset: want shd, rawhd or rawsc, got %q\n", *name)
+	case !slices.Contains(download.Datasets, *name):
+		fmt.Fprintf(stderr, "download: --dataset: want one of %s, got %q\n", strings.Join(download.Datasets, ", "), *name)
 		return 2
 	case *dir == "":
 		fmt.Fprintf(stderr, "download: --dir is required\n")

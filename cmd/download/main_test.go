@@ -35,9 +35,11 @@ func TestCorruptArchiveIsRefused(t *testing.T) {
 		w.Write(buf.Bytes())
 	}))
 	defer srv.Close()
-	var out, errs bytes.Buffer
-	code := run(context.Background(), []string{"--dataset", "shd", "--dir", t.TempDir(), "--base-url", srv.URL + "/"}, &out, &errs)
-	if code != 1 || !strings.Contains(strings.ToLower(errs.String()), "checksum") {
-		t.Errorf("exit %d, stderr %q; want a checksum error", code, errs.String())
+	for _, name := range []string{"shd", "ssc"} {
+		var out, errs bytes.Buffer
+		code := run(context.Background(), []string{"--dataset", name, "--dir", t.TempDir(), "--base-url", srv.URL + "/"}, &out, &errs)
+		if code != 1 || !strings.Contains(strings.ToLower(errs.String()), "checksum") {
+			t.Errorf("%s: exit %d, stderr %q; want a checksum error", name, code, errs.String())
+		}
 	}
 }

@@ -80,6 +80,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			log.WithFields(logrus.Fields{"dataset": d.Name, "train": d.Train.Len(), "validation": d.Validation.Len(),
 				"test": d.Test.Len(), "inputs": d.Train.Units, "steps": d.Train.Steps, "classes": d.Train.Classes,
 				"took": took.Round(time.Millisecond).String()}).Info("data ready")
+			for _, n := range d.Notes {
+				log.WithField("dataset", d.Name).Info(n)
+			}
+			for _, w := range d.Warnings {
+				log.WithField("dataset", d.Name).Warn(w)
+			}
 		},
 		Start: func(spec models.Spec, dir string) {
 			log.WithFields(logrus.Fields{"hidden": spec.Hidden, "recurrent": spec.Recurrent,

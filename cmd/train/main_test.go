@@ -171,6 +171,9 @@ func TestTrainsOnEachDataSet(t *testing.T) {
 		{"shd", func(dir string) error { return synthetic.WriteSHD(dir, 80, 20, 1) },
 			[]string{"--steps", "40", "--dt", "20"}, // 0.8 s in bins of 20 ms
 			grid{Train: 72, Validation: 8, Test: 20, Inputs: 700, Steps: 40, Classes: 20}},
+		{"ssc", func(dir string) error { return synthetic.WriteSSC(dir, 70, 35, 35, 1) },
+			[]string{"--steps", "40", "--dt", "20"},
+			grid{Train: 70, Validation: 35, Test: 35, Inputs: 700, Steps: 40, Classes: 35}},
 		{"rawhd", func(dir string) error { return synthetic.WriteRawHD(dir, 60, 20, 1) },
 			[]string{"--steps", "40"}, // 40 Mel frames 10 ms apart
 			grid{Train: 54, Validation: 6, Test: 20, Inputs: 40, Steps: 40, Classes: 20}},
@@ -190,6 +193,67 @@ func TestTrainsOnEachDataSet(t *testing.T) {
 			args := append([]string{"--dataset", tc.dataset, "--data-dir", dir}, common...)
 			runToTestAccuracy(t, tc.want, append(args, tc.grid...)...)
 		})
+	}
+}
+
+// TestLimitBelowTheBatch trains on 5 samples with the default batch of
+// 100: the batch shrinks (the settings keep what was asked for, the run's
+// identity), the record says so, and only the chosen files are
+// decoded (the others are corrupt).
+func TestLimitBelowTheBatch(t *testing.T) {
+	dir := t.TempDir()
+	if err := synthetic.WriteRawSC(dir, []string{"no", "yes"}, 20, 1); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	args := []string{"--dataset", "rawsc", "--data-dir", dir, "--no-cache", "--limit", "5", "--epochs", "1", "--hidden", "8",
+		"--steps", "20", "--dt", "50", "--out", out, "--name", "run"}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	r, err := runs.LoadRecord(filepath.Join(out, "run", runs.RecordFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Settings.Batch != 100 || r.Data.Train != 5 || !strings.Contains(strings.Join(r.Data.Notes, "\n"), "batch: 100 is larger than the training split of 5 samples; using 5") {
+		t.Errorf("batch %d, train %d, notes %q", r.Settings.Batch, r.Data.Train, r.Data.Notes)
+	}
+	if !strings.Contains(stderr.String(), "using 5") {
+		t.Errorf("the note is not logged: %s", stderr.String())
+	}
+}
+
+// TestSkipBadFiles trains without a truncated recording when asked to, and
+// names it when not.
+func TestSkipBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := synthetic.WriteRawHD(dir, 40, 20, 1); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "audio", "*.flac"))
+	b, _ := os.ReadFile(files[3])
+	os.WriteFile(files[3], b[:len(b)/3], 0o644)
+	bad := filepath.Base(files[3])
+	args := []string{"--dataset", "rawhd", "--data-dir", dir, "--epochs", "1", "--hidden", "8", "--batch", "10", "--steps", "20"}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), append(args, "--out", t.TempDir()), &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), bad) || !strings.Contains(stderr.String(), "--skip-bad-files") {
+		t.Fatalf("without --skip-bad-files: exit %d, stderr %s", code, stderr.String())
+	}
+	out := t.TempDir()
+	stderr.Reset()
+	if code := run(context.Background(), append(args, "--skip-bad-files", "--out", out, "--name", "run"), &stdout, &stderr); code != 0 {
+		t.Fatalf("with --skip-bad-files: exit %d, stderr %s", code, stderr.String())
+	}
+	r, err := runs.LoadRecord(filepath.Join(out, "run", runs.RecordFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Settings.SkipBadFiles || len(r.Data.Skipped) != 1 || r.Data.Skipped[0].File != "audio/"+bad || r.Data.Train+r.Data.Validation+r.Data.Test != 59 {
+		t.Errorf("record: skip %v, skipped %v, %d+%d+%d samples", r.Settings.SkipBadFiles, r.Data.Skipped, r.Data.Train, r.Data.Validation, r.Data.Test)
+	}
+	if !strings.Contains(stderr.String(), "skipped 1 of 60") {
+		t.Errorf("the skipped file is not logged: %s", stderr.String())
 	}
 }
 

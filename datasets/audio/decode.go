@@ -30,6 +30,16 @@ var decodes atomic.Int64
 // by its extension regardless of case, and mixes it down to mono. Errors
 // name the file.
 func ReadFile(path string) (Recording, error) {
+	a, err := readRecording(path)
+	if err != nil {
+		return Recording{}, fmt.Errorf("%w (file %s)", err, path)
+	}
+	return a, nil
+}
+
+// readRecording is ReadFile with errors that leave naming the file to the
+// caller.
+func readRecording(path string) (Recording, error) {
 	var decode func(io.Reader) (Recording, error)
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".wav":
@@ -37,7 +47,7 @@ func ReadFile(path string) (Recording, error) {
 	case ".flac":
 		decode = DecodeFLAC
 	default:
-		return Recording{}, fmt.Errorf("audio: %s: unsupported audio file extension (want .wav or .flac)", path)
+		return Recording{}, fmt.Errorf("audio: unsupported audio file extension %q (want .wav or .flac)", filepath.Ext(path))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -45,11 +55,7 @@ func ReadFile(path string) (Recording, error) {
 	}
 	defer f.Close()
 	decodes.Add(1)
-	a, err := decode(f)
-	if err != nil {
-		return Recording{}, fmt.Errorf("%w (file %s)", err, path)
-	}
-	return a, nil
+	return decode(f)
 }
 
 // recoverDecoder turns a panic inside a third-party decoder into an error,

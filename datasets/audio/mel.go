@@ -9,7 +9,7 @@ import (
 )
 
 // MelConfig describes the log Mel filterbank features that RawHD and RawSC
-// feed to the networks as analog input (Zenke & Vogels 2021, section 4.1.3).
+// feed to the networks as analog input.
 //
 // The pipeline for a recording x sampled at SampleRate is
 //
@@ -33,6 +33,19 @@ import (
 //     input currents on a scale that does not depend on the microphone.
 //
 // Standardisation makes the base of the logarithm irrelevant.
+//
+// What is the paper's and what is spikegrad's: Zenke & Vogels (2021,
+// section 4.1.3) name pre-emphasis with 0.95, 25 ms Hamming-windowed
+// frames with a 10 ms stride, the power spectrum of a 512-point FFT, 40
+// triangular filters on a Mel scale, and cropping or padding to 80
+// (RawHD) or 100 (RawSC) frames by repeating the last frame; they feed
+// "the analog-valued filter banks" to the networks. They name no sample
+// rate, Mel formula, filter band, spectrum scaling, logarithm or
+// normalisation. Those are spikegrad's choices: 16 kHz (the rate of
+// Speech Commands; the 48 kHz Heidelberg Digits are resampled to it), the
+// HTK Mel formula over 0 Hz to the Nyquist frequency, |X_k|²/FFTSize, the
+// natural logarithm floored at 1e-10, and per-sample standardisation,
+// the common practice for filterbank input to speech networks.
 type MelConfig struct {
 	// SampleRate is the rate, in Hz, at which the features are computed.
 	// Loaders resample every recording to it.
@@ -62,10 +75,13 @@ type MelConfig struct {
 	Standardize bool
 }
 
-// DefaultMel returns the features of Zenke & Vogels (2021): 16 kHz audio,
-// pre-emphasis 0.95, 25 ms Hamming frames every 10 ms, a 512-point FFT and
-// 40 Mel filters from 0 Hz to the Nyquist frequency, standardised per
-// sample. Frames is 0; the RawHD and RawSC defaults set it to 80 and 100.
+// DefaultMel returns the features of Zenke & Vogels (2021) — pre-emphasis
+// 0.95, 25 ms Hamming frames every 10 ms, a 512-point FFT and 40 Mel
+// filters — completed with spikegrad's choices where the paper names none
+// (see MelConfig): 16 kHz audio, filters from 0 Hz to the Nyquist
+// frequency, the natural logarithm floored at 1e-10, and standardisation
+// per sample. Frames is 0; the RawHD and RawSC defaults set it to 80 and
+// 100, the paper's.
 func DefaultMel() MelConfig {
 	return MelConfig{
 		SampleRate:  16000,

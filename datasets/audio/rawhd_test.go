@@ -71,8 +71,8 @@ func TestRawHDLoadsSplitsAndLabels(t *testing.T) {
 			t.Errorf("split %s has grid %d×%d with %d classes, want 80×40 with 20", s.Name, s.Steps, s.Units, s.Classes)
 		}
 		for _, smp := range s.Samples {
-			if len(smp.Events) != 80*40 {
-				t.Fatalf("split %s: sample has %d events, want 3200", s.Name, len(smp.Events))
+			if smp.Dense.Len() != 80*40 || smp.Dense.F16 == nil || len(smp.Events) != 0 {
+				t.Fatalf("split %s: sample holds %d dense values (float16: %v) and %d events, want 3200 float16 values", s.Name, smp.Dense.Len(), smp.Dense.F16 != nil, len(smp.Events))
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package audio
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -94,5 +95,44 @@ func TestResampleRejectsBadRates(t *testing.T) {
 	// A ratio whose polyphase table would be enormous is refused.
 	if _, err := Resample([]float64{1}, 654321, 16001); err == nil || !strings.Contains(err.Error(), "table") {
 		t.Errorf("huge table: got %v", err)
+	}
+}
+
+// testToneGainDB resamples a unit tone of f Hz from → to and returns the
+// level of the output, in dB relative to a unit tone: the gain for tones
+// the new rate can represent, the level of the alias for those it cannot.
+func testToneGainDB(t *testing.T, f float64, from, to int) float64 {
+	t.Helper()
+	y, err := Resample(testTone(f, from, 0.5, 1), from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 20 * math.Log10(testRMSGain(y))
+}
+
+// TestResampleResponse measures the response of the resampler for the
+// conversions the data sets need: flat to within 0.5 dB (in fact a few
+// thousandths) up to 0.9 of the lower Nyquist frequency, and every tone
+// above that Nyquist frequency, which would alias, at least 80 dB down.
+// Run with -v for the table.
+func TestResampleResponse(t *testing.T) {
+	for _, c := range []struct{ from, to int }{{48000, 16000}, {44100, 16000}, {22050, 16000}, {8000, 16000}} {
+		nyq := float64(min(c.from, c.to)) / 2
+		var rows []string
+		for _, r := range []float64{0.05, 0.25, 0.5, 0.75, 0.85, 0.9, 0.925, 0.95, 0.975, 1.0, 1.025, 1.05, 1.1, 1.25, 1.5} {
+			f := r * nyq
+			if f >= float64(c.from)/2 {
+				continue // not a tone the input can hold
+			}
+			db := testToneGainDB(t, f, c.from, c.to)
+			rows = append(rows, fmt.Sprintf("%.3g×: %.4g dB", r, db))
+			switch {
+			case r <= 0.9 && math.Abs(db) > 0.5:
+				t.Errorf("%d → %d Hz: %g Hz (%.3g of Nyquist) at %.3f dB, want within 0.5 dB", c.from, c.to, f, r, db)
+			case r >= 1.025 && db > -80:
+				t.Errorf("%d → %d Hz: %g Hz (%.3g of Nyquist) at %.1f dB, want ≤ -80 dB", c.from, c.to, f, r, db)
+			}
+		}
+		t.Logf("%d → %d Hz, level by fraction of the %g Hz Nyquist frequency: %s", c.from, c.to, nyq, strings.Join(rows, "; "))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/go-audio/wav"
@@ -133,4 +134,18 @@ func testArgmaxChannel(feats [][]float64) int {
 		}
 	}
 	return arg
+}
+
+// testContains reports whether one of lines contains all of parts.
+func testContains(lines []string, parts ...string) bool {
+	for _, l := range lines {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(l, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }

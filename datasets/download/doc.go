@@ -1,5 +1,5 @@
 // Package download fetches the published archives of the file-based data
-// sets ("shd", "rawhd" and "rawsc") and unpacks them into a directory that
+// sets ("shd", "ssc", "rawhd" and "rawsc") and unpacks them into a directory that
 // the loaders of datasets/shd and datasets/audio read.
 //
 // Fetch resumes interrupted transfers with HTTP Range requests, verifies

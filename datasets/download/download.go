@@ -19,8 +19,8 @@ import (
 
 // Official download locations.
 const (
-	// ZenkeLabBaseURL serves the Spiking Heidelberg Digits and the raw
-	// Heidelberg Digits audio.
+	// ZenkeLabBaseURL serves the Spiking Heidelberg Digits, the Spiking
+	// Speech Commands and the raw Heidelberg Digits audio.
 	ZenkeLabBaseURL = "https://zenkelab.org/datasets/"
 	// SpeechCommandsURL serves Speech Commands v0.02.
 	SpeechCommandsURL = "https://download.tensorflow.org/data/speech_commands_v0.02.tar.gz"
@@ -107,14 +107,18 @@ type archiveFile struct {
 	sum  string // "md5:<hex>", "sha256:<hex>" or "" for unknown
 }
 
-// Published checksums, by archive. The MD5 sums of the SHD archives are the
-// ones that common SHD loaders (tonic, SpikingJelly) check; the SHA-256 of
+// Published checksums, by archive. The MD5 sums of the SHD and SSC
+// archives are the ones that common loaders (tonic, SpikingJelly) check;
+// the SHA-256 of
 // Speech Commands v0.02 is the one TensorFlow Datasets and torchaudio check.
 // No checksum of hd_audio.tar.gz is known to us, so it is used unverified,
 // with a warning.
 var checksums = map[string]string{
 	"shd_train.h5.zip":             "md5:f3252aeb598ac776c1b526422d90eecb",
 	"shd_test.h5.zip":              "md5:1503a5064faa34311c398fb0a1ed0a6f",
+	"ssc_train.h5.zip":             "md5:d102be95e7144fcc0553d1f45ba94170",
+	"ssc_valid.h5.zip":             "md5:b4eee3516a4a90dd0c71a6ac23a8ae43",
+	"ssc_test.h5.zip":              "md5:a35ff1e9cffdd02a20eb850c17c37748",
 	"hd_audio.tar.gz":              "",
 	"speech_commands_v0.02.tar.gz": "sha256:af14739ee7dc311471de98f5f9d2c9191b18aedfe957f4a6ff791c709868ff58",
 }
@@ -126,6 +130,8 @@ func planFor(name string, o Options) ([]archiveFile, error) {
 	switch name {
 	case "shd":
 		plan = []archiveFile{{file: "shd_train.h5.zip"}, {file: "shd_test.h5.zip"}}
+	case "ssc":
+		plan = []archiveFile{{file: "ssc_train.h5.zip"}, {file: "ssc_valid.h5.zip"}, {file: "ssc_test.h5.zip"}}
 	case "rawhd":
 		plan = []archiveFile{{file: "hd_audio.tar.gz"}}
 	case "rawsc":
@@ -135,7 +141,7 @@ func planFor(name string, o Options) ([]archiveFile, error) {
 		}
 		plan = []archiveFile{{file: "speech_commands_v0.02.tar.gz", url: cmp.Or(o.SpeechCommandsURL, official)}}
 	default:
-		return nil, fmt.Errorf("download: unknown data set %q (want shd, rawhd or rawsc)", name)
+		return nil, fmt.Errorf("download: unknown data set %q (want %s)", name, strings.Join(Datasets, ", "))
 	}
 	for i, a := range plan {
 		if a.url == "" {
@@ -150,7 +156,10 @@ func planFor(name string, o Options) ([]archiveFile, error) {
 	return plan, nil
 }
 
-// Fetch fetches the data set name ("shd", "rawhd" or "rawsc") into dir
+// Datasets are the data sets Fetch knows.
+var Datasets = []string{"shd", "ssc", "rawhd", "rawsc"}
+
+// Fetch fetches the data set name (one of Datasets) into dir
 // and unpacks it there, so that dir can be passed to the data set's loader.
 //
 // Each archive is first downloaded to <archive>.part. An interrupted
@@ -168,8 +177,8 @@ func planFor(name string, o Options) ([]archiveFile, error) {
 // A hidden marker file records a finished unpack, so calling Fetch again
 // does nothing.
 //
-// The downloads are large (SHD ≈ 0.5 GB, RawHD ≈ 0.7 GB, Speech Commands
-// ≈ 2.4 GB); ctx cancels them.
+// The downloads are large (SHD ≈ 0.5 GB, SSC ≈ 3 GB, RawHD ≈ 0.7 GB,
+// Speech Commands ≈ 2.4 GB); ctx cancels them.
 func Fetch(ctx context.Context, name, dir string, opts Options) error {
 	plan, err := planFor(name, opts)
 	if err != nil {

@@ -19,6 +19,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/spikegrad/spikegrad/datasets/shd"
+	"github.com/spikegrad/spikegrad/datasets/synthetic"
 )
 
 // testEntry is one member of a test archive; link marks a symbolic link.
@@ -322,6 +325,38 @@ func TestDownloadSHDZipAndRawSCSHA256(t *testing.T) {
 	// The built-in SHD checksums reject these test archives.
 	opts.Checksums = nil
 	if err := Fetch(context.Background(), "shd", t.TempDir(), opts); err == nil || !strings.Contains(err.Error(), "f3252aeb598ac776c1b526422d90eecb") {
+		t.Errorf("built-in checksum: got %v", err)
+	}
+}
+
+func TestDownloadSSC(t *testing.T) {
+	// Real SSC files, zipped as published, unpack into a folder that the
+	// loader reads.
+	src := t.TempDir()
+	if err := synthetic.WriteSSC(src, 35, 35, 35, 1); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	sums := map[string]string{}
+	for _, part := range []string{"train", "valid", "test"} {
+		name := "ssc_" + part + ".h5"
+		zipped := testZip(t, []testEntry{{name: name, body: testReadFile(t, filepath.Join(src, name))}})
+		files[name+".zip"], sums[name+".zip"] = zipped, testMD5(zipped)
+	}
+	srv := newTestServer(t, files)
+	dir := t.TempDir()
+	if err := Fetch(context.Background(), "ssc", dir, Options{Logger: testQuiet, BaseURL: srv.URL, Checksums: sums}); err != nil {
+		t.Fatal(err)
+	}
+	c := shd.DefaultSSC()
+	c.Dir = dir
+	if d, err := shd.Load(c); err != nil || d.Validation.Len() != 35 {
+		t.Fatalf("loading the download: %v", err)
+	}
+	// The published checksums reject these archives, naming the expected
+	// sum of the first.
+	err := Fetch(context.Background(), "ssc", t.TempDir(), Options{Logger: testQuiet, BaseURL: srv.URL})
+	if err == nil || !strings.Contains(err.Error(), "d102be95e7144fcc0553d1f45ba94170") {
 		t.Errorf("built-in checksum: got %v", err)
 	}
 }

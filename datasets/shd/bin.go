@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/internal/half"
 	"github.com/spikegrad/spikegrad/datasets/internal/shdfile"
 )
 
@@ -17,17 +19,27 @@ func binFile(raw *rawFile, name string, c Config) (*binnedFile, error) {
 		return nil, fmt.Errorf("%s, %s and %s have %d, %d and %d entries, want equal counts",
 			shdfile.Times, shdfile.Units, shdfile.Labels, len(raw.times), len(raw.units), n)
 	}
-	if len(raw.keys) != c.Classes {
-		return nil, fmt.Errorf("%s has %d class names, want %d (shd.Config.Classes)", shdfile.Keys, len(raw.keys), c.Classes)
+	keys := raw.keys
+	if keys == nil {
+		for i := range c.Classes {
+			keys = append(keys, strconv.Itoa(i))
+		}
+	} else if len(keys) != c.Classes {
+		return nil, fmt.Errorf("%s has %d class names, want %d (shd.Config.Classes)", shdfile.Keys, len(keys), c.Classes)
+	}
+	if raw.speakers != nil && len(raw.speakers) != n {
+		return nil, fmt.Errorf("%s has %d entries for %d samples", shdfile.Speaker, len(raw.speakers), n)
 	}
 	width, err := timeWidth(raw.times, raw.units)
 	if err != nil {
 		return nil, err
 	}
 	f := &binnedFile{
-		split: &datasets.Split{Name: name, Steps: c.Steps, Units: c.Units, Classes: c.Classes, Samples: make([]datasets.Sample, n)},
-		keys:  raw.keys,
-		stats: FileStats{Samples: n, TimeBytes: width},
+		split:    &datasets.Split{Name: name, Steps: c.Steps, Units: c.Units, Classes: c.Classes, Samples: make([]datasets.Sample, n)},
+		keys:     keys,
+		noKeys:   raw.keys == nil,
+		speakers: raw.speakers,
+		stats:    FileStats{Samples: n, TimeBytes: width},
 	}
 	b := &binner{c: c, width: width, dt: c.DT / 1000}
 	for i := range n {
@@ -132,7 +144,7 @@ func (b *binner) bin(times, units []byte, st *FileStats) ([]datasets.Event, erro
 // time decodes spike time j of a sample, in seconds.
 func (b *binner) time(times []byte, j int) float64 {
 	if b.width == 2 {
-		return float64(shdfile.HalfToFloat32(binary.LittleEndian.Uint16(times[2*j:])))
+		return float64(half.ToFloat32(binary.LittleEndian.Uint16(times[2*j:])))
 	}
 	return float64(math.Float32frombits(binary.LittleEndian.Uint32(times[4*j:])))
 }

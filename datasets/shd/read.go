@@ -16,7 +16,8 @@ import (
 type rawFile struct {
 	times, units [][]byte
 	labels       []float64
-	keys         []string
+	keys         []string // nil if the file has no extra/keys
+	speakers     []string // nil if the file has no extra/speaker
 }
 
 // readRaw opens the HDF5 file at path and reads the data sets SHD needs.
@@ -55,7 +56,18 @@ func readRaw(path string) (*rawFile, error) {
 		func() (err error) { raw.times, err = readVLen(get, shdfile.Times); return err },
 		func() (err error) { raw.units, err = readVLen(get, shdfile.Units); return err },
 		func() (err error) { raw.labels, err = readLabels(get); return err },
-		func() (err error) { raw.keys, err = readStrings(get, shdfile.Keys); return err },
+		func() (err error) {
+			if sets[shdfile.Keys] != nil {
+				raw.keys, err = readStrings(get, shdfile.Keys)
+			}
+			return err
+		},
+		func() (err error) {
+			if sets[shdfile.Speaker] != nil {
+				raw.speakers, err = readSpeakers(get)
+			}
+			return err
+		},
 	} {
 		if err := step(); err != nil {
 			return nil, err
@@ -157,6 +169,35 @@ func readLabels(get func(string) (*hdf5.Dataset, error)) ([]float64, error) {
 		return nil, fmt.Errorf("%s: %w", shdfile.Labels, err)
 	}
 	return labels, nil
+}
+
+// readSpeakers reads extra/speaker, stored as integers (SHD) or strings,
+// as strings.
+func readSpeakers(get func(string) (*hdf5.Dataset, error)) ([]string, error) {
+	d, err := get(shdfile.Speaker)
+	if err != nil {
+		return nil, err
+	}
+	var info string
+	var ids []float64
+	err = safeCall(func() (err error) {
+		if info, err = d.Info(); err != nil || !strings.HasPrefix(info, "Dataset: integer") {
+			return err
+		}
+		ids, err = d.Read()
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", shdfile.Speaker, err)
+	}
+	if !strings.HasPrefix(info, "Dataset: integer") {
+		return readStrings(get, shdfile.Speaker)
+	}
+	out := make([]string, len(ids))
+	for i, v := range ids {
+		out[i] = strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return out, nil
 }
 
 // readStrings reads a data set of variable-length or, failing that,

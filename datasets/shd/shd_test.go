@@ -12,6 +12,7 @@ import (
 
 	"github.com/scigolib/hdf5"
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/internal/half"
 	"github.com/spikegrad/spikegrad/datasets/internal/shdfile"
 )
 
@@ -48,8 +49,8 @@ type shdSpec struct {
 // halfBits returns the float16 bits of f, which must be a float16 value or
 // NaN.
 func halfBits(t testing.TB, f float32) uint16 {
-	h := shdfile.FloatToHalf(f)
-	if !math.IsNaN(float64(f)) && shdfile.HalfToFloat32(h) != f {
+	h := half.FromFloat32(f)
+	if !math.IsNaN(float64(f)) && half.ToFloat32(h) != f {
 		t.Fatalf("%g is not a float16 value", f)
 	}
 	return h
@@ -357,7 +358,6 @@ func TestSHDErrors(t *testing.T) {
 		{"missing times", func(s *shdSpec, c *Config) { s.omit = shdfile.Times }, []string{"no data set spikes/times"}},
 		{"missing units", func(s *shdSpec, c *Config) { s.omit = shdfile.Units }, []string{"no data set spikes/units"}},
 		{"missing labels", func(s *shdSpec, c *Config) { s.omit = shdfile.Labels }, []string{"no data set labels"}},
-		{"missing keys", func(s *shdSpec, c *Config) { s.omit = shdfile.Keys }, []string{"no data set extra/keys"}},
 		{"float labels", func(s *shdSpec, c *Config) { s.floatLabels = true }, []string{"labels: want integers, got float"}},
 		{"2-D labels", func(s *shdSpec, c *Config) { s.labels2D = true },
 			[]string{"labels: want a one-dimensional data set, got integer (size=2 bytes), 2D array [2 x 2]"}},

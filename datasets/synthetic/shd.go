@@ -52,7 +52,7 @@ func WriteSHD(dir string, nTrain, nTest int, seed uint64) error {
 		{shdfile.TrainFile, nTrain, []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}},
 		{shdfile.TestFile, nTest, []uint16{10, 11}},
 	} {
-		c := shdContent(rng, f.n, f.speakers)
+		c := shdContent(rng, f.n, f.speakers, audio.RawHDClassNames())
 		if err := shdfile.Write(filepath.Join(dir, f.file), shdfile.Groups, shdfile.Layout(c), hdf5.WithSuperblockVersion(hdf5.SuperblockV0)); err != nil {
 			return err
 		}
@@ -60,11 +60,12 @@ func WriteSHD(dir string, nTrain, nTest int, seed uint64) error {
 	return nil
 }
 
-// shdContent generates the samples of one synthetic SHD file, spoken
-// by the given speakers.
-func shdContent(rng *rand.Rand, n int, speakers []uint16) shdfile.Content {
-	classes := audio.RawHDClasses
-	c := shdfile.Content{Keys: audio.RawHDClassNames()}
+// shdContent generates the samples of one synthetic SHD file of the given
+// classes, spoken by the given speakers.
+func shdContent(rng *rand.Rand, n int, speakers []uint16, keys []string) shdfile.Content {
+	classes := len(keys)
+	spacing := 700 / classes // channels between the centres of two classes
+	c := shdfile.Content{Keys: keys}
 	for s := range shdSpeakers {
 		c.Gender = append(c.Gender, []string{"female", "male"}[s%2])
 		c.Age = append(c.Age, uint16(21+3*s))
@@ -77,8 +78,8 @@ func shdContent(rng *rand.Rand, n int, speakers []uint16) shdfile.Content {
 	for _, label := range cycledLabels(rng, n, classes) {
 		speaker := speakers[rng.IntN(len(speakers))]
 		rate := 0.9 + 0.2*float64(speaker)/shdSpeakers // speaking rate
-		centre := 35*label + 17 + rng.IntN(7) - 3
-		onset := 0.05 + 0.02*float64(label) + 0.01*rng.NormFloat64()
+		centre := spacing*label + spacing/2 + rng.IntN(7) - 3
+		onset := 0.05 + 0.4*float64(label)/float64(classes) + 0.01*rng.NormFloat64()
 		var spikes []spike
 		add := func(t float64, u int) {
 			if t >= 0 && t < shdWindow && u >= 0 && u < 700 {
@@ -105,4 +106,49 @@ func shdContent(rng *rand.Rand, n int, speakers []uint16) shdfile.Content {
 		c.Speakers = append(c.Speakers, speaker)
 	}
 	return c
+}
+
+// sscWords are the 35 words of Speech Commands v0.02, the classes of SSC.
+var sscWords = []string{"backward", "bed", "bird", "cat", "dog", "down", "eight", "five", "follow", "forward",
+	"four", "go", "happy", "house", "learn", "left", "marvin", "nine", "no", "off", "on", "one", "right",
+	"seven", "sheila", "six", "stop", "three", "tree", "two", "up", "visual", "wow", "yes", "zero"}
+
+// WriteSSC writes a small synthetic Spiking Speech Commands data set into
+// dir (created if needed): ssc_train.h5, ssc_valid.h5 and ssc_test.h5
+// with nTrain, nValid and nTest samples, in the HDF5 layout of SHD, with
+// 700 channels, the 35 words of Speech Commands as classes, float16 spike
+// times below 0.79 s and speakers stored as eight-digit hexadecimal
+// names, as Speech Commands names them; each file has speakers of its
+// own. shd.Load reads them with shd.DefaultSSC.
+//
+// A sample is made as by WriteSHD: a sweep over the band of channels of
+// its class (20 channels apart) from an onset that grows with the class,
+// plus noise spikes.
+func WriteSSC(dir string, nTrain, nValid, nTest int, seed uint64) error {
+	if err := checkCounts("SSC", nTrain, nValid, nTest); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("synthetic: %w", err)
+	}
+	rng := newRand(seed, 4)
+	for i, f := range []struct {
+		part string
+		n    int
+	}{{"train", nTrain}, {"valid", nValid}, {"test", nTest}} {
+		speakers := []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+		if i > 0 {
+			speakers = []uint16{uint16(8 + 2*i), uint16(9 + 2*i)}
+		}
+		c := shdContent(rng, f.n, speakers, sscWords)
+		for _, s := range c.Speakers {
+			c.SpeakerNames = append(c.SpeakerNames, fmt.Sprintf("%08x", 0x0a7c2a8d+uint32(s)*0x101))
+		}
+		c.Gender, c.Age, c.Height = nil, nil, nil // the meta information of SHD's speakers
+		sets := slices.DeleteFunc(shdfile.Layout(c), func(s shdfile.Set) bool { return s.Dims[0] == 0 })
+		if err := shdfile.Write(filepath.Join(dir, shdfile.FileName("ssc", f.part)), shdfile.Groups, sets, hdf5.WithSuperblockVersion(hdf5.SuperblockV0)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -77,6 +77,39 @@ func testSameFiles(t *testing.T, a, b string) {
 	}
 }
 
+func TestWriteSSC(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteSSC(dir, 70, 35, 35, 3); err != nil {
+		t.Fatal(err)
+	}
+	c := shd.DefaultSSC()
+	c.Dir = dir
+	d, err := shd.Load(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Train.Len() != 70 || d.Validation.Len() != 35 || d.Test.Len() != 35 || d.Train.Classes != 35 || d.ClassNames[34] != "zero" {
+		t.Fatalf("splits %d/%d/%d, %d classes %v", d.Train.Len(), d.Validation.Len(), d.Test.Len(), d.Train.Classes, d.ClassNames)
+	}
+	// Every sample fires most in its class's band of 20 channels.
+	for _, s := range []*datasets.Split{d.Train, d.Validation, d.Test} {
+		for i, smp := range s.Samples {
+			bands := make([]float32, 35)
+			for _, e := range smp.Events {
+				bands[min(e.Unit/20, 34)] += e.Value
+			}
+			if got := slices.Index(bands, slices.Max(bands)); got != smp.Label {
+				t.Errorf("%s sample %d of class %d fires most in band %d", s.Name, i, smp.Label, got)
+			}
+		}
+	}
+	// The speakers are there for a speaker-held-out split.
+	c.Validation = shd.ValidationSpeakers
+	if d, err = shd.Load(c); err != nil || d.Validation.Len() == 0 {
+		t.Errorf("speaker-held-out split: %v", err)
+	}
+}
+
 func TestWriteSHD(t *testing.T) {
 	dir := t.TempDir()
 	if err := WriteSHD(dir, 60, 20, 7); err != nil {

@@ -1,11 +1,11 @@
-package shdfile
+package half
 
 import "math"
 
-// HalfToFloat32 converts an IEEE 754 binary16 (half precision) value, given
+// ToFloat32 converts an IEEE 754 binary16 (half precision) value, given
 // by its bits, to float32, which represents every half value exactly. SHD
 // stores its spike times as float16, which Go has no type for.
-func HalfToFloat32(h uint16) float32 {
+func ToFloat32(h uint16) float32 {
 	sign := uint32(h>>15) << 31
 	exp := uint32(h>>10) & 0x1f
 	mant := uint32(h) & 0x3ff
@@ -23,11 +23,11 @@ func HalfToFloat32(h uint16) float32 {
 	}
 }
 
-// FloatToHalf converts f to IEEE 754 binary16 (half precision) bits,
+// FromFloat32 converts f to IEEE 754 binary16 (half precision) bits,
 // rounding to nearest with ties to even. Values beyond the largest half
-// become infinities; NaNs stay NaNs. It inverts HalfToFloat32 on every half
+// become infinities; NaNs stay NaNs. It inverts ToFloat32 on every half
 // value.
-func FloatToHalf(f float32) uint16 {
+func FromFloat32(f float32) uint16 {
 	b := math.Float32bits(f)
 	sign := uint16(b>>16) & 0x8000
 	exp := int(b>>23) & 0xff

@@ -1,4 +1,4 @@
-package shdfile
+package half
 
 import (
 	"math"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestHalfToFloat32(t *testing.T) {
+func TestToFloat32(t *testing.T) {
 	for _, tc := range []struct {
 		bits uint16
 		want float64
@@ -24,22 +24,22 @@ func TestHalfToFloat32(t *testing.T) {
 		{0x7c00, math.Inf(1)},
 		{0xfc00, math.Inf(-1)},
 	} {
-		if got := HalfToFloat32(tc.bits); float64(got) != tc.want {
+		if got := ToFloat32(tc.bits); float64(got) != tc.want {
 			t.Errorf("half 0x%04x = %g, want %g", tc.bits, got, tc.want)
 		}
 	}
-	if got := HalfToFloat32(0x8000); got != 0 || !math.Signbit(float64(got)) {
+	if got := ToFloat32(0x8000); got != 0 || !math.Signbit(float64(got)) {
 		t.Errorf("half 0x8000 = %g, want -0", got)
 	}
 	for _, bits := range []uint16{0x7e00, 0x7c01, 0xfe00, 0x7fff} {
-		if got := HalfToFloat32(bits); !math.IsNaN(float64(got)) {
+		if got := ToFloat32(bits); !math.IsNaN(float64(got)) {
 			t.Errorf("half 0x%04x = %g, want NaN", bits, got)
 		}
 	}
 	// Every finite half value is distinct and ordered like its bits.
 	prev := float32(math.Inf(-1))
 	for h := 0; h < 0x7c00; h++ {
-		f := HalfToFloat32(uint16(h))
+		f := ToFloat32(uint16(h))
 		if h > 0 && !(f > prev) {
 			t.Fatalf("half 0x%04x = %g is not above 0x%04x = %g", h, f, h-1, prev)
 		}
@@ -47,13 +47,13 @@ func TestHalfToFloat32(t *testing.T) {
 	}
 }
 
-func TestFloatToHalf(t *testing.T) {
+func TestFromFloat32(t *testing.T) {
 	// Every half value converts back to its own bits.
 	for h := range 1 << 16 {
-		f := HalfToFloat32(uint16(h))
-		got := FloatToHalf(f)
+		f := ToFloat32(uint16(h))
+		got := FromFloat32(f)
 		if math.IsNaN(float64(f)) {
-			if !math.IsNaN(float64(HalfToFloat32(got))) {
+			if !math.IsNaN(float64(ToFloat32(got))) {
 				t.Fatalf("NaN 0x%04x became 0x%04x", h, got)
 			}
 			continue
@@ -82,19 +82,19 @@ func TestFloatToHalf(t *testing.T) {
 		{float32(math.Inf(-1)), 0xfc00},
 		{-0.5, 0xb800},
 	} {
-		if got := FloatToHalf(tc.f); got != tc.want {
-			t.Errorf("FloatToHalf(%g) = 0x%04x, want 0x%04x", tc.f, got, tc.want)
+		if got := FromFloat32(tc.f); got != tc.want {
+			t.Errorf("FromFloat32(%g) = 0x%04x, want 0x%04x", tc.f, got, tc.want)
 		}
 	}
 	// Random values in the finite range go to a nearest half.
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 100000 {
 		f := float32((rng.Float64()*2 - 1) * math.Pow(2, float64(rng.IntN(42)-26)))
-		h := FloatToHalf(f)
-		d := math.Abs(float64(HalfToFloat32(h)) - float64(f))
+		h := FromFloat32(f)
+		d := math.Abs(float64(ToFloat32(h)) - float64(f))
 		for _, n := range []uint16{h - 1, h + 1} {
-			if v := HalfToFloat32(n); !math.IsNaN(float64(v)) && math.Abs(float64(v)-float64(f)) < d {
-				t.Fatalf("FloatToHalf(%g) = %g, but %g is nearer", f, HalfToFloat32(h), v)
+			if v := ToFloat32(n); !math.IsNaN(float64(v)) && math.Abs(float64(v)-float64(f)) < d {
+				t.Fatalf("FromFloat32(%g) = %g, but %g is nearer", f, ToFloat32(h), v)
 			}
 		}
 	}
