@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "download: --idle-timeout: want a positive duration, got %v\n", *idle)
 		return 2
 	}
-	opts := download.Options{BaseURL: *base, RemoveArchives: *remove, Logger: cli.Slog(log), IdleTimeout: *idle, MaxUnpacked: limit}
+	opts := download.Options{BaseURL: *base, RemoveArchives: *remove, Logger: log, IdleTimeout: *idle, MaxUnpacked: limit}
 	if err := download.Fetch(ctx, *name, *dir, opts); err != nil {
 		// The package's errors start with its name, as this command's
 		// messages do: say it once.

@@ -7,9 +7,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/sirupsen/logrus"
 	"hash"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -51,8 +51,8 @@ type Options struct {
 	Client *http.Client
 	// Logger receives progress and warnings, notably a Warn record with
 	// verified=false for an archive whose checksum is unknown; nil means
-	// slog.Default().
-	Logger *slog.Logger
+	// a logger of logrus's standard one.
+	Logger logrus.FieldLogger
 	// RemoveArchives deletes each archive once it is unpacked.
 	RemoveArchives bool
 }
@@ -93,11 +93,11 @@ func (o Options) client() *http.Client {
 	return http.DefaultClient
 }
 
-func (o Options) logger() *slog.Logger {
+func (o Options) logger() logrus.FieldLogger {
 	if o.Logger != nil {
 		return o.Logger
 	}
-	return slog.Default()
+	return logrus.StandardLogger()
 }
 
 // archiveFile is one file to fetch, verify and unpack.
@@ -200,12 +200,12 @@ func fetchArchive(ctx context.Context, a archiveFile, dir string, o Options) err
 	log := o.logger()
 	marker := filepath.Join(dir, "."+a.file+".unpacked")
 	if _, err := os.Stat(marker); err == nil {
-		log.Info("download: already unpacked", "file", a.file, "dir", dir)
+		log.WithFields(logrus.Fields{"file": a.file, "dir": dir}).Info("download: already unpacked")
 		return nil
 	}
 	archive := filepath.Join(dir, a.file)
 	if _, err := os.Stat(archive); err != nil {
-		log.Info("download: downloading", "url", a.url, "to", archive)
+		log.WithFields(logrus.Fields{"url": a.url, "to": archive}).Info("download: downloading")
 		if err := fetchResumable(ctx, o.client(), a.url, archive+".part", o.idleTimeout()); err != nil {
 			return err
 		}
@@ -232,9 +232,9 @@ func fetchArchive(ctx context.Context, a archiveFile, dir string, o Options) err
 
 // verify checks path against the checksum of a. A mismatching file is
 // removed.
-func verify(path string, a archiveFile, log *slog.Logger) error {
+func verify(path string, a archiveFile, log logrus.FieldLogger) error {
 	if a.sum == "" {
-		log.Warn("download: no published checksum; archive not verified", "file", a.file, "url", a.url, "verified", false)
+		log.WithFields(logrus.Fields{"file": a.file, "url": a.url, "verified": false}).Warn("download: no published checksum; archive not verified")
 		return nil
 	}
 	algo, want, ok := strings.Cut(a.sum, ":")
@@ -255,7 +255,7 @@ func verify(path string, a archiveFile, log *slog.Logger) error {
 		os.Remove(path)
 		return fmt.Errorf("download: %s: %s checksum mismatch: got %s, want %s; the corrupt file was removed, run the download again", a.file, algo, got, want)
 	}
-	log.Info("download: checksum verified", "file", a.file, "algorithm", algo, "verified", true)
+	log.WithFields(logrus.Fields{"file": a.file, "algorithm": algo, "verified": true}).Info("download: checksum verified")
 	return nil
 }
 

@@ -9,7 +9,9 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
-	"log/slog"
+	"github.com/sirupsen/logrus"
+	logtest "github.com/sirupsen/logrus/hooks/test"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -129,36 +131,26 @@ func (s *testServer) requests() []string {
 }
 
 // testQuiet discards the progress records of tests that do not check them.
-var testQuiet = slog.New(slog.DiscardHandler)
+var testQuiet = func() *logrus.Logger { l := logrus.New(); l.SetOutput(io.Discard); return l }()
 
-// testLog collects slog records.
+// testLog collects log entries.
 type testLog struct {
-	mu      sync.Mutex
-	records []slog.Record
+	*logrus.Logger
+	hook *logtest.Hook
 }
 
-func (h *testLog) Enabled(context.Context, slog.Level) bool { return true }
-func (h *testLog) Handle(_ context.Context, r slog.Record) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.records = append(h.records, r)
-	return nil
+func newTestLog() *testLog {
+	l, h := logtest.NewNullLogger()
+	return &testLog{l, h}
 }
-func (h *testLog) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h *testLog) WithGroup(string) slog.Handler      { return h }
 
-// unverifiedWarnings counts Warn records with verified=false.
+// unverifiedWarnings counts Warn entries with verified=false.
 func (h *testLog) unverifiedWarnings() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
 	n := 0
-	for _, r := range h.records {
-		r.Attrs(func(a slog.Attr) bool {
-			if r.Level == slog.LevelWarn && a.Key == "verified" && !a.Value.Bool() {
-				n++
-			}
-			return true
-		})
+	for _, e := range h.hook.AllEntries() {
+		if v, ok := e.Data["verified"].(bool); e.Level == logrus.WarnLevel && ok && !v {
+			n++
+		}
 	}
 	return n
 }
@@ -202,8 +194,8 @@ func TestDownloadRawHDUnpacksOnce(t *testing.T) {
 func TestDownloadUnknownChecksumWarns(t *testing.T) {
 	archive := testTarGz(t, testHDArchive)
 	srv := newTestServer(t, map[string][]byte{"hd_audio.tar.gz": archive})
-	log := &testLog{}
-	opts := Options{BaseURL: srv.URL + "/", Logger: slog.New(log), RemoveArchives: true}
+	log := newTestLog()
+	opts := Options{BaseURL: srv.URL + "/", Logger: log, RemoveArchives: true}
 	dir := t.TempDir()
 	if err := Fetch(context.Background(), "rawhd", dir, opts); err != nil {
 		t.Fatal(err)
@@ -369,7 +361,7 @@ func TestDownloadRefusesPathTraversal(t *testing.T) {
 		"hd_audio.tar.gz":  tgz,
 		"shd_train.h5.zip": testZip(t, []testEntry{{name: "../../evil-zip.txt", body: "evil"}}),
 	})
-	opts := Options{BaseURL: srv.URL, Checksums: map[string]string{"hd_audio.tar.gz": testMD5(tgz), "shd_train.h5.zip": ""}, Logger: slog.New(&testLog{})}
+	opts := Options{BaseURL: srv.URL, Checksums: map[string]string{"hd_audio.tar.gz": testMD5(tgz), "shd_train.h5.zip": ""}, Logger: newTestLog()}
 	for _, name := range []string{"rawhd", "shd"} {
 		if err := Fetch(context.Background(), name, dir, opts); err == nil || !strings.Contains(err.Error(), "outside") {
 			t.Errorf("%s: got %v, want a refused entry", name, err)
@@ -391,8 +383,8 @@ func TestDownloadSkipsLinks(t *testing.T) {
 	tgz := testTarGz(t, []testEntry{{name: "link", body: "/etc/passwd", link: true}, {name: "f.txt", body: "x"}})
 	srv := newTestServer(t, map[string][]byte{"hd_audio.tar.gz": tgz})
 	dir := t.TempDir()
-	log := &testLog{}
-	opts := Options{BaseURL: srv.URL, Checksums: map[string]string{"hd_audio.tar.gz": testMD5(tgz)}, Logger: slog.New(log)}
+	log := newTestLog()
+	opts := Options{BaseURL: srv.URL, Checksums: map[string]string{"hd_audio.tar.gz": testMD5(tgz)}, Logger: log}
 	if err := Fetch(context.Background(), "rawhd", dir, opts); err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"log/slog"
+	"github.com/sirupsen/logrus"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -132,8 +132,8 @@ func TestHardLinksAreCopiedWithAWarning(t *testing.T) {
 	}{"good": {good, ""}, "outside": {outside, "outside the archive's folder"}, "missing": {missing, "does not hold before it"}} {
 		srv := newTestServer(t, map[string][]byte{"hd_audio.tar.gz": c.archive})
 		dir := t.TempDir()
-		log := &testLog{}
-		opts := Options{Logger: slog.New(log), BaseURL: srv.URL, Checksums: map[string]string{"hd_audio.tar.gz": testMD5(c.archive)}}
+		log := newTestLog()
+		opts := Options{Logger: log, BaseURL: srv.URL, Checksums: map[string]string{"hd_audio.tar.gz": testMD5(c.archive)}}
 		err := Fetch(context.Background(), "rawhd", dir, opts)
 		if c.want != "" {
 			if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -148,8 +148,8 @@ func TestHardLinksAreCopiedWithAWarning(t *testing.T) {
 			t.Errorf("the hard link holds %q", got)
 		}
 		warned := false
-		for _, r := range log.records {
-			warned = warned || (r.Level == slog.LevelWarn && strings.Contains(r.Message, "hard link"))
+		for _, e := range log.hook.AllEntries() {
+			warned = warned || (e.Level == logrus.WarnLevel && strings.Contains(e.Message, "hard link"))
 		}
 		if !warned {
 			t.Error("no warning for the hard link")

@@ -6,8 +6,8 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
+	"github.com/sirupsen/logrus"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +17,7 @@ import (
 
 // unpackArchive extracts a .zip or .tar.gz archive into dir, refusing to
 // write more than o's cap for its size.
-func unpackArchive(archive, dir string, o Options, log *slog.Logger) error {
+func unpackArchive(archive, dir string, o Options, log logrus.FieldLogger) error {
 	fi, err := os.Stat(archive)
 	if err != nil {
 		return fmt.Errorf("download: %w", err)
@@ -40,7 +40,7 @@ func unpackArchive(archive, dir string, o Options, log *slog.Logger) error {
 // unpacker writes the entries of one archive.
 type unpacker struct {
 	dir  string
-	log  *slog.Logger
+	log  logrus.FieldLogger
 	left int64 // bytes the archive may still unpack to
 	cap  int64
 	size int64 // of the archive
@@ -120,7 +120,7 @@ func (u *unpacker) entry(name string, mode os.FileMode, r io.Reader) error {
 	case mode.IsDir():
 		return os.MkdirAll(target, 0o755)
 	case !mode.IsRegular():
-		u.log.Warn("download: skipping archive entry that is not a regular file", "entry", name, "mode", mode.String())
+		u.log.WithFields(logrus.Fields{"entry": name, "mode": mode.String()}).Warn("download: skipping archive entry that is not a regular file")
 		return nil
 	}
 	return u.write(name, target, r)
@@ -169,6 +169,6 @@ func (u *unpacker) hardLink(name, linkname string) error {
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		return fmt.Errorf("entry %q is a hard link to %q, which is not a regular file", name, linkname)
 	}
-	u.log.Warn("download: archive entry is a hard link; unpacked as a copy", "entry", name, "link_to", linkname)
+	u.log.WithFields(logrus.Fields{"entry": name, "link_to": linkname}).Warn("download: archive entry is a hard link; unpacked as a copy")
 	return u.write(name, target, f)
 }

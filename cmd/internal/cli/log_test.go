@@ -32,17 +32,3 @@ func TestNewLoggerLevelAndFormat(t *testing.T) {
 		t.Errorf("log output %q: want one JSON line, the warning", buf.String())
 	}
 }
-
-// Lines logged through the slog bridge come out as the command's own.
-func TestSlogBridge(t *testing.T) {
-	var buf bytes.Buffer
-	log, _ := cli.NewLogger("json", "info", &buf)
-	sl := cli.Slog(log).With("dataset", "shd").WithGroup("file")
-	sl.Debug("not shown")
-	sl.Info("downloaded", "bytes", 42)
-	var line map[string]any
-	if err := json.Unmarshal(buf.Bytes(), &line); err != nil || line["msg"] != "downloaded" || line["file.bytes"] != 42.0 ||
-		line["dataset"] != "shd" || line["level"] != "info" {
-		t.Errorf("bridged line %q", buf.String())
-	}
-}
