@@ -8,11 +8,13 @@ import (
 	"strings"
 
 	"github.com/scigolib/hdf5"
+
+	"github.com/spikegrad/spikegrad/internal/atomicfile"
 )
 
 // Write stores g in a NIR file at path, replacing it atomically: the file
 // is written next to path under a temporary name, checked by reading it
-// back, and renamed.
+// back, and put in place by an atomic write (internal/atomicfile).
 //
 // The layout is the reference implementation's (nir.write): /version, and
 // under /node the root NIRGraph with type, nodes/<name>/{type, parameters…},
@@ -51,28 +53,16 @@ func Write(path string, g *Graph) (err error) {
 	if back.Version != Version || !sameGraph(back.Graph, g) {
 		return fmt.Errorf("nir: %s: the written file reads back differently", path)
 	}
-	if err := os.Chmod(tmpPath, 0o644); err != nil { // CreateTemp's 0600 is for secrets
-		return fmt.Errorf("nir: %s: %w", path, err)
-	}
-	if err := syncFile(tmpPath); err != nil {
-		return fmt.Errorf("nir: %s: %w", path, err)
-	}
-	if err := os.Rename(tmpPath, path); err != nil {
-		return fmt.Errorf("nir: %s: %w", path, err)
-	}
-	return nil
-}
-
-func syncFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	// The HDF5 writer needs a file of its own; the result is put in place
+	// by the project's one atomic write.
+	b, err := os.ReadFile(tmpPath)
 	if err != nil {
-		return err
+		return fmt.Errorf("nir: %s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	if err := atomicfile.WriteBytes(path, b); err != nil {
+		return fmt.Errorf("nir: %s: %w", path, err)
 	}
-	return f.Close()
+	return os.Remove(tmpPath)
 }
 
 // checkGraph checks what Write cannot store: names that are not HDF5 link
