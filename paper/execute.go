@@ -1,0 +1,143 @@
+package paper
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/spikegrad/spikegrad/internal/atomicfile"
+	"github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/sweep"
+)
+
+// Files and folders of a reproduction's output folder.
+const (
+	RunsDir    = "runs"         // runs/<sweep>/<run>/record.json, …
+	FiguresDir = "figures"      // PNGs and the CSV data behind them
+	ReadmeFile = "README.md"    // the side-by-side table
+	TimingFile = "timing.json"  // one entry per invocation of Execute
+	RowsFile   = "findings.csv" // the table of findings, machine-readable
+)
+
+// Session is one invocation of Execute, kept in timing.json so that the
+// README can state the wall time of a reproduction done in several
+// sessions.
+type Session struct {
+	Scale     Scale     `json:"scale"`
+	Shard     string    `json:"shard,omitempty"`
+	Started   time.Time `json:"started"`
+	Finished  time.Time `json:"finished"`
+	Seconds   float64   `json:"wall_seconds"`
+	Jobs      int       `json:"jobs"`
+	Cores     int       `json:"cores"`
+	Trained   int       `json:"trained"`   // runs that completed in this session
+	Skipped   int       `json:"skipped"`   // runs found completed
+	Failed    int       `json:"failed"`    // runs that failed
+	Completed bool      `json:"completed"` // every run of the plan done
+}
+
+// Event tells the caller of Execute about one run.
+type Event struct {
+	Sweep string
+	sweep.Outcome
+	Done, Total int // runs finished so far in this invocation, of the plan
+}
+
+// Execute trains the plan's runs into out, jobs at a time, sweep by sweep,
+// each sweep into out/runs/<sweep>/. Completed runs are skipped; a run
+// that was stopped after some epochs continues exactly from its last.npz.
+// A failed run does not stop the others. Each invocation is appended to
+// out/timing.json; shard names the shard ("2/16") there.
+func Execute(ctx context.Context, p *Plan, out string, jobs int, shard string, progress func(Event)) error {
+	if jobs < 1 {
+		return fmt.Errorf("jobs: want ≥ 1, got %d", jobs)
+	}
+	if err := os.MkdirAll(filepath.Join(out, RunsDir), 0o755); err != nil {
+		return fmt.Errorf("out: %w", err)
+	}
+	s := Session{Scale: p.Scale, Shard: shard, Started: time.Now(), Jobs: jobs, Cores: runtime.NumCPU()}
+	total, done := p.Runs(), 0
+	var errs []error
+	for _, b := range p.Batches {
+		if b.Absent != "" || len(b.Jobs) == 0 {
+			continue
+		}
+		dir := filepath.Join(out, RunsDir, b.Sweep)
+		err := sweep.Execute(ctx, resumable(b.Jobs, dir), dir, jobs, nil, func(o sweep.Outcome) {
+			done++
+			switch {
+			case o.Skipped:
+				s.Skipped++
+			case o.Err != nil:
+				s.Failed++
+			default:
+				s.Trained++
+			}
+			if progress != nil {
+				progress(Event{Sweep: b.Sweep, Outcome: o, Done: done, Total: total})
+			}
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("sweep %s: %w", b.Sweep, err))
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	s.Finished = time.Now()
+	s.Seconds = s.Finished.Sub(s.Started).Seconds()
+	s.Completed = len(errs) == 0 && ctx.Err() == nil
+	if err := appendSession(filepath.Join(out, TimingFile), s); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// resumable points every run that has a last.npz but no completed record
+// at that checkpoint, so that it continues where it stopped instead of
+// starting again.
+func resumable(jobs []sweep.Job, dir string) []sweep.Job {
+	out := make([]sweep.Job, len(jobs))
+	for i, j := range jobs {
+		out[i] = j
+		rd := filepath.Join(dir, j.Name)
+		last := filepath.Join(rd, run.LastFile)
+		if _, err := os.Stat(last); err == nil && !run.Completed(rd) {
+			out[i].Settings.Resume = last
+		}
+	}
+	return out
+}
+
+// LoadSessions reads timing.json; a missing file is no sessions.
+func LoadSessions(path string) ([]Session, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ss []Session
+	if err := json.Unmarshal(b, &ss); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ss, nil
+}
+
+func appendSession(path string, s Session) error {
+	ss, err := LoadSessions(path)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(append(ss, s), "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(path, append(b, '\n'))
+}
