@@ -75,7 +75,16 @@ func DrawInputs(path string, panels []InputPanel) error {
 			}
 			cm := viridis()
 			if pn.Kind == ImagePanel {
-				cm, _ = moreland.NewLuminance([]color.Color{rgb(0xff, 0xff, 0xff), rgb(0, 0, 0)}) // ink on paper
+				// Ink on paper: the map runs from black to white, so the
+				// grey levels are drawn reversed.
+				cm, _ = moreland.NewLuminance([]color.Color{rgb(0, 0, 0), rgb(0xff, 0xff, 0xff)})
+				for r, row := range g {
+					inv := make([]float64, len(row))
+					for c, v := range row {
+						inv[c] = lo + hi - v
+					}
+					g[r] = inv
+				}
 			}
 			cm.SetMin(lo)
 			cm.SetMax(hi)

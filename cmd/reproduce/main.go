@@ -228,9 +228,27 @@ func report(o *options, popt paper.Options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	files, err := paper.Write(res, paper.WriteOptions{Command: "go run ./cmd/reproduce " + strings.Join(os.Args[1:], " ")})
+	rep, err := paper.Write(context.Background(), res, paper.WriteOptions{Command: command(o), Data: o.data})
+	var files []string
+	if rep != nil {
+		files = rep.Files
+	}
 	for _, f := range files {
 		fmt.Fprintf(stdout, "wrote %s\n", f)
 	}
 	return err
+}
+
+// command is the command line that trains what o reports on, for the
+// README: the same scale, output, data and settings.
+func command(o *options) string {
+	parts := []string{"go run ./cmd/reproduce", "--scale", o.scale, "--out", o.out}
+	if o.data != "" {
+		parts = append(parts, "--data", o.data)
+	}
+	for _, s := range o.sets {
+		parts = append(parts, "--set", s)
+	}
+	parts = append(parts, "--jobs", strconv.Itoa(o.jobs))
+	return strings.Join(parts, " ")
 }
