@@ -75,8 +75,8 @@ func mnistPanels(ctx context.Context) (img, raster report.InputPanel, err error)
 		return img, raster, err
 	}
 	smp := d.Test.Samples[0]
-	img = report.InputPanel{Title: fmt.Sprintf("a: MNIST test digit (label %d)", smp.Label), Kind: report.ImagePanel, Grid: pix}
-	raster = report.InputPanel{Title: "b: its spike latencies", Kind: report.RasterPanel, XLabel: "time (ms)", YLabel: "input neuron",
+	img = report.InputPanel{Title: fmt.Sprintf("a: MNIST test digit\n(label %d)", smp.Label), Kind: report.ImagePanel, Grid: pix}
+	raster = report.InputPanel{Title: "b: its spike latencies\n(one spike per pixel above ϑ)", Kind: report.RasterPanel, XLabel: "time (ms)", YLabel: "input neuron",
 		XMax: float64(d.Test.Steps) * s.DT, YMax: float64(d.Test.Units), Spikes: spikes(smp, s.DT, 0)}
 	return img, raster, nil
 }
@@ -161,9 +161,9 @@ func shdPanel(ctx context.Context, data, tmp string) (report.InputPanel, error) 
 		}
 		return fmt.Sprint(l)
 	}
-	return report.InputPanel{Title: "c: SHD, two digits (" + source + ")", Kind: report.RasterPanel, XLabel: "time (ms)", YLabel: "input channel",
-		XMax: float64(d.Test.Steps) * dt, YMax: float64(d.Test.Units), Spikes: append(spikes(a, dt, 0), spikes(b, dt, 1)...),
-		Groups: []string{name(a.Label), name(b.Label)}}, nil
+	return report.InputPanel{Title: fmt.Sprintf("c: SHD (%s)\nblue %q, vermilion %q", source, name(a.Label), name(b.Label)),
+		Kind: report.RasterPanel, XLabel: "time (ms)", YLabel: "input channel",
+		XMax: float64(d.Test.Steps) * dt, YMax: float64(d.Test.Units), Spikes: append(spikes(a, dt, 0), spikes(b, dt, 1)...)}, nil
 }
 
 // melPanel draws the Mel spectrogram of a RawHD test sample.
@@ -186,6 +186,6 @@ func melPanel(ctx context.Context, data, tmp string) (report.InputPanel, error) 
 	if l := sp.Samples[0].Label; l < len(d.ClassNames) {
 		label = d.ClassNames[l]
 	}
-	return report.InputPanel{Title: fmt.Sprintf("d: Mel spectrogram, %q (%s)", label, source), Kind: report.SpectrogramPanel,
+	return report.InputPanel{Title: fmt.Sprintf("d: RawHD Mel spectrogram (%s)\n%q", source, label), Kind: report.SpectrogramPanel,
 		XLabel: "frame (10 ms)", YLabel: "Mel channel", Grid: grid}, nil
 }

@@ -106,7 +106,7 @@ func (r *Results) readme(w io.Writer, rep *Report, o WriteOptions) error {
 		e.printf("Unreadable records: %d (%v).\n\n", len(r.Unreadable), r.Unreadable[0])
 	}
 
-	e.printf("## Settings chosen where the paper's text is silent\n\nThe paper's Table 1 is not in the text we have; these are our choices, "+
+	e.printf("## Settings chosen where the paper's text is silent\n\nThe paper's Table 1 is not in the text we have; these are our choices, " +
 		"kept in the preset where anyone can change them:\n\n")
 	doc, _, err := sweep.Preset(p.Preset)
 	if err == nil {
