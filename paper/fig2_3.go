@@ -96,7 +96,14 @@ func (r *Results) fig3b(f *figures) ([]Row, error) {
 	if err := f.csv(name+".csv", rows); err != nil {
 		return nil, err
 	}
-	if err := report.Heatmap(f.path(name+".png"), runs, "beta", "lr", []string{"surrogate"}, 1); err != nil {
+	titles := map[string]string{}
+	var order []string
+	for _, s := range surrogates {
+		titles[s.key] = "Fig. 3b: " + s.label
+		order = append(order, s.key)
+	}
+	if err := report.HeatmapWith(f.path(name+".png"), runs, "beta", "lr", []string{"surrogate"}, 1,
+		report.HeatmapOptions{Titles: titles, Order: order}); err != nil {
 		f.skip(name+".png", err)
 	} else {
 		f.done(name + ".png")

@@ -82,6 +82,14 @@ func DrawCurves(path string, c CurveChart) error {
 		}
 		l.LineStyle = solid(col, 1.3)
 		p.Add(l)
+		if len(cv.X) < 3 { // too short to show as a line
+			sc, err := plotter.NewScatter(xys(cv.X, cv.Y))
+			if err != nil {
+				return fmt.Errorf("report: curves: %w", err)
+			}
+			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
+			p.Add(sc)
+		}
 		if !named[cv.Group] {
 			named[cv.Group] = true
 			p.Legend.Add(c.Groups[cv.Group], l)
