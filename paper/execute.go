@@ -28,17 +28,21 @@ const (
 // README can state the wall time of a reproduction done in several
 // sessions.
 type Session struct {
-	Scale     Scale     `json:"scale"`
-	Shard     string    `json:"shard,omitempty"`
-	Started   time.Time `json:"started"`
-	Finished  time.Time `json:"finished"`
-	Seconds   float64   `json:"wall_seconds"`
-	Jobs      int       `json:"jobs"`
-	Cores     int       `json:"cores"`
-	Trained   int       `json:"trained"`   // runs that completed in this session
-	Skipped   int       `json:"skipped"`   // runs found completed
-	Failed    int       `json:"failed"`    // runs that failed
-	Completed bool      `json:"completed"` // every run of the plan done
+	Scale    Scale     `json:"scale"`
+	Shard    string    `json:"shard,omitempty"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Seconds  float64   `json:"wall_seconds"`
+	// CPUSeconds is the processor time the session used (0 where not
+	// measured): on an otherwise idle machine the wall time is about
+	// CPUSeconds / Cores.
+	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
+	Jobs       int     `json:"jobs"`
+	Cores      int     `json:"cores"`
+	Trained    int     `json:"trained"`   // runs that completed in this session
+	Skipped    int     `json:"skipped"`   // runs found completed
+	Failed     int     `json:"failed"`    // runs that failed
+	Completed  bool    `json:"completed"` // every run of the plan done
 }
 
 // Event tells the caller of Execute about one run.
@@ -61,6 +65,7 @@ func Execute(ctx context.Context, p *Plan, out string, jobs int, shard string, p
 		return fmt.Errorf("out: %w", err)
 	}
 	s := Session{Scale: p.Scale, Shard: shard, Started: time.Now(), Jobs: jobs, Cores: runtime.NumCPU()}
+	cpu0 := cpuSeconds()
 	total, done := p.Runs(), 0
 	var errs []error
 	for _, b := range p.Batches {
@@ -91,6 +96,7 @@ func Execute(ctx context.Context, p *Plan, out string, jobs int, shard string, p
 	}
 	s.Finished = time.Now()
 	s.Seconds = s.Finished.Sub(s.Started).Seconds()
+	s.CPUSeconds = cpuSeconds() - cpu0
 	s.Completed = len(errs) == 0 && ctx.Err() == nil
 	if err := appendSession(filepath.Join(out, TimingFile), s); err != nil {
 		errs = append(errs, err)

@@ -128,10 +128,11 @@ func (r *Results) timing(e *errWriter) {
 		e.printf("Training time summed over runs: %s.\n\n", human(train))
 		return
 	}
-	var wall float64
+	var wall, cpu float64
 	trained := 0
 	for _, s := range ss {
 		wall += s.Seconds
+		cpu += s.CPUSeconds
 		trained += s.Trained
 	}
 	last := ss[len(ss)-1]
@@ -139,6 +140,10 @@ func (r *Results) timing(e *errWriter) {
 		"training time summed over runs: %s. Last session: %s to %s.\n\n",
 		human(wall), len(ss), trained, last.Jobs, last.Cores, human(train),
 		last.Started.UTC().Format(time.DateTime), last.Finished.UTC().Format("15:04 UTC"))
+	if cpu > 0 {
+		e.printf("Processor time of the sessions that measured it: %s, that is about %s of wall time on %d otherwise idle cores.\n\n",
+			human(cpu), human(cpu/float64(last.Cores)), last.Cores)
+	}
 }
 
 func human(sec float64) string {
