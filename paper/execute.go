@@ -22,6 +22,9 @@ const (
 	ReadmeFile = "README.md"    // the side-by-side table
 	TimingFile = "timing.json"  // one entry per invocation of Execute
 	RowsFile   = "findings.csv" // the table of findings, machine-readable
+	// KeepFile, in the figures folder, lists the checkpoints that figures
+	// were drawn from, relative to the output folder: worth committing.
+	KeepFile = "checkpoints.txt"
 )
 
 // Session is one invocation of Execute, kept in timing.json so that the

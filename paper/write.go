@@ -55,6 +55,13 @@ func Write(ctx context.Context, r *Results, o WriteOptions) (*Report, error) {
 		}
 		rep.Rows = append(rep.Rows, rows...)
 	}
+	if len(rep.Keep) > 0 {
+		list := strings.Join(rel(r.Out, rep.Keep), "\n") + "\n"
+		if err := atomicfile.WriteBytes(f.path(KeepFile), []byte(list)); err != nil {
+			return rep, err
+		}
+		f.done(KeepFile)
+	}
 	rep.Files, rep.Notes = f.files, f.notes
 	if err := writeRows(filepath.Join(r.Out, RowsFile), rep.Rows); err != nil {
 		return rep, err

@@ -104,7 +104,9 @@ func DrawSpikeGrid(path string, panels []SpikePanel, cols int) ([][]SpikeFit, er
 		p.X.Tick.Marker = log10Ticks{}
 		p.X.Min, p.X.Max = math.Log10(lo/1.5), math.Log10(hi*1.5)
 		p.Y.Min, p.Y.Max = 0, 100
-		p.Legend.Top, p.Legend.Left = true, true
+		// Bottom right: few spikes and low accuracy go together, so the
+		// corner of many spikes and low accuracy stays empty.
+		p.Legend.Top, p.Legend.Left = false, false
 		p.Legend.TextStyle.Font.Size = 7
 		p.Add(plotter.NewGrid())
 		plots[i] = p
