@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
@@ -55,8 +56,8 @@ type Event struct {
 	Done, Total int // runs finished so far in this invocation, of the plan
 }
 
-// Execute trains the plan's runs into out, jobs at a time, sweep by sweep,
-// each sweep into out/runs/<sweep>/. Completed runs are skipped; a run
+// Execute trains the plan's runs into out, jobs at a time, in the plan's
+// order, each sweep's runs into out/runs/<sweep>/. Completed runs are skipped; a run
 // that was stopped after some epochs continues exactly from its last.npz.
 // A failed run does not stop the others. Each invocation is appended to
 // out/timing.json; shard names the shard ("2/16") there.
@@ -70,32 +71,57 @@ func Execute(ctx context.Context, p *Plan, out string, jobs int, shard string, p
 	s := Session{Scale: p.Scale, Shard: shard, Started: time.Now(), Jobs: jobs, Cores: runtime.NumCPU()}
 	cpu0 := cpuSeconds()
 	total, done := p.Runs(), 0
-	var errs []error
+	var (
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+	)
+	// One pool over all sweeps, so that no core idles while the last runs
+	// of a sweep finish: each run is a sweep.Execute of its own, which
+	// skips it if completed and keeps its folder under its sweep's.
+	slots := make(chan struct{}, jobs)
+queue:
 	for _, b := range p.Batches {
 		if b.Absent != "" || len(b.Jobs) == 0 {
 			continue
 		}
 		dir := filepath.Join(out, RunsDir, b.Sweep)
-		err := sweep.Execute(ctx, resumable(b.Jobs, dir), dir, jobs, nil, func(o sweep.Outcome) {
-			done++
-			switch {
-			case o.Skipped:
-				s.Skipped++
-			case o.Err != nil:
-				s.Failed++
-			default:
-				s.Trained++
+		for _, j := range resumable(b.Jobs, dir) {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				break queue
 			}
-			if progress != nil {
-				progress(Event{Sweep: b.Sweep, Outcome: o, Done: done, Total: total})
-			}
-		})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("sweep %s: %w", b.Sweep, err))
+			wg.Add(1)
+			go func(sw string, j sweep.Job) {
+				defer func() { <-slots; wg.Done() }()
+				err := sweep.Execute(ctx, []sweep.Job{j}, dir, 1, nil, func(o sweep.Outcome) {
+					mu.Lock()
+					defer mu.Unlock()
+					done++
+					switch {
+					case o.Skipped:
+						s.Skipped++
+					case o.Err != nil:
+						s.Failed++
+					default:
+						s.Trained++
+					}
+					if progress != nil {
+						progress(Event{Sweep: sw, Outcome: o, Done: done, Total: total})
+					}
+				})
+				if err != nil && ctx.Err() == nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("sweep %s: %w", sw, err))
+					mu.Unlock()
+				}
+			}(b.Sweep, j)
 		}
-		if ctx.Err() != nil {
-			break
-		}
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		errs = append(errs, fmt.Errorf("interrupted; completed runs are kept, and a rerun continues the others: %w", ctx.Err()))
 	}
 	s.Finished = time.Now()
 	s.Seconds = s.Finished.Sub(s.Started).Seconds()

@@ -54,7 +54,7 @@ func (r *Results) readme(w io.Writer, rep *Report, o WriteOptions) error {
 	e.printf("\n\n")
 	r.timing(e)
 	e.printf("Made and resumed with (runs already complete are skipped; a run stopped mid-way continues from its `last.npz`):\n\n```sh\n%s\n```\n\n", o.Command)
-	e.printf("The report alone, from the records: the same command with `--report-only`. "+
+	e.printf("The report alone, from the records: the same command with `--report-only`. " +
 		"`bash docs/results/paper/commit-records.sh <folder>` stages the completed runs' records, the report and the checkpoints of Fig. 8 for a commit.\n\n")
 
 	rp, df, op := tally(rep.Rows)
