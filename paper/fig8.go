@@ -50,13 +50,13 @@ func (r *Results) fig8(ctx context.Context, f *figures) ([]Row, []string, error)
 	}
 	var groups []report.CountGroup
 	var keep []string
-	for i, c := range []struct {
+	for _, c := range []struct {
 		run   *report.Run
 		label string
 		file  string
 	}{{free, "unregularised", "fig8a_unregularised.png"}, {reg, "upper bound", "fig8b_regularised.png"}} {
 		ck := filepath.Join(filepath.Dir(c.run.Path), run.BestFile)
-		counts, err := activity(ctx, ck, f.path(c.file), fmt.Sprintf("Fig. 8%c: %s (%s)", 'a'+i, c.label, filepath.Base(filepath.Dir(c.run.Path))))
+		counts, err := activity(ctx, ck, f.path(c.file))
 		if err != nil {
 			f.skip(c.file, err)
 			continue
@@ -64,6 +64,10 @@ func (r *Results) fig8(ctx context.Context, f *figures) ([]Row, []string, error)
 		f.done(c.file)
 		keep = append(keep, ck)
 		groups = append(groups, report.CountGroup{Label: fmt.Sprintf("%s, %.0f spikes/input, test %s", c.label, c.run.Spikes(), pct(c.run.Test())), Counts: counts})
+	}
+	if len(free.Record.Activity) == 0 || len(reg.Record.Activity) == 0 {
+		row.Ours, row.Verdict = "records without test activity", "not judged"
+		return []Row{row}, keep, nil
 	}
 	mx := []float64{free.Record.Activity[0].MaxCount, reg.Record.Activity[0].MaxCount}
 	row.Ours = fmt.Sprintf("randman, one hidden layer of 100 (T = %d steps): unregularised max %.0f spikes per neuron and trial, %.1f per input, test %s; "+
@@ -100,7 +104,7 @@ func mustSetting(r *report.Run, key string) string {
 // activity evaluates checkpoint ck on its test split: it draws the
 // snapshot of four samples into png and returns every hidden neuron's
 // spike count in every trial (first hidden layer).
-func activity(ctx context.Context, ck, png, title string) ([]float64, error) {
+func activity(ctx context.Context, ck, png string) ([]float64, error) {
 	c, err := runner.LoadCheckpoint(ck)
 	if err != nil {
 		return nil, err
@@ -133,6 +137,5 @@ func activity(ctx context.Context, ck, png, title string) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = title
 	return counts, report.Snapshot(png, snaps, report.SnapshotOptions{DT: s.DT, Samples: len(idx)})
 }

@@ -3,11 +3,10 @@ package paper
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/run"
 )
 
 // Results are the completed runs of a plan, sweep by sweep.
@@ -34,20 +33,18 @@ func Load(p *Plan, out string) (*Results, error) {
 			planned[j.Name] = true
 		}
 		dir := filepath.Join(out, RunsDir, b.Sweep)
-		if _, err := os.Stat(dir); err != nil {
+		if found, _ := filepath.Glob(filepath.Join(dir, "*", run.RecordFile)); len(found) == 0 {
 			r.Other[b.Sweep] = len(b.Jobs)
 			continue
 		}
 		set, err := report.Load(dir)
-		if err != nil && !strings.Contains(err.Error(), "no record.json") {
+		if err != nil {
 			return nil, fmt.Errorf("sweep %s: %w", b.Sweep, err)
 		}
-		if set != nil {
-			r.Unreadable = append(r.Unreadable, set.Skipped...)
-			for _, run := range set.Runs {
-				if planned[filepath.Base(filepath.Dir(run.Path))] {
-					r.Runs[b.Sweep] = append(r.Runs[b.Sweep], run)
-				}
+		r.Unreadable = append(r.Unreadable, set.Skipped...)
+		for _, rn := range set.Runs {
+			if planned[filepath.Base(filepath.Dir(rn.Path))] {
+				r.Runs[b.Sweep] = append(r.Runs[b.Sweep], rn)
 			}
 		}
 		r.Other[b.Sweep] = len(b.Jobs) - len(r.Runs[b.Sweep])
@@ -82,13 +79,13 @@ func (r *Results) Absent(sweep string) string {
 func (r *Results) Where(sweep string, kv ...string) []report.Run {
 	var out []report.Run
 next:
-	for _, run := range r.Runs[sweep] {
+	for _, rn := range r.Runs[sweep] {
 		for i := 0; i+1 < len(kv); i += 2 {
-			if v, err := run.Setting(kv[i]); err != nil || v != kv[i+1] {
+			if v, err := rn.Setting(kv[i]); err != nil || v != kv[i+1] {
 				continue next
 			}
 		}
-		out = append(out, run)
+		out = append(out, rn)
 	}
 	return out
 }

@@ -76,7 +76,8 @@ func pm(s report.Summary) string {
 	return fmt.Sprintf("%.1f ± %s %% (top %d of %d)", 100*s.TestMean, std, s.K, s.N)
 }
 
-// lt and ge compare means that may be NaN (no runs): NaN is never true.
+// below reports whether a lies at least margin below b; a mean that is
+// NaN (no runs) is never below anything.
 func below(a, b, margin float64) bool { return a <= b-margin }
 
 // join lists parts with semicolons, skipping empty ones.
@@ -89,7 +90,3 @@ func join(parts ...string) string {
 	}
 	return strings.Join(out, "; ")
 }
-
-// k returns the paper's k at the local and paper scales, and at most the
-// number of runs a configuration of a small scale has.
-func (r *Results) k(paperK int) int { return paperK }
