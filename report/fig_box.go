@@ -45,6 +45,8 @@ func DrawWhiskers(path, title string, groups []BoxGroup) error {
 		}
 		b.FillColor = lighten(colorAt(i))
 		b.BoxStyle.Color = colorAt(i)
+		b.WhiskerStyle = solid(colorAt(i), 1)
+		b.MedianStyle = solid(color.Black, 1.5)
 		p.Add(b)
 		pts := make(plotter.XYs, len(vals))
 		for j, v := range vals {
