@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -127,7 +129,7 @@ queue:
 	s.Seconds = s.Finished.Sub(s.Started).Seconds()
 	s.CPUSeconds = cpuSeconds() - cpu0
 	s.Completed = len(errs) == 0 && ctx.Err() == nil
-	if err := appendSession(filepath.Join(out, TimingFile), s); err != nil {
+	if err := appendSession(filepath.Join(out, sessionFile(shard)), s); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
@@ -149,7 +151,31 @@ func resumable(jobs []sweep.Job, dir string) []sweep.Job {
 	return out
 }
 
-// LoadSessions reads timing.json; a missing file is no sessions.
+// sessionFile is the timing file of a shard: shards that share an output
+// folder each keep their own, so that none overwrites another's.
+func sessionFile(shard string) string {
+	if shard == "" {
+		return TimingFile
+	}
+	return "timing-shard-" + strings.ReplaceAll(shard, "/", "-of-") + ".json"
+}
+
+// Sessions reads the sessions of every timing file in out, oldest first.
+func Sessions(out string) ([]Session, error) {
+	files, _ := filepath.Glob(filepath.Join(out, "timing*.json"))
+	var all []Session
+	for _, f := range files {
+		ss, err := LoadSessions(f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ss...)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Started.Before(all[j].Started) })
+	return all, nil
+}
+
+// LoadSessions reads a timing file; a missing file is no sessions.
 func LoadSessions(path string) ([]Session, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {

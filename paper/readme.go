@@ -118,7 +118,7 @@ func (r *Results) readme(w io.Writer, rep *Report, o WriteOptions) error {
 
 // timing states the wall time of the sessions that trained the runs.
 func (r *Results) timing(e *errWriter) {
-	ss, err := LoadSessions(filepath.Join(r.Out, TimingFile))
+	ss, err := Sessions(r.Out)
 	var train float64
 	for _, runs := range r.Runs {
 		for _, run := range runs {
@@ -137,7 +137,7 @@ func (r *Results) timing(e *errWriter) {
 		trained += s.Trained
 	}
 	last := ss[len(ss)-1]
-	e.printf("Wall time: %s in %d session(s) (%d runs trained, %d jobs at a time on %d cores, machine shared with other work); "+
+	e.printf("Wall time: %s in %d session(s) (%d runs trained, %d jobs at a time on %d cores, machine shared with other work; shards in parallel count once each); "+
 		"training time summed over runs: %s. Last session: %s to %s.\n\n",
 		human(wall), len(ss), trained, last.Jobs, last.Cores, human(train),
 		last.Started.UTC().Format(time.DateTime), last.Finished.UTC().Format("15:04 UTC"))

@@ -17,8 +17,8 @@ for rec in "$out"/runs/*/*/record.json; do
 		n=$((n + 1))
 	fi
 done
-for f in README.md findings.csv timing.json figures; do
-	[ -e "$out/$f" ] && git add "$out/$f"
+for f in "$out"/README.md "$out"/findings.csv "$out"/timing*.json "$out"/figures; do
+	[ -e "$f" ] && git add "$f"
 done
 if [ -f "$out/figures/checkpoints.txt" ]; then
 	while read -r ck; do
