@@ -186,6 +186,6 @@ func melPanel(ctx context.Context, data, tmp string) (report.InputPanel, error) 
 	if l := sp.Samples[0].Label; l < len(d.ClassNames) {
 		label = d.ClassNames[l]
 	}
-	return report.InputPanel{Title: fmt.Sprintf("d: RawHD Mel spectrogram (%s)\n%q", source, label), Kind: report.SpectrogramPanel,
+	return report.InputPanel{Title: fmt.Sprintf("d: Mel spectrogram, %q\n(RawHD, %s)", label, source), Kind: report.SpectrogramPanel,
 		XLabel: "frame (10 ms)", YLabel: "Mel channel", Grid: grid}, nil
 }

@@ -49,5 +49,5 @@ func (r *Results) initPanel(f *figures) ([]Row, error) {
 	return []Row{{Panel: "Beyond", Figure: name + ".png",
 		Finding: "how should hidden-layer weights be initialised? uniform U(±g/√fan_in) against the fluctuation-driven initialisation",
 		Paper:   "left open in the discussion", Ours: join(parts...),
-		Verdict: r.judge("answered here for randman: see the best initialisation per depth", "init")}}, nil
+		Verdict: r.judge(Beyond, "init")}}, nil
 }

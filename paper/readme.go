@@ -47,6 +47,10 @@ func (r *Results) readme(w io.Writer, rep *Report, o WriteOptions) error {
 		"(Neural Computation 33:899, 2021) re-run with spikegrad at the `%s` scale (preset `%s`, in `sweep/presets/%s.yaml`). "+
 		"Per configuration, the k runs best on validation are kept and their test accuracy is given as mean ± sample std (\"top k of n\"), "+
 		"the paper's protocol.\n\n", p.Scale, p.Preset, p.Preset)
+	if !p.Scale.paperScale() {
+		e.printf("**At this scale the networks train for a few epochs on tiny grids: the verdicts say what these runs show, " +
+			"not whether the paper reproduces; the `local` and `paper` scales decide that.**\n\n")
+	}
 	e.printf("**Status: %d of %d runs complete.**", done, planned)
 	if done < planned {
 		e.printf(" Verdicts of panels with missing runs read \"incomplete\"; their numbers are from the runs done so far.")

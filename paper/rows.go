@@ -23,6 +23,7 @@ type Row struct {
 const (
 	Reproduced = "reproduced"
 	Shown      = "shown (no claim to test)"
+	Beyond     = "beyond the paper: no claim to test; the best initialisation per depth is listed"
 )
 
 // verdict is Reproduced when ok, else "differs: " and the reason.

@@ -100,7 +100,7 @@ func tally(rows []Row) (rep, differs, open int) {
 			rep++
 		case strings.HasPrefix(r.Verdict, "differs"):
 			differs++
-		case r.Verdict != Shown:
+		case r.Verdict != Shown && r.Verdict != Beyond:
 			open++
 		}
 	}
