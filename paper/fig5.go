@@ -77,11 +77,12 @@ func (r *Results) fig5b(f *figures) ([]Row, error) {
 func (r *Results) fig5c(f *figures) ([]Row, error) {
 	const name = "fig5bc_bars"
 	s := map[string]report.Summary{}
-	c := report.BarChart{Title: "Fig. 5c: spike reset, top-10 test accuracy (nh = 1)", Series: []string{""}, Chance: 0.1, Values: [][]report.BarValue{nil}}
+	c := report.BarChart{Title: "Fig. 5c: spike reset, top-10 test accuracy (nh = 1)", Clusters: []string{"nh = 1"}, Chance: 0.1}
 	for _, cf := range resetConfigs {
 		s[cf.label] = Top(cf.runs(r, "fig5-reset", "100"), 10)
-		c.Clusters = append(c.Clusters, cf.label)
-		c.Values[0] = append(c.Values[0], report.Of(s[cf.label]))
+		c.Series = append(c.Series, cf.label)
+		c.Colors = append(c.Colors, cf.color)
+		c.Values = append(c.Values, []report.BarValue{report.Of(s[cf.label])})
 	}
 	if err := f.barChart(name, c); err != nil {
 		return nil, err
@@ -106,11 +107,12 @@ func (r *Results) fig5d(f *figures) ([]Row, error) {
 func (r *Results) fig5e(f *figures) ([]Row, error) {
 	const name = "fig5e_bars"
 	s := map[string]report.Summary{}
-	c := report.BarChart{Title: "Fig. 5e: recurrent networks, top-10 test accuracy (nh = 1)", Series: []string{""}, Chance: 0.1, Values: [][]report.BarValue{nil}}
+	c := report.BarChart{Title: "Fig. 5e: recurrent networks, top-10 test accuracy (nh = 1)", Clusters: []string{"nh = 1"}, Chance: 0.1}
 	for _, cf := range recurrentConfigs {
 		s[cf.label] = Top(cf.runs(r, "fig5-recurrent", "100"), 10)
-		c.Clusters = append(c.Clusters, cf.label)
-		c.Values[0] = append(c.Values[0], report.Of(s[cf.label]))
+		c.Series = append(c.Series, cf.label)
+		c.Colors = append(c.Colors, cf.color)
+		c.Values = append(c.Values, []report.BarValue{report.Of(s[cf.label])})
 	}
 	if err := f.barChart(name, c); err != nil {
 		return nil, err
