@@ -107,6 +107,19 @@ func TestVerdicts(t *testing.T) {
 			t.Errorf("no row about %q", w)
 		}
 	}
+	// The curves behind Fig. 2b (three seeds per case) and Fig. 5b (the
+	// top five runs of each of the four cases), three epochs each.
+	for name, want := range map[string]int{"fig2b_learning_curves.csv": 2 * 3 * 3, "fig5b_learning_curves.csv": 4 * 5 * 3} {
+		fh, err := os.Open(filepath.Join(r.Out, FiguresDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(fh).ReadAll()
+		fh.Close()
+		if err != nil || len(rows) != 1+want {
+			t.Errorf("%s: %d rows, want %d (%v)", name, len(rows)-1, want, err)
+		}
+	}
 	// A flat world: every configuration at 0.9.
 	flat := fakeResults(t, Quick, func(_ string, s *run.Settings) outcome { return outcome{val: 0.9, test: 0.9, spikes: 10} })
 	rep, err = Write(context.Background(), flat, WriteOptions{})
