@@ -73,6 +73,17 @@ func Execute(ctx context.Context, p *Plan, out string, jobs int, shard string, p
 	s := Session{Scale: p.Scale, Shard: shard, Started: time.Now(), Jobs: jobs, Cores: runtime.NumCPU()}
 	cpu0 := cpuSeconds()
 	total, done := p.Runs(), 0
+	timing := filepath.Join(out, sessionFile(shard))
+	// The session is saved as it goes, so that a reproduction killed
+	// outright still accounts for its time up to its last finished run.
+	stamp := func() {
+		s.Finished = time.Now()
+		s.Seconds = s.Finished.Sub(s.Started).Seconds()
+		s.CPUSeconds = cpuSeconds() - cpu0
+	}
+	if err := saveSession(timing, s); err != nil {
+		return err
+	}
 	var (
 		mu   sync.Mutex
 		errs []error
@@ -112,6 +123,10 @@ queue:
 					if progress != nil {
 						progress(Event{Sweep: sw, Outcome: o, Done: done, Total: total})
 					}
+					if !o.Skipped {
+						stamp()
+						saveSession(timing, s) // best effort; the final save reports errors
+					}
 				})
 				if err != nil && ctx.Err() == nil {
 					mu.Lock()
@@ -125,11 +140,9 @@ queue:
 	if ctx.Err() != nil {
 		errs = append(errs, fmt.Errorf("interrupted; completed runs are kept, and a rerun continues the others: %w", ctx.Err()))
 	}
-	s.Finished = time.Now()
-	s.Seconds = s.Finished.Sub(s.Started).Seconds()
-	s.CPUSeconds = cpuSeconds() - cpu0
+	stamp()
 	s.Completed = len(errs) == 0 && ctx.Err() == nil
-	if err := appendSession(filepath.Join(out, sessionFile(shard)), s); err != nil {
+	if err := saveSession(timing, s); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
@@ -191,12 +204,25 @@ func LoadSessions(path string) ([]Session, error) {
 	return ss, nil
 }
 
-func appendSession(path string, s Session) error {
+// saveSession writes s into a timing file: in place of the entry of the
+// same session (same start), or appended.
+func saveSession(path string, s Session) error {
 	ss, err := LoadSessions(path)
 	if err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(append(ss, s), "", "  ")
+	i := len(ss)
+	for k, o := range ss {
+		if o.Started.Equal(s.Started) && o.Shard == s.Shard {
+			i = k
+		}
+	}
+	if i == len(ss) {
+		ss = append(ss, s)
+	} else {
+		ss[i] = s
+	}
+	b, err := json.MarshalIndent(ss, "", "  ")
 	if err != nil {
 		return err
 	}
