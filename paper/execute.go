@@ -81,6 +81,7 @@ func Execute(ctx context.Context, p *Plan, out string, jobs int, shard string, p
 		s.Seconds = s.Finished.Sub(s.Started).Seconds()
 		s.CPUSeconds = cpuSeconds() - cpu0
 	}
+	stamp()
 	if err := saveSession(timing, s); err != nil {
 		return err
 	}
