@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/sweep"
@@ -174,19 +173,5 @@ func (p *Plan) Sweeps() []string {
 	for _, b := range p.Batches {
 		out = append(out, b.Sweep)
 	}
-	return out
-}
-
-// datasets lists the data sets the plan trains on, sorted.
-func (p *Plan) datasets() []string {
-	seen := map[string]bool{}
-	for _, b := range p.Batches {
-		seen[b.Dataset] = true
-	}
-	var out []string
-	for d := range seen {
-		out = append(out, d)
-	}
-	sort.Strings(out)
 	return out
 }
