@@ -26,6 +26,16 @@
 //
 // Write runs all of it from Options and is what cmd/report calls.
 //
+// Figures whose data the caller prepares, for reports that combine
+// several sweeps (package paper):
+//
+//	DrawBarChart   named clusters and series of top-k summaries  (Fig. 3c, 5, 6)
+//	DrawCurves     learning curves coloured by group              (Fig. 2b, 5b)
+//	DrawWhiskers   box plots with every run beside its box        (Fig. 3d)
+//	DrawSpikeGrid  Spikes in a grid of panels, fits returned      (Fig. 9)
+//	DrawCounts     per-neuron, per-trial spike counts, log scale  (Fig. 8c–d)
+//	DrawInputs     an image, rasters and a spectrogram            (Fig. 7)
+//
 // Settings are named as on the command line of cmd/train ("beta", "lr",
 // "hidden", …) and their values are compared as the text the flags take, so
 // grouping needs no knowledge of a setting's type; numbers are ordered as

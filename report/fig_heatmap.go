@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -21,6 +22,22 @@ import (
 // all on one colour scale so panels compare. Every cell is annotated with
 // its value; cells without runs are grey.
 func Heatmap(path string, runs []Run, x, y string, facet []string, k int) error {
+	return HeatmapWith(path, runs, x, y, facet, k, HeatmapOptions{})
+}
+
+// HeatmapOptions change how HeatmapWith lays out the panels.
+type HeatmapOptions struct {
+	// Titles name the panels by the facet values joined with ", "
+	// ("superspike" → "SuperSpike"); a panel without a title is named
+	// by its settings.
+	Titles map[string]string
+	// Order lists facet values, joined with ", ", in the order the panels
+	// are drawn; panels not listed follow in value order.
+	Order []string
+}
+
+// HeatmapWith is Heatmap with the panels named and ordered by o.
+func HeatmapWith(path string, runs []Run, x, y string, facet []string, k int, o HeatmapOptions) error {
 	keys := append(append([]string{}, facet...), x, y)
 	groups, err := groupBy(runs, keys, k)
 	if err != nil {
@@ -29,6 +46,17 @@ func Heatmap(path string, runs []Run, x, y string, facet []string, k int) error 
 	nf := len(facet)
 	xs, ys := distinct(groups, nf), distinct(groups, nf+1)
 	panels := heatPanels(groups, nf, xs, ys)
+	if len(o.Order) > 0 {
+		rank := func(p heatPanelData) int {
+			for i, v := range o.Order {
+				if v == strings.Join(p.values, ", ") {
+					return i
+				}
+			}
+			return len(o.Order)
+		}
+		sort.SliceStable(panels, func(i, j int) bool { return rank(panels[i]) < rank(panels[j]) })
+	}
 	lo, hi := gridRange(panels)
 	cm := viridis()
 	cm.SetMin(lo)
@@ -38,6 +66,9 @@ func Heatmap(path string, runs []Run, x, y string, facet []string, k int) error 
 		title := fmt.Sprintf("top-%d mean test accuracy (%%)", k)
 		if nf > 0 {
 			title = pn.label(facet)
+			if t, ok := o.Titles[strings.Join(pn.values, ", ")]; ok {
+				title = t
+			}
 		}
 		plots[i] = heatPanel(pn.grid, cm, title, x, y, xs, ys)
 	}

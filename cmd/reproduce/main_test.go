@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func noEnv(string) string { return "" }
+
+func TestFlagErrors(t *testing.T) {
+	bad := map[string][]string{
+		"--scale":         {"--scale", "huge"},
+		"--jobs":          {"--jobs", "0"},
+		"--shard":         {"--shard", "3/3"},
+		"--set":           {"--set", "epochs"},
+		"epochz":          {"--set", "epochz=3", "--dry-run"},
+		"--report-only":   {"--report-only", "--no-report"},
+		"unexpected":      {"extra"},
+		"SPIKEGRAD_SHARD": {"--dry-run"},
+	}
+	for want, args := range bad {
+		getenv := noEnv
+		if want == "SPIKEGRAD_SHARD" {
+			getenv = func(k string) string {
+				if k == "JOB_COMPLETION_INDEX" {
+					return "1"
+				}
+				return ""
+			}
+		}
+		var stderr bytes.Buffer
+		if code := run(context.Background(), args, &bytes.Buffer{}, &stderr, getenv); code != 2 || !strings.Contains(stderr.String(), want) {
+			t.Errorf("%v: code %d, stderr %q, want 2 and %q", args, code, stderr.String(), want)
+		}
+	}
+}
+
+func TestDryRunListsTheSweeps(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"--scale", "local", "--dry-run"}, &out, os.Stderr, noEnv); code != 0 {
+		t.Fatal("dry run failed")
+	}
+	for _, want := range []string{"fig3b                  randman   105 runs", "548 runs to do"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("dry run lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	run(context.Background(), []string{"--scale", "paper", "--dry-run", "--shard", "1/4"}, &out, os.Stderr, noEnv)
+	if !strings.Contains(out.String(), "197 runs to do") {
+		t.Errorf("shard 1/4 of 788 runs:\n%s", out.String())
+	}
+}
+
+// TestSmokeTestScale runs the whole pipeline at the test scale: every
+// sweep of the quick preset on tiny data for one epoch, then the report.
+func TestSmokeTestScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains 94 tiny networks")
+	}
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"--scale", "test", "--out", out, "--jobs", "2", "--log-format", "json"}, &stdout, &stderr, noEnv); code != 0 {
+		t.Fatalf("code %d: %s", code, stderr.String())
+	}
+	readme, err := os.ReadFile(filepath.Join(out, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Status: 94 of 94 runs complete", "go run ./cmd/reproduce --scale test --out " + out, "| **all** | | **94** | **94** |"} {
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("README lacks %q", want)
+		}
+	}
+	figs, _ := filepath.Glob(filepath.Join(out, "figures", "*.png"))
+	if len(figs) < 17 {
+		t.Errorf("%d figures: %v\n%s", len(figs), figs, stdout.String())
+	}
+	for _, f := range figs {
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := png.Decode(fh); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+		fh.Close()
+	}
+	// A second invocation trains nothing and rewrites the same table.
+	before, _ := os.ReadFile(filepath.Join(out, "findings.csv"))
+	stdout.Reset()
+	if code := run(context.Background(), []string{"--scale", "test", "--out", out, "--jobs", "2"}, &stdout, &stderr, noEnv); code != 0 {
+		t.Fatalf("second pass: code %d", code)
+	}
+	after, _ := os.ReadFile(filepath.Join(out, "findings.csv"))
+	if !bytes.Equal(before, after) {
+		t.Error("the second pass changed the findings")
+	}
+}

@@ -1,0 +1,185 @@
+package paper
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/spikegrad/spikegrad/sweep"
+)
+
+// wantRuns are the run counts of every sweep of every scale, as the README
+// of docs/results/paper lists them.
+var wantRuns = map[Scale]map[string]int{
+	Quick: {"fig2b": 2, "fig3c-nh0": 2, "fig3c-beta0": 2, "fig3d-data": 3, "fig3d-init": 6, "fig6-randman": 4,
+		"fig9-randman-free": 4, "fig9-randman": 16, "fig3b": 18, "fig5-reset": 8, "fig5-recurrent": 8, "fig3c-nh2": 3,
+		"init": 9, "fig6-mnist": 4, "fig9-mnist-free": 1, "fig9-mnist": 4},
+	Local: {"fig2b": 6, "fig3c-nh0": 10, "fig3c-beta0": 10, "fig3d-data": 5, "fig3d-init": 10, "fig6-randman": 40,
+		"fig9-randman-free": 4, "fig9-randman": 36, "fig3b": 105, "fig5-reset": 96, "fig5-recurrent": 96, "fig3c-nh2": 45,
+		"init": 45, "fig6-mnist": 24, "fig9-mnist-free": 2, "fig9-mnist": 14},
+	Full: {"fig2b": 6, "fig3c-nh0": 10, "fig3c-beta0": 10, "fig3d-data": 5, "fig3d-init": 10, "fig6-randman": 40,
+		"fig9-randman-free": 4, "fig9-randman": 36, "fig3b": 105, "fig5-reset": 168, "fig5-recurrent": 168, "fig3c-nh2": 105,
+		"init": 45, "fig6-mnist": 40, "fig9-mnist-free": 4, "fig9-mnist": 32,
+		"fig6-shd": 40, "fig9-shd-free": 4, "fig9-shd": 36, "fig6-rawhd": 40, "fig9-rawhd-free": 4, "fig9-rawhd": 36,
+		"fig6-rawsc": 40, "fig9-rawsc-free": 4, "fig9-rawsc": 36},
+}
+
+func total(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// TestPresetsExpandToTheListedRuns: each scale's preset expands to the
+// runs listed here and in the README, every run valid.
+func TestPresetsExpandToTheListedRuns(t *testing.T) {
+	for scale, want := range wantRuns {
+		p, err := NewPlan(Options{Scale: scale})
+		if err != nil {
+			t.Fatalf("%s: %v", scale, err)
+		}
+		got := p.Counts()
+		for sw, n := range want {
+			if got[sw] != n {
+				t.Errorf("%s: sweep %s has %d runs, want %d", scale, sw, got[sw], n)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d sweeps, want %d", scale, len(got), len(want))
+		}
+	}
+	// The test scale is the quick preset on tiny data.
+	p, err := NewPlan(Options{Scale: Test})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Runs() != total(wantRuns[Quick]) {
+		t.Errorf("test scale: %d runs, want %d", p.Runs(), total(wantRuns[Quick]))
+	}
+	for _, b := range p.Batches {
+		for _, j := range b.Jobs {
+			if j.Settings.Epochs != 1 || j.Settings.Limit != 60 {
+				t.Fatalf("test scale run %s: epochs %d, limit %d", j.Name, j.Settings.Epochs, j.Settings.Limit)
+			}
+		}
+	}
+}
+
+// TestReadmeListsTheRunCounts: docs/results/paper/README.md states the
+// run counts of every scale that the presets expand to.
+func TestReadmeListsTheRunCounts(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "docs", "results", "paper", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	for scale, want := range wantRuns {
+		n := total(want)
+		if scale == Full {
+			n = total(want) // every data set, with --data
+		}
+		re := regexp.MustCompile(`\| ` + "`" + string(scale) + "`" + ` \| (\d+) `)
+		m := re.FindStringSubmatch(doc)
+		if m == nil || m[1] != strconv.Itoa(n) {
+			t.Errorf("README: scale %s: want a row `| `%s` | %d |`, found %v", scale, scale, n, m)
+		}
+	}
+	local := wantRuns[Local]
+	var names []string
+	for sw := range local {
+		names = append(names, sw)
+	}
+	sort.Strings(names)
+	for _, sw := range names {
+		row := regexp.MustCompile(`\| ` + regexp.QuoteMeta(sw) + ` \| (\d+) \| (\d+) \| (\d+) \|`)
+		m := row.FindStringSubmatch(doc)
+		if m == nil || m[1] != strconv.Itoa(wantRuns[Quick][sw]) || m[2] != strconv.Itoa(local[sw]) || m[3] != strconv.Itoa(wantRuns[Full][sw]) {
+			t.Errorf("README: sweep %s: want | %s | %d | %d | %d |, found %v", sw, sw, wantRuns[Quick][sw], local[sw], wantRuns[Full][sw], m)
+		}
+	}
+}
+
+// TestShardsPartitionThePlan: the shards of a plan are disjoint and
+// together hold every run.
+func TestShardsPartitionThePlan(t *testing.T) {
+	all, _ := NewPlan(Options{Scale: Quick})
+	want := map[string]bool{}
+	for _, b := range all.Batches {
+		for _, j := range b.Jobs {
+			want[b.Sweep+"/"+j.Name] = true
+		}
+	}
+	for _, n := range []int{1, 3, 7, 200} {
+		seen := map[string]bool{}
+		for i := 0; i < n; i++ {
+			p, err := NewPlan(Options{Scale: Quick, Shard: i, Shards: n})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range p.Batches {
+				for _, j := range b.Jobs {
+					k := b.Sweep + "/" + j.Name
+					if seen[k] {
+						t.Fatalf("%d shards: %s twice", n, k)
+					}
+					seen[k] = true
+				}
+			}
+		}
+		if len(seen) != len(want) {
+			t.Errorf("%d shards hold %d runs, want %d", n, len(seen), len(want))
+		}
+	}
+	if _, err := NewPlan(Options{Scale: Quick, Shard: 3, Shards: 3}); err == nil {
+		t.Error("shard 3/3: want an error")
+	}
+}
+
+// TestAudioSweepsNeedTheirFiles: without --data the audio sweeps are left
+// out with a reason; with folders present they run from them.
+func TestAudioSweepsNeedTheirFiles(t *testing.T) {
+	p, _ := NewPlan(Options{Scale: Full})
+	for _, b := range p.Batches {
+		audio := fileDataSets[b.Dataset]
+		if audio != (b.Absent != "") {
+			t.Errorf("sweep %s (%s): absent %q", b.Sweep, b.Dataset, b.Absent)
+		}
+	}
+	if p.Runs() != total(wantRuns[Full])-3*80 {
+		t.Errorf("without data: %d runs to do", p.Runs())
+	}
+	data := t.TempDir()
+	os.Mkdir(filepath.Join(data, "rawhd"), 0o755)
+	p, _ = NewPlan(Options{Scale: Full, Data: data})
+	for _, b := range p.Batches {
+		if b.Dataset == "rawhd" {
+			if b.Absent != "" || b.Jobs[0].Settings.DataDir != filepath.Join(data, "rawhd") {
+				t.Errorf("sweep %s: absent %q, data-dir %q", b.Sweep, b.Absent, b.Jobs[0].Settings.DataDir)
+			}
+		} else if b.Dataset == "shd" && !strings.Contains(b.Absent, "no folder") {
+			t.Errorf("sweep %s: absent %q", b.Sweep, b.Absent)
+		}
+	}
+}
+
+// TestSetAppliesToEveryRun: --set overrides every sweep's base.
+func TestSetAppliesToEveryRun(t *testing.T) {
+	p, err := NewPlan(Options{Scale: Quick, Set: []sweep.Assignment{{Key: "epochs", Value: "3"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range p.Batches {
+		if b.Jobs[0].Settings.Epochs != 3 {
+			t.Errorf("sweep %s: epochs %d", b.Sweep, b.Jobs[0].Settings.Epochs)
+		}
+	}
+	if _, err := NewPlan(Options{Scale: Quick, Set: []sweep.Assignment{{Key: "epochz", Value: "3"}}}); err == nil || !strings.Contains(err.Error(), "epochz") {
+		t.Errorf("unknown setting: %v", err)
+	}
+}
