@@ -13,8 +13,6 @@ import (
 	"github.com/spikegrad/spikegrad/run"
 )
 
-func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
-
 // TestFig3Data: the bars of Fig. 3c are the top-5 means of the right
 // runs, and Fig. 3d's boxes hold the right runs.
 func TestFig3Data(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 
 	"github.com/spikegrad/spikegrad/run"
@@ -93,5 +92,3 @@ func paperLike(sweep string, s *run.Settings) outcome {
 	acc += 0.001*math.Log10(s.LR) + 0.0001*float64(s.Seed) + 0.00001*float64(s.DataSeed)
 	return outcome{val: acc + 0.001, test: acc, spikes: spikes}
 }
-
-func ftoa(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
