@@ -56,11 +56,13 @@
 //   - Compile several machines from one graph (a training machine and an
 //     evaluation machine, say) and run them one after another in any order:
 //     the ops keep their indexes per tensor, so no machine sees another's.
-//     The ops themselves may also run in several machines at once, but
-//     Gorgonia binds every node's value, inputs (G.Let) and gradients
-//     (BindDualValues) to the node, shared by all machines of a graph; to
-//     run machines concurrently, build one graph per machine with the
-//     weight tensors shared, as package train does for its replicas.
+//     The ops themselves may also run in several machines at once (their
+//     state is per tensor), but Gorgonia binds every node's value, inputs
+//     (G.Let) and gradients (BindDualValues) to the node, shared by all
+//     machines of a graph, and two TapeMachines of one graph run at once
+//     have been seen to return wrong values: to run machines
+//     concurrently, build one graph per machine with the weight tensors
+//     shared, as package train does for its replicas.
 //   - Bound the threads the kernels use with ops.SetThreads on the graph
 //     before building (1 for a machine that runs on one core beside
 //     others); the library never changes GOMAXPROCS.
