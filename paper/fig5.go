@@ -139,7 +139,7 @@ func (r *Results) fig5f(f *figures) ([]Row, error) {
 	for _, d := range depths {
 		worst = math.Max(worst, Top(recurrentConfigs[3].runs(r, "fig5-recurrent", d.hidden), 10).TestMean)
 	}
-	rows[0].Verdict = r.judge(verdict(worst <= 0.2, "the best depth's aProp top-10 mean is %s, above 20 %% (chance 10 %%)", pct(worst)), "fig5-recurrent")
+	rows[0].Verdict = r.judge(verdict(worst <= 0.2, "the best depth's aProp top-k mean is %s, above 20 %% (chance 10 %%)", pct(worst)), "fig5-recurrent")
 	return rows, nil
 }
 

@@ -16,15 +16,6 @@ var readoutCases = []struct{ label, readout, recurrent string }{
 // their names there.
 var dataSets = []struct{ key, label string }{{"randman", "Randman"}, {"mnist", "MNIST"}, {"shd", "SHD"}, {"rawhd", "RawHD"}, {"rawsc", "RawSC"}}
 
-// fig6K is the k of Fig. 6: the paper's 10, but 5 for MNIST at the local
-// scale, whose configurations have 6 runs each.
-func (r *Results) fig6K(ds string) int {
-	if ds == "mnist" && r.Plan.Scale == Local {
-		return 5
-	}
-	return 10
-}
-
 // fig6Data returns, per data set with runs, the summaries of the four
 // readout cases, [case].
 func (r *Results) fig6Data() (labels []string, keys []string, values [][]report.Summary) {
@@ -36,7 +27,7 @@ func (r *Results) fig6Data() (labels []string, keys []string, values [][]report.
 		labels, keys = append(labels, ds.label), append(keys, ds.key)
 		var row []report.Summary
 		for _, c := range readoutCases {
-			row = append(row, Top(r.Where(sw, "readout", c.readout, "recurrent", c.recurrent), r.fig6K(ds.key)))
+			row = append(row, Top(r.Where(sw, "readout", c.readout, "recurrent", c.recurrent), 10))
 		}
 		values = append(values, row)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 	"path/filepath"
 	"strconv"
 
@@ -87,7 +88,13 @@ func (f *figures) curves(name string, c report.CurveChart) error {
 	return nil
 }
 
-func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// num formats a number for CSV; NaN (no spread of a single run) is empty.
+func num(x float64) string {
+	if math.IsNaN(x) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
 
 // Colours of the paper's figures, from the Okabe–Ito palette: controls in
 // grey, the impaired case in orange (vermillion), shades of blue for the

@@ -21,11 +21,11 @@ var wantRuns = map[Scale]map[string]int{
 	Local: {"fig2b": 6, "fig3c-nh0": 10, "fig3c-beta0": 10, "fig3d-data": 5, "fig3d-init": 10, "fig6-randman": 40,
 		"fig9-randman-free": 4, "fig9-randman": 36, "fig3b": 105, "fig5-reset": 96, "fig5-recurrent": 96, "fig3c-nh2": 45,
 		"init": 45, "fig6-mnist": 24, "fig9-mnist-free": 2, "fig9-mnist": 14},
-	Full: {"fig2b": 6, "fig3c-nh0": 10, "fig3c-beta0": 10, "fig3d-data": 5, "fig3d-init": 10, "fig6-randman": 40,
+	Full: {"fig2b": 6, "fig3c-nh0": 10, "fig3c-beta0": 10, "fig3d-data": 5, "fig3d-init": 10, "fig6-randman": 80,
 		"fig9-randman-free": 4, "fig9-randman": 36, "fig3b": 105, "fig5-reset": 168, "fig5-recurrent": 168, "fig3c-nh2": 105,
-		"init": 45, "fig6-mnist": 40, "fig9-mnist-free": 4, "fig9-mnist": 32,
-		"fig6-shd": 40, "fig9-shd-free": 4, "fig9-shd": 36, "fig6-rawhd": 40, "fig9-rawhd-free": 4, "fig9-rawhd": 36,
-		"fig6-rawsc": 40, "fig9-rawsc-free": 4, "fig9-rawsc": 36},
+		"init": 45, "fig6-mnist": 80, "fig9-mnist-free": 4, "fig9-mnist": 32,
+		"fig6-shd": 80, "fig9-shd-free": 4, "fig9-shd": 36, "fig6-rawhd": 80, "fig9-rawhd-free": 4, "fig9-rawhd": 36,
+		"fig6-rawsc": 80, "fig9-rawsc-free": 4, "fig9-rawsc": 36},
 }
 
 func total(m map[string]int) int {
@@ -151,7 +151,7 @@ func TestAudioSweepsNeedTheirFiles(t *testing.T) {
 			t.Errorf("sweep %s (%s): absent %q", b.Sweep, b.Dataset, b.Absent)
 		}
 	}
-	if p.Runs() != total(wantRuns[Full])-3*80 {
+	if p.Runs() != total(wantRuns[Full])-3*120 {
 		t.Errorf("without data: %d runs to do", p.Runs())
 	}
 	data := t.TempDir()

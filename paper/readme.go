@@ -46,7 +46,7 @@ func (r *Results) readme(w io.Writer, rep *Report, o WriteOptions) error {
 	e.printf("Every figure of *The remarkable robustness of surrogate gradient learning for instilling complex function in spiking neural networks* "+
 		"(Neural Computation 33:899, 2021) re-run with spikegrad at the `%s` scale (preset `%s`, in `sweep/presets/%s.yaml`). "+
 		"Per configuration, the k runs best on validation are kept and their test accuracy is given as mean ± sample std (\"top k of n\"), "+
-		"the paper's protocol.\n\n", p.Scale, p.Preset, p.Preset)
+		"the paper's protocol, with the paper's k (5 or 10) but at most half of a configuration's runs, so that the selection leaves runs out.\n\n", p.Scale, p.Preset, p.Preset)
 	if !p.Scale.paperScale() {
 		e.printf("**At this scale the networks train for a few epochs on tiny grids: the verdicts say what these runs show, " +
 			"not whether the paper reproduces; the `local` and `paper` scales decide that.**\n\n")
