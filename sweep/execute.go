@@ -58,6 +58,11 @@ type Options struct {
 	// Done, if set, is called as each run ends (from several goroutines,
 	// one at a time).
 	Done func(Outcome)
+	// RecordSuffices counts a run as done when its folder holds a
+	// completed record of its ID, even if its checkpoints are gone: for
+	// results kept in version control, records committed and weights not,
+	// where a fresh clone must not train everything again.
+	RecordSuffices bool
 }
 
 // Execute runs the runs into out, jobs at a time, as Work does with default
@@ -73,9 +78,10 @@ func Execute(ctx context.Context, runs []Job, out string, jobs int, hooks func(J
 // two workers train one run, and a run whose worker was killed is taken
 // over, continuing from its last.npz, once its lease is stale. A run is
 // done when its folder holds a completed record of the run's ID and both
-// checkpoints; a run whose checkpoints were deleted is trained again, its
-// earlier record kept as record.json.replaced. A run that failed is not retried by workers that were
-// already running when it failed, and is by those started later (a
+// checkpoints (or, with RecordSuffices, the record alone); a run whose
+// checkpoints were deleted is trained again, its earlier record kept as
+// record.json.replaced. A run that failed is not retried by workers that
+// were already running when it failed, and is by those started later (a
 // restarted sweep).
 //
 // Work returns when every run is done or failed (or, with NoWait, when no
@@ -229,7 +235,7 @@ func (w *worker) inspect(j Job) state {
 	dir := filepath.Join(w.out, j.Name)
 	rec, _ := run.LoadRecord(filepath.Join(dir, run.RecordFile))
 	ours := rec != nil && recordID(rec) == j.ID
-	if ours && rec.Status == "completed" && run.Completed(dir) {
+	if ours && rec.Status == "completed" && (w.o.RecordSuffices || run.Completed(dir)) {
 		return state{kind: done, rec: rec}
 	}
 	if h, _ := run.Holder(dir, w.o.Lease); h != nil {

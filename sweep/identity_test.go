@@ -210,3 +210,52 @@ func TestTwoSweepsShareOneFolder(t *testing.T) {
 		}
 	}
 }
+
+// A reproduction commits its records but not its checkpoints, so a fresh
+// clone holds completed records without weights. With RecordSuffices a
+// completed record of the run's ID is enough: nothing is trained again.
+func TestRecordSufficesWithoutCheckpoints(t *testing.T) {
+	_, sweeps, err := sweep.Preset("smoke")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw := append([]sweep.Sweep(nil), sweeps...)
+	sw[0].Base = append(append([]sweep.Assignment(nil), sw[0].Base...), sweep.Assignment{Key: "epochs", Value: "1"})
+	sw[0].Grid = sw[0].Grid[:1]
+	jobs, err := sweep.Jobs(run.DefaultSettings("randman"), sw[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	pass := func(o sweep.Options) (ran, skipped int) {
+		o.Jobs = 2
+		o.Done = func(oc sweep.Outcome) {
+			switch {
+			case oc.Err != nil:
+				t.Error(oc.Err)
+			case oc.Skipped:
+				skipped++
+			default:
+				ran++
+			}
+		}
+		if err := sweep.Work(context.Background(), jobs, out, o); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if ran, _ := pass(sweep.Options{}); ran != len(jobs) {
+		t.Fatalf("first pass ran %d of %d", ran, len(jobs))
+	}
+	for _, j := range jobs {
+		os.Remove(filepath.Join(out, j.Name, run.BestFile))
+		os.Remove(filepath.Join(out, j.Name, run.LastFile))
+	}
+	if ran, skipped := pass(sweep.Options{RecordSuffices: true}); ran != 0 || skipped != len(jobs) {
+		t.Errorf("records only: ran %d, skipped %d; want every run skipped", ran, skipped)
+	}
+	// Without the option the same folder is trained again.
+	if ran, skipped := pass(sweep.Options{}); ran != len(jobs) || skipped != 0 {
+		t.Errorf("default: ran %d, skipped %d; want every run trained", ran, skipped)
+	}
+}
