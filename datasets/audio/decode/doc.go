@@ -8,5 +8,6 @@
 // corrupt file, one that declares more than it holds, or one whose FLAC
 // signature does not match its samples fails with an error instead of
 // yielding wrong features, a panic of a third-party decoder becomes an
-// error, and no recording is longer than about 2.3 hours at 16 kHz.
+// error, and a recording longer than about 2.3 hours at 16 kHz is refused
+// before it exhausts memory.
 package decode
