@@ -101,7 +101,7 @@
 // threshold ≤ 0, non-finite values, and shapes that do not match.
 //
 // Reading trusts nothing in the file: sizes are checked against the file's
-// length and fixed limits before the HDF5 reader allocates anything, its
-// panics become errors, and the importer is fuzzed (FuzzImport,
-// FuzzFromGraph).
+// length and fixed limits before the HDF5 reader allocates anything (the
+// heap scan of internal/hdf5guard, shared with the SHD loader), its panics
+// become errors, and the importer is fuzzed (FuzzImport, FuzzFromGraph).
 package nir

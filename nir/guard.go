@@ -1,17 +1,15 @@
 package nir
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/scigolib/hdf5"
+	"github.com/spikegrad/spikegrad/internal/hdf5guard"
 )
 
 // Limits on what Read accepts. The HDF5 reader trusts the sizes in a file
@@ -30,18 +28,6 @@ const (
 	maxInflate = 1100
 )
 
-// call runs a call into the HDF5 reader and turns a panic into an error:
-// the reader is a young pure-Go implementation that a damaged file can
-// crash.
-func call(fn func() error) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("HDF5 reader failed on corrupt input: %v", r)
-		}
-	}()
-	return fn()
-}
-
 // info is what Dataset.Info reveals of a data set: the datatype class
 // ("float", "integer", "string", or "class_9" for variable-length data),
 // the element size and the dimensions (none for a scalar).
@@ -59,7 +45,7 @@ var infoRE = regexp.MustCompile(`^Dataset: (\w+) \(size=(\d+) bytes\), (scalar|n
 // into what the file's fileSize bytes can hold.
 func datasetInfo(d *hdf5.Dataset, fileSize int64) (info, error) {
 	var desc string
-	if err := call(func() (err error) { desc, err = d.Info(); return err }); err != nil {
+	if err := hdf5guard.Call(func() (err error) { desc, err = d.Info(); return err }); err != nil {
 		return info{}, err
 	}
 	m := infoRE.FindStringSubmatch(desc)
@@ -105,97 +91,6 @@ func datasetInfo(d *hdf5.Dataset, fileSize int64) (info, error) {
 	return in, nil
 }
 
-// checkHeaps rejects a file in which a local heap ("HEAP") or a global heap
-// collection ("GCOL") declares more bytes than the file holds, or a global
-// heap holds an object larger than the heap. The HDF5 reader allocates a
-// heap in full before reading it, and an object size near 2^64 makes its
-// walk over a global heap (variable-length strings are stored there) loop
-// forever. The same check guards the SHD loader (datasets/shd.go).
-func checkHeaps(f io.ReaderAt, fileSize int64) error {
-	offsetSize, lengthSize, ok := sizes(f)
-	if !ok {
-		return nil // not HDF5 or an unknown superblock: left to the reader
-	}
-	const chunk, overlap = 1 << 20, 32
-	buf := make([]byte, chunk+overlap)
-	var heap []byte
-	for off := int64(0); off < fileSize; off += chunk {
-		n, err := f.ReadAt(buf, off)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		for _, h := range []struct {
-			sig       string
-			sizeBytes int
-			global    bool
-		}{{"HEAP", lengthSize, false}, {"GCOL\x01", offsetSize, true}} {
-			for i := 0; ; i++ {
-				j := bytes.Index(buf[i:n], []byte(h.sig))
-				if j < 0 || i+j >= chunk {
-					break
-				}
-				i += j
-				end := i + 8 + h.sizeBytes
-				if end > n {
-					break // the file ends inside the header: the reader fails
-				}
-				size := leUint(buf[i+8 : end])
-				at := off + int64(i)
-				if size > uint64(fileSize) {
-					return fmt.Errorf("corrupt: heap at byte %d declares %d bytes, more than the file's %d", at, size, fileSize)
-				}
-				if !h.global {
-					continue
-				}
-				heap = slices.Grow(heap[:0], int(size))[:size]
-				if k, _ := f.ReadAt(heap, at); k < int(size) {
-					continue // the heap runs past the end of the file: the reader fails
-				}
-				hdr := 8 + offsetSize
-				for pos := (8 + offsetSize + 7) &^ 7; pos+hdr <= int(size); {
-					obj := leUint(heap[pos+8 : pos+hdr])
-					if obj > size {
-						return fmt.Errorf("corrupt: object at byte %d of the heap at byte %d declares %d bytes, more than the heap's %d",
-							pos, at, obj, size)
-					}
-					pos += hdr + (int(obj)+7)&^7
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// sizes reads the sizes of offsets and lengths from the superblock.
-func sizes(f io.ReaderAt) (offsetSize, lengthSize int, ok bool) {
-	var sb [16]byte
-	if _, err := f.ReadAt(sb[:], 0); err != nil || string(sb[:8]) != "\x89HDF\r\n\x1a\n" {
-		return 0, 0, false
-	}
-	var o, l byte
-	switch sb[8] {
-	case 0, 1:
-		o, l = sb[13], sb[14]
-	case 2, 3:
-		o, l = sb[9], sb[10]
-	default:
-		return 0, 0, false
-	}
-	valid := func(b byte) bool { return b == 2 || b == 4 || b == 8 }
-	if !valid(o) || !valid(l) {
-		return 0, 0, false
-	}
-	return int(o), int(l), true
-}
-
-func leUint(b []byte) uint64 {
-	var v uint64
-	for k := len(b) - 1; k >= 0; k-- {
-		v = v<<8 | uint64(b[k])
-	}
-	return v
-}
-
 // openChecked stats, scans and opens the HDF5 file at path.
 func openChecked(path string) (*hdf5.File, int64, error) {
 	st, err := os.Stat(path)
@@ -212,13 +107,13 @@ func openChecked(path string) (*hdf5.File, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	err = checkHeaps(raw, st.Size())
+	err = hdf5guard.CheckHeaps(raw, st.Size())
 	raw.Close()
 	if err != nil {
 		return nil, 0, err
 	}
 	var f *hdf5.File
-	if err := call(func() (err error) { f, err = hdf5.Open(path); return err }); err != nil {
+	if err := hdf5guard.Call(func() (err error) { f, err = hdf5.Open(path); return err }); err != nil {
 		return nil, 0, fmt.Errorf("not a readable HDF5 file: %w", err)
 	}
 	return f, st.Size(), nil

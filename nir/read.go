@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scigolib/hdf5"
+	"github.com/spikegrad/spikegrad/internal/hdf5guard"
 )
 
 // File is the content of a NIR file.
@@ -36,7 +37,7 @@ func readFile(path string) (*File, error) {
 	}
 	defer h.Close()
 	r := &reader{size: size, sets: map[string]*hdf5.Dataset{}, kids: map[string][]string{}}
-	err = call(func() error {
+	err = hdf5guard.Call(func() error {
 		h.Walk(func(p string, o hdf5.Object) {
 			r.objects++
 			switch o := o.(type) {
@@ -135,7 +136,7 @@ func (r *reader) strs(p string) ([]string, info, error) {
 		return nil, in, err
 	}
 	var out []string
-	err = call(func() error {
+	err = hdf5guard.Call(func() error {
 		switch in.class {
 		case "string":
 			s, err := d.ReadStrings()
@@ -184,7 +185,7 @@ func (r *reader) array(p string) (Array, error) {
 	for _, k := range in.dims {
 		a.Shape = append(a.Shape, int(k))
 	}
-	err = call(func() (err error) { a.Data, err = d.Read(); return err })
+	err = hdf5guard.Call(func() (err error) { a.Data, err = d.Read(); return err })
 	if err != nil {
 		return Array{}, fmt.Errorf("%s: %w", p, err)
 	}

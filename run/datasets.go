@@ -10,6 +10,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/datasets/audio"
+	"github.com/spikegrad/spikegrad/datasets/audio/mel"
 	"github.com/spikegrad/spikegrad/datasets/mnist"
 	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/datasets/shd"
@@ -45,9 +46,9 @@ func audioDefaults(steps int, dt float64) func(*Settings) {
 	}
 }
 
-// melHop is the hop between the frames of datasets.DefaultMel, in ms: one
+// melHop is the hop between the frames of mel.Default, in ms: one
 // network step per Mel frame.
-var melHop = audio.DefaultMel().DT
+var melHop = mel.Default().DT
 
 // rawSCWords is the number of words in the Speech Commands v0.02 release.
 // A folder with other words has as many classes as word folders; the
@@ -88,8 +89,8 @@ var dataSets = []dataSet{
 	{
 		Name:     "rawhd",
 		Defaults: audioDefaults(80, melHop),
-		Sizes:    func(*Settings) (int, int) { return audio.DefaultMel().Filters, audio.RawHDClasses },
-		Validate: func(s *Settings) error { _, err := s.melGrid(audio.DefaultMel()); return err },
+		Sizes:    func(*Settings) (int, int) { return mel.Default().Filters, audio.RawHDClasses },
+		Validate: func(s *Settings) error { _, err := s.melGrid(mel.Default()); return err },
 		Load: func(_ context.Context, s *Settings) (*datasets.Data, error) {
 			if s.DataDir == "" {
 				return nil, notDownloaded("the Heidelberg Digits audio", "rawhd")
@@ -110,8 +111,8 @@ var dataSets = []dataSet{
 	{
 		Name:     "rawsc",
 		Defaults: audioDefaults(100, melHop),
-		Sizes:    func(*Settings) (int, int) { return audio.DefaultMel().Filters, rawSCWords },
-		Validate: func(s *Settings) error { _, err := s.melGrid(audio.DefaultMel()); return err },
+		Sizes:    func(*Settings) (int, int) { return mel.Default().Filters, rawSCWords },
+		Validate: func(s *Settings) error { _, err := s.melGrid(mel.Default()); return err },
 		Load: func(_ context.Context, s *Settings) (*datasets.Data, error) {
 			if s.DataDir == "" {
 				return nil, notDownloaded("the Speech Commands audio", "rawsc")
@@ -185,7 +186,7 @@ func (s *Settings) randman() randman.Config {
 // s: Steps frames, one every DT ms, so that a network step is one frame
 // hop and the time constants keep their meaning. The hop must be a whole
 // number of samples at the feature rate.
-func (s *Settings) melGrid(mc audio.MelConfig) (audio.MelConfig, error) {
+func (s *Settings) melGrid(mc mel.Config) (mel.Config, error) {
 	hop := s.DT * float64(mc.SampleRate) / 1000 // samples
 	if math.Round(hop) < 1 || math.Abs(hop-math.Round(hop)) > 1e-6 {
 		return mc, fmt.Errorf("dt: for %s, Δt is the hop between Mel frames and must be a whole number of samples at %d Hz (a multiple of %g ms), got %g ms",

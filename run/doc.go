@@ -19,9 +19,8 @@
 //
 // A run's folder holds SettingsFile, BestFile, LastFile and RecordFile;
 // Record is the run record and Completed tells a finished run (a
-// completed record and both checkpoints). A Lease (Claim) is a process's
-// claim on a run folder, which sweep workers on many machines use to share
-// an output folder. Package
-// runner performs runs and writes these files; package report reads
-// records without linking the training engine.
+// completed record and both checkpoints); package run/lease keeps a second
+// process out of a folder a run is writing. Package runner performs runs
+// and writes these files; package report reads records without linking the
+// training engine.
 package run

@@ -75,8 +75,3 @@ func Files(dir string, names ...string) []string {
 	}
 	return out
 }
-
-// DefaultLeaseTTL is the time to live of the lease a run takes on its
-// folder (see Lease): ten minutes, well above the attribute caching of
-// network file systems and the clock differences of a cluster.
-const DefaultLeaseTTL = 10 * time.Minute

@@ -5,7 +5,7 @@
 // to date after every epoch: the settings, the best weights (best.npz), the
 // weights and training state after the last epoch (last.npz) and the
 // record. Every file is written atomically, under a lease on the folder
-// (run.Lease) that keeps other processes out. A folder is never
+// (lease.Lease) that keeps other processes out. A folder is never
 // overwritten: resuming into one continues its history and keeps its
 // best.npz unless beaten. A run resumed from last.npz continues exactly: it
 // reaches the weights, history and test result of the run that was never

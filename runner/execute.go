@@ -13,6 +13,7 @@ import (
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/run/lease"
 	"github.com/spikegrad/spikegrad/train"
 	"github.com/spikegrad/spikegrad/train/metrics"
 )
@@ -32,7 +33,7 @@ type Hooks struct {
 	// if another process took the folder over. Without one, Execute takes
 	// a lease on the folder for the run's duration, so that two processes
 	// never train into one folder.
-	Lease *run.Lease
+	Lease *lease.Lease
 }
 
 func (h Hooks) note(format string, args ...any) {
@@ -186,7 +187,7 @@ var saveCheckpoint = SaveCheckpoint
 // folder is a run folder held under a lease.
 type folder struct {
 	dir   string
-	lease *run.Lease
+	lease *lease.Lease
 	own   bool // the lease was taken by Execute
 	h     Hooks
 	prior *run.Record // the record found in the folder, if any
@@ -203,9 +204,9 @@ func openFolder(s *run.Settings, h Hooks) (*folder, error) {
 	}
 	f := &folder{dir: dir, lease: h.Lease, h: h}
 	if f.lease == nil {
-		f.lease, err = run.Claim(dir, run.DefaultLeaseTTL, run.ThisProcess(""))
+		f.lease, err = lease.Claim(dir, lease.DefaultTTL, lease.ThisProcess(""))
 		if err != nil {
-			var held *run.HeldError
+			var held *lease.HeldError
 			if errors.As(err, &held) {
 				return nil, fmt.Errorf("name: %w: wait for it to end or choose another name", err)
 			}

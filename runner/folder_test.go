@@ -12,6 +12,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/run/lease"
 	"github.com/spikegrad/spikegrad/runner"
 	"github.com/spikegrad/spikegrad/train"
 )
@@ -189,7 +190,7 @@ func TestRunFolderStatesWhatIsOnDisk(t *testing.T) {
 func TestFolderInUseIsRefused(t *testing.T) {
 	s := smallSettings(t)
 	s.Name = "busy"
-	l, err := run.Claim(filepath.Join(s.Out, "busy"), run.DefaultLeaseTTL, run.Owner{Host: "elsewhere", PID: 1, Worker: "slurm job 7 task 3"})
+	l, err := lease.Claim(filepath.Join(s.Out, "busy"), lease.DefaultTTL, lease.Owner{Host: "elsewhere", PID: 1, Worker: "slurm job 7 task 3"})
 	if err != nil {
 		t.Fatal(err)
 	}

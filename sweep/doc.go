@@ -12,7 +12,7 @@
 // Work trains a sweep's runs as one of any number of workers — processes
 // on one or many machines sharing the output folder, such as the tasks of
 // a Slurm job array of any shape or the pods of a Kubernetes Job. Workers
-// claim runs by taking the lease on their folder (run.Claim), so no run is
+// claim runs by taking the lease on their folder (lease.Claim), so no run is
 // trained twice, and take over the runs of workers that died, continuing
 // from their last checkpoint; completed runs are skipped, so a restarted
 // sweep does only what is missing. Shard splits a grid statically, for

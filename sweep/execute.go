@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/run/lease"
 	"github.com/spikegrad/spikegrad/runner"
 )
 
@@ -38,7 +39,7 @@ type Options struct {
 	// Jobs is the number of runs this process trains at once (≥ 1).
 	Jobs int
 	// Lease is the time to live of the lease on a run's folder (see
-	// run.Lease); 0 means run.DefaultLeaseTTL. A worker that dies without
+	// lease.Lease); 0 means lease.DefaultTTL. A worker that dies without
 	// a trace (a lost machine) is taken over after this time; one on the
 	// same machine as soon as it is gone.
 	Lease time.Duration
@@ -74,7 +75,7 @@ func Execute(ctx context.Context, runs []Job, out string, jobs int, hooks func(J
 // Work trains the runs of a sweep into out as one of any number of workers:
 // processes on one or many machines, started at any time, that share out.
 // Every run has a folder out/<Job.Name>; a worker claims a run by taking
-// the lease on its folder (run.Claim), trains it and releases it, so no
+// the lease on its folder (lease.Claim), trains it and releases it, so no
 // two workers train one run, and a run whose worker was killed is taken
 // over, continuing from its last.npz, once its lease is stale. A run is
 // done when its folder holds a completed record of the run's ID and both
@@ -94,7 +95,7 @@ func Work(ctx context.Context, runs []Job, out string, o Options) error {
 		return fmt.Errorf("jobs: want ≥ 1, got %d", o.Jobs)
 	}
 	if o.Lease <= 0 {
-		o.Lease = run.DefaultLeaseTTL
+		o.Lease = lease.DefaultTTL
 	}
 	if o.Poll <= 0 {
 		o.Poll = min(o.Lease/10, 10*time.Second)
@@ -102,7 +103,7 @@ func Work(ctx context.Context, runs []Job, out string, o Options) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("out: %w", err)
 	}
-	w := &worker{o: o, out: out, start: time.Now(), owner: run.ThisProcess(o.Worker)}
+	w := &worker{o: o, out: out, start: time.Now(), owner: lease.ThisProcess(o.Worker)}
 	pending := append([]Job(nil), runs...)
 	sem := make(chan struct{}, o.Jobs)
 	var wg sync.WaitGroup
@@ -133,8 +134,8 @@ func Work(ctx context.Context, runs []Job, out string, o Options) error {
 			if ctx.Err() != nil {
 				break
 			}
-			lease, err := run.Claim(filepath.Join(out, j.Name), o.Lease, w.owner)
-			var he *run.HeldError
+			claim, err := lease.Claim(filepath.Join(out, j.Name), o.Lease, w.owner)
+			var he *lease.HeldError
 			switch {
 			case errors.As(err, &he):
 				<-sem
@@ -149,7 +150,7 @@ func Work(ctx context.Context, runs []Job, out string, o Options) error {
 			wg.Add(1)
 			go func(j Job) {
 				defer func() { <-sem; wg.Done() }()
-				w.train(ctx, j, lease)
+				w.train(ctx, j, claim)
 			}(j)
 		}
 		pending = held
@@ -158,7 +159,7 @@ func Work(ctx context.Context, runs []Job, out string, o Options) error {
 		}
 		if o.NoWait {
 			for _, j := range pending {
-				h, _ := run.Holder(filepath.Join(out, j.Name), o.Lease)
+				h, _ := lease.Holder(filepath.Join(out, j.Name), o.Lease)
 				err := errors.New("held by another worker")
 				if h != nil {
 					err = h
@@ -195,7 +196,7 @@ type worker struct {
 	o      Options
 	out    string
 	start  time.Time
-	owner  run.Owner
+	owner  lease.Owner
 	mu     sync.Mutex
 	failed []string
 }
@@ -238,7 +239,7 @@ func (w *worker) inspect(j Job) state {
 	if ours && rec.Status == "completed" && (w.o.RecordSuffices || run.Completed(dir)) {
 		return state{kind: done, rec: rec}
 	}
-	if h, _ := run.Holder(dir, w.o.Lease); h != nil {
+	if h, _ := lease.Holder(dir, w.o.Lease); h != nil {
 		return state{kind: busy}
 	}
 	if ours && rec.Status == "failed" && rec.Finished.After(w.start) {
@@ -255,9 +256,9 @@ func recordID(r *run.Record) string {
 	return r.Settings.ID()
 }
 
-// train trains j under lease, which it releases.
-func (w *worker) train(ctx context.Context, j Job, lease *run.Lease) {
-	defer lease.Release()
+// train trains j under claim, which it releases.
+func (w *worker) train(ctx context.Context, j Job, claim *lease.Lease) {
+	defer claim.Release()
 	dir := filepath.Join(w.out, j.Name)
 	// Under the lease, look again: another worker may have finished it.
 	if st := w.inspect(j); st.kind == done {
@@ -270,7 +271,7 @@ func (w *worker) train(ctx context.Context, j Job, lease *run.Lease) {
 	if w.o.Hooks != nil {
 		h = w.o.Hooks(j)
 	}
-	h.Lease = lease
+	h.Lease = claim
 	resumed, set, err := prepare(dir, j)
 	if err != nil {
 		w.fail(j, err)

@@ -37,6 +37,7 @@ import (
 	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/internal/readlimit"
 	runs "github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/run/lease"
 	"github.com/spikegrad/spikegrad/runner"
 	"github.com/spikegrad/spikegrad/sweep"
 )
@@ -167,7 +168,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "runs trained at once")
 	fs.StringVar(&o.shard, "shard", "", "i/n: run only every n-th run starting at i (0-based), for machines that do not share --out (workers that share it need no shards); env: i/n from a regular Slurm job array or a Kubernetes Indexed Job (SPIKEGRAD_SHARDS)")
 	fs.IntVar(&o.maxRuns, "max-runs", sweep.DefaultMaxRuns, "refuse sweeps of more runs than this (counted before they are expanded)")
-	fs.DurationVar(&o.lease, "lease", runs.DefaultLeaseTTL, "time after which the run of a worker that stopped refreshing its lease (a lost machine) is taken over; one on this machine is taken over as soon as it is gone")
+	fs.DurationVar(&o.lease, "lease", lease.DefaultTTL, "time after which the run of a worker that stopped refreshing its lease (a lost machine) is taken over; one on this machine is taken over as soon as it is gone")
 	fs.BoolVar(&o.noWait, "no-wait", false, "stop when no run is left to claim instead of waiting for the runs other workers hold (and taking over those whose worker dies)")
 	fs.StringVar(&o.worker, "worker", "", "name of this worker in leases and logs (default: from Slurm's or Kubernetes' environment)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "list the runs (of this shard) and exit")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/audio/internal/audiotest"
 )
 
 // testLoadCounting loads RawHD and returns the data and how many audio files
@@ -78,8 +79,8 @@ func TestCacheDamagedEntryIsRecomputed(t *testing.T) {
 	}
 	b, _ := os.ReadFile(entries[0])
 	b[len(b)/2] ^= 1
-	testWriteFile(t, entries[0], b)
-	testWriteFile(t, entries[1], b[:10])
+	audiotest.WriteFile(t, entries[0], b)
+	audiotest.WriteFile(t, entries[1], b[:10])
 
 	second, n := testLoadCounting(t, c)
 	if n != 2 {
@@ -97,7 +98,7 @@ func TestCacheUnusableDirIsAWarning(t *testing.T) {
 	root := t.TempDir()
 	testMakeRawHD(t, root, filepath.Join(root, "audio"), testHDFiles(1))
 	blocker := filepath.Join(t.TempDir(), "file")
-	testWriteFile(t, blocker, nil)
+	audiotest.WriteFile(t, blocker, nil)
 	c := DefaultRawHD(root)
 	c.CacheDir = filepath.Join(blocker, "cache") // a path below a regular file
 	d, n := testLoadCounting(t, c)

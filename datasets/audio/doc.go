@@ -1,14 +1,12 @@
-// Package audio turns recordings into spike-network input: it decodes WAV
-// and FLAC files (ReadFile, DecodeWAV, DecodeFLAC), resamples them with a
-// band-limited interpolator (Resample, flat within 0.01 dB up to 0.9 of the
-// lower Nyquist frequency, ≥ 90 dB of alias rejection above it) and computes
-// log Mel filterbank features (Mel), the analog input of Zenke & Vogels
-// (2021, section 4.1.3); MelConfig says which details are the paper's and
-// which are spikegrad's.
+// Package audio loads the raw-audio data sets as datasets.Data: the raw
+// Heidelberg Digits (RawHD) and Speech Commands v0.02 (RawSC), as log Mel
+// features, the analog input of Zenke & Vogels (2021, section 4.1.3).
+// Package decode reads their WAV and FLAC files and package mel computes
+// the features; this package finds the recordings of a data folder, sorts
+// them into splits and labels, and runs the pipeline over them in
+// parallel.
 //
-// On top of that pipeline it loads two data sets as datasets.Data: the raw
-// Heidelberg Digits (RawHD) and Speech Commands v0.02 (RawSC), with
-// LoadOptions for both:
+// Both loads share LoadOptions and what follows:
 //
 //   - Features are cached on disk, one entry per recording, keyed by the
 //     recording's name relative to the data folder, its size and
@@ -41,6 +39,6 @@
 //     TestFloat16StorageLosesNothingMeasurable), so it loses nothing the
 //     data held. Storage Float32 keeps 4 bytes a value.
 //
-// The time step of the features is MelConfig.DT, the hop between frames,
+// The time step of the features is mel.Config.DT, the hop between frames,
 // in milliseconds like every Δt of spikegrad.
 package audio

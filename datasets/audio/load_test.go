@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/audio/internal/audiotest"
 )
 
 // testLoadSC loads RawSC and returns the data and how many files were
@@ -124,7 +125,7 @@ func TestCacheBlockedInDataFolder(t *testing.T) {
 	// its name is taken by a file.
 	dir := t.TempDir()
 	testMakeRawSC(t, dir)
-	testWriteFile(t, filepath.Join(dir, CacheDirName), []byte("not a folder"))
+	audiotest.WriteFile(t, filepath.Join(dir, CacheDirName), []byte("not a folder"))
 	user := testUserCache(t)
 	d, n := testLoadSC(t, DefaultRawSC(dir))
 	if n != 12 || !testContains(d.Notes, "feature cache in "+user) {
@@ -295,8 +296,8 @@ func TestBadFilesReportedTogether(t *testing.T) {
 	testMakeRawHD(t, root, filepath.Join(root, "audio"), files)
 	audioFile := func(i int) string { return filepath.Join(root, "audio", files[i].name) }
 	b, _ := os.ReadFile(audioFile(1))
-	testWriteFile(t, audioFile(1), b[:len(b)/2])           // truncated, in training
-	testWriteFile(t, audioFile(7), []byte("fLaC garbage")) // corrupt, in test
+	audiotest.WriteFile(t, audioFile(1), b[:len(b)/2])           // truncated, in training
+	audiotest.WriteFile(t, audioFile(7), []byte("fLaC garbage")) // corrupt, in test
 	c := DefaultRawHD(root)
 	c.NoCache = true
 	_, err := RawHD(c)
@@ -350,9 +351,9 @@ func TestRecordingsThatCannotGiveTheFeatures(t *testing.T) {
 	// Replace three training files: an 8 kHz recording, which loses the
 	// top of the filterbank; a 1 Hz one and a 10 ms one, which give no
 	// features at all.
-	testWriteFile(t, filepath.Join(dir, "yes", "a_nohash_0.wav"), testMonoWAV(t, testTone(500, 8000, 1, 0.3), 8000))
-	testWriteFile(t, filepath.Join(dir, "no", "a_nohash_0.wav"), testMonoWAV(t, []float64{0.1, -0.1, 0.2}, 1))
-	testWriteFile(t, filepath.Join(dir, "up", "a_nohash_0.wav"), testMonoWAV(t, testTone(3000, 16000, 0.01, 0.3), 16000))
+	audiotest.WriteFile(t, filepath.Join(dir, "yes", "a_nohash_0.wav"), audiotest.MonoWAV(t, audiotest.Tone(500, 8000, 1, 0.3), 8000))
+	audiotest.WriteFile(t, filepath.Join(dir, "no", "a_nohash_0.wav"), audiotest.MonoWAV(t, []float64{0.1, -0.1, 0.2}, 1))
+	audiotest.WriteFile(t, filepath.Join(dir, "up", "a_nohash_0.wav"), audiotest.MonoWAV(t, audiotest.Tone(3000, 16000, 0.01, 0.3), 16000))
 	c := DefaultRawSC(dir)
 	c.NoCache = true
 	_, err := RawSC(c)
@@ -385,7 +386,7 @@ func TestRawSCEmptyWordFolder(t *testing.T) {
 	dir := t.TempDir()
 	testMakeRawSC(t, dir)
 	os.MkdirAll(filepath.Join(dir, "zebra"), 0o755)
-	testWriteFile(t, filepath.Join(dir, "zebra", "notes.txt"), []byte("no audio"))
+	audiotest.WriteFile(t, filepath.Join(dir, "zebra", "notes.txt"), []byte("no audio"))
 	c := DefaultRawSC(dir)
 	c.NoCache = true
 	d, err := RawSC(c)
@@ -428,7 +429,7 @@ func TestRawSCFolderAboveAndListForms(t *testing.T) {
 	dir := filepath.Join(parent, "speech_commands_v0.02")
 	testMakeRawSC(t, dir)
 	// List entries with a leading folder and ./ still name word/file.wav.
-	testWriteFile(t, filepath.Join(dir, "testing_list.txt"), []byte("speech_commands_v0.02/yes/c_nohash_1.wav\n./no/c_nohash_1.wav\r\nup/c_nohash_1.wav\n"))
+	audiotest.WriteFile(t, filepath.Join(dir, "testing_list.txt"), []byte("speech_commands_v0.02/yes/c_nohash_1.wav\n./no/c_nohash_1.wav\r\nup/c_nohash_1.wav\n"))
 	c := DefaultRawSC(parent)
 	c.NoCache = true
 	d, err := RawSC(c)
@@ -453,7 +454,7 @@ func TestRawHDListEntriesMatchedByBaseName(t *testing.T) {
 	for _, f := range files[:3] {
 		lines = append(lines, "audio/"+f.name)
 	}
-	testWriteFile(t, filepath.Join(root, "train_filenames.txt"), []byte(strings.Join(lines, "\n")))
+	audiotest.WriteFile(t, filepath.Join(root, "train_filenames.txt"), []byte(strings.Join(lines, "\n")))
 	c := DefaultRawHD(root)
 	c.NoCache = true
 	c.ValidationFraction = 0

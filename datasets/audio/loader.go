@@ -15,7 +15,9 @@ import (
 	"sync/atomic"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/audio/decode"
 	"github.com/spikegrad/spikegrad/datasets/audio/internal/featurecache"
+	"github.com/spikegrad/spikegrad/datasets/audio/mel"
 )
 
 // Storage is the precision in which RawHD and RawSC hold the features of
@@ -140,7 +142,7 @@ type item struct {
 type melLoader struct {
 	set  string // data set, part of the cache key
 	root string // data folder, which item names are relative to
-	mel  MelConfig
+	mel  mel.Config
 	opts LoadOptions
 
 	// caches are read in order; new entries go to caches[0] if writable.
@@ -158,8 +160,8 @@ type melLoader struct {
 }
 
 // newMelLoader validates mc and sets up the cache for the data in root.
-func newMelLoader(set, root string, mc MelConfig, opts LoadOptions) (*melLoader, error) {
-	if _, err := NewMel(mc); err != nil {
+func newMelLoader(set, root string, mc mel.Config, opts LoadOptions) (*melLoader, error) {
+	if _, err := mel.New(mc); err != nil {
 		return nil, fmt.Errorf("%s: Mel: %w", set, err)
 	}
 	l := &melLoader{set: set, root: root, mel: mc, opts: opts}
@@ -277,7 +279,7 @@ func (l *melLoader) load(items []item) []datasets.Sample {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(items)) {
 		wg.Go(func() {
-			m, _ := NewMel(l.mel) // validated by newMelLoader
+			m, _ := mel.New(l.mel) // validated by newMelLoader
 			for i := int(next.Add(1) - 1); i < len(items); i = int(next.Add(1) - 1) {
 				it := items[i]
 				if it.problem != "" {
@@ -299,7 +301,7 @@ func (l *melLoader) load(items []item) []datasets.Sample {
 			l.bad = append(l.bad, datasets.FileProblem{File: items[i].name, Problem: r.problem})
 			continue
 		}
-		if float64(r.rate)/2 < l.mel.highHz() {
+		if _, top := l.mel.Band(); float64(r.rate)/2 < top {
 			l.lowRate = append(l.lowRate, datasets.FileProblem{File: items[i].name, Problem: fmt.Sprintf("%d Hz", r.rate)})
 		}
 		out = append(out, r.sample)
@@ -309,7 +311,7 @@ func (l *melLoader) load(items []item) []datasets.Sample {
 
 // sample returns the sample of one recording and its sample rate, from
 // the cache if it holds the features.
-func (l *melLoader) sample(m *Mel, it item) (datasets.Sample, int, error) {
+func (l *melLoader) sample(m *mel.Extractor, it item) (datasets.Sample, int, error) {
 	fi, err := os.Stat(it.path)
 	if err != nil {
 		return datasets.Sample{}, 0, bare(err) // the caller names the file
@@ -353,15 +355,16 @@ func (l *melLoader) storeFailed(err error) {
 }
 
 // compute decodes, checks, resamples and transforms one recording.
-func (l *melLoader) compute(m *Mel, it item) (featurecache.Entry, error) {
-	a, err := readRecording(it.path)
+func (l *melLoader) compute(m *mel.Extractor, it item) (featurecache.Entry, error) {
+	decodes.Add(1)
+	a, err := decode.File(it.path)
 	if err != nil {
-		return featurecache.Entry{}, err
+		return featurecache.Entry{}, bare(err) // the caller names the file
 	}
 	if err := l.checkRecording(a.SampleRate, len(a.Samples)); err != nil {
 		return featurecache.Entry{}, err
 	}
-	x, err := Resample(a.Samples, a.SampleRate, l.mel.SampleRate)
+	x, err := mel.Resample(a.Samples, a.SampleRate, l.mel.SampleRate)
 	if err != nil {
 		return featurecache.Entry{}, err
 	}
@@ -391,7 +394,7 @@ func (l *melLoader) checkRecording(rate, n int) error {
 	}
 	nyq := float64(rate) / 2
 	above := 0
-	for _, c := range l.mel.MelCenters() {
+	for _, c := range l.mel.Centers() {
 		if c > nyq {
 			above++
 		}
@@ -409,7 +412,7 @@ func (l *melLoader) checkRecording(rate, n int) error {
 // depend on, for the cache key: the feature settings, the resampler and
 // the storage.
 func (l *melLoader) settings() string {
-	return fmt.Sprintf("%#v\x00%s\x00%s", l.mel, resamplerDesign(), l.opts.Storage)
+	return fmt.Sprintf("%s\x00%s", l.mel.Recipe(), l.opts.Storage)
 }
 
 // fits reports whether a cache entry has the configured shape and storage.
@@ -434,8 +437,9 @@ func (l *melLoader) finish(d *datasets.Data) error {
 			len(l.bad), l.total, l.root, problemList(l.bad)))
 	}
 	if len(l.lowRate) > 0 {
+		_, top := l.mel.Band()
 		d.Warnings = append(d.Warnings, fmt.Sprintf("%d of %d recordings are sampled below %g Hz, twice the top of the Mel filterbank, so their top filters get no signal: %s",
-			len(l.lowRate), l.total, 2*l.mel.highHz(), problemList(l.lowRate)))
+			len(l.lowRate), l.total, 2*top, problemList(l.lowRate)))
 	}
 	if n := l.storeFails.Load(); n > 0 {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("feature cache %s: %d entries could not be stored (first: %v); their features were computed but not cached",
@@ -509,12 +513,20 @@ func missing(err error, list string) string {
 	return bare(err).Error()
 }
 
-// bare returns the error of a failed file operation without the path,
-// which the caller names its own way.
+// bare returns the error of a failed file operation or decoding without
+// the path, which the caller names its own way.
 func bare(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
 	}
+	var fe *decode.FileError
+	if errors.As(err, &fe) {
+		return fe.Err
+	}
 	return err
 }
+
+// decodes counts the recordings the loads have decoded. Tests use it to
+// check that a cached load decodes nothing.
+var decodes atomic.Int64

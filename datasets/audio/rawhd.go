@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/audio/mel"
 )
 
 // RawHDClasses is the number of RawHD classes: ten English and ten German
@@ -17,7 +18,7 @@ import (
 const RawHDClasses = 20
 
 // RawHDConfig describes the raw Heidelberg Digits (Cramer et al. 2020) as
-// log Mel features (see MelConfig for what comes from Zenke & Vogels 2021
+// log Mel features (see mel.Config for what comes from Zenke & Vogels 2021
 // and what is spikegrad's choice).
 type RawHDConfig struct {
 	// Dir is the folder hd_audio.tar.gz was unpacked into: it holds
@@ -26,7 +27,7 @@ type RawHDConfig struct {
 	// subfolder (such as hd_audio/) that holds these is accepted too.
 	Dir string
 	// Mel describes the features; Mel.Frames must be positive.
-	Mel MelConfig
+	Mel mel.Config
 	// ValidationFraction of the training recordings, drawn with Seed,
 	// form the validation split; the data set has no official one.
 	// Validation says how they are drawn: "random" (also when empty) by
@@ -39,12 +40,12 @@ type RawHDConfig struct {
 	LoadOptions
 }
 
-// DefaultRawHD returns the setup for the data in dir: DefaultMel features
+// DefaultRawHD returns the setup for the data in dir: mel.Default features
 // cropped or padded to the 80 frames of Zenke & Vogels (2021), and 10 % of
 // the training recordings held out for validation with seed 1 (the data
 // set has no validation split; the paper does not say how it chose one).
 func DefaultRawHD(dir string) RawHDConfig {
-	mc := DefaultMel()
+	mc := mel.Default()
 	mc.Frames = 80
 	return RawHDConfig{Dir: dir, Mel: mc, ValidationFraction: 0.1, Seed: 1}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/audio/internal/audiotest"
 )
 
 // testHDFile is one recording of a synthetic Heidelberg Digits directory.
@@ -29,15 +30,15 @@ func testMakeRawHD(t testing.TB, root, audioDir string, files []testHDFile) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		testWriteFile(t, filepath.Join(audioDir, f.name), testMonoFLAC(t, testTone(testHDFreq(label), 48000, 0.3, 0.4), 48000))
+		audiotest.WriteFile(t, filepath.Join(audioDir, f.name), audiotest.MonoFLAC(t, audiotest.Tone(testHDFreq(label), 48000, 0.3, 0.4), 48000))
 		i := 0
 		if f.test {
 			i = 1
 		}
 		lists[i] = append(lists[i], f.name)
 	}
-	testWriteFile(t, filepath.Join(root, "train_filenames.txt"), []byte(strings.Join(lists[0], "\n")+"\n"))
-	testWriteFile(t, filepath.Join(root, "test_filenames.txt"), []byte(strings.Join(lists[1], "\r\n")+"\r\n\r\n"))
+	audiotest.WriteFile(t, filepath.Join(root, "train_filenames.txt"), []byte(strings.Join(lists[0], "\n")+"\n"))
+	audiotest.WriteFile(t, filepath.Join(root, "test_filenames.txt"), []byte(strings.Join(lists[1], "\r\n")+"\r\n\r\n"))
 }
 
 // testHDFiles returns n training and 2 test recordings of varied labels.
@@ -94,7 +95,7 @@ func TestRawHDLoadsSplitsAndLabels(t *testing.T) {
 	for i := range feats {
 		feats[i] = raster[i*40 : (i+1)*40]
 	}
-	if got, want := testArgmaxChannel(feats), testMelChannel(testHDFreq(smp.Label), 8000, 40); got != want {
+	if got, want := audiotest.ArgmaxChannel(feats), audiotest.MelChannel(testHDFreq(smp.Label), 8000, 40); got != want {
 		t.Errorf("tone of label %d peaks in channel %d, want %d", smp.Label, got, want)
 	}
 }
@@ -138,14 +139,14 @@ func TestRawHDErrorsNameTheProblem(t *testing.T) {
 		{"missing dir", filepath.Join(t.TempDir(), "nope"), "nope"},
 		{"missing file", mk(func(r string) { os.Remove(audio(r, 1)) }), testHDFiles(2)[1].name},
 		{"bad name", mk(func(r string) {
-			testWriteFile(t, filepath.Join(r, "test_filenames.txt"), []byte("speaker-1_digit-3.flac\n"))
+			audiotest.WriteFile(t, filepath.Join(r, "test_filenames.txt"), []byte("speaker-1_digit-3.flac\n"))
 		}), "speaker-1_digit-3.flac"},
-		{"empty list", mk(func(r string) { testWriteFile(t, filepath.Join(r, "test_filenames.txt"), []byte("\n\n")) }), "lists no files"},
+		{"empty list", mk(func(r string) { audiotest.WriteFile(t, filepath.Join(r, "test_filenames.txt"), []byte("\n\n")) }), "lists no files"},
 		{"missing test list", mk(func(r string) { os.Remove(filepath.Join(r, "test_filenames.txt")) }), "test_filenames.txt"},
-		{"corrupt FLAC", mk(func(r string) { testWriteFile(t, audio(r, 0), []byte("fLaC garbage")) }), testHDFiles(2)[0].name},
+		{"corrupt FLAC", mk(func(r string) { audiotest.WriteFile(t, audio(r, 0), []byte("fLaC garbage")) }), testHDFiles(2)[0].name},
 		{"truncated FLAC", mk(func(r string) {
 			b, _ := os.ReadFile(audio(r, 2))
-			testWriteFile(t, audio(r, 2), b[:len(b)/2])
+			audiotest.WriteFile(t, audio(r, 2), b[:len(b)/2])
 		}), testHDFiles(2)[2].name},
 	} {
 		c := DefaultRawHD(tc.dir)

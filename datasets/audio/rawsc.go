@@ -11,10 +11,11 @@ import (
 	"strings"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/audio/mel"
 )
 
 // RawSCConfig describes Pete Warden's Speech Commands v0.02 (Warden 2018) as
-// log Mel features (see MelConfig for what comes from Zenke & Vogels 2021
+// log Mel features (see mel.Config for what comes from Zenke & Vogels 2021
 // and what is spikegrad's choice).
 type RawSCConfig struct {
 	// Dir is the folder speech_commands_v0.02.tar.gz was unpacked into:
@@ -23,14 +24,14 @@ type RawSCConfig struct {
 	// subfolder that holds these is accepted too.
 	Dir string
 	// Mel describes the features; Mel.Frames must be positive.
-	Mel MelConfig
+	Mel mel.Config
 	LoadOptions
 }
 
-// DefaultRawSC returns the setup for the data in dir: DefaultMel features
+// DefaultRawSC returns the setup for the data in dir: mel.Default features
 // cropped or padded to the 100 frames of Zenke & Vogels (2021).
 func DefaultRawSC(dir string) RawSCConfig {
-	mc := DefaultMel()
+	mc := mel.Default()
 	mc.Frames = 100
 	return RawSCConfig{Dir: dir, Mel: mc}
 }

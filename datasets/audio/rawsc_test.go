@@ -8,6 +8,10 @@ import (
 	"testing"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/datasets/audio/decode"
+	"github.com/spikegrad/spikegrad/datasets/audio/internal/audiotest"
+	"github.com/spikegrad/spikegrad/datasets/audio/mel"
+	"github.com/spikegrad/spikegrad/datasets/internal/audioenc"
 )
 
 // testMakeRawSC writes a small Speech Commands tree: three words of four
@@ -21,15 +25,15 @@ func testMakeRawSC(t testing.TB, dir string) {
 	for w, f := range words {
 		for i, name := range []string{"a_nohash_0.wav", "b_nohash_0.wav", "c_nohash_1.wav", "d_nohash_0.wav"} {
 			secs := 0.5 + 0.25*float64(i) // 1.25 s is cropped, 0.5 s padded
-			testWriteFile(t, filepath.Join(dir, w, name), testMonoWAV(t, testTone(f, 16000, secs, 0.3), 16000))
+			audiotest.WriteFile(t, filepath.Join(dir, w, name), audiotest.MonoWAV(t, audiotest.Tone(f, 16000, secs, 0.3), 16000))
 		}
 		val = append(val, w+"/b_nohash_0.wav")
 		test = append(test, w+"/c_nohash_1.wav")
 	}
-	testWriteFile(t, filepath.Join(dir, "_background_noise_", "white_noise.wav"), []byte("not a wav"))
-	testWriteFile(t, filepath.Join(dir, "README.md"), []byte("speech commands"))
-	testWriteFile(t, filepath.Join(dir, "validation_list.txt"), []byte(strings.Join(val, "\n")+"\n"))
-	testWriteFile(t, filepath.Join(dir, "testing_list.txt"), []byte(strings.Join(test, "\n")+"\n"))
+	audiotest.WriteFile(t, filepath.Join(dir, "_background_noise_", "white_noise.wav"), []byte("not a wav"))
+	audiotest.WriteFile(t, filepath.Join(dir, "README.md"), []byte("speech commands"))
+	audiotest.WriteFile(t, filepath.Join(dir, "validation_list.txt"), []byte(strings.Join(val, "\n")+"\n"))
+	audiotest.WriteFile(t, filepath.Join(dir, "testing_list.txt"), []byte(strings.Join(test, "\n")+"\n"))
 }
 
 func TestRawSCLoadsSplitsAndLabels(t *testing.T) {
@@ -64,7 +68,7 @@ func TestRawSCLoadsSplitsAndLabels(t *testing.T) {
 		for i := range feats {
 			feats[i] = raster[i*40 : (i+1)*40]
 		}
-		if got, want := testArgmaxChannel(feats), testMelChannel(3000, 8000, 40); got != want {
+		if got, want := audiotest.ArgmaxChannel(feats), audiotest.MelChannel(3000, 8000, 40); got != want {
 			t.Errorf("3 kHz word peaks in channel %d, want %d", got, want)
 		}
 	}
@@ -85,14 +89,14 @@ func TestRawSCErrorsNameTheProblem(t *testing.T) {
 		{"no testing list", mk(func(d string) { os.Remove(filepath.Join(d, "testing_list.txt")) }), "testing_list.txt"},
 		{"listed file missing", mk(func(d string) { os.Remove(filepath.Join(d, "up", "b_nohash_0.wav")) }), "up/b_nohash_0.wav"},
 		{"only unknown words listed", mk(func(d string) {
-			testWriteFile(t, filepath.Join(d, "testing_list.txt"), []byte("_background_noise_/white_noise.wav\n"))
+			audiotest.WriteFile(t, filepath.Join(d, "testing_list.txt"), []byte("_background_noise_/white_noise.wav\n"))
 		}), "the test split is empty"},
-		{"malformed entry", mk(func(d string) { testWriteFile(t, filepath.Join(d, "testing_list.txt"), []byte("yes.wav\n")) }), "yes.wav"},
-		{"corrupt WAV", mk(func(d string) { testWriteFile(t, filepath.Join(d, "no", "a_nohash_0.wav"), []byte("RIFF")) }), filepath.Join("no", "a_nohash_0.wav")},
+		{"malformed entry", mk(func(d string) { audiotest.WriteFile(t, filepath.Join(d, "testing_list.txt"), []byte("yes.wav\n")) }), "yes.wav"},
+		{"corrupt WAV", mk(func(d string) { audiotest.WriteFile(t, filepath.Join(d, "no", "a_nohash_0.wav"), []byte("RIFF")) }), filepath.Join("no", "a_nohash_0.wav")},
 		{"truncated WAV", mk(func(d string) {
 			p := filepath.Join(d, "yes", "d_nohash_0.wav")
 			b, _ := os.ReadFile(p)
-			testWriteFile(t, p, b[:len(b)-1001])
+			audiotest.WriteFile(t, p, b[:len(b)-1001])
 		}), filepath.Join("yes", "d_nohash_0.wav")},
 		{"all held out", mk(func(d string) {
 			for _, w := range []string{"no", "up", "yes"} {
@@ -135,16 +139,16 @@ func TestRawSCValidateNamesField(t *testing.T) {
 func TestAudioPipeline48kHzWAV(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "x.wav")
 	const f = 2500
-	testWriteFile(t, p, testWAVBytes(t, testPCM(testTone(f, 48000, 1, 0.5), 24), 48000, 24, 1, false))
-	m, err := NewMel(DefaultMel())
+	audiotest.WriteFile(t, p, audiotest.WAV(t, audioenc.Quantize(audiotest.Tone(f, 48000, 1, 0.5), 24), 48000, 24, 1, false))
+	m, err := mel.New(mel.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := ReadFile(p)
+	a, err := decode.File(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := Resample(a.Samples, a.SampleRate, 16000)
+	x, err := mel.Resample(a.Samples, a.SampleRate, 16000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +159,7 @@ func TestAudioPipeline48kHzWAV(t *testing.T) {
 	if len(feats) != 98 {
 		t.Errorf("1 s at 48 kHz gave %d frames, want 98", len(feats))
 	}
-	if got, want := testArgmaxChannel(feats), testMelChannel(f, 8000, 40); got != want {
+	if got, want := audiotest.ArgmaxChannel(feats), audiotest.MelChannel(f, 8000, 40); got != want {
 		t.Errorf("%d Hz tone peaks in channel %d, want %d", f, got, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/datasets/audio/mel"
 	"github.com/spikegrad/spikegrad/datasets/internal/audioenc"
 	"github.com/spikegrad/spikegrad/datasets/internal/half"
 )
@@ -44,9 +45,9 @@ func testSpeechLike(rng *rand.Rand) []float64 {
 // the storage must change the features far less than the data's own
 // precision does.
 func TestFloat16StorageLosesNothingMeasurable(t *testing.T) {
-	mc := DefaultMel()
+	mc := mel.Default()
 	mc.Frames = 100
-	m, err := NewMel(mc)
+	m, err := mel.New(mc)
 	if err != nil {
 		t.Fatal(err)
 	}

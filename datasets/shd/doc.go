@@ -15,6 +15,6 @@
 // The HDF5 reader (github.com/scigolib/hdf5) trusts the sizes it finds in
 // a file, so a damaged file could make it allocate terabytes or loop
 // forever. Before reading, the package therefore checks the heap and data
-// set sizes against the file size (heaps.go, read.go), and it turns a panic
-// of the reader into an error naming the file.
+// set sizes against the file size (read.go, with internal/hdf5guard), and
+// it turns a panic of the reader into an error naming the file.
 package shd

@@ -16,7 +16,7 @@ import (
 
 // toneHz returns the tone of class i of n: n frequencies from 300 Hz to
 // 5 kHz, equally spaced on the Mel scale, so that they fall into distinct
-// filters of audio.DefaultMel.
+// filters of mel.Default.
 func toneHz(i, n int) float64 {
 	mel := func(f float64) float64 { return 2595 * math.Log10(1+f/700) }
 	lo, hi := mel(300), mel(5000)

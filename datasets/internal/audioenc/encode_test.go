@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/spikegrad/spikegrad/datasets/audio"
+	"github.com/spikegrad/spikegrad/datasets/audio/decode"
 	"github.com/spikegrad/spikegrad/datasets/internal/audioenc"
 )
 
@@ -15,7 +15,7 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := audio.DecodeFLAC(bytes.NewReader(b))
+	a, err := decode.FLAC(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,14 +28,14 @@ func TestRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a, err := audio.DecodeFLAC(bytes.NewReader(b)); err != nil || len(a.Samples) != n {
+		if a, err := decode.FLAC(bytes.NewReader(b)); err != nil || len(a.Samples) != n {
 			t.Errorf("%d samples: decoded %d, %v", n, len(a.Samples), err)
 		}
 	}
 	if b, err = audioenc.MonoWAV(x, 8000); err != nil {
 		t.Fatal(err)
 	}
-	if a, err := audio.DecodeWAV(bytes.NewReader(b)); err != nil || len(a.Samples) != len(x) || math.Abs(a.Samples[1000]-x[1000]) > 1e-4 {
+	if a, err := decode.WAV(bytes.NewReader(b)); err != nil || len(a.Samples) != len(x) || math.Abs(a.Samples[1000]-x[1000]) > 1e-4 {
 		t.Errorf("WAV: %d samples, %v", len(a.Samples), err)
 	}
 	for name, f := range map[string]func() ([]byte, error){

@@ -1,38 +1,44 @@
-package shd
+package hdf5guard
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 )
 
-// checkHeaps scans the file at path for the headers of local heaps
-// ("HEAP") and global heap collections ("GCOL") and rejects the file if one
-// declares more bytes than the file holds, or if a global heap holds an
-// object larger than the heap.
+// Call runs fn, a call into the HDF5 reader, and turns a panic into an
+// error: the reader can crash on offsets a damaged file sets.
+func Call(fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("HDF5 reader failed on corrupt input: %v", r)
+		}
+	}()
+	return fn()
+}
+
+// CheckHeaps scans the fileSize bytes of f for the headers of local heaps
+// ("HEAP") and global heap collections ("GCOL") and rejects the file if
+// one declares more bytes than the file holds, or if a global heap holds
+// an object larger than the heap. A file that is not HDF5, or whose
+// superblock it does not know, passes: the reader rejects it.
 //
-// The HDF5 reader trusts these sizes: it allocates a heap in full before
-// reading it (see checkShape), and an object size near 2^64 makes its
-// walk over a global heap overflow and loop forever. The scan matches what
-// the reader checks before it uses a heap: the signature, and for a global
-// heap also version 1. In SHD files the spike data cannot produce a false
-// match: all signature bytes are above 0x40, but every four consecutive
-// bytes of uint16 channels below 700 or of float16 or float32 times below
-// 2 s contain a byte below 0x40.
-func checkHeaps(path string, fileSize int64) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
+// The reader allocates a heap in full before reading it, and an object
+// size near 2^64 makes its walk over a global heap overflow and loop
+// forever. The scan matches what the reader checks before it uses a heap:
+// the signature, and for a global heap also version 1. A match can be a
+// false one inside data; callers whose data cannot form a signature say
+// why in their own documentation.
+func CheckHeaps(f io.ReaderAt, fileSize int64) error {
 	offsetSize, lengthSize, ok := superblockSizes(f)
 	if !ok {
-		return nil // not HDF5 or an unknown superblock: left to the reader
+		return nil
 	}
 	s := &heapScan{f: f, fileSize: fileSize, offsetSize: offsetSize, lengthSize: lengthSize}
+	// Consecutive chunks overlap by more than a heap header, so that a
+	// header across a chunk boundary is read whole.
 	const chunk, overlap = 1 << 20, 32
 	buf := make([]byte, chunk+overlap)
 	for off := int64(0); off < fileSize; off += chunk {
@@ -47,7 +53,7 @@ func checkHeaps(path string, fileSize int64) error {
 	return nil
 }
 
-// heapScan holds the state of checkHeaps.
+// heapScan holds the state of CheckHeaps.
 type heapScan struct {
 	f                      io.ReaderAt
 	fileSize               int64
@@ -91,8 +97,8 @@ func (s *heapScan) scan(buf []byte, chunk int, off int64) error {
 
 // checkObjects walks the objects of the global heap of the given size at
 // addr the way the reader does and checks that none is larger than the
-// heap. Each object has a 16-byte header (with 8-byte offsets) holding its
-// size, and its data is padded to a multiple of 8 bytes.
+// heap. Each object has a header of 8 bytes and an offset-sized size, and
+// its data is padded to a multiple of 8 bytes.
 func (s *heapScan) checkObjects(addr int64, size int) error {
 	s.heap = slices.Grow(s.heap[:0], size)[:size]
 	if n, _ := s.f.ReadAt(s.heap, addr); n < size {
@@ -110,9 +116,9 @@ func (s *heapScan) checkObjects(addr int64, size int) error {
 	return nil
 }
 
-// superblockSizes reads the sizes of offsets and lengths from the superblock at the
-// start of f: bytes 13 and 14 in superblock versions 0 and 1, bytes 9 and 10
-// in versions 2 and 3.
+// superblockSizes reads the sizes of offsets and lengths from the
+// superblock at the start of f: bytes 13 and 14 in superblock versions 0
+// and 1, bytes 9 and 10 in versions 2 and 3.
 func superblockSizes(f io.ReaderAt) (offsetSize, lengthSize int, ok bool) {
 	var sb [16]byte
 	if _, err := f.ReadAt(sb[:], 0); err != nil || string(sb[:8]) != "\x89HDF\r\n\x1a\n" {

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package run
+package lease
 
 // processAlive cannot tell here: leases of this machine's processes go
 // stale by their time to live, as those of other machines do.

@@ -1,4 +1,4 @@
-package audio
+package decode
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"github.com/go-audio/wav"
 )
 
-// DecodeWAV decodes an uncompressed integer PCM WAV stream (8, 16, 24 or 32
+// WAV decodes an uncompressed integer PCM WAV stream (8, 16, 24 or 32
 // bits, any number of channels) and mixes it down to mono by averaging the
 // channels.
 //
@@ -22,7 +22,7 @@ import (
 // metadata chunks and silently accept a truncated data chunk; both would
 // feed garbage into the features. Floating-point and compressed WAV files
 // are rejected.
-func DecodeWAV(r io.Reader) (a Recording, err error) {
+func WAV(r io.Reader) (a Recording, err error) {
 	defer recoverDecoder("WAV", &err)
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -43,7 +43,7 @@ func DecodeWAV(r io.Reader) (a Recording, err error) {
 	return wavPCM(data[layout.dataOff:layout.dataOff+layout.dataLen], int(dec.NumChans), int(dec.BitDepth), int(dec.SampleRate))
 }
 
-// riffLayout locates the chunks of a WAV file that DecodeWAV needs.
+// riffLayout locates the chunks of a WAV file that WAV needs.
 type riffLayout struct {
 	fmt              []byte // body of the "fmt " chunk
 	dataOff, dataLen int    // position and declared size of the "data" chunk

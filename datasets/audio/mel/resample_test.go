@@ -1,10 +1,12 @@
-package audio
+package mel
 
 import (
 	"fmt"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/spikegrad/spikegrad/datasets/audio/internal/audiotest"
 )
 
 // testRMSGain returns the RMS of y over its middle, away from the edge
@@ -26,7 +28,7 @@ func TestResample48kTo16kKeepsBandAndRejectsAliases(t *testing.T) {
 		{100, true}, {1000, true}, {4000, true}, {6000, true},
 		{8500, false}, {9000, false}, {12000, false}, {15000, false}, {23000, false},
 	} {
-		y, err := Resample(testTone(tc.freq, 48000, 0.25, 1), 48000, 16000)
+		y, err := Resample(audiotest.Tone(tc.freq, 48000, 0.25, 1), 48000, 16000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +46,7 @@ func TestResample48kTo16kKeepsBandAndRejectsAliases(t *testing.T) {
 
 func TestResampleOtherRatios(t *testing.T) {
 	for _, tc := range []struct{ from, to int }{{44100, 16000}, {8000, 16000}, {22050, 16000}, {16000, 48000}} {
-		y, err := Resample(testTone(1000, tc.from, 0.2, 1), tc.from, tc.to)
+		y, err := Resample(audiotest.Tone(1000, tc.from, 0.2, 1), tc.from, tc.to)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +54,7 @@ func TestResampleOtherRatios(t *testing.T) {
 			t.Errorf("%d → %d: %d samples, want %d", tc.from, tc.to, len(y), want)
 		}
 		// Compare with the ideal tone at the new rate.
-		ideal := testTone(1000, tc.to, 0.2, 1)
+		ideal := audiotest.Tone(1000, tc.to, 0.2, 1)
 		var worst float64
 		for i := len(y) / 8; i < len(y)*7/8; i++ {
 			worst = math.Max(worst, math.Abs(y[i]-ideal[i]))
@@ -103,7 +105,7 @@ func TestResampleRejectsBadRates(t *testing.T) {
 // the new rate can represent, the level of the alias for those it cannot.
 func testToneGainDB(t *testing.T, f float64, from, to int) float64 {
 	t.Helper()
-	y, err := Resample(testTone(f, from, 0.5, 1), from, to)
+	y, err := Resample(audiotest.Tone(f, from, 0.5, 1), from, to)
 	if err != nil {
 		t.Fatal(err)
 	}

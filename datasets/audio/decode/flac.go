@@ -1,4 +1,4 @@
-package audio
+package decode
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"github.com/mewkiz/flac/frame"
 )
 
-// DecodeFLAC decodes a FLAC stream with github.com/mewkiz/flac and mixes it
+// FLAC decodes a FLAC stream with github.com/mewkiz/flac and mixes it
 // down to mono by averaging the channels (after undoing the stereo
 // decorrelation, which the library does).
 //
@@ -20,7 +20,7 @@ import (
 // the samples is verified when the header has one (and the depth is at most
 // 24 bits, the widest the library hashes), so that truncated and corrupted files fail instead of yielding
 // wrong features.
-func DecodeFLAC(r io.Reader) (a Recording, err error) {
+func FLAC(r io.Reader) (a Recording, err error) {
 	defer recoverDecoder("FLAC", &err)
 	data, err := io.ReadAll(r)
 	if err != nil {

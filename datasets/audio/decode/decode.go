@@ -1,12 +1,13 @@
-package audio
+package decode
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 )
 
 // Recording is decoded mono audio. Samples are normalised to [-1, 1): an integer
@@ -22,39 +23,48 @@ type Recording struct {
 // without a bound a small corrupt file could exhaust memory.
 const maxSamples = 1 << 27
 
-// decodes counts the files that ReadFile has decoded. Tests use it
-// to check that a cached load decodes nothing.
-var decodes atomic.Int64
+// FileError is the error of File: what went wrong with the file at Path.
+// Callers that name the file their own way, such as a data set's loader
+// naming it relative to the data folder, report Err alone.
+type FileError struct {
+	Path string
+	Err  error
+}
 
-// ReadFile decodes the WAV (.wav) or FLAC (.flac) file at path, chosen
-// by its extension regardless of case, and mixes it down to mono. Errors
-// name the file.
-func ReadFile(path string) (Recording, error) {
-	a, err := readRecording(path)
+func (e *FileError) Error() string { return fmt.Sprintf("%v (file %s)", e.Err, e.Path) }
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// File decodes the WAV (.wav) or FLAC (.flac) file at path, chosen by its
+// extension regardless of case, and mixes it down to mono. Its errors are
+// *FileError.
+func File(path string) (Recording, error) {
+	a, err := file(path)
 	if err != nil {
-		return Recording{}, fmt.Errorf("%w (file %s)", err, path)
+		return Recording{}, &FileError{Path: path, Err: err}
 	}
 	return a, nil
 }
 
-// readRecording is ReadFile with errors that leave naming the file to the
-// caller.
-func readRecording(path string) (Recording, error) {
+func file(path string) (Recording, error) {
 	var decode func(io.Reader) (Recording, error)
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".wav":
-		decode = DecodeWAV
+		decode = WAV
 	case ".flac":
-		decode = DecodeFLAC
+		decode = FLAC
 	default:
 		return Recording{}, fmt.Errorf("audio: unsupported audio file extension %q (want .wav or .flac)", filepath.Ext(path))
 	}
 	f, err := os.Open(path)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) { // FileError names the file
+			err = fmt.Errorf("%s: %w", pe.Op, pe.Err)
+		}
 		return Recording{}, fmt.Errorf("audio: %w", err)
 	}
 	defer f.Close()
-	decodes.Add(1)
 	return decode(f)
 }
 

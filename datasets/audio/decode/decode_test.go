@@ -1,20 +1,24 @@
-package audio
+package decode
 
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spikegrad/spikegrad/datasets/audio/internal/audiotest"
+	"github.com/spikegrad/spikegrad/datasets/internal/audioenc"
 )
 
 func TestWAVDecodeMatchesPCM(t *testing.T) {
-	x := testTone(440, 16000, 0.1, 0.5)
-	pcm := testPCM(x, 16)
+	x := audiotest.Tone(440, 16000, 0.1, 0.5)
+	pcm := audioenc.Quantize(x, 16)
 	// The LIST chunk after the data must not be read as samples.
-	a, err := DecodeWAV(bytes.NewReader(testWAVBytes(t, pcm, 16000, 16, 1, true)))
+	a, err := WAV(bytes.NewReader(audiotest.WAV(t, pcm, 16000, 16, 1, true)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +35,7 @@ func TestWAVDecodeMatchesPCM(t *testing.T) {
 func TestWAVStereoMixdown(t *testing.T) {
 	// Interleaved L, R: the mono sample is their mean.
 	pcm := []int{1000, 3000, -2000, 0, 32767, 32767}
-	a, err := DecodeWAV(bytes.NewReader(testWAVBytes(t, pcm, 8000, 16, 2, false)))
+	a, err := WAV(bytes.NewReader(audiotest.WAV(t, pcm, 8000, 16, 2, false)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +60,7 @@ func TestWAVBitDepths(t *testing.T) {
 		{24, []byte{0, 0, 0x80, 0xff, 0xff, 0x7f}, []float64{-1, 0x7fffff / float64(1<<23)}},
 		{32, binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, 1<<30), 0x80000000), []float64{0.5, -1}},
 	} {
-		a, err := DecodeWAV(bytes.NewReader(testRawWAV(1, 1, tc.bits, 16000, tc.data)))
+		a, err := WAV(bytes.NewReader(testRawWAV(1, 1, tc.bits, 16000, tc.data)))
 		if err != nil {
 			t.Fatalf("%d bits: %v", tc.bits, err)
 		}
@@ -69,7 +73,7 @@ func TestWAVBitDepths(t *testing.T) {
 }
 
 func TestWAVRejectsBadData(t *testing.T) {
-	good := testMonoWAV(t, testTone(440, 16000, 0.05, 0.5), 16000)
+	good := audiotest.MonoWAV(t, audiotest.Tone(440, 16000, 0.05, 0.5), 16000)
 	for _, tc := range []struct {
 		name, want string
 		data       []byte
@@ -85,7 +89,7 @@ func TestWAVRejectsBadData(t *testing.T) {
 		{"no samples", "no samples", testRawWAV(1, 1, 16, 16000, nil)},
 		{"huge fmt chunk", "truncated", append([]byte("RIFF\x00\x00\x00\x00WAVEfmt \xff\xff\xff\x7f"), make([]byte, 32)...)},
 	} {
-		_, err := DecodeWAV(bytes.NewReader(tc.data))
+		_, err := WAV(bytes.NewReader(tc.data))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got error %v, want one containing %q", tc.name, err, tc.want)
 		}
@@ -93,12 +97,12 @@ func TestWAVRejectsBadData(t *testing.T) {
 }
 
 func TestFLACDecodeMatchesPCM(t *testing.T) {
-	x := testTone(1000, 48000, 0.2, 0.7) // spans several 4096-sample blocks
-	a, err := DecodeFLAC(bytes.NewReader(testMonoFLAC(t, x, 48000)))
+	x := audiotest.Tone(1000, 48000, 0.2, 0.7) // spans several 4096-sample blocks
+	a, err := FLAC(bytes.NewReader(audiotest.MonoFLAC(t, x, 48000)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pcm := testPCM(x, 16)
+	pcm := audioenc.Quantize(x, 16)
 	if a.SampleRate != 48000 || len(a.Samples) != len(pcm) {
 		t.Fatalf("got %d samples at %d Hz, want %d at 48000", len(a.Samples), a.SampleRate, len(pcm))
 	}
@@ -113,7 +117,7 @@ func TestFLACStereoMixdown(t *testing.T) {
 	// The library rejects blocks shorter than 16 samples.
 	l := []int32{100, -200, 300, 400, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
 	r := []int32{300, 200, -300, 0, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, -1, -32768}
-	a, err := DecodeFLAC(bytes.NewReader(testFLACBytes(t, [][]int32{l, r}, 16000, 16)))
+	a, err := FLAC(bytes.NewReader(audiotest.FLAC(t, [][]int32{l, r}, 16000, 16)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +129,7 @@ func TestFLACStereoMixdown(t *testing.T) {
 }
 
 func TestFLACRejectsBadData(t *testing.T) {
-	good := testMonoFLAC(t, testTone(440, 16000, 0.6, 0.5), 16000)
+	good := audiotest.MonoFLAC(t, audiotest.Tone(440, 16000, 0.6, 0.5), 16000)
 	flip := func(i int) []byte {
 		b := bytes.Clone(good)
 		b[i] ^= 0x5a
@@ -144,7 +148,7 @@ func TestFLACRejectsBadData(t *testing.T) {
 		{"corrupt frame", "FLAC frame", flip(len(good) / 2)},
 		{"bad MD5", "MD5", flip(md5At)},
 	} {
-		_, err := DecodeFLAC(bytes.NewReader(tc.data))
+		_, err := FLAC(bytes.NewReader(tc.data))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got error %v, want one containing %q", tc.name, err, tc.want)
 		}
@@ -154,41 +158,35 @@ func TestFLACRejectsBadData(t *testing.T) {
 func TestFLACLengthMismatch(t *testing.T) {
 	// A header that promises more samples than the frames hold is a
 	// truncation at a frame boundary.
-	b := testMonoFLAC(t, testTone(440, 16000, 0.3, 0.5), 16000)
+	b := audiotest.MonoFLAC(t, audiotest.Tone(440, 16000, 0.3, 0.5), 16000)
 	// NSamples is the low 36 bits ending at byte 8+18 of the StreamInfo.
 	n := binary.BigEndian.Uint32(b[8+14 : 8+18])
 	binary.BigEndian.PutUint32(b[8+14:8+18], n+4096)
-	_, err := DecodeFLAC(bytes.NewReader(b))
+	_, err := FLAC(bytes.NewReader(b))
 	if err == nil || !strings.Contains(err.Error(), "declares") {
 		t.Fatalf("got error %v, want a length mismatch", err)
 	}
 }
 
-func TestAudioReadFileNamesFile(t *testing.T) {
+func TestFileNamesFile(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "ok.WAV")
-	testWriteFile(t, good, testMonoWAV(t, testTone(440, 16000, 0.05, 0.5), 16000))
-	if _, err := ReadFile(good); err != nil {
+	audiotest.WriteFile(t, good, audiotest.MonoWAV(t, audiotest.Tone(440, 16000, 0.05, 0.5), 16000))
+	if _, err := File(good); err != nil {
 		t.Fatalf("upper-case extension: %v", err)
 	}
 	bad := filepath.Join(dir, "bad.flac")
-	testWriteFile(t, bad, []byte("not audio"))
+	audiotest.WriteFile(t, bad, []byte("not audio"))
 	for _, p := range []string{bad, filepath.Join(dir, "missing.wav"), filepath.Join(dir, "x.mp3")} {
-		if _, err := ReadFile(p); err == nil || !strings.Contains(err.Error(), p) {
-			t.Errorf("ReadFile(%s): got error %v, want one naming the file", p, err)
+		_, err := File(p)
+		if err == nil || !strings.Contains(err.Error(), p) {
+			t.Errorf("File(%s): got error %v, want one naming the file", p, err)
 		}
-	}
-}
-
-func TestAudioDecodeCounter(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "a.wav")
-	testWriteFile(t, p, testMonoWAV(t, testTone(440, 16000, 0.05, 0.5), 16000))
-	before := decodes.Load()
-	if _, err := ReadFile(p); err != nil {
-		t.Fatal(err)
-	}
-	if got := decodes.Load() - before; got != 1 {
-		t.Fatalf("decode counter moved by %d, want 1", got)
+		// A caller that names the file its own way gets the error without it.
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.Path != p || strings.Contains(fe.Err.Error(), filepath.Dir(p)) {
+			t.Errorf("File(%s): error %#v, want a *FileError whose Err leaves the path out", p, err)
+		}
 	}
 }
 
@@ -205,20 +203,20 @@ func checkDecoded(t *testing.T, a Recording) {
 }
 
 func FuzzWAV(f *testing.F) {
-	good := testWAVBytes(f, testPCM(testTone(440, 8000, 0.01, 0.9), 16), 8000, 16, 1, true)
+	good := audiotest.WAV(f, audioenc.Quantize(audiotest.Tone(440, 8000, 0.01, 0.9), 16), 8000, 16, 1, true)
 	f.Add(good)
 	f.Add(good[:len(good)/2])
 	f.Add(testRawWAV(1, 2, 24, 44100, make([]byte, 12)))
 	f.Add(testRawWAV(0xFFFE, 1, 8, 8000, []byte{1, 2, 3}))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if a, err := DecodeWAV(bytes.NewReader(b)); err == nil {
+		if a, err := WAV(bytes.NewReader(b)); err == nil {
 			checkDecoded(t, a)
 		}
 	})
 }
 
 func FuzzFLAC(f *testing.F) {
-	good := testMonoFLAC(f, testTone(440, 8000, 0.05, 0.9), 8000)
+	good := audiotest.MonoFLAC(f, audiotest.Tone(440, 8000, 0.05, 0.9), 8000)
 	f.Add(good)
 	f.Add(good[:len(good)/2])
 	f.Add(good[:60])
@@ -226,25 +224,25 @@ func FuzzFLAC(f *testing.F) {
 	for i := range ramp {
 		ramp[i] = int32(i * 100000)
 	}
-	f.Add(testFLACBytes(f, [][]int32{ramp, ramp}, 44100, 24))
+	f.Add(audiotest.FLAC(f, [][]int32{ramp, ramp}, 44100, 24))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if a, err := DecodeFLAC(bytes.NewReader(b)); err == nil {
+		if a, err := FLAC(bytes.NewReader(b)); err == nil {
 			checkDecoded(t, a)
 		}
 	})
 }
 
-func TestAudioReadFileErrorOnDirectory(t *testing.T) {
+func TestFileErrorOnDirectory(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "d.wav")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadFile(dir); err == nil || !strings.Contains(err.Error(), dir) {
+	if _, err := File(dir); err == nil || !strings.Contains(err.Error(), dir) {
 		t.Fatalf("got error %v, want one naming %s", err, dir)
 	}
 }
 
-func TestAudioDecoderPanicBecomesError(t *testing.T) {
+func TestDecoderPanicBecomesError(t *testing.T) {
 	err := func() (err error) {
 		defer recoverDecoder("FLAC", &err)
 		var frames []int
@@ -254,4 +252,25 @@ func TestAudioDecoderPanicBecomesError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "FLAC decoder failed") {
 		t.Fatalf("got %v, want the panic as an error", err)
 	}
+}
+
+// testRawWAV builds a canonical WAV file by hand: a 16-byte fmt chunk with
+// the given format tag, then the data chunk.
+func testRawWAV(tag uint16, channels, bits, rate int, data []byte) []byte {
+	var b bytes.Buffer
+	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("RIFF")
+	le(uint32(4 + 8 + 16 + 8 + len(data)))
+	b.WriteString("WAVEfmt ")
+	le(uint32(16))
+	le(tag)
+	le(uint16(channels))
+	le(uint32(rate))
+	le(uint32(rate * channels * bits / 8))
+	le(uint16(channels * bits / 8))
+	le(uint16(bits))
+	b.WriteString("data")
+	le(uint32(len(data)))
+	b.Write(data)
+	return b.Bytes()
 }

@@ -1,4 +1,4 @@
-package audio
+package mel
 
 import (
 	"math"
@@ -6,22 +6,24 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/spikegrad/spikegrad/datasets/audio/internal/audiotest"
 )
 
-func testMelRaw() MelConfig {
-	c := DefaultMel()
+func testMelRaw() Config {
+	c := Default()
 	c.Standardize = false
 	return c
 }
 
 func TestMelFrameCount(t *testing.T) {
-	c := DefaultMel()
+	c := Default()
 	for _, tc := range []struct{ n, want int }{{0, 0}, {1, 1}, {399, 1}, {400, 1}, {559, 1}, {560, 2}, {16000, 98}, {48000, 298}} {
 		if got := c.NumFrames(tc.n); got != tc.want {
 			t.Errorf("NumFrames(%d) = %d, want %d", tc.n, got, tc.want)
 		}
 	}
-	feats, err := MelFeatures(testTone(440, 16000, 1, 0.5), c)
+	feats, err := Features(audiotest.Tone(440, 16000, 1, 0.5), c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,34 +31,34 @@ func TestMelFrameCount(t *testing.T) {
 	if len(feats) != 98 || len(feats[0]) != 40 {
 		t.Fatalf("1 s at 16 kHz gave %d×%d features, want 98×40", len(feats), len(feats[0]))
 	}
-	short, err := MelFeatures(testTone(440, 16000, 0.01, 0.5), c)
+	short, err := Features(audiotest.Tone(440, 16000, 0.01, 0.5), c)
 	if err != nil || len(short) != 1 {
 		t.Fatalf("160 samples gave %d frames (err %v), want 1 zero-padded frame", len(short), err)
 	}
 }
 
 func TestMelToneLandsInItsChannel(t *testing.T) {
-	c := DefaultMel()
-	m, err := NewMel(c)
+	c := Default()
+	m, err := New(c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []int{3, 8, 15, 22, 30, 36, 39} {
-		f := testMelCentre(k, 8000, 40)
-		if got := testMelChannel(f, 8000, 40); got != k {
+		f := audiotest.MelCentre(k, 8000, 40)
+		if got := audiotest.MelChannel(f, 8000, 40); got != k {
 			t.Fatalf("test helper: channel of %g Hz = %d, want %d", f, got, k)
 		}
-		feats, err := m.Features(testTone(f, 16000, 0.5, 0.5))
+		feats, err := m.Features(audiotest.Tone(f, 16000, 0.5, 0.5))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := testArgmaxChannel(feats); got != k {
+		if got := audiotest.ArgmaxChannel(feats); got != k {
 			t.Errorf("%.1f Hz tone peaks in channel %d, want %d", f, got, k)
 		}
 	}
-	centres := c.MelCenters()
-	if math.Abs(centres[22]-testMelCentre(22, 8000, 40)) > 1e-9 {
-		t.Errorf("MelCenters()[22] = %g, want %g", centres[22], testMelCentre(22, 8000, 40))
+	centres := c.Centers()
+	if math.Abs(centres[22]-audiotest.MelCentre(22, 8000, 40)) > 1e-9 {
+		t.Errorf("Centers()[22] = %g, want %g", centres[22], audiotest.MelCentre(22, 8000, 40))
 	}
 }
 
@@ -69,7 +71,7 @@ func TestMelMatchesDirectComputation(t *testing.T) {
 	for i := range x {
 		x[i] = rng.Float64()*2 - 1
 	}
-	feats, err := MelFeatures(x, c)
+	feats, err := Features(x, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +90,7 @@ func TestMelMatchesDirectComputation(t *testing.T) {
 		power[k] = real(z*cmplx.Conj(z)) / 512
 	}
 	for ch := range 40 {
-		lo, mid, hi := testMelCentre(ch-1, 8000, 40), testMelCentre(ch, 8000, 40), testMelCentre(ch+1, 8000, 40)
+		lo, mid, hi := audiotest.MelCentre(ch-1, 8000, 40), audiotest.MelCentre(ch, 8000, 40), audiotest.MelCentre(ch+1, 8000, 40)
 		var e float64
 		for k, p := range power {
 			f := float64(k) * 16000 / 512
@@ -105,17 +107,17 @@ func TestMelMatchesDirectComputation(t *testing.T) {
 }
 
 func TestMelCropAndPadRepeatLastFrame(t *testing.T) {
-	x := testTone(1000, 16000, 1, 0.5)
-	x = append(x, testTone(3000, 16000, 0.2, 0.5)...) // a distinct tail
+	x := audiotest.Tone(1000, 16000, 1, 0.5)
+	x = append(x, audiotest.Tone(3000, 16000, 0.2, 0.5)...) // a distinct tail
 	c := testMelRaw()
-	full, err := MelFeatures(x, c)
+	full, err := Features(x, c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := len(full)
 	for _, frames := range []int{50, n, n + 30} {
 		c.Frames = frames
-		got, err := MelFeatures(x, c)
+		got, err := Features(x, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,9 +136,9 @@ func TestMelCropAndPadRepeatLastFrame(t *testing.T) {
 }
 
 func TestMelStandardize(t *testing.T) {
-	c := DefaultMel()
+	c := Default()
 	c.Frames = 100
-	feats, err := MelFeatures(testTone(700, 16000, 0.6, 0.3), c)
+	feats, err := Features(audiotest.Tone(700, 16000, 0.6, 0.3), c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +154,7 @@ func TestMelStandardize(t *testing.T) {
 		t.Errorf("mean %g, variance %g; want 0 and 1", mean, variance)
 	}
 	// Digital silence has no variance: it must come out as zeros, not NaN.
-	silent, err := MelFeatures(make([]float64, 8000), c)
+	silent, err := Features(make([]float64, 8000), c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,34 +180,34 @@ func TestMelPreEmphasis(t *testing.T) {
 func TestMelValidateNamesField(t *testing.T) {
 	for _, tc := range []struct {
 		field string
-		edit  func(*MelConfig)
+		edit  func(*Config)
 	}{
-		{"SampleRate", func(c *MelConfig) { c.SampleRate = 0 }},
-		{"PreEmphasis", func(c *MelConfig) { c.PreEmphasis = 1 }},
-		{"FrameLength", func(c *MelConfig) { c.FrameLength = 0 }},
-		{"FrameLength", func(c *MelConfig) { c.FrameLength = math.NaN() }},
-		{"DT", func(c *MelConfig) { c.DT = 0.01 }}, // a sixth of a sample
-		{"DT", func(c *MelConfig) { c.DT = math.Inf(1) }},
-		{"DT", func(c *MelConfig) { c.DT = 1e300 }},
-		{"FFTSize", func(c *MelConfig) { c.FFTSize = 256 }},
-		{"Filters", func(c *MelConfig) { c.Filters = 0 }},
-		{"HighHz", func(c *MelConfig) { c.HighHz = 9000 }},
-		{"LowHz", func(c *MelConfig) { c.LowHz = 8000 }},
-		{"LogFloor", func(c *MelConfig) { c.LogFloor = 0 }},
-		{"Frames", func(c *MelConfig) { c.Frames = -1 }},
+		{"SampleRate", func(c *Config) { c.SampleRate = 0 }},
+		{"PreEmphasis", func(c *Config) { c.PreEmphasis = 1 }},
+		{"FrameLength", func(c *Config) { c.FrameLength = 0 }},
+		{"FrameLength", func(c *Config) { c.FrameLength = math.NaN() }},
+		{"DT", func(c *Config) { c.DT = 0.01 }}, // a sixth of a sample
+		{"DT", func(c *Config) { c.DT = math.Inf(1) }},
+		{"DT", func(c *Config) { c.DT = 1e300 }},
+		{"FFTSize", func(c *Config) { c.FFTSize = 256 }},
+		{"Filters", func(c *Config) { c.Filters = 0 }},
+		{"HighHz", func(c *Config) { c.HighHz = 9000 }},
+		{"LowHz", func(c *Config) { c.LowHz = 8000 }},
+		{"LogFloor", func(c *Config) { c.LogFloor = 0 }},
+		{"Frames", func(c *Config) { c.Frames = -1 }},
 	} {
-		c := DefaultMel()
+		c := Default()
 		tc.edit(&c)
 		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tc.field) {
 			t.Errorf("%s: got %v, want an error naming it", tc.field, err)
 		}
 	}
-	c := DefaultMel()
+	c := Default()
 	c.Filters = 200 // the lowest filters are narrower than an FFT bin
-	if _, err := NewMel(c); err == nil || !strings.Contains(err.Error(), "covers no bin") {
+	if _, err := New(c); err == nil || !strings.Contains(err.Error(), "covers no bin") {
 		t.Errorf("too many filters: got %v", err)
 	}
-	if _, err := MelFeatures(nil, DefaultMel()); err == nil {
+	if _, err := Features(nil, Default()); err == nil {
 		t.Error("empty recording: want an error")
 	}
 }
@@ -213,19 +215,31 @@ func TestMelValidateNamesField(t *testing.T) {
 func TestMelOtherRateAndBand(t *testing.T) {
 	// 8 kHz audio, 300–3400 Hz band, 20 filters: the frame is 200 samples
 	// and a tone still peaks in its channel.
-	c := DefaultMel()
+	c := Default()
 	c.SampleRate, c.LowHz, c.HighHz, c.Filters, c.FFTSize = 8000, 300, 3400, 20, 256
 	c.DT = 20
-	m, err := NewMel(c)
+	m, err := New(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	centre := c.MelCenters()[12]
-	feats, err := m.Features(testTone(centre, 8000, 1, 0.5))
+	centre := c.Centers()[12]
+	feats, err := m.Features(audiotest.Tone(centre, 8000, 1, 0.5))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(feats) != 1+(8000-200)/160 || testArgmaxChannel(feats) != 12 {
-		t.Errorf("got %d frames peaking in channel %d, want %d frames peaking in 12", len(feats), testArgmaxChannel(feats), 1+(8000-200)/160)
+	if len(feats) != 1+(8000-200)/160 || audiotest.ArgmaxChannel(feats) != 12 {
+		t.Errorf("got %d frames peaking in channel %d, want %d frames peaking in 12", len(feats), audiotest.ArgmaxChannel(feats), 1+(8000-200)/160)
+	}
+}
+
+// The recipe of RawSC's features is the one package audio wrote into the
+// keys of its feature cache before package mel was split off: a change
+// here makes every cached feature stale.
+func TestRecipeKeepsTheCacheKeys(t *testing.T) {
+	c := Default()
+	c.Frames = 100
+	want := "audio.MelConfig{SampleRate:16000, PreEmphasis:0.95, FrameLength:25, DT:10, FFTSize:512, Filters:40, LowHz:0, HighHz:0, LogFloor:1e-10, Frames:100, Standardize:true}\x00kaiser-sinc pass 0.9 stop 1 atten 90"
+	if got := c.Recipe(); got != want {
+		t.Errorf("Recipe() = %q, want %q", got, want)
 	}
 }

@@ -1,4 +1,4 @@
-package run
+package lease
 
 import (
 	"encoding/json"
@@ -16,23 +16,8 @@ import (
 	"github.com/spikegrad/spikegrad/internal/readlimit"
 )
 
-// A lease is a process's claim on a run folder: while it holds one, no
-// other process that asks for a lease on the folder trains into it. Sweep
-// workers on many machines that share the output folder claim runs this
-// way, and train refuses to write into a folder another process is writing.
-//
-// Leases are files in the run folder, numbered by generation: .lease.1,
-// .lease.2, …; the highest number is the current one. A process claims a
-// free folder by creating the next generation's file with O_CREATE|O_EXCL,
-// which one process alone can do, also over NFS. The holder refreshes the
-// file's modification time every quarter of the lease's time to live (its
-// heartbeat) and renames it to .lease.N.done when it ends. A lease whose
-// file has not been refreshed for a time to live, or whose process is
-// known to be dead (same host, no such process), is stale: the next claim
-// creates the next generation and takes the folder over, and the old
-// holder, should it still run, sees a newer generation at its next
-// heartbeat or write and stops. Clocks of the machines must agree to well
-// within the time to live.
+// A Lease is the claim of this process on a run folder, from Claim until
+// Release or until another process takes the folder over.
 type Lease struct {
 	dir   string
 	gen   int
@@ -128,6 +113,11 @@ func (e *HeldError) Error() string {
 	}
 	return msg + ")"
 }
+
+// DefaultTTL is the time to live of the lease a run takes on its folder:
+// ten minutes, well above the attribute caching of network file systems
+// and the clock differences of a cluster.
+const DefaultTTL = 10 * time.Minute
 
 const leasePrefix = ".lease."
 

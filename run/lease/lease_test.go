@@ -1,4 +1,4 @@
-package run_test
+package lease_test
 
 import (
 	"encoding/json"
@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/run/lease"
 )
 
-func other(worker string) run.Owner {
-	return run.Owner{Host: "elsewhere.example", PID: 4242, Worker: worker, Since: time.Now()}
+func other(worker string) lease.Owner {
+	return lease.Owner{Host: "elsewhere.example", PID: 4242, Worker: worker, Since: time.Now()}
 }
 
 // One claim wins; the others learn who holds the folder.
@@ -24,13 +24,13 @@ func TestLeaseIsExclusive(t *testing.T) {
 	var wins int
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	var leases []*run.Lease
+	var leases []*lease.Lease
 	for i := 0; i < 16; i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			l, err := run.Claim(dir, time.Minute, other("w"+string(rune('a'+i))))
-			var held *run.HeldError
+			l, err := lease.Claim(dir, time.Minute, other("w"+string(rune('a'+i))))
+			var held *lease.HeldError
 			switch {
 			case err == nil:
 				mu.Lock()
@@ -53,7 +53,7 @@ func TestLeaseIsExclusive(t *testing.T) {
 	if err := leases[0].Release(); err != nil {
 		t.Fatal(err)
 	}
-	l, err := run.Claim(dir, time.Minute, other("next"))
+	l, err := lease.Claim(dir, time.Minute, other("next"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestLeaseIsExclusive(t *testing.T) {
 // holder learns it lost the folder.
 func TestStaleLeaseIsTakenOver(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	old, err := run.Claim(dir, 2*time.Hour, other("lost machine"))
+	old, err := lease.Claim(dir, 2*time.Hour, other("lost machine"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,12 +76,12 @@ func TestStaleLeaseIsTakenOver(t *testing.T) {
 	os.Rename(filepath.Join(dir, ".lease.1.done"), filepath.Join(dir, ".lease.1"))
 	past := time.Now().Add(-time.Hour)
 	os.Chtimes(filepath.Join(dir, ".lease.1"), past, past)
-	if _, err := run.Claim(dir, time.Minute, other("too early")); err == nil {
+	if _, err := lease.Claim(dir, time.Minute, other("too early")); err == nil {
 		t.Fatal("a lease an hour old with a time to live of two hours was taken over")
 	}
 	past = time.Now().Add(-3 * time.Hour)
 	os.Chtimes(filepath.Join(dir, ".lease.1"), past, past)
-	l, err := run.Claim(dir, time.Minute, other("new"))
+	l, err := lease.Claim(dir, time.Minute, other("new"))
 	if err != nil {
 		t.Fatalf("stale lease: %v", err)
 	}
@@ -94,7 +94,7 @@ func TestStaleLeaseIsTakenOver(t *testing.T) {
 // A holder that is taken over sees it at its next check.
 func TestLostLeaseIsNoticed(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	l, err := run.Claim(dir, time.Minute, other("slow"))
+	l, err := lease.Claim(dir, time.Minute, other("slow"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,18 +113,18 @@ func TestLeaseOfDeadProcessIsTakenOver(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Skip("no true command")
 	}
-	dead := run.ThisProcess("dead")
+	dead := lease.ThisProcess("dead")
 	dead.PID, dead.Start = cmd.ProcessState.Pid(), "1"
 	b, _ := json.Marshal(dead)
 	os.MkdirAll(dir, 0o755)
 	os.WriteFile(filepath.Join(dir, ".lease.1"), b, 0o644)
-	if h, err := run.Holder(dir, time.Hour); h != nil || err != nil {
+	if h, err := lease.Holder(dir, time.Hour); h != nil || err != nil {
 		t.Errorf("holder of a dead process's lease: %v %v", h, err)
 	}
-	alive := run.ThisProcess("me")
+	alive := lease.ThisProcess("me")
 	b, _ = json.Marshal(alive)
 	os.WriteFile(filepath.Join(dir, ".lease.2"), b, 0o644)
-	if h, _ := run.Holder(dir, time.Hour); h == nil {
+	if h, _ := lease.Holder(dir, time.Hour); h == nil {
 		t.Error("the lease of a live process is not held")
 	}
 }
