@@ -9,6 +9,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/ops/internal/index"
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
+	"github.com/spikegrad/spikegrad/ops/internal/opkit"
 )
 
 // LIFCell builds the time steps of one LIF layer,
@@ -75,7 +76,7 @@ func NewLIFCell(betaMem, betaSyn float64, s Surrogate, w, v *G.Node) (*LIFCell, 
 		in = append(in, v)
 	}
 	var err error
-	if c.token, err = G.ApplyOp(tokenOp{matrices(len(in), in[0]), c}, in...); err != nil {
+	if c.token, err = G.ApplyOp(tokenOp{opkit.Matrices(len(in), in[0]), c}, in...); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -92,23 +93,23 @@ func (c *LIFCell) zero() (*G.Node, error) {
 
 // tokenOp is the LIFCell's token: a [1, 1] zero computed from (W, V?).
 type tokenOp struct {
-	matrixOp
+	opkit.Matrix
 	cell *LIFCell
 }
 
-func (op tokenOp) String() string        { return fmt.Sprintf("LIFToken#%d[%d]", op.cell.syn.id, op.n) }
-func (op tokenOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op tokenOp) Hashcode() uint32      { return hashOf(op) }
+func (op tokenOp) String() string        { return fmt.Sprintf("LIFToken#%d[%d]", op.cell.syn.id, op.N) }
+func (op tokenOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op tokenOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op tokenOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	if _, err := shapes(op, in); err != nil {
+	if _, err := opkit.Shapes(op, in); err != nil {
 		return nil, err
 	}
 	return tensor.Shape{1, 1}, nil
 }
 func (op tokenOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op tokenOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	out := newOutput(p, in[0].Dtype(), 1, 1)
-	switch d := dataOf(out).(type) {
+	out := opkit.NewOutput(p, in[0].Dtype(), 1, 1)
+	switch d := opkit.DataOf(out).(type) {
 	case []float32:
 		clear(d)
 	case []float64:
@@ -116,7 +117,7 @@ func (op tokenOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	return out, nil
 }
-func (op tokenOp) DiffWRT(n int) []bool { return allInputs(n) }
+func (op tokenOp) DiffWRT(n int) []bool { return opkit.AllInputs(n) }
 
 // SymDiff runs after every step of the layer has been differentiated: it
 // checks that each handed-over gradient was taken and returns the fused
@@ -145,7 +146,7 @@ func (c *LIFCell) gain() float64 { return 1 - c.betaMem }
 
 // Spike returns S[n] = H(U[n] − θ), with the surrogate gradient, as Spike.
 func (c *LIFCell) Spike(n int, u *G.Node) (*G.Node, error) {
-	s, err := G.ApplyOp(spikeOp{elems(1, u), c.surrogate, c, n, &index.Spikes{}}, u)
+	s, err := G.ApplyOp(spikeOp{opkit.Elems(1, u), c.surrogate, c, n, &index.Spikes{}}, u)
 	if err == nil {
 		c.spikes[n] = s
 	}
@@ -169,16 +170,16 @@ func (c *LIFCell) Membrane(n int, u, i, r *G.Node) (*G.Node, error) {
 		return nil, nil
 	}
 	op := membraneOp{beta: c.betaMem, hasU: u != nil, hasI: i != nil, hasR: r != nil, cell: c, n: n}
-	op.resetGrad = r != nil && !isDetached(r)
+	op.resetGrad = r != nil && !opkit.IsDetached(r)
 	// The fused gradients read S[n], not the Detach copy: it can be reused.
-	op.reuseR = r != nil && isDetached(r)
+	op.reuseR = r != nil && opkit.IsDetached(r)
 	var in G.Nodes
 	for _, x := range []*G.Node{u, i, r} {
 		if x != nil {
 			in = append(in, x)
 		}
 	}
-	op.matrixOp = matrices(len(in), in[0])
+	op.Matrix = opkit.Matrices(len(in), in[0])
 	return G.ApplyOp(op, in...)
 }
 
@@ -213,77 +214,77 @@ func (c *LIFCell) check() error {
 
 // lifGradUOp computes h(u − θ)·dS + β·(1 − r)·dU from (u, dS, dU, r?).
 type lifGradUOp struct {
-	matrixOp
+	opkit.Matrix
 	s    Surrogate
 	beta float64
 }
 
-func (op lifGradUOp) String() string        { return fmt.Sprintf("LIFGradU[%v,%g,%d]", op.s, op.beta, op.n) }
+func (op lifGradUOp) String() string        { return fmt.Sprintf("LIFGradU[%v,%g,%d]", op.s, op.beta, op.N) }
 func (op lifGradUOp) ReturnsPtr() bool      { return true }
 func (op lifGradUOp) OverwritesInput() int  { return 2 } // dU[n+1], when nothing else needs it
-func (op lifGradUOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op lifGradUOp) Hashcode() uint32      { return hashOf(op) }
+func (op lifGradUOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op lifGradUOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op lifGradUOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return membraneOp{}.InferShape(in...)
 }
 func (op lifGradUOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op lifGradUOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	if err := sameKind(op, in); err != nil {
+	if err := opkit.SameKind(op, in); err != nil {
 		return nil, err
 	}
 	s := in[0].Shape()
-	out := newOutput(p, in[0].Dtype(), s[0], s[1])
+	out := opkit.NewOutput(p, in[0].Dtype(), s[0], s[1])
 	var r G.Value
 	if len(in) == 4 {
 		r = in[3]
 	}
 	switch out.Dtype() {
 	case tensor.Float32:
-		v := slices32(out, in[0], in[1], in[2], r)
-		kernel.LIFGradU(op.workers, v[0], op.s.kernel(), v[1], v[2], float32(op.beta), v[3], v[4])
+		v := opkit.Slices32(out, in[0], in[1], in[2], r)
+		kernel.LIFGradU(op.Workers, v[0], op.s.kernel(), v[1], v[2], float32(op.beta), v[3], v[4])
 	case tensor.Float64:
-		v := slices64(out, in[0], in[1], in[2], r)
-		kernel.LIFGradU(op.workers, v[0], op.s.kernel(), v[1], v[2], op.beta, v[3], v[4])
+		v := opkit.Slices64(out, in[0], in[1], in[2], r)
+		kernel.LIFGradU(op.Workers, v[0], op.s.kernel(), v[1], v[2], op.beta, v[3], v[4])
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
 
 // lifGradIOp computes (1 − r)·dU + β·dĨ from (dU, dĨ, r?).
 type lifGradIOp struct {
-	matrixOp
+	opkit.Matrix
 	beta float64
 }
 
-func (op lifGradIOp) String() string        { return fmt.Sprintf("LIFGradI[%g,%d]", op.beta, op.n) }
+func (op lifGradIOp) String() string        { return fmt.Sprintf("LIFGradI[%g,%d]", op.beta, op.N) }
 func (op lifGradIOp) ReturnsPtr() bool      { return true }
 func (op lifGradIOp) OverwritesInput() int  { return 0 } // dU[n+1], when nothing else needs it
-func (op lifGradIOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op lifGradIOp) Hashcode() uint32      { return hashOf(op) }
+func (op lifGradIOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op lifGradIOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op lifGradIOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return membraneOp{}.InferShape(in...)
 }
 func (op lifGradIOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op lifGradIOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	if err := sameKind(op, in); err != nil {
+	if err := opkit.SameKind(op, in); err != nil {
 		return nil, err
 	}
 	s := in[0].Shape()
-	out := newOutput(p, in[0].Dtype(), s[0], s[1])
+	out := opkit.NewOutput(p, in[0].Dtype(), s[0], s[1])
 	var r G.Value
 	if len(in) == 3 {
 		r = in[2]
 	}
 	switch out.Dtype() {
 	case tensor.Float32:
-		v := slices32(out, in[0], in[1], r)
-		kernel.LIFGradI(op.workers, v[0], v[1], float32(op.beta), v[2], v[3])
+		v := opkit.Slices32(out, in[0], in[1], r)
+		kernel.LIFGradI(op.Workers, v[0], v[1], float32(op.beta), v[2], v[3])
 	case tensor.Float64:
-		v := slices64(out, in[0], in[1], r)
-		kernel.LIFGradI(op.workers, v[0], v[1], op.beta, v[2], v[3])
+		v := opkit.Slices64(out, in[0], in[1], r)
+		kernel.LIFGradI(op.Workers, v[0], v[1], op.beta, v[2], v[3])
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
@@ -292,7 +293,7 @@ func (op lifGradIOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 // inside, from (u, s, g_o, W_o, dU): the spikes' gradient when it comes
 // from one synaptic projection alone (the readout's), never stored.
 type lifGradUProjOp struct {
-	matrixOp
+	opkit.Matrix
 	s          Surrogate
 	beta, gain float64
 }
@@ -300,12 +301,12 @@ type lifGradUProjOp struct {
 func (op lifGradUProjOp) String() string {
 	return fmt.Sprintf("LIFGradUProj[%v,%g,%g]", op.s, op.beta, op.gain)
 }
-func (op lifGradUProjOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op lifGradUProjOp) Hashcode() uint32      { return hashOf(op) }
+func (op lifGradUProjOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op lifGradUProjOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op lifGradUProjOp) ReturnsPtr() bool      { return true }
 func (op lifGradUProjOp) OverwritesInput() int  { return 4 } // dU[n+1], when nothing else needs it
 func (op lifGradUProjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, err := shapes(op, in)
+	s, err := opkit.Shapes(op, in)
 	if err != nil {
 		return nil, err
 	}
@@ -320,26 +321,32 @@ func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error
 		return nil, err
 	}
 	sh := in[0].Shape()
-	out := newOutput(p, in[0].Dtype(), sh[0], sh[1])
+	out := opkit.NewOutput(p, in[0].Dtype(), sh[0], sh[1])
 	cols := in[2].Shape()[1]
 	switch out.Dtype() {
 	case tensor.Float32:
-		v := slices32(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProj(op.workers, v[0], op.s.kernel(), v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain))
+		v := opkit.Slices32(out, in[0], in[1], in[2], in[3], in[4])
+		kernel.LIFGradUProj(op.Workers, v[0], op.s.kernel(), v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain))
 	case tensor.Float64:
-		v := slices64(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProj(op.workers, v[0], op.s.kernel(), v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain)
+		v := opkit.Slices64(out, in[0], in[1], in[2], in[3], in[4])
+		kernel.LIFGradUProj(op.Workers, v[0], op.s.kernel(), v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain)
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
 
 // The ops of backward passes are differentiable in none of their inputs
 // (see gradientOnly).
-func (lifGradUOp) DiffWRT(n int) []bool                                   { return gradientOnly(n) }
-func (lifGradUOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error)     { return nil, errSecondOrder }
-func (lifGradIOp) DiffWRT(n int) []bool                                   { return gradientOnly(n) }
-func (lifGradIOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error)     { return nil, errSecondOrder }
-func (lifGradUProjOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
-func (lifGradUProjOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }
+func (lifGradUOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (lifGradUOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}
+func (lifGradIOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (lifGradIOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}
+func (lifGradUProjOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (lifGradUProjOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}

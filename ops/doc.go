@@ -55,4 +55,6 @@
 //     between cores.
 //   - internal/index: the CSR indexes of spike tensors and of a layer's
 //     inputs, kept per tensor memory so that machines never share one.
+//   - internal/opkit: the Gorgonia plumbing the op types share (arity,
+//     shapes, outputs, hashes, the graph's Workers, spike indexes).
 package ops

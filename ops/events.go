@@ -9,6 +9,9 @@ import (
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
 
+// float is the element type of the tensors the ops work on.
+type float = kernel.Float
+
 // Events is one time step of a batch's input held as its non-zero entries:
 // a [rows, cols] matrix stored row by row (compressed sparse rows). It is a
 // gorgonia.Value, so it binds to an input node of that shape and type with

@@ -4,65 +4,16 @@ import (
 	"fmt"
 	"hash"
 
-	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
-	"github.com/spikegrad/spikegrad/ops/internal/parallel"
+	"github.com/spikegrad/spikegrad/ops/internal/opkit"
 )
 
 // This file holds the fused ops of a LIF time step: one node for the
 // membrane update and one for the synaptic update (with its input
 // projection), each with a backward pass of as few nodes as possible.
-
-// matrixOp holds what the fused ops share: n matrix inputs of one element
-// type, a matrix output, and no in-place tricks.
-type matrixOp struct {
-	n       int
-	workers *parallel.Workers // of the graph the op was built in
-}
-
-// matrices is matrixOp for n inputs, in the graph of node.
-func matrices(n int, node *G.Node) matrixOp { return matrixOp{n, workersOf(node)} }
-
-func (m matrixOp) Arity() int { return m.n }
-
-func (m matrixOp) Type() hm.Type {
-	ts := make([]hm.Type, m.n+1)
-	for i := range ts {
-		ts[i] = hm.TypeVariable('a')
-	}
-	return hm.NewFnType(ts...)
-}
-
-func (matrixOp) ReturnsPtr() bool     { return false }
-func (matrixOp) CallsExtern() bool    { return false }
-func (matrixOp) OverwritesInput() int { return -1 }
-
-// shapes returns the inputs' shapes, all of which must be matrices.
-func shapes(op fmt.Stringer, in []G.DimSizer) ([]tensor.Shape, error) {
-	out := make([]tensor.Shape, len(in))
-	for i, d := range in {
-		s, ok := d.(tensor.Shape)
-		if !ok || len(s) != 2 {
-			return nil, fmt.Errorf("%v: input %d has shape %v, want a matrix", op, i, d)
-		}
-		out[i] = s
-	}
-	return out, nil
-}
-
-// newOutput returns p if it is a matrix of shape rows×cols and dtype dt,
-// and a new one otherwise.
-func newOutput(p G.Value, dt tensor.Dtype, rows, cols int) G.Value {
-	if p != nil && p.Dtype() == dt {
-		if s := p.Shape(); len(s) == 2 && s[0] == rows && s[1] == cols {
-			return p
-		}
-	}
-	return tensor.New(tensor.WithShape(rows, cols), tensor.Of(dt))
-}
 
 // sameDtype checks that all inputs are tensors of in[0]'s element type.
 func sameDtype(op fmt.Stringer, in []G.Value) error { return sameDtypeOf(op, in, false) }
@@ -81,43 +32,6 @@ func sameDtypeOf(op fmt.Stringer, in []G.Value, events bool) error {
 	return nil
 }
 
-// slices32 and slices64 return the backing slices of vs (nil for nil).
-// They avoid Dense.Data, which goes through reflect on every call.
-func slices32(vs ...G.Value) [][]float32 {
-	out := make([][]float32, len(vs))
-	for i, v := range vs {
-		switch t := v.(type) {
-		case nil:
-		case interface{ Float32s() []float32 }:
-			out[i] = t.Float32s()
-		default:
-			out[i] = v.Data().([]float32)
-		}
-	}
-	return out
-}
-
-func slices64(vs ...G.Value) [][]float64 {
-	out := make([][]float64, len(vs))
-	for i, v := range vs {
-		switch t := v.(type) {
-		case nil:
-		case interface{ Float64s() []float64 }:
-			out[i] = t.Float64s()
-		default:
-			out[i] = v.Data().([]float64)
-		}
-	}
-	return out
-}
-
-// isDetached reports whether n is the output of Detach: nothing flows back
-// through it, so an op reading it need not build a gradient for it.
-func isDetached(n *G.Node) bool {
-	_, ok := n.Op().(detachOp)
-	return ok
-}
-
 // Membrane returns (β·u + i)·(1 − r), the membrane update of a LIF neuron
 // with its reset, as one node: u is the membrane potential U[n], i the
 // synaptic input already scaled by (1 − β_mem), r the spikes S[n] (or
@@ -129,19 +43,19 @@ func Membrane(beta float64, u, i, r *G.Node) (*G.Node, error) {
 	if !op.hasU && !op.hasI {
 		return nil, fmt.Errorf("ops.Membrane: u and i are both nil")
 	}
-	op.resetGrad = r != nil && !isDetached(r)
+	op.resetGrad = r != nil && !opkit.IsDetached(r)
 	var in G.Nodes
 	for _, n := range []*G.Node{u, i, r} {
 		if n != nil {
 			in = append(in, n)
 		}
 	}
-	op.matrixOp = matrices(len(in), in[0])
+	op.Matrix = opkit.Matrices(len(in), in[0])
 	return G.ApplyOp(op, in...)
 }
 
 type membraneOp struct {
-	matrixOp
+	opkit.Matrix
 	beta                        float64
 	hasU, hasI, hasR, resetGrad bool
 	// reuseR lets the result take the memory of r, a Detach copy that is
@@ -158,18 +72,18 @@ func (op membraneOp) String() string {
 	}
 	return s + "]"
 }
-func (op membraneOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op membraneOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
 func (op membraneOp) ReturnsPtr() bool      { return op.reuseR }
 func (op membraneOp) OverwritesInput() int {
 	if !op.reuseR {
 		return -1
 	}
-	return op.matrixOp.n - 1 // r is the last input
+	return op.Matrix.N - 1 // r is the last input
 }
-func (op membraneOp) Hashcode() uint32 { return hashOf(op) }
+func (op membraneOp) Hashcode() uint32 { return opkit.Hash(op) }
 
 func (op membraneOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, err := shapes(op, in)
+	s, err := opkit.Shapes(op, in)
 	if err != nil {
 		return nil, err
 	}
@@ -204,17 +118,17 @@ func (op membraneOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	s := in[0].Shape()
-	out := newOutput(p, in[0].Dtype(), s[0], s[1])
+	out := opkit.NewOutput(p, in[0].Dtype(), s[0], s[1])
 	u, i, r := op.split(in)
 	switch out.Dtype() {
 	case tensor.Float32:
-		v := slices32(out, u, i, r)
-		kernel.Membrane(op.workers, v[0], float32(op.beta), v[1], v[2], v[3])
+		v := opkit.Slices32(out, u, i, r)
+		kernel.Membrane(op.Workers, v[0], float32(op.beta), v[1], v[2], v[3])
 	case tensor.Float64:
-		v := slices64(out, u, i, r)
-		kernel.Membrane(op.workers, v[0], op.beta, v[1], v[2], v[3])
+		v := opkit.Slices64(out, u, i, r)
+		kernel.Membrane(op.Workers, v[0], op.beta, v[1], v[2], v[3])
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
@@ -269,7 +183,7 @@ func (op membraneOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 			if r != nil {
 				args = append(args, op.cell.mask(op.n, r))
 			}
-			g, err = G.ApplyOp(lifGradIOp{matrices(len(args), args[0]), op.cell.betaSyn}, args...)
+			g, err = G.ApplyOp(lifGradIOp{opkit.Matrices(len(args), args[0]), op.cell.betaSyn}, args...)
 		} else {
 			g, err = MaskScale(1, grad, r)
 		}
@@ -289,7 +203,7 @@ func (op membraneOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 			if i != nil {
 				args = append(args, i)
 			}
-			g, err := G.ApplyOp(resetGradOp{matrices(len(args)+1, grad), op.beta, u != nil, i != nil}, append(args, grad)...)
+			g, err := G.ApplyOp(resetGradOp{opkit.Matrices(len(args)+1, grad), op.beta, u != nil, i != nil}, append(args, grad)...)
 			if err != nil {
 				return nil, err
 			}
@@ -314,43 +228,43 @@ func MaskScale(a float64, g, r *G.Node) (*G.Node, error) {
 	if r == nil {
 		return scaled(a, g)
 	}
-	return G.ApplyOp(maskScaleOp{matrices(2, g), a}, g, r)
+	return G.ApplyOp(maskScaleOp{opkit.Matrices(2, g), a}, g, r)
 }
 
 type maskScaleOp struct {
-	matrixOp
+	opkit.Matrix
 	a float64
 }
 
 func (op maskScaleOp) String() string        { return fmt.Sprintf("MaskScale[%g]", op.a) }
-func (op maskScaleOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op maskScaleOp) Hashcode() uint32      { return hashOf(op) }
+func (op maskScaleOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op maskScaleOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op maskScaleOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return membraneOp{}.InferShape(in...)
 }
 func (op maskScaleOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op maskScaleOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	if err := sameKind(op, in); err != nil {
+	if err := opkit.SameKind(op, in); err != nil {
 		return nil, err
 	}
 	s := in[0].Shape()
-	out := newOutput(p, in[0].Dtype(), s[0], s[1])
+	out := opkit.NewOutput(p, in[0].Dtype(), s[0], s[1])
 	switch out.Dtype() {
 	case tensor.Float32:
-		v := slices32(out, in[0], in[1])
-		kernel.MaskScale(op.workers, v[0], float32(op.a), v[1], v[2])
+		v := opkit.Slices32(out, in[0], in[1])
+		kernel.MaskScale(op.Workers, v[0], float32(op.a), v[1], v[2])
 	case tensor.Float64:
-		v := slices64(out, in[0], in[1])
-		kernel.MaskScale(op.workers, v[0], op.a, v[1], v[2])
+		v := opkit.Slices64(out, in[0], in[1])
+		kernel.MaskScale(op.Workers, v[0], op.a, v[1], v[2])
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
 
 // resetGradOp computes −(β·u + i)·g from (u?, i?, g).
 type resetGradOp struct {
-	matrixOp
+	opkit.Matrix
 	beta       float64
 	hasU, hasI bool
 }
@@ -358,18 +272,18 @@ type resetGradOp struct {
 func (op resetGradOp) String() string {
 	return fmt.Sprintf("ResetGrad[%g,u=%t,i=%t]", op.beta, op.hasU, op.hasI)
 }
-func (op resetGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op resetGradOp) Hashcode() uint32      { return hashOf(op) }
+func (op resetGradOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op resetGradOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op resetGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return membraneOp{}.InferShape(in...)
 }
 func (op resetGradOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op resetGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	if err := sameKind(op, in); err != nil {
+	if err := opkit.SameKind(op, in); err != nil {
 		return nil, err
 	}
 	s := in[0].Shape()
-	out := newOutput(p, in[0].Dtype(), s[0], s[1])
+	out := opkit.NewOutput(p, in[0].Dtype(), s[0], s[1])
 	var u, i G.Value
 	k := 0
 	if op.hasU {
@@ -381,20 +295,24 @@ func (op resetGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	g := in[k]
 	switch out.Dtype() {
 	case tensor.Float32:
-		v := slices32(out, u, i, g)
-		kernel.NegMulSum(op.workers, v[0], float32(op.beta), v[1], v[2], v[3])
+		v := opkit.Slices32(out, u, i, g)
+		kernel.NegMulSum(op.Workers, v[0], float32(op.beta), v[1], v[2], v[3])
 	case tensor.Float64:
-		v := slices64(out, u, i, g)
-		kernel.NegMulSum(op.workers, v[0], op.beta, v[1], v[2], v[3])
+		v := opkit.Slices64(out, u, i, g)
+		kernel.NegMulSum(op.Workers, v[0], op.beta, v[1], v[2], v[3])
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
 
 // The ops of backward passes are differentiable in none of their inputs
 // (see gradientOnly).
-func (maskScaleOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
-func (maskScaleOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }
-func (resetGradOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
-func (resetGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }
+func (maskScaleOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (maskScaleOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}
+func (resetGradOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (resetGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}
