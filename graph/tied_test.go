@@ -10,6 +10,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/loss"
 )
 
 // Weight tying: two networks A and B in one graph, each with its own loss,
@@ -134,11 +135,11 @@ func tiedGraph(t *testing.T, c tieCase, cfg refConfig, wA, wB refWeights, xA, xB
 	}
 	targets := G.NewMatrix(g, tensor.Float64, G.WithName("targets"),
 		G.WithValue(tensor.New(tensor.WithShape(B, cfg.Outputs), tensor.WithBacking(onehot))))
-	lossA, err := ops.SoftmaxCrossEntropy(netA.Out.Logits, targets)
+	lossA, err := loss.SoftmaxCrossEntropy(netA.Out.Logits, targets)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lossB, err := ops.SoftmaxCrossEntropy(netB.Out.Logits, targets)
+	lossB, err := loss.SoftmaxCrossEntropy(netB.Out.Logits, targets)
 	if err != nil {
 		t.Fatal(err)
 	}

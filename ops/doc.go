@@ -13,9 +13,8 @@
 // projection (rows of W gathered for the non-zero inputs) and one fused
 // weight gradient for all steps, LIFCell the steps of a layer with a fused
 // backward pass (two nodes per step), MaxOverTime a maximum over many
-// tensors; Axpby, Scale and Reset are the smaller building blocks.
-// SoftmaxCrossEntropy is a numerically stable loss over a batch in which
-// all-zero target rows mark padding, and Sum adds many nodes in one.
+// tensors, and Sum adds many nodes in one; Axpby, Scale and Reset are the
+// smaller building blocks. The loss terms are in package ops/loss.
 //
 // Events holds one time step of a batch's input as its non-zero entries; it
 // binds to an input node (gorgonia.Let) in place of a dense tensor, so sparse

@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/internal/optest"
 )
 
 var _ G.Value = (*ops.Events)(nil)
@@ -27,14 +28,14 @@ func TestEventsDense(t *testing.T) {
 			}
 		}
 		want := []float64{0, 0, 0, -1, 0, 0.5, 0, 0, 0, 0, 2.25, 0}
-		if got := float64s(e.Dense()); fmt.Sprint(got) != fmt.Sprint(want) {
+		if got := optest.Float64s(e.Dense()); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%v: dense %v, want %v", dt, got, want)
 		}
 		if e.Len() != 4 || !e.Shape().Eq(tensor.Shape{4, 3}) || e.Dtype() != dt || e.Size() != 12 {
 			t.Errorf("%v: len %d shape %v dtype %v size %d", dt, e.Len(), e.Shape(), e.Dtype(), e.Size())
 		}
 		e.Clear()
-		if e.Len() != 0 || fmt.Sprint(float64s(e.Dense())) != fmt.Sprint(make([]float64, 12)) {
+		if e.Len() != 0 || fmt.Sprint(optest.Float64s(e.Dense())) != fmt.Sprint(make([]float64, 12)) {
 			t.Errorf("%v: Clear left %d entries", dt, e.Len())
 		}
 		if err := e.Add(0, 0, 1); err != nil {
@@ -74,12 +75,12 @@ func synapseRun(t *testing.T, dt tensor.Dtype, xs [][]float64, events bool) ([]f
 	for i := range wv {
 		wv[i] = float64(i%7) - 2.5
 	}
-	w := G.NewMatrix(g, dt, G.WithName("W"), G.WithValue(denseOf(dt, fanIn, cols, wv)))
+	w := G.NewMatrix(g, dt, G.WithName("W"), G.WithValue(optest.Dense(dt, fanIn, cols, wv)))
 	syn := ops.NewSynapses(w, nil)
 	var c *G.Node
 	for n, x := range xs {
 		in := G.NewMatrix(g, dt, G.WithName(fmt.Sprintf("x%d", n)), G.WithShape(rows, fanIn))
-		var val G.Value = denseOf(dt, rows, fanIn, x)
+		var val G.Value = optest.Dense(dt, rows, fanIn, x)
 		if events {
 			e, err := ops.NewEvents(dt, rows, fanIn)
 			if err != nil {
@@ -118,7 +119,7 @@ func synapseRun(t *testing.T, dt tensor.Dtype, xs [][]float64, events bool) ([]f
 	if err != nil {
 		t.Fatal(err)
 	}
-	return float64s(c.Value()), float64s(gw)
+	return optest.Float64s(c.Value()), optest.Float64s(gw)
 }
 
 // Events feed Synapses exactly as the dense tensor with the same entries

@@ -1,4 +1,4 @@
-package ops
+package loss
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package ops
+package loss
 
 import (
 	"fmt"
@@ -32,7 +32,7 @@ func LowerBound(x, weights *G.Node, lambda, nu float64) (*G.Node, error) {
 // With x a layer's spike counts it caps the population's mean count at ν.
 func UpperBound(x, weights *G.Node, lambda, nu float64, L int) (*G.Node, error) {
 	if L < 1 {
-		return nil, fmt.Errorf("ops.UpperBound: exponent must be ≥ 1, got %d", L)
+		return nil, fmt.Errorf("loss.UpperBound: exponent must be ≥ 1, got %d", L)
 	}
 	return G.ApplyOp(penaltyOp{kernel.Penalty{Lambda: lambda, Nu: nu, Exp: L}}, x, weights)
 }
