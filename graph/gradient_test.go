@@ -12,6 +12,7 @@ import (
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/internal/tape"
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/lif"
 	"github.com/spikegrad/spikegrad/ops/loss"
 )
 
@@ -21,7 +22,7 @@ import (
 // after tape.Rewind (which keeps every tensor of the first run) and with
 // the gradients zeroed, on the batch itself; the second run is returned, so
 // no value of the first may leak into it. fused selects the fused backward
-// pass of the LIF layers, events binds the inputs as ops.Events instead of
+// pass of the LIF layers, events binds the inputs as lif.Events instead of
 // dense tensors.
 func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, labels []int, fused, events bool) refResult {
 	t.Helper()
@@ -29,7 +30,7 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 	g := G.NewGraph()
 	in := make([]*G.Node, cfg.Steps)
 	backing := make([][]float64, cfg.Steps)
-	evs := make([]*ops.Events, cfg.Steps)
+	evs := make([]*lif.Events, cfg.Steps)
 	load := func(shift int) {
 		for n, x := range backing {
 			for b := range inputs {
@@ -54,7 +55,7 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 		var val G.Value = tensor.New(tensor.WithShape(B, cfg.Inputs), tensor.WithBacking(backing[n]))
 		if events {
 			var err error
-			if evs[n], err = ops.NewEvents(tensor.Float64, B, cfg.Inputs); err != nil {
+			if evs[n], err = lif.NewEvents(tensor.Float64, B, cfg.Inputs); err != nil {
 				t.Fatal(err)
 			}
 			val = evs[n]

@@ -132,7 +132,7 @@ func (op pickOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
+// (see opkit.GradientOnly).
 func (argmaxTimeOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
 func (argmaxTimeOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, opkit.ErrSecondOrder

@@ -87,6 +87,6 @@ func (op negMulOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
+// (see opkit.GradientOnly).
 func (negMulOp) DiffWRT(n int) []bool                               { return opkit.GradientOnly(n) }
 func (negMulOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, opkit.ErrSecondOrder }

@@ -26,17 +26,10 @@ func Spike(u *G.Node, s Surrogate) (*G.Node, error) {
 type spikeOp struct {
 	opkit.Elementwise
 	s      Surrogate
-	cell   *LIFCell // set for the spikes of a LIFCell: step n builds dU[n]
-	n      int
 	spikes *index.Spikes // of the spikes, for the synapses that read them
 }
 
-func (op spikeOp) String() string {
-	if op.cell != nil {
-		return fmt.Sprintf("Spike#%d[%v,step %d]", op.cell.syn.id, op.s, op.n)
-	}
-	return fmt.Sprintf("Spike[%v]", op.s)
-}
+func (op spikeOp) String() string                    { return fmt.Sprintf("Spike[%v]", op.s) }
 func (op spikeOp) WriteHash(h hash.Hash)             { opkit.WriteHash(h, op) }
 func (op spikeOp) Hashcode() uint32                  { return opkit.Hash(op) }
 func (op spikeOp) DiffWRT(int) []bool                { return []bool{true} }
@@ -57,26 +50,19 @@ func (op spikeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 // them (opkit.SpikeWriter).
 func (op spikeOp) SpikeIndex() *index.Spikes { return op.spikes }
 
-func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
-	if op.cell != nil {
-		if rec := op.cell.mem[op.n]; rec != nil {
-			rec.taken = true
-			if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
-				// dS[n] comes from one projection alone: compute it inside.
-				g, err := G.ApplyOp(lifGradUProjOp{opkit.Matrices(5, in[0]), op.s, op.cell.betaMem, bp.gain},
-					in[0], spikes, bp.g, bp.w, rec.grad)
-				return G.Nodes{g}, err
-			}
-			args := G.Nodes{in[0], grad, rec.grad}
-			if rec.reset != nil {
-				args = append(args, spikes)
-			}
-			g, err := G.ApplyOp(lifGradUOp{opkit.Matrices(len(args), args[0]), op.s, op.cell.betaMem}, args...)
-			return G.Nodes{g}, err
-		}
-	}
-	g, err := G.ApplyOp(surrogateGradOp{opkit.Elems(2, in[0]), op.s}, in[0], grad)
+func (op spikeOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	g, err := SurrogateGrad(in[0], grad, op.s)
 	return G.Nodes{g}, err
+}
+
+// SurrogateGrad returns grad·h(u − θ) element-wise: the backward pass of
+// Spike, for ops that build their spikes' gradient themselves (lif.Cell).
+// It is differentiable in none of its inputs.
+func SurrogateGrad(u, grad *G.Node, s Surrogate) (*G.Node, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return G.ApplyOp(surrogateGradOp{opkit.Elems(2, u), s}, u, grad)
 }
 
 // surrogateGradOp computes grad·h(u − θ) from (u, grad).
@@ -158,7 +144,7 @@ func (op detachOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
+// (see opkit.GradientOnly).
 func (surrogateGradOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
 func (surrogateGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, opkit.ErrSecondOrder

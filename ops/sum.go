@@ -64,6 +64,9 @@ func (op sumOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
+// float is the element type of the tensors the ops work on.
+type float = kernel.Float
+
 // floats returns the backing slices of in.
 func floats[T float](in []G.Value) [][]T {
 	xs := make([][]T, len(in))

@@ -152,7 +152,7 @@ func (op penaltyGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error)
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
+// (see opkit.GradientOnly).
 func (penaltyGradOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
 func (penaltyGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, opkit.ErrSecondOrder

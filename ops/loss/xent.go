@@ -149,7 +149,7 @@ func (op xentGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
+// (see opkit.GradientOnly).
 func (xentGradOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
 func (xentGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, opkit.ErrSecondOrder

@@ -1,4 +1,4 @@
-package ops
+package lif
 
 import (
 	"fmt"
@@ -7,12 +7,13 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/internal/index"
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 	"github.com/spikegrad/spikegrad/ops/internal/opkit"
 )
 
-// LIFCell builds the time steps of one LIF layer,
+// Cell builds the time steps of one LIF layer,
 //
 //	S[n]   = Spike(U[n])
 //	U[n+1] = (β_mem·U[n] + Ĩ[n])·(1 − R[n])          R[n] = S[n] or Detach(S[n])
@@ -41,9 +42,9 @@ import (
 // differentiated cannot build its step's gradient). That holds for a network
 // whose loss reads the readout (and the spike counts); G.Grad fails with an
 // error naming the step when it does not.
-type LIFCell struct {
+type Cell struct {
 	betaMem, betaSyn float64
-	surrogate        Surrogate
+	surrogate        ops.Surrogate
 	syn              *Synapses
 
 	// token is a [1, 1] node computed from the weights that every synaptic
@@ -63,13 +64,13 @@ type stepGrad struct {
 	taken       bool
 }
 
-// NewLIFCell starts a layer with the given decays and surrogate, feed-forward
+// NewCell starts a layer with the given decays and surrogate, feed-forward
 // weights w and recurrent weights v (nil for none).
-func NewLIFCell(betaMem, betaSyn float64, s Surrogate, w, v *G.Node) (*LIFCell, error) {
+func NewCell(betaMem, betaSyn float64, s ops.Surrogate, w, v *G.Node) (*Cell, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	c := &LIFCell{betaMem: betaMem, betaSyn: betaSyn, surrogate: s, syn: NewSynapses(w, v),
+	c := &Cell{betaMem: betaMem, betaSyn: betaSyn, surrogate: s, syn: NewSynapses(w, v),
 		mem: map[int]*stepGrad{}, synIn: map[int]*stepGrad{}, spikes: map[int]*G.Node{}}
 	in := G.Nodes{w}
 	if v != nil {
@@ -83,7 +84,7 @@ func NewLIFCell(betaMem, betaSyn float64, s Surrogate, w, v *G.Node) (*LIFCell, 
 }
 
 // zero returns the zero [1, 1] node each step hands back to the token.
-func (c *LIFCell) zero() (*G.Node, error) {
+func (c *Cell) zero() (*G.Node, error) {
 	if c.zeroGrad == nil {
 		z := tensor.New(tensor.WithShape(1, 1), tensor.Of(c.token.Dtype()))
 		c.zeroGrad = G.NewConstant(z, G.In(c.token.Graph()), G.WithName("lif_token_zero"))
@@ -91,10 +92,10 @@ func (c *LIFCell) zero() (*G.Node, error) {
 	return c.zeroGrad, nil
 }
 
-// tokenOp is the LIFCell's token: a [1, 1] zero computed from (W, V?).
+// tokenOp is the Cell's token: a [1, 1] zero computed from (W, V?).
 type tokenOp struct {
 	opkit.Matrix
-	cell *LIFCell
+	cell *Cell
 }
 
 func (op tokenOp) String() string        { return fmt.Sprintf("LIFToken#%d[%d]", op.cell.syn.id, op.N) }
@@ -142,10 +143,11 @@ func (op tokenOp) SymDiff(in G.Nodes, _, _ *G.Node) (G.Nodes, error) {
 }
 
 // gain is the factor of the input projections, 1 − β_mem.
-func (c *LIFCell) gain() float64 { return 1 - c.betaMem }
+func (c *Cell) gain() float64 { return 1 - c.betaMem }
 
-// Spike returns S[n] = H(U[n] − θ), with the surrogate gradient, as Spike.
-func (c *LIFCell) Spike(n int, u *G.Node) (*G.Node, error) {
+// Spike returns S[n] = H(U[n] − θ), with the surrogate gradient, as
+// ops.Spike.
+func (c *Cell) Spike(n int, u *G.Node) (*G.Node, error) {
 	s, err := G.ApplyOp(spikeOp{opkit.Elems(1, u), c.surrogate, c, n, &index.Spikes{}}, u)
 	if err == nil {
 		c.spikes[n] = s
@@ -156,7 +158,7 @@ func (c *LIFCell) Spike(n int, u *G.Node) (*G.Node, error) {
 // mask returns the reset mask of step n for the fused gradients: S[n],
 // which holds the same values as Detach(S[n]) and, unlike it, lives on
 // anyway (so the membrane update may reuse the Detach copy's memory).
-func (c *LIFCell) mask(n int, r *G.Node) *G.Node {
+func (c *Cell) mask(n int, r *G.Node) *G.Node {
 	if s := c.spikes[n]; s != nil && r != nil {
 		return s
 	}
@@ -165,7 +167,7 @@ func (c *LIFCell) mask(n int, r *G.Node) *G.Node {
 
 // Membrane returns U[n+1]; nil arguments are zero, and the result is nil
 // when u and i both are.
-func (c *LIFCell) Membrane(n int, u, i, r *G.Node) (*G.Node, error) {
+func (c *Cell) Membrane(n int, u, i, r *G.Node) (*G.Node, error) {
 	if u == nil && i == nil {
 		return nil, nil
 	}
@@ -186,9 +188,9 @@ func (c *LIFCell) Membrane(n int, u, i, r *G.Node) (*G.Node, error) {
 // Synapse returns Ĩ[n+1] from Ĩ[n] = i, the input x[n] and the recurrent
 // input q (nil arguments are zero); next is U[n+1], which it reads only to be
 // differentiated before the membrane update (nil if U[n+1] is).
-func (c *LIFCell) Synapse(n int, i, x, q, next *G.Node) (*G.Node, error) {
+func (c *Cell) Synapse(n int, i, x, q, next *G.Node) (*G.Node, error) {
 	if i != nil && next == nil {
-		return nil, fmt.Errorf("ops.LIFCell: step %d has a current but no membrane update", n)
+		return nil, fmt.Errorf("lif.Cell: step %d has a current but no membrane update", n)
 	}
 	if i == nil {
 		next = nil
@@ -197,16 +199,16 @@ func (c *LIFCell) Synapse(n int, i, x, q, next *G.Node) (*G.Node, error) {
 }
 
 // check reports a step whose handed-over gradient nobody took: the loss
-// reads a later spike but not this step's (see LIFCell).
-func (c *LIFCell) check() error {
+// reads a later spike but not this step's (see Cell).
+func (c *Cell) check() error {
 	for n, g := range c.mem {
 		if !g.taken {
-			return fmt.Errorf("ops.LIFCell: U[%d] reaches the loss but S[%d] does not; the fused backward pass needs the spikes that reach the loss to be a prefix in time", n+1, n)
+			return fmt.Errorf("lif.Cell: U[%d] reaches the loss but S[%d] does not; the fused backward pass needs the spikes that reach the loss to be a prefix in time", n+1, n)
 		}
 	}
 	for n, g := range c.synIn {
 		if !g.taken {
-			return fmt.Errorf("ops.LIFCell: the current of step %d reaches the loss but U[%d] does not; the fused backward pass needs the spikes that reach the loss to be a prefix in time", n+1, n+1)
+			return fmt.Errorf("lif.Cell: the current of step %d reaches the loss but U[%d] does not; the fused backward pass needs the spikes that reach the loss to be a prefix in time", n+1, n+1)
 		}
 	}
 	return nil
@@ -215,7 +217,7 @@ func (c *LIFCell) check() error {
 // lifGradUOp computes h(u − θ)·dS + β·(1 − r)·dU from (u, dS, dU, r?).
 type lifGradUOp struct {
 	opkit.Matrix
-	s    Surrogate
+	s    ops.Surrogate
 	beta float64
 }
 
@@ -241,10 +243,10 @@ func (op lifGradUOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := opkit.Slices32(out, in[0], in[1], in[2], r)
-		kernel.LIFGradU(op.Workers, v[0], op.s.kernel(), v[1], v[2], float32(op.beta), v[3], v[4])
+		kernel.LIFGradU(op.Workers, v[0], kernelOf(op.s), v[1], v[2], float32(op.beta), v[3], v[4])
 	case tensor.Float64:
 		v := opkit.Slices64(out, in[0], in[1], in[2], r)
-		kernel.LIFGradU(op.Workers, v[0], op.s.kernel(), v[1], v[2], op.beta, v[3], v[4])
+		kernel.LIFGradU(op.Workers, v[0], kernelOf(op.s), v[1], v[2], op.beta, v[3], v[4])
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}
@@ -294,7 +296,7 @@ func (op lifGradIOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 // from one synaptic projection alone (the readout's), never stored.
 type lifGradUProjOp struct {
 	opkit.Matrix
-	s          Surrogate
+	s          ops.Surrogate
 	beta, gain float64
 }
 
@@ -326,10 +328,10 @@ func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := opkit.Slices32(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProj(op.Workers, v[0], op.s.kernel(), v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain))
+		kernel.LIFGradUProj(op.Workers, v[0], kernelOf(op.s), v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain))
 	case tensor.Float64:
 		v := opkit.Slices64(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProj(op.Workers, v[0], op.s.kernel(), v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain)
+		kernel.LIFGradUProj(op.Workers, v[0], kernelOf(op.s), v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}
@@ -337,7 +339,7 @@ func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
+// (see opkit.GradientOnly).
 func (lifGradUOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
 func (lifGradUOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, opkit.ErrSecondOrder

@@ -1,4 +1,4 @@
-package ops_test
+package lif_test
 
 import (
 	"fmt"
@@ -11,13 +11,14 @@ import (
 
 	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/internal/optest"
+	"github.com/spikegrad/spikegrad/ops/lif"
 )
 
-var _ G.Value = (*ops.Events)(nil)
+var _ G.Value = (*lif.Events)(nil)
 
 func TestEventsDense(t *testing.T) {
 	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
-		e, err := ops.NewEvents(dt, 4, 3)
+		e, err := lif.NewEvents(dt, 4, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,13 +46,13 @@ func TestEventsDense(t *testing.T) {
 }
 
 func TestEventsErrors(t *testing.T) {
-	if _, err := ops.NewEvents(tensor.Int, 2, 2); err == nil || !strings.Contains(err.Error(), "dtype") {
+	if _, err := lif.NewEvents(tensor.Int, 2, 2); err == nil || !strings.Contains(err.Error(), "dtype") {
 		t.Errorf("int dtype: %v", err)
 	}
-	if _, err := ops.NewEvents(tensor.Float32, 0, 2); err == nil || !strings.Contains(err.Error(), "shape") {
+	if _, err := lif.NewEvents(tensor.Float32, 0, 2); err == nil || !strings.Contains(err.Error(), "shape") {
 		t.Errorf("zero rows: %v", err)
 	}
-	e, _ := ops.NewEvents(tensor.Float32, 3, 2)
+	e, _ := lif.NewEvents(tensor.Float32, 3, 2)
 	if err := e.Add(1, 0, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -76,13 +77,13 @@ func synapseRun(t *testing.T, dt tensor.Dtype, xs [][]float64, events bool) ([]f
 		wv[i] = float64(i%7) - 2.5
 	}
 	w := G.NewMatrix(g, dt, G.WithName("W"), G.WithValue(optest.Dense(dt, fanIn, cols, wv)))
-	syn := ops.NewSynapses(w, nil)
+	syn := lif.NewSynapses(w, nil)
 	var c *G.Node
 	for n, x := range xs {
 		in := G.NewMatrix(g, dt, G.WithName(fmt.Sprintf("x%d", n)), G.WithShape(rows, fanIn))
 		var val G.Value = optest.Dense(dt, rows, fanIn, x)
 		if events {
-			e, err := ops.NewEvents(dt, rows, fanIn)
+			e, err := lif.NewEvents(dt, rows, fanIn)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +149,7 @@ func TestSynapsesReadEvents(t *testing.T) {
 func TestEventsRejectedByOtherOps(t *testing.T) {
 	g := G.NewGraph()
 	x := G.NewMatrix(g, tensor.Float32, G.WithName("x"), G.WithShape(2, 3))
-	e, _ := ops.NewEvents(tensor.Float32, 2, 3)
+	e, _ := lif.NewEvents(tensor.Float32, 2, 3)
 	if err := e.Add(0, 1, 2); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package ops
+package lif
 
 import (
 	"cmp"
@@ -48,7 +48,7 @@ type synRecord struct {
 func NewSynapses(w, v *G.Node) *Synapses { return &Synapses{id: newLayerID(), w: w, v: v} }
 
 // layerIDs numbers the layers whose ops carry per-layer state (Synapses,
-// LIFCell). Gorgonia merges nodes whose op hashes and children are equal,
+// Cell). Gorgonia merges nodes whose op hashes and children are equal,
 // so such an op must print its layer's number: otherwise two layers that
 // read the same weight and input nodes (tied weights) would share nodes.
 var layerIDs atomic.Uint64
@@ -63,11 +63,11 @@ func (s *Synapses) Step(beta float64, c *G.Node, gain float64, x, r *G.Node) (*G
 	return s.step(beta, c, gain, x, r, nil, 0, nil)
 }
 
-// step is Step for the synapses of a LIFCell's step n, whose synaptic
+// step is Step for the synapses of a Cell's step n, whose synaptic
 // update also reads U[n+1] (next) so that Gorgonia differentiates it first.
-func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cell *LIFCell, n int, next *G.Node) (*G.Node, error) {
+func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cell *Cell, n int, next *G.Node) (*G.Node, error) {
 	if r != nil && s.v == nil {
-		return nil, fmt.Errorf("ops.Synapses: recurrent input without recurrent weights")
+		return nil, fmt.Errorf("lif.Synapses: recurrent input without recurrent weights")
 	}
 	switch {
 	case x == nil && r == nil && c == nil:
@@ -116,7 +116,7 @@ type synapseOp struct {
 	diffX, diffR       bool
 	collectW, collectV bool
 	s                  *Synapses // its id is part of the hash: steps of two layers never merge
-	cell               *LIFCell  // set for a LIFCell's step n
+	cell               *Cell     // set for a Cell's step n
 	n                  int
 	hasNext            bool          // reads U[n+1] for the order only
 	step               int           // order among the Synapses' steps: its keys in inputs
@@ -482,7 +482,7 @@ func (op backProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
+// (see opkit.GradientOnly).
 func (weightGradOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
 func (weightGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, opkit.ErrSecondOrder

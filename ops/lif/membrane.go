@@ -1,4 +1,4 @@
-package ops
+package lif
 
 import (
 	"fmt"
@@ -7,41 +7,24 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 	"github.com/spikegrad/spikegrad/ops/internal/opkit"
 )
 
-// This file holds the fused ops of a LIF time step: one node for the
-// membrane update and one for the synaptic update (with its input
-// projection), each with a backward pass of as few nodes as possible.
-
-// sameDtype checks that all inputs are tensors of in[0]'s element type.
-func sameDtype(op fmt.Stringer, in []G.Value) error { return sameDtypeOf(op, in, false) }
-
-// sameDtypeOf is sameDtype that also takes Events when events is set.
-func sameDtypeOf(op fmt.Stringer, in []G.Value, events bool) error {
-	for i, v := range in {
-		_, isEvents := v.(*Events)
-		if _, ok := v.(tensor.Tensor); !ok && !(events && isEvents) {
-			return fmt.Errorf("%v: input %d is a %T, want a tensor", op, i, v)
-		}
-		if v.Dtype() != in[0].Dtype() {
-			return fmt.Errorf("%v: input %d has dtype %v, input 0 has %v", op, i, v.Dtype(), in[0].Dtype())
-		}
-	}
-	return nil
-}
+// This file holds the membrane update of a LIF time step, one node with
+// its reset, and the ops of its backward pass.
 
 // Membrane returns (β·u + i)·(1 − r), the membrane update of a LIF neuron
 // with its reset, as one node: u is the membrane potential U[n], i the
 // synaptic input already scaled by (1 − β_mem), r the spikes S[n] (or
-// Detach(S[n]) for a reset the gradient does not flow through). nil u, i
+// ops.Detach(S[n]) for a reset the gradient does not flow through). nil u, i
 // or r stand for zero; u and i cannot both be nil. Without r it is the
 // leaky integrator β·u + i.
 func Membrane(beta float64, u, i, r *G.Node) (*G.Node, error) {
 	op := membraneOp{beta: beta, hasU: u != nil, hasI: i != nil, hasR: r != nil}
 	if !op.hasU && !op.hasI {
-		return nil, fmt.Errorf("ops.Membrane: u and i are both nil")
+		return nil, fmt.Errorf("lif.Membrane: u and i are both nil")
 	}
 	op.resetGrad = r != nil && !opkit.IsDetached(r)
 	var in G.Nodes
@@ -61,7 +44,7 @@ type membraneOp struct {
 	// reuseR lets the result take the memory of r, a Detach copy that is
 	// internal to the graph, when nothing reads it afterwards.
 	reuseR bool
-	cell   *LIFCell // set for a LIFCell's step n
+	cell   *Cell // set for a Cell's step n
 	n      int
 }
 
@@ -231,6 +214,14 @@ func MaskScale(a float64, g, r *G.Node) (*G.Node, error) {
 	return G.ApplyOp(maskScaleOp{opkit.Matrices(2, g), a}, g, r)
 }
 
+// scaled is a·g, g itself when a is 1.
+func scaled(a float64, g *G.Node) (*G.Node, error) {
+	if a == 1 {
+		return g, nil
+	}
+	return ops.Scale(a, g)
+}
+
 type maskScaleOp struct {
 	opkit.Matrix
 	a float64
@@ -307,7 +298,7 @@ func (op resetGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
+// (see opkit.GradientOnly).
 func (maskScaleOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
 func (maskScaleOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, opkit.ErrSecondOrder
