@@ -47,8 +47,9 @@ func (op spikeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 func (op spikeOp) SpikeIndex() *index.Spikes { return op.spikes }
 
 // SymDiff builds dU[n] from dS[n] and the dU[n+1] that the membrane update
-// of step n handed over; the last step's spikes, which no membrane update
-// reads, take ops.SurrogateGrad.
+// of step n handed over. Spikes that no membrane update reads (the last
+// step's) have nothing handed over: their gradient is ops.SurrogateGrad,
+// as a plain ops.Spike's.
 func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 	rec := op.cell.mem[op.n]
 	if rec == nil {
