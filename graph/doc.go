@@ -29,7 +29,7 @@
 // are left unused.
 //
 // The per-step input nodes may be bound to dense tensors or, for sparse spike
-// trains, to ops.Events (the input layer's synapses read either); package
+// trains, to lif.Events (the input layer's synapses read either); package
 // train binds Events.
 //
 // # Embedding
@@ -46,7 +46,7 @@
 //     G.Grad (more than once if need be: a second call on the same cost
 //     returns the same gradients, as Gorgonia does for its own ops), and
 //     train with any gorgonia.Solver.
-//   - Bind each step's input to a dense tensor or to an ops.Events with
+//   - Bind each step's input to a dense tensor or to a lif.Events with
 //     G.Let; Events may only feed the first synapses of a layer (a node
 //     bound to Events must feed nothing but LIF or LeakyReadout inputs).
 //   - Set LIFConfig.Fused for the faster backward pass, when the loss reads

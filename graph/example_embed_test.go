@@ -9,13 +9,14 @@ import (
 
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/lif"
 )
 
 // embedded is a caller's own model around an LIF layer: four input
 // neurons, a layer of eight LIF neurons (recurrent if rec), a leaky readout
 // of two units and a squared-error loss of the caller's choosing on its
 // maximum over time. The inputs are bound by the caller (dense tensors or
-// ops.Events).
+// lif.Events).
 type embedded struct {
 	g       *G.ExprGraph
 	in      []*G.Node
@@ -47,13 +48,13 @@ func newEmbedded(rec bool) *embedded {
 		v = weights("V", units, units, 0.5)
 		e.learn = append(e.learn, v)
 	}
-	lif := graph.LIFConfig{BetaSyn: math.Exp(-1.0 / 5), BetaMem: math.Exp(-1.0 / 10),
+	cfg := graph.LIFConfig{BetaSyn: math.Exp(-1.0 / 5), BetaMem: math.Exp(-1.0 / 10),
 		Surrogate: ops.Surrogate{Shape: ops.SuperSpike, Beta: 10}}
 	var err error
-	if e.hidden, err = graph.LIF(e.in, w, v, lif); err != nil {
+	if e.hidden, err = graph.LIF(e.in, w, v, cfg); err != nil {
 		panic(err)
 	}
-	out, err := graph.LeakyReadout(e.hidden.Spikes, wo, graph.ReadoutConfig{BetaSyn: lif.BetaSyn, BetaOut: math.Exp(-1.0 / 20)})
+	out, err := graph.LeakyReadout(e.hidden.Spikes, wo, graph.ReadoutConfig{BetaSyn: cfg.BetaSyn, BetaOut: math.Exp(-1.0 / 20)})
 	if err != nil {
 		panic(err)
 	}
@@ -128,12 +129,12 @@ func ExampleLIF_training() {
 }
 
 // The same layer fed with sparse input: each step's input bound as
-// ops.Events, the non-zero entries only. The gradients, and so the
+// lif.Events, the non-zero entries only. The gradients, and so the
 // training, are the same as with dense tensors.
 func ExampleLIF_events() {
 	e := newEmbedded(false)
 	for n, x := range e.in {
-		ev, err := ops.NewEvents(tensor.Float64, 1, 4)
+		ev, err := lif.NewEvents(tensor.Float64, 1, 4)
 		if err != nil {
 			panic(err)
 		}

@@ -12,6 +12,8 @@ import (
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/internal/tape"
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/lif"
+	"github.com/spikegrad/spikegrad/ops/loss"
 )
 
 // gorgoniaRun builds cfg as a Gorgonia graph (float64), runs forward and
@@ -20,7 +22,7 @@ import (
 // after tape.Rewind (which keeps every tensor of the first run) and with
 // the gradients zeroed, on the batch itself; the second run is returned, so
 // no value of the first may leak into it. fused selects the fused backward
-// pass of the LIF layers, events binds the inputs as ops.Events instead of
+// pass of the LIF layers, events binds the inputs as lif.Events instead of
 // dense tensors.
 func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, labels []int, fused, events bool) refResult {
 	t.Helper()
@@ -28,7 +30,7 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 	g := G.NewGraph()
 	in := make([]*G.Node, cfg.Steps)
 	backing := make([][]float64, cfg.Steps)
-	evs := make([]*ops.Events, cfg.Steps)
+	evs := make([]*lif.Events, cfg.Steps)
 	load := func(shift int) {
 		for n, x := range backing {
 			for b := range inputs {
@@ -53,7 +55,7 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 		var val G.Value = tensor.New(tensor.WithShape(B, cfg.Inputs), tensor.WithBacking(backing[n]))
 		if events {
 			var err error
-			if evs[n], err = ops.NewEvents(tensor.Float64, B, cfg.Inputs); err != nil {
+			if evs[n], err = lif.NewEvents(tensor.Float64, B, cfg.Inputs); err != nil {
 				t.Fatal(err)
 			}
 			val = evs[n]
@@ -96,21 +98,21 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 	}
 	targets := G.NewMatrix(g, tensor.Float64, G.WithName("targets"),
 		G.WithValue(tensor.New(tensor.WithShape(B, cfg.Outputs), tensor.WithBacking(onehot))))
-	loss, err := ops.SoftmaxCrossEntropy(net.Out.Logits, targets)
+	cost, err := loss.SoftmaxCrossEntropy(net.Out.Logits, targets)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, l := range net.Hidden {
-		if loss, err = addPenalties(loss, l.Count, targets, cfg); err != nil {
+		if cost, err = addPenalties(cost, l.Count, targets, cfg); err != nil {
 			t.Fatal(err)
 		}
 	}
 	learn := append(append(G.Nodes(nil), wts.W...), wts.V...)
-	grads, err := G.Grad(loss, learn...)
+	grads, err := G.Grad(cost, learn...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	outs := append(G.Nodes{loss, net.Out.Logits}, grads...)
+	outs := append(G.Nodes{cost, net.Out.Logits}, grads...)
 	for _, l := range net.Hidden {
 		if l.Count != nil {
 			outs = append(outs, l.Count)
@@ -138,7 +140,7 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 	if err := m.RunAll(); err != nil {
 		t.Fatal(err)
 	}
-	res := refResult{Loss: loss.Value().Data().(float64)}
+	res := refResult{Loss: cost.Value().Data().(float64)}
 	res.Logits = rows(net.Out.Logits.Value().Data().([]float64), cfg.Outputs)
 	for _, l := range net.Hidden {
 		if l.Count == nil {
@@ -163,29 +165,29 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 }
 
 // addPenalties adds the activity regularisers of cfg on one layer's counts.
-func addPenalties(loss, counts, targets *G.Node, cfg refConfig) (*G.Node, error) {
+func addPenalties(cost, counts, targets *G.Node, cfg refConfig) (*G.Node, error) {
 	if counts == nil {
-		return loss, nil
+		return cost, nil
 	}
 	if cfg.LambdaLower != 0 {
-		p, err := ops.LowerBound(counts, targets, cfg.LambdaLower, cfg.NuLower)
+		p, err := loss.LowerBound(counts, targets, cfg.LambdaLower, cfg.NuLower)
 		if err != nil {
 			return nil, err
 		}
-		if loss, err = G.Add(loss, p); err != nil {
+		if cost, err = G.Add(cost, p); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.LambdaUpper != 0 {
-		p, err := ops.UpperBound(counts, targets, cfg.LambdaUpper, cfg.NuUpper, cfg.UpperExp)
+		p, err := loss.UpperBound(counts, targets, cfg.LambdaUpper, cfg.NuUpper, cfg.UpperExp)
 		if err != nil {
 			return nil, err
 		}
-		if loss, err = G.Add(loss, p); err != nil {
+		if cost, err = G.Add(cost, p); err != nil {
 			return nil, err
 		}
 	}
-	return loss, nil
+	return cost, nil
 }
 
 func refShapeName(s string) string {

@@ -6,6 +6,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/lif"
 )
 
 // LIFConfig sets the dynamics and the gradient path of a hidden LIF layer.
@@ -20,7 +21,7 @@ type LIFConfig struct {
 	// (the weights V still learn).
 	RecurrentGrad bool
 	// Fused builds each step's backward pass as two nodes instead of seven
-	// (see ops.LIFCell). It needs the spikes that reach the loss to be a
+	// (see lif.Cell). It needs the spikes that reach the loss to be a
 	// prefix in time (if U[n+1] reaches it, S[n] must), which holds when
 	// the loss reads a readout built by Build (and spike counts); G.Grad
 	// fails otherwise. Gradients are the same either way.
@@ -42,8 +43,8 @@ type Layer struct {
 // [units, units] recurrent matrix or nil for a feed-forward layer.
 //
 // Each step is four nodes: S[n] = ops.Spike(U[n]), its ops.Detach where the
-// gradient must stop, the membrane update (ops.Membrane) and the synaptic
-// update with its sparse input projection (ops.Synapses). The synaptic
+// gradient must stop, the membrane update (lif.Membrane) and the synaptic
+// update with its sparse input projection (lif.Synapses). The synaptic
 // current is carried scaled by (1 − β_mem), which saves a multiplication
 // per neuron and step and changes nothing else.
 func LIF(in []*G.Node, w, v *G.Node, c LIFConfig) (*Layer, error) {
@@ -114,11 +115,11 @@ func checkDecay(name string, b float64) error {
 	return nil
 }
 
-// stepper builds the nodes of a step, fused (ops.LIFCell) or plain.
+// stepper builds the nodes of a step, fused (lif.Cell) or plain.
 type stepper struct {
 	c    LIFConfig
-	cell *ops.LIFCell  // fused
-	syn  *ops.Synapses // plain
+	cell *lif.Cell     // fused
+	syn  *lif.Synapses // plain
 }
 
 func newStepper(w, v *G.Node, c LIFConfig) (*stepper, error) {
@@ -127,11 +128,11 @@ func newStepper(w, v *G.Node, c LIFConfig) (*stepper, error) {
 		if err := c.Surrogate.Validate(); err != nil {
 			return nil, err
 		}
-		st.syn = ops.NewSynapses(w, v)
+		st.syn = lif.NewSynapses(w, v)
 		return st, nil
 	}
 	var err error
-	st.cell, err = ops.NewLIFCell(c.BetaMem, c.BetaSyn, c.Surrogate, w, v)
+	st.cell, err = lif.NewCell(c.BetaMem, c.BetaSyn, c.Surrogate, w, v)
 	return st, err
 }
 
@@ -154,7 +155,7 @@ func (st *stepper) membrane(n int, pot, cur, reset *G.Node) (*G.Node, error) {
 	case st.cell != nil:
 		return st.cell.Membrane(n, pot, cur, reset)
 	}
-	return ops.Membrane(st.c.BetaMem, pot, cur, reset)
+	return lif.Membrane(st.c.BetaMem, pot, cur, reset)
 }
 
 // synapse is (1 − β_mem)·I[n+1]; next is U[n+1].

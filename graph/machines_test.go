@@ -13,6 +13,7 @@ import (
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/internal/tape"
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/loss"
 )
 
 // Several machines compiled from one graph: spikegrad's ops keep no state
@@ -59,7 +60,7 @@ func newSharedNet(t *testing.T, fused bool) (*sharedNet, refWeights) {
 		t.Fatal(err)
 	}
 	s.targets = G.NewMatrix(s.g, tensor.Float64, G.WithName("targets"), G.WithShape(B, cfg.Outputs))
-	if s.loss, err = ops.SoftmaxCrossEntropy(net.Out.Logits, s.targets); err != nil {
+	if s.loss, err = loss.SoftmaxCrossEntropy(net.Out.Logits, s.targets); err != nil {
 		t.Fatal(err)
 	}
 	s.logits, s.counts = net.Out.Logits, net.Hidden[1].Count

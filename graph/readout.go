@@ -6,6 +6,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/lif"
 )
 
 // Reduction turns the readout potentials U_o[1 … T] into logits.
@@ -57,8 +58,8 @@ type Readout struct {
 
 // LeakyReadout unrolls a readout of leaky integrators over len(in) steps.
 // in[n] is [batch, fan_in] (nil for zero), w is [fan_in, outputs]. Each step
-// is two nodes, the synaptic update (ops.Synapses, current scaled by
-// 1 − β_out) and the leak (ops.Membrane without reset); the maximum over
+// is two nodes, the synaptic update (lif.Synapses, current scaled by
+// 1 − β_out) and the leak (lif.Membrane without reset); the maximum over
 // time is one ops.MaxOverTime node.
 func LeakyReadout(in []*G.Node, w *G.Node, c ReadoutConfig) (*Readout, error) {
 	if err := checkDecay("BetaSyn", c.BetaSyn); err != nil {
@@ -69,12 +70,12 @@ func LeakyReadout(in []*G.Node, w *G.Node, c ReadoutConfig) (*Readout, error) {
 	}
 	T := len(in)
 	r := &Readout{Potentials: make([]*G.Node, T)}
-	syn := ops.NewSynapses(w, nil)
+	syn := lif.NewSynapses(w, nil)
 	var cur, pot *G.Node // (1 − β_out)·I_o[n], U_o[n]
 	var err error
 	for n := 0; n < T; n++ {
 		if pot != nil || cur != nil {
-			if pot, err = ops.Membrane(c.BetaOut, pot, cur, nil); err != nil {
+			if pot, err = lif.Membrane(c.BetaOut, pot, cur, nil); err != nil {
 				return nil, fmt.Errorf("graph: readout step %d: %w", n, err)
 			}
 		}

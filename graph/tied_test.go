@@ -10,6 +10,8 @@ import (
 
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/lif"
+	"github.com/spikegrad/spikegrad/ops/loss"
 )
 
 // Weight tying: two networks A and B in one graph, each with its own loss,
@@ -134,11 +136,11 @@ func tiedGraph(t *testing.T, c tieCase, cfg refConfig, wA, wB refWeights, xA, xB
 	}
 	targets := G.NewMatrix(g, tensor.Float64, G.WithName("targets"),
 		G.WithValue(tensor.New(tensor.WithShape(B, cfg.Outputs), tensor.WithBacking(onehot))))
-	lossA, err := ops.SoftmaxCrossEntropy(netA.Out.Logits, targets)
+	lossA, err := loss.SoftmaxCrossEntropy(netA.Out.Logits, targets)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lossB, err := ops.SoftmaxCrossEntropy(netB.Out.Logits, targets)
+	lossB, err := loss.SoftmaxCrossEntropy(netB.Out.Logits, targets)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +176,7 @@ func tiedGraph(t *testing.T, c tieCase, cfg refConfig, wA, wB refWeights, xA, xB
 }
 
 // inputNode is step n of the batch x ([batch][T·inputs]) as a node bound to
-// a dense tensor or to ops.Events.
+// a dense tensor or to lif.Events.
 func inputNode(t *testing.T, g *G.ExprGraph, name string, x [][]float64, n, inputs int, events bool) *G.Node {
 	t.Helper()
 	B := len(x)
@@ -184,7 +186,7 @@ func inputNode(t *testing.T, g *G.ExprGraph, name string, x [][]float64, n, inpu
 	}
 	var v G.Value = tensor.New(tensor.WithShape(B, inputs), tensor.WithBacking(d))
 	if events {
-		e, err := ops.NewEvents(tensor.Float64, B, inputs)
+		e, err := lif.NewEvents(tensor.Float64, B, inputs)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/loss"
 )
 
 // Model is a network unrolled for a fixed batch size in its own graph, with
@@ -82,7 +83,7 @@ func New(s Spec, batch int, w *Weights, opts ...Option) (*Model, error) {
 	for _, l := range net.Hidden {
 		m.Counts = append(m.Counts, l.Count)
 	}
-	if m.CrossEntropy, err = ops.SoftmaxCrossEntropy(net.Out.Logits, m.Targets); err != nil {
+	if m.CrossEntropy, err = loss.SoftmaxCrossEntropy(net.Out.Logits, m.Targets); err != nil {
 		return nil, fmt.Errorf("model: loss: %w", err)
 	}
 	if m.Loss, err = m.regularize(m.CrossEntropy); err != nil {
@@ -91,9 +92,9 @@ func New(s Spec, batch int, w *Weights, opts ...Option) (*Model, error) {
 	return m, nil
 }
 
-// regularize adds the activity penalties of every hidden layer to loss. The
+// regularize adds the activity penalties of every hidden layer to cost. The
 // one-hot targets weight the samples, so padding rows do not count.
-func (m *Model) regularize(loss *G.Node) (*G.Node, error) {
+func (m *Model) regularize(cost *G.Node) (*G.Node, error) {
 	r := m.Spec.Reg
 	for _, c := range m.Counts {
 		if c == nil {
@@ -101,14 +102,14 @@ func (m *Model) regularize(loss *G.Node) (*G.Node, error) {
 		}
 		var terms []*G.Node
 		if r.LowerStrength > 0 {
-			p, err := ops.LowerBound(c, m.Targets, r.LowerStrength, r.LowerThreshold)
+			p, err := loss.LowerBound(c, m.Targets, r.LowerStrength, r.LowerThreshold)
 			if err != nil {
 				return nil, err
 			}
 			terms = append(terms, p)
 		}
 		if r.UpperStrength > 0 {
-			p, err := ops.UpperBound(c, m.Targets, r.UpperStrength, r.UpperThreshold, r.UpperExp)
+			p, err := loss.UpperBound(c, m.Targets, r.UpperStrength, r.UpperThreshold, r.UpperExp)
 			if err != nil {
 				return nil, err
 			}
@@ -116,12 +117,12 @@ func (m *Model) regularize(loss *G.Node) (*G.Node, error) {
 		}
 		for _, p := range terms {
 			var err error
-			if loss, err = G.Add(loss, p); err != nil {
+			if cost, err = G.Add(cost, p); err != nil {
 				return nil, err
 			}
 		}
 	}
-	return loss, nil
+	return cost, nil
 }
 
 // Learnables returns the weight nodes, W then V.

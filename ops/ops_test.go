@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/internal/optest"
 )
 
 // gradOf evaluates out = build(xs) and the gradient of Σ c⊙out with respect
@@ -19,7 +20,7 @@ func gradOf(t *testing.T, dt tensor.Dtype, xs [][]float64, build func(xs ...*G.N
 	g := G.NewGraph()
 	nodes := make(G.Nodes, len(xs))
 	for i, x := range xs {
-		nodes[i] = G.NewMatrix(g, dt, G.WithName(fmt.Sprintf("x%d", i)), G.WithValue(denseOf(dt, 2, len(x)/2, x)))
+		nodes[i] = G.NewMatrix(g, dt, G.WithName(fmt.Sprintf("x%d", i)), G.WithValue(optest.Dense(dt, 2, len(x)/2, x)))
 	}
 	out, err := build(nodes...)
 	if err != nil {
@@ -29,7 +30,7 @@ func gradOf(t *testing.T, dt tensor.Dtype, xs [][]float64, build func(xs ...*G.N
 	for i := range c {
 		c[i] = 0.5 + float64(i%5)
 	}
-	cn := G.NewMatrix(g, dt, G.WithName("c"), G.WithValue(denseOf(dt, 2, len(c)/2, c)))
+	cn := G.NewMatrix(g, dt, G.WithName("c"), G.WithValue(optest.Dense(dt, 2, len(c)/2, c)))
 	prod, err := G.HadamardProd(out, cn)
 	if err != nil {
 		t.Fatal(err)
@@ -49,34 +50,9 @@ func gradOf(t *testing.T, dt tensor.Dtype, xs [][]float64, build func(xs ...*G.N
 	}
 	var gs [][]float64
 	for _, gr := range grads {
-		gs = append(gs, float64s(gr.Value()))
+		gs = append(gs, optest.Float64s(gr.Value()))
 	}
-	return float64s(out.Value()), gs
-}
-
-func denseOf(dt tensor.Dtype, r, c int, x []float64) *tensor.Dense {
-	if dt == tensor.Float32 {
-		f := make([]float32, len(x))
-		for i, v := range x {
-			f[i] = float32(v)
-		}
-		return tensor.New(tensor.WithShape(r, c), tensor.WithBacking(f))
-	}
-	return tensor.New(tensor.WithShape(r, c), tensor.WithBacking(append([]float64(nil), x...)))
-}
-
-func float64s(v G.Value) []float64 {
-	switch d := v.Data().(type) {
-	case []float64:
-		return append([]float64(nil), d...)
-	case []float32:
-		out := make([]float64, len(d))
-		for i, x := range d {
-			out[i] = float64(x)
-		}
-		return out
-	}
-	panic(fmt.Sprintf("unexpected %T", v.Data()))
+	return optest.Float64s(out.Value()), gs
 }
 
 // weight is the fixed cost weight c[i] that gradOf uses.
@@ -89,17 +65,6 @@ func randVec(rng *rand.Rand, n int, lo, hi float64) []float64 {
 	}
 	return x
 }
-
-func close(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
-
-func tolFor(dt tensor.Dtype) float64 {
-	if dt == tensor.Float32 {
-		return 1e-5
-	}
-	return 1e-12
-}
-
-var dtypes = []tensor.Dtype{tensor.Float64, tensor.Float32}
 
 // TestSurrogateClosedForms checks h(x) at hand-computed points.
 func TestSurrogateClosedForms(t *testing.T) {
@@ -123,7 +88,7 @@ func TestSurrogateClosedForms(t *testing.T) {
 		{ops.Surrogate{Shape: ops.Exact, Beta: 10}, 0, 0},
 	}
 	for _, c := range cases {
-		if got := c.s.Deriv(c.x); !close(got, c.h, 1e-15) {
+		if got := c.s.Deriv(c.x); !optest.Close(got, c.h, 1e-15) {
 			t.Errorf("%v at %g: h = %g, want %g", c.s, c.x, got, c.h)
 		}
 	}
@@ -135,7 +100,7 @@ func TestSpikeForwardAndSurrogateBackward(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	u := randVec(rng, 40, -1, 3)
 	u[0], u[1] = 1, math.Nextafter(1, 0) // exactly at and just below threshold
-	for _, dt := range dtypes {
+	for _, dt := range optest.Dtypes {
 		for _, name := range ops.ShapeNames() {
 			shape, _ := ops.ParseShape(name)
 			s := ops.Surrogate{Shape: shape, Beta: 7}
@@ -152,7 +117,7 @@ func TestSpikeForwardAndSurrogateBackward(t *testing.T) {
 				if out[i] != want {
 					t.Fatalf("%v %v: S(%v) = %v, want %v", dt, s, uu, out[i], want)
 				}
-				if g := weight(i) * s.Deriv(uu-1); !close(grads[0][i], g, tolFor(dt)) {
+				if g := weight(i) * s.Deriv(uu-1); !optest.Close(grads[0][i], g, optest.Tol(dt)) {
 					t.Fatalf("%v %v: dS/du at %v = %v, want %v", dt, s, uu, grads[0][i], g)
 				}
 			}
@@ -163,7 +128,7 @@ func TestSpikeForwardAndSurrogateBackward(t *testing.T) {
 // TestDetachStopsGradient: out = Detach(x) + x must have gradient c, not 2c.
 func TestDetachStopsGradient(t *testing.T) {
 	x := randVec(rand.New(rand.NewPCG(3, 4)), 6, -1, 1)
-	for _, dt := range dtypes {
+	for _, dt := range optest.Dtypes {
 		out, grads := gradOf(t, dt, [][]float64{x}, func(xs ...*G.Node) (*G.Node, error) {
 			d, err := ops.Detach(xs[0])
 			if err != nil {
@@ -172,7 +137,7 @@ func TestDetachStopsGradient(t *testing.T) {
 			return G.Add(d, xs[0])
 		})
 		for i := range x {
-			if !close(out[i], 2*x[i], tolFor(dt)) || !close(grads[0][i], weight(i), tolFor(dt)) {
+			if !optest.Close(out[i], 2*x[i], optest.Tol(dt)) || !optest.Close(grads[0][i], weight(i), optest.Tol(dt)) {
 				t.Fatalf("%v: Detach(x)+x = %v, grad %v; want %v, %v", dt, out[i], grads[0][i], 2*x[i], weight(i))
 			}
 		}
@@ -185,23 +150,23 @@ func TestAxpbyScaleReset(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	x, y := randVec(rng, 8, -2, 2), randVec(rng, 8, -2, 2)
 	s := []float64{0, 1, 1, 0, 0, 1, 0, 1}
-	for _, dt := range dtypes {
-		tol := tolFor(dt)
+	for _, dt := range optest.Dtypes {
+		tol := optest.Tol(dt)
 		out, g := gradOf(t, dt, [][]float64{x, y}, func(n ...*G.Node) (*G.Node, error) { return ops.Axpby(0.9, n[0], -0.3, n[1]) })
 		for i := range x {
-			if !close(out[i], 0.9*x[i]-0.3*y[i], tol) || !close(g[0][i], 0.9*weight(i), tol) || !close(g[1][i], -0.3*weight(i), tol) {
+			if !optest.Close(out[i], 0.9*x[i]-0.3*y[i], tol) || !optest.Close(g[0][i], 0.9*weight(i), tol) || !optest.Close(g[1][i], -0.3*weight(i), tol) {
 				t.Fatalf("%v Axpby element %d: %v %v %v", dt, i, out[i], g[0][i], g[1][i])
 			}
 		}
 		out, g = gradOf(t, dt, [][]float64{x}, func(n ...*G.Node) (*G.Node, error) { return ops.Scale(-2.5, n[0]) })
 		for i := range x {
-			if !close(out[i], -2.5*x[i], tol) || !close(g[0][i], -2.5*weight(i), tol) {
+			if !optest.Close(out[i], -2.5*x[i], tol) || !optest.Close(g[0][i], -2.5*weight(i), tol) {
 				t.Fatalf("%v Scale element %d: %v %v", dt, i, out[i], g[0][i])
 			}
 		}
 		out, g = gradOf(t, dt, [][]float64{x, s}, func(n ...*G.Node) (*G.Node, error) { return ops.Reset(n[0], n[1]) })
 		for i := range x {
-			if !close(out[i], x[i]*(1-s[i]), tol) || !close(g[0][i], weight(i)*(1-s[i]), tol) || !close(g[1][i], -weight(i)*x[i], tol) {
+			if !optest.Close(out[i], x[i]*(1-s[i]), tol) || !optest.Close(g[0][i], weight(i)*(1-s[i]), tol) || !optest.Close(g[1][i], -weight(i)*x[i], tol) {
 				t.Fatalf("%v Reset element %d: %v %v %v", dt, i, out[i], g[0][i], g[1][i])
 			}
 		}
@@ -211,14 +176,14 @@ func TestAxpbyScaleReset(t *testing.T) {
 func TestSumOfNodes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	xs := [][]float64{randVec(rng, 6, -1, 1), randVec(rng, 6, -1, 1), randVec(rng, 6, -1, 1)}
-	for _, dt := range dtypes {
+	for _, dt := range optest.Dtypes {
 		out, g := gradOf(t, dt, xs, func(n ...*G.Node) (*G.Node, error) { return ops.Sum(n...) })
 		for i := range xs[0] {
-			if !close(out[i], xs[0][i]+xs[1][i]+xs[2][i], tolFor(dt)) {
+			if !optest.Close(out[i], xs[0][i]+xs[1][i]+xs[2][i], optest.Tol(dt)) {
 				t.Fatalf("%v sum element %d = %v", dt, i, out[i])
 			}
 			for k := range xs {
-				if !close(g[k][i], weight(i), tolFor(dt)) {
+				if !optest.Close(g[k][i], weight(i), optest.Tol(dt)) {
 					t.Fatalf("%v gradient of input %d element %d = %v", dt, k, i, g[k][i])
 				}
 			}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/ops/internal/index"
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
-	"github.com/spikegrad/spikegrad/ops/internal/parallel"
+	"github.com/spikegrad/spikegrad/ops/internal/opkit"
 )
 
 // Threshold is the firing threshold θ: a neuron spikes when U ≥ θ.
@@ -20,123 +20,79 @@ func Spike(u *G.Node, s Surrogate) (*G.Node, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return G.ApplyOp(spikeOp{elementwise: elems(1, u), s: s, spikes: &index.Spikes{}}, u)
+	return G.ApplyOp(spikeOp{Elementwise: opkit.Elems(1, u), s: s, spikes: &index.Spikes{}}, u)
 }
 
 type spikeOp struct {
-	elementwise
+	opkit.Elementwise
 	s      Surrogate
-	cell   *LIFCell // set for the spikes of a LIFCell: step n builds dU[n]
-	n      int
 	spikes *index.Spikes // of the spikes, for the synapses that read them
 }
 
-func (op spikeOp) String() string {
-	if op.cell != nil {
-		return fmt.Sprintf("Spike#%d[%v,step %d]", op.cell.syn.id, op.s, op.n)
-	}
-	return fmt.Sprintf("Spike[%v]", op.s)
-}
-func (op spikeOp) WriteHash(h hash.Hash)             { writeHash(h, op) }
-func (op spikeOp) Hashcode() uint32                  { return hashOf(op) }
+func (op spikeOp) String() string                    { return fmt.Sprintf("Spike[%v]", op.s) }
+func (op spikeOp) WriteHash(h hash.Hash)             { opkit.WriteHash(h, op) }
+func (op spikeOp) Hashcode() uint32                  { return opkit.Hash(op) }
 func (op spikeOp) DiffWRT(int) []bool                { return []bool{true} }
 func (op spikeOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 func (op spikeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	out, err := output(p, in[0])
+	out, err := opkit.Output(p, in[0])
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	rows := 0
-	if s := out.Shape(); len(s) == 2 && s[0] > 0 && op.spikes != nil {
-		rows = s[0]
-	}
-	switch u := dataOf(in[0]).(type) {
-	case []float64:
-		spikes(op.workers, dataOf(out).([]float64), u, rows, op.spikes)
-	case []float32:
-		spikes(op.workers, dataOf(out).([]float32), u, rows, op.spikes)
-	default:
-		return nil, dtypeError(op, in[0])
+	if !opkit.Heaviside(op.Workers, out, in[0], op.spikes) {
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
 
-// spikes is kernel.Heaviside, indexing the spikes of a [rows, ·] matrix
-// into si (rows > 0).
-func spikes[T float](w *parallel.Workers, out, u []T, rows int, si *index.Spikes) {
-	if rows == 0 || len(out) == 0 {
-		kernel.Heaviside(w, out, u)
-		return
-	}
-	index.Heaviside(w, si, out, u, rows)
-}
+// SpikeIndex returns the index of the spikes, for the synapses that read
+// them (opkit.SpikeWriter).
+func (op spikeOp) SpikeIndex() *index.Spikes { return op.spikes }
 
-func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
-	if op.cell != nil {
-		if rec := op.cell.mem[op.n]; rec != nil {
-			rec.taken = true
-			if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
-				// dS[n] comes from one projection alone: compute it inside.
-				g, err := G.ApplyOp(lifGradUProjOp{matrices(5, in[0]), op.s, op.cell.betaMem, bp.gain},
-					in[0], spikes, bp.g, bp.w, rec.grad)
-				return G.Nodes{g}, err
-			}
-			args := G.Nodes{in[0], grad, rec.grad}
-			if rec.reset != nil {
-				args = append(args, spikes)
-			}
-			g, err := G.ApplyOp(lifGradUOp{matrices(len(args), args[0]), op.s, op.cell.betaMem}, args...)
-			return G.Nodes{g}, err
-		}
-	}
-	g, err := G.ApplyOp(surrogateGradOp{elems(2, in[0]), op.s}, in[0], grad)
+func (op spikeOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	g, err := SurrogateGrad(in[0], grad, op.s)
 	return G.Nodes{g}, err
 }
 
-// spikeIndexOf returns the index of the spikes n holds, if n is the output
-// of a Spike op or its Detach copy, and nil otherwise.
-func spikeIndexOf(n *G.Node) *index.Spikes {
-	if n == nil {
-		return nil
+// SurrogateGrad returns grad·h(u − θ) element-wise: the backward pass of
+// Spike, for ops that build their spikes' gradient themselves (lif.Cell).
+// It is differentiable in none of its inputs.
+func SurrogateGrad(u, grad *G.Node, s Surrogate) (*G.Node, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
 	}
-	switch op := n.Op().(type) {
-	case spikeOp:
-		return op.spikes
-	case detachOp:
-		return op.spikes
-	}
-	return nil
+	return G.ApplyOp(surrogateGradOp{opkit.Elems(2, u), s}, u, grad)
 }
 
 // surrogateGradOp computes grad·h(u − θ) from (u, grad).
 type surrogateGradOp struct {
-	elementwise
+	opkit.Elementwise
 	s Surrogate
 }
 
 func (op surrogateGradOp) String() string        { return fmt.Sprintf("SurrogateGrad[%v]", op.s) }
-func (op surrogateGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op surrogateGradOp) Hashcode() uint32      { return hashOf(op) }
+func (op surrogateGradOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op surrogateGradOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op surrogateGradOp) Do(in ...G.Value) (G.Value, error) {
 	return op.UsePreallocDo(nil, in...)
 }
 
 func (op surrogateGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	if err := sameKind(op, in); err != nil {
+	if err := opkit.SameKind(op, in); err != nil {
 		return nil, err
 	}
-	out, err := output(p, in[0])
+	out, err := opkit.Output(p, in[0])
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	switch u := dataOf(in[0]).(type) {
+	switch u := opkit.DataOf(in[0]).(type) {
 	case []float64:
-		kernel.SurrogateGrad(op.workers, dataOf(out).([]float64), op.s.kernel(), u, dataOf(in[1]).([]float64))
+		kernel.SurrogateGrad(op.Workers, opkit.DataOf(out).([]float64), op.s.kernel(), u, opkit.DataOf(in[1]).([]float64))
 	case []float32:
-		kernel.SurrogateGrad(op.workers, dataOf(out).([]float32), op.s.kernel(), u, dataOf(in[1]).([]float32))
+		kernel.SurrogateGrad(op.Workers, opkit.DataOf(out).([]float32), op.s.kernel(), u, opkit.DataOf(in[1]).([]float32))
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
@@ -144,45 +100,52 @@ func (op surrogateGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, erro
 // Detach returns x unchanged in the forward pass and passes no gradient
 // back: a stop-gradient.
 func Detach(x *G.Node) (*G.Node, error) {
-	return G.ApplyOp(detachOp{elems(1, x), spikeIndexOf(x)}, x)
+	return G.ApplyOp(detachOp{opkit.Elems(1, x), opkit.SpikeIndexOf(x)}, x)
 }
 
 type detachOp struct {
-	elementwise
+	opkit.Elementwise
 	spikes *index.Spikes // of x's spikes, if x is a Spike op's output
 }
 
 func (op detachOp) String() string                    { return "Detach" }
-func (op detachOp) WriteHash(h hash.Hash)             { writeHash(h, op) }
-func (op detachOp) Hashcode() uint32                  { return hashOf(op) }
+func (op detachOp) WriteHash(h hash.Hash)             { opkit.WriteHash(h, op) }
+func (op detachOp) Hashcode() uint32                  { return opkit.Hash(op) }
 func (op detachOp) DiffWRT(int) []bool                { return []bool{false} }
 func (op detachOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+// SpikeIndex returns the index of x's spikes, which the copy shares
+// (opkit.SpikeWriter).
+func (op detachOp) SpikeIndex() *index.Spikes { return op.spikes }
+
+// Detaches marks the op as a stop-gradient (opkit.Detacher).
+func (detachOp) Detaches() {}
 
 func (op detachOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return G.Nodes{nil}, nil
 }
 
 func (op detachOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	out, err := output(p, in[0])
+	out, err := opkit.Output(p, in[0])
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	switch x := dataOf(in[0]).(type) {
+	switch x := opkit.DataOf(in[0]).(type) {
 	case []float64:
-		kernel.Copy(op.workers, dataOf(out).([]float64), x)
-		index.AliasSpikes(op.spikes, x, dataOf(out).([]float64))
+		kernel.Copy(op.Workers, opkit.DataOf(out).([]float64), x)
+		index.AliasSpikes(op.spikes, x, opkit.DataOf(out).([]float64))
 	case []float32:
-		kernel.Copy(op.workers, dataOf(out).([]float32), x)
-		index.AliasSpikes(op.spikes, x, dataOf(out).([]float32))
+		kernel.Copy(op.Workers, opkit.DataOf(out).([]float32), x)
+		index.AliasSpikes(op.spikes, x, opkit.DataOf(out).([]float32))
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
-func (surrogateGradOp) DiffWRT(n int) []bool { return gradientOnly(n) }
+// (see opkit.GradientOnly).
+func (surrogateGradOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
 func (surrogateGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
-	return nil, errSecondOrder
+	return nil, opkit.ErrSecondOrder
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/ops/internal/index"
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
+	"github.com/spikegrad/spikegrad/ops/internal/opkit"
 )
 
 // Sum returns the element-wise sum of xs, all of one shape, as one node
@@ -17,9 +18,9 @@ func Sum(xs ...*G.Node) (*G.Node, error) {
 	if len(xs) == 0 {
 		return nil, fmt.Errorf("ops.Sum: no inputs")
 	}
-	op := sumOp{elementwise: elems(len(xs), xs[0])}
+	op := sumOp{Elementwise: opkit.Elems(len(xs), xs[0])}
 	for _, x := range xs {
-		si := spikeIndexOf(x)
+		si := opkit.SpikeIndexOf(x)
 		if si == nil {
 			op.spikes = nil
 			break
@@ -30,44 +31,47 @@ func Sum(xs ...*G.Node) (*G.Node, error) {
 }
 
 type sumOp struct {
-	elementwise
+	opkit.Elementwise
 	spikes []*index.Spikes // of every input, when all are spikes
 }
 
-func (op sumOp) String() string                    { return fmt.Sprintf("Sum[%d]", op.n) }
-func (op sumOp) WriteHash(h hash.Hash)             { writeHash(h, op) }
-func (op sumOp) Hashcode() uint32                  { return hashOf(op) }
-func (op sumOp) DiffWRT(n int) []bool              { return allInputs(n) }
+func (op sumOp) String() string                    { return fmt.Sprintf("Sum[%d]", op.N) }
+func (op sumOp) WriteHash(h hash.Hash)             { opkit.WriteHash(h, op) }
+func (op sumOp) Hashcode() uint32                  { return opkit.Hash(op) }
+func (op sumOp) DiffWRT(n int) []bool              { return opkit.AllInputs(n) }
 func (op sumOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 func (op sumOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	if err := sameKind(op, in); err != nil {
+	if err := opkit.SameKind(op, in); err != nil {
 		return nil, err
 	}
-	out, err := output(p, in[0])
+	out, err := opkit.Output(p, in[0])
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	switch o := dataOf(out).(type) {
+	switch o := opkit.DataOf(out).(type) {
 	case []float64:
 		if !sumSpikes(o, in, op.spikes) {
-			kernel.Sum(op.workers, o, floats[float64](in))
+			kernel.Sum(op.Workers, o, floats[float64](in))
 		}
 	case []float32:
 		if !sumSpikes(o, in, op.spikes) {
-			kernel.Sum(op.workers, o, floats[float32](in))
+			kernel.Sum(op.Workers, o, floats[float32](in))
 		}
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
+
+// float is the element type of the tensors the ops work on.
+type float = kernel.Float
 
 // floats returns the backing slices of in.
 func floats[T float](in []G.Value) [][]T {
 	xs := make([][]T, len(in))
 	for j, v := range in {
-		xs[j] = dataOf(v).([]T)
+		xs[j] = opkit.DataOf(v).([]T)
 	}
 	return xs
 }
@@ -81,7 +85,7 @@ func sumSpikes[T float](o []T, in []G.Value, spikes []*index.Spikes) bool {
 	}
 	cs := make([]*kernel.CSR[T], len(in))
 	for j, v := range in {
-		if cs[j] = index.LookupSpikes(spikes[j], dataOf(v).([]T)); cs[j] == nil {
+		if cs[j] = index.LookupSpikes(spikes[j], opkit.DataOf(v).([]T)); cs[j] == nil {
 			return false
 		}
 	}

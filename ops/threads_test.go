@@ -23,14 +23,14 @@ func TestSetThreads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := s.Op().(spikeOp).workers; w == parallel.Default || w.Limit() != 1 {
+	if w := s.Op().(spikeOp).Workers; w == parallel.Default || w.Limit() != 1 {
 		t.Errorf("an op of the bounded graph runs on %+v", w)
 	}
 	s2, err := Spike(v, Surrogate{Shape: SuperSpike, Beta: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := s2.Op().(spikeOp).workers; w != parallel.Default {
+	if w := s2.Op().(spikeOp).Workers; w != parallel.Default {
 		t.Errorf("an op of another graph runs on %+v, want the default", w)
 	}
 	if err := SetThreads(g, -1); err == nil {

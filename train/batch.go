@@ -6,17 +6,17 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets"
-	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/lif"
 )
 
 // batcher fills the model's inputs and targets from a split. The inputs
-// are ops.Events, one per time step: a batch of sparse spike trains costs
+// are lif.Events, one per time step: a batch of sparse spike trains costs
 // work in proportion to its events, not to the size of its dense raster
 // (for SHD 100 × 700 × 400 floats per batch against some 0.4 million
 // events). The targets keep a typed view of their backing slice, since
 // Dense.Data goes through reflection.
 type batcher struct {
-	inputs  []*ops.Events // T of them, [batch, units]
+	inputs  []*lif.Events // T of them, [batch, units]
 	targets *tensor.Dense // [batch, classes]
 	batch   int
 
@@ -34,7 +34,7 @@ type batcher struct {
 func newBatcher(steps, batch, units, classes int, dt tensor.Dtype) (*batcher, error) {
 	b := &batcher{batch: batch}
 	for n := 0; n < steps; n++ {
-		e, err := ops.NewEvents(dt, batch, units)
+		e, err := lif.NewEvents(dt, batch, units)
 		if err != nil {
 			return nil, err
 		}

@@ -25,7 +25,7 @@
 // program, up to rounding, and is much faster than splitting every small
 // kernel between the cores.
 //
-// Inputs are bound as ops.Events, so a batch costs work in proportion to its
+// Inputs are bound as lif.Events, so a batch costs work in proportion to its
 // input spikes; the number of steps per sample is fixed by the model. A
 // non-finite loss or weight stops training with an error.
 //

@@ -1,5 +1,6 @@
-// Package kernel holds the typed loops behind package ops: the arithmetic
-// of every op, on the backing slices of float32 and float64 tensors.
+// Package kernel holds the typed loops behind the ops of packages ops,
+// ops/lif and ops/loss: the arithmetic of every op, on the backing slices
+// of float32 and float64 tensors.
 //
 // A kernel that fills a slice takes it first (after the Workers that may
 // split the work between goroutines): Membrane(w, out, β, u, i, r) writes
@@ -14,6 +15,6 @@
 // kernels (Synapse, WeightGrad, BackProj, LIFGradUProj) touch only the
 // non-zero inputs, found by scanning or read from a CSR index of them.
 //
-// The package knows nothing of Gorgonia: ops unpacks the tensors, picks
-// the kernel by dtype and keeps the indexes (package index).
+// The package knows nothing of Gorgonia: the op packages unpack the
+// tensors, pick the kernel by dtype and keep the indexes (package index).
 package kernel

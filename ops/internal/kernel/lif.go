@@ -5,7 +5,7 @@ import (
 	"github.com/spikegrad/spikegrad/ops/internal/simd"
 )
 
-// The fused backward pass of a LIF layer's time step (ops.LIFCell).
+// The fused backward pass of a LIF layer's time step (lif.Cell).
 
 // LIFGradU writes dU[n] = h(u − θ)·g + β·(1 − r)·d, with g = dS[n] and
 // d = dU[n+1]; r may be nil (zero). out may be d itself.

@@ -7,7 +7,7 @@ import "math"
 
 // CrossEntropy returns the mean over samples of the cross-entropy between
 // softmax(z) and the targets y, both [rows, cols], with all-zero target
-// rows left out (ops.SoftmaxCrossEntropy).
+// rows left out (loss.SoftmaxCrossEntropy).
 func CrossEntropy[T Float](z, y []T, cols int) float64 {
 	loss, n := 0.0, 0.0
 	for r := 0; r+cols <= len(z); r += cols {
@@ -69,8 +69,8 @@ func logSumExp[T Float](z []T) float64 {
 // Penalty is an activity penalty on the rows x_b of a [rows, M] matrix,
 // averaged over rows weighted by w_b:
 //
-//	lower: (λ/M) Σ_i relu(ν − x_bi)²    (ops.LowerBound)
-//	upper: λ·relu((1/M) Σ_i x_bi − ν)^L  (ops.UpperBound)
+//	lower: (λ/M) Σ_i relu(ν − x_bi)²    (loss.LowerBound)
+//	upper: λ·relu((1/M) Σ_i x_bi − ν)^L  (loss.UpperBound)
 type Penalty struct {
 	Lower      bool
 	Lambda, Nu float64

@@ -5,7 +5,7 @@ import (
 	"github.com/spikegrad/spikegrad/ops/internal/simd"
 )
 
-// The synaptic projections (ops.Synapses): rows of the weights gathered
+// The synaptic projections (lif.Synapses): rows of the weights gathered
 // for the non-zero inputs, the fused weight gradient and the gradient that
 // flows back into the inputs. Only the non-zero entries of an input cost
 // work; an index (a CSR) of an input spares even the scan for them.

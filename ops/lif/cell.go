@@ -1,4 +1,4 @@
-package ops
+package lif
 
 import (
 	"fmt"
@@ -7,11 +7,13 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/internal/index"
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
+	"github.com/spikegrad/spikegrad/ops/internal/opkit"
 )
 
-// LIFCell builds the time steps of one LIF layer,
+// Cell builds the time steps of one LIF layer,
 //
 //	S[n]   = Spike(U[n])
 //	U[n+1] = (β_mem·U[n] + Ĩ[n])·(1 − R[n])          R[n] = S[n] or Detach(S[n])
@@ -40,9 +42,9 @@ import (
 // differentiated cannot build its step's gradient). That holds for a network
 // whose loss reads the readout (and the spike counts); G.Grad fails with an
 // error naming the step when it does not.
-type LIFCell struct {
+type Cell struct {
 	betaMem, betaSyn float64
-	surrogate        Surrogate
+	surrogate        ops.Surrogate
 	syn              *Synapses
 
 	// token is a [1, 1] node computed from the weights that every synaptic
@@ -62,27 +64,27 @@ type stepGrad struct {
 	taken       bool
 }
 
-// NewLIFCell starts a layer with the given decays and surrogate, feed-forward
+// NewCell starts a layer with the given decays and surrogate, feed-forward
 // weights w and recurrent weights v (nil for none).
-func NewLIFCell(betaMem, betaSyn float64, s Surrogate, w, v *G.Node) (*LIFCell, error) {
+func NewCell(betaMem, betaSyn float64, s ops.Surrogate, w, v *G.Node) (*Cell, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	c := &LIFCell{betaMem: betaMem, betaSyn: betaSyn, surrogate: s, syn: NewSynapses(w, v),
+	c := &Cell{betaMem: betaMem, betaSyn: betaSyn, surrogate: s, syn: NewSynapses(w, v),
 		mem: map[int]*stepGrad{}, synIn: map[int]*stepGrad{}, spikes: map[int]*G.Node{}}
 	in := G.Nodes{w}
 	if v != nil {
 		in = append(in, v)
 	}
 	var err error
-	if c.token, err = G.ApplyOp(tokenOp{matrices(len(in), in[0]), c}, in...); err != nil {
+	if c.token, err = G.ApplyOp(tokenOp{opkit.Matrices(len(in), in[0]), c}, in...); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
 // zero returns the zero [1, 1] node each step hands back to the token.
-func (c *LIFCell) zero() (*G.Node, error) {
+func (c *Cell) zero() (*G.Node, error) {
 	if c.zeroGrad == nil {
 		z := tensor.New(tensor.WithShape(1, 1), tensor.Of(c.token.Dtype()))
 		c.zeroGrad = G.NewConstant(z, G.In(c.token.Graph()), G.WithName("lif_token_zero"))
@@ -90,25 +92,25 @@ func (c *LIFCell) zero() (*G.Node, error) {
 	return c.zeroGrad, nil
 }
 
-// tokenOp is the LIFCell's token: a [1, 1] zero computed from (W, V?).
+// tokenOp is the Cell's token: a [1, 1] zero computed from (W, V?).
 type tokenOp struct {
-	matrixOp
-	cell *LIFCell
+	opkit.Matrix
+	cell *Cell
 }
 
-func (op tokenOp) String() string        { return fmt.Sprintf("LIFToken#%d[%d]", op.cell.syn.id, op.n) }
-func (op tokenOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op tokenOp) Hashcode() uint32      { return hashOf(op) }
+func (op tokenOp) String() string        { return fmt.Sprintf("LIFToken#%d[%d]", op.cell.syn.id, op.N) }
+func (op tokenOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op tokenOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op tokenOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	if _, err := shapes(op, in); err != nil {
+	if _, err := opkit.Shapes(op, in); err != nil {
 		return nil, err
 	}
 	return tensor.Shape{1, 1}, nil
 }
 func (op tokenOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op tokenOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	out := newOutput(p, in[0].Dtype(), 1, 1)
-	switch d := dataOf(out).(type) {
+	out := opkit.NewOutput(p, in[0].Dtype(), 1, 1)
+	switch d := opkit.DataOf(out).(type) {
 	case []float32:
 		clear(d)
 	case []float64:
@@ -116,7 +118,7 @@ func (op tokenOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	return out, nil
 }
-func (op tokenOp) DiffWRT(n int) []bool { return allInputs(n) }
+func (op tokenOp) DiffWRT(n int) []bool { return opkit.AllInputs(n) }
 
 // SymDiff runs after every step of the layer has been differentiated: it
 // checks that each handed-over gradient was taken and returns the fused
@@ -141,11 +143,12 @@ func (op tokenOp) SymDiff(in G.Nodes, _, _ *G.Node) (G.Nodes, error) {
 }
 
 // gain is the factor of the input projections, 1 − β_mem.
-func (c *LIFCell) gain() float64 { return 1 - c.betaMem }
+func (c *Cell) gain() float64 { return 1 - c.betaMem }
 
-// Spike returns S[n] = H(U[n] − θ), with the surrogate gradient, as Spike.
-func (c *LIFCell) Spike(n int, u *G.Node) (*G.Node, error) {
-	s, err := G.ApplyOp(spikeOp{elems(1, u), c.surrogate, c, n, &index.Spikes{}}, u)
+// Spike returns S[n] = H(U[n] − θ), with the surrogate gradient, as
+// ops.Spike.
+func (c *Cell) Spike(n int, u *G.Node) (*G.Node, error) {
+	s, err := G.ApplyOp(spikeOp{opkit.Elems(1, u), c.surrogate, c, n, &index.Spikes{}}, u)
 	if err == nil {
 		c.spikes[n] = s
 	}
@@ -155,7 +158,7 @@ func (c *LIFCell) Spike(n int, u *G.Node) (*G.Node, error) {
 // mask returns the reset mask of step n for the fused gradients: S[n],
 // which holds the same values as Detach(S[n]) and, unlike it, lives on
 // anyway (so the membrane update may reuse the Detach copy's memory).
-func (c *LIFCell) mask(n int, r *G.Node) *G.Node {
+func (c *Cell) mask(n int, r *G.Node) *G.Node {
 	if s := c.spikes[n]; s != nil && r != nil {
 		return s
 	}
@@ -164,30 +167,30 @@ func (c *LIFCell) mask(n int, r *G.Node) *G.Node {
 
 // Membrane returns U[n+1]; nil arguments are zero, and the result is nil
 // when u and i both are.
-func (c *LIFCell) Membrane(n int, u, i, r *G.Node) (*G.Node, error) {
+func (c *Cell) Membrane(n int, u, i, r *G.Node) (*G.Node, error) {
 	if u == nil && i == nil {
 		return nil, nil
 	}
 	op := membraneOp{beta: c.betaMem, hasU: u != nil, hasI: i != nil, hasR: r != nil, cell: c, n: n}
-	op.resetGrad = r != nil && !isDetached(r)
+	op.resetGrad = r != nil && !opkit.IsDetached(r)
 	// The fused gradients read S[n], not the Detach copy: it can be reused.
-	op.reuseR = r != nil && isDetached(r)
+	op.reuseR = r != nil && opkit.IsDetached(r)
 	var in G.Nodes
 	for _, x := range []*G.Node{u, i, r} {
 		if x != nil {
 			in = append(in, x)
 		}
 	}
-	op.matrixOp = matrices(len(in), in[0])
+	op.Matrix = opkit.Matrices(len(in), in[0])
 	return G.ApplyOp(op, in...)
 }
 
 // Synapse returns Ĩ[n+1] from Ĩ[n] = i, the input x[n] and the recurrent
 // input q (nil arguments are zero); next is U[n+1], which it reads only to be
 // differentiated before the membrane update (nil if U[n+1] is).
-func (c *LIFCell) Synapse(n int, i, x, q, next *G.Node) (*G.Node, error) {
+func (c *Cell) Synapse(n int, i, x, q, next *G.Node) (*G.Node, error) {
 	if i != nil && next == nil {
-		return nil, fmt.Errorf("ops.LIFCell: step %d has a current but no membrane update", n)
+		return nil, fmt.Errorf("lif.Cell: step %d has a current but no membrane update", n)
 	}
 	if i == nil {
 		next = nil
@@ -196,16 +199,16 @@ func (c *LIFCell) Synapse(n int, i, x, q, next *G.Node) (*G.Node, error) {
 }
 
 // check reports a step whose handed-over gradient nobody took: the loss
-// reads a later spike but not this step's (see LIFCell).
-func (c *LIFCell) check() error {
+// reads a later spike but not this step's (see Cell).
+func (c *Cell) check() error {
 	for n, g := range c.mem {
 		if !g.taken {
-			return fmt.Errorf("ops.LIFCell: U[%d] reaches the loss but S[%d] does not; the fused backward pass needs the spikes that reach the loss to be a prefix in time", n+1, n)
+			return fmt.Errorf("lif.Cell: U[%d] reaches the loss but S[%d] does not; the fused backward pass needs the spikes that reach the loss to be a prefix in time", n+1, n)
 		}
 	}
 	for n, g := range c.synIn {
 		if !g.taken {
-			return fmt.Errorf("ops.LIFCell: the current of step %d reaches the loss but U[%d] does not; the fused backward pass needs the spikes that reach the loss to be a prefix in time", n+1, n+1)
+			return fmt.Errorf("lif.Cell: the current of step %d reaches the loss but U[%d] does not; the fused backward pass needs the spikes that reach the loss to be a prefix in time", n+1, n+1)
 		}
 	}
 	return nil
@@ -213,77 +216,77 @@ func (c *LIFCell) check() error {
 
 // lifGradUOp computes h(u − θ)·dS + β·(1 − r)·dU from (u, dS, dU, r?).
 type lifGradUOp struct {
-	matrixOp
-	s    Surrogate
+	opkit.Matrix
+	s    ops.Surrogate
 	beta float64
 }
 
-func (op lifGradUOp) String() string        { return fmt.Sprintf("LIFGradU[%v,%g,%d]", op.s, op.beta, op.n) }
+func (op lifGradUOp) String() string        { return fmt.Sprintf("LIFGradU[%v,%g,%d]", op.s, op.beta, op.N) }
 func (op lifGradUOp) ReturnsPtr() bool      { return true }
 func (op lifGradUOp) OverwritesInput() int  { return 2 } // dU[n+1], when nothing else needs it
-func (op lifGradUOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op lifGradUOp) Hashcode() uint32      { return hashOf(op) }
+func (op lifGradUOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op lifGradUOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op lifGradUOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return membraneOp{}.InferShape(in...)
 }
 func (op lifGradUOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op lifGradUOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	if err := sameKind(op, in); err != nil {
+	if err := opkit.SameKind(op, in); err != nil {
 		return nil, err
 	}
 	s := in[0].Shape()
-	out := newOutput(p, in[0].Dtype(), s[0], s[1])
+	out := opkit.NewOutput(p, in[0].Dtype(), s[0], s[1])
 	var r G.Value
 	if len(in) == 4 {
 		r = in[3]
 	}
 	switch out.Dtype() {
 	case tensor.Float32:
-		v := slices32(out, in[0], in[1], in[2], r)
-		kernel.LIFGradU(op.workers, v[0], op.s.kernel(), v[1], v[2], float32(op.beta), v[3], v[4])
+		v := opkit.Slices32(out, in[0], in[1], in[2], r)
+		kernel.LIFGradU(op.Workers, v[0], kernelOf(op.s), v[1], v[2], float32(op.beta), v[3], v[4])
 	case tensor.Float64:
-		v := slices64(out, in[0], in[1], in[2], r)
-		kernel.LIFGradU(op.workers, v[0], op.s.kernel(), v[1], v[2], op.beta, v[3], v[4])
+		v := opkit.Slices64(out, in[0], in[1], in[2], r)
+		kernel.LIFGradU(op.Workers, v[0], kernelOf(op.s), v[1], v[2], op.beta, v[3], v[4])
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
 
 // lifGradIOp computes (1 − r)·dU + β·dĨ from (dU, dĨ, r?).
 type lifGradIOp struct {
-	matrixOp
+	opkit.Matrix
 	beta float64
 }
 
-func (op lifGradIOp) String() string        { return fmt.Sprintf("LIFGradI[%g,%d]", op.beta, op.n) }
+func (op lifGradIOp) String() string        { return fmt.Sprintf("LIFGradI[%g,%d]", op.beta, op.N) }
 func (op lifGradIOp) ReturnsPtr() bool      { return true }
 func (op lifGradIOp) OverwritesInput() int  { return 0 } // dU[n+1], when nothing else needs it
-func (op lifGradIOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op lifGradIOp) Hashcode() uint32      { return hashOf(op) }
+func (op lifGradIOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op lifGradIOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op lifGradIOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return membraneOp{}.InferShape(in...)
 }
 func (op lifGradIOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op lifGradIOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	if err := sameKind(op, in); err != nil {
+	if err := opkit.SameKind(op, in); err != nil {
 		return nil, err
 	}
 	s := in[0].Shape()
-	out := newOutput(p, in[0].Dtype(), s[0], s[1])
+	out := opkit.NewOutput(p, in[0].Dtype(), s[0], s[1])
 	var r G.Value
 	if len(in) == 3 {
 		r = in[2]
 	}
 	switch out.Dtype() {
 	case tensor.Float32:
-		v := slices32(out, in[0], in[1], r)
-		kernel.LIFGradI(op.workers, v[0], v[1], float32(op.beta), v[2], v[3])
+		v := opkit.Slices32(out, in[0], in[1], r)
+		kernel.LIFGradI(op.Workers, v[0], v[1], float32(op.beta), v[2], v[3])
 	case tensor.Float64:
-		v := slices64(out, in[0], in[1], r)
-		kernel.LIFGradI(op.workers, v[0], v[1], op.beta, v[2], v[3])
+		v := opkit.Slices64(out, in[0], in[1], r)
+		kernel.LIFGradI(op.Workers, v[0], v[1], op.beta, v[2], v[3])
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
@@ -292,20 +295,20 @@ func (op lifGradIOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 // inside, from (u, s, g_o, W_o, dU): the spikes' gradient when it comes
 // from one synaptic projection alone (the readout's), never stored.
 type lifGradUProjOp struct {
-	matrixOp
-	s          Surrogate
+	opkit.Matrix
+	s          ops.Surrogate
 	beta, gain float64
 }
 
 func (op lifGradUProjOp) String() string {
 	return fmt.Sprintf("LIFGradUProj[%v,%g,%g]", op.s, op.beta, op.gain)
 }
-func (op lifGradUProjOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op lifGradUProjOp) Hashcode() uint32      { return hashOf(op) }
+func (op lifGradUProjOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op lifGradUProjOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op lifGradUProjOp) ReturnsPtr() bool      { return true }
 func (op lifGradUProjOp) OverwritesInput() int  { return 4 } // dU[n+1], when nothing else needs it
 func (op lifGradUProjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, err := shapes(op, in)
+	s, err := opkit.Shapes(op, in)
 	if err != nil {
 		return nil, err
 	}
@@ -320,26 +323,32 @@ func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error
 		return nil, err
 	}
 	sh := in[0].Shape()
-	out := newOutput(p, in[0].Dtype(), sh[0], sh[1])
+	out := opkit.NewOutput(p, in[0].Dtype(), sh[0], sh[1])
 	cols := in[2].Shape()[1]
 	switch out.Dtype() {
 	case tensor.Float32:
-		v := slices32(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProj(op.workers, v[0], op.s.kernel(), v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain))
+		v := opkit.Slices32(out, in[0], in[1], in[2], in[3], in[4])
+		kernel.LIFGradUProj(op.Workers, v[0], kernelOf(op.s), v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain))
 	case tensor.Float64:
-		v := slices64(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProj(op.workers, v[0], op.s.kernel(), v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain)
+		v := opkit.Slices64(out, in[0], in[1], in[2], in[3], in[4])
+		kernel.LIFGradUProj(op.Workers, v[0], kernelOf(op.s), v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain)
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
-func (lifGradUOp) DiffWRT(n int) []bool                                   { return gradientOnly(n) }
-func (lifGradUOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error)     { return nil, errSecondOrder }
-func (lifGradIOp) DiffWRT(n int) []bool                                   { return gradientOnly(n) }
-func (lifGradIOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error)     { return nil, errSecondOrder }
-func (lifGradUProjOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
-func (lifGradUProjOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }
+// (see opkit.GradientOnly).
+func (lifGradUOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (lifGradUOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}
+func (lifGradIOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (lifGradIOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}
+func (lifGradUProjOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (lifGradUProjOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}

@@ -1,4 +1,4 @@
-package ops_test
+package lif_test
 
 import (
 	"fmt"
@@ -10,13 +10,15 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/internal/optest"
+	"github.com/spikegrad/spikegrad/ops/lif"
 )
 
-var _ G.Value = (*ops.Events)(nil)
+var _ G.Value = (*lif.Events)(nil)
 
 func TestEventsDense(t *testing.T) {
 	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
-		e, err := ops.NewEvents(dt, 4, 3)
+		e, err := lif.NewEvents(dt, 4, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,14 +29,14 @@ func TestEventsDense(t *testing.T) {
 			}
 		}
 		want := []float64{0, 0, 0, -1, 0, 0.5, 0, 0, 0, 0, 2.25, 0}
-		if got := float64s(e.Dense()); fmt.Sprint(got) != fmt.Sprint(want) {
+		if got := optest.Float64s(e.Dense()); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%v: dense %v, want %v", dt, got, want)
 		}
 		if e.Len() != 4 || !e.Shape().Eq(tensor.Shape{4, 3}) || e.Dtype() != dt || e.Size() != 12 {
 			t.Errorf("%v: len %d shape %v dtype %v size %d", dt, e.Len(), e.Shape(), e.Dtype(), e.Size())
 		}
 		e.Clear()
-		if e.Len() != 0 || fmt.Sprint(float64s(e.Dense())) != fmt.Sprint(make([]float64, 12)) {
+		if e.Len() != 0 || fmt.Sprint(optest.Float64s(e.Dense())) != fmt.Sprint(make([]float64, 12)) {
 			t.Errorf("%v: Clear left %d entries", dt, e.Len())
 		}
 		if err := e.Add(0, 0, 1); err != nil {
@@ -44,13 +46,13 @@ func TestEventsDense(t *testing.T) {
 }
 
 func TestEventsErrors(t *testing.T) {
-	if _, err := ops.NewEvents(tensor.Int, 2, 2); err == nil || !strings.Contains(err.Error(), "dtype") {
+	if _, err := lif.NewEvents(tensor.Int, 2, 2); err == nil || !strings.Contains(err.Error(), "dtype") {
 		t.Errorf("int dtype: %v", err)
 	}
-	if _, err := ops.NewEvents(tensor.Float32, 0, 2); err == nil || !strings.Contains(err.Error(), "shape") {
+	if _, err := lif.NewEvents(tensor.Float32, 0, 2); err == nil || !strings.Contains(err.Error(), "shape") {
 		t.Errorf("zero rows: %v", err)
 	}
-	e, _ := ops.NewEvents(tensor.Float32, 3, 2)
+	e, _ := lif.NewEvents(tensor.Float32, 3, 2)
 	if err := e.Add(1, 0, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -74,14 +76,14 @@ func synapseRun(t *testing.T, dt tensor.Dtype, xs [][]float64, events bool) ([]f
 	for i := range wv {
 		wv[i] = float64(i%7) - 2.5
 	}
-	w := G.NewMatrix(g, dt, G.WithName("W"), G.WithValue(denseOf(dt, fanIn, cols, wv)))
-	syn := ops.NewSynapses(w, nil)
+	w := G.NewMatrix(g, dt, G.WithName("W"), G.WithValue(optest.Dense(dt, fanIn, cols, wv)))
+	syn := lif.NewSynapses(w, nil)
 	var c *G.Node
 	for n, x := range xs {
 		in := G.NewMatrix(g, dt, G.WithName(fmt.Sprintf("x%d", n)), G.WithShape(rows, fanIn))
-		var val G.Value = denseOf(dt, rows, fanIn, x)
+		var val G.Value = optest.Dense(dt, rows, fanIn, x)
 		if events {
-			e, err := ops.NewEvents(dt, rows, fanIn)
+			e, err := lif.NewEvents(dt, rows, fanIn)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +120,7 @@ func synapseRun(t *testing.T, dt tensor.Dtype, xs [][]float64, events bool) ([]f
 	if err != nil {
 		t.Fatal(err)
 	}
-	return float64s(c.Value()), float64s(gw)
+	return optest.Float64s(c.Value()), optest.Float64s(gw)
 }
 
 // Events feed Synapses exactly as the dense tensor with the same entries
@@ -147,7 +149,7 @@ func TestSynapsesReadEvents(t *testing.T) {
 func TestEventsRejectedByOtherOps(t *testing.T) {
 	g := G.NewGraph()
 	x := G.NewMatrix(g, tensor.Float32, G.WithName("x"), G.WithShape(2, 3))
-	e, _ := ops.NewEvents(tensor.Float32, 2, 3)
+	e, _ := lif.NewEvents(tensor.Float32, 2, 3)
 	if err := e.Add(0, 1, 2); err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,17 @@
-package ops
+package lif
 
 import (
 	"fmt"
 	"unsafe"
 
+	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
+
+// float is the element type of the tensors the ops work on.
+type float = kernel.Float
 
 // Events is one time step of a batch's input held as its non-zero entries:
 // a [rows, cols] matrix stored row by row (compressed sparse rows). It is a
@@ -31,10 +35,10 @@ type Events struct {
 // Float64.
 func NewEvents(dt tensor.Dtype, rows, cols int) (*Events, error) {
 	if dt != tensor.Float32 && dt != tensor.Float64 {
-		return nil, fmt.Errorf("ops.NewEvents: dtype %v, want float32 or float64", dt)
+		return nil, fmt.Errorf("lif.NewEvents: dtype %v, want float32 or float64", dt)
 	}
 	if rows <= 0 || cols <= 0 {
-		return nil, fmt.Errorf("ops.NewEvents: shape (%d, %d), want positive sizes", rows, cols)
+		return nil, fmt.Errorf("lif.NewEvents: shape (%d, %d), want positive sizes", rows, cols)
 	}
 	e := &Events{rows: rows, cols: cols, dtype: dt}
 	e.Clear()
@@ -52,10 +56,10 @@ func (e *Events) Clear() {
 // Add adds v at (row, col). Rows must come in non-decreasing order.
 func (e *Events) Add(row, col int, v float64) error {
 	if row < e.open {
-		return fmt.Errorf("ops.Events: entry in row %d after one in row %d: add rows in order", row, e.open)
+		return fmt.Errorf("lif.Events: entry in row %d after one in row %d: add rows in order", row, e.open)
 	}
 	if row >= e.rows || col < 0 || col >= e.cols {
-		return fmt.Errorf("ops.Events: entry (%d, %d) outside the shape (%d, %d)", row, col, e.rows, e.cols)
+		return fmt.Errorf("lif.Events: entry (%d, %d) outside the shape (%d, %d)", row, col, e.rows, e.cols)
 	}
 	if e.dtype == tensor.Float32 {
 		e.open = addEntry(&e.c32, e.open, row, col, float32(v))
@@ -146,4 +150,21 @@ func (e *Events) MemSize() uintptr {
 
 func (e *Events) Format(s fmt.State, verb rune) {
 	fmt.Fprintf(s, "Events%v(%v, %d entries)", e.Shape(), e.dtype, e.Len())
+}
+
+// sameDtype checks that all inputs are tensors of in[0]'s element type.
+func sameDtype(op fmt.Stringer, in []G.Value) error { return sameDtypeOf(op, in, false) }
+
+// sameDtypeOf is sameDtype that also takes Events when events is set.
+func sameDtypeOf(op fmt.Stringer, in []G.Value, events bool) error {
+	for i, v := range in {
+		_, isEvents := v.(*Events)
+		if _, ok := v.(tensor.Tensor); !ok && !(events && isEvents) {
+			return fmt.Errorf("%v: input %d is a %T, want a tensor", op, i, v)
+		}
+		if v.Dtype() != in[0].Dtype() {
+			return fmt.Errorf("%v: input %d has dtype %v, input 0 has %v", op, i, v.Dtype(), in[0].Dtype())
+		}
+	}
+	return nil
 }

@@ -1,15 +1,17 @@
-package ops
+package lif
 
 import (
 	"cmp"
 	"fmt"
 	"hash"
+	"sync/atomic"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/ops/internal/index"
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
+	"github.com/spikegrad/spikegrad/ops/internal/opkit"
 )
 
 // Synapses builds the synaptic updates of one layer over time,
@@ -45,6 +47,14 @@ type synRecord struct {
 // weights w and recurrent weights v (nil for none).
 func NewSynapses(w, v *G.Node) *Synapses { return &Synapses{id: newLayerID(), w: w, v: v} }
 
+// layerIDs numbers the layers whose ops carry per-layer state (Synapses,
+// Cell). Gorgonia merges nodes whose op hashes and children are equal,
+// so such an op must print its layer's number: otherwise two layers that
+// read the same weight and input nodes (tied weights) would share nodes.
+var layerIDs atomic.Uint64
+
+func newLayerID() uint64 { return layerIDs.Add(1) }
+
 // Step returns c[n+1] = β·c + gain·(x·W + r·V); nil c, x or r are zero and
 // the result is nil if all three are. Steps must be built in time order and
 // each must depend on the one before through c (c[n+1] is the next c), as
@@ -53,11 +63,11 @@ func (s *Synapses) Step(beta float64, c *G.Node, gain float64, x, r *G.Node) (*G
 	return s.step(beta, c, gain, x, r, nil, 0, nil)
 }
 
-// step is Step for the synapses of a LIFCell's step n, whose synaptic
+// step is Step for the synapses of a Cell's step n, whose synaptic
 // update also reads U[n+1] (next) so that Gorgonia differentiates it first.
-func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cell *LIFCell, n int, next *G.Node) (*G.Node, error) {
+func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cell *Cell, n int, next *G.Node) (*G.Node, error) {
 	if r != nil && s.v == nil {
-		return nil, fmt.Errorf("ops.Synapses: recurrent input without recurrent weights")
+		return nil, fmt.Errorf("lif.Synapses: recurrent input without recurrent weights")
 	}
 	switch {
 	case x == nil && r == nil && c == nil:
@@ -66,18 +76,18 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cel
 		return scaled(beta, c)
 	}
 	op := synapseOp{beta: beta, gain: gain, hasC: c != nil, hasX: x != nil, hasR: r != nil, s: s, cell: cell, n: n, step: s.steps,
-		xSpikes: spikeIndexOf(x), rSpikes: spikeIndexOf(r)}
+		xSpikes: opkit.SpikeIndexOf(x), rSpikes: opkit.SpikeIndexOf(r)}
 	var in G.Nodes
 	if c != nil {
 		in = append(in, c)
 	}
 	if x != nil {
-		op.diffX = !isDetached(x)
+		op.diffX = !opkit.IsDetached(x)
 		op.collectW = !s.usedW && cell == nil
 		in = append(in, x, s.w)
 	}
 	if r != nil {
-		op.diffR = !isDetached(r)
+		op.diffR = !opkit.IsDetached(r)
 		op.collectV = !s.usedV && cell == nil
 		in = append(in, r, s.v)
 	}
@@ -88,7 +98,7 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cel
 	if cell != nil {
 		in = append(in, cell.token)
 	}
-	op.matrixOp = matrices(len(in), in[0])
+	op.Matrix = opkit.Matrices(len(in), in[0])
 	out, err := G.ApplyOp(op, in...)
 	if err != nil {
 		return nil, err
@@ -100,13 +110,13 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cel
 }
 
 type synapseOp struct {
-	matrixOp
+	opkit.Matrix
 	beta, gain         float64
 	hasC, hasX, hasR   bool
 	diffX, diffR       bool
 	collectW, collectV bool
 	s                  *Synapses // its id is part of the hash: steps of two layers never merge
-	cell               *LIFCell  // set for a LIFCell's step n
+	cell               *Cell     // set for a Cell's step n
 	n                  int
 	hasNext            bool          // reads U[n+1] for the order only
 	step               int           // order among the Synapses' steps: its keys in inputs
@@ -121,7 +131,7 @@ func (op synapseOp) String() string {
 	}
 	return s + "]"
 }
-func (op synapseOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op synapseOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
 
 // The result may take the memory of c when nothing reads c afterwards: the
 // current of a layer then lives in one tensor for all steps.
@@ -132,7 +142,7 @@ func (op synapseOp) OverwritesInput() int {
 	}
 	return -1
 }
-func (op synapseOp) Hashcode() uint32 { return hashOf(op) }
+func (op synapseOp) Hashcode() uint32 { return opkit.Hash(op) }
 
 // parts returns the inputs (values or nodes) as (c, x, w, r, v), nil where
 // absent.
@@ -157,7 +167,7 @@ func (op synapseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if op.hasNext {
 		in = in[:len(in)-1]
 	}
-	s, err := shapes(op, in)
+	s, err := opkit.Shapes(op, in)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +223,7 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	default:
 		rows, cols = r.Shape()[0], v.Shape()[1]
 	}
-	out := newOutput(p, in[0].Dtype(), rows, cols)
+	out := opkit.NewOutput(p, in[0].Dtype(), rows, cols)
 	// Events come with their index; a dense x is indexed here.
 	xe32, xe64 := events32(x), events64(x)
 	if xe32 != nil || xe64 != nil {
@@ -221,15 +231,15 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	}
 	switch out.Dtype() {
 	case tensor.Float32:
-		d := slices32(out, c, x, w, r, v)
+		d := opkit.Slices32(out, c, x, w, r, v)
 		xi, ri := inputIndexes(op, xe32, d[2], d[4], rows)
-		kernel.Synapse(op.workers, d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], xi, d[3], d[4], ri, d[5])
+		kernel.Synapse(op.Workers, d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], xi, d[3], d[4], ri, d[5])
 	case tensor.Float64:
-		d := slices64(out, c, x, w, r, v)
+		d := opkit.Slices64(out, c, x, w, r, v)
 		xi, ri := inputIndexes(op, xe64, d[2], d[4], rows)
-		kernel.Synapse(op.workers, d[0], rows, op.beta, d[1], op.gain, d[2], xi, d[3], d[4], ri, d[5])
+		kernel.Synapse(op.Workers, d[0], rows, op.beta, d[1], op.gain, d[2], xi, d[3], d[4], ri, d[5])
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
@@ -296,7 +306,7 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 		var gx, gw *G.Node
 		var err error
 		if part.diff {
-			if gx, err = G.ApplyOp(backProjOp{matrices(2, grad), op.gain, grad, part.w}, grad, part.w); err != nil {
+			if gx, err = G.ApplyOp(backProjOp{opkit.Matrices(2, grad), op.gain, grad, part.w}, grad, part.w); err != nil {
 				return nil, err
 			}
 		}
@@ -333,18 +343,18 @@ func (s *Synapses) weightGrad(gain float64, recurrent bool) (*G.Node, error) {
 		if x != nil {
 			in = append(in, x, rec.grad)
 			keys = append(keys, key)
-			spikes = append(spikes, spikeIndexOf(x))
+			spikes = append(spikes, opkit.SpikeIndexOf(x))
 		}
 	}
 	if len(in) == 0 {
 		return nil, nil
 	}
-	return G.ApplyOp(weightGradOp{matrices(len(in), in[0]), gain, s, keys, spikes}, in...)
+	return G.ApplyOp(weightGradOp{opkit.Matrices(len(in), in[0]), gain, s, keys, spikes}, in...)
 }
 
 // weightGradOp computes gain·Σ_j x_jᵀ·g_j from (x_0, g_0, x_1, g_1, …).
 type weightGradOp struct {
-	matrixOp
+	opkit.Matrix
 	gain   float64
 	s      *Synapses       // whose forward pass indexed the x_j,
 	keys   []int           // under these keys,
@@ -359,13 +369,13 @@ func (op weightGradOp) inputs() *index.Inputs {
 }
 
 func (op weightGradOp) String() string {
-	return fmt.Sprintf("WeightGrad#%d[%g,%d,%v]", op.s.id, op.gain, op.n/2, op.keys)
+	return fmt.Sprintf("WeightGrad#%d[%g,%d,%v]", op.s.id, op.gain, op.N/2, op.keys)
 }
-func (op weightGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op weightGradOp) Hashcode() uint32      { return hashOf(op) }
+func (op weightGradOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op weightGradOp) Hashcode() uint32      { return opkit.Hash(op) }
 
 func (op weightGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, err := shapes(op, in)
+	s, err := opkit.Shapes(op, in)
 	if err != nil {
 		return nil, err
 	}
@@ -392,16 +402,16 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 		}
 	}
 	fanIn, cols := in[0].Shape()[1], in[1].Shape()[1]
-	out := newOutput(p, in[0].Dtype(), fanIn, cols)
+	out := opkit.NewOutput(p, in[0].Dtype(), fanIn, cols)
 	switch out.Dtype() {
 	case tensor.Float32:
-		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events32, slices32)
-		kernel.WeightGrad(op.workers, dataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs)
+		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events32, opkit.Slices32)
+		kernel.WeightGrad(op.Workers, opkit.DataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs)
 	case tensor.Float64:
-		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events64, slices64)
-		kernel.WeightGrad(op.workers, dataOf(out).([]float64), fanIn, cols, op.gain, xs, xis, gs)
+		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events64, opkit.Slices64)
+		kernel.WeightGrad(op.Workers, opkit.DataOf(out).([]float64), fanIn, cols, op.gain, xs, xis, gs)
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
@@ -430,17 +440,17 @@ func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes 
 // backProjOp computes gain·g·Wᵀ from (g [rows, cols], W [fan_in, cols]):
 // the gradient that flows back into a synapse's input.
 type backProjOp struct {
-	matrixOp
+	opkit.Matrix
 	gain float64
 	g, w *G.Node // its inputs, for a spike op that fuses the projection
 }
 
 func (op backProjOp) String() string        { return fmt.Sprintf("BackProj[%g]", op.gain) }
-func (op backProjOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op backProjOp) Hashcode() uint32      { return hashOf(op) }
+func (op backProjOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op backProjOp) Hashcode() uint32      { return opkit.Hash(op) }
 
 func (op backProjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, err := shapes(op, in)
+	s, err := opkit.Shapes(op, in)
 	if err != nil {
 		return nil, err
 	}
@@ -457,23 +467,27 @@ func (op backProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	rows, cols, fanIn := in[0].Shape()[0], in[0].Shape()[1], in[1].Shape()[0]
-	out := newOutput(p, in[0].Dtype(), rows, fanIn)
+	out := opkit.NewOutput(p, in[0].Dtype(), rows, fanIn)
 	switch out.Dtype() {
 	case tensor.Float32:
-		d := slices32(out, in[0], in[1])
-		kernel.BackProj(op.workers, d[0], float32(op.gain), d[1], d[2], cols)
+		d := opkit.Slices32(out, in[0], in[1])
+		kernel.BackProj(op.Workers, d[0], float32(op.gain), d[1], d[2], cols)
 	case tensor.Float64:
-		d := slices64(out, in[0], in[1])
-		kernel.BackProj(op.workers, d[0], op.gain, d[1], d[2], cols)
+		d := opkit.Slices64(out, in[0], in[1])
+		kernel.BackProj(op.Workers, d[0], op.gain, d[1], d[2], cols)
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
-func (weightGradOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
-func (weightGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }
-func (backProjOp) DiffWRT(n int) []bool                                 { return gradientOnly(n) }
-func (backProjOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error)   { return nil, errSecondOrder }
+// (see opkit.GradientOnly).
+func (weightGradOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (weightGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}
+func (backProjOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (backProjOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}

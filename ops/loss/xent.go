@@ -1,4 +1,4 @@
-package ops
+package loss
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
+	"github.com/spikegrad/spikegrad/ops/internal/opkit"
 )
 
 // SoftmaxCrossEntropy returns the mean over samples of the cross-entropy
@@ -41,24 +42,24 @@ func (xentOp) ReturnsPtr() bool         { return false }
 func (xentOp) CallsExtern() bool        { return false }
 func (xentOp) OverwritesInput() int     { return -1 }
 func (op xentOp) String() string        { return "SoftmaxCrossEntropy" }
-func (op xentOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op xentOp) Hashcode() uint32      { return hashOf(op) }
+func (op xentOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op xentOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (xentOp) DiffWRT(int) []bool       { return []bool{true, false} }
 
 func (op xentOp) Do(in ...G.Value) (G.Value, error) {
-	if err := sameKind(op, in); err != nil {
+	if err := opkit.SameKind(op, in); err != nil {
 		return nil, err
 	}
 	cols := in[0].Shape()[1]
-	switch z := dataOf(in[0]).(type) {
+	switch z := opkit.DataOf(in[0]).(type) {
 	case []float64:
-		v := G.F64(kernel.CrossEntropy(z, dataOf(in[1]).([]float64), cols))
+		v := G.F64(kernel.CrossEntropy(z, opkit.DataOf(in[1]).([]float64), cols))
 		return &v, nil
 	case []float32:
-		v := G.F32(kernel.CrossEntropy(z, dataOf(in[1]).([]float32), cols))
+		v := G.F32(kernel.CrossEntropy(z, opkit.DataOf(in[1]).([]float32), cols))
 		return &v, nil
 	}
-	return nil, dtypeError(op, in[0])
+	return nil, opkit.DtypeError(op, in[0])
 }
 
 func (op xentOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
@@ -80,6 +81,25 @@ func sameMatrices(in ...G.DimSizer) error {
 	return nil
 }
 
+// scalar reads a scalar value (a Gorgonia scalar or a one-element tensor).
+func scalar(v G.Value) (float64, error) {
+	switch x := v.Data().(type) {
+	case float64:
+		return x, nil
+	case float32:
+		return float64(x), nil
+	case []float64:
+		if len(x) == 1 {
+			return x[0], nil
+		}
+	case []float32:
+		if len(x) == 1 {
+			return float64(x[0]), nil
+		}
+	}
+	return 0, fmt.Errorf("want a scalar, got %T of shape %v", v, v.Shape())
+}
+
 // xentGradOp computes dL/dlogits from (logits, targets, grad of L):
 // grad/N · (Σ_c y_bc · softmax_bc − y_bc).
 type xentGradOp struct{}
@@ -98,37 +118,39 @@ func (xentGradOp) ReturnsPtr() bool         { return false }
 func (xentGradOp) CallsExtern() bool        { return false }
 func (xentGradOp) OverwritesInput() int     { return -1 }
 func (op xentGradOp) String() string        { return "SoftmaxCrossEntropyGrad" }
-func (op xentGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op xentGradOp) Hashcode() uint32      { return hashOf(op) }
+func (op xentGradOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op xentGradOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op xentGradOp) Do(in ...G.Value) (G.Value, error) {
 	return op.UsePreallocDo(nil, in...)
 }
 
 func (op xentGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	if err := sameKind(op, in[:2]); err != nil {
+	if err := opkit.SameKind(op, in[:2]); err != nil {
 		return nil, err
 	}
 	g, err := scalar(in[2])
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	out, err := output(p, in[0])
+	out, err := opkit.Output(p, in[0])
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
 	cols := in[0].Shape()[1]
-	switch z := dataOf(in[0]).(type) {
+	switch z := opkit.DataOf(in[0]).(type) {
 	case []float64:
-		kernel.CrossEntropyGrad(dataOf(out).([]float64), z, dataOf(in[1]).([]float64), cols, g)
+		kernel.CrossEntropyGrad(opkit.DataOf(out).([]float64), z, opkit.DataOf(in[1]).([]float64), cols, g)
 	case []float32:
-		kernel.CrossEntropyGrad(dataOf(out).([]float32), z, dataOf(in[1]).([]float32), cols, g)
+		kernel.CrossEntropyGrad(opkit.DataOf(out).([]float32), z, opkit.DataOf(in[1]).([]float32), cols, g)
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
-func (xentGradOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
-func (xentGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }
+// (see opkit.GradientOnly).
+func (xentGradOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (xentGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}

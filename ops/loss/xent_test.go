@@ -1,4 +1,4 @@
-package ops_test
+package loss_test
 
 import (
 	"math"
@@ -7,7 +7,8 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/internal/optest"
+	"github.com/spikegrad/spikegrad/ops/loss"
 )
 
 // xentRun returns the loss and its gradient with respect to the logits.
@@ -15,13 +16,13 @@ func xentRun(t *testing.T, dt tensor.Dtype, z, y []float64, cols int) (float64, 
 	t.Helper()
 	g := G.NewGraph()
 	rows := len(z) / cols
-	zn := G.NewMatrix(g, dt, G.WithName("z"), G.WithValue(denseOf(dt, rows, cols, z)))
-	yn := G.NewMatrix(g, dt, G.WithName("y"), G.WithValue(denseOf(dt, rows, cols, y)))
-	loss, err := ops.SoftmaxCrossEntropy(zn, yn)
+	zn := G.NewMatrix(g, dt, G.WithName("z"), G.WithValue(optest.Dense(dt, rows, cols, z)))
+	yn := G.NewMatrix(g, dt, G.WithName("y"), G.WithValue(optest.Dense(dt, rows, cols, y)))
+	xent, err := loss.SoftmaxCrossEntropy(zn, yn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := G.Grad(loss, zn); err != nil {
+	if _, err := G.Grad(xent, zn); err != nil {
 		t.Fatal(err)
 	}
 	m := G.NewTapeMachine(g, G.BindDualValues(zn))
@@ -33,11 +34,11 @@ func xentRun(t *testing.T, dt tensor.Dtype, z, y []float64, cols int) (float64, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := loss.Value().Data()
+	l := xent.Value().Data()
 	if f, ok := l.(float32); ok {
-		return float64(f), float64s(gv)
+		return float64(f), optest.Float64s(gv)
 	}
-	return l.(float64), float64s(gv)
+	return l.(float64), optest.Float64s(gv)
 }
 
 // TestSoftmaxCrossEntropy checks the loss against a direct formula, its
@@ -57,9 +58,9 @@ func TestSoftmaxCrossEntropy(t *testing.T) {
 		}
 		return l / 2
 	}
-	loss, grad := xentRun(t, tensor.Float64, z, y, 3)
-	if !close(loss, direct(z), 1e-14) {
-		t.Errorf("loss %v, want %v", loss, direct(z))
+	got, grad := xentRun(t, tensor.Float64, z, y, 3)
+	if !optest.Close(got, direct(z), 1e-14) {
+		t.Errorf("loss %v, want %v", got, direct(z))
 	}
 	for i := range z {
 		zp, zm := append([]float64(nil), z...), append([]float64(nil), z...)
@@ -77,7 +78,7 @@ func TestSoftmaxCrossEntropy(t *testing.T) {
 	}
 	big := []float64{1000, -1000, 0, 0, 0, 0, 0, 0, 0}
 	l32, _ := xentRun(t, tensor.Float32, big, y, 3)
-	if math.IsNaN(l32) || math.IsInf(l32, 0) || !close(l32, (2000+math.Log(3))/2, 1e-5) {
+	if math.IsNaN(l32) || math.IsInf(l32, 0) || !optest.Close(l32, (2000+math.Log(3))/2, 1e-5) {
 		t.Errorf("float32 loss with large logits = %v, want %v", l32, (2000+math.Log(3))/2)
 	}
 }

@@ -1,4 +1,4 @@
-package ops
+package loss
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
+	"github.com/spikegrad/spikegrad/ops/internal/opkit"
 )
 
 // LowerBound returns the per-element lower-bound penalty of x [batch, M],
@@ -31,7 +32,7 @@ func LowerBound(x, weights *G.Node, lambda, nu float64) (*G.Node, error) {
 // With x a layer's spike counts it caps the population's mean count at ν.
 func UpperBound(x, weights *G.Node, lambda, nu float64, L int) (*G.Node, error) {
 	if L < 1 {
-		return nil, fmt.Errorf("ops.UpperBound: exponent must be ≥ 1, got %d", L)
+		return nil, fmt.Errorf("loss.UpperBound: exponent must be ≥ 1, got %d", L)
 	}
 	return G.ApplyOp(penaltyOp{kernel.Penalty{Lambda: lambda, Nu: nu, Exp: L}}, x, weights)
 }
@@ -52,8 +53,8 @@ func (penaltyOp) ReturnsPtr() bool         { return false }
 func (penaltyOp) CallsExtern() bool        { return false }
 func (penaltyOp) OverwritesInput() int     { return -1 }
 func (penaltyOp) DiffWRT(int) []bool       { return []bool{true, false} }
-func (op penaltyOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op penaltyOp) Hashcode() uint32      { return hashOf(op) }
+func (op penaltyOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op penaltyOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op penaltyOp) String() string {
 	if op.p.Lower {
 		return fmt.Sprintf("LowerBound[λ=%g,ν=%g]", op.p.Lambda, op.p.Nu)
@@ -77,19 +78,19 @@ func (op penaltyOp) Do(in ...G.Value) (G.Value, error) {
 	case []float64:
 		w, ok := in[1].Data().([]float64)
 		if !ok {
-			return nil, dtypeError(op, in[1])
+			return nil, opkit.DtypeError(op, in[1])
 		}
 		v := G.F64(op.p.Value(x, w, cols, wcols))
 		return &v, nil
 	case []float32:
 		w, ok := in[1].Data().([]float32)
 		if !ok {
-			return nil, dtypeError(op, in[1])
+			return nil, opkit.DtypeError(op, in[1])
 		}
 		v := G.F32(op.p.Value(kernel.ToFloat64(x), kernel.ToFloat64(w), cols, wcols))
 		return &v, nil
 	}
-	return nil, dtypeError(op, in[0])
+	return nil, opkit.DtypeError(op, in[0])
 }
 
 func (op penaltyOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
@@ -114,8 +115,8 @@ func (op penaltyGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 func (penaltyGradOp) ReturnsPtr() bool         { return false }
 func (penaltyGradOp) CallsExtern() bool        { return false }
 func (penaltyGradOp) OverwritesInput() int     { return -1 }
-func (op penaltyGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op penaltyGradOp) Hashcode() uint32      { return hashOf(op) }
+func (op penaltyGradOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op penaltyGradOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op penaltyGradOp) String() string        { return op.of.String() + "Grad" }
 func (op penaltyGradOp) Do(in ...G.Value) (G.Value, error) {
 	return op.UsePreallocDo(nil, in...)
@@ -129,7 +130,7 @@ func (op penaltyGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error)
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
-	out, err := output(p, in[0])
+	out, err := opkit.Output(p, in[0])
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", op, err)
 	}
@@ -145,12 +146,14 @@ func (op penaltyGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error)
 			o[i] = float32(v)
 		}
 	default:
-		return nil, dtypeError(op, in[0])
+		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
 
 // The ops of backward passes are differentiable in none of their inputs
-// (see gradientOnly).
-func (penaltyGradOp) DiffWRT(n int) []bool                               { return gradientOnly(n) }
-func (penaltyGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, errSecondOrder }
+// (see opkit.GradientOnly).
+func (penaltyGradOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (penaltyGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}

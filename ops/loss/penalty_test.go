@@ -1,4 +1,4 @@
-package ops_test
+package loss_test
 
 import (
 	"math"
@@ -7,7 +7,8 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/internal/optest"
+	"github.com/spikegrad/spikegrad/ops/loss"
 )
 
 // penaltyRun returns the penalty of x [3, 4] with row weights from w and its
@@ -15,8 +16,8 @@ import (
 func penaltyRun(t *testing.T, dt tensor.Dtype, x, w []float64, build func(x, w *G.Node) (*G.Node, error)) (float64, []float64) {
 	t.Helper()
 	g := G.NewGraph()
-	xn := G.NewMatrix(g, dt, G.WithName("x"), G.WithValue(denseOf(dt, 3, 4, x)))
-	wn := G.NewMatrix(g, dt, G.WithName("w"), G.WithValue(denseOf(dt, 3, 2, w)))
+	xn := G.NewMatrix(g, dt, G.WithName("x"), G.WithValue(optest.Dense(dt, 3, 4, x)))
+	wn := G.NewMatrix(g, dt, G.WithName("w"), G.WithValue(optest.Dense(dt, 3, 2, w)))
 	p, err := build(xn, wn)
 	if err != nil {
 		t.Fatal(err)
@@ -32,9 +33,9 @@ func penaltyRun(t *testing.T, dt tensor.Dtype, x, w []float64, build func(x, w *
 	gv, _ := xn.Grad()
 	v := p.Value().Data()
 	if f, ok := v.(float32); ok {
-		return float64(f), float64s(gv)
+		return float64(f), optest.Float64s(gv)
 	}
-	return v.(float64), float64s(gv)
+	return v.(float64), optest.Float64s(gv)
 }
 
 // TestActivityPenalties checks both regularisers against their formulas,
@@ -66,14 +67,14 @@ func TestActivityPenalties(t *testing.T) {
 		build  func(x, w *G.Node) (*G.Node, error)
 		direct func([]float64) float64
 	}{
-		"lower":   {func(x, w *G.Node) (*G.Node, error) { return ops.LowerBound(x, w, 0.5, 3) }, lower},
-		"upper^1": {func(x, w *G.Node) (*G.Node, error) { return ops.UpperBound(x, w, 0.3, 2, 1) }, upper(1)},
-		"upper^2": {func(x, w *G.Node) (*G.Node, error) { return ops.UpperBound(x, w, 0.3, 2, 2) }, upper(2)},
+		"lower":   {func(x, w *G.Node) (*G.Node, error) { return loss.LowerBound(x, w, 0.5, 3) }, lower},
+		"upper^1": {func(x, w *G.Node) (*G.Node, error) { return loss.UpperBound(x, w, 0.3, 2, 1) }, upper(1)},
+		"upper^2": {func(x, w *G.Node) (*G.Node, error) { return loss.UpperBound(x, w, 0.3, 2, 2) }, upper(2)},
 	}
 	for name, c := range cases {
-		for _, dt := range dtypes {
+		for _, dt := range optest.Dtypes {
 			v, g := penaltyRun(t, dt, x, w, c.build)
-			if !close(v, c.direct(x), tolFor(dt)) || v == 0 {
+			if !optest.Close(v, c.direct(x), optest.Tol(dt)) || v == 0 {
 				t.Errorf("%s %v: %v, want %v (non-zero)", name, dt, v, c.direct(x))
 			}
 			for i := range x {
@@ -87,7 +88,7 @@ func TestActivityPenalties(t *testing.T) {
 			}
 		}
 	}
-	if _, err := ops.UpperBound(nil, nil, 1, 1, 0); err == nil {
+	if _, err := loss.UpperBound(nil, nil, 1, 1, 0); err == nil {
 		t.Error("exponent 0: want an error")
 	}
 }

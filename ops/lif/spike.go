@@ -1,0 +1,78 @@
+package lif
+
+import (
+	"fmt"
+	"hash"
+
+	G "gorgonia.org/gorgonia"
+
+	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/internal/index"
+	"github.com/spikegrad/spikegrad/ops/internal/kernel"
+	"github.com/spikegrad/spikegrad/ops/internal/opkit"
+)
+
+// spikeOp is S[n] of a Cell: the forward pass of ops.Spike, whose backward
+// pass builds dU[n] (see Cell) from the gradient that the membrane update
+// of step n handed over.
+type spikeOp struct {
+	opkit.Elementwise
+	s      ops.Surrogate
+	cell   *Cell
+	n      int
+	spikes *index.Spikes // of the spikes, for the synapses that read them
+}
+
+func (op spikeOp) String() string {
+	return fmt.Sprintf("Spike#%d[%v,step %d]", op.cell.syn.id, op.s, op.n)
+}
+func (op spikeOp) WriteHash(h hash.Hash)             { opkit.WriteHash(h, op) }
+func (op spikeOp) Hashcode() uint32                  { return opkit.Hash(op) }
+func (op spikeOp) DiffWRT(int) []bool                { return []bool{true} }
+func (op spikeOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op spikeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	out, err := opkit.Output(p, in[0])
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	if !opkit.Heaviside(op.Workers, out, in[0], op.spikes) {
+		return nil, opkit.DtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+// SpikeIndex returns the index of the spikes, for the synapses that read
+// them (opkit.SpikeWriter).
+func (op spikeOp) SpikeIndex() *index.Spikes { return op.spikes }
+
+// SymDiff builds dU[n] from dS[n] and the dU[n+1] that the membrane update
+// of step n handed over. Spikes that no membrane update reads (the last
+// step's) have nothing handed over: their gradient is ops.SurrogateGrad,
+// as a plain ops.Spike's.
+func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
+	rec := op.cell.mem[op.n]
+	if rec == nil {
+		g, err := ops.SurrogateGrad(in[0], grad, op.s)
+		return G.Nodes{g}, err
+	}
+	rec.taken = true
+	if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
+		// dS[n] comes from one projection alone: compute it inside.
+		g, err := G.ApplyOp(lifGradUProjOp{opkit.Matrices(5, in[0]), op.s, op.cell.betaMem, bp.gain},
+			in[0], spikes, bp.g, bp.w, rec.grad)
+		return G.Nodes{g}, err
+	}
+	args := G.Nodes{in[0], grad, rec.grad}
+	if rec.reset != nil {
+		args = append(args, spikes)
+	}
+	g, err := G.ApplyOp(lifGradUOp{opkit.Matrices(len(args), args[0]), op.s, op.cell.betaMem}, args...)
+	return G.Nodes{g}, err
+}
+
+// kernelOf is s as the kernels take it: ops.Shape and kernel.Shape number
+// the shapes alike.
+func kernelOf(s ops.Surrogate) kernel.Surrogate {
+	return kernel.Surrogate{Shape: kernel.Shape(s.Shape), Beta: s.Beta}
+}
