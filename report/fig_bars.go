@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,58 +39,24 @@ func Bars(path string, runs []Run, x []string, colorKey string, k int, chance fl
 	if colorKey != "" {
 		shades = distinct(groups, len(x))
 	}
-	colors := shadeColors(shades)
-	p := newPlot(fmt.Sprintf("Test accuracy: mean ± std of the top %d runs on validation", k),
-		axisName(strings.Join(x, ", ")), "test accuracy (%)")
-	slot := 0.8 / float64(len(shades))
-	for j, shade := range shades {
-		b := &bars{width: slot * 0.92, fill: colors[j]}
-		var errs errorPoints
-		for gi, g := range groups {
-			if colorKey != "" && g.Values[len(x)] != shade {
-				continue
-			}
-			cx := float64(catOf[gi]) - 0.4 + slot*(float64(j)+0.5)
-			b.xy = append(b.xy, plotter.XY{X: cx, Y: 100 * g.TestMean})
-			if !math.IsNaN(g.TestStd) {
-				errs.XYs = append(errs.XYs, plotter.XY{X: cx, Y: 100 * g.TestMean})
-				errs.YErrors = append(errs.YErrors, struct{ Low, High float64 }{100 * g.TestStd, 100 * g.TestStd})
-			}
-		}
-		p.Add(b)
-		if len(errs.XYs) > 0 {
-			eb, err := plotter.NewYErrorBars(errs)
-			if err != nil {
-				return err
-			}
-			eb.LineStyle = solid(color.Black, 1)
-			eb.CapWidth = vg.Points(5)
-			p.Add(eb)
-		}
+	c := BarChart{Title: fmt.Sprintf("Test accuracy: mean ± std of the top %d runs on validation", k),
+		XLabel: axisName(strings.Join(x, ", ")), Clusters: cats, Colors: shadeColors(shades), Chance: chance}
+	for _, shade := range shades {
+		name := ""
 		if colorKey != "" {
-			p.Legend.Add(symbol(colorKey)+" = "+display(shade), b)
+			name = symbol(colorKey) + " = " + display(shade)
 		}
+		c.Series = append(c.Series, name)
+		c.Values = append(c.Values, make([]BarValue, len(cats))) // N = 0: no bar
 	}
-	if chance > 0 {
-		l := hline{y: 100 * chance, LineStyle: dashed(color.Gray{Y: 0x55}, 1)}
-		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("chance (%.3g %%)", 100*chance), l)
+	for gi, g := range groups {
+		j := 0
+		if colorKey != "" {
+			j = slices.Index(shades, g.Values[len(x)])
+		}
+		c.Values[j][catOf[gi]] = Of(g.Summary)
 	}
-	p.NominalX(cats...)
-	p.Y.Padding = vg.Points(4) // NominalX sets it from the label width
-	p.X.Min, p.X.Max = -0.5, float64(len(cats))-0.5
-	p.Y.Min, p.Y.Max = 0, math.Max(100, p.Y.Max) // room for error bars above 100
-	p.Add(&plotter.Grid{Horizontal: plotter.DefaultGridLineStyle})
-	// Clusters wide enough for their bars and, up to 1.6 in, their label.
-	cw := math.Max(0.8, 0.28*float64(len(shades)))
-	for _, c := range cats {
-		cw = math.Max(cw, math.Min(1.6, float64(p.X.Tick.Label.Width(c)/vg.Inch)+0.15))
-	}
-	w := math.Max(4.5, 1.6+float64(len(cats))*cw)
-	rotateIfCrowded(&p.X, cats, vg.Length(cw)*vg.Inch)
-	return savePNG(path, vg.Length(w)*vg.Inch+legendWidth(p), 3.6*vg.Inch, func(dc draw.Canvas) {
-		legendRight(dc, p)
-	})
+	return DrawBarChart(path, c)
 }
 
 // clusters returns the tick labels of the x combinations in order, and the
