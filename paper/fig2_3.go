@@ -7,6 +7,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/report/chart"
 )
 
 // fig2b: learning curves with the true gradient and with a surrogate on a
@@ -14,7 +15,7 @@ import (
 func (r *Results) fig2b(f *figures) ([]Row, error) {
 	const name = "fig2b_learning_curves"
 	groups := []struct{ label, surrogate string }{{"true gradient", "exact"}, {"surrogate (SuperSpike)", "superspike"}}
-	c := report.CurveChart{Title: "Fig. 2b: two-class randman, one hidden layer", XLabel: "epoch", YLabel: "training loss",
+	c := chart.CurveChart{Title: "Fig. 2b: two-class randman, one hidden layer", XLabel: "epoch", YLabel: "training loss",
 		Colors: []color.Color{grey, vermilion}}
 	var acc [2]report.Summary
 	var loss [2]float64
@@ -31,7 +32,7 @@ func (r *Results) fig2b(f *figures) ([]Row, error) {
 			if err != nil {
 				return nil, err
 			}
-			c.Curves = append(c.Curves, report.Curve{Group: gi, X: x, Y: y})
+			c.Curves = append(c.Curves, chart.Curve{Group: gi, X: x, Y: y})
 			loss[gi] += y[len(y)-1] / float64(len(runs))
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/report/chart"
 )
 
 // fig3cData is the data of Fig. 3c: top-5 summaries of no hidden layer,
@@ -32,21 +33,21 @@ func (r *Results) fig3cData() fig3cData {
 func (r *Results) fig3c(f *figures) ([]Row, error) {
 	const name = "fig3c_bars"
 	d := r.fig3cData()
-	c := report.BarChart{Title: "Fig. 3c: top-5 test accuracy", XLabel: "",
+	c := chart.BarChart{Title: "Fig. 3c: top-5 test accuracy", XLabel: "",
 		Clusters: []string{"no hidden layer", "SuperSpike", "sigmoid′", "Esser et al.", "SuperSpike, β = 0"},
 		Series:   []string{"nh = 0", "nh = 1", "nh = 2"},
 		Colors:   []color.Color{black, blue, skyBlue},
 		Chance:   0.1}
-	c.Values = make([][]report.BarValue, 3)
+	c.Values = make([][]chart.BarValue, 3)
 	for i := range c.Values {
-		c.Values[i] = make([]report.BarValue, len(c.Clusters))
+		c.Values[i] = make([]chart.BarValue, len(c.Clusters))
 	}
-	c.Values[0][0] = report.Of(d.NH0)
+	c.Values[0][0] = d.NH0.Bar()
 	for i, s := range surrogates {
-		c.Values[1][i+1] = report.Of(d.NH1[s.key])
-		c.Values[2][i+1] = report.Of(d.NH2[s.key])
+		c.Values[1][i+1] = d.NH1[s.key].Bar()
+		c.Values[2][i+1] = d.NH2[s.key].Bar()
 	}
-	c.Values[1][4] = report.Of(d.Beta0)
+	c.Values[1][4] = d.Beta0.Bar()
 	if err := f.barChart(name, c); err != nil {
 		return nil, err
 	}
@@ -77,7 +78,7 @@ func (r *Results) fig3c(f *figures) ([]Row, error) {
 
 // fig3dData are the test accuracies of Fig. 3d: five data sets (one hidden
 // layer), five initialisations of one and of two hidden layers.
-func (r *Results) fig3dData() []report.BoxGroup {
+func (r *Results) fig3dData() []chart.BoxGroup {
 	acc := func(runs []report.Run) []float64 {
 		var out []float64
 		for _, run := range runs {
@@ -85,7 +86,7 @@ func (r *Results) fig3dData() []report.BoxGroup {
 		}
 		return out
 	}
-	return []report.BoxGroup{
+	return []chart.BoxGroup{
 		{Label: "data sets, nh = 1", Values: acc(r.Runs["fig3d-data"])},
 		{Label: "inits, nh = 1", Values: acc(r.Where("fig3d-init", "hidden", "100"))},
 		{Label: "inits, nh = 2", Values: acc(r.Where("fig3d-init", "hidden", "100,100"))},
@@ -105,7 +106,7 @@ func (r *Results) fig3d(f *figures) ([]Row, error) {
 	if err := f.csv(name+".csv", rows); err != nil {
 		return nil, err
 	}
-	if err := report.DrawWhiskers(f.path(name+".png"), "Fig. 3d: spread over data sets and initialisations (SuperSpike, β = 10)", groups); err != nil {
+	if err := chart.DrawWhiskers(f.path(name+".png"), "Fig. 3d: spread over data sets and initialisations (SuperSpike, β = 10)", groups); err != nil {
 		f.skip(name+".png", err)
 	} else {
 		f.done(name + ".png")

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/report/chart"
 )
 
 // config is one of the paper's named cases of Fig. 5.
@@ -54,7 +55,7 @@ func (r *Results) fig5(f *figures) ([]Row, error) {
 // fig5b: training accuracy of the five best runs of each reset case.
 func (r *Results) fig5b(f *figures) ([]Row, error) {
 	const name = "fig5b_learning_curves"
-	c := report.CurveChart{Title: "Fig. 5b: training accuracy, top 5 per case (nh = 1)", XLabel: "epoch", YLabel: "training accuracy (%)", YMin: 0, YMax: 100}
+	c := chart.CurveChart{Title: "Fig. 5b: training accuracy, top 5 per case (nh = 1)", XLabel: "epoch", YLabel: "training accuracy (%)", YMin: 0, YMax: 100}
 	for gi, cf := range resetConfigs {
 		c.Groups = append(c.Groups, cf.label)
 		c.Colors = append(c.Colors, cf.color)
@@ -63,7 +64,7 @@ func (r *Results) fig5b(f *figures) ([]Row, error) {
 			if err != nil {
 				return nil, err
 			}
-			c.Curves = append(c.Curves, report.Curve{Group: gi, X: x, Y: y})
+			c.Curves = append(c.Curves, chart.Curve{Group: gi, X: x, Y: y})
 		}
 	}
 	if len(c.Curves) == 0 {
@@ -77,12 +78,12 @@ func (r *Results) fig5b(f *figures) ([]Row, error) {
 func (r *Results) fig5c(f *figures) ([]Row, error) {
 	const name = "fig5bc_bars"
 	s := map[string]report.Summary{}
-	c := report.BarChart{Title: "Fig. 5c: spike reset, top-10 test accuracy (nh = 1)", Clusters: []string{"nh = 1"}, Chance: 0.1}
+	c := chart.BarChart{Title: "Fig. 5c: spike reset, top-10 test accuracy (nh = 1)", Clusters: []string{"nh = 1"}, Chance: 0.1}
 	for _, cf := range resetConfigs {
 		s[cf.label] = Top(cf.runs(r, "fig5-reset", "100"), 10)
 		c.Series = append(c.Series, cf.label)
 		c.Colors = append(c.Colors, cf.color)
-		c.Values = append(c.Values, []report.BarValue{report.Of(s[cf.label])})
+		c.Values = append(c.Values, []chart.BarValue{s[cf.label].Bar()})
 	}
 	if err := f.barChart(name, c); err != nil {
 		return nil, err
@@ -107,12 +108,12 @@ func (r *Results) fig5d(f *figures) ([]Row, error) {
 func (r *Results) fig5e(f *figures) ([]Row, error) {
 	const name = "fig5e_bars"
 	s := map[string]report.Summary{}
-	c := report.BarChart{Title: "Fig. 5e: recurrent networks, top-10 test accuracy (nh = 1)", Clusters: []string{"nh = 1"}, Chance: 0.1}
+	c := chart.BarChart{Title: "Fig. 5e: recurrent networks, top-10 test accuracy (nh = 1)", Clusters: []string{"nh = 1"}, Chance: 0.1}
 	for _, cf := range recurrentConfigs {
 		s[cf.label] = Top(cf.runs(r, "fig5-recurrent", "100"), 10)
 		c.Series = append(c.Series, cf.label)
 		c.Colors = append(c.Colors, cf.color)
-		c.Values = append(c.Values, []report.BarValue{report.Of(s[cf.label])})
+		c.Values = append(c.Values, []chart.BarValue{s[cf.label].Bar()})
 	}
 	if err := f.barChart(name, c); err != nil {
 		return nil, err
@@ -146,15 +147,15 @@ func (r *Results) fig5f(f *figures) ([]Row, error) {
 // depthPanel draws ctl against the impaired case for one to three hidden
 // layers, and judges whether the gap grows with depth.
 func (r *Results) depthPanel(f *figures, name, panel, sweep string, ctl, bad config, title, finding, paper string) ([]Row, error) {
-	c := report.BarChart{Title: title, Series: []string{ctl.label, bad.label}, Colors: []color.Color{grey, vermilion}, Chance: 0.1,
-		Values: [][]report.BarValue{nil, nil}}
+	c := chart.BarChart{Title: title, Series: []string{ctl.label, bad.label}, Colors: []color.Color{grey, vermilion}, Chance: 0.1,
+		Values: [][]chart.BarValue{nil, nil}}
 	var parts []string
 	gaps := make([]float64, len(depths))
 	for i, d := range depths {
 		a, b := Top(ctl.runs(r, sweep, d.hidden), 10), Top(bad.runs(r, sweep, d.hidden), 10)
 		c.Clusters = append(c.Clusters, d.label)
-		c.Values[0] = append(c.Values[0], report.Of(a))
-		c.Values[1] = append(c.Values[1], report.Of(b))
+		c.Values[0] = append(c.Values[0], a.Bar())
+		c.Values[1] = append(c.Values[1], b.Bar())
 		gaps[i] = a.TestMean - b.TestMean
 		parts = append(parts, fmt.Sprintf("%s: %s %s, %s %s", d.label, ctl.label, pm(a), bad.label, pm(b)))
 	}

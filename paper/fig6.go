@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/report/chart"
 )
 
 // readoutCases are the bars of Fig. 6 within each data set.
@@ -39,12 +40,12 @@ func (r *Results) fig6(f *figures) ([]Row, error) {
 	const name = "fig6_bars"
 	labels, keys, values := r.fig6Data()
 	if len(labels) > 0 {
-		c := report.BarChart{Title: "Fig. 6: readout and connectivity, top-k test accuracy", Clusters: labels}
+		c := chart.BarChart{Title: "Fig. 6: readout and connectivity, top-k test accuracy", Clusters: labels}
 		for j, rc := range readoutCases {
 			c.Series = append(c.Series, rc.label)
-			var vs []report.BarValue
+			var vs []chart.BarValue
 			for i := range labels {
-				vs = append(vs, report.Of(values[i][j]))
+				vs = append(vs, values[i][j].Bar())
 			}
 			c.Values = append(c.Values, vs)
 		}

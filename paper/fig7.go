@@ -13,7 +13,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/datasets/mnist"
 	"github.com/spikegrad/spikegrad/datasets/synthetic"
-	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/report/raster"
 	"github.com/spikegrad/spikegrad/run"
 )
 
@@ -22,12 +22,12 @@ import (
 // present and from synthetic stand-ins otherwise, which the titles say.
 func (r *Results) fig7(ctx context.Context, f *figures, data string) ([]Row, error) {
 	const name = "fig7_inputs.png"
-	var panels []report.InputPanel
+	var panels []raster.InputPanel
 	var notes []string
-	if img, raster, err := mnistPanels(ctx); err != nil {
+	if img, lat, err := mnistPanels(ctx); err != nil {
 		notes = append(notes, "MNIST: "+err.Error())
 	} else {
-		panels = append(panels, img, raster)
+		panels = append(panels, img, lat)
 	}
 	tmp, err := os.MkdirTemp("", "spikegrad-fig7-")
 	if err != nil {
@@ -48,7 +48,7 @@ func (r *Results) fig7(ctx context.Context, f *figures, data string) ([]Row, err
 		f.skip(name, fmt.Errorf("%s", n))
 	}
 	if len(panels) > 0 {
-		if err := report.DrawInputs(f.path(name), panels); err != nil {
+		if err := raster.DrawInputs(f.path(name), panels); err != nil {
 			f.skip(name, err)
 		} else {
 			f.done(name)
@@ -59,26 +59,26 @@ func (r *Results) fig7(ctx context.Context, f *figures, data string) ([]Row, err
 }
 
 // mnistPanels draws the first test digit and its latency raster.
-func mnistPanels(ctx context.Context) (img, raster report.InputPanel, err error) {
+func mnistPanels(ctx context.Context) (img, lat raster.InputPanel, err error) {
 	dir, err := mnist.ModuleDir()
 	if err != nil {
-		return img, raster, err
+		return img, lat, err
 	}
 	pix, err := firstImage(filepath.Join(dir, "t10k-images-idx3-ubyte.gz"))
 	if err != nil {
-		return img, raster, err
+		return img, lat, err
 	}
 	s := run.DefaultSettings("mnist")
 	s.Limit = 0
 	d, err := s.LoadData(ctx)
 	if err != nil {
-		return img, raster, err
+		return img, lat, err
 	}
 	smp := d.Test.Samples[0]
-	img = report.InputPanel{Title: fmt.Sprintf("a: MNIST test digit\n(label %d)", smp.Label), Kind: report.ImagePanel, Grid: pix}
-	raster = report.InputPanel{Title: "b: its spike latencies\n(one spike per pixel above ϑ)", Kind: report.RasterPanel, XLabel: "time (ms)", YLabel: "input neuron",
+	img = raster.InputPanel{Title: fmt.Sprintf("a: MNIST test digit\n(label %d)", smp.Label), Kind: raster.ImagePanel, Grid: pix}
+	lat = raster.InputPanel{Title: "b: its spike latencies\n(one spike per pixel above ϑ)", Kind: raster.RasterPanel, XLabel: "time (ms)", YLabel: "input neuron",
 		XMax: float64(d.Test.Steps) * s.DT, YMax: float64(d.Test.Units), Spikes: spikes(smp, s.DT, 0)}
-	return img, raster, nil
+	return img, lat, nil
 }
 
 // firstImage reads the first 28 × 28 image of an idx3 file (gzipped), as
@@ -115,10 +115,10 @@ func firstImage(path string) ([][]float64, error) {
 }
 
 // spikes lists a sample's events as raster spikes of one colour group.
-func spikes(s datasets.Sample, dt float64, group int) []report.RasterSpike {
-	out := make([]report.RasterSpike, len(s.Events))
+func spikes(s datasets.Sample, dt float64, group int) []raster.Spike {
+	out := make([]raster.Spike, len(s.Events))
 	for i, e := range s.Events {
-		out[i] = report.RasterSpike{T: float64(e.Step) * dt, Unit: float64(e.Unit), Group: group}
+		out[i] = raster.Spike{T: float64(e.Step) * dt, Unit: float64(e.Unit), Group: group}
 	}
 	return out
 }
@@ -141,10 +141,10 @@ func audioData(ctx context.Context, name, data, tmp string, write func(dir strin
 }
 
 // shdPanel draws two SHD samples of different classes.
-func shdPanel(ctx context.Context, data, tmp string) (report.InputPanel, error) {
+func shdPanel(ctx context.Context, data, tmp string) (raster.InputPanel, error) {
 	d, source, err := audioData(ctx, "shd", data, tmp, func(dir string) error { return synthetic.WriteSHD(dir, 40, 10, 1) })
 	if err != nil {
-		return report.InputPanel{}, err
+		return raster.InputPanel{}, err
 	}
 	dt := run.DefaultSettings("shd").DT
 	a := d.Test.Samples[0]
@@ -161,31 +161,31 @@ func shdPanel(ctx context.Context, data, tmp string) (report.InputPanel, error) 
 		}
 		return fmt.Sprint(l)
 	}
-	return report.InputPanel{Title: fmt.Sprintf("c: SHD (%s)\nblue %q, vermilion %q", source, name(a.Label), name(b.Label)),
-		Kind: report.RasterPanel, XLabel: "time (ms)", YLabel: "input channel",
+	return raster.InputPanel{Title: fmt.Sprintf("c: SHD (%s)\nblue %q, vermilion %q", source, name(a.Label), name(b.Label)),
+		Kind: raster.RasterPanel, XLabel: "time (ms)", YLabel: "input channel",
 		XMax: float64(d.Test.Steps) * dt, YMax: float64(d.Test.Units), Spikes: append(spikes(a, dt, 0), spikes(b, dt, 1)...)}, nil
 }
 
 // melPanel draws the Mel spectrogram of a RawHD test sample.
-func melPanel(ctx context.Context, data, tmp string) (report.InputPanel, error) {
+func melPanel(ctx context.Context, data, tmp string) (raster.InputPanel, error) {
 	d, source, err := audioData(ctx, "rawhd", data, tmp, func(dir string) error { return synthetic.WriteRawHD(dir, 40, 10, 1) })
 	if err != nil {
-		return report.InputPanel{}, err
+		return raster.InputPanel{}, err
 	}
 	sp := d.Test
-	raster := make([]float64, sp.Steps*sp.Units)
-	sp.Raster(0, raster)
+	dense := make([]float64, sp.Steps*sp.Units)
+	sp.Raster(0, dense)
 	grid := make([][]float64, sp.Units) // [channel][frame]
 	for c := range grid {
 		grid[c] = make([]float64, sp.Steps)
 		for n := range grid[c] {
-			grid[c][n] = raster[n*sp.Units+c]
+			grid[c][n] = dense[n*sp.Units+c]
 		}
 	}
 	label := fmt.Sprint(sp.Samples[0].Label)
 	if l := sp.Samples[0].Label; l < len(d.ClassNames) {
 		label = d.ClassNames[l]
 	}
-	return report.InputPanel{Title: fmt.Sprintf("d: Mel spectrogram, %q\n(RawHD, %s)", label, source), Kind: report.SpectrogramPanel,
+	return raster.InputPanel{Title: fmt.Sprintf("d: Mel spectrogram, %q\n(RawHD, %s)", label, source), Kind: raster.SpectrogramPanel,
 		XLabel: "frame (10 ms)", YLabel: "Mel channel", Grid: grid}, nil
 }

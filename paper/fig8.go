@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 
 	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/report/chart"
+	"github.com/spikegrad/spikegrad/report/raster"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
 	"github.com/spikegrad/spikegrad/train"
@@ -48,7 +50,7 @@ func (r *Results) fig8(ctx context.Context, f *figures) ([]Row, []string, error)
 		row.Ours, row.Verdict = "no runs", r.judge("", "fig9-randman", "fig9-randman-free")
 		return []Row{row}, nil, nil
 	}
-	var groups []report.CountGroup
+	var groups []chart.CountGroup
 	var keep []string
 	for _, c := range []struct {
 		run   *report.Run
@@ -63,7 +65,7 @@ func (r *Results) fig8(ctx context.Context, f *figures) ([]Row, []string, error)
 		}
 		f.done(c.file)
 		keep = append(keep, ck)
-		groups = append(groups, report.CountGroup{Label: fmt.Sprintf("%s, %.0f spikes/input, test %s", c.label, c.run.Spikes(), pct(c.run.Test())), Counts: counts})
+		groups = append(groups, chart.CountGroup{Label: fmt.Sprintf("%s, %.0f spikes/input, test %s", c.label, c.run.Spikes(), pct(c.run.Test())), Counts: counts})
 	}
 	if len(free.Record.Activity) == 0 || len(reg.Record.Activity) == 0 {
 		row.Ours, row.Verdict = "records without test activity", "not judged"
@@ -77,7 +79,7 @@ func (r *Results) fig8(ctx context.Context, f *figures) ([]Row, []string, error)
 		"the regularised network is not sparser at a test accuracy within 2 points"), "fig9-randman", "fig9-randman-free")
 	if len(groups) == 2 {
 		const name = "fig8c_spike_counts"
-		bins, err := report.DrawCounts(f.path(name+".png"), "Fig. 8c–d: spikes per hidden neuron and test trial", groups)
+		bins, err := chart.DrawCounts(f.path(name+".png"), "Fig. 8c–d: spikes per hidden neuron and test trial", groups)
 		if err != nil {
 			f.skip(name+".png", err)
 		} else {
@@ -137,5 +139,5 @@ func activity(ctx context.Context, ck, png string) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return counts, report.Snapshot(png, snaps, report.SnapshotOptions{DT: s.DT, Samples: len(idx)})
+	return counts, report.Snapshot(png, snaps, raster.SnapshotOptions{DT: s.DT, Samples: len(idx)})
 }

@@ -72,7 +72,7 @@ func (r *Results) fig9(f *figures) ([]Row, error) {
 		if err := f.csv(name+".csv", pts); err != nil {
 			return nil, err
 		}
-		drawn, err := report.DrawSpikeGrid(f.path(name+".png"), panels, 2)
+		drawn, err := report.SpikeGrid(f.path(name+".png"), panels, 2)
 		if err != nil {
 			f.skip(name+".png", err)
 		} else {

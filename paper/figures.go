@@ -10,7 +10,7 @@ import (
 	"strconv"
 
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
-	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/report/chart"
 )
 
 // figures writes the files of the figures folder and keeps their list.
@@ -47,7 +47,7 @@ func (f *figures) csv(name string, rows [][]string) error {
 }
 
 // barChart draws c into name.png with its data in name.csv.
-func (f *figures) barChart(name string, c report.BarChart) error {
+func (f *figures) barChart(name string, c chart.BarChart) error {
 	rows := [][]string{{"cluster", "series", "test_mean", "test_std", "k", "runs"}}
 	for j, s := range c.Series {
 		for i, cl := range c.Clusters {
@@ -61,7 +61,7 @@ func (f *figures) barChart(name string, c report.BarChart) error {
 	if err := f.csv(name+".csv", rows); err != nil {
 		return err
 	}
-	if err := report.DrawBarChart(f.path(name+".png"), c); err != nil {
+	if err := chart.DrawBarChart(f.path(name+".png"), c); err != nil {
 		f.skip(name+".png", err)
 		return nil
 	}
@@ -70,7 +70,7 @@ func (f *figures) barChart(name string, c report.BarChart) error {
 }
 
 // curves draws c into name.png with its data in name.csv.
-func (f *figures) curves(name string, c report.CurveChart) error {
+func (f *figures) curves(name string, c chart.CurveChart) error {
 	rows := [][]string{{"group", "curve", "x", "y"}}
 	for i, cv := range c.Curves {
 		for k := range cv.X {
@@ -80,7 +80,7 @@ func (f *figures) curves(name string, c report.CurveChart) error {
 	if err := f.csv(name+".csv", rows); err != nil {
 		return err
 	}
-	if err := report.DrawCurves(f.path(name+".png"), c); err != nil {
+	if err := chart.DrawCurves(f.path(name+".png"), c); err != nil {
 		f.skip(name+".png", err)
 		return nil
 	}

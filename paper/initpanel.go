@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"image/color"
 
-	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/report/chart"
 )
 
 // inits are the initialisations compared beyond the paper.
@@ -22,12 +22,12 @@ var inits = []struct {
 // fluctuation-driven one, one to three hidden layers, top 5 over η.
 func (r *Results) initPanel(f *figures) ([]Row, error) {
 	const name = "init_bars"
-	c := report.BarChart{Title: "Beyond the paper: initialisation, top-5 test accuracy", Chance: 0.1}
+	c := chart.BarChart{Title: "Beyond the paper: initialisation, top-5 test accuracy", Chance: 0.1}
 	for _, in := range inits {
 		c.Series = append(c.Series, in.label)
 		c.Colors = append(c.Colors, in.color)
 	}
-	c.Values = make([][]report.BarValue, len(inits))
+	c.Values = make([][]chart.BarValue, len(inits))
 	var parts []string
 	for _, d := range depths {
 		c.Clusters = append(c.Clusters, d.label)
@@ -35,7 +35,7 @@ func (r *Results) initPanel(f *figures) ([]Row, error) {
 		var cells []string
 		for i, in := range inits {
 			s := Top(r.Where("init", append([]string{"hidden", d.hidden}, in.kv...)...), 5)
-			c.Values[i] = append(c.Values[i], report.Of(s))
+			c.Values[i] = append(c.Values[i], s.Bar())
 			cells = append(cells, in.label+" "+pm(s))
 			if s.N > 0 && s.TestMean > best {
 				best, bestLabel = s.TestMean, in.label

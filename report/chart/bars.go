@@ -1,4 +1,4 @@
-package report
+package chart
 
 import (
 	"errors"
@@ -6,9 +6,12 @@ import (
 	"image/color"
 	"math"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/spikegrad/spikegrad/report/internal/style"
 )
 
 // BarValue is one bar of a BarChart: a top-k summary with accuracies as
@@ -18,13 +21,9 @@ type BarValue struct {
 	K, N      int
 }
 
-// Of returns the bar of a summary.
-func Of(s Summary) BarValue { return BarValue{Mean: s.TestMean, Std: s.TestStd, K: s.K, N: s.N} }
-
-// BarChart is a grouped bar chart of summaries prepared by the caller,
-// for figures whose bars come from several sweeps or carry their own
-// names (the paper's "sCtl", "aDR", "nh = 0" …), which Bars, grouping one
-// set of runs by settings, cannot name.
+// BarChart is a grouped bar chart of top-k summaries: clusters along the
+// axis and, within each, one bar per series (paper Fig. 3c, 5, 6; the
+// bars of report.Bars).
 type BarChart struct {
 	Title, XLabel string
 	Clusters      []string      // tick labels, left to right
@@ -60,16 +59,16 @@ func (c *BarChart) Validate() error {
 // deviation.
 func DrawBarChart(path string, c BarChart) error {
 	if err := c.Validate(); err != nil {
-		return fmt.Errorf("report: bar chart %s: %w", path, err)
+		return fmt.Errorf("chart: bar chart %s: %w", path, err)
 	}
 	colors := c.Colors
 	if colors == nil {
 		colors = make([]color.Color, len(c.Series))
 		for i := range colors {
-			colors[i] = colorAt(i)
+			colors[i] = style.ColorAt(i)
 		}
 	}
-	p := newPlot(c.Title, c.XLabel, "test accuracy (%)")
+	p := style.NewPlot(c.Title, c.XLabel, "test accuracy (%)")
 	ns := len(c.Series)
 	slot := 0.8 / float64(ns)
 	for j := range c.Series {
@@ -92,7 +91,7 @@ func DrawBarChart(path string, c BarChart) error {
 			if err != nil {
 				return err
 			}
-			eb.LineStyle = solid(color.Black, 1)
+			eb.LineStyle = style.Solid(color.Black, 1)
 			eb.CapWidth = vg.Points(4)
 			p.Add(eb)
 		}
@@ -101,7 +100,7 @@ func DrawBarChart(path string, c BarChart) error {
 		}
 	}
 	if c.Chance > 0 {
-		l := hline{y: 100 * c.Chance, LineStyle: dashed(color.Gray{Y: 0x55}, 1)}
+		l := style.HLine{Y: 100 * c.Chance, LineStyle: style.Dashed(color.Gray{Y: 0x55}, 1)}
 		p.Add(l)
 		p.Legend.Add(fmt.Sprintf("chance (%.3g %%)", 100*c.Chance), l)
 	}
@@ -122,8 +121,51 @@ func DrawBarChart(path string, c BarChart) error {
 		cw = math.Max(cw, math.Min(1.6, float64(p.X.Tick.Label.Width(name)/vg.Inch)+0.15))
 	}
 	w := math.Max(4.5, 1.6+float64(len(c.Clusters))*cw)
-	rotateIfCrowded(&p.X, c.Clusters, vg.Length(cw)*vg.Inch)
-	return savePNG(path, vg.Length(w)*vg.Inch+legendWidth(p), 3.6*vg.Inch, func(dc draw.Canvas) {
-		legendRight(dc, p)
+	style.RotateIfCrowded(&p.X, c.Clusters, vg.Length(cw)*vg.Inch)
+	return style.SavePNG(path, vg.Length(w)*vg.Inch+style.LegendWidth(p), 3.6*vg.Inch, func(dc draw.Canvas) {
+		style.LegendRight(dc, p)
 	})
 }
+
+// bars are bars in data coordinates: centred on each point's X, from zero
+// to its Y, width wide in X units. plotter.BarChart takes widths in
+// points, which cannot line up clusters whose width is set in data units.
+type bars struct {
+	xy    plotter.XYs
+	width float64
+	fill  color.Color
+}
+
+func (b *bars) Plot(c draw.Canvas, p *plot.Plot) {
+	tx, ty := p.Transforms(&c)
+	for _, pt := range b.xy {
+		x0, x1 := tx(pt.X-b.width/2), tx(pt.X+b.width/2)
+		y0, y1 := ty(0), ty(pt.Y)
+		rect := c.ClipPolygonY([]vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
+		c.FillPolygon(b.fill, rect)
+	}
+}
+
+func (b *bars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), 0, 0
+	for _, pt := range b.xy {
+		xmin, xmax = math.Min(xmin, pt.X-b.width/2), math.Max(xmax, pt.X+b.width/2)
+		ymin, ymax = math.Min(ymin, pt.Y), math.Max(ymax, pt.Y)
+	}
+	return xmin, xmax, ymin, ymax
+}
+
+func (b *bars) Thumbnail(c *draw.Canvas) {
+	pts := []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}}
+	c.FillPolygon(b.fill, c.ClipPolygonY(pts))
+}
+
+// errorPoints feed plotter.NewYErrorBars.
+type errorPoints struct {
+	plotter.XYs
+	plotter.YErrors
+}
+
+// Shades returns n colours along one colour map, for series that are
+// ordered numbers such as slopes β (the paper's shades of blue).
+func Shades(n int) []color.Color { return style.Sequential(n) }

@@ -1,4 +1,4 @@
-package report
+package style
 
 import (
 	"math"
@@ -39,7 +39,7 @@ func TestLog10Ticks(t *testing.T) {
 		{20, 60}:  "20 30 40 50 60", // under a decade: every tick
 	}
 	for r, want := range cases {
-		if got := labels(log10Ticks{}.Ticks(math.Log10(r[0]), math.Log10(r[1]))); got != want {
+		if got := labels(Log10Ticks{}.Ticks(math.Log10(r[0]), math.Log10(r[1]))); got != want {
 			t.Errorf("log ticks of [%g, %g]: %q, want %q", r[0], r[1], got, want)
 		}
 	}

@@ -1,12 +1,10 @@
-package report
+package raster
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image/color"
 	"math"
-	"os"
 	"sort"
 
 	"gonum.org/v1/plot"
@@ -14,10 +12,10 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/spikegrad/spikegrad/train/metrics"
+	"github.com/spikegrad/spikegrad/report/internal/style"
 )
 
-// SnapshotOptions choose what Snapshot shows.
+// SnapshotOptions choose what DrawSnapshot shows.
 type SnapshotOptions struct {
 	DT      float64  // ms per time step; 0 means 1 ms
 	Samples int      // samples shown, one column each, at most; 0 means 4
@@ -39,34 +37,30 @@ func (o SnapshotOptions) withDefaults() SnapshotOptions {
 	return o
 }
 
-// LoadSnapshots reads the JSON that cmd/eval --snapshot writes.
-func LoadSnapshots(path string) ([]metrics.Snapshot, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	var snaps []metrics.Snapshot
-	if err := json.Unmarshal(b, &snaps); err != nil {
-		return nil, fmt.Errorf("report: snapshot %s: %w", path, err)
-	}
-	if len(snaps) == 0 {
-		return nil, fmt.Errorf("report: snapshot %s holds no samples", path)
-	}
-	return snaps, nil
+// Sample is the activity of a network on one sample, step by step, as
+// report.Snapshot hands it over from cmd/eval's snapshots.
+type Sample struct {
+	Index     int           // in its split
+	Label     int           // the true class
+	Predicted int           // the network's answer
+	Input     [][]float64   // [T][inputs]
+	Spikes    [][][]float64 // [hidden layer][T][units]; none for a network without hidden layers
+	Membrane  [][][]float64 // [hidden layer][T][units]
+	Readout   [][]float64   // [T][classes]
 }
 
-// Snapshot draws the activity of a network on a few inputs (paper Fig.
+// DrawSnapshot draws the activity of a network on a few inputs (paper Fig.
 // 2c–e, 8a–b), one column per sample and, from the bottom up as in the
 // paper: the input raster, the raster of a hidden layer, membrane traces of
 // a few of its neurons with the threshold, and the readout traces with the
 // true class highlighted (and the predicted one, when it is wrong).
-func Snapshot(path string, snaps []metrics.Snapshot, o SnapshotOptions) error {
+func DrawSnapshot(path string, snaps []Sample, o SnapshotOptions) error {
 	o = o.withDefaults()
 	if o.DT < 0 || o.Samples < 1 || o.Traces < 1 || o.Layer < 0 {
-		return fmt.Errorf("report: snapshot: want dt ≥ 0, samples ≥ 1, traces ≥ 1 and layer ≥ 0, got %g, %d, %d, %d", o.DT, o.Samples, o.Traces, o.Layer)
+		return fmt.Errorf("raster: snapshot: want dt ≥ 0, samples ≥ 1, traces ≥ 1 and layer ≥ 0, got %g, %d, %d, %d", o.DT, o.Samples, o.Traces, o.Layer)
 	}
 	if len(snaps) == 0 {
-		return errors.New("report: snapshot: no samples")
+		return errors.New("raster: snapshot: no samples")
 	}
 	snaps = snaps[:min(len(snaps), o.Samples)]
 	hidden, err := checkSnapshots(snaps, o.Layer)
@@ -96,7 +90,7 @@ func Snapshot(path string, snaps []metrics.Snapshot, o SnapshotOptions) error {
 	legW := 1.5 * vg.Inch
 	w := vg.Length(len(snaps))*3.2*vg.Inch + legW
 	h := vg.Length(len(grid)) * 2.2 * vg.Inch
-	return savePNG(path, w, h, func(dc draw.Canvas) {
+	return style.SavePNG(path, w, h, func(dc draw.Canvas) {
 		tiles := draw.Tiles{Rows: len(grid), Cols: len(snaps), PadX: vg.Points(10), PadY: vg.Points(10),
 			PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4)}
 		cs := plot.Align(grid, tiles, draw.Crop(dc, 0, -legW, 0, 0))
@@ -117,24 +111,24 @@ func Snapshot(path string, snaps []metrics.Snapshot, o SnapshotOptions) error {
 
 // checkSnapshots checks that the samples agree in shape and have the layer,
 // and reports whether there is a hidden layer to show at all.
-func checkSnapshots(snaps []metrics.Snapshot, layer int) (bool, error) {
+func checkSnapshots(snaps []Sample, layer int) (bool, error) {
 	T := len(snaps[0].Input)
 	if T == 0 {
-		return false, errors.New("report: snapshot: sample has no time steps")
+		return false, errors.New("raster: snapshot: sample has no time steps")
 	}
 	hidden := len(snaps[0].Spikes) > 0
 	for i, sn := range snaps {
 		if len(sn.Input) != T || len(sn.Readout) != T {
-			return false, fmt.Errorf("report: snapshot: sample %d has %d input and %d readout steps, want %d", i, len(sn.Input), len(sn.Readout), T)
+			return false, fmt.Errorf("raster: snapshot: sample %d has %d input and %d readout steps, want %d", i, len(sn.Input), len(sn.Readout), T)
 		}
 		if !hidden {
 			continue
 		}
 		if layer >= len(sn.Spikes) || layer >= len(sn.Membrane) {
-			return false, fmt.Errorf("report: snapshot: sample %d has %d hidden layers, layer %d asked for", i, len(sn.Spikes), layer)
+			return false, fmt.Errorf("raster: snapshot: sample %d has %d hidden layers, layer %d asked for", i, len(sn.Spikes), layer)
 		}
 		if len(sn.Spikes[layer]) != T || len(sn.Membrane[layer]) != T {
-			return false, fmt.Errorf("report: snapshot: sample %d: hidden layer %d has not %d steps", i, layer, T)
+			return false, fmt.Errorf("raster: snapshot: sample %d: hidden layer %d has not %d steps", i, layer, T)
 		}
 	}
 	return hidden, nil
@@ -144,7 +138,7 @@ func checkSnapshots(snaps []metrics.Snapshot, layer int) (bool, error) {
 // in every column: spread over the neurons ranked by spike count, among
 // the spiking ones when there are enough, so the traces show both busy
 // and quiet neurons.
-func traceNeurons(snaps []metrics.Snapshot, layer, n int) []int {
+func traceNeurons(snaps []Sample, layer, n int) []int {
 	H := len(snaps[0].Spikes[layer][0])
 	count := make([]float64, H)
 	for _, sn := range snaps {
@@ -178,13 +172,13 @@ func traceNeurons(snaps []metrics.Snapshot, layer, n int) []int {
 }
 
 // snapshotColumn returns the panels of one sample, top to bottom.
-func snapshotColumn(sn metrics.Snapshot, o SnapshotOptions, neurons []int, hidden bool) []*plot.Plot {
+func snapshotColumn(sn Sample, o SnapshotOptions, neurons []int, hidden bool) []*plot.Plot {
 	ro := readoutPanel(sn, o)
 	ro.Title.Text = sampleTitle(sn, o.Classes)
 	col := []*plot.Plot{ro}
 	if hidden {
 		col = append(col, membranePanel(sn.Membrane[o.Layer], neurons, o.DT),
-			rasterPanel(sn.Spikes[o.Layer], o.DT, fmt.Sprintf("hidden neuron (layer %d)", o.Layer+1), qualitative[0]))
+			rasterPanel(sn.Spikes[o.Layer], o.DT, fmt.Sprintf("hidden neuron (layer %d)", o.Layer+1), style.Qualitative[0]))
 	}
 	col = append(col, rasterPanel(sn.Input, o.DT, "input neuron", color.Black))
 	for _, p := range col[:len(col)-1] {
@@ -193,7 +187,7 @@ func snapshotColumn(sn metrics.Snapshot, o SnapshotOptions, neurons []int, hidde
 	return col
 }
 
-func sampleTitle(sn metrics.Snapshot, classes []string) string {
+func sampleTitle(sn Sample, classes []string) string {
 	name := func(c int) string {
 		if c >= 0 && c < len(classes) {
 			return classes[c]
@@ -210,37 +204,37 @@ func sampleTitle(sn metrics.Snapshot, classes []string) string {
 // Colours of the readout traces: the true class stands out in the paper's
 // brown-orange, the others recede in grey.
 var (
-	trueColor  = rgb(0xD5, 0x5E, 0x00)
+	trueColor  = style.RGB(0xD5, 0x5E, 0x00)
 	otherColor = color.Gray{Y: 0xb0}
-	wrongColor = rgb(0x00, 0x72, 0xB2)
+	wrongColor = style.RGB(0x00, 0x72, 0xB2)
 )
 
-func readoutPanel(sn metrics.Snapshot, o SnapshotOptions) *plot.Plot {
-	p := newPlot("", "time (ms)", "readout U_out (a.u.)")
+func readoutPanel(sn Sample, o SnapshotOptions) *plot.Plot {
+	p := style.NewPlot("", "time (ms)", "readout U_out (a.u.)")
 	p.Title.TextStyle.Font.Size = 10
 	C := len(sn.Readout[0])
 	for c := range C {
 		if c == sn.Label || c == sn.Predicted {
 			continue // drawn last, on top
 		}
-		p.Add(trace(sn.Readout, c, o.DT, solid(otherColor, 0.8)))
+		p.Add(trace(sn.Readout, c, o.DT, style.Solid(otherColor, 0.8)))
 	}
 	if sn.Predicted != sn.Label && sn.Predicted >= 0 && sn.Predicted < C {
-		p.Add(trace(sn.Readout, sn.Predicted, o.DT, dashed(wrongColor, 1.6)))
+		p.Add(trace(sn.Readout, sn.Predicted, o.DT, style.Dashed(wrongColor, 1.6)))
 	}
 	if sn.Label >= 0 && sn.Label < C {
-		p.Add(trace(sn.Readout, sn.Label, o.DT, solid(trueColor, 2)))
+		p.Add(trace(sn.Readout, sn.Label, o.DT, style.Solid(trueColor, 2)))
 	}
 	p.X.Min, p.X.Max = 0, float64(len(sn.Readout))*o.DT
 	return p
 }
 
 func membranePanel(u [][]float64, neurons []int, dt float64) *plot.Plot {
-	p := newPlot("", "time (ms)", "membrane U (θ = 1)")
+	p := style.NewPlot("", "time (ms)", "membrane U (θ = 1)")
 	for i, j := range neurons {
-		p.Add(trace(u, j, dt, solid(colorAt(i+1), 1)))
+		p.Add(trace(u, j, dt, style.Solid(style.ColorAt(i+1), 1)))
 	}
-	p.Add(hline{y: 1, LineStyle: dashed(color.Black, 1)})
+	p.Add(style.HLine{Y: 1, LineStyle: style.Dashed(color.Black, 1)})
 	p.Y.Max = math.Max(p.Y.Max, 1.2)
 	p.X.Min, p.X.Max = 0, float64(len(u))*dt
 	return p
@@ -259,7 +253,7 @@ func trace(v [][]float64, j int, dt float64, sty draw.LineStyle) *plotter.Line {
 
 // rasterPanel draws a dot per spike of a [T][n] record.
 func rasterPanel(s [][]float64, dt float64, label string, c color.Color) *plot.Plot {
-	p := newPlot("", "time (ms)", label)
+	p := style.NewPlot("", "time (ms)", label)
 	n := len(s[0])
 	var pts plotter.XYs
 	for t, row := range s {
@@ -285,20 +279,20 @@ func rasterPanel(s [][]float64, dt float64, label string, c color.Color) *plot.P
 // row needs none.
 func snapshotLegends(neurons []int, hidden bool) []*plot.Legend {
 	mk := func() *plot.Legend {
-		l := newPlot("", "", "").Legend
+		l := style.NewPlot("", "", "").Legend
 		l.Left, l.Top = true, true
 		return &l
 	}
 	ro := mk()
-	ro.Add("true class", trace([][]float64{{0}}, 0, 1, solid(trueColor, 2)))
-	ro.Add("predicted, if wrong", trace([][]float64{{0}}, 0, 1, dashed(wrongColor, 1.6)))
-	ro.Add("other classes", trace([][]float64{{0}}, 0, 1, solid(otherColor, 0.8)))
+	ro.Add("true class", trace([][]float64{{0}}, 0, 1, style.Solid(trueColor, 2)))
+	ro.Add("predicted, if wrong", trace([][]float64{{0}}, 0, 1, style.Dashed(wrongColor, 1.6)))
+	ro.Add("other classes", trace([][]float64{{0}}, 0, 1, style.Solid(otherColor, 0.8)))
 	legends := []*plot.Legend{ro}
 	if hidden {
 		mem := mk()
-		mem.Add("threshold θ", hline{y: 1, LineStyle: dashed(color.Black, 1)})
+		mem.Add("threshold θ", style.HLine{Y: 1, LineStyle: style.Dashed(color.Black, 1)})
 		for i, j := range neurons {
-			mem.Add(fmt.Sprintf("neuron %d", j), trace([][]float64{{0}}, 0, 1, solid(colorAt(i+1), 1)))
+			mem.Add(fmt.Sprintf("neuron %d", j), trace([][]float64{{0}}, 0, 1, style.Solid(style.ColorAt(i+1), 1)))
 		}
 		legends = append(legends, mem, nil)
 	}

@@ -3,15 +3,11 @@ package report
 import (
 	"fmt"
 	"image/color"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
+	"github.com/spikegrad/spikegrad/report/chart"
 )
 
 // Bars draws grouped bars of top-k test accuracy, mean with the standard
@@ -39,7 +35,7 @@ func Bars(path string, runs []Run, x []string, colorKey string, k int, chance fl
 	if colorKey != "" {
 		shades = distinct(groups, len(x))
 	}
-	c := BarChart{Title: fmt.Sprintf("Test accuracy: mean ± std of the top %d runs on validation", k),
+	c := chart.BarChart{Title: fmt.Sprintf("Test accuracy: mean ± std of the top %d runs on validation", k),
 		XLabel: axisName(strings.Join(x, ", ")), Clusters: cats, Colors: shadeColors(shades), Chance: chance}
 	for _, shade := range shades {
 		name := ""
@@ -47,16 +43,16 @@ func Bars(path string, runs []Run, x []string, colorKey string, k int, chance fl
 			name = symbol(colorKey) + " = " + display(shade)
 		}
 		c.Series = append(c.Series, name)
-		c.Values = append(c.Values, make([]BarValue, len(cats))) // N = 0: no bar
+		c.Values = append(c.Values, make([]chart.BarValue, len(cats))) // N = 0: no bar
 	}
 	for gi, g := range groups {
 		j := 0
 		if colorKey != "" {
 			j = slices.Index(shades, g.Values[len(x)])
 		}
-		c.Values[j][catOf[gi]] = Of(g.Summary)
+		c.Values[j][catOf[gi]] = g.Bar()
 	}
-	return DrawBarChart(path, c)
+	return chart.DrawBarChart(path, c)
 }
 
 // clusters returns the tick labels of the x combinations in order, and the
@@ -94,13 +90,9 @@ func shadeColors(shades []string) []color.Color {
 		}
 	}
 	if numeric {
-		return sequential(len(shades))
+		return chart.Shades(len(shades))
 	}
-	out := make([]color.Color, len(shades))
-	for i := range out {
-		out[i] = colorAt(i)
-	}
-	return out
+	return nil // the chart's qualitative palette
 }
 
 // symbols are the paper's symbols of settings, for legends.
@@ -113,50 +105,7 @@ func symbol(key string) string {
 	return key
 }
 
-// legendWidth is the room legendRight needs for p's legend.
-func legendWidth(p *plot.Plot) vg.Length {
-	r := p.Legend.Rectangle(draw.Canvas{})
-	if r.Max.X == r.Min.X {
-		return 0
-	}
-	return r.Max.X - r.Min.X + vg.Points(12)
-}
-
-// bars are bars in data coordinates: centred on each point's X, from zero
-// to its Y, width wide in X units. plotter.BarChart takes widths in
-// points, which cannot line up clusters whose width is set in data units.
-type bars struct {
-	xy    plotter.XYs
-	width float64
-	fill  color.Color
-}
-
-func (b *bars) Plot(c draw.Canvas, p *plot.Plot) {
-	tx, ty := p.Transforms(&c)
-	for _, pt := range b.xy {
-		x0, x1 := tx(pt.X-b.width/2), tx(pt.X+b.width/2)
-		y0, y1 := ty(0), ty(pt.Y)
-		rect := c.ClipPolygonY([]vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
-		c.FillPolygon(b.fill, rect)
-	}
-}
-
-func (b *bars) DataRange() (xmin, xmax, ymin, ymax float64) {
-	xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), 0, 0
-	for _, pt := range b.xy {
-		xmin, xmax = math.Min(xmin, pt.X-b.width/2), math.Max(xmax, pt.X+b.width/2)
-		ymin, ymax = math.Min(ymin, pt.Y), math.Max(ymax, pt.Y)
-	}
-	return xmin, xmax, ymin, ymax
-}
-
-func (b *bars) Thumbnail(c *draw.Canvas) {
-	pts := []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}}
-	c.FillPolygon(b.fill, c.ClipPolygonY(pts))
-}
-
-// errorPoints feed plotter.NewYErrorBars.
-type errorPoints struct {
-	plotter.XYs
-	plotter.YErrors
+// Bar returns s as a bar of a chart.BarChart.
+func (s Summary) Bar() chart.BarValue {
+	return chart.BarValue{Mean: s.TestMean, Std: s.TestStd, K: s.K, N: s.N}
 }

@@ -1,4 +1,4 @@
-package report
+package chart
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/spikegrad/spikegrad/report/internal/style"
 )
 
 // Curve is one run's learning curve: Y against X (epochs).
@@ -30,62 +32,39 @@ type CurveChart struct {
 	YMin, YMax float64
 }
 
-// CurvesFromHistory returns the curve of field (one of "train_loss",
-// "train_accuracy", "validation_loss", "validation_accuracy") of run r,
-// accuracies in percent.
-func CurvesFromHistory(r Run, field string) (x, y []float64, err error) {
-	for _, e := range r.Record.History {
-		var v float64
-		switch field {
-		case "train_loss":
-			v = e.Train.Loss
-		case "train_accuracy":
-			v = 100 * e.Train.Accuracy
-		case "validation_loss":
-			v = e.Validation.Loss
-		case "validation_accuracy":
-			v = 100 * e.Validation.Accuracy
-		default:
-			return nil, nil, fmt.Errorf("report: curves: unknown field %q", field)
-		}
-		x, y = append(x, float64(e.Epoch)), append(y, v)
-	}
-	return x, y, nil
-}
-
 // DrawCurves draws c, one line per curve, the legend naming each group
 // once.
 func DrawCurves(path string, c CurveChart) error {
 	switch {
 	case len(c.Curves) == 0:
-		return errors.New("report: curves: no curves")
+		return errors.New("chart: curves: no curves")
 	case c.Colors != nil && len(c.Colors) != len(c.Groups):
-		return fmt.Errorf("report: curves: %d colours for %d groups", len(c.Colors), len(c.Groups))
+		return fmt.Errorf("chart: curves: %d colours for %d groups", len(c.Colors), len(c.Groups))
 	}
-	p := newPlot(c.Title, c.XLabel, c.YLabel)
+	p := style.NewPlot(c.Title, c.XLabel, c.YLabel)
 	named := make([]bool, len(c.Groups))
 	xmax := 0.0
 	for _, cv := range c.Curves {
 		if cv.Group < 0 || cv.Group >= len(c.Groups) || len(cv.X) != len(cv.Y) {
-			return fmt.Errorf("report: curves: curve of group %d with %d x and %d y values", cv.Group, len(cv.X), len(cv.Y))
+			return fmt.Errorf("chart: curves: curve of group %d with %d x and %d y values", cv.Group, len(cv.X), len(cv.Y))
 		}
 		if len(cv.X) == 0 {
 			continue
 		}
-		l, err := plotter.NewLine(xys(cv.X, cv.Y))
+		l, err := plotter.NewLine(style.XYs(cv.X, cv.Y))
 		if err != nil {
-			return fmt.Errorf("report: curves: %w", err)
+			return fmt.Errorf("chart: curves: %w", err)
 		}
-		col := colorAt(cv.Group)
+		col := style.ColorAt(cv.Group)
 		if c.Colors != nil {
 			col = c.Colors[cv.Group]
 		}
-		l.LineStyle = solid(col, 1.3)
+		l.LineStyle = style.Solid(col, 1.3)
 		p.Add(l)
 		if len(cv.X) < 3 { // too short to show as a line
-			sc, err := plotter.NewScatter(xys(cv.X, cv.Y))
+			sc, err := plotter.NewScatter(style.XYs(cv.X, cv.Y))
 			if err != nil {
-				return fmt.Errorf("report: curves: %w", err)
+				return fmt.Errorf("chart: curves: %w", err)
 			}
 			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
 			p.Add(sc)
@@ -103,6 +82,6 @@ func DrawCurves(path string, c CurveChart) error {
 		p.Y.Min = math.Min(0, p.Y.Min)
 	}
 	p.Add(plotter.NewGrid())
-	w := 5*vg.Inch + legendWidth(p)
-	return savePNG(path, w, 3.6*vg.Inch, func(dc draw.Canvas) { legendRight(dc, p) })
+	w := 5*vg.Inch + style.LegendWidth(p)
+	return style.SavePNG(path, w, 3.6*vg.Inch, func(dc draw.Canvas) { style.LegendRight(dc, p) })
 }

@@ -1,4 +1,4 @@
-package report
+package raster
 
 import (
 	"errors"
@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/spikegrad/spikegrad/report/internal/style"
 )
 
 // InputPanel is one panel of the input paradigms figure (paper Fig. 7):
@@ -20,7 +22,7 @@ type InputPanel struct {
 	Title, XLabel, YLabel string
 	Kind                  InputKind
 	Grid                  [][]float64 // [row][column]
-	Spikes                []RasterSpike
+	Spikes                []Spike
 	Groups                []string // legend of the raster's colours, if several
 	XMax, YMax            float64  // raster extent: time and units
 }
@@ -35,8 +37,8 @@ const (
 	SpectrogramPanel
 )
 
-// RasterSpike is one spike of a raster: time, unit and colour group.
-type RasterSpike struct {
+// Spike is one spike of a raster: time, unit and colour group.
+type Spike struct {
 	T, Unit float64
 	Group   int
 }
@@ -44,22 +46,22 @@ type RasterSpike struct {
 // DrawInputs draws the panels side by side in one row.
 func DrawInputs(path string, panels []InputPanel) error {
 	if len(panels) == 0 {
-		return errors.New("report: inputs: no panels")
+		return errors.New("raster: inputs: no panels")
 	}
 	plots := make([]*plot.Plot, len(panels))
 	for i, pn := range panels {
-		p := newPlot(pn.Title, pn.XLabel, pn.YLabel)
+		p := style.NewPlot(pn.Title, pn.XLabel, pn.YLabel)
 		p.Title.TextStyle.Font.Size = 10
 		switch pn.Kind {
 		case ImagePanel, SpectrogramPanel:
 			if len(pn.Grid) == 0 || len(pn.Grid[0]) == 0 {
-				return fmt.Errorf("report: inputs: panel %q has an empty grid", pn.Title)
+				return fmt.Errorf("raster: inputs: panel %q has an empty grid", pn.Title)
 			}
-			g := make(heatGrid, len(pn.Grid))
+			g := make(style.Grid, len(pn.Grid))
 			lo, hi := math.Inf(1), math.Inf(-1)
 			for r, row := range pn.Grid {
 				if len(row) != len(pn.Grid[0]) {
-					return fmt.Errorf("report: inputs: panel %q has rows of different lengths", pn.Title)
+					return fmt.Errorf("raster: inputs: panel %q has rows of different lengths", pn.Title)
 				}
 				src := r
 				if pn.Kind == ImagePanel {
@@ -73,11 +75,11 @@ func DrawInputs(path string, panels []InputPanel) error {
 			if hi <= lo {
 				hi = lo + 1
 			}
-			cm := viridis()
+			cm := style.Viridis()
 			if pn.Kind == ImagePanel {
 				// Ink on paper: the map runs from black to white, so the
 				// grey levels are drawn reversed.
-				cm, _ = moreland.NewLuminance([]color.Color{rgb(0, 0, 0), rgb(0xff, 0xff, 0xff)})
+				cm, _ = moreland.NewLuminance([]color.Color{style.RGB(0, 0, 0), style.RGB(0xff, 0xff, 0xff)})
 				for r, row := range g {
 					inv := make([]float64, len(row))
 					for c, v := range row {
@@ -88,7 +90,7 @@ func DrawInputs(path string, panels []InputPanel) error {
 			}
 			cm.SetMin(lo)
 			cm.SetMax(hi)
-			p.Add(heatCells{g, cm})
+			p.Add(style.Cells{G: g, CM: cm})
 			if pn.Kind == ImagePanel {
 				p.HideAxes()
 			}
@@ -97,12 +99,12 @@ func DrawInputs(path string, panels []InputPanel) error {
 				return err
 			}
 		default:
-			return fmt.Errorf("report: inputs: panel %q has unknown kind %d", pn.Title, pn.Kind)
+			return fmt.Errorf("raster: inputs: panel %q has unknown kind %d", pn.Title, pn.Kind)
 		}
 		plots[i] = p
 	}
 	w := vg.Length(len(plots)) * 3 * vg.Inch
-	return savePNG(path, w, 3.1*vg.Inch, func(dc draw.Canvas) {
+	return style.SavePNG(path, w, 3.1*vg.Inch, func(dc draw.Canvas) {
 		tiles := draw.Tiles{Rows: 1, Cols: len(plots), PadX: vg.Points(16), PadTop: vg.Points(4),
 			PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(4)}
 		cs := plot.Align([][]*plot.Plot{plots}, tiles, dc)
@@ -127,9 +129,9 @@ func addRaster(p *plot.Plot, pn InputPanel) error {
 		}
 		sc, err := plotter.NewScatter(pts)
 		if err != nil {
-			return fmt.Errorf("report: inputs: panel %q: %w", pn.Title, err)
+			return fmt.Errorf("raster: inputs: panel %q: %w", pn.Title, err)
 		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: colorAt(g), Radius: vg.Points(0.8), Shape: draw.CircleGlyph{}}
+		sc.GlyphStyle = draw.GlyphStyle{Color: style.ColorAt(g), Radius: vg.Points(0.8), Shape: draw.CircleGlyph{}}
 		p.Add(sc)
 		if g < len(pn.Groups) {
 			p.Legend.Add(pn.Groups[g], sc)

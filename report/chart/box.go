@@ -1,4 +1,4 @@
-package report
+package chart
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/spikegrad/spikegrad/report/internal/style"
 )
 
 // BoxGroup is one box of a whisker plot: the test accuracies (fractions)
@@ -24,9 +26,9 @@ type BoxGroup struct {
 // 3d: spread over data sets and initialisations).
 func DrawWhiskers(path, title string, groups []BoxGroup) error {
 	if len(groups) == 0 {
-		return errors.New("report: whiskers: no groups")
+		return errors.New("chart: whiskers: no groups")
 	}
-	p := newPlot(title, "", "test accuracy (%)")
+	p := style.NewPlot(title, "", "test accuracy (%)")
 	var names []string
 	lo := 100.0
 	for i, g := range groups {
@@ -41,12 +43,12 @@ func DrawWhiskers(path, title string, groups []BoxGroup) error {
 		}
 		b, err := plotter.NewBoxPlot(vg.Points(26), float64(i), vals)
 		if err != nil {
-			return fmt.Errorf("report: whiskers: %s: %w", g.Label, err)
+			return fmt.Errorf("chart: whiskers: %s: %w", g.Label, err)
 		}
-		b.FillColor = lighten(colorAt(i))
-		b.BoxStyle.Color = colorAt(i)
-		b.WhiskerStyle = solid(colorAt(i), 1)
-		b.MedianStyle = solid(color.Black, 1.5)
+		b.FillColor = lighten(style.ColorAt(i))
+		b.BoxStyle.Color = style.ColorAt(i)
+		b.WhiskerStyle = style.Solid(style.ColorAt(i), 1)
+		b.MedianStyle = style.Solid(color.Black, 1.5)
 		p.Add(b)
 		pts := make(plotter.XYs, len(vals))
 		for j, v := range vals {
@@ -56,7 +58,7 @@ func DrawWhiskers(path, title string, groups []BoxGroup) error {
 		if err != nil {
 			return err
 		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: colorAt(i), Radius: vg.Points(2.2), Shape: draw.CircleGlyph{}}
+		sc.GlyphStyle = draw.GlyphStyle{Color: style.ColorAt(i), Radius: vg.Points(2.2), Shape: draw.CircleGlyph{}}
 		p.Add(sc)
 	}
 	p.NominalX(names...)
@@ -67,8 +69,8 @@ func DrawWhiskers(path, title string, groups []BoxGroup) error {
 	p.Y.Min, p.Y.Max = math.Max(0, math.Floor(lo/10)*10-5), 100
 	p.Add(&plotter.Grid{Horizontal: plotter.DefaultGridLineStyle})
 	w := math.Max(4.2, 1.4+1.3*float64(len(groups)))
-	rotateIfCrowded(&p.X, names, 1.3*vg.Inch)
-	return savePNG(path, vg.Length(w)*vg.Inch, 3.6*vg.Inch, func(dc draw.Canvas) { p.Draw(dc) })
+	style.RotateIfCrowded(&p.X, names, 1.3*vg.Inch)
+	return style.SavePNG(path, vg.Length(w)*vg.Inch, 3.6*vg.Inch, func(dc draw.Canvas) { p.Draw(dc) })
 }
 
 // lighten mixes c with three parts of white, for fills under outlines of c.

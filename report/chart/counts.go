@@ -1,4 +1,4 @@
-package report
+package chart
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/spikegrad/spikegrad/report/internal/style"
 )
 
 // CountGroup is the spike counts of every hidden neuron in every trial of
@@ -30,11 +32,11 @@ func BinCounts(groups []CountGroup) (CountBins, error) {
 	top := 0.0
 	for _, g := range groups {
 		if len(g.Counts) == 0 {
-			return CountBins{}, fmt.Errorf("report: counts: group %q is empty", g.Label)
+			return CountBins{}, fmt.Errorf("chart: counts: group %q is empty", g.Label)
 		}
 		for _, c := range g.Counts {
 			if c < 0 || math.IsNaN(c) {
-				return CountBins{}, fmt.Errorf("report: counts: group %q has count %g", g.Label, c)
+				return CountBins{}, fmt.Errorf("chart: counts: group %q has count %g", g.Label, c)
 			}
 			top = math.Max(top, c)
 		}
@@ -59,7 +61,7 @@ func BinCounts(groups []CountGroup) (CountBins, error) {
 // show; it returns the bins drawn.
 func DrawCounts(path, title string, groups []CountGroup) (CountBins, error) {
 	if len(groups) == 0 {
-		return CountBins{}, errors.New("report: counts: no groups")
+		return CountBins{}, errors.New("chart: counts: no groups")
 	}
 	b, err := BinCounts(groups)
 	if err != nil {
@@ -74,7 +76,7 @@ func DrawCounts(path, title string, groups []CountGroup) (CountBins, error) {
 		}
 	}
 	floor = math.Log10(floor) - 0.5
-	p := newPlot(title, "spikes of one neuron in one trial", "fraction of neuron-trials (log scale)")
+	p := style.NewPlot(title, "spikes of one neuron in one trial", "fraction of neuron-trials (log scale)")
 	for i, g := range groups {
 		pts := plotter.XYs{{X: 0, Y: floor}}
 		for k, f := range b.Fraction[i] {
@@ -90,7 +92,7 @@ func DrawCounts(path, title string, groups []CountGroup) (CountBins, error) {
 		if err != nil {
 			return b, err
 		}
-		l.LineStyle = solid(colorAt(i), 1.5)
+		l.LineStyle = style.Solid(style.ColorAt(i), 1.5)
 		p.Add(l)
 		mx := 0.0
 		for _, c := range g.Counts {
@@ -98,11 +100,11 @@ func DrawCounts(path, title string, groups []CountGroup) (CountBins, error) {
 		}
 		p.Legend.Add(fmt.Sprintf("%s (max %.0f)", g.Label, mx), l)
 	}
-	p.Y.Tick.Marker = log10Ticks{}
+	p.Y.Tick.Marker = style.Log10Ticks{}
 	p.Y.Min = floor
 	p.Y.Max = 0.05
 	p.X.Min = 0
 	p.Add(plotter.NewGrid())
-	w := 5*vg.Inch + legendWidth(p)
-	return b, savePNG(path, w, 3.6*vg.Inch, func(dc draw.Canvas) { legendRight(dc, p) })
+	w := 5*vg.Inch + style.LegendWidth(p)
+	return b, style.SavePNG(path, w, 3.6*vg.Inch, func(dc draw.Canvas) { style.LegendRight(dc, p) })
 }
