@@ -99,3 +99,22 @@ func TestCurvesAndWhiskers(t *testing.T) {
 	}
 	decodes(t, filepath.Join(dir, "w.png"), 500)
 }
+
+// TestRefusals: charts that cannot be drawn say why, naming the panel.
+func TestRefusals(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.png")
+	h := chart.Heatmap{X: []string{"1", "2"}, Y: []string{"a"}, Panels: []chart.HeatPanel{{Title: "p", Values: [][]float64{{1}}}}}
+	if err := chart.DrawHeatmap(path, h); err == nil || !strings.Contains(err.Error(), `panel "p"`) {
+		t.Errorf("ragged heatmap: %v", err)
+	}
+	silent := chart.SpikeChart{Series: []chart.SpikeSeries{{Legend: "a", Spikes: []float64{0, 0}, Acc: []float64{0.1, 0.1}}}}
+	if err := chart.DrawSpikes(path, silent); err == nil || !strings.Contains(err.Error(), "no run has hidden spikes") {
+		t.Errorf("silent runs: %v", err)
+	}
+	if err := chart.DrawHistogram(path, chart.Histogram{Series: []chart.HistSeries{{Legend: "a"}}}); err == nil {
+		t.Error("empty histogram: want an error")
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Error("a refused chart was written")
+	}
+}
