@@ -1,4 +1,4 @@
-package paper
+package findings
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 
 // fig2b: learning curves with the true gradient and with a surrogate on a
 // two-class randman task.
-func (r *Results) fig2b(f *figures) ([]Row, error) {
+func (r results) fig2b(f *figures) ([]Row, error) {
 	const name = "fig2b_learning_curves"
 	groups := []struct{ label, surrogate string }{{"true gradient", "exact"}, {"surrogate (SuperSpike)", "superspike"}}
 	c := chart.CurveChart{Title: "Fig. 2b: two-class randman, one hidden layer", XLabel: "epoch", YLabel: "training loss",
@@ -52,7 +52,7 @@ func (r *Results) fig2b(f *figures) ([]Row, error) {
 
 // fig3a5a: the surrogate shapes, normalised (Fig. 3a) and asymptotic
 // (Fig. 5a), for several β. No runs.
-func (r *Results) fig3a5a(f *figures) ([]Row, error) {
+func (r results) fig3a5a(f *figures) ([]Row, error) {
 	betas := []float64{1, 2, 5, 10, 20, 50, 100}
 	files := []struct {
 		name   string
@@ -76,7 +76,7 @@ func (r *Results) fig3a5a(f *figures) ([]Row, error) {
 var surrogates = []struct{ key, label string }{{"superspike", "SuperSpike"}, {"sigmoid", "sigmoid′"}, {"esser", "Esser et al."}}
 
 // fig3b: held-out accuracy over β × η for each shape, one hidden layer.
-func (r *Results) fig3b(f *figures) ([]Row, error) {
+func (r results) fig3b(f *figures) ([]Row, error) {
 	const name = "fig3b_heatmap"
 	runs := r.Runs["fig3b"]
 	row := Row{Panel: "Fig. 3b", Figure: name + ".png",

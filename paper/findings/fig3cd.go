@@ -1,4 +1,4 @@
-package paper
+package findings
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ type fig3cData struct {
 	NH1, NH2   map[string]report.Summary // by surrogate key
 }
 
-func (r *Results) fig3cData() fig3cData {
+func (r results) fig3cData() fig3cData {
 	d := fig3cData{NH1: map[string]report.Summary{}, NH2: map[string]report.Summary{}}
 	d.NH0 = Top(r.Runs["fig3c-nh0"], 5)
 	d.Beta0 = Top(r.Runs["fig3c-beta0"], 5)
@@ -30,7 +30,7 @@ func (r *Results) fig3cData() fig3cData {
 
 // fig3c: top-5 test accuracy against the number of hidden layers and the
 // shape, and β = 0.
-func (r *Results) fig3c(f *figures) ([]Row, error) {
+func (r results) fig3c(f *figures) ([]Row, error) {
 	const name = "fig3c_bars"
 	d := r.fig3cData()
 	c := chart.BarChart{Title: "Fig. 3c: top-5 test accuracy", XLabel: "",
@@ -78,7 +78,7 @@ func (r *Results) fig3c(f *figures) ([]Row, error) {
 
 // fig3dData are the test accuracies of Fig. 3d: five data sets (one hidden
 // layer), five initialisations of one and of two hidden layers.
-func (r *Results) fig3dData() []chart.BoxGroup {
+func (r results) fig3dData() []chart.BoxGroup {
 	acc := func(runs []report.Run) []float64 {
 		var out []float64
 		for _, run := range runs {
@@ -94,7 +94,7 @@ func (r *Results) fig3dData() []chart.BoxGroup {
 }
 
 // fig3d: spread over data sets and initialisations.
-func (r *Results) fig3d(f *figures) ([]Row, error) {
+func (r results) fig3d(f *figures) ([]Row, error) {
 	const name = "fig3d_whiskers"
 	groups := r.fig3dData()
 	rows := [][]string{{"group", "test_accuracy"}}

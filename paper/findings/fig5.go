@@ -1,4 +1,4 @@
-package paper
+package findings
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ type config struct {
 	color     color.Color
 }
 
-func (c config) runs(r *Results, sweep, hidden string) []report.Run {
+func (c config) runs(r results, sweep, hidden string) []report.Run {
 	return r.Where(sweep, "hidden", hidden, "surrogate", c.surrogate, c.flag, fmt.Sprint(c.on))
 }
 
@@ -40,7 +40,7 @@ var (
 )
 
 // fig5 writes Fig. 5b–f and returns their rows.
-func (r *Results) fig5(f *figures) ([]Row, error) {
+func (r results) fig5(f *figures) ([]Row, error) {
 	var rows []Row
 	for _, step := range []func(*figures) ([]Row, error){r.fig5b, r.fig5c, r.fig5d, r.fig5e, r.fig5f} {
 		rs, err := step(f)
@@ -53,7 +53,7 @@ func (r *Results) fig5(f *figures) ([]Row, error) {
 }
 
 // fig5b: training accuracy of the five best runs of each reset case.
-func (r *Results) fig5b(f *figures) ([]Row, error) {
+func (r results) fig5b(f *figures) ([]Row, error) {
 	const name = "fig5b_learning_curves"
 	c := chart.CurveChart{Title: "Fig. 5b: training accuracy, top 5 per case (nh = 1)", XLabel: "epoch", YLabel: "training accuracy (%)", YMin: 0, YMax: 100}
 	for gi, cf := range resetConfigs {
@@ -75,7 +75,7 @@ func (r *Results) fig5b(f *figures) ([]Row, error) {
 }
 
 // fig5c: top-10 test accuracy of the reset cases, one hidden layer.
-func (r *Results) fig5c(f *figures) ([]Row, error) {
+func (r results) fig5c(f *figures) ([]Row, error) {
 	const name = "fig5bc_bars"
 	s := map[string]report.Summary{}
 	c := chart.BarChart{Title: "Fig. 5c: spike reset, top-10 test accuracy (nh = 1)", Clusters: []string{"nh = 1"}, Chance: 0.1}
@@ -97,7 +97,7 @@ func (r *Results) fig5c(f *figures) ([]Row, error) {
 }
 
 // fig5d: the reset cases of asymptotic SuperSpike against depth.
-func (r *Results) fig5d(f *figures) ([]Row, error) {
+func (r results) fig5d(f *figures) ([]Row, error) {
 	return r.depthPanel(f, "fig5d_bars", "Fig. 5d", "fig5-reset", resetConfigs[2], resetConfigs[3],
 		"Fig. 5d: asymptotic SuperSpike, reset detached or differentiable",
 		"the impairment by a differentiable reset grows with the number of hidden layers",
@@ -105,7 +105,7 @@ func (r *Results) fig5d(f *figures) ([]Row, error) {
 }
 
 // fig5e: gradients through recurrent connections, one hidden layer.
-func (r *Results) fig5e(f *figures) ([]Row, error) {
+func (r results) fig5e(f *figures) ([]Row, error) {
 	const name = "fig5e_bars"
 	s := map[string]report.Summary{}
 	c := chart.BarChart{Title: "Fig. 5e: recurrent networks, top-10 test accuracy (nh = 1)", Clusters: []string{"nh = 1"}, Chance: 0.1}
@@ -128,7 +128,7 @@ func (r *Results) fig5e(f *figures) ([]Row, error) {
 
 // fig5f: propagated against detached recurrent gradients, asymptotic
 // SuperSpike, against depth.
-func (r *Results) fig5f(f *figures) ([]Row, error) {
+func (r results) fig5f(f *figures) ([]Row, error) {
 	rows, err := r.depthPanel(f, "fig5f_bars", "Fig. 5f", "fig5-recurrent", recurrentConfigs[2], recurrentConfigs[3],
 		"Fig. 5f: asymptotic SuperSpike, recurrent gradient detached or propagated",
 		"with the recurrent gradient propagated, asymptotic SuperSpike falls to chance, even with one hidden layer",
@@ -146,7 +146,7 @@ func (r *Results) fig5f(f *figures) ([]Row, error) {
 
 // depthPanel draws ctl against the impaired case for one to three hidden
 // layers, and judges whether the gap grows with depth.
-func (r *Results) depthPanel(f *figures, name, panel, sweep string, ctl, bad config, title, finding, paper string) ([]Row, error) {
+func (r results) depthPanel(f *figures, name, panel, sweep string, ctl, bad config, title, finding, paper string) ([]Row, error) {
 	c := chart.BarChart{Title: title, Series: []string{ctl.label, bad.label}, Colors: []color.Color{grey, vermilion}, Chance: 0.1,
 		Values: [][]chart.BarValue{nil, nil}}
 	var parts []string

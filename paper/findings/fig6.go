@@ -1,4 +1,4 @@
-package paper
+package findings
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ var dataSets = []struct{ key, label string }{{"randman", "Randman"}, {"mnist", "
 
 // fig6Data returns, per data set with runs, the summaries of the four
 // readout cases, [case].
-func (r *Results) fig6Data() (labels []string, keys []string, values [][]report.Summary) {
+func (r results) fig6Data() (labels []string, keys []string, values [][]report.Summary) {
 	for _, ds := range dataSets {
 		sw := "fig6-" + ds.key
 		if len(r.Runs[sw]) == 0 {
@@ -36,7 +36,7 @@ func (r *Results) fig6Data() (labels []string, keys []string, values [][]report.
 }
 
 // fig6: Sum and Max readouts, feed-forward and recurrent, per data set.
-func (r *Results) fig6(f *figures) ([]Row, error) {
+func (r results) fig6(f *figures) ([]Row, error) {
 	const name = "fig6_bars"
 	labels, keys, values := r.fig6Data()
 	if len(labels) > 0 {
@@ -108,7 +108,7 @@ func (r *Results) fig6(f *figures) ([]Row, error) {
 
 // mnistRow compares the best MNIST configuration with the paper's
 // 98.3 ± 0.9 %.
-func (r *Results) mnistRow(v []report.Summary) Row {
+func (r results) mnistRow(v []report.Summary) Row {
 	row := Row{Panel: "Fig. 6b", Figure: "fig6_bars.png",
 		Finding: "spike-latency MNIST is learnt about as well as by a conventional network",
 		Paper:   "98.3 ± 0.9 % (top 10)"}

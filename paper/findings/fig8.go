@@ -1,23 +1,22 @@
-package paper
+package findings
 
 import (
 	"context"
 	"fmt"
 	"path/filepath"
 
+	"github.com/spikegrad/spikegrad/paper/samples"
 	"github.com/spikegrad/spikegrad/report"
 	"github.com/spikegrad/spikegrad/report/chart"
 	"github.com/spikegrad/spikegrad/report/raster"
 	"github.com/spikegrad/spikegrad/run"
-	"github.com/spikegrad/spikegrad/runner"
-	"github.com/spikegrad/spikegrad/train"
 )
 
 // fig8Runs picks the networks of Fig. 8 on randman (one feed-forward
 // hidden layer): the unregularised one and, under the upper activity
 // bound, the run with the fewest hidden spikes whose test accuracy is
 // within 2 points of it (the most accurate regularised run if none is).
-func (r *Results) fig8Runs() (free, reg *report.Run) {
+func (r results) fig8Runs() (free, reg *report.Run) {
 	frees := r.Where("fig9-randman-free", "hidden", "100", "recurrent", "false")
 	regs := r.Where("fig9-randman", "hidden", "100", "recurrent", "false")
 	if len(frees) == 0 || len(regs) == 0 {
@@ -41,7 +40,7 @@ func (r *Results) fig8Runs() (free, reg *report.Run) {
 
 // fig8: activity of a trained network without and with the upper activity
 // bound, and the distribution of per-neuron spike counts per trial.
-func (r *Results) fig8(ctx context.Context, f *figures) ([]Row, []string, error) {
+func (r results) fig8(ctx context.Context, f *figures) ([]Row, []string, error) {
 	row := Row{Panel: "Fig. 8", Figure: "fig8c_spike_counts.png",
 		Finding: "without regularisation some hidden neurons fire at the maximal rate; the upper bound makes activity sparse and keeps the output",
 		Paper:   "unregularised: up to 500 spikes per neuron and trial (500 Hz, SHD); regularised: far fewer high counts, same winning output"}
@@ -103,41 +102,13 @@ func mustSetting(r *report.Run, key string) string {
 	return v
 }
 
-// activity evaluates checkpoint ck on its test split: it draws the
-// snapshot of four samples into png and returns every hidden neuron's
-// spike count in every trial (first hidden layer).
+// activity evaluates checkpoint ck on its test split, draws the snapshot
+// of four samples into png and returns every hidden neuron's spike count
+// in every trial (first hidden layer).
 func activity(ctx context.Context, ck, png string) ([]float64, error) {
-	c, err := runner.LoadCheckpoint(ck)
+	a, err := samples.Evaluate(ctx, ck)
 	if err != nil {
 		return nil, err
 	}
-	s := c.Settings
-	d, err := s.LoadData(ctx)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := s.Spec(d.Train.Units, d.Train.Classes)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := train.NewEvaluator(spec, min(250, d.Test.Len()), c.Weights)
-	if err != nil {
-		return nil, err
-	}
-	defer ev.Close()
-	var counts []float64
-	err = ev.Each(d.Test, func(o train.Output) {
-		if len(o.Counts) > 0 {
-			counts = append(counts, o.Counts[0]...)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	idx := []int{0, 1, 2, 3}[:min(4, d.Test.Len())]
-	snaps, err := ev.Snapshots(d.Test, idx)
-	if err != nil {
-		return nil, err
-	}
-	return counts, report.Snapshot(png, snaps, raster.SnapshotOptions{DT: s.DT, Samples: len(idx)})
+	return a.Counts, report.Snapshot(png, a.Snapshots, raster.SnapshotOptions{DT: a.DT, Samples: len(a.Snapshots)})
 }

@@ -1,4 +1,4 @@
-package paper
+package findings
 
 import (
 	"fmt"
@@ -25,7 +25,7 @@ func (f spikeFit) decade() float64 { return math.Exp(2 * f.D * math.Log(9)) }
 // fig9Panels returns the panels of Fig. 9: per data set with runs, the
 // feed-forward and the recurrent networks, each with one and two hidden
 // layers, unregularised runs included.
-func (r *Results) fig9Panels() (panels []report.SpikePanel, keys [][3]string) {
+func (r results) fig9Panels() (panels []report.SpikePanel, keys [][3]string) {
 	for _, ds := range dataSets {
 		sws := []string{"fig9-" + ds.key, "fig9-" + ds.key + "-free"}
 		if len(r.Runs[sws[0]])+len(r.Runs[sws[1]]) == 0 {
@@ -56,7 +56,7 @@ func (r *Results) fig9Panels() (panels []report.SpikePanel, keys [][3]string) {
 }
 
 // fig9: accuracy against hidden spikes per input, with sigmoid fits.
-func (r *Results) fig9(f *figures) ([]Row, error) {
+func (r results) fig9(f *figures) ([]Row, error) {
 	const name = "fig9_spikes"
 	panels, keys := r.fig9Panels()
 	var fits []spikeFit
@@ -106,7 +106,7 @@ func (r *Results) fig9(f *figures) ([]Row, error) {
 }
 
 // fig9Rows judges the transitions the paper quotes.
-func (r *Results) fig9Rows(fits []spikeFit, fig string) []Row {
+func (r results) fig9Rows(fits []spikeFit, fig string) []Row {
 	get := func(ds, conn string, layers int) *spikeFit {
 		for i := range fits {
 			f := &fits[i]

@@ -1,4 +1,4 @@
-package paper
+package findings
 
 import (
 	"encoding/csv"

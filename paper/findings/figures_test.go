@@ -1,4 +1,4 @@
-package paper
+package findings
 
 import (
 	"context"
@@ -10,13 +10,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/paper"
+	"github.com/spikegrad/spikegrad/paper/internal/papertest"
 	"github.com/spikegrad/spikegrad/run"
 )
 
 // TestFig3Data: the bars of Fig. 3c are the top-5 means of the right
 // runs, and Fig. 3d's boxes hold the right runs.
 func TestFig3Data(t *testing.T) {
-	r := fakeResults(t, Local, paperLike)
+	r := fake(t, paper.Local, papertest.PaperLike)
 	d := r.fig3cData()
 	// No hidden layer: 10 runs near 0.45, the top five of them.
 	if d.NH0.N != 10 || d.NH0.K != 5 || math.Abs(d.NH0.TestMean-0.45) > 0.003 {
@@ -49,7 +51,7 @@ func TestFig3Data(t *testing.T) {
 // summarised by at most half its runs; Fig. 9 has a feed-forward and a recurrent
 // randman panel with one and two layers, and an MNIST panel.
 func TestFig6And9Data(t *testing.T) {
-	r := fakeResults(t, Local, paperLike)
+	r := fake(t, paper.Local, papertest.PaperLike)
 	labels, keys, values := r.fig6Data()
 	if strings.Join(labels, ",") != "Randman,MNIST" || keys[1] != "mnist" {
 		t.Fatalf("Fig. 6 data sets %v", labels)
@@ -80,8 +82,8 @@ func TestFig6And9Data(t *testing.T) {
 // TestVerdicts: outcomes like the paper's are judged reproduced, a flat
 // result is judged to differ, and missing runs make panels incomplete.
 func TestVerdicts(t *testing.T) {
-	r := fakeResults(t, Local, paperLike)
-	rep, err := Write(context.Background(), r, WriteOptions{Command: "go run ./cmd/reproduce --scale local"})
+	r := fake(t, paper.Local, papertest.PaperLike)
+	rep, err := Draw(context.Background(), r.Results, Options{Dir: filepath.Join(r.Out, "figures")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +111,7 @@ func TestVerdicts(t *testing.T) {
 	// The curves behind Fig. 2b (three seeds per case) and Fig. 5b (the
 	// top five runs of each of the four cases), three epochs each.
 	for name, want := range map[string]int{"fig2b_learning_curves.csv": 2 * 3 * 3, "fig5b_learning_curves.csv": 4 * 5 * 3} {
-		fh, err := os.Open(filepath.Join(r.Out, FiguresDir, name))
+		fh, err := os.Open(filepath.Join(r.Out, "figures", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,8 +122,10 @@ func TestVerdicts(t *testing.T) {
 		}
 	}
 	// A flat world: every configuration at 0.9.
-	flat := fakeResults(t, Quick, func(_ string, s *run.Settings) outcome { return outcome{val: 0.9, test: 0.9, spikes: 10} })
-	rep, err = Write(context.Background(), flat, WriteOptions{})
+	flat := fake(t, paper.Quick, func(_ string, s *run.Settings) papertest.Outcome {
+		return papertest.Outcome{Val: 0.9, Test: 0.9, Spikes: 10}
+	})
+	rep, err = Draw(context.Background(), flat.Results, Options{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,12 +135,12 @@ func TestVerdicts(t *testing.T) {
 		}
 	}
 	// Half the runs missing.
-	half := fakeResults(t, Quick, func(sw string, s *run.Settings) outcome {
-		o := paperLike(sw, s)
-		o.skip = sw == "fig3b" && s.Beta == 100
+	half := fake(t, paper.Quick, func(sw string, s *run.Settings) papertest.Outcome {
+		o := papertest.PaperLike(sw, s)
+		o.Skip = sw == "fig3b" && s.Beta == 100
 		return o
 	})
-	rep, _ = Write(context.Background(), half, WriteOptions{})
+	rep, _ = Draw(context.Background(), half.Results, Options{Dir: t.TempDir()})
 	for _, row := range rep.Rows {
 		if row.Panel == "Fig. 3b" && !strings.HasPrefix(row.Verdict, "incomplete: 12 of 18") {
 			t.Errorf("Fig. 3b with runs missing: %q", row.Verdict)
@@ -144,15 +148,15 @@ func TestVerdicts(t *testing.T) {
 	}
 }
 
-// TestWriteFigures: Write draws every figure with runs behind it as a
-// readable PNG, writes each one's data, and a README that links them.
-func TestWriteFigures(t *testing.T) {
-	r := fakeResults(t, Quick, paperLike)
-	rep, err := Write(context.Background(), r, WriteOptions{Command: "go run ./cmd/reproduce --scale quick"})
+// TestDrawFigures: Draw draws every figure with runs behind it as a
+// readable PNG and writes each one's data.
+func TestDrawFigures(t *testing.T) {
+	r := fake(t, paper.Quick, papertest.PaperLike)
+	dir := t.TempDir()
+	rep, err := Draw(context.Background(), r.Results, Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(r.Out, FiguresDir)
 	for _, name := range []string{"fig2b_learning_curves", "fig3b_heatmap", "fig3c_bars", "fig3d_whiskers", "fig5b_learning_curves",
 		"fig5bc_bars", "fig5d_bars", "fig5e_bars", "fig5f_bars", "fig6_bars", "fig9_spikes", "init_bars"} {
 		for _, ext := range []string{".png", ".csv"} {
@@ -181,11 +185,10 @@ func TestWriteFigures(t *testing.T) {
 	if err != nil || len(rows) != 1+1+3+3+1 || rows[1][0] != "no hidden layer" || rows[1][4] != "1" || rows[1][3] != "" {
 		t.Errorf("fig3c_bars.csv: %v %v", rows, err)
 	}
-	readme, _ := os.ReadFile(filepath.Join(r.Out, ReadmeFile))
-	for _, want := range []string{"| [Fig. 3c](figures/fig3c_bars.png) |", "go run ./cmd/reproduce --scale quick", "![fig9_spikes.png](figures/fig9_spikes.png)",
-		"| fig3b | randman | 18 | 18 |", "Status: 94 of 94 runs complete"} {
-		if !strings.Contains(string(readme), want) {
-			t.Errorf("README lacks %q", want)
-		}
-	}
+}
+
+// fake writes and loads the records of every run of the plan of scale,
+// with the outcome that fn gives its settings.
+func fake(t *testing.T, scale paper.Scale, fn func(sweep string, s *run.Settings) papertest.Outcome) results {
+	return results{papertest.Results(t, scale, fn)}
 }

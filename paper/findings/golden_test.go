@@ -1,4 +1,4 @@
-package paper
+package findings
 
 import (
 	"context"
@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spikegrad/spikegrad/paper"
+	"github.com/spikegrad/spikegrad/paper/internal/papertest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -16,8 +19,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // being at hand, left out). Run with -update after an intended change and
 // read the diff.
 func TestFindingsGolden(t *testing.T) {
-	r := fakeResults(t, Local, paperLike)
-	rep, err := Write(context.Background(), r, WriteOptions{})
+	r := fake(t, paper.Local, papertest.PaperLike)
+	rep, err := Draw(context.Background(), r.Results, Options{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +42,7 @@ func TestFindingsGolden(t *testing.T) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./paper -run Golden -update)", err)
+		t.Fatalf("%v (run go test ./paper/findings -run Golden -update)", err)
 	}
 	if got := b.String(); got != string(want) {
 		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")

@@ -1,4 +1,4 @@
-package paper
+package findings
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ var inits = []struct {
 
 // initPanel: the uniform initialisation with its gain against the
 // fluctuation-driven one, one to three hidden layers, top 5 over η.
-func (r *Results) initPanel(f *figures) ([]Row, error) {
+func (r results) initPanel(f *figures) ([]Row, error) {
 	const name = "init_bars"
 	c := chart.BarChart{Title: "Beyond the paper: initialisation, top-5 test accuracy", Chance: 0.1}
 	for _, in := range inits {

@@ -1,4 +1,4 @@
-package paper
+package findings
 
 import (
 	"fmt"
@@ -36,7 +36,7 @@ func verdict(ok bool, reason string, args ...any) string {
 
 // gate returns the verdict to use instead of a computed one when the
 // sweeps are not complete or were left out, and "" when they are complete.
-func (r *Results) gate(sweeps ...string) string {
+func (r results) gate(sweeps ...string) string {
 	for _, s := range sweeps {
 		if why := r.Absent(s); why != "" {
 			return "not run: " + why
@@ -50,7 +50,7 @@ func (r *Results) gate(sweeps ...string) string {
 }
 
 // judge returns the gate's verdict if there is one, else v.
-func (r *Results) judge(v string, sweeps ...string) string {
+func (r results) judge(v string, sweeps ...string) string {
 	if g := r.gate(sweeps...); g != "" {
 		return g
 	}

@@ -1,4 +1,4 @@
-package paper
+package readme
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spikegrad/spikegrad/paper"
+	"github.com/spikegrad/spikegrad/paper/findings"
 	"github.com/spikegrad/spikegrad/sweep"
 )
 
@@ -32,7 +34,9 @@ var captions = []struct{ file, caption string }{
 	{"init_bars.png", "Beyond the paper: uniform initialisation at gain 5 and 10 against the fluctuation-driven one, top 5 over the η grid, one to three hidden layers."},
 }
 
-func (r *Results) readme(w io.Writer, rep *Report, o WriteOptions) error {
+// writeReadme writes the README of r: the findings of rep beside the
+// paper's, the figures, the runs and how they were made.
+func writeReadme(w io.Writer, r *paper.Results, rep *findings.Report, o Options) error {
 	e := &errWriter{w: w}
 	p := r.Plan
 	done, planned := 0, 0
@@ -47,7 +51,7 @@ func (r *Results) readme(w io.Writer, rep *Report, o WriteOptions) error {
 		"(Neural Computation 33:899, 2021) re-run with spikegrad at the `%s` scale (preset `%s`, in `sweep/presets/%s.yaml`). "+
 		"Per configuration, the k runs best on validation are kept and their test accuracy is given as mean ± sample std (\"top k of n\"), "+
 		"the paper's protocol, with the paper's k (5 or 10) but at most half of a configuration's runs, so that the selection leaves runs out.\n\n", p.Scale, p.Preset, p.Preset)
-	if !p.Scale.paperScale() {
+	if !p.Scale.PaperProtocol() {
 		e.printf("**At this scale the networks train for a few epochs on tiny grids: the verdicts say what these runs show, " +
 			"not whether the paper reproduces; the `local` and `paper` scales decide that.**\n\n")
 	}
@@ -56,7 +60,7 @@ func (r *Results) readme(w io.Writer, rep *Report, o WriteOptions) error {
 		e.printf(" Verdicts of panels with missing runs read \"incomplete\"; their numbers are from the runs done so far.")
 	}
 	e.printf("\n\n")
-	r.timing(e)
+	timing(e, r)
 	e.printf("Made and resumed with (runs already complete are skipped; a run stopped mid-way continues from its `last.npz`):\n\n```sh\n%s\n```\n\n", o.Command)
 	e.printf("The report alone, from the records: the same command with `--report-only`. " +
 		"`bash docs/results/paper/commit-records.sh <folder>` stages the completed runs' records, the report and the checkpoints of Fig. 8 for a commit.\n\n")
@@ -96,7 +100,7 @@ func (r *Results) readme(w io.Writer, rep *Report, o WriteOptions) error {
 			"`"+strings.Join(rel(r.Out, rep.Keep), "`, `")+"`")
 	}
 
-	e.printf("## Runs\n\nOne folder per sweep under [%s](%s/), one per run below it with `record.json` and `settings.yaml`.\n\n", RunsDir, RunsDir)
+	e.printf("## Runs\n\nOne folder per sweep under [%s](%s/), one per run below it with `record.json` and `settings.yaml`.\n\n", paper.RunsDir, paper.RunsDir)
 	e.printf("| sweep | data set | runs | complete | note |\n|---|---|---:|---:|---|\n")
 	for _, b := range p.Batches {
 		d, n := r.Done(b.Sweep)
@@ -121,8 +125,8 @@ func (r *Results) readme(w io.Writer, rep *Report, o WriteOptions) error {
 }
 
 // timing states the wall time of the sessions that trained the runs.
-func (r *Results) timing(e *errWriter) {
-	ss, err := Sessions(r.Out)
+func timing(e *errWriter, r *paper.Results) {
+	ss, err := paper.Sessions(r.Out)
 	var train float64
 	for _, runs := range r.Runs {
 		for _, run := range runs {

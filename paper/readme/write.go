@@ -1,19 +1,30 @@
-package paper
+package readme
 
 import (
 	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
+	"github.com/spikegrad/spikegrad/paper"
+	"github.com/spikegrad/spikegrad/paper/findings"
 )
 
-// WriteOptions set what Write states in the README.
-type WriteOptions struct {
+// Files of a reproduction's write-up, in its output folder.
+const (
+	FiguresDir = "figures"      // PNGs and the CSV data behind them
+	ReadmeFile = "README.md"    // the side-by-side table
+	RowsFile   = "findings.csv" // the table of findings, machine-readable
+	// KeepFile, in the figures folder, lists the checkpoints that figures
+	// were drawn from, relative to the output folder: worth committing.
+	KeepFile = "checkpoints.txt"
+)
+
+// Options set what Write states in the README.
+type Options struct {
 	// Command is the command line that trains the scale, shown verbatim
 	// as the way to make or resume the results.
 	Command string
@@ -21,61 +32,35 @@ type WriteOptions struct {
 	Data string
 }
 
-// Report is what Write made.
-type Report struct {
-	Rows  []Row
-	Files []string
-	// Notes are the figures that could not be drawn, and why.
-	Notes []string
-	// Keep are the checkpoints the activity figures were drawn from; they
-	// are small and worth committing with the records.
-	Keep []string
-}
-
 // Write draws every figure into out/figures, with the data behind each as
-// CSV, and writes the table of findings (findings.csv) and the README.
-func Write(ctx context.Context, r *Results, o WriteOptions) (*Report, error) {
-	f := &figures{dir: filepath.Join(r.Out, FiguresDir)}
-	if err := os.MkdirAll(f.dir, 0o755); err != nil {
-		return nil, err
-	}
-	rep := &Report{}
-	steps := []func(*figures) ([]Row, error){r.fig2b, r.fig3a5a, r.fig3b, r.fig3c, r.fig3d, r.fig5, r.fig6,
-		func(f *figures) ([]Row, error) { return r.fig7(ctx, f, o.Data) },
-		func(f *figures) ([]Row, error) {
-			rows, keep, err := r.fig8(ctx, f)
-			rep.Keep = keep
-			return rows, err
-		},
-		r.fig9, r.initPanel}
-	for _, step := range steps {
-		rows, err := step(f)
-		if err != nil {
-			return rep, err
-		}
-		rep.Rows = append(rep.Rows, rows...)
+// CSV (package findings), and writes the table of findings (findings.csv)
+// and the README. The report it returns lists every file written.
+func Write(ctx context.Context, r *paper.Results, o Options) (*findings.Report, error) {
+	dir := filepath.Join(r.Out, FiguresDir)
+	rep, err := findings.Draw(ctx, r, findings.Options{Dir: dir, Data: o.Data})
+	if err != nil {
+		return rep, err
 	}
 	if len(rep.Keep) > 0 {
 		list := strings.Join(rel(r.Out, rep.Keep), "\n") + "\n"
-		if err := atomicfile.WriteBytes(f.path(KeepFile), []byte(list)); err != nil {
+		if err := atomicfile.WriteBytes(filepath.Join(dir, KeepFile), []byte(list)); err != nil {
 			return rep, err
 		}
-		f.done(KeepFile)
+		rep.Files = append(rep.Files, filepath.Join(dir, KeepFile))
 	}
-	rep.Files, rep.Notes = f.files, f.notes
 	if err := writeRows(filepath.Join(r.Out, RowsFile), rep.Rows); err != nil {
 		return rep, err
 	}
 	rep.Files = append(rep.Files, filepath.Join(r.Out, RowsFile))
 	readme := filepath.Join(r.Out, ReadmeFile)
-	err := atomicfile.Write(readme, func(w io.Writer) error { return r.readme(w, rep, o) })
+	err = atomicfile.Write(readme, func(w io.Writer) error { return writeReadme(w, r, rep, o) })
 	if err == nil {
 		rep.Files = append(rep.Files, readme)
 	}
 	return rep, err
 }
 
-func writeRows(path string, rows []Row) error {
+func writeRows(path string, rows []findings.Row) error {
 	return atomicfile.Write(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"panel", "finding", "paper", "ours", "verdict", "figure"})
@@ -93,14 +78,14 @@ func cell(s string) string {
 }
 
 // Verdict words that the README counts.
-func tally(rows []Row) (rep, differs, open int) {
+func tally(rows []findings.Row) (rep, differs, open int) {
 	for _, r := range rows {
 		switch {
-		case r.Verdict == Reproduced:
+		case r.Verdict == findings.Reproduced:
 			rep++
 		case strings.HasPrefix(r.Verdict, "differs"):
 			differs++
-		case r.Verdict != Shown && r.Verdict != Beyond:
+		case r.Verdict != findings.Shown && r.Verdict != findings.Beyond:
 			open++
 		}
 	}

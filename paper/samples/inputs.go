@@ -1,4 +1,4 @@
-package paper
+package samples
 
 import (
 	"bufio"
@@ -17,13 +17,12 @@ import (
 	"github.com/spikegrad/spikegrad/run"
 )
 
-// fig7: the input paradigms: a latency-coded MNIST digit and its raster,
-// an SHD raster and a Mel spectrogram (RawHD), from the real files where
-// present and from synthetic stand-ins otherwise, which the titles say.
-func (r *Results) fig7(ctx context.Context, f *figures, data string) ([]Row, error) {
-	const name = "fig7_inputs.png"
-	var panels []raster.InputPanel
-	var notes []string
+// InputPanels returns the panels of the input paradigms (paper Fig. 7): a
+// latency-coded MNIST digit and its raster, an SHD raster and a Mel
+// spectrogram (RawHD), from the real files under data where present and
+// from synthetic stand-ins otherwise, which the titles say. notes say why
+// a panel is missing; err is for what stops them all.
+func InputPanels(ctx context.Context, data string) (panels []raster.InputPanel, notes []string, err error) {
 	if img, lat, err := mnistPanels(ctx); err != nil {
 		notes = append(notes, "MNIST: "+err.Error())
 	} else {
@@ -31,7 +30,7 @@ func (r *Results) fig7(ctx context.Context, f *figures, data string) ([]Row, err
 	}
 	tmp, err := os.MkdirTemp("", "spikegrad-fig7-")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer os.RemoveAll(tmp)
 	if p, err := shdPanel(ctx, data, tmp); err != nil {
@@ -44,21 +43,10 @@ func (r *Results) fig7(ctx context.Context, f *figures, data string) ([]Row, err
 	} else {
 		panels = append(panels, p)
 	}
-	for _, n := range notes {
-		f.skip(name, fmt.Errorf("%s", n))
-	}
-	if len(panels) > 0 {
-		if err := raster.DrawInputs(f.path(name), panels); err != nil {
-			f.skip(name, err)
-		} else {
-			f.done(name)
-		}
-	}
-	return []Row{{Panel: "Fig. 7", Figure: name, Finding: "the input paradigms: spike latencies (MNIST), spikes (SHD), Mel spectrograms (RawHD, RawSC)",
-		Paper: "a digit and its latency raster, an SHD raster, a Mel spectrogram", Ours: join("drawn from the data loaders", join(notes...)), Verdict: Shown}}, nil
+	return panels, notes, nil
 }
 
-// mnistPanels draws the first test digit and its latency raster.
+// mnistPanels returns the first test digit and its latency raster.
 func mnistPanels(ctx context.Context) (img, lat raster.InputPanel, err error) {
 	dir, err := mnist.ModuleDir()
 	if err != nil {
@@ -140,7 +128,7 @@ func audioData(ctx context.Context, name, data, tmp string, write func(dir strin
 	return d, source, err
 }
 
-// shdPanel draws two SHD samples of different classes.
+// shdPanel returns a raster of two SHD samples of different classes.
 func shdPanel(ctx context.Context, data, tmp string) (raster.InputPanel, error) {
 	d, source, err := audioData(ctx, "shd", data, tmp, func(dir string) error { return synthetic.WriteSHD(dir, 40, 10, 1) })
 	if err != nil {
@@ -166,7 +154,7 @@ func shdPanel(ctx context.Context, data, tmp string) (raster.InputPanel, error) 
 		XMax: float64(d.Test.Steps) * dt, YMax: float64(d.Test.Units), Spikes: append(spikes(a, dt, 0), spikes(b, dt, 1)...)}, nil
 }
 
-// melPanel draws the Mel spectrogram of a RawHD test sample.
+// melPanel returns the Mel spectrogram of a RawHD test sample.
 func melPanel(ctx context.Context, data, tmp string) (raster.InputPanel, error) {
 	d, source, err := audioData(ctx, "rawhd", data, tmp, func(dir string) error { return synthetic.WriteRawHD(dir, 40, 10, 1) })
 	if err != nil {

@@ -1,4 +1,6 @@
-package paper
+// Package papertest writes the records a reproduction would leave, with
+// outcomes of the test's choosing, for the tests of paper's packages.
+package papertest
 
 import (
 	"math"
@@ -6,22 +8,23 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/paper"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
-// outcome is what a fake run reached.
-type outcome struct {
-	val, test float64
-	spikes    float64 // hidden spikes per test input, all layers
-	skip      bool    // leave the run out (not yet done)
+// Outcome is what a fake run reached.
+type Outcome struct {
+	Val, Test float64
+	Spikes    float64 // hidden spikes per test input, all layers
+	Skip      bool    // leave the run out (not yet done)
 }
 
-// fakeResults writes a completed record for every run of the plan of
-// scale, with the outcome that fn gives its settings, and loads them.
-func fakeResults(t *testing.T, scale Scale, fn func(sweep string, s *run.Settings) outcome) *Results {
+// Results writes a completed record for every run of the plan of scale,
+// with the outcome that fn gives its settings, and loads them.
+func Results(t *testing.T, scale paper.Scale, fn func(sweep string, s *run.Settings) Outcome) *paper.Results {
 	t.Helper()
-	p, err := NewPlan(Options{Scale: scale})
+	p, err := paper.NewPlan(paper.Options{Scale: scale})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,19 +32,19 @@ func fakeResults(t *testing.T, scale Scale, fn func(sweep string, s *run.Setting
 	for _, b := range p.Batches {
 		for _, j := range b.Jobs {
 			o := fn(b.Sweep, &j.Settings)
-			if o.skip {
+			if o.Skip {
 				continue
 			}
 			rec := &run.Record{Status: "completed", Settings: j.Settings,
 				Data: run.DataInfo{Name: j.Settings.Dataset, Classes: 10, Steps: j.Settings.Steps}}
-			rec.Validation = metrics.Metrics{N: 100, Accuracy: o.val}
-			rec.Test = &metrics.Metrics{N: 100, Accuracy: o.test, SpikesPerInput: []float64{o.spikes}}
-			rec.Activity = []metrics.SpikeStats{{Neurons: 100, PerInput: o.spikes, MaxCount: o.spikes / 10}}
+			rec.Validation = metrics.Metrics{N: 100, Accuracy: o.Val}
+			rec.Test = &metrics.Metrics{N: 100, Accuracy: o.Test, SpikesPerInput: []float64{o.Spikes}}
+			rec.Activity = []metrics.SpikeStats{{Neurons: 100, PerInput: o.Spikes, MaxCount: o.Spikes / 10}}
 			for e := 1; e <= 3; e++ {
 				rec.History = append(rec.History, metrics.Epoch{Epoch: e,
-					Train: metrics.Metrics{Loss: 2 * (1 - o.test) / float64(e), Accuracy: o.test * float64(e) / 3}})
+					Train: metrics.Metrics{Loss: 2 * (1 - o.Test) / float64(e), Accuracy: o.Test * float64(e) / 3}})
 			}
-			dir := filepath.Join(out, RunsDir, b.Sweep, j.Name)
+			dir := filepath.Join(out, paper.RunsDir, b.Sweep, j.Name)
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				t.Fatal(err)
 			}
@@ -50,17 +53,17 @@ func fakeResults(t *testing.T, scale Scale, fn func(sweep string, s *run.Setting
 			}
 		}
 	}
-	r, err := Load(p, out)
+	r, err := paper.Load(p, out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
 }
 
-// paperLike gives every run the outcome the paper reports for its
+// PaperLike gives every run the outcome the paper reports for its
 // configuration, with small differences by learning rate and seed so that
 // the selection on validation is unambiguous: validation = test + 0.001.
-func paperLike(sweep string, s *run.Settings) outcome {
+func PaperLike(sweep string, s *run.Settings) Outcome {
 	acc := 0.98
 	switch {
 	case len(s.Hidden) == 0:
@@ -90,5 +93,5 @@ func paperLike(sweep string, s *run.Settings) outcome {
 		}
 	}
 	acc += 0.001*math.Log10(s.LR) + 0.0001*float64(s.Seed) + 0.00001*float64(s.DataSeed)
-	return outcome{val: acc + 0.001, test: acc, spikes: spikes}
+	return Outcome{Val: acc + 0.001, Test: acc, Spikes: spikes}
 }
