@@ -1,6 +1,8 @@
-// Package paper reproduces Zenke & Vogels (2021), "The remarkable
-// robustness of surrogate gradient learning for instilling complex function
-// in spiking neural networks", from one command (cmd/reproduce).
+// Package paper runs the experiments that reproduce Zenke & Vogels (2021),
+// "The remarkable robustness of surrogate gradient learning for instilling
+// complex function in spiking neural networks", for one command
+// (cmd/reproduce): which runs (Plan), training them (Execute) and reading
+// their records back (Load).
 //
 // A Scale names a built-in sweep file of package sweep (paper-quick,
 // paper-local, paper-full) whose sweeps are named after the panels they
@@ -10,16 +12,10 @@
 // each sweep into its own folder runs/<sweep>/ under the output folder, so
 // an interrupted reproduction restarted with the same command only does
 // what is missing, and a run stopped mid-way continues from its last.npz.
+// Every invocation's wall and processor time is kept in timing.json
+// (Sessions).
 //
-// Load reads back the run records of a plan; Write turns them into the
-// paper's figures (PNG, with the data behind each figure as CSV), one row
-// per finding and panel that sets the paper's number beside ours (top-k
-// on validation, test mean ± std) with a verdict, and a README that holds
-// it all together with the exact command, the wall time and what is
-// complete.
-//
-// The selection follows the paper: among the runs of one configuration
-// (the points of a grid over η, and over β for Fig. 3 and 5), the k best
-// on the validation split are kept, and the mean ± sample standard
-// deviation of their test accuracy is reported (package report).
+// Load reads back the records of a plan's runs, sweep by sweep. Package
+// findings turns them into the paper's figures and sets the paper's
+// findings beside ours; package readme writes it all up.
 package paper

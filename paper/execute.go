@@ -18,16 +18,11 @@ import (
 	"github.com/spikegrad/spikegrad/sweep"
 )
 
-// Files and folders of a reproduction's output folder.
+// Files and folders of a reproduction's output folder that Execute makes;
+// package readme adds the write-up.
 const (
-	RunsDir    = "runs"         // runs/<sweep>/<run>/record.json, …
-	FiguresDir = "figures"      // PNGs and the CSV data behind them
-	ReadmeFile = "README.md"    // the side-by-side table
-	TimingFile = "timing.json"  // one entry per invocation of Execute
-	RowsFile   = "findings.csv" // the table of findings, machine-readable
-	// KeepFile, in the figures folder, lists the checkpoints that figures
-	// were drawn from, relative to the output folder: worth committing.
-	KeepFile = "checkpoints.txt"
+	RunsDir    = "runs"        // runs/<sweep>/<run>/record.json, …
+	TimingFile = "timing.json" // one entry per invocation of Execute
 )
 
 // Session is one invocation of Execute, kept in timing.json so that the

@@ -65,7 +65,7 @@ func (s Scale) Overrides() []sweep.Assignment {
 	}
 }
 
-// paperScale reports whether the scale runs the paper's selection (top 5
-// or 10 on validation). The small scales keep fewer runs per
-// configuration, so k is capped by what the grid holds.
-func (s Scale) paperScale() bool { return s == Local || s == Full }
+// PaperProtocol reports whether the scale runs the paper's protocol, whose
+// verdicts decide whether a finding reproduces. The small scales train for
+// a few epochs on tiny grids.
+func (s Scale) PaperProtocol() bool { return s == Local || s == Full }

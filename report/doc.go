@@ -1,5 +1,7 @@
-// Package report turns the records of many training runs into the tables
-// and figures of Zenke & Vogels (2021).
+// Package report turns the records of many training runs into the numbers
+// and figures of Zenke & Vogels (2021): top-k groups, tables, sigmoid fits,
+// and the figures of a set of runs, which packages report/chart and
+// report/raster draw.
 //
 // The paper compares configurations by a fixed protocol: among the runs of
 // one configuration (a grid cell of seeds, learning rates, …) select the k
@@ -20,21 +22,14 @@
 //	Bars         grouped bars of top-k test accuracy ± std        (Fig. 3c, 5, 6)
 //	Spikes       accuracy against hidden spikes per input, with a
 //	             fitted sigmoid and its transition point           (Fig. 9)
+//	SpikeGrid    Spikes of groups the caller prepares, in panels   (Fig. 9)
 //	Snapshot     input raster, hidden raster, membrane and readout
 //	             traces of a trained network on a few inputs       (Fig. 2c–e, 8a–b)
 //	Histogram    per-neuron spike counts                           (Fig. 8c–d)
 //
-// Write runs all of it from Options and is what cmd/report calls.
-//
-// Figures whose data the caller prepares, for reports that combine
-// several sweeps (package paper):
-//
-//	DrawBarChart   named clusters and series of top-k summaries  (Fig. 3c, 5, 6)
-//	DrawCurves     learning curves coloured by group              (Fig. 2b, 5b)
-//	DrawWhiskers   box plots with every run beside its box        (Fig. 3d)
-//	DrawSpikeGrid  Spikes in a grid of panels, fits returned      (Fig. 9)
-//	DrawCounts     per-neuron, per-trial spike counts, log scale  (Fig. 8c–d)
-//	DrawInputs     an image, rasters and a spectrogram            (Fig. 7)
+// They select, group and fit; the drawing is package chart's (charts of
+// many runs) and package raster's (single samples over time), which know
+// nothing of records. cmd/report puts it all into one report.md.
 //
 // Settings are named as on the command line of cmd/train ("beta", "lr",
 // "hidden", …) and their values are compared as the text the flags take, so

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/report/raster"
 )
 
 // checkPNG decodes path and checks its size in pixels and that something
@@ -147,16 +148,16 @@ func TestSnapshotFigure(t *testing.T) {
 	dir := figureDir(t)
 	snaps := snapshots(4, 100, 20, 50, 10)
 	path := filepath.Join(dir, "snapshot.png")
-	if err := report.Snapshot(path, snaps, report.SnapshotOptions{Samples: 3, Traces: 4}); err != nil {
+	if err := report.Snapshot(path, snaps, raster.SnapshotOptions{Samples: 3, Traces: 4}); err != nil {
 		t.Fatal(err)
 	}
 	checkPNG(t, path, 1200, 1000)
-	if err := report.Snapshot(path, snaps, report.SnapshotOptions{Layer: 1}); err == nil || !strings.Contains(err.Error(), "layer 1") {
+	if err := report.Snapshot(path, snaps, raster.SnapshotOptions{Layer: 1}); err == nil || !strings.Contains(err.Error(), "layer 1") {
 		t.Errorf("missing layer: %v", err)
 	}
 	bad := snapshots(2, 10, 5, 5, 3)
 	bad[1].Readout = bad[1].Readout[:5]
-	if err := report.Snapshot(path, bad, report.SnapshotOptions{}); err == nil || !strings.Contains(err.Error(), "readout steps") {
+	if err := report.Snapshot(path, bad, raster.SnapshotOptions{}); err == nil || !strings.Contains(err.Error(), "readout steps") {
 		t.Errorf("ragged snapshot: %v", err)
 	}
 	// A network without hidden layers shows input and readout only.
@@ -164,7 +165,7 @@ func TestSnapshotFigure(t *testing.T) {
 	for i := range flat {
 		flat[i].Spikes, flat[i].Membrane = nil, nil
 	}
-	if err := report.Snapshot(filepath.Join(dir, "snapshot-flat.png"), flat, report.SnapshotOptions{}); err != nil {
+	if err := report.Snapshot(filepath.Join(dir, "snapshot-flat.png"), flat, raster.SnapshotOptions{}); err != nil {
 		t.Error(err)
 	}
 }

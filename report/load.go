@@ -48,6 +48,29 @@ func (r Run) Setting(name string) (string, error) {
 	return st.String(), nil
 }
 
+// CurvesFromHistory returns the curve of field (one of "train_loss",
+// "train_accuracy", "validation_loss", "validation_accuracy") of run r,
+// accuracies in percent.
+func CurvesFromHistory(r Run, field string) (x, y []float64, err error) {
+	for _, e := range r.Record.History {
+		var v float64
+		switch field {
+		case "train_loss":
+			v = e.Train.Loss
+		case "train_accuracy":
+			v = 100 * e.Train.Accuracy
+		case "validation_loss":
+			v = e.Validation.Loss
+		case "validation_accuracy":
+			v = 100 * e.Validation.Accuracy
+		default:
+			return nil, nil, fmt.Errorf("report: curves: unknown field %q", field)
+		}
+		x, y = append(x, float64(e.Epoch)), append(y, v)
+	}
+	return x, y, nil
+}
+
 // Set is what Load found.
 type Set struct {
 	// Runs are the completed runs with test metrics, in path order.

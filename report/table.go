@@ -45,6 +45,26 @@ func WriteMarkdown(w io.Writer, keys []string, groups []Group) error {
 	return bw.Flush()
 }
 
+// WriteFits writes the sigmoid fits as a markdown table, transition first:
+// the number the paper quotes (about 36 spikes per input for one hidden
+// layer on randman).
+func WriteFits(w io.Writer, fits []SpikeFit) error {
+	bw := bufio.NewWriter(w)
+	row(bw, []string{"group", "runs fitted", "silent runs", "transition (spikes / input)", "accuracy below (%)", "accuracy above (%)", "width d (ln units)", "RMSE (%)"})
+	row(bw, []string{"---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"})
+	for _, f := range fits {
+		if f.Err != nil {
+			why := strings.TrimPrefix(f.Err.Error(), "report: ")
+			row(bw, []string{mdEscape(f.Label), fmt.Sprint(f.Points), fmt.Sprint(f.Silent), "no fit: " + mdEscape(why), "", "", "", ""})
+			continue
+		}
+		row(bw, []string{mdEscape(f.Label), fmt.Sprint(f.Points), fmt.Sprint(f.Silent), spikes(f.Transition()),
+			percent(f.A), percent(f.B), fmt.Sprintf("%.2f", f.D), percent(f.RMSE)})
+	}
+	bw.WriteString("\n")
+	return bw.Flush()
+}
+
 func row(w io.Writer, cells []string) {
 	fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 }

@@ -45,7 +45,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 type command struct {
 	runs   []string
 	strict bool
-	opt    report.Options
+	opt    options
 }
 
 // listFlag collects a repeatable flag whose values may also be
@@ -108,7 +108,7 @@ func parse(args []string, stderr io.Writer) (*command, error) {
 
 // apply converts and checks the flags that need it, naming the flag at
 // fault.
-func (f *flags) apply(o *report.Options) error {
+func (f *flags) apply(o *options) error {
 	lists := []struct {
 		name string
 		text string
@@ -208,7 +208,7 @@ func (c *command) report(stdout, stderr io.Writer) error {
 		}
 		c.opt.Inputs = c.runs
 	}
-	files, err := report.Write(set, c.opt)
+	files, err := write(set, c.opt)
 	for _, f := range files {
 		fmt.Fprintf(stdout, "wrote %s\n", f)
 	}

@@ -38,6 +38,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/paper"
+	"github.com/spikegrad/spikegrad/paper/readme"
 	"github.com/spikegrad/spikegrad/sweep"
 )
 
@@ -228,7 +229,7 @@ func report(o *options, popt paper.Options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, err := paper.Write(context.Background(), res, paper.WriteOptions{Command: command(o), Data: o.data})
+	rep, err := readme.Write(context.Background(), res, readme.Options{Command: command(o), Data: o.data})
 	var files []string
 	if rep != nil {
 		files = rep.Files

@@ -1,0 +1,93 @@
+package findings
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/spikegrad/spikegrad/report"
+)
+
+// Row is one line of the README's table: a finding of one panel, the
+// paper's number or statement, ours, and whether they agree.
+type Row struct {
+	Panel   string // "Fig. 3c"
+	Finding string // what the paper claims
+	Paper   string // the paper's number, or its statement when the text gives none
+	Ours    string // mean ± std (k of n runs), or the measure used
+	Verdict string // Reproduced, "differs: …", "incomplete: …", …
+	Figure  string // the figure's file, relative to the figures folder
+}
+
+// Verdicts that are not "differs: <reason>".
+const (
+	Reproduced = "reproduced"
+	Shown      = "shown (no claim to test)"
+	Beyond     = "beyond the paper: no claim to test; the best initialisation per depth is listed"
+)
+
+// verdict is Reproduced when ok, else "differs: " and the reason.
+func verdict(ok bool, reason string, args ...any) string {
+	if ok {
+		return Reproduced
+	}
+	return "differs: " + fmt.Sprintf(reason, args...)
+}
+
+// gate returns the verdict to use instead of a computed one when the
+// sweeps are not complete or were left out, and "" when they are complete.
+func (r results) gate(sweeps ...string) string {
+	for _, s := range sweeps {
+		if why := r.Absent(s); why != "" {
+			return "not run: " + why
+		}
+	}
+	done, planned := r.Done(sweeps...)
+	if done < planned {
+		return fmt.Sprintf("incomplete: %d of %d runs", done, planned)
+	}
+	return ""
+}
+
+// judge returns the gate's verdict if there is one, else v.
+func (r results) judge(v string, sweeps ...string) string {
+	if g := r.gate(sweeps...); g != "" {
+		return g
+	}
+	return v
+}
+
+// pct formats a fraction as percent.
+func pct(x float64) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f %%", 100*x)
+}
+
+// pm formats a summary as "97.9 ± 0.4 % (top 5 of 35)".
+func pm(s report.Summary) string {
+	if s.N == 0 {
+		return "no runs"
+	}
+	std := "–"
+	if !math.IsNaN(s.TestStd) {
+		std = fmt.Sprintf("%.1f", 100*s.TestStd)
+	}
+	return fmt.Sprintf("%.1f ± %s %% (top %d of %d)", 100*s.TestMean, std, s.K, s.N)
+}
+
+// below reports whether a lies at least margin below b; a mean that is
+// NaN (no runs) is never below anything.
+func below(a, b, margin float64) bool { return a <= b-margin }
+
+// join lists parts with semicolons, skipping empty ones.
+func join(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "; ")
+}

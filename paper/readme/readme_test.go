@@ -1,0 +1,44 @@
+package readme
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spikegrad/spikegrad/paper"
+	"github.com/spikegrad/spikegrad/paper/internal/papertest"
+)
+
+// TestWrite: the figures, findings.csv and a README that links the
+// figures, sets the findings beside the paper's and lists the runs.
+func TestWrite(t *testing.T) {
+	r := papertest.Results(t, paper.Quick, papertest.PaperLike)
+	rep, err := Write(context.Background(), r, Options{Command: "go run ./cmd/reproduce --scale quick"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{filepath.Join(FiguresDir, "fig3c_bars.png"), RowsFile, ReadmeFile} {
+		if !strings.Contains(strings.Join(rep.Files, "\n"), filepath.Join(r.Out, name)) {
+			t.Errorf("%s not among the files written: %v", name, rep.Files)
+		}
+	}
+	fh, err := os.Open(filepath.Join(r.Out, RowsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(fh).ReadAll()
+	fh.Close()
+	if err != nil || len(rows) != 1+len(rep.Rows) || strings.Join(rows[0], ",") != "panel,finding,paper,ours,verdict,figure" {
+		t.Errorf("%s: %d rows for %d findings, %v", RowsFile, len(rows), len(rep.Rows), err)
+	}
+	readme, _ := os.ReadFile(filepath.Join(r.Out, ReadmeFile))
+	for _, want := range []string{"| [Fig. 3c](figures/fig3c_bars.png) |", "go run ./cmd/reproduce --scale quick", "![fig9_spikes.png](figures/fig9_spikes.png)",
+		"| fig3b | randman | 18 | 18 |", "Status: 94 of 94 runs complete"} {
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("README lacks %q", want)
+		}
+	}
+}
