@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/spikegrad/spikegrad/graph"
-	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // DefaultGain is the default initialisation gain g (see the package doc).
@@ -25,7 +25,7 @@ type Spec struct {
 	TauSyn     float64 // synaptic time constant τ_syn, ms
 	TauReadout float64 // readout membrane time constant, ms
 
-	Surrogate           ops.Surrogate
+	Surrogate           surrogate.Surrogate
 	DifferentiableReset bool // let the gradient flow through the reset
 	RecurrentGrad       bool // let the gradient flow through recurrent weights
 	Readout             graph.Reduction
@@ -75,7 +75,7 @@ func Default() Spec {
 	return Spec{
 		Inputs: 20, Hidden: []int{100}, Outputs: 10, Steps: 100,
 		DT: 1, TauMem: 10, TauSyn: 5, TauReadout: 20,
-		Surrogate: ops.Surrogate{Shape: ops.SuperSpike, Beta: 10},
+		Surrogate: surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10},
 		Readout:   graph.MaxOverTime,
 		Gain:      DefaultGain,
 		Reg:       Regularization{UpperExp: 2},

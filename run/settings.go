@@ -12,7 +12,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/models"
-	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // Settings is everything that defines a training run, flat and by name: the
@@ -161,7 +161,7 @@ var LogLevels = []string{"debug", "info", "warn", "error"}
 // Spec returns the network of s for a data set with the given number of
 // input units and classes, validated.
 func (s *Settings) Spec(inputs, classes int) (models.Spec, error) {
-	shape, err := ops.ParseShape(s.Surrogate)
+	shape, err := surrogate.ParseShape(s.Surrogate)
 	if err != nil {
 		return models.Spec{}, fmt.Errorf("surrogate: %w", err)
 	}
@@ -172,7 +172,7 @@ func (s *Settings) Spec(inputs, classes int) (models.Spec, error) {
 	spec := models.Spec{
 		Inputs: inputs, Hidden: append([]int(nil), s.Hidden...), Outputs: classes, Steps: s.Steps,
 		Recurrent: s.Recurrent, DT: s.DT, TauMem: s.TauMem, TauSyn: s.TauSyn, TauReadout: s.TauReadout,
-		Surrogate:           ops.Surrogate{Shape: shape, Beta: s.Beta},
+		Surrogate:           surrogate.Surrogate{Shape: shape, Beta: s.Beta},
 		DifferentiableReset: s.DiffReset, RecurrentGrad: s.RecurrentGrad, Readout: red, Gain: s.Gain,
 		Reg: models.Regularization{
 			LowerStrength: s.RegLowerStrength, LowerThreshold: s.RegLowerThreshold,
