@@ -12,10 +12,10 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 func TestCheckpointRoundTrip(t *testing.T) {

@@ -11,11 +11,11 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/run/lease"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // Hooks let a caller follow a run and share its run folder.

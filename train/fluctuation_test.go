@@ -5,8 +5,8 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // TestFluctuationInitWakesDeepLayers: with the plain uniform initialisation

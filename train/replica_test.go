@@ -9,8 +9,8 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets/randman"
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // A batch split between two replicas trains exactly as one machine does:

@@ -11,9 +11,9 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/datasets/randman"
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // smallRandman is a reduced randman task that trains in seconds.

@@ -10,9 +10,9 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // batchOf returns 0, …, n−1.
