@@ -231,7 +231,7 @@ func (c *Checkpoint) read(entries map[string]npyEntry) error {
 	}
 	keys := []string{settingsKey}
 	readAll := func(prefix string) (*models.Weights, error) {
-		w, err := spec.Zeros(dt)
+		w, err := models.Zeros(spec, dt)
 		if err != nil {
 			return nil, err
 		}

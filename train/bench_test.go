@@ -21,7 +21,7 @@ func benchSession(b *testing.B, dt tensor.Dtype) (*session, *datasets.Split, []i
 		b.Fatal(err)
 	}
 	spec := models.Default()
-	w, err := spec.Init(1, dt)
+	w, err := models.Init(spec, 1, dt)
 	if err != nil {
 		b.Fatal(err)
 	}
