@@ -26,5 +26,5 @@
 //	                    in the published layouts
 //
 // Wherever a configuration takes a time step, the field is DT in
-// milliseconds, the unit of models.Spec.DT and of the --dt flag.
+// milliseconds, the unit of network.Spec.DT and of the --dt flag.
 package datasets

@@ -8,8 +8,8 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/graph"
-	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/lif"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // embedded is a caller's own model around an LIF layer: four input
@@ -49,7 +49,7 @@ func newEmbedded(rec bool) *embedded {
 		e.learn = append(e.learn, v)
 	}
 	cfg := graph.LIFConfig{BetaSyn: math.Exp(-1.0 / 5), BetaMem: math.Exp(-1.0 / 10),
-		Surrogate: ops.Surrogate{Shape: ops.SuperSpike, Beta: 10}}
+		Surrogate: surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10}}
 	var err error
 	if e.hidden, err = graph.LIF(e.in, w, v, cfg); err != nil {
 		panic(err)

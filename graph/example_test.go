@@ -8,7 +8,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/graph"
-	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // An LIF layer inside a caller's own Gorgonia graph: one input neuron that
@@ -31,7 +31,7 @@ func ExampleLIF() {
 		G.WithValue(tensor.New(tensor.WithShape(1, 2), tensor.WithBacking([]float64{12, 3}))))
 	layer, err := graph.LIF(in, w, nil, graph.LIFConfig{
 		BetaSyn: math.Exp(-1.0 / 5), BetaMem: math.Exp(-1.0 / 10),
-		Surrogate: ops.Surrogate{Shape: ops.SuperSpike, Beta: 10},
+		Surrogate: surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10},
 	})
 	if err != nil {
 		panic(err)

@@ -9,7 +9,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/graph"
-	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // The fused backward pass needs the spikes that reach the loss to be a
@@ -29,7 +29,7 @@ func TestFusedNeedsSpikePrefix(t *testing.T) {
 			G.WithValue(tensor.New(tensor.WithShape(3, 2), tensor.WithBacking([]float64{3, 1, 2, 1, 4, 0.5}))))
 		layer, err := graph.LIF(in, w, nil, graph.LIFConfig{
 			BetaSyn: math.Exp(-1.0 / 5), BetaMem: math.Exp(-1.0 / 10),
-			Surrogate: ops.Surrogate{Shape: ops.SuperSpike, Beta: 10}, Fused: fused,
+			Surrogate: surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10}, Fused: fused,
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -11,9 +11,9 @@ import (
 
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/internal/tape"
-	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/lif"
 	"github.com/spikegrad/spikegrad/ops/loss"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // gorgoniaRun builds cfg as a Gorgonia graph (float64), runs forward and
@@ -75,7 +75,7 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 			wts.V = append(wts.V, matrixNode(g, fmt.Sprintf("V%d", l), w.V[l], h, h))
 		}
 	}
-	shape, err := ops.ParseShape(refShapeName(cfg.Surrogate))
+	shape, err := surrogate.ParseShape(refShapeName(cfg.Surrogate))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 	}
 	net, err := graph.Build(in, wts, graph.Config{
 		LIF: graph.LIFConfig{BetaSyn: cfg.BetaSyn, BetaMem: cfg.BetaMem,
-			Surrogate:           ops.Surrogate{Shape: shape, Beta: cfg.Beta},
+			Surrogate:           surrogate.Surrogate{Shape: shape, Beta: cfg.Beta},
 			DifferentiableReset: cfg.DiffReset, RecurrentGrad: cfg.RecurrentGrad, Fused: fused},
 		Readout: graph.ReadoutConfig{BetaSyn: cfg.BetaSyn, BetaOut: cfg.BetaOut, Reduction: red},
 	})

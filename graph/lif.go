@@ -7,12 +7,13 @@ import (
 
 	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/lif"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // LIFConfig sets the dynamics and the gradient path of a hidden LIF layer.
 type LIFConfig struct {
 	BetaSyn, BetaMem float64 // per-step decay of synaptic current and membrane
-	Surrogate        ops.Surrogate
+	Surrogate        surrogate.Surrogate
 	// DifferentiableReset lets the gradient flow through the reset factor
 	// (1 − S[n]); by default it passes through ops.Detach.
 	DifferentiableReset bool

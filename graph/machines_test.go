@@ -12,8 +12,8 @@ import (
 
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/internal/tape"
-	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/loss"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // Several machines compiled from one graph: spikegrad's ops keep no state
@@ -53,7 +53,7 @@ func newSharedNet(t *testing.T, fused bool) (*sharedNet, refWeights) {
 	}
 	net, err := graph.Build(s.in, wts, graph.Config{
 		LIF: graph.LIFConfig{BetaSyn: cfg.BetaSyn, BetaMem: cfg.BetaMem,
-			Surrogate: ops.Surrogate{Shape: ops.SuperSpike, Beta: cfg.Beta}, Fused: fused},
+			Surrogate: surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: cfg.Beta}, Fused: fused},
 		Readout: graph.ReadoutConfig{BetaSyn: cfg.BetaSyn, BetaOut: cfg.BetaOut},
 	})
 	if err != nil {

@@ -5,43 +5,20 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/lif"
 )
 
-// Reduction turns the readout potentials U_o[1 … T] into logits.
-type Reduction int
+// Reduction turns the readout potentials U_o[1 … T] into logits. It is
+// package network's, so that a network's description needs no Gorgonia.
+type Reduction = network.Reduction
 
+// The reductions: see network.MaxOverTime and network.SumOverTime.
 const (
-	// MaxOverTime takes max_n U_o[n], as in the Tempotron: one
-	// ops.MaxOverTime node, whose gradient goes to one time step only, the
-	// earliest of ties.
-	MaxOverTime Reduction = iota
-	// SumOverTime takes Σ_n U_o[n].
-	SumOverTime
+	MaxOverTime = network.MaxOverTime
+	SumOverTime = network.SumOverTime
 )
-
-// String returns "max" or "sum".
-func (r Reduction) String() string {
-	switch r {
-	case MaxOverTime:
-		return "max"
-	case SumOverTime:
-		return "sum"
-	}
-	return fmt.Sprintf("Reduction(%d)", int(r))
-}
-
-// ParseReduction accepts "max" or "sum".
-func ParseReduction(s string) (Reduction, error) {
-	switch s {
-	case "max":
-		return MaxOverTime, nil
-	case "sum":
-		return SumOverTime, nil
-	}
-	return 0, fmt.Errorf("unknown readout %q: want max or sum", s)
-}
 
 // ReadoutConfig sets the dynamics of the non-spiking readout layer.
 type ReadoutConfig struct {

@@ -9,9 +9,9 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/graph"
-	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/lif"
 	"github.com/spikegrad/spikegrad/ops/loss"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // Weight tying: two networks A and B in one graph, each with its own loss,
@@ -119,7 +119,7 @@ func tiedGraph(t *testing.T, c tieCase, cfg refConfig, wA, wB refWeights, xA, xB
 	}
 	conf := graph.Config{
 		LIF: graph.LIFConfig{BetaSyn: cfg.BetaSyn, BetaMem: cfg.BetaMem,
-			Surrogate: ops.Surrogate{Shape: ops.SuperSpike, Beta: cfg.Beta}, Fused: c.fused},
+			Surrogate: surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: cfg.Beta}, Fused: c.fused},
 		Readout: graph.ReadoutConfig{BetaSyn: cfg.BetaSyn, BetaOut: cfg.BetaOut},
 	}
 	netA, err := graph.Build(inA, graph.Weights{W: []*G.Node{WA, OA}, V: VA}, conf)

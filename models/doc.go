@@ -1,13 +1,12 @@
 // Package models turns a network specification into weights and a Gorgonia
-// graph ready for training: the spec (layer sizes, recurrence, time
-// constants, surrogate, readout), weight initialisation, and the loss.
+// graph ready for training: weight initialisation, the graph configuration
+// of a spec (Config), and the model with its loss.
 //
-// Spec.Validate is the one place where a network is checked, whoever
-// builds it: the settings of a run, a checkpoint's settings, or code. Its
-// errors name the settings of the command line (tau-mem, beta, …).
-// Spec.Shapes gives the name and size of every weight matrix, the layout
-// that docs/conventions.md describes and checkpoints store; Spec.Zeros
-// allocates them and Spec.Init draws them.
+// The specification itself (Spec, Default, and Spec.Validate, the one
+// place where a network is checked) is package network's, which links no
+// Gorgonia; models names it too. Spec.Shapes gives the name and size of
+// every weight matrix, the layout that docs/conventions.md describes and
+// checkpoints store; Zeros allocates them and Init draws them.
 //
 // Weights have no biases and are stored as [fan_in, fan_out] matrices, so a
 // layer's input current is S·W for a [batch, fan_in] row block S. They are

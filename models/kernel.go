@@ -4,8 +4,8 @@ package models
 // neuron k steps after a unit input at step 0, without spike or reset. The
 // free membrane potential is the input convolved with it, which is what a
 // fluctuation-driven initialisation needs to know about the dynamics.
-func (s Spec) PSPKernel() []float64 {
-	c := s.Config().LIF
+func PSPKernel(s Spec) []float64 {
+	c := Config(s).LIF
 	eps := make([]float64, s.Steps)
 	cur, pot := 0.0, 0.0 // I[k], U[k]
 	for k := range eps {

@@ -52,7 +52,7 @@ func New(s Spec, batch int, w *Weights, opts ...Option) (*Model, error) {
 	if batch <= 0 {
 		return nil, fmt.Errorf("model: batch must be ≥ 1, got %d", batch)
 	}
-	if err := s.checkWeights(w); err != nil {
+	if err := checkWeights(s, w); err != nil {
 		return nil, err
 	}
 	dt := w.W[0].Dtype()
@@ -73,7 +73,7 @@ func New(s Spec, batch int, w *Weights, opts ...Option) (*Model, error) {
 	}
 	// The loss reads the readout (and the spike counts), so the fused
 	// backward pass of graph.LIFConfig applies.
-	cfg := s.Config()
+	cfg := Config(s)
 	cfg.LIF.Fused = true
 	net, err := graph.Build(m.Inputs, graph.Weights{W: m.W, V: m.V}, cfg)
 	if err != nil {
@@ -130,7 +130,7 @@ func (m *Model) Learnables() G.Nodes {
 	return append(append(G.Nodes(nil), m.W...), m.V...)
 }
 
-func (s Spec) checkWeights(w *Weights) error {
+func checkWeights(s Spec, w *Weights) error {
 	sz := s.Sizes()
 	if w == nil || len(w.W) != len(sz)-1 {
 		return fmt.Errorf("model: want %d weight matrices W", len(sz)-1)

@@ -18,7 +18,7 @@ func TestLossAddsRegularisers(t *testing.T) {
 	s := models.Default()
 	s.Inputs, s.Hidden, s.Outputs, s.Steps = 8, []int{12, 10}, 3, 30
 	s.Reg = models.Regularization{LowerStrength: 0.7, LowerThreshold: 2, UpperStrength: 0.3, UpperThreshold: 0.5, UpperExp: 2}
-	w, err := s.Init(3, tensor.Float64)
+	w, err := models.Init(s, 3, tensor.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}

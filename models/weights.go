@@ -16,36 +16,9 @@ type Weights struct {
 	V []*tensor.Dense
 }
 
-// Shape names one weight matrix and gives its size [Rows, Cols] =
-// [fan_in, fan_out].
-type Shape struct {
-	Name       string
-	Rows, Cols int
-}
-
-// Shapes lists the weight matrices of s in Weights.All order, named as
-// Weights.Names names them: W0… and Wout, then V0… when recurrent.
-func (s Spec) Shapes() []Shape {
-	sz := s.Sizes()
-	var out []Shape
-	for l := 0; l+1 < len(sz); l++ {
-		name := fmt.Sprintf("W%d", l)
-		if l+2 == len(sz) {
-			name = "Wout"
-		}
-		out = append(out, Shape{name, sz[l], sz[l+1]})
-	}
-	if s.Recurrent {
-		for l, h := range s.Hidden {
-			out = append(out, Shape{fmt.Sprintf("V%d", l), h, h})
-		}
-	}
-	return out
-}
-
 // Zeros returns all-zero weights of the shapes of s, to be filled: by
 // Init, or by a checkpoint reader. dt is tensor.Float32 or tensor.Float64.
-func (s Spec) Zeros(dt tensor.Dtype) (*Weights, error) {
+func Zeros(s Spec, dt tensor.Dtype) (*Weights, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -68,8 +41,8 @@ func (s Spec) Zeros(dt tensor.Dtype) (*Weights, error) {
 // Init draws weights for s from U(−g√k, g√k), k = 1/fan_in of each matrix,
 // with a PCG stream seeded by seed, in Shapes order. dt is tensor.Float32
 // or tensor.Float64.
-func (s Spec) Init(seed uint64, dt tensor.Dtype) (*Weights, error) {
-	w, err := s.Zeros(dt)
+func Init(s Spec, seed uint64, dt tensor.Dtype) (*Weights, error) {
+	w, err := Zeros(s, dt)
 	if err != nil {
 		return nil, err
 	}

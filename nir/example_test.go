@@ -18,7 +18,7 @@ import (
 func Example() {
 	s := models.Default() // Δt = 1 ms, τ_mem = 10 ms, τ_syn = 5 ms, τ_readout = 20 ms
 	s.Inputs, s.Hidden, s.Outputs, s.Recurrent = 3, []int{4}, 2, true
-	w, err := s.Init(1, tensor.Float32)
+	w, err := models.Init(s, 1, tensor.Float32)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -71,9 +71,9 @@ func ExampleImport_foreign() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	s := n.Spec
+	s, c := n.Spec, models.Config(n.Spec)
 	fmt.Printf("%d-%v-%d recurrent %v, decays β_syn %.4f β_mem %.4f β_out %.4f, %v weights\n",
-		s.Inputs, s.Hidden, s.Outputs, s.Recurrent, s.Config().LIF.BetaSyn, s.Config().LIF.BetaMem, s.Config().Readout.BetaOut, n.Weights.W[0].Dtype())
+		s.Inputs, s.Hidden, s.Outputs, s.Recurrent, c.LIF.BetaSyn, c.LIF.BetaMem, c.Readout.BetaOut, n.Weights.W[0].Dtype())
 	// Output:
 	// 3-[5 4]-2 recurrent true, decays β_syn 0.8465 β_mem 0.9311 β_out 0.9556, float32 weights
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/models"
 )
 
 // Node names of an exported network. A recurrent layer's CubaLIF and its
@@ -53,7 +55,7 @@ func (n *Network) Graph() (*Graph, error) {
 	if err := checkWeights(s, n.Weights); err != nil {
 		return nil, err
 	}
-	c := s.Config()
+	c := models.Config(s)
 	betaSyn, betaMem, betaOut := c.LIF.BetaSyn, c.LIF.BetaMem, c.Readout.BetaOut
 	g := &Graph{Nodes: map[string]*Node{}}
 	link := func(a, b string) { g.Edges = append(g.Edges, [2]string{a, b}) }

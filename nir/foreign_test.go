@@ -12,6 +12,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/internal/pyexec"
+	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/nir"
 )
 
@@ -53,7 +54,7 @@ func TestImportsForeignFile(t *testing.T) {
 				t.Fatalf("network %+v (from metadata %v)", g, got.FromMetadata)
 			}
 			// The decays are spikegrad's, on the file's time grid.
-			want, have := s.Config(), g.Config()
+			want, have := models.Config(s), models.Config(g)
 			pairs := [][2]float64{{want.LIF.BetaSyn, have.LIF.BetaSyn}, {want.Readout.BetaOut, have.Readout.BetaOut}}
 			if len(s.Hidden) > 0 {
 				pairs = append(pairs, [2]float64{want.LIF.BetaMem, have.LIF.BetaMem})

@@ -53,7 +53,7 @@ func FuzzImport(f *testing.F) {
 		for l := range s.Hidden {
 			s.Hidden[l] = 2 + l
 		}
-		w, err := s.Init(1, tensor.Float32)
+		w, err := models.Init(s, 1, tensor.Float32)
 		if err != nil {
 			f.Fatal(err)
 		}

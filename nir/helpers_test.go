@@ -42,7 +42,7 @@ func network(t testing.TB, a arch, dt tensor.Dtype, seed uint64) (models.Spec, *
 	s.Inputs, s.Outputs, s.Steps = 7, 4, 30
 	s.Hidden, s.Recurrent, s.Readout = a.hidden, a.recurrent, a.readout
 	s.DT, s.TauMem, s.TauSyn, s.TauReadout = 0.5, 7, 3, 11
-	w, err := s.Init(seed, dt)
+	w, err := models.Init(s, seed, dt)
 	if err != nil {
 		t.Fatal(err)
 	}

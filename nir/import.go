@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Options set what a NIR file may leave open.
@@ -292,7 +292,7 @@ func fromMeta(net *Network, meta map[string]Value) error {
 		net.FromMetadata = append(net.FromMetadata, "steps")
 	}
 	if v, ok := meta[metaReadout]; ok {
-		r, err := graph.ParseReduction(v.String())
+		r, err := network.ParseReduction(v.String())
 		if err != nil {
 			return fmt.Errorf("metadata: readout: %w", err)
 		}

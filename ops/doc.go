@@ -4,14 +4,14 @@
 //
 // Spike is the Heaviside step of a spiking neuron, H(u − 1), whose backward
 // pass (SurrogateGrad) replaces the step's derivative (zero almost
-// everywhere) by a smooth surrogate h(u − 1), a Surrogate of some Shape
-// and slope. Detach is the identity that passes no gradient: it stops the
-// gradient through a spike reset or a recurrent connection. Reset, Axpby
-// and Scale are the smaller building blocks of a neuron's update.
-// MaxOverTime and Sum reduce many nodes of one shape to one node, as
-// Gorgonia's interpreter spends more time per node than on the arithmetic
-// of a small tensor: the maximum of a readout over time, a neuron's spike
-// count over time.
+// everywhere) by a smooth surrogate h(u − 1), a surrogate.Surrogate
+// (package surrogate defines the shapes and evaluates them). Detach is
+// the identity that passes no gradient: it stops the gradient through a
+// spike reset or a recurrent connection. Reset, Axpby and Scale are the
+// smaller building blocks of a neuron's update. MaxOverTime and Sum
+// reduce many nodes of one shape to one node, as Gorgonia's interpreter
+// spends more time per node than on the arithmetic of a small tensor: the
+// maximum of a readout over time, a neuron's spike count over time.
 //
 // A Spike op indexes its spikes as it writes them, and the ops that read
 // those spikes (the synapses of package ops/lif, Sum) use that index

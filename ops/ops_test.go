@@ -11,6 +11,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/internal/optest"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // gradOf evaluates out = build(xs) and the gradient of Σ c⊙out with respect
@@ -66,34 +67,6 @@ func randVec(rng *rand.Rand, n int, lo, hi float64) []float64 {
 	return x
 }
 
-// TestSurrogateClosedForms checks h(x) at hand-computed points.
-func TestSurrogateClosedForms(t *testing.T) {
-	cases := []struct {
-		s    ops.Surrogate
-		x, h float64
-	}{
-		{ops.Surrogate{Shape: ops.SuperSpike, Beta: 10}, 0, 1},
-		{ops.Surrogate{Shape: ops.SuperSpike, Beta: 10}, 0.1, 0.25},
-		{ops.Surrogate{Shape: ops.SuperSpike, Beta: 10}, -0.3, 1.0 / 16},
-		{ops.Surrogate{Shape: ops.SuperSpike, Beta: 0}, 5, 1},
-		{ops.Surrogate{Shape: ops.Asymptotic, Beta: 10}, 0, 10},
-		{ops.Surrogate{Shape: ops.Asymptotic, Beta: 10}, 0.1, 2.5},
-		{ops.Surrogate{Shape: ops.Sigmoid, Beta: 10}, 0, 0.25},
-		{ops.Surrogate{Shape: ops.Sigmoid, Beta: 2}, 0.5, math.E / ((1 + math.E) * (1 + math.E))},
-		{ops.Surrogate{Shape: ops.Sigmoid, Beta: 2}, -0.5, math.E / ((1 + math.E) * (1 + math.E))},
-		{ops.Surrogate{Shape: ops.Sigmoid, Beta: 100}, 1000, 0},
-		{ops.Surrogate{Shape: ops.Esser, Beta: 10}, 0, 1},
-		{ops.Surrogate{Shape: ops.Esser, Beta: 10}, 0.05, 0.5},
-		{ops.Surrogate{Shape: ops.Esser, Beta: 10}, -0.2, 0},
-		{ops.Surrogate{Shape: ops.Exact, Beta: 10}, 0, 0},
-	}
-	for _, c := range cases {
-		if got := c.s.Deriv(c.x); !optest.Close(got, c.h, 1e-15) {
-			t.Errorf("%v at %g: h = %g, want %g", c.s, c.x, got, c.h)
-		}
-	}
-}
-
 // TestSpikeForwardAndSurrogateBackward checks H(u − 1) with H(0) = 1, and
 // that the backward pass is the incoming gradient times h(u − 1).
 func TestSpikeForwardAndSurrogateBackward(t *testing.T) {
@@ -101,9 +74,9 @@ func TestSpikeForwardAndSurrogateBackward(t *testing.T) {
 	u := randVec(rng, 40, -1, 3)
 	u[0], u[1] = 1, math.Nextafter(1, 0) // exactly at and just below threshold
 	for _, dt := range optest.Dtypes {
-		for _, name := range ops.ShapeNames() {
-			shape, _ := ops.ParseShape(name)
-			s := ops.Surrogate{Shape: shape, Beta: 7}
+		for _, name := range surrogate.ShapeNames() {
+			shape, _ := surrogate.ParseShape(name)
+			s := surrogate.Surrogate{Shape: shape, Beta: 7}
 			out, grads := gradOf(t, dt, [][]float64{u}, func(x ...*G.Node) (*G.Node, error) { return ops.Spike(x[0], s) })
 			for i, v := range u {
 				uu := v
@@ -191,23 +164,5 @@ func TestSumOfNodes(t *testing.T) {
 	}
 	if _, err := ops.Sum(); err == nil {
 		t.Error("Sum of no nodes: want an error")
-	}
-}
-
-func TestParseShape(t *testing.T) {
-	for _, n := range ops.ShapeNames() {
-		s, err := ops.ParseShape(n)
-		if err != nil || s.String() != n {
-			t.Errorf("ParseShape(%q) = %v, %v", n, s, err)
-		}
-	}
-	if _, err := ops.ParseShape("relu"); err == nil {
-		t.Error("ParseShape(relu): want an error")
-	}
-	if err := (ops.Surrogate{Shape: ops.SuperSpike, Beta: -1}).Validate(); err == nil {
-		t.Error("negative β: want an error")
-	}
-	if err := (ops.Surrogate{Shape: ops.Esser, Beta: math.NaN()}).Validate(); err == nil {
-		t.Error("NaN β: want an error")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spikegrad/spikegrad/ops/internal/index"
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 	"github.com/spikegrad/spikegrad/ops/internal/opkit"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // Threshold is the firing threshold θ: a neuron spikes when U ≥ θ.
@@ -16,7 +17,7 @@ const Threshold = 1.0
 
 // Spike returns H(u − θ) element-wise: 1 where u ≥ θ, 0 elsewhere. Its
 // gradient is the incoming gradient times the surrogate h(u − θ).
-func Spike(u *G.Node, s Surrogate) (*G.Node, error) {
+func Spike(u *G.Node, s surrogate.Surrogate) (*G.Node, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -25,7 +26,7 @@ func Spike(u *G.Node, s Surrogate) (*G.Node, error) {
 
 type spikeOp struct {
 	opkit.Elementwise
-	s      Surrogate
+	s      surrogate.Surrogate
 	spikes *index.Spikes // of the spikes, for the synapses that read them
 }
 
@@ -58,7 +59,7 @@ func (op spikeOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 // SurrogateGrad returns grad·h(u − θ) element-wise: the backward pass of
 // Spike, for ops that build their spikes' gradient themselves (lif.Cell).
 // It is differentiable in none of its inputs.
-func SurrogateGrad(u, grad *G.Node, s Surrogate) (*G.Node, error) {
+func SurrogateGrad(u, grad *G.Node, s surrogate.Surrogate) (*G.Node, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -68,7 +69,7 @@ func SurrogateGrad(u, grad *G.Node, s Surrogate) (*G.Node, error) {
 // surrogateGradOp computes grad·h(u − θ) from (u, grad).
 type surrogateGradOp struct {
 	opkit.Elementwise
-	s Surrogate
+	s surrogate.Surrogate
 }
 
 func (op surrogateGradOp) String() string        { return fmt.Sprintf("SurrogateGrad[%v]", op.s) }
@@ -88,9 +89,9 @@ func (op surrogateGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, erro
 	}
 	switch u := opkit.DataOf(in[0]).(type) {
 	case []float64:
-		kernel.SurrogateGrad(op.Workers, opkit.DataOf(out).([]float64), op.s.kernel(), u, opkit.DataOf(in[1]).([]float64))
+		kernel.SurrogateGrad(op.Workers, opkit.DataOf(out).([]float64), op.s, u, opkit.DataOf(in[1]).([]float64))
 	case []float32:
-		kernel.SurrogateGrad(op.Workers, opkit.DataOf(out).([]float32), op.s.kernel(), u, opkit.DataOf(in[1]).([]float32))
+		kernel.SurrogateGrad(op.Workers, opkit.DataOf(out).([]float32), op.s, u, opkit.DataOf(in[1]).([]float32))
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}

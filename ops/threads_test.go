@@ -8,6 +8,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 	"github.com/spikegrad/spikegrad/ops/internal/parallel"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // SetThreads gives a graph Workers of its own, which the ops built in it
@@ -19,14 +20,14 @@ func TestSetThreads(t *testing.T) {
 	}
 	u := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 3), G.WithName("u"))
 	v := G.NewMatrix(other, tensor.Float64, G.WithShape(2, 3), G.WithName("v"))
-	s, err := Spike(u, Surrogate{Shape: SuperSpike, Beta: 10})
+	s, err := Spike(u, surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if w := s.Op().(spikeOp).Workers; w == parallel.Default || w.Limit() != 1 {
 		t.Errorf("an op of the bounded graph runs on %+v", w)
 	}
-	s2, err := Spike(v, Surrogate{Shape: SuperSpike, Beta: 10})
+	s2, err := Spike(v, surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,19 +39,8 @@ func TestSetThreads(t *testing.T) {
 	}
 }
 
-// The kernels number the surrogate shapes and place the threshold as ops
-// does: the surrogates reach them by number, and the assembly hard-codes
-// the threshold.
+// The kernels place the threshold as ops does: the assembly hard-codes it.
 func TestKernelConstants(t *testing.T) {
-	for s, k := range map[Shape]kernel.Shape{SuperSpike: kernel.SuperSpike, Sigmoid: kernel.Sigmoid,
-		Esser: kernel.Esser, Asymptotic: kernel.Asymptotic, Exact: kernel.Exact} {
-		if int(s) != int(k) {
-			t.Errorf("%v is %d in ops, %d in kernel", s, int(s), int(k))
-		}
-	}
-	if len(shapeNames) != int(kernel.Exact)+1 {
-		t.Errorf("ops names %d shapes, kernel has %d", len(shapeNames), int(kernel.Exact)+1)
-	}
 	if Threshold != kernel.Threshold {
 		t.Errorf("threshold %v in ops, %v in kernel", Threshold, kernel.Threshold)
 	}

@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // TestExecuteResumesStoppedRuns: a run with a last.npz and no completed

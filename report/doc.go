@@ -31,6 +31,11 @@
 // many runs) and package raster's (single samples over time), which know
 // nothing of records. cmd/report puts it all into one report.md.
 //
+// The package reads records and draws; it links neither Gorgonia nor the
+// training engine (the surrogates are package surrogate's arithmetic, the
+// records and metrics plain data), so that reporting builds and runs
+// without them. TestLinksNoEngine keeps it so.
+//
 // Settings are named as on the command line of cmd/train ("beta", "lr",
 // "hidden", …) and their values are compared as the text the flags take, so
 // grouping needs no knowledge of a setting's type; numbers are ordered as

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/report"
 	"github.com/spikegrad/spikegrad/report/raster"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // checkPNG decodes path and checks its size in pixels and that something
@@ -54,7 +54,7 @@ func TestSurrogatesFigure(t *testing.T) {
 	if b := img.Bounds(); b.Dx() != int(w+0.5) || b.Dy() != int(h+0.5) {
 		t.Errorf("size %v", b)
 	}
-	if err := report.Surrogates(path, []ops.Shape{ops.Esser}, []float64{-1}); err == nil {
+	if err := report.Surrogates(path, []surrogate.Shape{surrogate.Esser}, []float64{-1}); err == nil {
 		t.Error("negative β accepted")
 	}
 }

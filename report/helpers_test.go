@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/report"
 	"github.com/spikegrad/spikegrad/run"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // fakeRun describes a synthetic training run.

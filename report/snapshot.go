@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/report/raster"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // LoadSnapshots reads the JSON that cmd/eval --snapshot writes.

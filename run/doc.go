@@ -5,7 +5,7 @@
 // weights depend on them (Architecture); the same names are command-line
 // flags, keys of YAML configuration files and keys of the JSON stored in
 // records and checkpoints. Validate checks a run's settings before anything
-// is loaded: the network through models.Spec.Validate, with the input and
+// is loaded: the network through network.Spec.Validate, with the input and
 // class counts of the chosen data set.
 //
 // The data-set registry (datasets.go, one entry per data set) holds each

@@ -10,7 +10,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
 	"github.com/spikegrad/spikegrad/internal/readlimit"
-	"github.com/spikegrad/spikegrad/train/metrics"
+	"github.com/spikegrad/spikegrad/metrics"
 )
 
 // Record is the self-describing account of one training run, written as

@@ -6,13 +6,10 @@ import (
 	"slices"
 	"strings"
 
-	"gorgonia.org/tensor"
-
 	"github.com/spikegrad/spikegrad/datasets/audio"
 	"github.com/spikegrad/spikegrad/datasets/randman"
-	"github.com/spikegrad/spikegrad/graph"
-	"github.com/spikegrad/spikegrad/models"
-	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/network"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // Settings is everything that defines a training run, flat and by name: the
@@ -85,7 +82,7 @@ type Settings struct {
 // network and optimiser, changed where the data set's registry entry says
 // (see datasets.go).
 func DefaultSettings(dataset string) Settings {
-	spec := models.Default()
+	spec := network.Default()
 	s := Settings{
 		Dataset: dataset, DataSeed: 1, ValidationFraction: 0.1, Randman: randman.Default(),
 		Steps: spec.Steps, DT: spec.DT,
@@ -103,7 +100,7 @@ func DefaultSettings(dataset string) Settings {
 }
 
 // Validate checks every setting, naming the first one out of range. The
-// network is checked by models.Spec.Validate, with the input and class
+// network is checked by network.Spec.Validate, with the input and class
 // counts of the chosen data set.
 func (s *Settings) Validate() error {
 	ds, ok := lookupDataSet(s.Dataset)
@@ -137,8 +134,8 @@ func (s *Settings) Validate() error {
 	if _, err := s.Spec(inputs, classes); err != nil {
 		return err
 	}
-	if _, err := s.Dtype(); err != nil {
-		return err
+	if s.DType != "float32" && s.DType != "float64" {
+		return fmt.Errorf("dtype: want float32 or float64, got %q", s.DType)
 	}
 	if !slices.Contains([]string{"uniform", "fluctuation"}, s.Init) {
 		return fmt.Errorf("init: want uniform or fluctuation, got %q", s.Init)
@@ -160,40 +157,29 @@ var LogLevels = []string{"debug", "info", "warn", "error"}
 
 // Spec returns the network of s for a data set with the given number of
 // input units and classes, validated.
-func (s *Settings) Spec(inputs, classes int) (models.Spec, error) {
-	shape, err := ops.ParseShape(s.Surrogate)
+func (s *Settings) Spec(inputs, classes int) (network.Spec, error) {
+	shape, err := surrogate.ParseShape(s.Surrogate)
 	if err != nil {
-		return models.Spec{}, fmt.Errorf("surrogate: %w", err)
+		return network.Spec{}, fmt.Errorf("surrogate: %w", err)
 	}
-	red, err := graph.ParseReduction(s.Readout)
+	red, err := network.ParseReduction(s.Readout)
 	if err != nil {
-		return models.Spec{}, fmt.Errorf("readout: %w", err)
+		return network.Spec{}, fmt.Errorf("readout: %w", err)
 	}
-	spec := models.Spec{
+	spec := network.Spec{
 		Inputs: inputs, Hidden: append([]int(nil), s.Hidden...), Outputs: classes, Steps: s.Steps,
 		Recurrent: s.Recurrent, DT: s.DT, TauMem: s.TauMem, TauSyn: s.TauSyn, TauReadout: s.TauReadout,
-		Surrogate:           ops.Surrogate{Shape: shape, Beta: s.Beta},
+		Surrogate:           surrogate.Surrogate{Shape: shape, Beta: s.Beta},
 		DifferentiableReset: s.DiffReset, RecurrentGrad: s.RecurrentGrad, Readout: red, Gain: s.Gain,
-		Reg: models.Regularization{
+		Reg: network.Regularization{
 			LowerStrength: s.RegLowerStrength, LowerThreshold: s.RegLowerThreshold,
 			UpperStrength: s.RegUpperStrength, UpperThreshold: s.RegUpperThreshold, UpperExp: s.RegUpperExp,
 		},
 	}
 	if err := spec.Validate(); err != nil {
-		return models.Spec{}, err
+		return network.Spec{}, err
 	}
 	return spec, nil
-}
-
-// Dtype returns the tensor type of the dtype setting.
-func (s *Settings) Dtype() (tensor.Dtype, error) {
-	switch s.DType {
-	case "float32":
-		return tensor.Float32, nil
-	case "float64":
-		return tensor.Float64, nil
-	}
-	return tensor.Float32, fmt.Errorf("dtype: want float32 or float64, got %q", s.DType)
 }
 
 // Compatible reports the first architecture setting (see Setting) in which

@@ -17,10 +17,10 @@ import (
 
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
 	"github.com/spikegrad/spikegrad/internal/readlimit"
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // A checkpoint is a NumPy .npz file: one 2-D array per weight matrix, named
@@ -231,7 +231,7 @@ func (c *Checkpoint) read(entries map[string]npyEntry) error {
 	}
 	keys := []string{settingsKey}
 	readAll := func(prefix string) (*models.Weights, error) {
-		w, err := spec.Zeros(dt)
+		w, err := models.Zeros(spec, dt)
 		if err != nil {
 			return nil, err
 		}

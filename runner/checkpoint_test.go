@@ -12,10 +12,11 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/metrics"
+	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 func TestCheckpointRoundTrip(t *testing.T) {
@@ -27,7 +28,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		dtype := map[string]tensor.Dtype{"float32": tensor.Float32, "float64": tensor.Float64}[dt]
-		w, err := spec.Init(9, dtype)
+		w, err := models.Init(spec, 9, dtype)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +58,7 @@ func TestCheckpointRejectsBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	s := run.DefaultSettings("randman")
 	spec, _ := s.Spec(20, 10)
-	w, _ := spec.Init(1, tensor.Float32)
+	w, _ := models.Init(spec, 1, tensor.Float32)
 	good := filepath.Join(dir, "good.npz")
 	if err := runner.SaveCheckpoint(good, &runner.Checkpoint{Settings: s, Weights: w}); err != nil {
 		t.Fatal(err)
@@ -139,7 +140,7 @@ func TestHelperWriteCheckpoints(t *testing.T) {
 	s.Hidden = []int{2000, 1000}
 	spec, _ := s.Spec(20, 10)
 	for seed := uint64(0); ; seed++ {
-		w, _ := spec.Init(seed, tensor.Float64)
+		w, _ := models.Init(spec, seed, tensor.Float64)
 		if err := runner.SaveCheckpoint(path, &runner.Checkpoint{Settings: s, Weights: w}); err != nil {
 			t.Fatal(err)
 		}
@@ -156,10 +157,10 @@ func TestCheckpointStateRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, _ := spec.Init(1, tensor.Float64)
-		m, _ := spec.Init(2, tensor.Float64)
-		v, _ := spec.Init(3, tensor.Float64)
-		best, _ := spec.Init(4, tensor.Float64)
+		w, _ := models.Init(spec, 1, tensor.Float64)
+		m, _ := models.Init(spec, 2, tensor.Float64)
+		v, _ := models.Init(spec, 3, tensor.Float64)
+		best, _ := models.Init(spec, 4, tensor.Float64)
 		st := &train.State{Epoch: 2, BestEpoch: 1, Best: best, Order: []byte("pcg:0123456789abcdef"),
 			History: []metrics.Epoch{{Epoch: 1, Train: metrics.Metrics{N: 3, Loss: 0.1}}, {Epoch: 2, Duration: 7}},
 			Solver:  train.SolverState{Step: 12, M: m.All(), V: v.All()}}

@@ -17,10 +17,11 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/metrics"
+	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // The hostile corpus (../testdata/hostile) holds crafted files that the
@@ -187,7 +188,7 @@ func writeCheckpointCorpus(t testing.TB, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := spec.Init(7, tensor.Float32)
+	w, err := models.Init(spec, 7, tensor.Float32)
 	if err != nil {
 		t.Fatal(err)
 	}

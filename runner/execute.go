@@ -9,13 +9,15 @@ import (
 	"strings"
 	"time"
 
+	"gorgonia.org/tensor"
+
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/run/lease"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // Hooks let a caller follow a run and share its run folder.
@@ -400,11 +402,15 @@ func fitBatch(cfg *train.Config, d *datasets.Data) string {
 	return note
 }
 
+// dtypes are the tensor types of the dtype setting. Package run checks the
+// setting but links no tensor package, so the mapping is here.
+var dtypes = map[string]tensor.Dtype{"float32": tensor.Float32, "float64": tensor.Float64}
+
 // config returns the training configuration of s.
 func config(s *run.Settings) (train.Config, error) {
-	dt, err := s.Dtype()
-	if err != nil {
-		return train.Config{}, err
+	dt, ok := dtypes[s.DType]
+	if !ok {
+		return train.Config{}, fmt.Errorf("dtype: want float32 or float64, got %q", s.DType)
 	}
 	c := train.Config{Epochs: s.Epochs, Batch: s.Batch, Optimizer: train.DefaultOptimizer(s.LR), Seed: s.Seed, DType: dt}
 	if s.Init == "fluctuation" {

@@ -11,6 +11,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/run/lease"
 	"github.com/spikegrad/spikegrad/runner"
@@ -44,7 +45,7 @@ func TestResumeIntoItsFolderKeepsHistoryAndBest(t *testing.T) {
 	// Silent weights (all zero) at a tiny learning rate stay at chance:
 	// the resumed epochs cannot beat the folder's best.
 	spec, _ := s.Spec(12, 4)
-	zero, _ := spec.Zeros(tensor.Float32)
+	zero, _ := models.Zeros(spec, tensor.Float32)
 	silent := filepath.Join(t.TempDir(), "silent.npz")
 	if err := runner.SaveCheckpoint(silent, &runner.Checkpoint{Settings: *s, Weights: zero}); err != nil {
 		t.Fatal(err)

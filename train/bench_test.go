@@ -7,9 +7,9 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/datasets/randman"
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // benchSession compiles the default randman network (20-100-10, T = 100,
@@ -21,7 +21,7 @@ func benchSession(b *testing.B, dt tensor.Dtype) (*session, *datasets.Split, []i
 		b.Fatal(err)
 	}
 	spec := models.Default()
-	w, err := spec.Init(1, dt)
+	w, err := models.Init(spec, 1, dt)
 	if err != nil {
 		b.Fatal(err)
 	}

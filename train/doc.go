@@ -30,7 +30,7 @@
 // non-finite loss or weight stops training with an error.
 //
 // What training measures (metrics, epochs, spike statistics, snapshots) is
-// plain data in package train/metrics. Settings, run folders, records and
+// plain data in package metrics. Settings, run folders, records and
 // checkpoints are package run's and package runner's concern, not the
 // engine's.
 package train

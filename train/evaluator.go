@@ -6,8 +6,8 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // Evaluator is a model compiled for inference on batches of a fixed size:

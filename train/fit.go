@@ -10,8 +10,8 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // Config sets a training run.
@@ -278,7 +278,7 @@ func initial(spec models.Spec, d *datasets.Data, c Config) (*models.Weights, err
 	if c.Init != nil {
 		return c.Init.Clone(), nil
 	}
-	w, err := spec.Init(c.Seed, c.DType)
+	w, err := models.Init(spec, c.Seed, c.DType)
 	if err != nil || c.Fluctuation == nil {
 		return w, err
 	}

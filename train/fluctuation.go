@@ -37,7 +37,7 @@ func FluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split,
 		return err
 	}
 	defer ev.Close()
-	kernel := spec.PSPKernel()
+	kernel := models.PSPKernel(spec)
 	target := 1 / xi
 	in := data
 	for l := range spec.Hidden {

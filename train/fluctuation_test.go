@@ -5,8 +5,9 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/metrics"
+	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // TestFluctuationInitWakesDeepLayers: with the plain uniform initialisation
@@ -17,7 +18,7 @@ func TestFluctuationInitWakesDeepLayers(t *testing.T) {
 	spec := specFor(d, 40, 40, 40)
 	spec.Gain = 1
 	activity := func(init bool) []metrics.SpikeStats {
-		w, err := spec.Init(4, tensor.Float64)
+		w, err := models.Init(spec, 4, tensor.Float64)
 		if err != nil {
 			t.Fatal(err)
 		}

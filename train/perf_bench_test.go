@@ -64,7 +64,7 @@ func benchSpec(b *testing.B, spec models.Spec, batch int, density float64) (*ses
 // benchSpecWeights is benchSpec that also returns the session's weights.
 func benchSpecWeights(b *testing.B, spec models.Spec, batch int, density float64) (*session, *models.Weights, *datasets.Split, []int) {
 	b.Helper()
-	w, err := spec.Init(1, tensor.Float32)
+	w, err := models.Init(spec, 1, tensor.Float32)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets/randman"
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // A batch split between two replicas trains exactly as one machine does:
@@ -33,7 +33,7 @@ func TestReplicasMatchOneMachine(t *testing.T) {
 	var res []result
 	for _, procs := range []int{1, 2} {
 		old := runtime.GOMAXPROCS(procs)
-		w, err := spec.Init(3, tensor.Float64)
+		w, err := models.Init(spec, 3, tensor.Float64)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func TestStepRejectsOversizedBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec := models.Default()
-	w, err := spec.Init(1, tensor.Float32)
+	w, err := models.Init(spec, 1, tensor.Float32)
 	if err != nil {
 		t.Fatal(err)
 	}

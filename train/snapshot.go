@@ -6,7 +6,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/spikegrad/spikegrad/datasets"
-	"github.com/spikegrad/spikegrad/train/metrics"
+	"github.com/spikegrad/spikegrad/metrics"
 )
 
 // Snapshots records the activity of the samples idx of split (at most one

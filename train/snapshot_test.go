@@ -7,6 +7,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/train"
 )
 
@@ -16,7 +17,7 @@ import (
 func TestSnapshotsAreConsistent(t *testing.T) {
 	d := smallRandman(t)
 	spec := specFor(d, 30)
-	w, err := spec.Init(2, tensor.Float64)
+	w, err := models.Init(spec, 2, tensor.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,9 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/datasets/randman"
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // smallRandman is a reduced randman task that trains in seconds.
@@ -40,7 +40,7 @@ func specFor(d *datasets.Data, hidden ...int) models.Spec {
 func TestOverfitSmallBatch(t *testing.T) {
 	d := smallRandman(t)
 	spec := specFor(d, 64)
-	w, err := spec.Init(3, tensor.Float64)
+	w, err := models.Init(spec, 3, tensor.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestEvaluatePadsLastBatch(t *testing.T) {
 	d := smallRandman(t)
 	split := d.Test.Subset("test", []int{0, 1, 2, 3, 4, 5, 6})
 	spec := specFor(d, 30)
-	w, err := spec.Init(5, tensor.Float64)
+	w, err := models.Init(spec, 5, tensor.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestEvaluatePadsLastBatch(t *testing.T) {
 func TestDivergenceStops(t *testing.T) {
 	d := smallRandman(t)
 	spec := specFor(d, 10)
-	w, err := spec.Init(1, tensor.Float32)
+	w, err := models.Init(spec, 1, tensor.Float32)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // Trainer is a model compiled for training on batches of a fixed size:

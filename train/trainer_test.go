@@ -10,9 +10,9 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // batchOf returns 0, …, n−1.
@@ -60,7 +60,7 @@ func sameWeights(a, b *models.Weights) bool {
 func TestBackwardGradsUpdateIsStep(t *testing.T) {
 	d := smallRandman(t)
 	spec := specFor(d, 30)
-	w0, err := spec.Init(2, tensor.Float64)
+	w0, err := models.Init(spec, 2, tensor.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestBackwardGradsUpdateIsStep(t *testing.T) {
 func TestAdamOptionsAndInjectedSolver(t *testing.T) {
 	d := smallRandman(t)
 	spec := specFor(d, 20)
-	w0, _ := spec.Init(4, tensor.Float64)
+	w0, _ := models.Init(spec, 4, tensor.Float64)
 	tuned := train.Optimizer{Adam: train.Adam{LR: 1e-2, Beta1: 0.5, Beta2: 0.9, Eps: 1e-6}}
 	a := trainSteps(t, spec, w0, tuned, 3)
 	b := trainSteps(t, spec, w0, train.Optimizer{Solver: G.NewAdamSolver(
@@ -147,7 +147,7 @@ func TestAdamOptionsAndInjectedSolver(t *testing.T) {
 func TestSchedule(t *testing.T) {
 	d := smallRandman(t)
 	spec := specFor(d, 20)
-	w0, _ := spec.Init(5, tensor.Float32)
+	w0, _ := models.Init(spec, 5, tensor.Float32)
 	plain := trainSteps(t, spec, w0, train.DefaultOptimizer(1e-2), 3)
 	var seen []int
 	constant := train.Optimizer{Adam: train.Adam{LR: 1}, Schedule: func(step int) float64 { seen = append(seen, step); return 1e-2 }}
@@ -171,7 +171,7 @@ func TestSchedule(t *testing.T) {
 func TestOptimizerValidation(t *testing.T) {
 	d := smallRandman(t)
 	spec := specFor(d, 10)
-	w, _ := spec.Init(1, tensor.Float32)
+	w, _ := models.Init(spec, 1, tensor.Float32)
 	for name, opt := range map[string]train.Optimizer{
 		"zero lr":      {},
 		"beta1 = 1":    {Adam: train.Adam{LR: 1e-3, Beta1: 1}},
@@ -189,7 +189,7 @@ func TestOptimizerValidation(t *testing.T) {
 func TestEvaluatorCompilesNoGradient(t *testing.T) {
 	d := smallRandman(t)
 	spec := specFor(d, 20)
-	w, _ := spec.Init(1, tensor.Float32)
+	w, _ := models.Init(spec, 1, tensor.Float32)
 	m, err := models.New(spec, 8, w)
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +283,7 @@ func sameHistory(a, b []metrics.Epoch) bool {
 func TestResumeRejectsBadStates(t *testing.T) {
 	d := smallRandman(t)
 	spec := specFor(d, 10)
-	w, _ := spec.Init(1, tensor.Float32)
+	w, _ := models.Init(spec, 1, tensor.Float32)
 	c := train.DefaultConfig()
 	c.Epochs, c.Batch = 2, 50
 	for name, st := range map[string]*train.State{

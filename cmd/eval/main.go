@@ -25,10 +25,10 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
+	"github.com/spikegrad/spikegrad/metrics"
 	runs "github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 type options struct {

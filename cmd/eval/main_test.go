@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	runs "github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // checkpoint trains a small randman network briefly and returns its best

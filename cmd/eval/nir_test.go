@@ -13,6 +13,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/nir"
 	runs "github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
@@ -72,7 +73,7 @@ func TestEvaluatesForeignNIR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := spec.Init(1, tensor.Float32)
+	w, err := models.Init(spec, 1, tensor.Float32)
 	if err != nil {
 		t.Fatal(err)
 	}

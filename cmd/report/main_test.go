@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	runs "github.com/spikegrad/spikegrad/run"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // writeRuns writes a small sweep: surrogate × β × lr × 2 seeds, one and

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/report"
 	runs "github.com/spikegrad/spikegrad/run"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 func TestWriteTableOnly(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"golang.org/x/term"
 
-	"github.com/spikegrad/spikegrad/train/metrics"
+	"github.com/spikegrad/spikegrad/metrics"
 )
 
 // progress shows a bar over epochs on a terminal, and otherwise one log line

@@ -7,10 +7,10 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/internal/index"
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 	"github.com/spikegrad/spikegrad/ops/internal/opkit"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // Cell builds the time steps of one LIF layer,
@@ -44,7 +44,7 @@ import (
 // error naming the step when it does not.
 type Cell struct {
 	betaMem, betaSyn float64
-	surrogate        ops.Surrogate
+	surrogate        surrogate.Surrogate
 	syn              *Synapses
 
 	// token is a [1, 1] node computed from the weights that every synaptic
@@ -66,7 +66,7 @@ type stepGrad struct {
 
 // NewCell starts a layer with the given decays and surrogate, feed-forward
 // weights w and recurrent weights v (nil for none).
-func NewCell(betaMem, betaSyn float64, s ops.Surrogate, w, v *G.Node) (*Cell, error) {
+func NewCell(betaMem, betaSyn float64, s surrogate.Surrogate, w, v *G.Node) (*Cell, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func (c *Cell) check() error {
 // lifGradUOp computes h(u − θ)·dS + β·(1 − r)·dU from (u, dS, dU, r?).
 type lifGradUOp struct {
 	opkit.Matrix
-	s    ops.Surrogate
+	s    surrogate.Surrogate
 	beta float64
 }
 
@@ -243,10 +243,10 @@ func (op lifGradUOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := opkit.Slices32(out, in[0], in[1], in[2], r)
-		kernel.LIFGradU(op.Workers, v[0], kernelOf(op.s), v[1], v[2], float32(op.beta), v[3], v[4])
+		kernel.LIFGradU(op.Workers, v[0], op.s, v[1], v[2], float32(op.beta), v[3], v[4])
 	case tensor.Float64:
 		v := opkit.Slices64(out, in[0], in[1], in[2], r)
-		kernel.LIFGradU(op.Workers, v[0], kernelOf(op.s), v[1], v[2], op.beta, v[3], v[4])
+		kernel.LIFGradU(op.Workers, v[0], op.s, v[1], v[2], op.beta, v[3], v[4])
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}
@@ -296,7 +296,7 @@ func (op lifGradIOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 // from one synaptic projection alone (the readout's), never stored.
 type lifGradUProjOp struct {
 	opkit.Matrix
-	s          ops.Surrogate
+	s          surrogate.Surrogate
 	beta, gain float64
 }
 
@@ -328,10 +328,10 @@ func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := opkit.Slices32(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProj(op.Workers, v[0], kernelOf(op.s), v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain))
+		kernel.LIFGradUProj(op.Workers, v[0], op.s, v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain))
 	case tensor.Float64:
 		v := opkit.Slices64(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProj(op.Workers, v[0], kernelOf(op.s), v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain)
+		kernel.LIFGradUProj(op.Workers, v[0], op.s, v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/internal/optest"
 	"github.com/spikegrad/spikegrad/ops/lif"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 var _ G.Value = (*lif.Events)(nil)
@@ -156,7 +157,7 @@ func TestEventsRejectedByOtherOps(t *testing.T) {
 	if err := G.Let(x, e); err != nil {
 		t.Fatal(err)
 	}
-	s, err := ops.Spike(x, ops.Surrogate{Shape: ops.SuperSpike, Beta: 10})
+	s, err := ops.Spike(x, surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/internal/index"
-	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 	"github.com/spikegrad/spikegrad/ops/internal/opkit"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // spikeOp is S[n] of a Cell: the forward pass of ops.Spike, whose backward
@@ -17,7 +17,7 @@ import (
 // of step n handed over.
 type spikeOp struct {
 	opkit.Elementwise
-	s      ops.Surrogate
+	s      surrogate.Surrogate
 	cell   *Cell
 	n      int
 	spikes *index.Spikes // of the spikes, for the synapses that read them
@@ -69,10 +69,4 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 	}
 	g, err := G.ApplyOp(lifGradUOp{opkit.Matrices(len(args), args[0]), op.s, op.cell.betaMem}, args...)
 	return G.Nodes{g}, err
-}
-
-// kernelOf is s as the kernels take it: ops.Shape and kernel.Shape number
-// the shapes alike.
-func kernelOf(s ops.Surrogate) kernel.Surrogate {
-	return kernel.Surrogate{Shape: kernel.Shape(s.Shape), Beta: s.Beta}
 }

@@ -5,9 +5,9 @@ import (
 	"image/color"
 	"math"
 
-	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/report"
 	"github.com/spikegrad/spikegrad/report/chart"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // fig2b: learning curves with the true gradient and with a surrogate on a
@@ -56,8 +56,8 @@ func (r results) fig3a5a(f *figures) ([]Row, error) {
 	betas := []float64{1, 2, 5, 10, 20, 50, 100}
 	files := []struct {
 		name   string
-		shapes []ops.Shape
-	}{{"fig3a_surrogates.png", []ops.Shape{ops.SuperSpike, ops.Sigmoid, ops.Esser}}, {"fig5a_asymptotic.png", []ops.Shape{ops.Asymptotic}}}
+		shapes []surrogate.Shape
+	}{{"fig3a_surrogates.png", []surrogate.Shape{surrogate.SuperSpike, surrogate.Sigmoid, surrogate.Esser}}, {"fig5a_asymptotic.png", []surrogate.Shape{surrogate.Asymptotic}}}
 	for _, fl := range files {
 		if err := report.Surrogates(f.path(fl.name), fl.shapes, betas); err != nil {
 			return nil, err
@@ -66,7 +66,7 @@ func (r results) fig3a5a(f *figures) ([]Row, error) {
 	}
 	return []Row{
 		{Panel: "Fig. 3a", Figure: "fig3a_surrogates.png", Finding: "SuperSpike, sigmoid′ and Esser et al., normalised (peak independent of β)",
-			Paper: "the three shapes, several β", Ours: "h(x) as computed by ops.Surrogate.Deriv, β = 1 … 100", Verdict: Shown},
+			Paper: "the three shapes, several β", Ours: "h(x) as computed by surrogate.Surrogate.Deriv, β = 1 … 100", Verdict: Shown},
 		{Panel: "Fig. 5a", Figure: "fig5a_asymptotic.png", Finding: "asymptotic SuperSpike β/(β|x|+1)², peak β, tends to the true derivative",
 			Paper: "peak grows with β", Ours: "h(0) = β for β = 1 … 100", Verdict: Shown},
 	}, nil

@@ -3,9 +3,9 @@ package samples
 import (
 	"context"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/runner"
 	"github.com/spikegrad/spikegrad/train"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // Activity is what a trained network does on its test split (paper

@@ -3,6 +3,7 @@ package kernel
 import (
 	"github.com/spikegrad/spikegrad/ops/internal/parallel"
 	"github.com/spikegrad/spikegrad/ops/internal/simd"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // The element-wise kernels of the ops' forward and backward passes. Those
@@ -41,19 +42,19 @@ func heaviside[T Float](out, u []T) {
 }
 
 // SurrogateGrad writes g·h(u − θ) for the surrogate s.
-func SurrogateGrad[T Float](w *parallel.Workers, out []T, s Surrogate, u, g []T) {
+func SurrogateGrad[T Float](w *parallel.Workers, out []T, s surrogate.Surrogate, u, g []T) {
 	forElems(w, len(out), costly, func(lo, hi int) { surrogateGrad(out[lo:hi], s, u[lo:hi], g[lo:hi]) })
 }
 
 // surrogateGrad is SurrogateGrad on one goroutine, one loop per shape.
-func surrogateGrad[T Float](out []T, s Surrogate, u, g []T) {
+func surrogateGrad[T Float](out []T, s surrogate.Surrogate, u, g []T) {
 	u = u[:len(out)]
 	g = g[:len(out)]
 	beta := T(s.Beta)
 	switch s.Shape {
-	case SuperSpike, Asymptotic:
+	case surrogate.SuperSpike, surrogate.Asymptotic:
 		num := T(1)
-		if s.Shape == Asymptotic {
+		if s.Shape == surrogate.Asymptotic {
 			num = beta
 		}
 		if o, ok := as32(out); ok {
@@ -71,7 +72,7 @@ func surrogateGrad[T Float](out []T, s Surrogate, u, g []T) {
 			d := beta*x + 1
 			out[i] = g[i] * (num / (d * d))
 		}
-	case Esser:
+	case surrogate.Esser:
 		for i, v := range u {
 			x := v - Threshold
 			if x < 0 {
@@ -83,7 +84,7 @@ func surrogateGrad[T Float](out []T, s Surrogate, u, g []T) {
 			}
 			out[i] = g[i] * h
 		}
-	case Sigmoid:
+	case surrogate.Sigmoid:
 		for i, v := range u {
 			out[i] = g[i] * T(s.Deriv(float64(v)-Threshold))
 		}

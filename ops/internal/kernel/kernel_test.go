@@ -8,6 +8,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/ops/internal/parallel"
 	"github.com/spikegrad/spikegrad/ops/internal/simd"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // The float32 kernels hand blocks of four to the loops of package simd and
@@ -112,10 +113,10 @@ func TestFloat32KernelsMatchScalar(t *testing.T) {
 			}
 			sameBits(t, "lifGradI", n, out, want)
 
-			for _, shape := range []Shape{SuperSpike, Asymptotic} {
-				s := Surrogate{Shape: shape, Beta: float64(b)}
+			for _, shape := range []surrogate.Shape{surrogate.SuperSpike, surrogate.Asymptotic} {
+				s := surrogate.Surrogate{Shape: shape, Beta: float64(b)}
 				num := float32(1)
-				if shape == Asymptotic {
+				if shape == surrogate.Asymptotic {
 					num = b
 				}
 				lifGradU(out, s, u, g, beta, d, r)
@@ -158,7 +159,7 @@ func TestFloat32KernelsTrackFloat64(t *testing.T) {
 	}
 	u32, g32, d32, r32 := to32(u64), to32(g64), to32(d64), to32(r64)
 	o64, o32 := make([]float64, n), make([]float32, n)
-	for _, s := range []Surrogate{{SuperSpike, 10}, {Asymptotic, 5}, {Sigmoid, 4}, {Esser, 0.5}} {
+	for _, s := range []surrogate.Surrogate{{Shape: surrogate.SuperSpike, Beta: 10}, {Shape: surrogate.Asymptotic, Beta: 5}, {Shape: surrogate.Sigmoid, Beta: 4}, {Shape: surrogate.Esser, Beta: 0.5}} {
 		LIFGradU(parallel.Default, o64, s, u64, g64, 0.9, d64, r64)
 		LIFGradU(parallel.Default, o32, s, u32, g32, 0.9, d32, r32)
 		for i := range o64 {
@@ -211,7 +212,7 @@ func inPlace[T Float](t *testing.T, rng *rand.Rand, n int) {
 	Membrane(w, got, 0.9, u, g, got)
 	check("membrane over r", got, want)
 
-	for _, s := range []Surrogate{{SuperSpike, 10}, {Asymptotic, 3}, {Sigmoid, 4}, {Esser, 0.5}, {Exact, 0}} {
+	for _, s := range []surrogate.Surrogate{{Shape: surrogate.SuperSpike, Beta: 10}, {Shape: surrogate.Asymptotic, Beta: 3}, {Shape: surrogate.Sigmoid, Beta: 4}, {Shape: surrogate.Esser, Beta: 0.5}, {Shape: surrogate.Exact, Beta: 0}} {
 		LIFGradU(w, want, s, u, g, 0.9, d, r)
 		got = clone(d)
 		LIFGradU(w, got, s, u, g, 0.9, got, r)
@@ -230,9 +231,9 @@ func inPlace[T Float](t *testing.T, rng *rand.Rand, n int) {
 
 	// lifGradUProj: rows of width n, one output column of the projection.
 	wt, gO := vec(false), vec(false)[:1]
-	LIFGradUProj(w, want, Surrogate{SuperSpike, 10}, u, r, gO, wt, d, 1, 0.9, 0.3)
+	LIFGradUProj(w, want, surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10}, u, r, gO, wt, d, 1, 0.9, 0.3)
 	got = clone(d)
-	LIFGradUProj(w, got, Surrogate{SuperSpike, 10}, u, r, gO, wt, got, 1, 0.9, 0.3)
+	LIFGradUProj(w, got, surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10}, u, r, gO, wt, got, 1, 0.9, 0.3)
 	check("lifGradUProj over d", got, want)
 }
 

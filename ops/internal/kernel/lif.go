@@ -3,19 +3,20 @@ package kernel
 import (
 	"github.com/spikegrad/spikegrad/ops/internal/parallel"
 	"github.com/spikegrad/spikegrad/ops/internal/simd"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // The fused backward pass of a LIF layer's time step (lif.Cell).
 
 // LIFGradU writes dU[n] = h(u − θ)·g + β·(1 − r)·d, with g = dS[n] and
 // d = dU[n+1]; r may be nil (zero). out may be d itself.
-func LIFGradU[T Float](w *parallel.Workers, out []T, s Surrogate, u, g []T, beta T, d, r []T) {
+func LIFGradU[T Float](w *parallel.Workers, out []T, s surrogate.Surrogate, u, g []T, beta T, d, r []T) {
 	forElems(w, len(out), costly, func(lo, hi int) {
 		lifGradU(out[lo:hi], s, u[lo:hi], g[lo:hi], beta, d[lo:hi], sub(r, lo, hi))
 	})
 }
 
-func lifGradU[T Float](out []T, s Surrogate, u, g []T, beta T, d, r []T) {
+func lifGradU[T Float](out []T, s surrogate.Surrogate, u, g []T, beta T, d, r []T) {
 	n := len(out)
 	u, g, d = u[:n], g[:n], d[:n]
 	if r != nil {
@@ -23,9 +24,9 @@ func lifGradU[T Float](out []T, s Surrogate, u, g []T, beta T, d, r []T) {
 	}
 	b := T(s.Beta)
 	switch s.Shape {
-	case SuperSpike, Asymptotic:
+	case surrogate.SuperSpike, surrogate.Asymptotic:
 		num := T(1)
-		if s.Shape == Asymptotic {
+		if s.Shape == surrogate.Asymptotic {
 			num = b
 		}
 		if o, ok := as32(out); ok && r != nil {
@@ -100,7 +101,7 @@ func lifGradI[T Float](out, d []T, beta T, e, r []T) {
 // LIFGradUProj is LIFGradU with dS = gain·g·Wᵀ computed one row at a time
 // and never stored: g is [rows, cols], W [fanIn, cols], the rest
 // [rows, fanIn]. out may be d itself.
-func LIFGradUProj[T Float](wk *parallel.Workers, out []T, s Surrogate, u, r, g, w, d []T, cols int, beta, gain T) {
+func LIFGradUProj[T Float](wk *parallel.Workers, out []T, s surrogate.Surrogate, u, r, g, w, d []T, cols int, beta, gain T) {
 	addScaled := addScaledFor[T]()
 	fanIn := len(w) / cols
 	rows := len(u) / fanIn

@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/paper"
 	"github.com/spikegrad/spikegrad/run"
-	"github.com/spikegrad/spikegrad/train/metrics"
 )
 
 // Outcome is what a fake run reached.

@@ -1,11 +1,9 @@
-package ops
+package surrogate
 
 import (
 	"fmt"
 	"math"
 	"strings"
-
-	"github.com/spikegrad/spikegrad/ops/internal/kernel"
 )
 
 // Shape names a surrogate derivative family.
@@ -43,7 +41,7 @@ func (s Shape) String() string {
 	return shapeNames[s]
 }
 
-// ShapeNames lists the accepted surrogate names in order.
+// ShapeNames lists the accepted shape names in order.
 func ShapeNames() []string { return append([]string(nil), shapeNames[:]...) }
 
 // ParseShape returns the shape called name (case-insensitive).
@@ -73,14 +71,26 @@ func (s Surrogate) Validate() error {
 	return nil
 }
 
-// String formats s as "shape(β=…)".
+// String formats s as "shape(β=…)". The spiking ops print it in their
+// names, which Gorgonia hashes to merge nodes: it must not change.
 func (s Surrogate) String() string { return fmt.Sprintf("%v(β=%g)", s.Shape, s.Beta) }
 
 // Deriv returns h(x), the surrogate derivative at distance x = u − θ from
 // the threshold.
-func (s Surrogate) Deriv(x float64) float64 { return s.kernel().Deriv(x) }
-
-// kernel is s as the kernels take it: their shapes have the same numbers.
-func (s Surrogate) kernel() kernel.Surrogate {
-	return kernel.Surrogate{Shape: kernel.Shape(s.Shape), Beta: s.Beta}
+func (s Surrogate) Deriv(x float64) float64 {
+	switch s.Shape {
+	case SuperSpike:
+		d := s.Beta*math.Abs(x) + 1
+		return 1 / (d * d)
+	case Asymptotic:
+		d := s.Beta*math.Abs(x) + 1
+		return s.Beta / (d * d)
+	case Sigmoid:
+		e := math.Exp(-s.Beta * math.Abs(x)) // symmetric, and no overflow for large |x|
+		return e / ((1 + e) * (1 + e))
+	case Esser:
+		return math.Max(0, 1-s.Beta*math.Abs(x))
+	default:
+		return 0
+	}
 }

@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/spikegrad/spikegrad/train/metrics"
+	"github.com/spikegrad/spikegrad/metrics"
 )
 
 // Merging the finished metrics of two batches gives the metrics of one
