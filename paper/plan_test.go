@@ -20,7 +20,7 @@ var wantRuns = map[Scale]map[string]int{
 		"init": 9, "fig6-mnist": 4, "fig9-mnist-free": 1, "fig9-mnist": 4},
 	Local: {"fig2b": 6, "fig3c-nh0": 10, "fig3c-beta0": 10, "fig3d-data": 5, "fig3d-init": 10, "fig6-randman": 40,
 		"fig9-randman-free": 4, "fig9-randman": 36, "fig3b": 105, "fig5-reset": 96, "fig5-recurrent": 96, "fig3c-nh2": 45,
-		"init": 45, "fig6-mnist": 24, "fig9-mnist-free": 2, "fig9-mnist": 14},
+		"init": 45, "fig6-mnist": 16, "fig9-mnist-free": 2, "fig9-mnist": 14},
 	Full: {"fig2b": 6, "fig3c-nh0": 10, "fig3c-beta0": 10, "fig3d-data": 5, "fig3d-init": 10, "fig6-randman": 80,
 		"fig9-randman-free": 4, "fig9-randman": 36, "fig3b": 105, "fig5-reset": 168, "fig5-recurrent": 168, "fig3c-nh2": 105,
 		"init": 45, "fig6-mnist": 80, "fig9-mnist-free": 4, "fig9-mnist": 32,
