@@ -16,14 +16,14 @@ import (
 type Config struct {
 	// Hidden is the number of ReLU units of the hidden layer; 0 fits a
 	// logistic regression.
-	Hidden int
-	Epochs int
-	Batch  int
+	Hidden int `json:"hidden"`
+	Epochs int `json:"epochs"`
+	Batch  int `json:"batch"`
 	// LR is Adam's step size (β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸).
-	LR float64
+	LR float64 `json:"lr"`
 	// L2 adds L2·w to the gradient of every weight (not of the biases).
-	L2   float64
-	Seed uint64
+	L2   float64 `json:"l2"`
+	Seed uint64  `json:"seed"`
 }
 
 // DefaultConfig returns the logistic regression that the measurements
