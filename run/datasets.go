@@ -73,7 +73,11 @@ var dataSets = []dataSet{
 		Validations: []string{"random"},
 	},
 	{
-		Name:        "shd",
+		Name: "shd",
+		// On the synthetic stand-in (cmd/synthetic --words) these
+		// converged by epoch 10 in every seed, above the non-spiking
+		// baselines; the fluctuation init that rawhd needs changed
+		// nothing there (docs/measurements/defaults.md).
 		Defaults:    audioDefaults(400, 2),
 		Sizes:       func(*Settings) (int, int) { c := shd.Default(); return c.Units, c.Classes },
 		Load:        func(_ context.Context, s *Settings) (*datasets.Data, error) { return s.loadSpikes(shd.Default()) },
@@ -87,8 +91,20 @@ var dataSets = []dataSet{
 		Validations: []string{"file", "random", "speakers"},
 	},
 	{
-		Name:     "rawhd",
-		Defaults: audioDefaults(80, melHop),
+		Name: "rawhd",
+		// Chosen on the synthetic stand-in (cmd/synthetic --words), as
+		// real files cannot be fetched where they were measured; see
+		// docs/measurements/defaults.md. With the uniform gain-5 weights
+		// of the other sets one seed in three sat on a plateau for 30
+		// epochs and still improved at epoch 40; weights scaled to the
+		// input (fluctuation) reached their plateau by epoch 27 in every
+		// seed, above the logistic regression and the perceptron on the
+		// same features. 60 epochs leave room for data harder than the
+		// stand-in.
+		Defaults: func(s *Settings) {
+			audioDefaults(80, melHop)(s)
+			s.Init, s.Epochs = "fluctuation", 60
+		},
 		Sizes:    func(*Settings) (int, int) { return mel.Default().Filters, audio.RawHDClasses },
 		Validate: func(s *Settings) error { _, err := s.melGrid(mel.Default()); return err },
 		Load: func(_ context.Context, s *Settings) (*datasets.Data, error) {

@@ -79,8 +79,14 @@ func TestValidateUsesTheDataSetsSizes(t *testing.T) {
 
 func TestDefaultsFollowTheDataSet(t *testing.T) {
 	s := run.DefaultSettings("shd")
-	if s.Steps != 400 || s.DT != 2 || !s.Recurrent || s.Hidden[0] != 128 || s.TauMem != 20 || s.Batch != 100 {
-		t.Errorf("shd defaults: steps %d dt %g recurrent %v hidden %v τ_mem %g batch %d", s.Steps, s.DT, s.Recurrent, s.Hidden, s.TauMem, s.Batch)
+	if s.Steps != 400 || s.DT != 2 || !s.Recurrent || s.Hidden[0] != 128 || s.TauMem != 20 || s.Batch != 100 || s.Epochs != 40 || s.Init != "uniform" {
+		t.Errorf("shd defaults: steps %d dt %g recurrent %v hidden %v τ_mem %g batch %d epochs %d init %s",
+			s.Steps, s.DT, s.Recurrent, s.Hidden, s.TauMem, s.Batch, s.Epochs, s.Init)
+	}
+	// rawhd's and shd's training converged on their synthetic stand-ins
+	// (docs/measurements/defaults.md).
+	if s := run.DefaultSettings("rawhd"); s.Init != "fluctuation" || s.Epochs != 60 || s.LR != 5e-3 || s.Batch != 100 || !s.Recurrent {
+		t.Errorf("rawhd defaults: init %s epochs %d lr %g batch %d recurrent %v", s.Init, s.Epochs, s.LR, s.Batch, s.Recurrent)
 	}
 	for _, ds := range run.DataSetNames() {
 		s := run.DefaultSettings(ds)

@@ -61,7 +61,18 @@ const hdRate = 48000
 // within the first 80 ms and lasts 0.4 to 0.6 s, in faint noise. Speakers
 // 0–9 speak the training files, 10 and 11 the test files.
 func WriteRawHD(dir string, nTrain, nTest int, seed uint64) error {
+	return WriteRawHDWith(dir, nTrain, nTest, seed, Options{})
+}
+
+// WriteRawHDWith is WriteRawHD with the choices of o: with o.Words, class c
+// is word c of the synthetic vocabulary (see Options), said within the
+// first 0.78 s.
+func WriteRawHDWith(dir string, nTrain, nTest int, seed uint64, o Options) error {
 	if err := checkCounts("RawHD", nTrain, nTest); err != nil {
+		return err
+	}
+	vocabulary, err := words(audio.RawHDClasses)
+	if err != nil {
 		return err
 	}
 	audioDir := filepath.Join(dir, "audio")
@@ -86,9 +97,16 @@ func WriteRawHD(dir string, nTrain, nTest int, seed uint64) error {
 			sd := speakerDigit{speaker, label}
 			name := fmt.Sprintf("lang-%s_speaker-%02d_trial-%d_digit-%d.flac", lang, speaker, trials[sd], label%10)
 			trials[sd]++
-			pitch := 1 + 0.01*float64(speaker-6)/6 // ±1 %
-			onset, length := 0.02+0.06*rng.Float64(), 0.4+0.2*rng.Float64()
-			x := toneWord(rng, pitch*toneHz(label, audio.RawHDClasses), hdRate, onset, length, onset+length+0.05)
+			var x []float64
+			if o.Words {
+				sp := newSpeaker(speaker)
+				segs := utterance(rng, vocabulary[label], sp)
+				x = wordAudio(rng, segs, sp, hdRate, end(segs)+0.05)
+			} else {
+				pitch := 1 + 0.01*float64(speaker-6)/6 // ±1 %
+				onset, length := 0.02+0.06*rng.Float64(), 0.4+0.2*rng.Float64()
+				x = toneWord(rng, pitch*toneHz(label, audio.RawHDClasses), hdRate, onset, length, onset+length+0.05)
+			}
 			b, err := audioenc.MonoFLAC(x, hdRate)
 			if err != nil {
 				return err
@@ -125,10 +143,17 @@ const scRate = 16000
 // starts between 50 and 200 ms and lasts 0.3 to 0.5 s, in faint noise.
 // Words must be distinct folder names that do not start with "_" or ".".
 func WriteRawSC(dir string, words []string, perWord int, seed uint64) error {
-	if len(words) == 0 {
+	return WriteRawSCWith(dir, words, perWord, seed, Options{})
+}
+
+// WriteRawSCWith is WriteRawSC with the choices of o: with o.Words, word i
+// in alphabetical order is word i of the synthetic vocabulary (see
+// Options), said within the first 0.78 s; at most 240 words.
+func WriteRawSCWith(dir string, names []string, perWord int, seed uint64, o Options) error {
+	if len(names) == 0 {
 		return errors.New("synthetic: RawSC: no words")
 	}
-	sorted := slices.Sorted(slices.Values(words))
+	sorted := slices.Sorted(slices.Values(names))
 	for i, w := range sorted {
 		if w == "" || strings.ContainsAny(w, `/\`) || strings.HasPrefix(w, "_") || strings.HasPrefix(w, ".") {
 			return fmt.Errorf("synthetic: RawSC: %q is not a word folder name", w)
@@ -139,6 +164,13 @@ func WriteRawSC(dir string, words []string, perWord int, seed uint64) error {
 	}
 	if perWord < 3 || perWord > 1<<16 {
 		return fmt.Errorf("synthetic: RawSC: perWord must lie in [3, %d] for non-empty splits, got %d", 1<<16, perWord)
+	}
+	var vocabulary [][wordPhones]int
+	if o.Words {
+		var err error
+		if vocabulary, err = words(len(sorted)); err != nil {
+			return err
+		}
 	}
 	rng := newRand(seed, 3)
 	speakers := make([]string, 0, perWord)
@@ -156,9 +188,15 @@ func WriteRawSC(dir string, words []string, perWord int, seed uint64) error {
 			return fmt.Errorf("synthetic: %w", err)
 		}
 		for j, spk := range speakers {
-			pitch := 1 + 0.01*(2*float64(j)/float64(perWord)-1) // ±1 %
-			onset, length := 0.05+0.15*rng.Float64(), 0.3+0.2*rng.Float64()
-			x := toneWord(rng, pitch*toneHz(label, len(sorted)), scRate, onset, length, 1)
+			var x []float64
+			if o.Words {
+				sp := newSpeaker(j)
+				x = wordAudio(rng, utterance(rng, vocabulary[label], sp), sp, scRate, 1)
+			} else {
+				pitch := 1 + 0.01*(2*float64(j)/float64(perWord)-1) // ±1 %
+				onset, length := 0.05+0.15*rng.Float64(), 0.3+0.2*rng.Float64()
+				x = toneWord(rng, pitch*toneHz(label, len(sorted)), scRate, onset, length, 1)
+			}
 			b, err := audioenc.MonoWAV(x, scRate)
 			if err != nil {
 				return err

@@ -1,0 +1,247 @@
+// Command baseline fits non-spiking classifiers — a logistic regression
+// and a perceptron with one hidden layer of 128 ReLU units — to the input
+// of a data set: the yardstick a spiking network trained by cmd/train on
+// the same features should at least match.
+//
+//	go run ./cmd/baseline --dataset rawhd --data-dir data/hd --out baselines
+//	go run ./cmd/baseline --dataset shd --data-dir data/shd --bin 10 --out baselines
+//
+// The data flags are cmd/train's, read through package run: the same flags
+// give the same samples, splits and time grid. Each sample's [steps,
+// inputs] grid is flattened into one vector; --bin sums it over bins of
+// steps first, which long spike rasters need (SHD: 400 steps × 700
+// channels). Like cmd/train, a fit keeps the weights of the epoch with the
+// best validation accuracy and reports their test accuracy.
+//
+// The results, with every epoch, go to
+// <out>/baseline_<dataset>_seed=<seed>.json, written atomically; a line
+// per classifier on stdout states them.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/spikegrad/spikegrad/baseline"
+	"github.com/spikegrad/spikegrad/cmd/internal/cli"
+	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/internal/atomicfile"
+	"github.com/spikegrad/spikegrad/run"
+)
+
+const usage = `Usage: go run ./cmd/baseline --dataset <name> [--data-dir <folder>] [flags]
+
+Fits a logistic regression and a one-hidden-layer perceptron to the
+flattened input of a data set, as cmd/train would load it.`
+
+// dataFlags are the settings of package run that choose the data; the
+// others are a spiking network's and mean nothing here.
+var dataFlags = []string{"dataset", "data-dir", "data-seed", "validation", "validation-fraction", "limit",
+	"cache-dir", "no-cache", "skip-bad-files", "feature-storage", "randman-classes", "randman-units",
+	"randman-dim", "randman-alpha", "randman-samples", "randman-train", "randman-validation",
+	"randman-window", "steps", "dt", "log-format", "log-level"}
+
+// models are the classifiers --model chooses from.
+var models = []string{"logreg", "mlp"}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := runMain(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// options are the parsed command line.
+type options struct {
+	settings run.Settings
+	models   []string
+	config   baseline.Config // Hidden is the perceptron's
+	bin      int
+	out      string
+}
+
+func parse(args []string, stderr io.Writer) (*options, error) {
+	first := run.DefaultSettings("randman")
+	fs := flag.NewFlagSet("baseline", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, name := range dataFlags {
+		st, _ := first.Lookup(name)
+		fs.Var(st.Flag(), name, st.Usage)
+	}
+	c := baseline.DefaultConfig()
+	c.Hidden = 128
+	model := fs.String("model", strings.Join(models, ","), "classifiers to fit, comma-separated: logreg, mlp")
+	fs.IntVar(&c.Hidden, "hidden", c.Hidden, "mlp: ReLU units of the hidden layer")
+	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "training epochs")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "minibatch size")
+	fs.Float64Var(&c.LR, "lr", c.LR, "Adam step size")
+	fs.Float64Var(&c.L2, "l2", c.L2, "L2 penalty on the weights (not the biases)")
+	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the initial weights and the minibatch order")
+	bin := fs.Int("bin", 1, "sum the input over bins of this many steps before flattening (1: every step)")
+	out := fs.String("out", "baselines", "folder for the results file")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "%s\nFlags:\n\n", usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q: all settings are flags (see --help)", fs.Arg(0))
+	}
+	// The data set's defaults first (its time grid), then every flag
+	// that was set, as cmd/train does.
+	s := run.DefaultSettings(first.Dataset)
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if _, ok := s.Lookup(f.Name); ok && slices.Contains(dataFlags, f.Name) && err == nil {
+			if e := s.Set(f.Name, f.Value.String()); e != nil {
+				err = fmt.Errorf("--%w", e)
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("--%w", err)
+	}
+	o := &options{settings: s, config: c, bin: *bin, out: *out}
+	for m := range strings.SplitSeq(*model, ",") {
+		if m = strings.TrimSpace(m); !slices.Contains(models, m) {
+			return nil, fmt.Errorf("--model: want logreg, mlp or both, comma-separated, got %q", *model)
+		}
+		if !slices.Contains(o.models, m) {
+			o.models = append(o.models, m)
+		}
+	}
+	if err := c.Validate(); err != nil {
+		// Name the flag rather than the field.
+		msg := err.Error()
+		for field, flag := range map[string]string{"Hidden": "hidden", "Epochs": "epochs", "Batch": "batch", "LR": "lr", "L2": "l2"} {
+			msg = strings.Replace(msg, "baseline: "+field+" ", "--"+flag+": ", 1)
+		}
+		return nil, errors.New(msg)
+	}
+	if *bin < 1 || *bin > s.Steps {
+		return nil, fmt.Errorf("--bin: want a number of steps in [1, %d], got %d", s.Steps, *bin)
+	}
+	if *out == "" {
+		return nil, errors.New("--out: want a folder")
+	}
+	return o, nil
+}
+
+// Report is the results file.
+type Report struct {
+	Dataset    string  `json:"dataset"`
+	DataDir    string  `json:"data_dir,omitempty"`
+	Steps      int     `json:"steps"`
+	DT         float64 `json:"dt"`
+	Bin        int     `json:"bin"`
+	Features   int     `json:"features"`
+	Train      int     `json:"train"`
+	Validation int     `json:"validation"`
+	Test       int     `json:"test"`
+	Fits       []Fit   `json:"fits"`
+}
+
+// Fit is one classifier's settings and result.
+type Fit struct {
+	Model  string          `json:"model"`
+	Config baseline.Config `json:"config"`
+	baseline.Result
+	Took string `json:"took"`
+}
+
+// runMain is main with its context, streams and exit status explicit.
+func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parse(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "baseline: %v\n", err)
+		return 2
+	}
+	log, err := cli.NewLogger(o.settings.LogFormat, o.settings.LogLevel, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "baseline: %v\n", err)
+		return 2
+	}
+	if err := fit(ctx, o, log, stdout); err != nil {
+		log.WithError(err).Error("baseline stopped")
+		if ctx.Err() != nil {
+			return 130
+		}
+		return 1
+	}
+	return 0
+}
+
+func fit(ctx context.Context, o *options, log *logrus.Logger, stdout io.Writer) error {
+	s := &o.settings
+	start := time.Now()
+	d, err := s.LoadData(ctx)
+	if err != nil {
+		return err
+	}
+	for _, w := range d.Warnings {
+		log.WithField("dataset", d.Name).Warn(w)
+	}
+	var splits [3]*baseline.Features
+	for i, sp := range []*datasets.Split{d.Train, d.Validation, d.Test} {
+		if splits[i], err = baseline.Flatten(sp, o.bin); err != nil {
+			return err
+		}
+	}
+	rep := Report{Dataset: s.Dataset, DataDir: s.DataDir, Steps: s.Steps, DT: s.DT, Bin: o.bin, Features: splits[0].Dim,
+		Train: d.Train.Len(), Validation: d.Validation.Len(), Test: d.Test.Len()}
+	log.WithFields(logrus.Fields{"dataset": d.Name, "train": rep.Train, "validation": rep.Validation, "test": rep.Test,
+		"features": rep.Features, "took": time.Since(start).Round(time.Millisecond).String()}).Info("data ready")
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	path := filepath.Join(o.out, fmt.Sprintf("baseline_%s_seed=%d.json", s.Dataset, o.config.Seed))
+	for _, m := range o.models {
+		c := o.config
+		if m == "logreg" {
+			c.Hidden = 0
+		}
+		began := time.Now()
+		res, err := baseline.Fit(ctx, c, splits[0], splits[1], splits[2], func(e baseline.Epoch) {
+			log.WithFields(logrus.Fields{"model": m, "epoch": e.Epoch, "train_loss": round(e.Train.Loss),
+				"train_acc": round(e.Train.Accuracy), "val_loss": round(e.Validation.Loss), "val_acc": round(e.Validation.Accuracy)}).Info("epoch")
+		})
+		if err != nil {
+			return err
+		}
+		rep.Fits = append(rep.Fits, Fit{Model: m, Config: c, Result: *res, Took: time.Since(began).Round(time.Second).String()})
+		fmt.Fprintf(stdout, "%s: test accuracy %.2f%% (validation %.2f%%) with the weights of epoch %d of %d\n",
+			m, 100*res.Test.Accuracy, 100*res.Validation.Accuracy, res.BestEpoch, c.Epochs)
+	}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteBytes(path, append(b, '\n')); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "results in %s\n", path)
+	return nil
+}
+
+func round(x float64) float64 { return float64(int64(x*1e4+0.5)) / 1e4 }

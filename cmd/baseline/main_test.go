@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spikegrad/spikegrad/datasets/synthetic"
+)
+
+// The command loads a registered data set as cmd/train does, fits both
+// classifiers and writes what they gave.
+func TestFitsBothClassifiersOnSyntheticWords(t *testing.T) {
+	data, out := t.TempDir(), t.TempDir()
+	if err := synthetic.WriteRawHDWith(data, 60, 20, 1, synthetic.Options{Words: true}); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	args := []string{"--dataset", "rawhd", "--data-dir", data, "--epochs", "3", "--hidden", "8", "--seed", "7",
+		"--out", out, "--log-format", "json"}
+	if code := runMain(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, want := range []string{"logreg: test accuracy", "mlp: test accuracy", "results in"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q: %s", want, stdout.String())
+		}
+	}
+	if !strings.Contains(stderr.String(), `"msg":"epoch"`) {
+		t.Errorf("want JSON epoch log lines, got %s", stderr.String())
+	}
+	b, err := os.ReadFile(filepath.Join(out, "baseline_rawhd_seed=7.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	// rawhd's defaults: 80 Mel frames of 40 filters, a tenth held out.
+	if r.Dataset != "rawhd" || r.Steps != 80 || r.Features != 80*40 || r.Train != 54 || r.Validation != 6 || r.Test != 20 || len(r.Fits) != 2 {
+		t.Fatalf("report %+v", r)
+	}
+	for _, f := range r.Fits {
+		if len(f.History) != 3 || f.BestEpoch < 1 || f.Test.N != 20 || f.Config.Seed != 7 || (f.Model == "mlp") != (f.Config.Hidden == 8) {
+			t.Errorf("%s: %+v", f.Model, f)
+		}
+	}
+}
+
+// Binning and the randman flags, which need no files.
+func TestBinsRandman(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	args := []string{"--randman-classes", "3", "--randman-units", "5", "--randman-samples", "30", "--randman-train", "20",
+		"--randman-validation", "5", "--randman-window", "20", "--steps", "40", "--bin", "8", "--model", "logreg",
+		"--epochs", "2", "--out", out}
+	if code := runMain(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	b, err := os.ReadFile(filepath.Join(out, "baseline_randman_seed=1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Report
+	if err := json.Unmarshal(b, &r); err != nil || r.Features != 5*5 || len(r.Fits) != 1 || r.Fits[0].Model != "logreg" {
+		t.Errorf("%v: %+v", err, r)
+	}
+}
+
+func TestBadFlagsExitWithUsageError(t *testing.T) {
+	for want, args := range map[string][]string{
+		"--model":          {"--model", "svm"},
+		"--bin":            {"--bin", "0"},
+		"--epochs":         {"--epochs", "0"},
+		"--steps":          {"--steps", "0"},
+		"--lr":             {"--lr", "-1"},
+		"unknown data set": {"--dataset", "timit"},
+		"argument":         {"stray"},
+		"-tau-mem":         {"--tau-mem", "5"}, // a network's setting, not the data's
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := runMain(context.Background(), args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and a message naming %s", args, code, stderr.String(), want)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := runMain(context.Background(), []string{"--help"}, &stdout, &stderr); code != 0 || !strings.Contains(stderr.String(), "-data-dir") {
+		t.Errorf("--help: exit %d, %q", code, stderr.String())
+	}
+}

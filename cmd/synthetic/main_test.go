@@ -1,0 +1,44 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestWritesEachDataSet(t *testing.T) {
+	for dataset, file := range map[string]string{
+		"shd":   "shd_train.h5",
+		"ssc":   "ssc_valid.h5",
+		"rawhd": "train_filenames.txt",
+		"rawsc": "testing_list.txt",
+	} {
+		dir := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		args := []string{"--dataset", dataset, "--dir", dir, "--words", "--train", "40", "--valid", "35", "--test", "35",
+			"--per-word", "3", "--classes", "4"}
+		if code := run(args, &stdout, &stderr); code != 0 {
+			t.Fatalf("%s: exit %d: %s", dataset, code, stderr.String())
+		}
+		if _, err := os.Stat(filepath.Join(dir, file)); err != nil || !strings.Contains(stdout.String(), "wrote synthetic "+dataset) {
+			t.Errorf("%s: %v; stdout %q", dataset, err, stdout.String())
+		}
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	dir := t.TempDir()
+	for want, args := range map[string][]string{
+		"--dataset": {"--dataset", "timit", "--dir", dir},
+		"--classes": {"--dataset", "rawsc", "--classes", "36", "--dir", dir},
+		"--dir":     {"--dataset", "shd"},
+		"counts":    {"--dataset", "shd", "--train", "0", "--dir", dir},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code == 0 || !strings.Contains(stderr.String(), want) {
+			t.Errorf("%v: exit %d, stderr %q; want a message naming %s", args, code, stderr.String(), want)
+		}
+	}
+}
