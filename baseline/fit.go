@@ -91,7 +91,7 @@ func Fit(ctx context.Context, c Config, train, validation, test *Features, epoch
 	}
 	rng := rand.New(rand.NewPCG(c.Seed, 0xba5e))
 	n := newNet(train.Dim, c.Hidden, train.Classes)
-	n.init(rng)
+	n.draw(rng)
 	t := newTrainer(n, c)
 	best := newNet(train.Dim, c.Hidden, train.Classes)
 	res := &Result{}

@@ -30,9 +30,9 @@ func newNet(dim, hidden, classes int) *net {
 	return n
 }
 
-// init draws every weight from U(−1/√fan_in, 1/√fan_in); biases start at
+// draw draws every weight from U(−1/√fan_in, 1/√fan_in); biases start at
 // zero.
-func (n *net) init(rng *rand.Rand) {
+func (n *net) draw(rng *rand.Rand) {
 	for _, w := range []struct {
 		v     []float64
 		fanIn int
