@@ -37,14 +37,7 @@ func (op spikeOp) DiffWRT(int) []bool                { return []bool{true} }
 func (op spikeOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 func (op spikeOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	out, err := opkit.Output(p, in[0])
-	if err != nil {
-		return nil, fmt.Errorf("%v: %w", op, err)
-	}
-	if !opkit.Heaviside(op.Workers, out, in[0], op.spikes) {
-		return nil, opkit.DtypeError(op, in[0])
-	}
-	return out, nil
+	return opkit.SpikeForward(op, op.Workers, p, in[0], op.spikes)
 }
 
 // SpikeIndex returns the index of the spikes, for the synapses that read

@@ -1,6 +1,8 @@
 package opkit
 
 import (
+	"fmt"
+
 	G "gorgonia.org/gorgonia"
 
 	"github.com/spikegrad/spikegrad/ops/internal/index"
@@ -37,6 +39,20 @@ type Detacher interface {
 func IsDetached(n *G.Node) bool {
 	_, ok := n.Op().(Detacher)
 	return ok
+}
+
+// SpikeForward is the forward pass of every spike op: H(u − θ) into p
+// when p fits u, into a new tensor otherwise, with the spikes indexed into
+// si as Heaviside does. Errors name op.
+func SpikeForward(op fmt.Stringer, w *parallel.Workers, p, u G.Value, si *index.Spikes) (G.Value, error) {
+	out, err := Output(p, u)
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", op, err)
+	}
+	if !Heaviside(w, out, u, si) {
+		return nil, DtypeError(op, u)
+	}
+	return out, nil
 }
 
 // Heaviside writes H(u − θ) into out, a tensor of u's shape and dtype,
