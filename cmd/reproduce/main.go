@@ -44,16 +44,10 @@ import (
 
 type options struct {
 	scale, out, data, shard, logFormat string
-	sets                               multi
+	sets                               cli.Repeated
 	jobs                               int
 	dryRun, reportOnly, noReport       bool
 }
-
-// multi is a repeatable string flag.
-type multi []string
-
-func (m *multi) String() string     { return strings.Join(*m, " ") }
-func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

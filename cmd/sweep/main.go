@@ -44,17 +44,11 @@ import (
 
 type options struct {
 	file, preset, out, shard, logFormat, worker string
-	sets, grids                                 multi
+	sets, grids                                 cli.Repeated
 	jobs, maxRuns                               int
 	lease                                       time.Duration
 	dryRun, noWait                              bool
 }
-
-// multi is a repeatable string flag.
-type multi []string
-
-func (m *multi) String() string     { return strings.Join(*m, " ") }
-func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -133,3 +133,15 @@ func TestPrintedConfigReproducesTheSettings(t *testing.T) {
 		t.Errorf("settings differ after the round trip:\n%s\n%s", j1, j2)
 	}
 }
+
+func TestRepeatedKeepsEveryValueInOrder(t *testing.T) {
+	var r cli.Repeated
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.Var(&r, "set", "")
+	if err := fs.Parse([]string{"--set", "a=1", "--set", "b=2", "--set", "a=3"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.String(); got != "a=1 b=2 a=3" || len(r) != 3 {
+		t.Errorf("got %q (%d values)", got, len(r))
+	}
+}
