@@ -1,28 +1,14 @@
 package report_test
 
 import (
-	"image/png"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/report/internal/pngtest"
+
 	"github.com/spikegrad/spikegrad/report"
 )
-
-// decodes checks that path is a PNG at least minW pixels wide.
-func decodes(t *testing.T, path string, minW int) {
-	t.Helper()
-	fh, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	img, err := png.Decode(fh)
-	if err != nil || img.Bounds().Dx() < minW {
-		t.Fatalf("%s: %v, %v", path, err, img)
-	}
-}
 
 // TestSpikeGrid: fits per panel and group, silent runs left out of the
 // fit and counted.
@@ -45,5 +31,5 @@ func TestSpikeGrid(t *testing.T) {
 	if len(fits) != 2 || len(fits[1]) != 2 || fits[1][1].Err == nil || math.Abs(fits[0][0].Transition()-fit.Transition()) > 1e-9 {
 		t.Errorf("fits %+v", fits)
 	}
-	decodes(t, path, 800)
+	pngtest.Decodes(t, path, 800)
 }

@@ -1,29 +1,16 @@
 package chart_test
 
 import (
-	"image/png"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/report/internal/pngtest"
+
 	"github.com/spikegrad/spikegrad/report/chart"
 )
-
-// decodes checks that path is a PNG at least minW pixels wide.
-func decodes(t *testing.T, path string, minW int) {
-	t.Helper()
-	fh, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	img, err := png.Decode(fh)
-	if err != nil || img.Bounds().Dx() < minW {
-		t.Fatalf("%s: %v, %v", path, err, img)
-	}
-}
 
 func TestBinCounts(t *testing.T) {
 	b, err := chart.BinCounts([]chart.CountGroup{{Label: "a", Counts: []float64{0, 0, 1, 3}}, {Label: "b", Counts: []float64{2, 2}}})
@@ -50,7 +37,7 @@ func TestBinCounts(t *testing.T) {
 	if _, err := chart.DrawCounts(path, "counts", []chart.CountGroup{{Label: "a", Counts: big}}); err != nil {
 		t.Fatal(err)
 	}
-	decodes(t, path, 600)
+	pngtest.Decodes(t, path, 600)
 }
 
 func sum(xs []float64) float64 {
@@ -69,7 +56,7 @@ func TestBarChart(t *testing.T) {
 	if err := chart.DrawBarChart(path, c); err != nil {
 		t.Fatal(err)
 	}
-	decodes(t, path, 600)
+	pngtest.Decodes(t, path, 600)
 	bad := c
 	bad.Values = bad.Values[:1]
 	if err := chart.DrawBarChart(path, bad); err == nil || !strings.Contains(err.Error(), "series") {
@@ -89,7 +76,7 @@ func TestCurvesAndWhiskers(t *testing.T) {
 	if err := chart.DrawCurves(filepath.Join(dir, "c.png"), c); err != nil {
 		t.Fatal(err)
 	}
-	decodes(t, filepath.Join(dir, "c.png"), 600)
+	pngtest.Decodes(t, filepath.Join(dir, "c.png"), 600)
 	c.Curves[1].Group = 2
 	if err := chart.DrawCurves(filepath.Join(dir, "c.png"), c); err == nil {
 		t.Error("curve of an unknown group: want an error")
@@ -97,7 +84,7 @@ func TestCurvesAndWhiskers(t *testing.T) {
 	if err := chart.DrawWhiskers(filepath.Join(dir, "w.png"), "w", []chart.BoxGroup{{Label: "a", Values: []float64{0.9, 0.95, 0.97, 0.4, 0.96}}, {Label: "b"}}); err != nil {
 		t.Fatal(err)
 	}
-	decodes(t, filepath.Join(dir, "w.png"), 500)
+	pngtest.Decodes(t, filepath.Join(dir, "w.png"), 500)
 }
 
 // TestRefusals: charts that cannot be drawn say why, naming the panel.

@@ -1,27 +1,13 @@
 package raster_test
 
 import (
-	"image/png"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/report/internal/pngtest"
+
 	"github.com/spikegrad/spikegrad/report/raster"
 )
-
-// decodes checks that path is a PNG at least minW pixels wide.
-func decodes(t *testing.T, path string, minW int) {
-	t.Helper()
-	fh, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	img, err := png.Decode(fh)
-	if err != nil || img.Bounds().Dx() < minW {
-		t.Fatalf("%s: %v, %v", path, err, img)
-	}
-}
 
 func TestInputs(t *testing.T) {
 	grid := [][]float64{{0, 1}, {1, 0}}
@@ -34,7 +20,7 @@ func TestInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	decodes(t, path, 800)
+	pngtest.Decodes(t, path, 800)
 	if err := raster.DrawInputs(path, []raster.InputPanel{{Title: "ragged", Kind: raster.ImagePanel, Grid: [][]float64{{1}, {1, 2}}}}); err == nil {
 		t.Error("ragged grid: want an error")
 	}
