@@ -70,7 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "synthetic: %v\n", err)
+		fmt.Fprintln(stderr, err) // the package's errors already start with "synthetic:"
 		return 1
 	}
 	fmt.Fprintf(stdout, "wrote synthetic %s into %s in %v\n", *dataset, *dir, time.Since(start).Round(time.Millisecond))

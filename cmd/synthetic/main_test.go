@@ -42,3 +42,12 @@ func TestBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// An absurd size is refused with one message that names the limit, said once.
+func TestAbsurdSizeIsRefusedOnce(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"--dataset", "rawhd", "--train", "2000000000", "--test", "1", "--dir", t.TempDir()}, &out, &errb)
+	if code == 0 || !strings.Contains(errb.String(), "sample counts must lie in") || strings.Count(errb.String(), "synthetic:") != 1 {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
