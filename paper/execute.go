@@ -29,8 +29,10 @@ const (
 // README can state the wall time of a reproduction done in several
 // sessions.
 type Session struct {
-	Scale    Scale     `json:"scale"`
-	Shard    string    `json:"shard,omitempty"`
+	Scale Scale  `json:"scale"`
+	Shard string `json:"shard,omitempty"`
+	// Sweeps are the sweeps the session was limited to (none: all).
+	Sweeps   []string  `json:"sweeps,omitempty"`
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
 	Seconds  float64   `json:"wall_seconds"`
@@ -65,7 +67,7 @@ func Execute(ctx context.Context, p *Plan, out string, jobs int, shard string, p
 	if err := os.MkdirAll(filepath.Join(out, RunsDir), 0o755); err != nil {
 		return fmt.Errorf("out: %w", err)
 	}
-	s := Session{Scale: p.Scale, Shard: shard, Started: time.Now(), Jobs: jobs, Cores: runtime.NumCPU()}
+	s := Session{Scale: p.Scale, Shard: shard, Sweeps: p.Only, Started: time.Now(), Jobs: jobs, Cores: runtime.NumCPU()}
 	cpu0 := cpuSeconds()
 	total, done := p.Runs(), 0
 	timing := filepath.Join(out, sessionFile(shard))
@@ -210,8 +212,14 @@ func LoadSessions(path string) ([]Session, error) {
 }
 
 // saveSession writes s into a timing file: in place of the entry of the
-// same session (same start), or appended.
+// same session (same start), or appended. Processes sharing the folder
+// take turns, so that none drops another's session.
 func saveSession(path string, s Session) error {
+	unlock, err := lockDir(filepath.Dir(path))
+	if err != nil {
+		return fmt.Errorf("timing file %s: %w", path, err)
+	}
+	defer unlock()
 	ss, err := LoadSessions(path)
 	if err != nil {
 		return err

@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/run"
@@ -61,5 +63,41 @@ func TestExecuteResumesStoppedRuns(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, TimingFile)); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestConcurrentSessionsAreAllKept: reproductions that share an output
+// folder (workers without shards, or one per group of sweeps) save their
+// sessions into the same timing file; none may overwrite another's.
+func TestConcurrentSessionsAreAllKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), TimingFile)
+	const workers, saves = 4, 50
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := Session{Scale: Local, Started: time.Date(2026, 1, 1, w, 0, 0, 0, time.UTC)}
+			for i := range saves {
+				s.Trained = i + 1
+				if err := saveSession(path, s); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	ss, err := LoadSessions(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss) != workers {
+		t.Fatalf("%d sessions kept, want %d", len(ss), workers)
+	}
+	for _, s := range ss {
+		if s.Trained != saves {
+			t.Errorf("session of %v: %d trained, want its last save's %d", s.Started, s.Trained, saves)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/sweep"
@@ -26,6 +27,11 @@ type Options struct {
 	// Shard and Shards keep one shard of the runs, as cmd/sweep's --shard
 	// i/n; Shards = 0 keeps all runs.
 	Shard, Shards int
+	// Sweeps, when not empty, keeps the runs of these sweeps only (the
+	// other batches stay in the plan with no jobs), so that one panel can
+	// be run, or two workers that share an output folder can each take
+	// a group of panels.
+	Sweeps []string
 }
 
 // Batch is the runs of one sweep of the preset: they go to runs/<Sweep>/.
@@ -43,6 +49,8 @@ type Plan struct {
 	Scale   Scale
 	Preset  string
 	Batches []Batch
+	// Only are the sweeps the plan was limited to (Options.Sweeps).
+	Only []string
 }
 
 // Runs counts the runs to do: those of the batches not left out.
@@ -104,6 +112,11 @@ func NewPlan(o Options) (*Plan, error) {
 		}
 		p.Batches = append(p.Batches, b)
 	}
+	if len(o.Sweeps) > 0 {
+		if err := p.keep(o.Sweeps); err != nil {
+			return nil, err
+		}
+	}
 	if o.Shards > 0 {
 		if err := p.shard(o.Shard, o.Shards); err != nil {
 			return nil, err
@@ -115,6 +128,24 @@ func NewPlan(o Options) (*Plan, error) {
 // shard keeps shard i of n of the runs to do, with sweep.Shard over all of
 // them in order, so that the shards of one plan are disjoint and together
 // hold every run.
+// keep empties every batch whose sweep is not named.
+func (p *Plan) keep(names []string) error {
+	want := map[string]bool{}
+	for _, n := range names {
+		if p.Batch(n) == nil {
+			return fmt.Errorf("sweeps: unknown sweep %q, want one of %s", n, strings.Join(p.Sweeps(), ", "))
+		}
+		want[n] = true
+	}
+	for i := range p.Batches {
+		if !want[p.Batches[i].Sweep] {
+			p.Batches[i].Jobs = nil
+		}
+	}
+	p.Only = names
+	return nil
+}
+
 func (p *Plan) shard(i, n int) error {
 	type where struct{ batch, job int }
 	var flat []sweep.Job

@@ -183,3 +183,36 @@ func TestSetAppliesToEveryRun(t *testing.T) {
 		t.Errorf("unknown setting: %v", err)
 	}
 }
+
+// TestSweepsSelectsPanels: Options.Sweeps keeps the jobs of the named
+// sweeps only, in every batch's place, and an unknown name is an error
+// that names it.
+func TestSweepsSelectsPanels(t *testing.T) {
+	all, err := NewPlan(Options{Scale: Local})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(Options{Scale: Local, Sweeps: []string{"fig6-mnist", "fig9-mnist"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Batches) != len(all.Batches) {
+		t.Fatalf("%d batches, want all %d", len(p.Batches), len(all.Batches))
+	}
+	for _, b := range p.Batches {
+		want := 0
+		if b.Sweep == "fig6-mnist" || b.Sweep == "fig9-mnist" {
+			want = len(all.Batch(b.Sweep).Jobs)
+		}
+		if len(b.Jobs) != want {
+			t.Errorf("%s: %d jobs, want %d", b.Sweep, len(b.Jobs), want)
+		}
+	}
+	if got, want := p.Runs(), all.Counts()["fig6-mnist"]+all.Counts()["fig9-mnist"]; got != want {
+		t.Errorf("%d runs, want %d", got, want)
+	}
+	_, err = NewPlan(Options{Scale: Local, Sweeps: []string{"fig6-mnist", "fig4"}})
+	if err == nil || !strings.Contains(err.Error(), `"fig4"`) {
+		t.Errorf("unknown sweep: got %v, want an error naming \"fig4\"", err)
+	}
+}

@@ -6,6 +6,7 @@
 //	go run ./cmd/reproduce --scale local --out results/local --jobs 2
 //	go run ./cmd/reproduce --scale paper --out results/paper --data data --shard 3/64
 //	go run ./cmd/reproduce --scale paper --out results/paper --report-only
+//	go run ./cmd/reproduce --scale local --out results/local --sweeps fig6-mnist,fig9-mnist --jobs 1
 //
 // Scales: quick (every panel on a tiny grid, minutes), local (randman at
 // the paper's protocol, MNIST reduced; hours on two cores), paper (the
@@ -18,6 +19,9 @@
 // --shard i/n (or a Slurm job array, or a Kubernetes Indexed Job with
 // SPIKEGRAD_SHARDS) runs every n-th run; copying the shards' output
 // folders together merges them, and --report-only then writes the report.
+// --sweeps runs only the named panels' sweeps; reproductions sharing one
+// output folder (say, one for the MNIST panels and one for the rest) take
+// turns on its timing file and never train the same run twice.
 package main
 
 import (
@@ -29,6 +33,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -43,10 +48,10 @@ import (
 )
 
 type options struct {
-	scale, out, data, shard, logFormat string
-	sets                               cli.Repeated
-	jobs                               int
-	dryRun, reportOnly, noReport       bool
+	scale, out, data, shard, sweeps, logFormat string
+	sets                                       cli.Repeated
+	jobs                                       int
+	dryRun, reportOnly, noReport               bool
 }
 
 func main() {
@@ -110,6 +115,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.data, "data", "", "folder with the downloaded shd/, rawhd/ and rawsc/ (their sweeps are left out without it)")
 	fs.Var(&o.sets, "set", "key=value applied to every run (repeatable); any train setting")
 	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "runs trained at once")
+	fs.StringVar(&o.sweeps, "sweeps", "", "run only these sweeps, comma-separated (see --dry-run for their names); the report still covers every record under --out")
 	fs.StringVar(&o.shard, "shard", "", "i/n: run only shard i (0-based) of n, and write no report")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "list the sweeps and their run counts, and exit")
 	fs.BoolVar(&o.reportOnly, "report-only", false, "train nothing; write the report from the records under --out")
@@ -140,6 +146,11 @@ func (o *options) planOptions(getenv func(string) string) (paper.Options, string
 		return p, "", fmt.Errorf("--%w", err)
 	}
 	p.Data = o.data
+	if o.sweeps != "" && !o.reportOnly {
+		for _, n := range strings.Split(o.sweeps, ",") {
+			p.Sweeps = append(p.Sweeps, strings.TrimSpace(n))
+		}
+	}
 	for _, s := range o.sets {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok {
@@ -176,8 +187,11 @@ func dryRun(w io.Writer, p *paper.Plan) {
 	fmt.Fprintf(w, "scale %s, preset %s\n", p.Scale, p.Preset)
 	for _, b := range p.Batches {
 		note := ""
-		if b.Absent != "" {
+		switch {
+		case b.Absent != "":
 			note = "  (left out: " + b.Absent + ")"
+		case len(p.Only) > 0 && !slices.Contains(p.Only, b.Sweep):
+			note = "  (not in --sweeps)"
 		}
 		fmt.Fprintf(w, "%-22s %-8s %4d runs%s\n", b.Sweep, b.Dataset, len(b.Jobs), note)
 	}
@@ -212,9 +226,9 @@ func execute(ctx context.Context, o *options, p *paper.Plan, shard string, log *
 }
 
 // report writes the figures, tables and README from every record of the
-// whole (unsharded) plan.
+// whole plan (unsharded, every sweep).
 func report(o *options, popt paper.Options, stdout io.Writer) error {
-	popt.Shard, popt.Shards = 0, 0
+	popt.Shard, popt.Shards, popt.Sweeps = 0, 0, nil
 	p, err := paper.NewPlan(popt)
 	if err != nil {
 		return err

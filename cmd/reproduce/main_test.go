@@ -14,14 +14,15 @@ func noEnv(string) string { return "" }
 
 func TestFlagErrors(t *testing.T) {
 	bad := map[string][]string{
-		"--scale":         {"--scale", "huge"},
-		"--jobs":          {"--jobs", "0"},
-		"--shard":         {"--shard", "3/3"},
-		"--set":           {"--set", "epochs"},
-		"epochz":          {"--set", "epochz=3", "--dry-run"},
-		"--report-only":   {"--report-only", "--no-report"},
-		"unexpected":      {"extra"},
-		"SPIKEGRAD_SHARD": {"--dry-run"},
+		"--scale":                      {"--scale", "huge"},
+		"--jobs":                       {"--jobs", "0"},
+		"--shard":                      {"--shard", "3/3"},
+		"--set":                        {"--set", "epochs"},
+		"epochz":                       {"--set", "epochz=3", "--dry-run"},
+		"--report-only":                {"--report-only", "--no-report"},
+		"unexpected":                   {"extra"},
+		`sweeps: unknown sweep "fig4"`: {"--sweeps", "fig6-mnist,fig4", "--dry-run"},
+		"SPIKEGRAD_SHARD":              {"--dry-run"},
 	}
 	for want, args := range bad {
 		getenv := noEnv
@@ -49,6 +50,11 @@ func TestDryRunListsTheSweeps(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("dry run lacks %q:\n%s", want, out.String())
 		}
+	}
+	out.Reset()
+	run(context.Background(), []string{"--scale", "local", "--dry-run", "--sweeps", "fig6-mnist, fig9-mnist"}, &out, os.Stderr, noEnv)
+	if !strings.Contains(out.String(), "fig6-mnist             mnist      16 runs") || !strings.Contains(out.String(), "30 runs to do") {
+		t.Errorf("--sweeps fig6-mnist,fig9-mnist:\n%s", out.String())
 	}
 	out.Reset()
 	run(context.Background(), []string{"--scale", "paper", "--dry-run", "--shard", "1/4"}, &out, os.Stderr, noEnv)
