@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -137,22 +138,64 @@ func timing(e *errWriter, r *paper.Results) {
 		e.printf("Training time summed over runs: %s.\n\n", human(train))
 		return
 	}
-	var wall, cpu float64
+	var cpu float64
 	trained := 0
 	for _, s := range ss {
-		wall += s.Seconds
 		cpu += s.CPUSeconds
 		trained += s.Trained
 	}
+	wall, jobs := overlap(ss)
 	last := ss[len(ss)-1]
-	e.printf("Wall time: %s in %d session(s) (%d runs trained, %d jobs at a time on %d cores, machine shared with other work; shards in parallel count once each); "+
+	e.printf("Wall time: %s in %d session(s) (%d runs trained, up to %d jobs at a time on %d cores, machine shared with other work; sessions that ran side by side, shards included, count once); "+
 		"training time summed over runs: %s. Last session: %s to %s.\n\n",
-		human(wall), len(ss), trained, last.Jobs, last.Cores, human(train),
+		human(wall), len(ss), trained, jobs, last.Cores, human(train),
 		last.Started.UTC().Format(time.DateTime), last.Finished.UTC().Format("15:04 UTC"))
 	if cpu > 0 {
 		e.printf("Processor time of the sessions that measured it: %s, that is about %s of wall time on %d otherwise idle cores.\n\n",
 			human(cpu), human(cpu/float64(last.Cores)), last.Cores)
 	}
+}
+
+// overlap returns the time during which at least one session ran, in
+// seconds, and the most jobs that ran at once: sessions side by side
+// share their wall time.
+func overlap(ss []paper.Session) (seconds float64, jobs int) {
+	type edge struct {
+		at    time.Time
+		jobs  int
+		start bool
+	}
+	var edges []edge
+	for _, s := range ss {
+		end := s.Started.Add(time.Duration(s.Seconds * float64(time.Second)))
+		edges = append(edges, edge{s.Started, s.Jobs, true}, edge{end, -s.Jobs, false})
+	}
+	// Ends before starts at the same instant: sessions that merely touch
+	// do not run at once.
+	sort.SliceStable(edges, func(i, j int) bool {
+		if !edges[i].at.Equal(edges[j].at) {
+			return edges[i].at.Before(edges[j].at)
+		}
+		return !edges[i].start && edges[j].start
+	})
+	running, open := 0, 0
+	var since time.Time
+	for _, e := range edges {
+		if open == 0 {
+			since = e.at
+		}
+		running += e.jobs
+		if e.start {
+			open++
+		} else {
+			open--
+		}
+		jobs = max(jobs, running)
+		if open == 0 {
+			seconds += e.at.Sub(since).Seconds()
+		}
+	}
+	return seconds, jobs
 }
 
 func human(sec float64) string {
