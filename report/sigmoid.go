@@ -15,8 +15,8 @@ import (
 //
 // the curve the paper fits to accuracy against hidden spikes per input
 // (Fig. 9). A and B are the accuracies far below and far above the
-// transition, exp(C) is the spike count at half height and D > 0 its width
-// in natural-log units.
+// transition (fits keep them in [0, 1]), exp(C) is the spike count at half
+// height and D > 0 its width in natural-log units.
 type Sigmoid struct {
 	A, B, C, D float64
 }
@@ -73,10 +73,20 @@ func FitSigmoid(s, acc []float64) (Sigmoid, float64, error) {
 	return best, math.Sqrt(bestF / float64(len(z))), nil
 }
 
-// fromParams maps the optimiser's free parameters to a sigmoid: D = exp(p3)
-// keeps the width positive, clamped so exp stays finite.
+// fromParams maps the optimiser's free parameters to a sigmoid: the
+// asymptotes through the logistic function, because they are accuracies and
+// a free fit overshoots 100 % on points that rise slowly into a plateau;
+// D = exp(p3) keeps the width positive, clamped so exp stays finite.
 func fromParams(p []float64) Sigmoid {
-	return Sigmoid{A: p[0], B: p[1], C: p[2], D: math.Exp(math.Max(-12, math.Min(12, p[3])))}
+	return Sigmoid{A: logistic(p[0]), B: logistic(p[1]), C: p[2], D: math.Exp(math.Max(-12, math.Min(12, p[3])))}
+}
+
+func logistic(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// logit is the inverse of logistic, for accuracies kept off 0 and 1.
+func logit(a float64) float64 {
+	a = math.Max(1e-3, math.Min(1-1e-3, a))
+	return math.Log(a / (1 - a))
 }
 
 // starts returns starting points: the accuracy range for A and B, and
@@ -90,7 +100,7 @@ func starts(z, acc []float64) [][]float64 {
 	for _, q := range []float64{0.2, 0.35, 0.5, 0.65, 0.8} {
 		c := sorted[int(q*float64(len(sorted)-1))]
 		for _, w := range []float64{span / 20, span / 5} {
-			xs = append(xs, []float64{lo, hi, c, math.Log(w)})
+			xs = append(xs, []float64{logit(lo), logit(hi), c, math.Log(w)})
 		}
 	}
 	return xs

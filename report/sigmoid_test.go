@@ -44,6 +44,27 @@ func TestFitSigmoidRecoversParameters(t *testing.T) {
 	}
 }
 
+// TestFitSigmoidStaysWithinAccuracies: the asymptotes are accuracies, in
+// [0, 1], even where the points, as in our one-layer randman runs of Fig. 9
+// (local scale), rise slowly to a plateau that a free sigmoid overshoots
+// (it fitted 101 %).
+func TestFitSigmoidStaysWithinAccuracies(t *testing.T) {
+	s := []float64{1.357, 1.617, 2.012, 2.905, 5.6, 9.7, 17.6, 40.8, 83.9, 151.0}
+	acc := []float64{0.397, 0.419, 0.459, 0.531, 0.641, 0.752, 0.853, 0.98, 0.98, 0.978}
+	got, _, err := report.FitSigmoid(s, acc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.A < 0 || got.B > 1 || got.A > got.B {
+		t.Errorf("fit %+v: want 0 ≤ A ≤ B ≤ 1", got)
+	}
+	for _, x := range []float64{0.01, 1, 100, 1e6} {
+		if a := got.At(x); a < 0 || a > 1 {
+			t.Errorf("fit %+v: acc(%g) = %g", got, x, a)
+		}
+	}
+}
+
 func TestFitSigmoidErrors(t *testing.T) {
 	cases := []struct {
 		s, acc []float64
