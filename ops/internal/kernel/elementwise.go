@@ -85,6 +85,12 @@ func surrogateGrad[T Float](out []T, s surrogate.Surrogate, u, g []T) {
 			out[i] = g[i] * h
 		}
 	case surrogate.Sigmoid:
+		if o, ok := as32(out); ok {
+			u32, _ := as32(u)
+			g32, _ := as32(g)
+			sigmoidGrad32(o, float32(beta), u32, g32)
+			return
+		}
 		for i, v := range u {
 			out[i] = g[i] * T(s.Deriv(float64(v)-Threshold))
 		}

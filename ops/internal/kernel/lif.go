@@ -58,6 +58,14 @@ func lifGradU[T Float](out []T, s surrogate.Surrogate, u, g []T, beta T, d, r []
 			out[i] = g[i]*(num/(q*q)) + beta*(1-r[i])*d[i]
 		}
 	default:
+		if o, ok := as32(out); ok && s.Shape == surrogate.Sigmoid {
+			u32, _ := as32(u)
+			g32, _ := as32(g)
+			d32, _ := as32(d)
+			r32, _ := as32(r)
+			lifGradUSigmoid32(o, float32(b), u32, g32, float32(beta), d32, r32)
+			return
+		}
 		// One pass, element by element: out may be d itself.
 		for i, v := range u {
 			m := beta
