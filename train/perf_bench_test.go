@@ -75,6 +75,24 @@ func benchSpecWeights(b *testing.B, spec models.Spec, batch int, density float64
 	return s, w, sparseSplit(batch, spec.Steps, spec.Inputs, spec.Outputs, density, 1), firstN(batch)
 }
 
+// runFrozenSteps measures training steps of spec on one batch of 100
+// samples at the given input density, every step from the same weights,
+// and reports the hidden spikes per input of the last.
+func runFrozenSteps(b *testing.B, spec models.Spec, density float64) {
+	b.Helper()
+	s, w, split, idx := benchSpecWeights(b, spec, 100, density)
+	defer s.Close()
+	restore := frozen(w)
+	spikes := 0.0
+	measure(b, func() error {
+		restore()
+		m, err := s.Step(split, idx)
+		spikes = m.SpikesPerInput[0]
+		return err
+	})
+	b.ReportMetric(spikes, "spikes/input")
+}
+
 // frozen returns a function that puts w back to its present values.
 func frozen(w *models.Weights) func() {
 	var saved [][]float32
@@ -161,17 +179,7 @@ func BenchmarkSHDTrainStep(b *testing.B) {
 		b.Run(fmt.Sprintf("gain=%g", gain), func(b *testing.B) {
 			spec := shdSpec()
 			spec.Gain = gain
-			s, w, split, idx := benchSpecWeights(b, spec, 100, 0.015)
-			defer s.Close()
-			restore := frozen(w)
-			spikes := 0.0
-			measure(b, func() error {
-				restore()
-				m, err := s.Step(split, idx)
-				spikes = m.SpikesPerInput[0]
-				return err
-			})
-			b.ReportMetric(spikes, "spikes/input")
+			runFrozenSteps(b, spec, 0.015)
 		})
 	}
 }
@@ -230,17 +238,7 @@ func BenchmarkMNISTTrainStep(b *testing.B) {
 			spec.Inputs, spec.Hidden, spec.Outputs = 784, []int{500}, 10
 			spec.TauMem, spec.TauSyn, spec.Recurrent = 20, 10, recurrent
 			spec.Gain = 15 // about 80 hidden spikes per sample, as in the trained networks
-			s, w, split, idx := benchSpecWeights(b, spec, 100, 0.0019)
-			defer s.Close()
-			restore := frozen(w)
-			spikes := 0.0
-			measure(b, func() error {
-				restore()
-				m, err := s.Step(split, idx)
-				spikes = m.SpikesPerInput[0]
-				return err
-			})
-			b.ReportMetric(spikes, "spikes/input")
+			runFrozenSteps(b, spec, 0.0019)
 		})
 	}
 }

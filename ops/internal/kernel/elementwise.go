@@ -74,15 +74,7 @@ func surrogateGrad[T Float](out []T, s surrogate.Surrogate, u, g []T) {
 		}
 	case surrogate.Esser:
 		for i, v := range u {
-			x := v - Threshold
-			if x < 0 {
-				x = -x
-			}
-			h := 1 - beta*x
-			if h < 0 {
-				h = 0
-			}
-			out[i] = g[i] * h
+			out[i] = g[i] * esserH(beta, v)
 		}
 	case surrogate.Sigmoid:
 		if o, ok := as32(out); ok {
@@ -237,4 +229,14 @@ func NegMul[T Float](out, x, y []T) {
 	for i := range x {
 		out[i] = -x[i] * y[i]
 	}
+}
+
+// esserH is the Esser et al. surrogate max(0, 1 − β|u − θ|), as
+// surrogate.Deriv computes it (the float64 result is the same to the bit).
+func esserH[T Float](beta, u T) T {
+	x := u - Threshold
+	if x < 0 {
+		x = -x
+	}
+	return max(0, 1-beta*x)
 }

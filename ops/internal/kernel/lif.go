@@ -59,19 +59,11 @@ func lifGradU[T Float](out []T, s surrogate.Surrogate, u, g []T, beta T, d, r []
 		}
 	case surrogate.Esser:
 		for i, v := range u {
-			x := v - Threshold
-			if x < 0 {
-				x = -x
-			}
-			h := 1 - b*x
-			if h < 0 {
-				h = 0
-			}
 			m := beta
 			if r != nil {
 				m = beta * (1 - r[i])
 			}
-			out[i] = g[i]*h + m*d[i]
+			out[i] = g[i]*esserH(b, v) + m*d[i]
 		}
 	default:
 		if o, ok := as32(out); ok && s.Shape == surrogate.Sigmoid {
