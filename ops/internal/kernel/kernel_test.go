@@ -167,6 +167,13 @@ func TestFloat32KernelsTrackFloat64(t *testing.T) {
 				t.Fatalf("%v: element %d: float32 %v, float64 %v", s, i, o32[i], o64[i])
 			}
 		}
+		SurrogateGrad(parallel.Default, o64, s, u64, g64)
+		SurrogateGrad(parallel.Default, o32, s, u32, g32)
+		for i := range o64 {
+			if math.Abs(float64(o32[i])-o64[i]) > 1e-5*(1+math.Abs(o64[i])) {
+				t.Fatalf("%v: SurrogateGrad element %d: float32 %v, float64 %v", s, i, o32[i], o64[i])
+			}
+		}
 	}
 }
 
