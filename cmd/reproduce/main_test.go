@@ -46,7 +46,7 @@ func TestDryRunListsTheSweeps(t *testing.T) {
 	if code := run(context.Background(), []string{"--scale", "local", "--dry-run"}, &out, os.Stderr, noEnv); code != 0 {
 		t.Fatal("dry run failed")
 	}
-	for _, want := range []string{"fig3b                  randman   105 runs", "540 runs to do"} {
+	for _, want := range []string{"fig3b                  randman   105 runs", "552 runs to do"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("dry run lacks %q:\n%s", want, out.String())
 		}
@@ -58,8 +58,8 @@ func TestDryRunListsTheSweeps(t *testing.T) {
 	}
 	out.Reset()
 	run(context.Background(), []string{"--scale", "paper", "--dry-run", "--shard", "1/4"}, &out, os.Stderr, noEnv)
-	if !strings.Contains(out.String(), "217 runs to do") {
-		t.Errorf("shard 1/4 of 868 runs:\n%s", out.String())
+	if !strings.Contains(out.String(), "224 runs to do") {
+		t.Errorf("shard 1/4 of 895 runs:\n%s", out.String())
 	}
 }
 
@@ -67,7 +67,7 @@ func TestDryRunListsTheSweeps(t *testing.T) {
 // sweep of the quick preset on tiny data for one epoch, then the report.
 func TestSmokeTestScale(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains 94 tiny networks")
+		t.Skip("trains 100 tiny networks")
 	}
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
@@ -78,7 +78,7 @@ func TestSmokeTestScale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Status: 94 of 94 runs complete", "go run ./cmd/reproduce --scale test --out " + out, "| **all** | | **94** | **94** |"} {
+	for _, want := range []string{"Status: 100 of 100 runs complete", "go run ./cmd/reproduce --scale test --out " + out, "| **all** | | **100** | **100** |"} {
 		if !strings.Contains(string(readme), want) {
 			t.Errorf("README lacks %q", want)
 		}

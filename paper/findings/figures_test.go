@@ -93,7 +93,7 @@ func TestVerdicts(t *testing.T) {
 	}
 	wantReproduced := []string{"no hidden layer", "one hidden layer solves", "second hidden layer improves", "constant surrogate",
 		"differentiable reset with the asymptotic", "grows with the number", "impairs learning severely", "falls to chance",
-		"Randman: Max and Sum", "five data sets", "surrogate the loss falls", "a wide region"}
+		"Randman: Max and Sum", "five data sets", "surrogate the loss falls", "a wide region", "why ours differ: with the paper's uniform"}
 	for _, w := range wantReproduced {
 		found := false
 		for k, row := range byFinding {
@@ -142,7 +142,7 @@ func TestVerdicts(t *testing.T) {
 	})
 	rep, _ = Draw(context.Background(), half.Results, Options{Dir: t.TempDir()})
 	for _, row := range rep.Rows {
-		if row.Panel == "Fig. 3b" && !strings.HasPrefix(row.Verdict, "incomplete: 12 of 18") {
+		if row.Figure == "fig3b_heatmap.png" && !strings.HasPrefix(row.Verdict, "incomplete: 12 of 18") {
 			t.Errorf("Fig. 3b with runs missing: %q", row.Verdict)
 		}
 	}
@@ -157,7 +157,7 @@ func TestDrawFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"fig2b_learning_curves", "fig3b_heatmap", "fig3c_bars", "fig3d_whiskers", "fig5b_learning_curves",
+	for _, name := range []string{"fig2b_learning_curves", "fig3b_heatmap", "fig3b_uniform_bars", "fig3c_bars", "fig3d_whiskers", "fig5b_learning_curves",
 		"fig5bc_bars", "fig5d_bars", "fig5e_bars", "fig5f_bars", "fig6_bars", "fig9_spikes", "init_bars"} {
 		for _, ext := range []string{".png", ".csv"} {
 			if _, err := os.Stat(filepath.Join(dir, name+ext)); err != nil {
@@ -191,4 +191,45 @@ func TestDrawFigures(t *testing.T) {
 // with the outcome that fn gives its settings.
 func fake(t *testing.T, scale paper.Scale, fn func(sweep string, s *run.Settings) papertest.Outcome) results {
 	return results{papertest.Results(t, scale, fn)}
+}
+
+// TestFig3bDiffersWithItsReason: a Fig. 3b flat in β differs, and its
+// verdict gives the reasons the records show: η at the grid's top, and the
+// narrowing in β under the uniform initialisation when that run shows it.
+func TestFig3bDiffersWithItsReason(t *testing.T) {
+	for _, narrow := range []bool{true, false} {
+		r := fake(t, paper.Local, func(sw string, s *run.Settings) papertest.Outcome {
+			o := papertest.PaperLike(sw, s)
+			if sw == "fig3b" || (sw == "fig3b-uniform" && !narrow) {
+				o.Test = 0.98 + 0.001*math.Log10(s.LR)
+				o.Val = o.Test + 0.001
+			}
+			return o
+		})
+		rep, err := Draw(context.Background(), r.Results, Options{Dir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var main, why Row
+		for _, row := range rep.Rows {
+			switch row.Figure {
+			case "fig3b_heatmap.png":
+				main = row
+			case "fig3b_uniform_bars.png":
+				why = row
+			}
+		}
+		if !strings.HasPrefix(main.Verdict, "differs: viable β 7, 7, 7") || !strings.Contains(main.Verdict, "largest for 21 of 21 shape × β") {
+			t.Errorf("narrow %v: Fig. 3b verdict %q", narrow, main.Verdict)
+		}
+		if got := strings.Contains(main.Verdict, "appears with the paper's uniform initialisation"); got != narrow {
+			t.Errorf("narrow %v: Fig. 3b verdict %q", narrow, main.Verdict)
+		}
+		if got := why.Verdict == Reproduced; got != narrow {
+			t.Errorf("narrow %v: uniform row %q (ours: %s)", narrow, why.Verdict, why.Ours)
+		}
+		if !strings.Contains(why.Ours, "g = 5") || !strings.Contains(why.Ours, "β = 10 → 100") {
+			t.Errorf("uniform row: %s", why.Ours)
+		}
+	}
 }

@@ -19,6 +19,7 @@ var captions = []struct{ file, caption string }{
 	{"fig3a_surrogates.png", "Fig. 3a: the normalised surrogate derivatives h(x), x = U − 1, for β = 1 … 100."},
 	{"fig5a_asymptotic.png", "Fig. 5a: asymptotic SuperSpike, whose peak β grows towards the true derivative."},
 	{"fig3b_heatmap.png", "Fig. 3b: test accuracy of the run at each β × η, one hidden layer, per shape."},
+	{"fig3b_uniform_bars.png", "Fig. 3b, why ours differ: the smallest and largest β of the check, best η on validation, with the fluctuation-driven initialisation of Fig. 3b and with the paper's uniform one."},
 	{"fig3c_bars.png", "Fig. 3c: top-5 test accuracy (mean ± std over the best five runs on validation of each grid) for no, one and two hidden layers, and β = 0; dashed: chance."},
 	{"fig3d_whiskers.png", "Fig. 3d: test accuracy over five randman data sets (data seeds) and five initialisations (seeds), box and whiskers with every run beside it."},
 	{"fig5b_learning_curves.png", "Fig. 5b: training accuracy of the five best runs of each case: reset detached (Ctl) or differentiable (DR), normalised (s) or asymptotic (a) SuperSpike."},

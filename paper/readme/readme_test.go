@@ -36,7 +36,7 @@ func TestWrite(t *testing.T) {
 	}
 	readme, _ := os.ReadFile(filepath.Join(r.Out, ReadmeFile))
 	for _, want := range []string{"| [Fig. 3c](figures/fig3c_bars.png) |", "go run ./cmd/reproduce --scale quick", "![fig9_spikes.png](figures/fig9_spikes.png)",
-		"| fig3b | randman | 18 | 18 |", "Status: 94 of 94 runs complete"} {
+		"| fig3b | randman | 18 | 18 |", "Status: 100 of 100 runs complete"} {
 		if !strings.Contains(string(readme), want) {
 			t.Errorf("README lacks %q", want)
 		}
