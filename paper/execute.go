@@ -58,7 +58,8 @@ type Event struct {
 // Execute trains the plan's runs into out, jobs at a time, in the plan's
 // order, each sweep's runs into out/runs/<sweep>/. Completed runs are skipped; a run
 // that was stopped after some epochs continues exactly from its last.npz.
-// A failed run does not stop the others. Each invocation is appended to
+// A run that another worker holds is put off until every free run is done,
+// then waited for. A failed run does not stop the others. Each invocation is appended to
 // out/timing.json; shard names the shard ("2/16") there.
 func Execute(ctx context.Context, p *Plan, out string, jobs int, shard string, progress func(Event)) error {
 	if jobs < 1 {
@@ -89,51 +90,75 @@ func Execute(ctx context.Context, p *Plan, out string, jobs int, shard string, p
 	)
 	// One pool over all sweeps, so that no core idles while the last runs
 	// of a sweep finish: each run is a sweep.Execute of its own, which
-	// skips it if completed and keeps its folder under its sweep's.
+	// skips it if completed and keeps its folder under its sweep's. The
+	// runs another worker holds (a reproduction given some of the same
+	// sweeps) are put off until every free run is done, then waited for,
+	// and taken over if their worker dies.
+	type heldRun struct {
+		sweep string
+		job   sweep.Job
+	}
+	var held []heldRun
 	slots := make(chan struct{}, jobs)
+	start := func(sw string, j sweep.Job, wait bool) bool {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return false
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			opt := sweep.Options{Jobs: 1, RecordSuffices: !weightsRead[sw], NoWait: !wait}
+			opt.Done = func(o sweep.Outcome) {
+				mu.Lock()
+				defer mu.Unlock()
+				if o.Elsewhere && !wait {
+					held = append(held, heldRun{sw, o.Job})
+					return
+				}
+				done++
+				switch {
+				case o.Skipped:
+					s.Skipped++
+				case o.Err != nil:
+					s.Failed++
+				default:
+					s.Trained++
+				}
+				if progress != nil {
+					progress(Event{Sweep: sw, Outcome: o, Done: done, Total: total})
+				}
+				if !o.Skipped {
+					stamp()
+					saveSession(timing, s) // best effort; the final save reports errors
+				}
+			}
+			err := sweep.Work(ctx, []sweep.Job{j}, filepath.Join(out, RunsDir, sw), opt)
+			if err != nil && ctx.Err() == nil {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("sweep %s: %w", sw, err))
+				mu.Unlock()
+			}
+		}()
+		return true
+	}
 queue:
 	for _, b := range p.Batches {
 		if b.Absent != "" || len(b.Jobs) == 0 {
 			continue
 		}
-		dir := filepath.Join(out, RunsDir, b.Sweep)
-		for _, j := range resumable(b.Jobs, dir) {
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
+		for _, j := range resumable(b.Jobs, filepath.Join(out, RunsDir, b.Sweep)) {
+			if !start(b.Sweep, j, false) {
 				break queue
 			}
-			wg.Add(1)
-			go func(sw string, j sweep.Job) {
-				defer func() { <-slots; wg.Done() }()
-				opt := sweep.Options{Jobs: 1, RecordSuffices: !weightsRead[sw]}
-				opt.Done = func(o sweep.Outcome) {
-					mu.Lock()
-					defer mu.Unlock()
-					done++
-					switch {
-					case o.Skipped:
-						s.Skipped++
-					case o.Err != nil:
-						s.Failed++
-					default:
-						s.Trained++
-					}
-					if progress != nil {
-						progress(Event{Sweep: sw, Outcome: o, Done: done, Total: total})
-					}
-					if !o.Skipped {
-						stamp()
-						saveSession(timing, s) // best effort; the final save reports errors
-					}
-				}
-				err := sweep.Work(ctx, []sweep.Job{j}, dir, opt)
-				if err != nil && ctx.Err() == nil {
-					mu.Lock()
-					errs = append(errs, fmt.Errorf("sweep %s: %w", sw, err))
-					mu.Unlock()
-				}
-			}(b.Sweep, j)
+		}
+	}
+	wg.Wait()
+	for _, h := range held {
+		// resumable again: the holder may have stopped the run mid-way.
+		if !start(h.sweep, resumable([]sweep.Job{h.job}, filepath.Join(out, RunsDir, h.sweep))[0], true) {
+			break
 		}
 	}
 	wg.Wait()

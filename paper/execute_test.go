@@ -10,6 +10,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/run/lease"
 	"github.com/spikegrad/spikegrad/runner"
 )
 
@@ -98,6 +99,58 @@ func TestConcurrentSessionsAreAllKept(t *testing.T) {
 	for _, s := range ss {
 		if s.Trained != saves {
 			t.Errorf("session of %v: %d trained, want its last save's %d", s.Started, s.Trained, saves)
+		}
+	}
+}
+
+// TestExecuteTrainsFreeRunsBeforeWaiting: a run that another worker holds
+// is waited for only once every run free to claim is done, so that
+// reproductions given overlapping sweeps do not idle behind each other.
+func TestExecuteTrainsFreeRunsBeforeWaiting(t *testing.T) {
+	p, err := NewPlan(Options{Scale: Test})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := p.Batch("fig3c-nh0")
+	b.Jobs = b.Jobs[:2]
+	for i := range p.Batches {
+		if p.Batches[i].Sweep != "fig3c-nh0" {
+			p.Batches[i].Jobs = nil
+		}
+	}
+	out := t.TempDir()
+	held, free := b.Jobs[0].Name, b.Jobs[1].Name
+	l, err := lease.Claim(filepath.Join(out, RunsDir, "fig3c-nh0", held), time.Minute, lease.ThisProcess("the other worker"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	release := func() { once.Do(func() { l.Release() }) }
+	// A worker that waits for the held run first would wait for ever: the
+	// timer ends the wait so that the test reports the order.
+	timer := time.AfterFunc(15*time.Second, release)
+	defer timer.Stop()
+	var order []string
+	var last Event
+	err = Execute(context.Background(), p, out, 1, "", func(e Event) {
+		order = append(order, e.Job.Name)
+		last = e
+		if e.Job.Name == free {
+			release()
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(order) != 2 || order[0] != free || order[1] != held {
+		t.Errorf("order of the runs: %v, want the free one first", order)
+	}
+	if last.Done != 2 || last.Total != 2 {
+		t.Errorf("last event: %d of %d", last.Done, last.Total)
+	}
+	for _, name := range []string{held, free} {
+		if !run.Completed(filepath.Join(out, RunsDir, "fig3c-nh0", name)) {
+			t.Errorf("%s not completed", name)
 		}
 	}
 }

@@ -21,7 +21,9 @@
 // folders together merges them, and --report-only then writes the report.
 // --sweeps runs only the named panels' sweeps; reproductions sharing one
 // output folder (say, one for the MNIST panels and one for the rest) take
-// turns on its timing file and never train the same run twice.
+// turns on its timing file and never train the same run twice; a run that
+// another one holds is left until every free run is done, then waited for
+// (and taken over if that reproduction dies), so their sweeps may overlap.
 package main
 
 import (
