@@ -17,19 +17,9 @@ import (
 // TestExecuteResumesStoppedRuns: a run with a last.npz and no completed
 // record continues from it; a completed one is skipped.
 func TestExecuteResumesStoppedRuns(t *testing.T) {
-	p, err := NewPlan(Options{Scale: Test})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := p.Batch("fig3c-nh0")
-	b.Jobs = b.Jobs[:1]
+	p, b := nh0Plan(t, 1)
 	b.Jobs[0].Settings.Epochs = 2
 	b.Jobs[0].ID = b.Jobs[0].Settings.ID() // the run the job now describes
-	for i := range p.Batches {
-		if p.Batches[i].Sweep != "fig3c-nh0" {
-			p.Batches[i].Jobs = nil
-		}
-	}
 	out := t.TempDir()
 	// Stop the run after its first epoch: its folder then holds the record
 	// and checkpoints of an interrupted run with the plan's settings.
@@ -107,17 +97,7 @@ func TestConcurrentSessionsAreAllKept(t *testing.T) {
 // is waited for only once every run free to claim is done, so that
 // reproductions given overlapping sweeps do not idle behind each other.
 func TestExecuteTrainsFreeRunsBeforeWaiting(t *testing.T) {
-	p, err := NewPlan(Options{Scale: Test})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := p.Batch("fig3c-nh0")
-	b.Jobs = b.Jobs[:2]
-	for i := range p.Batches {
-		if p.Batches[i].Sweep != "fig3c-nh0" {
-			p.Batches[i].Jobs = nil
-		}
-	}
+	p, b := nh0Plan(t, 2)
 	out := t.TempDir()
 	held, free := b.Jobs[0].Name, b.Jobs[1].Name
 	l, err := lease.Claim(filepath.Join(out, RunsDir, "fig3c-nh0", held), time.Minute, lease.ThisProcess("the other worker"))
@@ -153,4 +133,22 @@ func TestExecuteTrainsFreeRunsBeforeWaiting(t *testing.T) {
 			t.Errorf("%s not completed", name)
 		}
 	}
+}
+
+// nh0Plan is the test scale's plan cut down to the first n runs of
+// fig3c-nh0, and that batch.
+func nh0Plan(t *testing.T, n int) (*Plan, *Batch) {
+	t.Helper()
+	p, err := NewPlan(Options{Scale: Test})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := p.Batch("fig3c-nh0")
+	b.Jobs = b.Jobs[:n]
+	for i := range p.Batches {
+		if p.Batches[i].Sweep != "fig3c-nh0" {
+			p.Batches[i].Jobs = nil
+		}
+	}
+	return p, b
 }
