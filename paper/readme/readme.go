@@ -147,9 +147,9 @@ func timing(e *errWriter, r *paper.Results) {
 	}
 	wall, jobs := overlap(ss)
 	last := ss[len(ss)-1]
-	e.printf("Wall time: %s in %d session(s) (%d runs trained, up to %d jobs at a time on %d cores, machine shared with other work; sessions that ran side by side, shards included, count once); "+
+	e.printf("Wall time: %s in %d session(s) (%d runs trained, up to %s at a time on %d cores, machine shared with other work; sessions that ran side by side, shards included, count once); "+
 		"training time summed over runs: %s. Last session: %s to %s.\n\n",
-		human(wall), len(ss), trained, jobs, last.Cores, human(train),
+		human(wall), len(ss), trained, plural(jobs, "job"), last.Cores, human(train),
 		last.Started.UTC().Format(time.DateTime), last.Finished.UTC().Format("15:04 UTC"))
 	if cpu > 0 {
 		e.printf("Processor time of the sessions that measured it: %s, that is about %s of wall time on %d otherwise idle cores.\n\n",
@@ -230,4 +230,12 @@ func rel(dir string, paths []string) []string {
 		}
 	}
 	return out
+}
+
+// plural is "1 job", "2 jobs".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

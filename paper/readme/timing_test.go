@@ -36,4 +36,14 @@ func TestTimingCountsOverlapOnce(t *testing.T) {
 			t.Errorf("timing lacks %q:\n%s", want, got)
 		}
 	}
+	// One session of one job.
+	b, _ = json.Marshal(ss[:1])
+	if err := os.WriteFile(filepath.Join(out, paper.TimingFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	timing(e, &paper.Results{Out: out})
+	if got := buf.String(); !strings.Contains(got, "up to 1 job at a time") {
+		t.Errorf("one session of one job:\n%s", got)
+	}
 }
