@@ -69,7 +69,7 @@ func (r results) fig3b(f *figures) ([]Row, error) {
 		atTop, cells := etaAtTop(groups)
 		v += fmt.Sprintf("; in ours η limits more than β (the best η on validation is the grid's largest for %d of %d shape × β)", atTop, cells)
 		if narrowing {
-			v += ", and the narrowing in β appears with the paper's uniform initialisation (next row): the fluctuation-driven one keeps membrane potentials near threshold, where even narrow surrogates pass a gradient"
+			v += ", and the narrowing in β appears with the paper's uniform initialisation (next row), likely because the fluctuation-driven one keeps membrane potentials near threshold, where even narrow surrogates pass a gradient"
 		}
 	}
 	row.Verdict = r.judge(v, "fig3b")
