@@ -33,7 +33,7 @@ func (r results) fig3cData() fig3cData {
 func (r results) fig3c(f *figures) ([]Row, error) {
 	const name = "fig3c_bars"
 	d := r.fig3cData()
-	c := chart.BarChart{Title: "Fig. 3c: top-5 test accuracy", XLabel: "",
+	c := chart.BarChart{Title: "Fig. 3c: top-k test accuracy", XLabel: "",
 		Clusters: []string{"no hidden layer", "SuperSpike", "sigmoid′", "Esser et al.", "SuperSpike, β = 0"},
 		Series:   []string{"nh = 0", "nh = 1", "nh = 2"},
 		Colors:   []color.Color{black, blue, skyBlue},

@@ -74,11 +74,11 @@ func (r results) fig5b(f *figures) ([]Row, error) {
 	return nil, f.curves(name, c)
 }
 
-// fig5c: top-10 test accuracy of the reset cases, one hidden layer.
+// fig5c: top-k (k ≤ 10) test accuracy of the reset cases, one hidden layer.
 func (r results) fig5c(f *figures) ([]Row, error) {
 	const name = "fig5bc_bars"
 	s := map[string]report.Summary{}
-	c := chart.BarChart{Title: "Fig. 5c: spike reset, top-10 test accuracy (nh = 1)", Clusters: []string{"nh = 1"}, Chance: 0.1}
+	c := chart.BarChart{Title: "Fig. 5c: spike reset, top-k test accuracy (nh = 1)", Clusters: []string{"nh = 1"}, Chance: 0.1}
 	for _, cf := range resetConfigs {
 		s[cf.label] = Top(cf.runs(r, "fig5-reset", "100"), 10)
 		c.Series = append(c.Series, cf.label)
@@ -108,7 +108,7 @@ func (r results) fig5d(f *figures) ([]Row, error) {
 func (r results) fig5e(f *figures) ([]Row, error) {
 	const name = "fig5e_bars"
 	s := map[string]report.Summary{}
-	c := chart.BarChart{Title: "Fig. 5e: recurrent networks, top-10 test accuracy (nh = 1)", Clusters: []string{"nh = 1"}, Chance: 0.1}
+	c := chart.BarChart{Title: "Fig. 5e: recurrent networks, top-k test accuracy (nh = 1)", Clusters: []string{"nh = 1"}, Chance: 0.1}
 	for _, cf := range recurrentConfigs {
 		s[cf.label] = Top(cf.runs(r, "fig5-recurrent", "100"), 10)
 		c.Series = append(c.Series, cf.label)

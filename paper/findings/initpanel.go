@@ -22,7 +22,7 @@ var inits = []struct {
 // fluctuation-driven one, one to three hidden layers, top 5 over η.
 func (r results) initPanel(f *figures) ([]Row, error) {
 	const name = "init_bars"
-	c := chart.BarChart{Title: "Beyond the paper: initialisation, top-5 test accuracy", Chance: 0.1}
+	c := chart.BarChart{Title: "Beyond the paper: initialisation, top-k test accuracy", Chance: 0.1}
 	for _, in := range inits {
 		c.Series = append(c.Series, in.label)
 		c.Colors = append(c.Colors, in.color)
