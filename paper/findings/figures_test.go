@@ -233,3 +233,33 @@ func TestFig3bDiffersWithItsReason(t *testing.T) {
 		}
 	}
 }
+
+// TestFig5fVerdict: aProp at chance reproduces Fig. 5f; above chance the
+// verdict differs and says why.
+func TestFig5fVerdict(t *testing.T) {
+	for _, chance := range []bool{true, false} {
+		r := fake(t, paper.Local, func(sw string, s *run.Settings) papertest.Outcome {
+			o := papertest.PaperLike(sw, s)
+			if !chance && s.Surrogate == "asymptotic" && s.RecurrentGrad {
+				o.Test, o.Val = 0.55, 0.56
+			}
+			return o
+		})
+		rep, err := Draw(context.Background(), r.Results, Options{Dir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var row Row
+		for _, x := range rep.Rows {
+			if x.Figure == "fig5f_bars.png" {
+				row = x
+			}
+		}
+		if chance && row.Verdict != Reproduced {
+			t.Errorf("aProp at chance: verdict %q", row.Verdict)
+		}
+		if !chance && (!strings.HasPrefix(row.Verdict, "differs: the best depth's aProp top-k mean is 55.0 %") || !strings.Contains(row.Verdict, "orthogonal")) {
+			t.Errorf("aProp at 55 %%: verdict %q", row.Verdict)
+		}
+	}
+}
