@@ -99,12 +99,22 @@ func LegendRight(dc draw.Canvas, p *plot.Plot) {
 	p.Legend = plot.NewLegend()
 	r := leg.Rectangle(dc)
 	width := r.Max.X - r.Min.X + vg.Points(12)
+	fitTitle(p, dc.Max.X-dc.Min.X-width)
 	p.Draw(draw.Crop(dc, 0, -width, 0, 0))
 	leg.Left, leg.Top = true, true
 	strip := draw.Crop(dc, dc.Max.X-dc.Min.X-width+vg.Points(6), 0, 0, 0)
 	// Align the legend's top with the top of the data area.
 	strip.Max.Y = p.DataCanvas(draw.Crop(dc, 0, -width, 0, 0)).Max.Y
 	leg.Draw(strip)
+}
+
+// fitTitle sets p's title smaller, down to 6 points, until it is no wider
+// than w: gonum centres a title over its plot and lets a long one run past
+// both edges of the image.
+func fitTitle(p *plot.Plot, w vg.Length) {
+	for p.Title.TextStyle.Font.Size > 6 && p.Title.TextStyle.Width(p.Title.Text) > w {
+		p.Title.TextStyle.Font.Size -= 0.5
+	}
 }
 
 // Log10Ticks label an axis whose data are log10 of the quantity with the
