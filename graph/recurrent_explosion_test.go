@@ -9,7 +9,7 @@ package graph_test
 // gradient is the same in both, so only the hidden layer is misled.
 //
 // The numbers come from the plain-Go reference on the randman task and the
-// initialisations the paper's runs use (docs/results/paper/diagnostics).
+// two initialisations the runs use (docs/results/paper/diagnostics).
 
 import (
 	"math"
