@@ -263,3 +263,31 @@ func TestFig5fVerdict(t *testing.T) {
 		}
 	}
 }
+
+// TestInitPanelNamesSilentLayer: a configuration whose selected runs all
+// have a silent hidden layer says so beside its accuracy, so that a bar at
+// chance reads as a network no gradient passes through, not as a failure
+// to learn.
+func TestInitPanelNamesSilentLayer(t *testing.T) {
+	r := fake(t, paper.Local, func(sw string, s *run.Settings) papertest.Outcome {
+		o := papertest.PaperLike(sw, s)
+		if sw == "init" && len(s.Hidden) == 2 {
+			o.PerLayer = []float64{40, 60}
+			if s.Init == "uniform" && s.Gain == 5 {
+				o.Test, o.Val, o.PerLayer = 0.1, 0.1, []float64{7, 0}
+			}
+		}
+		return o
+	})
+	rows, err := r.initPanel(&figures{dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := rows[0].Ours
+	if !strings.Contains(ours, "nh = 2: uniform, g = 5 10.0 ± 0.0 % (top 2 of 5), hidden layer 2 silent;") {
+		t.Errorf("silent layer not named: %s", ours)
+	}
+	if strings.Count(ours, "silent") != 1 {
+		t.Errorf("silence named where there is none: %s", ours)
+	}
+}

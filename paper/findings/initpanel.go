@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 
+	"github.com/spikegrad/spikegrad/report"
 	"github.com/spikegrad/spikegrad/report/chart"
 )
 
@@ -34,9 +35,14 @@ func (r results) initPanel(f *figures) ([]Row, error) {
 		best, bestLabel := -1.0, ""
 		var cells []string
 		for i, in := range inits {
-			s := Top(r.Where("init", append([]string{"hidden", d.hidden}, in.kv...)...), 5)
+			runs := r.Where("init", append([]string{"hidden", d.hidden}, in.kv...)...)
+			s := Top(runs, 5)
 			c.Values[i] = append(c.Values[i], s.Bar())
-			cells = append(cells, in.label+" "+pm(s))
+			cell := in.label + " " + pm(s)
+			if l := silentLayer(TopRuns(runs, 5)); l > 0 {
+				cell += fmt.Sprintf(", hidden layer %d silent", l)
+			}
+			cells = append(cells, cell)
 			if s.N > 0 && s.TestMean > best {
 				best, bestLabel = s.TestMean, in.label
 			}
@@ -50,4 +56,33 @@ func (r results) initPanel(f *figures) ([]Row, error) {
 		Finding: "how should hidden-layer weights be initialised? uniform U(±g/√fan_in) against the fluctuation-driven initialisation",
 		Paper:   "left open in the discussion", Ours: join(parts...),
 		Verdict: r.judge(Beyond, "init")}}, nil
+}
+
+// silentLayer returns the first hidden layer (from 1) that emits no spike
+// on the test set in any of runs, 0 if there is none. A silent layer
+// passes no surrogate gradient to the layers below it, so its network
+// keeps the accuracy of its untrained readout.
+func silentLayer(runs []report.Run) int {
+	perLayer := func(r report.Run) []float64 {
+		if r.Record.Test == nil {
+			return nil
+		}
+		return r.Record.Test.SpikesPerInput
+	}
+	if len(runs) == 0 {
+		return 0
+	}
+	for l := range perLayer(runs[0]) {
+		silent := true
+		for _, r := range runs {
+			if sp := perLayer(r); l >= len(sp) || sp[l] > 0 {
+				silent = false
+				break
+			}
+		}
+		if silent {
+			return l + 1
+		}
+	}
+	return 0
 }

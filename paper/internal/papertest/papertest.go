@@ -16,8 +16,9 @@ import (
 // Outcome is what a fake run reached.
 type Outcome struct {
 	Val, Test float64
-	Spikes    float64 // hidden spikes per test input, all layers
-	Skip      bool    // leave the run out (not yet done)
+	Spikes    float64   // hidden spikes per test input, all layers
+	PerLayer  []float64 // hidden spikes per test input of each layer, if set (Spikes is then ignored)
+	Skip      bool      // leave the run out (not yet done)
 }
 
 // Results writes a completed record for every run of the plan of scale,
@@ -38,7 +39,11 @@ func Results(t *testing.T, scale paper.Scale, fn func(sweep string, s *run.Setti
 			rec := &run.Record{Status: "completed", Settings: j.Settings,
 				Data: run.DataInfo{Name: j.Settings.Dataset, Classes: 10, Steps: j.Settings.Steps}}
 			rec.Validation = metrics.Metrics{N: 100, Accuracy: o.Val}
-			rec.Test = &metrics.Metrics{N: 100, Accuracy: o.Test, SpikesPerInput: []float64{o.Spikes}}
+			perLayer := []float64{o.Spikes}
+			if o.PerLayer != nil {
+				perLayer = o.PerLayer
+			}
+			rec.Test = &metrics.Metrics{N: 100, Accuracy: o.Test, SpikesPerInput: perLayer}
 			rec.Activity = []metrics.SpikeStats{{Neurons: 100, PerInput: o.Spikes, MaxCount: o.Spikes / 10}}
 			for e := 1; e <= 3; e++ {
 				rec.History = append(rec.History, metrics.Epoch{Epoch: e,
