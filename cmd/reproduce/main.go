@@ -34,6 +34,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -91,6 +92,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		dryRun(stdout, plan)
 		return 0
 	}
+	if err := o.checkOut(); err != nil {
+		fmt.Fprintf(stderr, "reproduce: --out: %v\n", err)
+		return 2
+	}
 	code := 0
 	if !o.reportOnly {
 		code = execute(ctx, o, plan, shardName, log, stdout, stderr)
@@ -138,6 +143,19 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		o.out = "results/" + o.scale
 	}
 	return o, nil
+}
+
+// checkOut makes the output folder, or, for a report alone, checks that it
+// holds runs: a mistyped path must not get a report of nothing.
+func (o *options) checkOut() error {
+	if !o.reportOnly {
+		return os.MkdirAll(o.out, 0o755)
+	}
+	runs := filepath.Join(o.out, paper.RunsDir)
+	if fi, err := os.Stat(runs); err != nil || !fi.IsDir() {
+		return fmt.Errorf("%s holds no %s folder: no records to report on", o.out, paper.RunsDir)
+	}
+	return nil
 }
 
 // planOptions converts the flags, naming the one at fault.

@@ -108,3 +108,29 @@ func TestSmokeTestScale(t *testing.T) {
 		t.Error("the second pass changed the findings")
 	}
 }
+
+// TestOutErrors: an --out that is a file, or a --report-only folder with
+// no runs in it (a mistyped path), is refused before anything is trained
+// or written, naming the flag.
+func TestOutErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "typo")
+	for _, args := range [][]string{
+		{"--scale", "test", "--out", file, "--jobs", "1"},
+		{"--scale", "test", "--out", filepath.Join(file, "below"), "--jobs", "1"},
+		{"--scale", "test", "--out", empty, "--report-only"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), args, &stdout, &stderr, noEnv)
+		if code != 2 || !strings.Contains(stderr.String(), "--out") || strings.Count(stderr.String(), "\n") != 1 || stdout.Len() != 0 {
+			t.Errorf("%v: code %d, stdout %q, stderr %q; want 2 and one line naming --out", args, code, stdout.String(), stderr.String())
+		}
+	}
+	if _, err := os.Stat(empty); !os.IsNotExist(err) {
+		t.Errorf("--report-only created %s", empty)
+	}
+}
