@@ -82,6 +82,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		return 0
 	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		fmt.Fprintf(stderr, "sweep: --out: %v\n", err)
+		return 2
+	}
 	worker := o.worker
 	if worker == "" {
 		worker = sweep.WorkerFromEnv(getenv)

@@ -99,3 +99,17 @@ func TestBadArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestOutThatIsAFile: an --out that cannot be a folder is refused with one
+// line naming the flag, before the sweep starts or reports on runs.
+func TestOutThatIsAFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errs bytes.Buffer
+	code := run(context.Background(), []string{"--preset", "smoke", "--out", file, "--jobs", "1"}, &out, &errs, noEnv)
+	if code != 2 || !strings.HasPrefix(errs.String(), "sweep: --out: ") || strings.Count(errs.String(), "\n") != 1 || out.Len() != 0 {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 2 and one line naming --out", code, out.String(), errs.String())
+	}
+}
