@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -84,6 +85,11 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 			return nil, filepath.Join(s.Out, s.Name), err
 		}
 		defer f.close()
+	}
+	if f == nil {
+		if err := checkOut(s.Out); err != nil {
+			return nil, "", err
+		}
 	}
 	d, err := s.LoadData(ctx)
 	if err != nil {
@@ -428,4 +434,19 @@ func finish(r *run.Record, dir, status string, err error) error {
 		r.Error = err.Error()
 	}
 	return r.Save(filepath.Join(dir, run.RecordFile))
+}
+
+// checkOut refuses an out that cannot hold run folders (a file, or a path
+// below one) before the data are loaded; a missing out is made later.
+func checkOut(out string) error {
+	fi, err := os.Stat(out)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("out: %w", err)
+	case !fi.IsDir():
+		return fmt.Errorf("out: %s is not a folder", out)
+	}
+	return nil
 }

@@ -11,7 +11,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
@@ -250,5 +252,24 @@ func TestExecuteFitsTheBatch(t *testing.T) {
 	want := fmt.Sprintf("batch: 1000 is larger than the training split of %d samples; using %d", rec.Data.Train, rec.Data.Train)
 	if rec.Settings.Batch != 1000 || len(rec.Data.Notes) != 1 || rec.Data.Notes[0] != want || !slices.Contains(notes, want) {
 		t.Errorf("settings batch %d, record notes %q, logged %q; want the note %q", rec.Settings.Batch, rec.Data.Notes, notes, want)
+	}
+}
+
+// TestOutThatIsNoFolderFailsFirst: an out that is a file, or lies below
+// one, is refused before the data are loaded (which may take minutes), with
+// an error that names it.
+func TestOutThatIsNoFolderFailsFirst(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{file, filepath.Join(file, "below")} {
+		s := smallSettings(t)
+		s.Out = out
+		loaded := false
+		_, _, err := runner.Execute(context.Background(), s, runner.Hooks{Data: func(*datasets.Data, time.Duration) { loaded = true }})
+		if err == nil || !strings.Contains(err.Error(), "out") || !strings.Contains(err.Error(), file) || loaded {
+			t.Errorf("out %s: error %v, data loaded %v; want an error naming out before loading", out, err, loaded)
+		}
 	}
 }
