@@ -131,7 +131,7 @@ func unknownSetting(name string) error {
 	for _, st := range s.Table() {
 		names = append(names, st.Name)
 	}
-	return fmt.Errorf("unknown setting %q: want one of %s", name, strings.Join(names, ", "))
+	return fmt.Errorf("unknown setting %q%s: want one of %s", name, s.DidYouMean(name), strings.Join(names, ", "))
 }
 
 // ParseKeys splits a comma-separated list of setting names and checks them.

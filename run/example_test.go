@@ -38,7 +38,7 @@ epochs: 60
 	// Output:
 	// [100 100] esser 20 60 0.005
 	// fits in memory: true
-	// line 1: unknown key "hiden"
+	// line 1: unknown key "hiden" (did you mean "hidden"?)
 	// lr: want a number, got "fast"
 	// lr: want a positive number, got -1
 }

@@ -98,7 +98,7 @@ func (s *Settings) Lookup(name string) (Setting, bool) {
 func (s *Settings) Set(name, text string) error {
 	st, ok := s.Lookup(name)
 	if !ok {
-		return fmt.Errorf("unknown setting %q", name)
+		return fmt.Errorf("unknown setting %q%s", name, s.DidYouMean(name))
 	}
 	if err := st.v.Set(text); err != nil {
 		return fmt.Errorf("%s: %w", name, err)

@@ -66,3 +66,23 @@ func TestTableNamesAreUnique(t *testing.T) {
 		seen[st.Name] = true
 	}
 }
+
+// TestUnknownSettingSuggests: a misspelt setting name is refused with the
+// nearest real one; a name near none gets no guess.
+func TestUnknownSettingSuggests(t *testing.T) {
+	s := DefaultSettings("randman")
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{s.Set("hiden", "10"), `unknown setting "hiden" (did you mean "hidden"?)`},
+		{s.Set("Epochs", "10"), `unknown setting "Epochs" (did you mean "epochs"?)`},
+		{s.Set("reg-upper-treshold", "1"), `unknown setting "reg-upper-treshold" (did you mean "reg-upper-threshold"?)`},
+		{s.ApplyYAML([]byte("betta: 2\n")), `line 1: unknown key "betta" (did you mean "beta"?)`},
+		{s.Set("colour", "red"), `unknown setting "colour"`},
+	} {
+		if c.err == nil || c.err.Error() != c.want {
+			t.Errorf("got %v, want %s", c.err, c.want)
+		}
+	}
+}

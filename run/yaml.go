@@ -40,7 +40,7 @@ func (s *Settings) ApplyYAML(doc []byte) error {
 		k, v := m.Content[i], m.Content[i+1]
 		st, ok := s.Lookup(k.Value)
 		if !ok {
-			return fmt.Errorf("line %d: unknown key %q", k.Line, k.Value)
+			return fmt.Errorf("line %d: unknown key %q%s", k.Line, k.Value, s.DidYouMean(k.Value))
 		}
 		if seen[k.Value] {
 			return fmt.Errorf("line %d: key %q given twice", k.Line, k.Value)

@@ -46,5 +46,5 @@ variants:
 	// beta_hidden=100_surrogate=superspike_beta=2-7ccc269400ee: superspike β=2 hidden [100], 20 epochs
 	// beta_hidden=100_surrogate=superspike_beta=20-1c0865a9dd82: superspike β=20 hidden [100], 20 epochs
 	// beta_hidden=100_surrogate=esser_beta=2-33d72999de9e: esser β=2 hidden [100], 20 epochs
-	// line 2: unknown setting "betta"
+	// line 2: unknown setting "betta" (did you mean "beta"?)
 }

@@ -118,7 +118,7 @@ func assignments(m *yaml.Node, probe *run.Settings) ([]Assignment, error) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], deref(m.Content[i+1])
 		if _, ok := probe.Lookup(k.Value); !ok {
-			return nil, fmt.Errorf("line %d: unknown setting %q", k.Line, k.Value)
+			return nil, fmt.Errorf("line %d: unknown setting %q%s", k.Line, k.Value, probe.DidYouMean(k.Value))
 		}
 		out = append(out, Assignment{k.Value, text(v)})
 	}
@@ -135,7 +135,7 @@ func axes(m *yaml.Node, probe *run.Settings) ([]Axis, error) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if _, ok := probe.Lookup(k.Value); !ok {
-			return nil, fmt.Errorf("line %d: unknown setting %q", k.Line, k.Value)
+			return nil, fmt.Errorf("line %d: unknown setting %q%s", k.Line, k.Value, probe.DidYouMean(k.Value))
 		}
 		if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
 			return nil, fmt.Errorf("line %d: grid %s: want a non-empty list of values", v.Line, k.Value)
