@@ -5,20 +5,26 @@ import (
 	"strings"
 )
 
-// DidYouMean returns ` (did you mean "x"?)` for the setting x nearest to a
-// name that is not one, or "" when no setting is near: within a quarter of
-// the name's length in edits (at least 2), ignoring case.
-func (s *Settings) DidYouMean(name string) string {
-	best, bestD := "", max(2, len(name)/4)+1
+// Nearest returns the setting nearest to a name that is not one: within a
+// quarter of the name's length in edits (at least 2), ignoring case. ok is
+// false when no setting is that near.
+func (s *Settings) Nearest(name string) (nearest string, ok bool) {
+	bestD := max(2, len(name)/4) + 1
 	for _, st := range s.Table() {
 		if d := editDistance(strings.ToLower(name), st.Name); d < bestD {
-			best, bestD = st.Name, d
+			nearest, bestD = st.Name, d
 		}
 	}
-	if best == "" {
-		return ""
+	return nearest, nearest != ""
+}
+
+// DidYouMean returns ` (did you mean "x"?)` with the Nearest setting x, or
+// "" when there is none, for the end of an error message.
+func (s *Settings) DidYouMean(name string) string {
+	if n, ok := s.Nearest(name); ok {
+		return fmt.Sprintf(" (did you mean %q?)", n)
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return ""
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.

@@ -104,6 +104,9 @@ func TestErrorsNameTheFileKeyOrFlag(t *testing.T) {
 	if _, err := parse(t, "--config", "/dev/zero"); err == nil || !strings.Contains(err.Error(), "--config: /dev/zero is larger than 1 MiB") {
 		t.Errorf("--config /dev/zero: %v", err)
 	}
+	if _, err := parse(t, "--hiden", "10"); err == nil || !strings.HasSuffix(err.Error(), `-hiden (did you mean --hidden?)`) {
+		t.Errorf("misspelt flag: %v, want the nearest flag named", err)
+	}
 	if _, err := parse(t, "stray"); err == nil || !strings.Contains(err.Error(), "stray") {
 		t.Errorf("stray argument: %v", err)
 	}
