@@ -43,7 +43,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintf(stderr, "download: %v\n", err)
+		fmt.Fprintf(stderr, "download: %v\n", cli.HintFlag(fs, err))
 		return 2
 	}
 	switch {

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
 	"github.com/spikegrad/spikegrad/metrics"
@@ -72,7 +73,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.snapshots, "snapshot", 0, "record the activity of the first N samples of the split")
 	fs.StringVar(&o.snapshotOut, "snapshot-out", "snapshot.json", "file for --snapshot")
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return nil, cli.HintFlag(fs, err)
 	}
 	switch {
 	case fs.NArg() > 0:

@@ -18,6 +18,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/nir"
 	"github.com/spikegrad/spikegrad/runner"
 )
@@ -53,7 +54,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "checkpoint (.npz) written by cmd/train (required)")
 	fs.StringVar(&o.out, "nir", "", "NIR file to write (required; conventionally .nir)")
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return nil, cli.HintFlag(fs, err)
 	}
 	switch {
 	case fs.NArg() > 0:

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/report"
 )
 
@@ -95,7 +96,7 @@ func parse(args []string, stderr io.Writer) (*command, error) {
 	fs.IntVar(&f.snapshotLayer, "snapshot-layer", 1, "hidden layer of the snapshot, from 1")
 	fs.BoolVar(&o.Surrogates, "surrogates", false, "plot the surrogate derivative shapes (needs no runs)")
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return nil, cli.HintFlag(fs, err)
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (folders go after --runs; see --help)", fs.Arg(0))

@@ -23,6 +23,7 @@ func TestFlagErrors(t *testing.T) {
 		"unexpected":                   {"extra"},
 		`sweeps: unknown sweep "fig4"`: {"--sweeps", "fig6-mnist,fig4", "--dry-run"},
 		"SPIKEGRAD_SHARD":              {"--dry-run"},
+		"(did you mean --scale?)":      {"--sacle", "quick"},
 	}
 	for want, args := range bad {
 		getenv := noEnv

@@ -172,7 +172,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.dryRun, "dry-run", false, "list the runs (of this shard) and exit")
 	fs.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return nil, cli.HintFlag(fs, err)
 	}
 	switch {
 	case fs.NArg() > 0:

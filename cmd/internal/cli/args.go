@@ -36,13 +36,7 @@ func ParseArgs(name, usage string, args []string, stderr io.Writer) (*Args, erro
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		// The flag package names an unknown flag in this form only.
-		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
-			if n, ok := first.Nearest(strings.TrimPrefix(name, "-")); ok {
-				return nil, fmt.Errorf("%w (did you mean --%s?)", err, n)
-			}
-		}
-		return nil, err
+		return nil, HintFlag(fs, err)
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q: all settings are flags (see --help)", fs.Arg(0))
