@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/datasets/audio"
 )
 
@@ -40,6 +41,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
+		}
+		// The flag package printed the error; a guess at the flag meant
+		// is worth a line more.
+		if hinted := cli.HintFlag(fs, err); hinted != err {
+			fmt.Fprintf(stderr, "cache: %v\n", hinted)
 		}
 		return 2
 	}

@@ -19,6 +19,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/datasets/synthetic"
 )
 
@@ -41,6 +42,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
+		}
+		// The flag package printed the error; a guess at the flag meant
+		// is worth a line more.
+		if hinted := cli.HintFlag(fs, err); hinted != err {
+			fmt.Fprintf(stderr, "synthetic: %v\n", hinted)
 		}
 		return 2
 	}
