@@ -96,6 +96,19 @@ func CurrentSoftware() Software {
 	return sw
 }
 
+// RevisionNote returns, for a build that does not carry the commit it was
+// built from, what its records lack and how to build one that does; ""
+// for a build that does. Go stamps the commit into binaries that `go
+// build` makes in a git checkout (unless -buildvcs=false), never into
+// those of `go run` unless -buildvcs=true is given.
+func (sw Software) RevisionNote() string {
+	if sw.Revision != "" {
+		return ""
+	}
+	return "this build does not carry its commit, so its run records will not name the code that made them; " +
+		"build it with go build, or run it with go run -buildvcs=true, in a git checkout to record it"
+}
+
 // Save writes r to path atomically.
 func (r *Record) Save(path string) error {
 	b, err := json.MarshalIndent(r, "", "  ")

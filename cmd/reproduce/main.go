@@ -221,6 +221,7 @@ func dryRun(w io.Writer, p *paper.Plan) {
 func execute(ctx context.Context, o *options, p *paper.Plan, shard string, log *logrus.Logger, stdout, stderr io.Writer) int {
 	start := time.Now()
 	log.WithFields(logrus.Fields{"scale": p.Scale, "runs": p.Runs(), "jobs": o.jobs, "out": o.out, "shard": shard}).Info("reproduce")
+	cli.NoteUnstamped(log)
 	err := paper.Execute(ctx, p, o.out, o.jobs, shard, func(e paper.Event) {
 		f := logrus.Fields{"sweep": e.Sweep, "run": e.Job.Name, "done": fmt.Sprintf("%d/%d", e.Done, e.Total)}
 		switch {

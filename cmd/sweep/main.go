@@ -96,6 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		f["worker"] = worker
 	}
 	log.WithFields(f).Info("sweep")
+	cli.NoteUnstamped(log)
 	if n := foreignFolders(o.out, jobs); n > 0 {
 		log.WithFields(logrus.Fields{"out": o.out, "folders": n}).Info("the output folder also holds runs of other sweeps or settings; they are left alone (report reads them all)")
 	}

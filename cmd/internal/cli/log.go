@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"github.com/spikegrad/spikegrad/run"
 )
 
 // NewLogger returns a logrus logger writing to w in format "text" or
@@ -28,4 +30,13 @@ func NewLogger(format, level string, w io.Writer) (*logrus.Logger, error) {
 		return nil, fmt.Errorf("--log-format: want text or json, got %q", format)
 	}
 	return log, nil
+}
+
+// NoteUnstamped says, before a sweep writes its run records, when the
+// build does not carry its commit, so that the records will not name it
+// (`go run` never stamps it).
+func NoteUnstamped(log *logrus.Logger) {
+	if note := run.CurrentSoftware().RevisionNote(); note != "" {
+		log.Info(note)
+	}
 }
