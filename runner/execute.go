@@ -119,6 +119,15 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 	if err := f.resume(s, ck, &cfg, rec); err != nil {
 		return nil, dir, err
 	}
+	if continues(s, ck) {
+		// The run computes the one its checkpoint's run would have without
+		// the pause: it keeps that run's settings, resume included, so
+		// that its settings.yaml reruns it. The record lists the resumes.
+		own := *s
+		own.Resume = ck.Settings.Resume
+		s = &own
+		rec.Settings = own
+	}
 	if err := f.guard(); err != nil {
 		return nil, dir, err
 	}
@@ -187,6 +196,19 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 		err = werr
 	}
 	return rec, dir, err
+}
+
+// continues reports whether s continues the run of checkpoint ck exactly:
+// ck holds the optimiser's state, and its settings are those of s but for
+// the ones that do not change a run's result (run.Settings.ID) and the
+// epochs. Such a continuation gives the numbers of the uninterrupted run.
+func continues(s *run.Settings, ck *Checkpoint) bool {
+	if ck == nil || ck.State == nil || IsNIR(s.Resume) {
+		return false
+	}
+	a, b := *s, ck.Settings
+	a.Epochs, b.Epochs = 0, 0
+	return a.ID() == b.ID()
 }
 
 // saveCheckpoint is SaveCheckpoint, replaced in tests to make a write fail.

@@ -273,3 +273,65 @@ func TestOutThatIsNoFolderFailsFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestContinuedRunsSettingsRerunIt: a run stopped and continued from its
+// own last.npz saves settings without the resume, since the continuation
+// computes the uninterrupted run: its settings.yaml, rerun from scratch,
+// gives the same numbers. A run started from other weights (best.npz, no
+// optimiser state) keeps its resume: without it, it would be another run.
+func TestContinuedRunsSettingsRerunIt(t *testing.T) {
+	s := smallSettings(t)
+	s.Name, s.Epochs = "stopped", 4
+	ctx, cancel := context.WithCancel(context.Background())
+	epochs := 0
+	_, dir, err := runner.Execute(ctx, s, runner.Hooks{Epoch: func(metrics.Epoch) {
+		if epochs++; epochs == 2 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("want a cancellation, got %v", err)
+	}
+	s.Resume = filepath.Join(dir, run.LastFile)
+	resumed, _, err := runner.Execute(context.Background(), s, runner.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml, err := os.ReadFile(filepath.Join(dir, run.SettingsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resumed.Settings.Resume != "" || !strings.Contains(string(yaml), "resume: \"\"") || len(resumed.Resumes) != 1 {
+		t.Errorf("continued run: record resume %q, %d resumes; settings.yaml:\n%s", resumed.Settings.Resume, len(resumed.Resumes), yaml)
+	}
+	again := run.DefaultSettings("randman")
+	if err := again.ApplyYAML(yaml); err != nil {
+		t.Fatal(err)
+	}
+	again.Out, again.Name = t.TempDir(), "again"
+	rerun, _, err := runner.Execute(context.Background(), &again, runner.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	untimed := func(h []metrics.Epoch) []metrics.Epoch {
+		h = slices.Clone(h)
+		for i := range h {
+			h[i].Duration = 0
+		}
+		return h
+	}
+	if !reflect.DeepEqual(rerun.Test, resumed.Test) || !reflect.DeepEqual(untimed(rerun.History), untimed(resumed.History)) {
+		t.Errorf("settings.yaml rerun: test %+v, continued run %+v", rerun.Test, resumed.Test)
+	}
+
+	fine := smallSettings(t)
+	fine.Name, fine.Epochs, fine.Resume = "fine-tuned", 2, filepath.Join(dir, run.BestFile)
+	tuned, tunedDir, err := runner.Execute(context.Background(), fine, runner.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml, _ = os.ReadFile(filepath.Join(tunedDir, run.SettingsFile))
+	if tuned.Settings.Resume != fine.Resume || !strings.Contains(string(yaml), run.BestFile) {
+		t.Errorf("run from best.npz: record resume %q; settings.yaml:\n%s", tuned.Settings.Resume, yaml)
+	}
+}
