@@ -53,7 +53,7 @@ import (
 type options struct {
 	scale, out, data, shard, sweeps, logFormat string
 	sets                                       cli.Repeated
-	jobs                                       int
+	jobs, verify                               int
 	dryRun, reportOnly, noReport               bool
 }
 
@@ -96,6 +96,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "reproduce: --out: %v\n", err)
 		return 2
 	}
+	if o.verify > 0 {
+		return verify(ctx, o, plan, log, stdout, stderr)
+	}
 	code := 0
 	if !o.reportOnly {
 		code = execute(ctx, o, plan, shardName, log, stdout, stderr)
@@ -127,6 +130,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.dryRun, "dry-run", false, "list the sweeps and their run counts, and exit")
 	fs.BoolVar(&o.reportOnly, "report-only", false, "train nothing; write the report from the records under --out")
 	fs.BoolVar(&o.noReport, "no-report", false, "train, but write no report")
+	fs.IntVar(&o.verify, "verify", 0, "train nothing new: retrain this many completed runs under --out (spread over them), from their records' settings at their thread count, into <out>/verify/, and check each gives its recorded numbers bit for bit")
 	fs.StringVar(&o.logFormat, "log-format", "text", "text or json")
 	if err := fs.Parse(args); err != nil {
 		return nil, cli.HintFlag(fs, err)
@@ -138,6 +142,10 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--jobs: want ≥ 1, got %d", o.jobs)
 	case o.reportOnly && o.noReport:
 		return nil, errors.New("--report-only and --no-report: give one")
+	case o.verify < 0:
+		return nil, fmt.Errorf("--verify: want ≥ 0 runs, got %d", o.verify)
+	case o.verify > 0 && (o.reportOnly || o.noReport || o.dryRun || o.shard != ""):
+		return nil, errors.New("--verify trains no plan and writes no report: give it without --report-only, --no-report, --dry-run and --shard")
 	}
 	if o.out == "" {
 		o.out = "results/" + o.scale
@@ -148,12 +156,12 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 // checkOut makes the output folder, or, for a report alone, checks that it
 // holds runs: a mistyped path must not get a report of nothing.
 func (o *options) checkOut() error {
-	if !o.reportOnly {
+	if !o.reportOnly && o.verify == 0 {
 		return os.MkdirAll(o.out, 0o755)
 	}
 	runs := filepath.Join(o.out, paper.RunsDir)
 	if fi, err := os.Stat(runs); err != nil || !fi.IsDir() {
-		return fmt.Errorf("%s holds no %s folder: no records to report on", o.out, paper.RunsDir)
+		return fmt.Errorf("%s holds no %s folder: no records to report on or verify", o.out, paper.RunsDir)
 	}
 	return nil
 }
@@ -178,8 +186,8 @@ func (o *options) planOptions(getenv func(string) string) (paper.Options, string
 		}
 		p.Set = append(p.Set, sweep.Assignment{Key: k, Value: v})
 	}
-	if o.reportOnly {
-		return p, "", nil // the report covers the whole plan
+	if o.reportOnly || o.verify > 0 {
+		return p, "", nil // the report covers the whole plan, and so may a check
 	}
 	i, n, ok, err := shard(o.shard, getenv)
 	if err != nil || !ok {
@@ -241,6 +249,38 @@ func execute(ctx context.Context, o *options, p *paper.Plan, shard string, log *
 		if ctx.Err() != nil {
 			return 130
 		}
+		return 1
+	}
+	return 0
+}
+
+// verify retrains o.verify completed runs and reports whether each gives
+// its recorded numbers; it exits 1 if any does not.
+func verify(ctx context.Context, o *options, p *paper.Plan, log *logrus.Logger, stdout, stderr io.Writer) int {
+	res, err := paper.Load(p, o.out)
+	if err != nil {
+		fmt.Fprintf(stderr, "reproduce: %v\n", err)
+		return 1
+	}
+	log.WithFields(logrus.Fields{"out": o.out, "runs": o.verify}).Info("verify")
+	differ := 0
+	checks, err := paper.Verify(ctx, res, o.verify, func(c paper.Check) {
+		if c.Identical {
+			fmt.Fprintf(stdout, "identical  %s/%s (GOMAXPROCS %d)\n", c.Sweep, c.Run, c.Threads)
+			return
+		}
+		differ++
+		fmt.Fprintf(stdout, "DIFFERS    %s/%s (GOMAXPROCS %d): %s\n", c.Sweep, c.Run, c.Threads, c.Diff)
+	})
+	fmt.Fprintf(stdout, "%d of %d runs retrained gave their recorded numbers bit for bit\n", len(checks)-differ, len(checks))
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintf(stderr, "reproduce: %v\n", err)
+		return 130
+	case err != nil:
+		fmt.Fprintf(stderr, "reproduce: %v\n", err)
+		return 1
+	case differ > 0 || len(checks) == 0:
 		return 1
 	}
 	return 0

@@ -24,6 +24,8 @@ func TestFlagErrors(t *testing.T) {
 		`sweeps: unknown sweep "fig4"`: {"--sweeps", "fig6-mnist,fig4", "--dry-run"},
 		"SPIKEGRAD_SHARD":              {"--dry-run"},
 		"(did you mean --scale?)":      {"--sacle", "quick"},
+		"--verify: want ≥ 0":           {"--verify", "-1"},
+		"--verify trains no plan":      {"--verify", "2", "--report-only"},
 	}
 	for want, args := range bad {
 		getenv := noEnv
@@ -97,6 +99,13 @@ func TestSmokeTestScale(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 		fh.Close()
+	}
+	// Three of the runs, retrained from their records, give the same
+	// numbers bit for bit.
+	stdout.Reset()
+	if code := run(context.Background(), []string{"--scale", "test", "--out", out, "--verify", "3"}, &stdout, &stderr, noEnv); code != 0 ||
+		!strings.Contains(stdout.String(), "3 of 3 runs retrained gave their recorded numbers bit for bit") {
+		t.Errorf("verify: code %d\n%s", code, stdout.String())
 	}
 	// A second invocation trains nothing and rewrites the same table.
 	before, _ := os.ReadFile(filepath.Join(out, "findings.csv"))

@@ -1,0 +1,127 @@
+package paper
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"sort"
+
+	"github.com/spikegrad/spikegrad/metrics"
+	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/runner"
+)
+
+// VerifyDir is the folder under a reproduction's output where Verify
+// retrains runs.
+const VerifyDir = "verify"
+
+// Check is the outcome of retraining one recorded run.
+type Check struct {
+	Sweep, Run string
+	Threads    int    // the record's thread count, used for the rerun
+	Identical  bool   // test metrics and training history equal bit for bit
+	Diff       string // what differs, when not identical
+}
+
+// Verify retrains n completed runs of r, spread evenly over the runs in
+// path order, from their recorded settings at their recorded thread
+// count, into out/verify/<run>, and reports whether each gives its
+// record's test metrics and training history bit for bit. progress, if
+// set, sees each check as it is done. The error is that of a run that
+// could not be retrained; differences are checks, not errors.
+func Verify(ctx context.Context, r *Results, n int, progress func(Check)) ([]Check, error) {
+	var all []struct {
+		sweep string
+		run   report.Run
+	}
+	for sw, runs := range r.Runs {
+		for _, rn := range runs {
+			all = append(all, struct {
+				sweep string
+				run   report.Run
+			}{sw, rn})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].run.Path < all[j].run.Path })
+	if n > len(all) {
+		n = len(all)
+	}
+	var checks []Check
+	for k := 0; k < n && ctx.Err() == nil; k++ {
+		pick := all[k*len(all)/n]
+		c, err := verifyRun(ctx, r.Out, pick.sweep, pick.run)
+		if err != nil {
+			return checks, fmt.Errorf("verify %s: %w", pick.run.Path, err)
+		}
+		checks = append(checks, c)
+		if progress != nil {
+			progress(c)
+		}
+	}
+	return checks, ctx.Err()
+}
+
+func verifyRun(ctx context.Context, out, sweep string, rn report.Run) (Check, error) {
+	rec := rn.Record
+	dir := filepath.Dir(rn.Path)
+	c := Check{Sweep: sweep, Run: filepath.Base(dir), Threads: rec.Software.GOMAXPROCS}
+	s := rec.Settings
+	// The runs of a plan start from scratch; one stopped and continued
+	// exactly computes the uninterrupted run, though records written
+	// before runner kept such settings clean still name the checkpoint.
+	if s.Resume != "" {
+		for _, r := range rec.Resumes {
+			if !r.Exact {
+				return c, fmt.Errorf("continued from %s without the optimiser's state: no rerun from scratch gives its numbers", r.From)
+			}
+		}
+		s.Resume = ""
+	}
+	s.Out, s.Name = filepath.Join(out, VerifyDir), c.Run
+	if err := os.RemoveAll(filepath.Join(s.Out, s.Name)); err != nil {
+		return c, err
+	}
+	if c.Threads > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.Threads))
+	}
+	again, _, err := runner.Execute(ctx, &s, runner.Hooks{})
+	if err != nil {
+		return c, err
+	}
+	if len(again.Resumes) > 0 {
+		return c, fmt.Errorf("the rerun continued %s instead of training from scratch", again.Resumes[0].From)
+	}
+	c.Identical, c.Diff = same(rec, again)
+	return c, nil
+}
+
+// same compares what a rerun must reproduce: the test metrics and the
+// training history, without the epochs' wall times.
+func same(want, got *run.Record) (bool, string) {
+	if !reflect.DeepEqual(want.Test, got.Test) {
+		return false, fmt.Sprintf("test: recorded accuracy %v, loss %v; rerun %v, %v",
+			want.Test.Accuracy, want.Test.Loss, got.Test.Accuracy, got.Test.Loss)
+	}
+	untimed := func(h []metrics.Epoch) []metrics.Epoch {
+		h = slices.Clone(h)
+		for i := range h {
+			h[i].Duration = 0
+		}
+		return h
+	}
+	a, b := untimed(want.History), untimed(got.History)
+	if len(a) != len(b) {
+		return false, fmt.Sprintf("history: %d epochs recorded, %d rerun", len(a), len(b))
+	}
+	for i := range a {
+		if !reflect.DeepEqual(a[i], b[i]) {
+			return false, fmt.Sprintf("history: epoch %d differs (train loss %v recorded, %v rerun)", i+1, a[i].Train.Loss, b[i].Train.Loss)
+		}
+	}
+	return true, ""
+}
