@@ -5,14 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"runtime"
-	"slices"
 	"sort"
 
-	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/report"
-	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
 )
 
@@ -96,32 +92,6 @@ func verifyRun(ctx context.Context, out, sweep string, rn report.Run) (Check, er
 	if len(again.Resumes) > 0 {
 		return c, fmt.Errorf("the rerun continued %s instead of training from scratch", again.Resumes[0].From)
 	}
-	c.Identical, c.Diff = same(rec, again)
+	c.Identical, c.Diff = again.SameNumbers(rec)
 	return c, nil
-}
-
-// same compares what a rerun must reproduce: the test metrics and the
-// training history, without the epochs' wall times.
-func same(want, got *run.Record) (bool, string) {
-	if !reflect.DeepEqual(want.Test, got.Test) {
-		return false, fmt.Sprintf("test: recorded accuracy %v, loss %v; rerun %v, %v",
-			want.Test.Accuracy, want.Test.Loss, got.Test.Accuracy, got.Test.Loss)
-	}
-	untimed := func(h []metrics.Epoch) []metrics.Epoch {
-		h = slices.Clone(h)
-		for i := range h {
-			h[i].Duration = 0
-		}
-		return h
-	}
-	a, b := untimed(want.History), untimed(got.History)
-	if len(a) != len(b) {
-		return false, fmt.Sprintf("history: %d epochs recorded, %d rerun", len(a), len(b))
-	}
-	for i := range a {
-		if !reflect.DeepEqual(a[i], b[i]) {
-			return false, fmt.Sprintf("history: epoch %d differs (train loss %v recorded, %v rerun)", i+1, a[i].Train.Loss, b[i].Train.Loss)
-		}
-	}
-	return true, ""
 }

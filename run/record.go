@@ -3,6 +3,7 @@ package run
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -107,6 +108,30 @@ func (sw Software) RevisionNote() string {
 	}
 	return "this build does not carry its commit, so its run records will not name the code that made them; " +
 		"build it with go build, or run it with go run -buildvcs=true, in a git checkout to record it"
+}
+
+// SameNumbers reports whether r gives the numbers of want bit for bit: the
+// test metrics and the training history, the epochs' wall times aside.
+// When it does not, diff says where they first part.
+func (r *Record) SameNumbers(want *Record) (same bool, diff string) {
+	if !reflect.DeepEqual(want.Test, r.Test) {
+		if want.Test == nil || r.Test == nil {
+			return false, "test: one of the records has no test metrics"
+		}
+		return false, fmt.Sprintf("test: recorded accuracy %v, loss %v; rerun %v, %v",
+			want.Test.Accuracy, want.Test.Loss, r.Test.Accuracy, r.Test.Loss)
+	}
+	if len(want.History) != len(r.History) {
+		return false, fmt.Sprintf("history: %d epochs recorded, %d rerun", len(want.History), len(r.History))
+	}
+	for i, a := range want.History {
+		b := r.History[i]
+		a.Duration, b.Duration = 0, 0
+		if !reflect.DeepEqual(a, b) {
+			return false, fmt.Sprintf("history: epoch %d differs (train loss %v recorded, %v rerun)", i+1, a.Train.Loss, b.Train.Loss)
+		}
+	}
+	return true, ""
 }
 
 // Save writes r to path atomically.

@@ -3,6 +3,9 @@ package run
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/spikegrad/spikegrad/metrics"
 )
 
 // TestRevisionNote: a build that carries its commit is silent; one that
@@ -18,5 +21,28 @@ func TestRevisionNote(t *testing.T) {
 	}
 	if cur := CurrentSoftware(); cur.Revision == "" && cur.RevisionNote() == "" {
 		t.Error("this test binary carries no commit, yet no note")
+	}
+}
+
+// TestSameNumbers: equal test metrics and histories are the same numbers
+// whatever the epochs' wall times; any other difference is named.
+func TestSameNumbers(t *testing.T) {
+	rec := func(loss float64, took time.Duration) *Record {
+		return &Record{Test: &metrics.Metrics{N: 10, Accuracy: 0.9, Loss: 0.3},
+			History: []metrics.Epoch{{Epoch: 1, Train: metrics.Metrics{Loss: loss}, Duration: took}}}
+	}
+	if same, diff := rec(1, time.Second).SameNumbers(rec(1, time.Minute)); !same {
+		t.Errorf("wall times only: %s", diff)
+	}
+	if same, diff := rec(1.0000001, 0).SameNumbers(rec(1, 0)); same || !strings.Contains(diff, "epoch 1") {
+		t.Errorf("history differs: %v %q", same, diff)
+	}
+	other := rec(1, 0)
+	other.Test.Loss = 0.5
+	if same, diff := rec(1, 0).SameNumbers(other); same || !strings.Contains(diff, "loss 0.5") {
+		t.Errorf("test differs: %v %q", same, diff)
+	}
+	if same, _ := (&Record{}).SameNumbers(rec(1, 0)); same {
+		t.Error("a record without test metrics")
 	}
 }

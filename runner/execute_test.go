@@ -313,15 +313,8 @@ func TestContinuedRunsSettingsRerunIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	untimed := func(h []metrics.Epoch) []metrics.Epoch {
-		h = slices.Clone(h)
-		for i := range h {
-			h[i].Duration = 0
-		}
-		return h
-	}
-	if !reflect.DeepEqual(rerun.Test, resumed.Test) || !reflect.DeepEqual(untimed(rerun.History), untimed(resumed.History)) {
-		t.Errorf("settings.yaml rerun: test %+v, continued run %+v", rerun.Test, resumed.Test)
+	if same, diff := rerun.SameNumbers(resumed); !same {
+		t.Errorf("settings.yaml rerun: %s", diff)
 	}
 
 	fine := smallSettings(t)
