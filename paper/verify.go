@@ -16,6 +16,11 @@ import (
 // retrains runs.
 const VerifyDir = "verify"
 
+// maxThreads bounds the thread count a record may ask a rerun for: each
+// thread costs the runtime memory, and no machine that made a record has
+// more cores.
+const maxThreads = 4096
+
 // Check is the outcome of retraining one recorded run.
 type Check struct {
 	Sweep, Run string
@@ -78,7 +83,13 @@ func verifyRun(ctx context.Context, out, sweep string, rn report.Run) (Check, er
 		}
 		s.Resume = ""
 	}
+	if c.Threads > maxThreads {
+		return c, fmt.Errorf("record's software.gomaxprocs is %d, want at most %d", c.Threads, maxThreads)
+	}
+	// Everything the rerun writes goes under out/verify: no feature cache
+	// in a folder the record names (the cache changes no number).
 	s.Out, s.Name = filepath.Join(out, VerifyDir), c.Run
+	s.CacheDir, s.NoCache = "", true
 	if err := os.RemoveAll(filepath.Join(s.Out, s.Name)); err != nil {
 		return c, err
 	}

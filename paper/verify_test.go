@@ -61,8 +61,13 @@ func TestVerifyRetrainsRecordsBitForBit(t *testing.T) {
 			t.Errorf("%s: %s", c.Run, c.Diff)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(out, VerifyDir, b.Jobs[1].Name, run.RecordFile)); err != nil {
+	// The rerun writes under verify/ only: no feature cache elsewhere,
+	// whatever the record's settings say.
+	rerun, err := run.LoadRecord(filepath.Join(out, VerifyDir, b.Jobs[1].Name, run.RecordFile))
+	if err != nil {
 		t.Errorf("the rerun is not under verify/: %v", err)
+	} else if !rerun.Settings.NoCache || rerun.Settings.CacheDir != "" {
+		t.Errorf("the rerun may write a feature cache: no-cache %v, cache-dir %q", rerun.Settings.NoCache, rerun.Settings.CacheDir)
 	}
 
 	// Alter the second run's recorded test loss.
@@ -90,5 +95,32 @@ func TestVerifyRetrainsRecordsBitForBit(t *testing.T) {
 	}
 	if !found {
 		t.Error("the altered run was not checked")
+	}
+}
+
+// TestVerifyRefusesAbsurdThreadCounts: a crafted record's thread count is
+// not handed to the runtime (a billion Ps would exhaust the memory); the
+// error names the field.
+func TestVerifyRefusesAbsurdThreadCounts(t *testing.T) {
+	p, b := nh0Plan(t, 1)
+	out := t.TempDir()
+	if err := Execute(context.Background(), p, out, 1, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(out, RunsDir, b.Sweep, b.Jobs[0].Name, run.RecordFile)
+	rec, err := run.LoadRecord(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Software.GOMAXPROCS = 1 << 30
+	if err := rec.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Load(p, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Verify(context.Background(), r, 1, nil); err == nil || !strings.Contains(err.Error(), "gomaxprocs") {
+		t.Errorf("thread count 2^30: %v, want an error naming gomaxprocs", err)
 	}
 }

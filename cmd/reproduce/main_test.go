@@ -77,6 +77,11 @@ func TestSmokeTestScale(t *testing.T) {
 	if code := run(context.Background(), []string{"--scale", "test", "--out", out, "--jobs", "2", "--log-format", "json"}, &stdout, &stderr, noEnv); code != 0 {
 		t.Fatalf("code %d: %s", code, stderr.String())
 	}
+	// Test binaries carry no commit, so the records will not name one: the
+	// command says so before training.
+	if !strings.Contains(stderr.String(), "does not carry its commit") {
+		t.Error("no note that the records will not name their commit")
+	}
 	readme, err := os.ReadFile(filepath.Join(out, "README.md"))
 	if err != nil {
 		t.Fatal(err)

@@ -113,3 +113,15 @@ func TestOutThatIsAFile(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 2 and one line naming --out", code, out.String(), errs.String())
 	}
 }
+
+// TestNotesAnUnstampedBuild: test binaries carry no commit, so the
+// sweep's records will not name one, and the sweep says so.
+func TestNotesAnUnstampedBuild(t *testing.T) {
+	var out, errs bytes.Buffer
+	if code := run(context.Background(), []string{"--preset", "smoke", "--out", t.TempDir(), "--jobs", "2"}, &out, &errs, noEnv); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	if !strings.Contains(errs.String(), "does not carry its commit") {
+		t.Errorf("no note about the commit:\n%s", errs.String())
+	}
+}
