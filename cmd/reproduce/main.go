@@ -280,7 +280,10 @@ func verify(ctx context.Context, o *options, p *paper.Plan, log *logrus.Logger, 
 	case err != nil:
 		fmt.Fprintf(stderr, "reproduce: %v\n", err)
 		return 1
-	case differ > 0 || len(checks) == 0:
+	case len(checks) == 0:
+		fmt.Fprintf(stderr, "reproduce: %s holds no completed run of this plan to verify (are --scale, --set and --sweeps those it was made with?)\n", o.out)
+		return 1
+	case differ > 0:
 		return 1
 	}
 	return 0

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -121,6 +122,26 @@ func TestSmokeTestScale(t *testing.T) {
 	after, _ := os.ReadFile(filepath.Join(out, "findings.csv"))
 	if !bytes.Equal(before, after) {
 		t.Error("the second pass changed the findings")
+	}
+	// A record whose numbers were altered fails the check (exit 1); the
+	// first run in path order is the one --verify 1 retrains.
+	records, _ := filepath.Glob(filepath.Join(out, "runs", "*", "*", "record.json"))
+	slices.Sort(records)
+	raw, err := os.ReadFile(records[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	altered := strings.Replace(string(raw), `"loss": `, `"loss": 1`, 1) // a longer number: another loss
+	if altered == string(raw) {
+		t.Fatal("no loss in the record")
+	}
+	if err := os.WriteFile(records[0], []byte(altered), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"--scale", "test", "--out", out, "--verify", "1"}, &stdout, &stderr, noEnv); code != 1 ||
+		!strings.Contains(stdout.String(), "DIFFERS") || !strings.Contains(stdout.String(), "0 of 1 runs retrained") {
+		t.Errorf("verify of an altered record: code %d\n%s", code, stdout.String())
 	}
 }
 
