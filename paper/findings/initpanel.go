@@ -59,9 +59,9 @@ func (r results) initPanel(f *figures) ([]Row, error) {
 }
 
 // silentLayer returns the first hidden layer (from 1) that emits no spike
-// on the test set in any of runs, 0 if there is none. A silent layer
-// passes no surrogate gradient to the layers below it, so its network
-// keeps the accuracy of its untrained readout.
+// on the test set in any of runs, 0 if there is none. A layer silent on
+// every input leaves the readout nothing to tell the classes by, so such a
+// network stays at chance whatever it learnt below.
 func silentLayer(runs []report.Run) int {
 	perLayer := func(r report.Run) []float64 {
 		if r.Record.Test == nil {
