@@ -136,11 +136,17 @@ func (r *Record) SameNumbers(want *Record) (same bool, diff string) {
 
 // Save writes r to path atomically.
 func (r *Record) Save(path string) error {
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := r.JSON()
 	if err != nil {
 		return fmt.Errorf("record %s: %w", path, err)
 	}
-	return atomicfile.WriteBytes(path, append(b, '\n'))
+	return atomicfile.WriteBytes(path, b)
+}
+
+// JSON returns r as the indented JSON of a record file.
+func (r *Record) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(r, "", "  ")
+	return append(b, '\n'), err
 }
 
 // LoadRecord reads a record.

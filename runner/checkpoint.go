@@ -66,9 +66,18 @@ type stateJSON struct {
 
 // SaveCheckpoint writes c to path atomically.
 func SaveCheckpoint(path string, c *Checkpoint) error {
-	js, err := json.Marshal(&c.Settings)
+	write, err := c.encoder()
 	if err != nil {
 		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	return atomicfile.Write(path, write)
+}
+
+// encoder returns the function that writes c as an .npz file.
+func (c *Checkpoint) encoder() (func(io.Writer) error, error) {
+	js, err := json.Marshal(&c.Settings)
+	if err != nil {
+		return nil, err
 	}
 	arrays := []struct {
 		name string
@@ -94,10 +103,10 @@ func SaveCheckpoint(path string, c *Checkpoint) error {
 		}
 		if state, err = json.Marshal(stateJSON{Epoch: st.Epoch, History: st.History, BestEpoch: st.BestEpoch,
 			Order: st.Order, SolverStep: st.Solver.Step, Resumes: c.Resumes, Watch: st.Watch}); err != nil {
-			return fmt.Errorf("checkpoint %s: %w", path, err)
+			return nil, err
 		}
 	}
-	return atomicfile.Write(path, func(f io.Writer) error {
+	return func(f io.Writer) error {
 		zw := npz.NewWriter(f)
 		for _, a := range arrays {
 			if err := zw.Write(a.name, rowsOf(a.m)); err != nil {
@@ -113,7 +122,7 @@ func SaveCheckpoint(path string, c *Checkpoint) error {
 			}
 		}
 		return zw.Close()
-	})
+	}, nil
 }
 
 // rowsOf returns m as nested rows, which npyio writes as a 2-D array.

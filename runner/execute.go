@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,10 +33,12 @@ type Hooks struct {
 	// checkpoint kept.
 	Note func(msg string)
 	// Lease, if set, is a lease on the run folder that the caller holds
-	// (a sweep worker's): Execute checks it before every write and stops
-	// if another process took the folder over. Without one, Execute takes
-	// a lease on the folder for the run's duration, so that two processes
-	// never train into one folder.
+	// (a sweep worker's). Without one, Execute takes a lease on the folder
+	// for the run's duration, so that two processes never train into one
+	// folder. Every file of the run is written through the lease, which
+	// fences it: once another process has taken the folder over, no write
+	// of this run lands there, and Execute stops with an error matching
+	// lease.ErrLost.
 	Lease *lease.Lease
 }
 
@@ -128,16 +131,14 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 		s = &own
 		rec.Settings = own
 	}
-	if err := f.guard(); err != nil {
+	y, err := s.YAML()
+	if err != nil {
 		return nil, dir, err
 	}
-	if err := s.SaveYAML(filepath.Join(dir, run.SettingsFile)); err != nil {
+	if err := f.writeBytes(run.SettingsFile, y); err != nil {
 		return nil, dir, err
 	}
-	if err := f.guard(); err != nil {
-		return nil, dir, err
-	}
-	if err := finish(rec, dir, "running", nil); err != nil {
+	if err := f.finish(rec, "running", nil); err != nil {
 		return nil, dir, err
 	}
 	if h.Start != nil {
@@ -152,19 +153,13 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 		if err != nil {
 			return err
 		}
-		if err := f.guard(); err != nil {
-			return err
-		}
 		last := &Checkpoint{Settings: *s, Weights: p.Weights, State: st, Resumes: rec.Resumes}
-		if err := SaveCheckpoint(filepath.Join(dir, run.LastFile), last); err != nil {
+		if err := f.writeCheckpoint(run.LastFile, last); err != nil {
 			return err
 		}
 		rec.History = append(rec.History, p.Epoch)
 		if p.Best {
-			if err := f.guard(); err != nil {
-				return err
-			}
-			if err := saveCheckpoint(filepath.Join(dir, run.BestFile), &Checkpoint{Settings: *s, Weights: p.Weights}); err != nil {
+			if err := f.writeCheckpoint(run.BestFile, &Checkpoint{Settings: *s, Weights: p.Weights}); err != nil {
 				return fmt.Errorf("the weights of epoch %d, the best so far, are in %s but not in %s: %w", p.Epoch.Epoch, run.LastFile, run.BestFile, err)
 			}
 			rec.BestEpoch, rec.Validation, rec.Checkpoint = p.Epoch.Epoch, p.Epoch.Validation, run.BestFile
@@ -172,10 +167,7 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 		if h.Epoch != nil {
 			h.Epoch(p.Epoch)
 		}
-		if err := f.guard(); err != nil {
-			return err
-		}
-		return finish(rec, dir, "running", nil)
+		return f.finish(rec, "running", nil)
 	}
 	res, err := train.Run(ctx, spec, d, cfg)
 	if res != nil && res.Test.N > 0 && err == nil {
@@ -188,14 +180,29 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 	case err != nil:
 		status = "failed"
 	}
-	if gerr := f.guard(); gerr != nil {
+	if gerr := f.lease.Check(); gerr != nil {
 		// Another process has taken the folder over: its record stands.
-		return rec, dir, errors.Join(err, gerr)
+		return rec, dir, lost(err, gerr)
 	}
-	if werr := finish(rec, dir, status, err); werr != nil && err == nil {
-		err = werr
+	if werr := f.finish(rec, status, err); werr != nil {
+		if errors.Is(werr, lease.ErrLost) {
+			return rec, dir, lost(err, werr)
+		}
+		if err == nil {
+			err = werr
+		}
 	}
 	return rec, dir, err
+}
+
+// lost returns the error of a run whose folder another process took over:
+// the lost lease, and what stopped the run if that was not a write the
+// fence refused.
+func lost(err, lerr error) error {
+	if err == nil || errors.Is(err, lease.ErrLost) {
+		return lerr
+	}
+	return errors.Join(lerr, err)
 }
 
 // continues reports whether s continues the run of checkpoint ck exactly:
@@ -210,9 +217,6 @@ func continues(s *run.Settings, ck *Checkpoint) bool {
 	a.Epochs, b.Epochs = 0, 0
 	return a.ID() == b.ID()
 }
-
-// saveCheckpoint is SaveCheckpoint, replaced in tests to make a write fail.
-var saveCheckpoint = SaveCheckpoint
 
 // folder is a run folder held under a lease.
 type folder struct {
@@ -279,7 +283,41 @@ func (f *folder) holdsRun() bool {
 	return (f.prior != nil && len(f.prior.History) > 0) || len(run.Files(f.dir, run.BestFile, run.LastFile)) > 0
 }
 
-func (f *folder) guard() error { return f.lease.Check() }
+// write writes file name of the folder through the lease, which fences
+// it (lease.Lease.WriteFile).
+func (f *folder) write(name string, write func(io.Writer) error) error {
+	return f.lease.WriteFile(name, write)
+}
+
+func (f *folder) writeBytes(name string, b []byte) error {
+	return f.write(name, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+func (f *folder) writeCheckpoint(name string, c *Checkpoint) error {
+	enc, err := c.encoder()
+	if err != nil {
+		return fmt.Errorf("checkpoint %s: %w", filepath.Join(f.dir, name), err)
+	}
+	return f.write(name, enc)
+}
+
+// finish stamps the record and writes it.
+func (f *folder) finish(r *run.Record, status string, err error) error {
+	r.Status, r.Finished = status, time.Now()
+	r.WallSeconds = r.Finished.Sub(r.Started).Seconds()
+	r.Error = ""
+	if err != nil {
+		r.Error = err.Error()
+	}
+	b, jerr := r.JSON()
+	if jerr != nil {
+		return fmt.Errorf("record %s: %w", filepath.Join(f.dir, run.RecordFile), jerr)
+	}
+	return f.writeBytes(run.RecordFile, b)
+}
 
 func (f *folder) close() {
 	if f.own {
@@ -307,7 +345,7 @@ func (f *folder) resume(s *run.Settings, ck *Checkpoint, cfg *train.Config, rec 
 		rec.Resumes[len(rec.Resumes)-1] = r
 		rec.History = append([]metrics.Epoch{}, st.History...)
 		if st.BestEpoch > 0 {
-			if err := saveCheckpoint(filepath.Join(f.dir, run.BestFile), &Checkpoint{Settings: *s, Weights: st.Best}); err != nil {
+			if err := f.writeCheckpoint(run.BestFile, &Checkpoint{Settings: *s, Weights: st.Best}); err != nil {
 				return err
 			}
 			rec.BestEpoch, rec.Validation, rec.Checkpoint = st.BestEpoch, st.History[st.BestEpoch-1].Validation, run.BestFile
@@ -354,7 +392,7 @@ func (f *folder) resume(s *run.Settings, ck *Checkpoint, cfg *train.Config, rec 
 	}
 	if st.BestEpoch > 0 {
 		if !kept {
-			if err := saveCheckpoint(filepath.Join(f.dir, run.BestFile), &Checkpoint{Settings: *s, Weights: st.Best}); err != nil {
+			if err := f.writeCheckpoint(run.BestFile, &Checkpoint{Settings: *s, Weights: st.Best}); err != nil {
 				return err
 			}
 		}
@@ -445,17 +483,6 @@ func config(s *run.Settings) (train.Config, error) {
 		c.Fluctuation = &train.Fluctuation{Xi: s.InitXi, RecurrentShare: s.InitRecurrentShare, Samples: s.InitSamples}
 	}
 	return c, nil
-}
-
-// finish stamps the record and writes it.
-func finish(r *run.Record, dir, status string, err error) error {
-	r.Status, r.Finished = status, time.Now()
-	r.WallSeconds = r.Finished.Sub(r.Started).Seconds()
-	r.Error = ""
-	if err != nil {
-		r.Error = err.Error()
-	}
-	return r.Save(filepath.Join(dir, run.RecordFile))
 }
 
 // checkOut refuses an out that cannot hold run folders (a file, or a path

@@ -272,7 +272,7 @@ func (w *worker) train(ctx context.Context, j Job, claim *lease.Lease) {
 		h = w.o.Hooks(j)
 	}
 	h.Lease = claim
-	resumed, set, err := prepare(dir, j)
+	resumed, set, err := prepare(dir, j, claim)
 	if err != nil {
 		w.fail(j, err)
 		return
@@ -302,7 +302,7 @@ func (w *worker) train(ctx context.Context, j Job, claim *lease.Lease) {
 // lone best.npz) are renamed with the suffix .replaced rather than
 // deleted; set lists them. A folder of another run (another ID) is
 // refused.
-func prepare(dir string, j Job) (resumed bool, set []string, err error) {
+func prepare(dir string, j Job, claim *lease.Lease) (resumed bool, set []string, err error) {
 	rec, rerr := run.LoadRecord(filepath.Join(dir, run.RecordFile))
 	if rerr == nil && recordID(rec) != j.ID {
 		return false, nil, fmt.Errorf("run folder %s holds another run (ID %s, this one is %s); move it away", dir, recordID(rec), j.ID)
@@ -319,11 +319,10 @@ func prepare(dir string, j Job) (resumed bool, set []string, err error) {
 		}
 	}
 	for _, f := range []string{run.RecordFile, run.BestFile, run.LastFile, run.SettingsFile} {
-		path := filepath.Join(dir, f)
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(dir, f)); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if err := os.Rename(path, path+".replaced"); err != nil {
+		if err := claim.Rename(f, f+".replaced"); err != nil {
 			return false, nil, fmt.Errorf("run folder %s: %w", dir, err)
 		}
 		if f != run.SettingsFile {

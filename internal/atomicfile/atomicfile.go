@@ -19,9 +19,17 @@ const Perm fs.FileMode = 0o644
 
 // Write writes path through write. Errors name path. On any error the
 // temporary file is removed and path is left as it was.
-func Write(path string, write func(w io.Writer) error) (err error) {
+func Write(path string, write func(w io.Writer) error) error {
+	return WriteVia(filepath.Dir(path), path, write)
+}
+
+// WriteVia is Write with the temporary file in folder stage, which must be
+// on the file system of path. The file appears at path by one rename from
+// stage: a writer whose stage has been removed cannot publish anything,
+// which is how package lease fences a writer that lost its lease.
+func WriteVia(stage, path string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	f, err := createTemp(dir, "."+filepath.Base(path)+".tmp")
+	f, err := createTemp(stage, "."+filepath.Base(path)+".tmp")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -7,13 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/spikegrad/spikegrad/internal/readlimit"
 )
 
 // A Lease is the claim of this process on a run folder, from Claim until
@@ -21,150 +16,74 @@ import (
 type Lease struct {
 	dir   string
 	gen   int
-	path  string
+	path  string // the lease file
+	stage string // the generation's own folder, through which it writes
 	ttl   time.Duration
 	owner Owner
+	took  *Takeover
 
 	mu   sync.Mutex
 	lost error
+	hook func(name string) // SetBeforePublish
 	stop chan struct{}
 	done chan struct{}
 }
 
-// Owner describes the holder of a lease.
-type Owner struct {
-	Host string `json:"host"`
-	PID  int    `json:"pid"`
-	// Start is the process's start time in clock ticks after boot (Linux),
-	// which tells a dead process from a new one with the same pid.
-	Start  string    `json:"start,omitempty"`
-	Worker string    `json:"worker,omitempty"` // e.g. "slurm job 1234 task 5"
-	Since  time.Time `json:"since"`
-	// TTL is the time to live of the holder's lease, which its heartbeat
-	// keeps; others judge the lease stale by it.
-	TTL time.Duration `json:"ttl_ns,omitempty"`
-}
-
-func (o Owner) String() string {
-	if o.PID == 0 && o.Host == "" && o.Worker == "" {
-		return "another process (its lease file names none)"
-	}
-	s := fmt.Sprintf("pid %d on %s", o.PID, o.Host)
-	if o.Worker != "" {
-		s = o.Worker + ", " + s
-	}
-	return s
-}
-
-// ThisProcess describes the calling process as a lease owner, with worker
-// naming it for people (empty: none).
-func ThisProcess(worker string) Owner {
-	host, _ := os.Hostname()
-	return Owner{Host: host, PID: os.Getpid(), Start: processStart(os.Getpid()), Worker: worker, Since: time.Now()}
-}
-
-// processStart returns field 22 of /proc/<pid>/stat, the process's start
-// time, or "" where there is no /proc.
-func processStart(pid int) string {
-	b, err := readlimit.ReadFile(fmt.Sprintf("/proc/%d/stat", pid), 64<<10)
-	if err != nil {
-		return ""
-	}
-	s := string(b)
-	// The command name, field 2, is in parentheses and may hold spaces.
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return ""
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 20 {
-		return ""
-	}
-	return f[19]
-}
-
-// alive reports whether o's process is known to run (true), known to be
-// gone (false), or cannot be told from here (ok = false).
-func (o Owner) alive() (alive, ok bool) {
-	host, _ := os.Hostname()
-	if o.Host != host || o.PID <= 0 {
-		return false, false
-	}
-	if o.Start != "" {
-		if start := processStart(o.PID); start != "" || processStart(os.Getpid()) != "" {
-			return start == o.Start, true
-		}
-	}
-	return processAlive(o.PID)
+// Takeover describes the lease a claim took over.
+type Takeover struct {
+	Owner  Owner
+	File   string // the lease file taken over
+	Reason string // why it was stale
 }
 
 // HeldError is the error of Claim when another process holds the lease.
 type HeldError struct {
 	Dir   string
+	File  string // the live lease file
 	Owner Owner
 	Age   time.Duration // since the holder last refreshed it
+	TTL   time.Duration // the holder's time to live, as bounded here
 }
 
 func (e *HeldError) Error() string {
 	msg := fmt.Sprintf("run folder %s is in use by %s since %s (lease refreshed %s ago",
 		e.Dir, e.Owner, e.Owner.Since.Format(time.RFC3339), e.Age.Round(time.Second))
-	if e.Owner.TTL > 0 {
-		msg += fmt.Sprintf("; abandoned once not refreshed for %v", e.Owner.TTL)
+	if e.TTL > 0 {
+		msg += fmt.Sprintf("; abandoned once not refreshed for %v", e.TTL)
 	}
-	return msg + ")"
+	return msg + "; lease file " + e.File + ")"
 }
+
+// ErrLost is what errors of a lease that another process took over match
+// (errors.Is).
+var ErrLost = errors.New("lease lost")
+
+// LostError says that another process took the folder over.
+type LostError struct {
+	Dir   string
+	By    Owner  // the new holder, as its lease file names it
+	File  string // the new holder's lease file, or the vanished own one
+	Taken bool   // false: the own lease file was removed by someone
+}
+
+func (e *LostError) Error() string {
+	if !e.Taken {
+		return fmt.Sprintf("lease on %s lost: its file %s was removed", e.Dir, e.File)
+	}
+	return fmt.Sprintf("lease on %s lost: %s took the run over (lease file %s); what it writes stands", e.Dir, e.By, e.File)
+}
+
+func (e *LostError) Is(target error) bool { return target == ErrLost }
 
 // DefaultTTL is the time to live of the lease a run takes on its folder:
 // ten minutes, well above the attribute caching of network file systems
 // and the clock differences of a cluster.
 const DefaultTTL = 10 * time.Minute
 
-const leasePrefix = ".lease."
-
-// leaseFile is one lease file of a folder.
-type leaseFile struct {
-	gen  int
-	done bool
-	name string
-}
-
-func listLeases(dir string) ([]leaseFile, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var out []leaseFile
-	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), leasePrefix)
-		if !ok {
-			continue
-		}
-		num, done := strings.CutSuffix(rest, ".done")
-		g, err := strconv.Atoi(num)
-		if err != nil || g < 1 {
-			continue
-		}
-		out = append(out, leaseFile{gen: g, done: done, name: e.Name()})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].gen != out[j].gen {
-			return out[i].gen < out[j].gen
-		}
-		return !out[i].done
-	})
-	return out, nil
-}
-
-// current returns the highest generation's file, or gen 0 if none.
-func current(ls []leaseFile) leaseFile {
-	var c leaseFile
-	for _, l := range ls {
-		if l.gen > c.gen || (l.gen == c.gen && l.done) {
-			c = l
-		}
-	}
-	return c
-}
+// MaxTTL bounds the time to live that a lease file may claim: a file that
+// claims more (forged, or written by a confused process) is judged by
+// MaxTTL, so it cannot keep a run from others for longer than a day.
+const MaxTTL = 24 * time.Hour
 
 // Holder returns the owner of the live lease on dir, if any.
 func Holder(dir string, ttl time.Duration) (*HeldError, error) {
@@ -179,70 +98,104 @@ func Holder(dir string, ttl time.Duration) (*HeldError, error) {
 	if c.gen == 0 || c.done {
 		return nil, nil
 	}
-	return live(dir, c, ttl)
+	held, _, err := live(dir, c, ttl)
+	return held, err
 }
 
-// live returns a HeldError if lease file c is live, nil if it is stale: its
-// process is known to be dead, or it was not refreshed for its holder's
-// time to live (ttl if the file does not say).
-func live(dir string, c leaseFile, ttl time.Duration) (*HeldError, error) {
+// live returns a HeldError if lease file c is live, or nil and why it is
+// stale: its process is known to be dead, it was not refreshed for its
+// holder's time to live (ttl if the file does not say, at most MaxTTL), or
+// its modification time lies further in the future than any clock
+// difference within that time to live explains.
+func live(dir string, c leaseFile, ttl time.Duration) (*HeldError, *Takeover, error) {
 	path := filepath.Join(dir, c.name)
 	fi, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil // renamed or removed meanwhile: look again
+			return nil, nil, nil // renamed or removed meanwhile: look again
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	var o Owner
-	if b, err := readlimit.ReadFile(path, 64<<10); err == nil {
-		json.Unmarshal(b, &o) // an unreadable owner leaves the age to decide
-	}
-	age := time.Since(fi.ModTime())
+	o := readOwner(path)
 	if o.TTL > 0 {
-		ttl = o.TTL
+		ttl = min(o.TTL, MaxTTL)
 	}
+	took := &Takeover{Owner: o, File: path}
 	if alive, ok := o.alive(); ok {
 		if !alive {
-			return nil, nil
+			took.Reason = fmt.Sprintf("its process (pid %d on this machine) has ended", o.PID)
+			return nil, took, nil
 		}
-		return &HeldError{Dir: dir, Owner: o, Age: age}, nil
+		return &HeldError{Dir: dir, File: path, Owner: o, TTL: ttl, Age: max(0, time.Since(fi.ModTime()))}, nil, nil
 	}
+	now := time.Now()
+	if ahead := fi.ModTime().Sub(now); ahead > ttl {
+		took.Reason = fmt.Sprintf("its modification time lies %v in the future, more than its time to live of %v", ahead.Round(time.Second), ttl)
+		return nil, took, nil
+	}
+	age := max(0, now.Sub(fi.ModTime()))
 	if age > ttl {
-		return nil, nil
+		took.Reason = fmt.Sprintf("not refreshed for %v, more than its time to live of %v", age.Round(time.Second), ttl)
+		return nil, took, nil
 	}
-	return &HeldError{Dir: dir, Owner: o, Age: age}, nil
+	return &HeldError{Dir: dir, File: path, Owner: o, Age: age, TTL: ttl}, nil, nil
+}
+
+// readOwner reads the owner a lease file names; an unreadable one names
+// nobody, and its age decides.
+func readOwner(path string) Owner {
+	var o Owner
+	if b, err := readSmall(path); err == nil {
+		json.Unmarshal(b, &o)
+	}
+	if o.TTL < 0 {
+		o.TTL = 0
+	}
+	return o
 }
 
 // Claim takes the lease on run folder dir (created if missing) for owner
 // o, with time to live ttl, and starts its heartbeat. If another process
 // holds a live lease, it returns a *HeldError naming it.
+//
+// Before it returns, Claim fences every earlier holder: it removes their
+// generations' folders, so that nothing they write from then on can
+// appear in dir (see WriteFile), and only then may the caller read what
+// the folder holds.
 func Claim(dir string, ttl time.Duration, o Owner) (*Lease, error) {
-	if ttl <= 0 {
-		return nil, fmt.Errorf("lease: time to live must be positive, got %v", ttl)
+	if ttl <= 0 || ttl > MaxTTL {
+		return nil, fmt.Errorf("lease: time to live must be in (0, %v], got %v", MaxTTL, ttl)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("out: %w", err)
 	}
+	var lastFile string
 	for attempt := 0; attempt < 5; attempt++ {
 		ls, err := listLeases(dir)
 		if err != nil {
 			return nil, fmt.Errorf("lease: %w", err)
 		}
 		c := current(ls)
+		var took *Takeover
 		if c.gen > 0 && !c.done {
-			held, err := live(dir, c, ttl)
+			held, t, err := live(dir, c, ttl)
 			if err != nil {
 				return nil, fmt.Errorf("lease: %w", err)
 			}
 			if held != nil {
 				return nil, held
 			}
+			took = t
 		}
-		l := &Lease{dir: dir, gen: c.gen + 1, ttl: ttl, owner: o}
-		l.path = filepath.Join(dir, fmt.Sprintf("%s%d", leasePrefix, l.gen))
+		if c.gen >= MaxGeneration {
+			return nil, fmt.Errorf("lease: run folder %s: lease file %s is of generation %d, the last one there may be; remove the run's lease files if no process holds it",
+				dir, filepath.Join(dir, c.name), c.gen)
+		}
 		o.TTL = ttl
-		l.owner = o
+		l := &Lease{dir: dir, gen: c.gen + 1, ttl: ttl, owner: o, took: took}
+		l.path = filepath.Join(dir, fmt.Sprintf("%s%d", leasePrefix, l.gen))
+		l.stage = filepath.Join(dir, fmt.Sprintf("%s%d", stagePrefix, l.gen))
+		lastFile = l.path
 		b, _ := json.Marshal(o)
 		err = create(l.path, append(b, '\n'))
 		if errors.Is(err, fs.ErrExist) {
@@ -251,49 +204,35 @@ func Claim(dir string, ttl time.Duration, o Owner) (*Lease, error) {
 		if err != nil {
 			return nil, fmt.Errorf("lease: %w", err)
 		}
+		// The own folder first, then the look for newer generations: a
+		// claimant of a newer one either is seen here, or creates its
+		// lease file after this folder exists and so fences it.
+		if err := os.Mkdir(l.stage, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			os.Remove(l.path)
+			return nil, fmt.Errorf("lease: %w", err)
+		}
 		if err := l.check(); err != nil {
+			os.RemoveAll(l.stage)
 			os.Remove(l.path)
 			continue // a newer generation appeared at once
 		}
-		// Earlier generations are of no use any more.
+		if err := fence(dir, l.gen); err != nil {
+			os.RemoveAll(l.stage)
+			os.Remove(l.path)
+			return nil, fmt.Errorf("lease: %w", err)
+		}
+		// Earlier generations' lease files are of no use any more.
 		for _, old := range ls {
 			if old.gen < l.gen {
 				os.Remove(filepath.Join(dir, old.name))
 			}
 		}
+		removeOldTemps(dir)
 		l.stop, l.done = make(chan struct{}), make(chan struct{})
 		go l.heartbeat()
 		return l, nil
 	}
-	return nil, fmt.Errorf("lease: run folder %s: lost the race for its lease five times in a row", dir)
-}
-
-// create creates path holding b if it does not exist, atomically: the file
-// appears with its content, by a hard link from a temporary file (which
-// fails if path exists, also over NFS), or, where links are not supported,
-// by O_EXCL and a write.
-func create(path string, b []byte) error {
-	tmp := fmt.Sprintf("%s.tmp%d.%d", path, os.Getpid(), time.Now().UnixNano())
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	defer os.Remove(tmp)
-	err := os.Link(tmp, path)
-	if err == nil || errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(b)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		os.Remove(path)
-	}
-	return werr
+	return nil, fmt.Errorf("lease: run folder %s: lost the race for its lease five times in a row (last tried %s); other processes keep claiming it", dir, lastFile)
 }
 
 // Dir returns the folder the lease is on.
@@ -301,6 +240,10 @@ func (l *Lease) Dir() string { return l.dir }
 
 // TTL returns the lease's time to live.
 func (l *Lease) TTL() time.Duration { return l.ttl }
+
+// TookOver describes the stale lease this one replaced, nil if the folder
+// was free.
+func (l *Lease) TookOver() *Takeover { return l.took }
 
 // check looks for a newer generation or a vanished file.
 func (l *Lease) check() error {
@@ -310,21 +253,19 @@ func (l *Lease) check() error {
 	}
 	for _, f := range ls {
 		if f.gen > l.gen {
-			var o Owner
-			if b, err := readlimit.ReadFile(filepath.Join(l.dir, f.name), 64<<10); err == nil {
-				json.Unmarshal(b, &o)
-			}
-			return fmt.Errorf("lease on %s lost: %s took the run over (the lease was not refreshed for %v)", l.dir, o, l.ttl)
+			path := filepath.Join(l.dir, f.name)
+			return &LostError{Dir: l.dir, By: readOwner(path), File: path, Taken: true}
 		}
 	}
 	if _, err := os.Stat(l.path); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("lease on %s lost: its file %s was removed", l.dir, l.path)
+		return &LostError{Dir: l.dir, File: l.path}
 	}
 	return nil
 }
 
-// Check returns nil while the lease is held, and an error once another
-// process has taken the folder over. Writers call it before each write.
+// Check returns nil while the lease is held, and an error matching ErrLost
+// once another process has taken the folder over. It is a courtesy that
+// stops a lost holder early: the fence is in the writes (WriteFile).
 func (l *Lease) Check() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -368,6 +309,7 @@ func (l *Lease) Release() error {
 	if l.Check() != nil {
 		return nil
 	}
+	os.RemoveAll(l.stage)
 	if err := os.Rename(l.path, l.path+".done"); err != nil {
 		return fmt.Errorf("lease: %w", err)
 	}
