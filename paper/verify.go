@@ -24,7 +24,7 @@ const maxThreads = 4096
 // Check is the outcome of retraining one recorded run.
 type Check struct {
 	Sweep, Run string
-	Threads    int    // the record's thread count, used for the rerun
+	Threads    int    // the thread count of the rerun: the record's, or what its replicas need
 	Identical  bool   // test metrics and training history equal bit for bit
 	Diff       string // what differs, when not identical
 }
@@ -71,6 +71,15 @@ func verifyRun(ctx context.Context, out, sweep string, rn report.Run) (Check, er
 	rec := rn.Record
 	dir := filepath.Dir(rn.Path)
 	c := Check{Sweep: sweep, Run: filepath.Base(dir), Threads: rec.Software.GOMAXPROCS}
+	// The numbers depend on the replicas, which a run keeps when another
+	// process continues it on another thread count: a rerun on one
+	// thread trains one program, on two or more two.
+	switch {
+	case rec.Replicas == 1:
+		c.Threads = 1
+	case rec.Replicas >= 2 && c.Threads < 2:
+		c.Threads = 2
+	}
 	s := rec.Settings
 	// The runs of a plan start from scratch; one stopped and continued
 	// exactly computes the uninterrupted run, though records written

@@ -37,6 +37,13 @@ type Record struct {
 
 	Checkpoint string   `json:"checkpoint,omitempty"` // best weights, relative to the record
 	Software   Software `json:"software"`
+	// Replicas is the number of training programs each batch was split
+	// between (train.Config.Replicas). The numbers depend on it, and on
+	// the thread count only through it: 1 is what one thread computes, 2
+	// what two or more do. A continued run keeps its replicas, on any
+	// machine. 0 in records written before it was kept: then
+	// Software.GOMAXPROCS tells.
+	Replicas int `json:"replicas,omitempty"`
 	// Resumes lists, oldest first, every time the run was continued from
 	// a checkpoint; the history holds the epochs from before each.
 	Resumes []Resume `json:"resumes,omitempty"`
@@ -52,6 +59,9 @@ type Resume struct {
 	// and the solver started afresh.
 	Exact bool      `json:"exact"`
 	At    time.Time `json:"at"`
+	// GOMAXPROCS is the thread count the run continued at; the run keeps
+	// its Replicas whatever it is.
+	GOMAXPROCS int `json:"gomaxprocs,omitempty"`
 }
 
 // DataInfo describes the data a run used.

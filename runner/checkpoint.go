@@ -62,6 +62,7 @@ type stateJSON struct {
 	SolverStep int             `json:"solver_step"`
 	Resumes    []run.Resume    `json:"resumes,omitempty"`
 	Watch      train.Watch     `json:"divergence_watch"`
+	Replicas   int             `json:"replicas,omitempty"`
 }
 
 // SaveCheckpoint writes c to path atomically.
@@ -102,7 +103,7 @@ func (c *Checkpoint) encoder() (func(io.Writer) error, error) {
 			add("best_", st.Best.All())
 		}
 		if state, err = json.Marshal(stateJSON{Epoch: st.Epoch, History: st.History, BestEpoch: st.BestEpoch,
-			Order: st.Order, SolverStep: st.Solver.Step, Resumes: c.Resumes, Watch: st.Watch}); err != nil {
+			Order: st.Order, SolverStep: st.Solver.Step, Resumes: c.Resumes, Watch: st.Watch, Replicas: st.Replicas}); err != nil {
 			return nil, err
 		}
 	}
@@ -320,12 +321,13 @@ func (c *Checkpoint) readState(e npyEntry, readAll func(prefix string) (*models.
 	if err := json.Unmarshal([]byte(text), &sj); err != nil {
 		return fmt.Errorf("array %s: %w", stateKey, err)
 	}
-	if sj.Epoch < 0 || sj.Epoch > run.MaxEpochs || len(sj.History) != sj.Epoch || sj.BestEpoch < 0 || sj.BestEpoch > sj.Epoch || sj.SolverStep < 0 {
-		return fmt.Errorf("array %s: inconsistent training state: %d epochs, %d in the history, best epoch %d, solver step %d",
-			stateKey, sj.Epoch, len(sj.History), sj.BestEpoch, sj.SolverStep)
+	if sj.Epoch < 0 || sj.Epoch > run.MaxEpochs || len(sj.History) != sj.Epoch || sj.BestEpoch < 0 || sj.BestEpoch > sj.Epoch || sj.SolverStep < 0 ||
+		sj.Replicas < 0 || sj.Replicas > run.MaxBatch {
+		return fmt.Errorf("array %s: inconsistent training state: %d epochs, %d in the history, best epoch %d, solver step %d, %d replicas",
+			stateKey, sj.Epoch, len(sj.History), sj.BestEpoch, sj.SolverStep, sj.Replicas)
 	}
 	st := &train.State{Epoch: sj.Epoch, History: sj.History, BestEpoch: sj.BestEpoch, Order: sj.Order,
-		Solver: train.SolverState{Step: sj.SolverStep}, Watch: sj.Watch}
+		Solver: train.SolverState{Step: sj.SolverStep}, Watch: sj.Watch, Replicas: sj.Replicas}
 	if st.History == nil {
 		st.History = []metrics.Epoch{}
 	}

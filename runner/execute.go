@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -122,6 +123,8 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 	if err := f.resume(s, ck, &cfg, rec); err != nil {
 		return nil, dir, err
 	}
+	cfg.Replicas = f.replicas(&cfg)
+	rec.Replicas = cfg.Replicas
 	if continues(s, ck) {
 		// The run computes the one its checkpoint's run would have without
 		// the pause: it keeps that run's settings, resume included, so
@@ -332,7 +335,7 @@ func (f *folder) resume(s *run.Settings, ck *Checkpoint, cfg *train.Config, rec 
 	if ck == nil {
 		return nil
 	}
-	r := run.Resume{From: s.Resume, Exact: ck.State != nil, At: rec.Started}
+	r := run.Resume{From: s.Resume, Exact: ck.State != nil, At: rec.Started, GOMAXPROCS: runtime.GOMAXPROCS(0)}
 	st := ck.State
 	prior := f.prior
 	if prior == nil || len(prior.History) == 0 {
@@ -399,6 +402,27 @@ func (f *folder) resume(s *run.Settings, ck *Checkpoint, cfg *train.Config, rec 
 		rec.BestEpoch, rec.Validation, rec.Checkpoint = st.BestEpoch, st.History[st.BestEpoch-1].Validation, run.BestFile
 	}
 	return nil
+}
+
+// replicas returns the replicas the run trains with: those of the run it
+// continues, so that its numbers do not depend on this machine's cores.
+// A checkpoint saved before the state kept them takes them from the
+// folder's record of the same run.
+func (f *folder) replicas(cfg *train.Config) int {
+	st := cfg.Resume
+	switch {
+	case st == nil:
+		return train.DefaultReplicas(cfg.Batch)
+	case st.Replicas > 0:
+		return min(st.Replicas, cfg.Batch)
+	case f.prior != nil && f.prior.Replicas > 0:
+		return min(f.prior.Replicas, cfg.Batch)
+	case f.prior != nil && f.prior.Software.GOMAXPROCS == 1:
+		return 1
+	case f.prior != nil && f.prior.Software.GOMAXPROCS >= 2:
+		return min(2, cfg.Batch)
+	}
+	return train.DefaultReplicas(cfg.Batch)
 }
 
 // isPrefix reports whether a is b or the start of b, comparing what

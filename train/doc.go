@@ -23,7 +23,9 @@
 // and their gradients, weighted by their numbers of samples, make the
 // batch's gradient for the solver. This gives the same result as one
 // program, up to rounding, and is much faster than splitting every small
-// kernel between the cores.
+// kernel between the cores. Rounding makes the numbers depend on the
+// number of replicas (Config.Replicas, DefaultReplicas), not otherwise on
+// the cores: a resumed run keeps the replicas it started with.
 //
 // Inputs are bound as lif.Events, so a batch costs work in proportion to its
 // input spikes; the number of steps per sample is fixed by the model. A

@@ -31,9 +31,15 @@ type Config struct {
 	// Resume, if set, continues a run from the state it had after
 	// Resume.Epoch epochs, with Init holding the weights it had then: the
 	// result is the one the run would have reached without the pause, bit
-	// for bit (on the same number of threads). Only Adam's state can be
-	// resumed.
+	// for bit, on any number of threads (it keeps the run's Replicas).
+	// Only Adam's state can be resumed.
 	Resume *State
+
+	// Replicas is the number of training programs a batch is split
+	// between, whose gradients are summed (see NewTrainer). The numbers
+	// of a run depend on it, not on the number of cores; 0 takes that of
+	// Resume, or DefaultReplicas.
+	Replicas int
 
 	// Divergence is the rule that stops a run that blows up (see
 	// Divergence); the zero value is the default rule.
@@ -76,6 +82,9 @@ type State struct {
 	Solver SolverState
 	// Watch holds the references of the divergence rule.
 	Watch Watch
+	// Replicas is the run's Config.Replicas; 0 if not known (a state
+	// saved before it was kept).
+	Replicas int
 }
 
 // Result is the outcome of a run.
@@ -99,6 +108,8 @@ func (c Config) validate(d *datasets.Data) error {
 		return fmt.Errorf("train: dtype must be float32 or float64, got %v", c.DType)
 	case c.Resume != nil && c.Init == nil:
 		return errors.New("train: resuming needs the weights saved with the state (Config.Init)")
+	case c.Replicas < 0 || c.Replicas > c.Batch:
+		return fmt.Errorf("train: replicas must be between 1 and the batch of %d (0: by the cores), got %d", c.Batch, c.Replicas)
 	case c.Resume != nil && c.Resume.Epoch > c.Epochs:
 		return fmt.Errorf("train: the run to resume has done %d epochs, more than the %d asked for", c.Resume.Epoch, c.Epochs)
 	}
@@ -133,7 +144,7 @@ func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Re
 	if err != nil {
 		return nil, err
 	}
-	tr, err := NewTrainer(spec, c.Batch, w, c.Optimizer)
+	tr, err := newTrainer(spec, c.Batch, w, c.Optimizer, c.replicas())
 	if err != nil {
 		return nil, err
 	}
@@ -167,6 +178,17 @@ func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Re
 		return l.res, err
 	}
 	return l.res, ctx.Err()
+}
+
+// replicas returns the replicas the run trains with.
+func (c Config) replicas() int {
+	switch {
+	case c.Replicas > 0:
+		return c.Replicas
+	case c.Resume != nil && c.Resume.Replicas > 0:
+		return min(c.Resume.Replicas, c.Batch)
+	}
+	return DefaultReplicas(c.Batch)
 }
 
 // loop is the state of Run between epochs.
@@ -216,7 +238,7 @@ func (l *loop) state() (*State, error) {
 		return nil, err
 	}
 	st := &State{Epoch: len(l.res.History), History: append([]metrics.Epoch(nil), l.res.History...),
-		BestEpoch: l.res.BestEpoch, Order: order, Solver: solver,
+		BestEpoch: l.res.BestEpoch, Order: order, Solver: solver, Replicas: len(l.tr.replicas),
 		Watch: Watch{FirstLoss: l.watch.w.FirstLoss, WeightScale: append([]float64(nil), l.watch.w.WeightScale...)}}
 	if st.BestEpoch > 0 {
 		st.Best = l.res.Weights.Clone()

@@ -31,19 +31,38 @@ type Trainer struct {
 }
 
 // NewTrainer compiles spec for batches of batch samples, training w with
-// the solver opt chooses. With two or more cores (GOMAXPROCS) the batch is
-// split between two replicas, one per core (see the package doc).
+// the solver opt chooses. The batch is split between DefaultReplicas
+// replicas, one per core (see the package doc).
 func NewTrainer(spec models.Spec, batch int, w *models.Weights, opt Optimizer) (*Trainer, error) {
+	return newTrainer(spec, batch, w, opt, DefaultReplicas(batch))
+}
+
+// DefaultReplicas is the number of replicas a batch is split between on
+// this machine: two, one per core, with two or more cores (GOMAXPROCS),
+// otherwise one program whose kernels use every core.
+func DefaultReplicas(batch int) int {
+	if runtime.GOMAXPROCS(0) >= 2 && batch >= 2 {
+		return 2
+	}
+	return 1
+}
+
+// newTrainer is NewTrainer with the batch split between n replicas, in
+// consecutive parts whose sizes differ by at most one, the larger first.
+func newTrainer(spec models.Spec, batch int, w *models.Weights, opt Optimizer, n int) (*Trainer, error) {
 	if err := opt.validate(); err != nil {
 		return nil, err
 	}
 	if batch < 1 {
 		return nil, fmt.Errorf("train: batch must be ≥ 1, got %d", batch)
 	}
+	if n < 1 || n > batch {
+		return nil, fmt.Errorf("train: %d replicas for a batch of %d", n, batch)
+	}
 	t := &Trainer{Spec: spec, Batch: batch, Weights: w, solver: opt.solver(), schedule: opt.Schedule}
-	sizes := []int{batch}
-	if runtime.GOMAXPROCS(0) >= 2 && batch >= 2 {
-		sizes = []int{(batch + 1) / 2, batch / 2}
+	sizes := make([]int, n)
+	for k := range sizes {
+		sizes[k] = (batch + n - 1 - k) / n
 	}
 	threads := 0 // one program: its kernels use every core
 	if len(sizes) > 1 {
