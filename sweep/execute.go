@@ -20,6 +20,9 @@ import (
 // Outcome is what became of one run of a sweep.
 type Outcome struct {
 	Job Job
+	// Folder is the run's folder: out/Job.Name, or the folder of another
+	// sweep in out that holds the same run (the same ID).
+	Folder string
 	// Skipped is true for a run found completed: by an earlier sweep, or
 	// by another worker of this one.
 	Skipped bool
@@ -64,6 +67,9 @@ type Options struct {
 	// results kept in version control, records committed and weights not,
 	// where a fresh clone must not train everything again.
 	RecordSuffices bool
+	// Waiting, if set, is told which runs other workers hold when this
+	// one starts waiting for them, and again every minute while it waits.
+	Waiting func(held []Held)
 }
 
 // Execute runs the runs into out, jobs at a time, as Work does with default
@@ -77,7 +83,12 @@ func Execute(ctx context.Context, runs []Job, out string, jobs int, hooks func(J
 // Every run has a folder out/<Job.Name>; a worker claims a run by taking
 // the lease on its folder (lease.Claim), trains it and releases it, so no
 // two workers train one run, and a run whose worker was killed is taken
-// over, continuing from its last.npz, once its lease is stale. A run is
+// over, continuing from its last.npz, once its lease is stale. A run that
+// another sweep in out lists under another name (the same ID) is trained
+// once, in the folder that holds it first: workers choose a run's folder
+// under a brief lease on its ID (IDsDir), and Outcome.Folder names it. A
+// worker whose run another took over (it was paused past its lease)
+// reports it as Elsewhere, not as failed. A run is
 // done when its folder holds a completed record of the run's ID and both
 // checkpoints (or, with RecordSuffices, the record alone); a run whose
 // checkpoints were deleted is trained again, its earlier record kept as
@@ -115,12 +126,13 @@ func Work(ctx context.Context, runs []Job, out string, o Options) error {
 			if ctx.Err() != nil {
 				break
 			}
-			switch st := w.inspect(j); st.kind {
+			name := w.locate(j)
+			switch st := w.inspect(j, name); st.kind {
 			case done:
-				w.report(Outcome{Job: j, Skipped: true, Record: st.rec})
+				w.report(Outcome{Job: j, Folder: w.folder(name), Skipped: true, Record: st.rec})
 				continue
 			case failedElsewhere:
-				w.report(Outcome{Job: j, Elsewhere: true, Record: st.rec, Err: fmt.Errorf("failed in another worker: %s", st.rec.Error)})
+				w.report(Outcome{Job: j, Folder: w.folder(name), Elsewhere: true, Record: st.rec, Err: fmt.Errorf("failed in another worker: %s", st.rec.Error)})
 				continue
 			case busy:
 				held = append(held, j)
@@ -134,7 +146,7 @@ func Work(ctx context.Context, runs []Job, out string, o Options) error {
 			if ctx.Err() != nil {
 				break
 			}
-			claim, err := lease.Claim(filepath.Join(out, j.Name), o.Lease, w.owner)
+			name, claim, err := w.claim(j)
 			var he *lease.HeldError
 			switch {
 			case errors.As(err, &he):
@@ -150,7 +162,7 @@ func Work(ctx context.Context, runs []Job, out string, o Options) error {
 			wg.Add(1)
 			go func(j Job) {
 				defer func() { <-sem; wg.Done() }()
-				w.train(ctx, j, claim)
+				w.train(ctx, j, name, claim)
 			}(j)
 		}
 		pending = held
@@ -158,16 +170,9 @@ func Work(ctx context.Context, runs []Job, out string, o Options) error {
 			break
 		}
 		if o.NoWait {
-			for _, j := range pending {
-				h, _ := lease.Holder(filepath.Join(out, j.Name), o.Lease)
-				err := errors.New("held by another worker")
-				if h != nil {
-					err = h
-				}
-				w.report(Outcome{Job: j, Elsewhere: true, Err: err})
-			}
 			break
 		}
+		w.waiting(pending)
 		// Wait for the runs others hold: briefly at first (a run that is
 		// about to end), then up to Poll between looks.
 		if started {
@@ -179,6 +184,19 @@ func Work(ctx context.Context, runs []Job, out string, o Options) error {
 		case <-ctx.Done():
 		}
 		wait = min(2*wait, o.Poll)
+	}
+	// Runs held by others when this worker stops waiting (no-wait, or
+	// interrupted) are theirs.
+	for _, j := range pending {
+		name := w.locate(j)
+		if st := w.inspect(j, name); st.kind != busy {
+			continue
+		}
+		var err error = errors.New("held by another worker")
+		if h, _ := lease.Holder(w.folder(name), o.Lease); h != nil {
+			err = h
+		}
+		w.report(Outcome{Job: j, Folder: w.folder(name), Elsewhere: true, Err: err})
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
@@ -199,11 +217,15 @@ type worker struct {
 	owner  lease.Owner
 	mu     sync.Mutex
 	failed []string
+	noted  time.Time // when Waiting was last called
 }
 
 func (w *worker) report(oc Outcome) {
 	if w.o.Done == nil {
 		return
+	}
+	if oc.Folder == "" {
+		oc.Folder = filepath.Join(w.out, oc.Job.Name)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -231,9 +253,9 @@ type state struct {
 	rec  *run.Record
 }
 
-// inspect tells what the folder of j holds, without claiming it.
-func (w *worker) inspect(j Job) state {
-	dir := filepath.Join(w.out, j.Name)
+// inspect tells what folder name of out holds of j, without claiming it.
+func (w *worker) inspect(j Job, name string) state {
+	dir := w.folder(name)
 	rec, _ := run.LoadRecord(filepath.Join(dir, run.RecordFile))
 	ours := rec != nil && recordID(rec) == j.ID
 	if ours && rec.Status == "completed" && (w.o.RecordSuffices || run.Completed(dir)) {
@@ -256,23 +278,32 @@ func recordID(r *run.Record) string {
 	return r.Settings.ID()
 }
 
-// train trains j under claim, which it releases.
-func (w *worker) train(ctx context.Context, j Job, claim *lease.Lease) {
+// train trains j into folder name of out under claim, which it releases.
+func (w *worker) train(ctx context.Context, j Job, name string, claim *lease.Lease) {
 	defer claim.Release()
-	dir := filepath.Join(w.out, j.Name)
+	dir := w.folder(name)
 	// Under the lease, look again: another worker may have finished it.
-	if st := w.inspect(j); st.kind == done {
-		w.report(Outcome{Job: j, Skipped: true, Record: st.rec})
+	if st := w.inspect(j, name); st.kind == done {
+		w.report(Outcome{Job: j, Folder: dir, Skipped: true, Record: st.rec})
 		return
 	}
+	if took := claim.TookOver(); took != nil && w.o.Hooks != nil {
+		if note := w.o.Hooks(j).Note; note != nil {
+			note(fmt.Sprintf("took the run over from %s: %s", took.Owner, took.Reason))
+		}
+	}
 	s := j.Settings
-	s.Out, s.Name, s.Resume = w.out, j.Name, ""
+	s.Out, s.Name, s.Resume = w.out, name, ""
 	var h runner.Hooks
 	if w.o.Hooks != nil {
 		h = w.o.Hooks(j)
 	}
 	h.Lease = claim
 	resumed, set, err := prepare(dir, j, claim)
+	if errors.Is(err, lease.ErrLost) {
+		w.report(Outcome{Job: j, Folder: dir, Elsewhere: true, Err: err})
+		return
+	}
 	if err != nil {
 		w.fail(j, err)
 		return
@@ -284,15 +315,16 @@ func (w *worker) train(ctx context.Context, j Job, claim *lease.Lease) {
 		s.Resume = filepath.Join(dir, run.LastFile)
 	}
 	rec, _, err := runner.Execute(ctx, &s, h)
-	if err != nil {
-		if ctx.Err() == nil {
-			w.fail(j, err)
-		} else {
-			w.report(Outcome{Job: j, Resumed: resumed, Record: rec, Err: err})
-		}
-		return
+	switch {
+	case errors.Is(err, lease.ErrLost):
+		// Another worker took the run over (this one was paused or cut
+		// off for longer than the lease): the run is its now.
+		w.report(Outcome{Job: j, Folder: dir, Elsewhere: true, Err: err})
+	case err != nil && ctx.Err() == nil:
+		w.fail(j, err)
+	default:
+		w.report(Outcome{Job: j, Folder: dir, Resumed: resumed, Record: rec, Err: err})
 	}
-	w.report(Outcome{Job: j, Resumed: resumed, Record: rec})
 }
 
 // prepare readies the folder of j, held under its lease, for training: a

@@ -26,6 +26,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -104,6 +105,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	err = sweep.Work(ctx, jobs, o.out, sweep.Options{Jobs: o.jobs, Lease: o.lease, NoWait: o.noWait, Worker: worker,
 		Hooks: func(j sweep.Job) runner.Hooks {
 			return runner.Hooks{Note: func(msg string) { log.WithField("run", j.Name).Info(msg) }}
+		},
+		Waiting: func(held []sweep.Held) {
+			for _, h := range held {
+				e := log.WithFields(logrus.Fields{"run": filepath.Base(h.Folder)})
+				if h.Holder != nil {
+					e = e.WithField("held", h.Holder.Error())
+				}
+				e.Info("waiting for a run another worker holds; it is taken over if that worker stops refreshing its lease")
+			}
 		},
 		Done: func(oc sweep.Outcome) {
 			f := logrus.Fields{"run": oc.Job.Name}
