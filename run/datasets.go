@@ -2,7 +2,6 @@ package run
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -174,7 +173,7 @@ func (s *Settings) LoadData(ctx context.Context) (*datasets.Data, error) {
 	}
 	ds, ok := lookupDataSet(s.Dataset)
 	if !ok {
-		return nil, fmt.Errorf("dataset: unknown data set %q", s.Dataset)
+		return nil, invalid("dataset", "unknown data set %q", s.Dataset)
 	}
 	d, err := ds.Load(ctx, s)
 	if err != nil {
@@ -205,7 +204,7 @@ func (s *Settings) randman() randman.Config {
 func (s *Settings) melGrid(mc mel.Config) (mel.Config, error) {
 	hop := s.DT * float64(mc.SampleRate) / 1000 // samples
 	if math.Round(hop) < 1 || math.Abs(hop-math.Round(hop)) > 1e-6 {
-		return mc, fmt.Errorf("dt: for %s, Δt is the hop between Mel frames and must be a whole number of samples at %d Hz (a multiple of %g ms), got %g ms",
+		return mc, invalid("dt", "for %s, Δt is the hop between Mel frames and must be a whole number of samples at %d Hz (a multiple of %g ms), got %g ms",
 			s.Dataset, mc.SampleRate, 1000/float64(mc.SampleRate), s.DT)
 	}
 	mc.Frames = s.Steps
@@ -227,7 +226,7 @@ func (s *Settings) loadSpikes(c shd.Config) (*datasets.Data, error) {
 
 // notDownloaded says how to fetch a data set that data-dir does not name.
 func notDownloaded(what, name string) error {
-	return fmt.Errorf("data-dir: %s are not downloaded here; run go run ./cmd/download --dataset %s --dir <folder> and pass --data-dir <folder>", what, name)
+	return invalid("data-dir", "%s are not downloaded here; run go run ./cmd/download --dataset %s --dir <folder> and pass --data-dir <folder>", what, name)
 }
 
 // audioOptions returns the loading settings of the audio data sets. The
@@ -235,7 +234,7 @@ func notDownloaded(what, name string) error {
 func (s *Settings) audioOptions() (audio.LoadOptions, error) {
 	st, err := audio.ParseStorage(s.FeatureStorage)
 	if err != nil {
-		return audio.LoadOptions{}, fmt.Errorf("feature-storage: %w", err)
+		return audio.LoadOptions{}, invalid("feature-storage", "%w", err)
 	}
 	return audio.LoadOptions{CacheDir: s.CacheDir, NoCache: s.NoCache, SkipBadFiles: s.SkipBadFiles,
 		Limit: s.Limit, LimitSeed: s.DataSeed, Storage: st}, nil
@@ -249,7 +248,7 @@ func (s *Settings) validateValidation() error {
 		return nil
 	}
 	if len(d.Validations) == 0 {
-		return fmt.Errorf("validation: %s has no choice of validation split, got %q", s.Dataset, s.Validation)
+		return invalid("validation", "%s has no choice of validation split, got %q", s.Dataset, s.Validation)
 	}
-	return fmt.Errorf("validation: for %s want one of %s, got %q", s.Dataset, strings.Join(d.Validations, ", "), s.Validation)
+	return invalid("validation", "for %s want one of %s, got %q", s.Dataset, strings.Join(d.Validations, ", "), s.Validation)
 }

@@ -105,19 +105,19 @@ func DefaultSettings(dataset string) Settings {
 func (s *Settings) Validate() error {
 	ds, ok := lookupDataSet(s.Dataset)
 	if !ok {
-		return fmt.Errorf("dataset: unknown data set %q, want one of %s", s.Dataset, strings.Join(DataSetNames(), ", "))
+		return invalid("dataset", "unknown data set %q, want one of %s", s.Dataset, strings.Join(DataSetNames(), ", "))
 	}
 	if err := s.checkBounds(); err != nil {
 		return err
 	}
 	if s.MaxMemory < 0 {
-		return fmt.Errorf("max-memory: want a size ≥ 0 (0: the machine's memory), got %d", s.MaxMemory)
+		return invalid("max-memory", "want a size ≥ 0 (0: the machine's memory), got %d", s.MaxMemory)
 	}
 	if !(s.LR > 0) || math.IsInf(s.LR, 0) {
-		return fmt.Errorf("lr: want a positive number, got %g", s.LR)
+		return invalid("lr", "want a positive number, got %g", s.LR)
 	}
 	if !(s.ValidationFraction > 0 && s.ValidationFraction < 1) {
-		return fmt.Errorf("validation-fraction: want a number in (0, 1), got %g", s.ValidationFraction)
+		return invalid("validation-fraction", "want a number in (0, 1), got %g", s.ValidationFraction)
 	}
 	if ds.Validate != nil {
 		if err := ds.Validate(s); err != nil {
@@ -128,26 +128,26 @@ func (s *Settings) Validate() error {
 		return err
 	}
 	if _, err := audio.ParseStorage(s.FeatureStorage); err != nil {
-		return fmt.Errorf("feature-storage: want float16 or float32, got %q", s.FeatureStorage)
+		return invalid("feature-storage", "want float16 or float32, got %q", s.FeatureStorage)
 	}
 	inputs, classes := ds.Sizes(s)
 	if _, err := s.Spec(inputs, classes); err != nil {
 		return err
 	}
 	if s.DType != "float32" && s.DType != "float64" {
-		return fmt.Errorf("dtype: want float32 or float64, got %q", s.DType)
+		return invalid("dtype", "want float32 or float64, got %q", s.DType)
 	}
 	if !slices.Contains([]string{"uniform", "fluctuation"}, s.Init) {
-		return fmt.Errorf("init: want uniform or fluctuation, got %q", s.Init)
+		return invalid("init", "want uniform or fluctuation, got %q", s.Init)
 	}
 	if s.Init == "fluctuation" && (!(s.InitXi > 0) || !(s.InitRecurrentShare >= 0 && s.InitRecurrentShare < 1) || s.InitSamples < 1) {
-		return fmt.Errorf("init-xi, init-recurrent-share, init-samples: want > 0, in [0, 1) and ≥ 1, got %g, %g, %d", s.InitXi, s.InitRecurrentShare, s.InitSamples)
+		return invalid("init-xi, init-recurrent-share, init-samples", "want > 0, in [0, 1) and ≥ 1, got %g, %g, %d", s.InitXi, s.InitRecurrentShare, s.InitSamples)
 	}
 	if !slices.Contains([]string{"text", "json"}, s.LogFormat) {
-		return fmt.Errorf("log-format: want text or json, got %q", s.LogFormat)
+		return invalid("log-format", "want text or json, got %q", s.LogFormat)
 	}
 	if !slices.Contains(LogLevels, s.LogLevel) {
-		return fmt.Errorf("log-level: want one of %s, got %q", strings.Join(LogLevels, ", "), s.LogLevel)
+		return invalid("log-level", "want one of %s, got %q", strings.Join(LogLevels, ", "), s.LogLevel)
 	}
 	return nil
 }
@@ -160,11 +160,11 @@ var LogLevels = []string{"debug", "info", "warn", "error"}
 func (s *Settings) Spec(inputs, classes int) (network.Spec, error) {
 	shape, err := surrogate.ParseShape(s.Surrogate)
 	if err != nil {
-		return network.Spec{}, fmt.Errorf("surrogate: %w", err)
+		return network.Spec{}, invalid("surrogate", "%w", err)
 	}
 	red, err := network.ParseReduction(s.Readout)
 	if err != nil {
-		return network.Spec{}, fmt.Errorf("readout: %w", err)
+		return network.Spec{}, invalid("readout", "%w", err)
 	}
 	spec := network.Spec{
 		Inputs: inputs, Hidden: append([]int(nil), s.Hidden...), Outputs: classes, Steps: s.Steps,
