@@ -55,6 +55,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err := evaluate(ctx, o, stdout); err != nil {
 		fmt.Fprintf(stderr, "eval: %v\n", err)
+		if errors.As(err, new(*usageError)) {
+			return 2
+		}
 		return 1
 	}
 	return 0
@@ -65,7 +68,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "checkpoint (.npz) written by cmd/train, or NIR file (.nir) (required)")
-	fs.StringVar(&o.dataset, "dataset", "", "data set of a NIR file that does not carry spikegrad settings (one not written by cmd/export)")
+	fs.StringVar(&o.dataset, "dataset", "", "data set of a NIR file that does not carry spikegrad settings (one not written by cmd/export); a file that carries them is evaluated on its own data set, and another one given here is refused")
 	fs.StringVar(&o.split, "split", "test", "split to evaluate: train, validation or test")
 	fs.StringVar(&o.dataDir, "data-dir", "", "override the data folder stored in the checkpoint")
 	fs.IntVar(&o.batch, "batch", 250, "evaluation batch size")
@@ -91,6 +94,11 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	}
 	return o, nil
 }
+
+// usageError is a command line that contradicts the file it names.
+type usageError struct{ error }
+
+func (e *usageError) Unwrap() error { return e.error }
 
 // Result is what --json writes.
 type Result struct {
@@ -121,6 +129,12 @@ func evaluate(ctx context.Context, o *options, stdout io.Writer) error {
 		return err
 	}
 	s := ck.Settings
+	// A file that carries its settings keeps its data set: evaluating
+	// it on another one would quietly answer a different question.
+	if o.dataset != "" && s.Dataset != o.dataset {
+		return &usageError{fmt.Errorf("--dataset %s: checkpoint %s was trained on %s and carries its settings; "+
+			"--dataset is for NIR files from other libraries (leave it out, or give --dataset %s)", o.dataset, o.checkpoint, s.Dataset, s.Dataset)}
+	}
 	if o.dataDir != "" {
 		s.DataDir = o.dataDir
 	}

@@ -82,3 +82,20 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 }
+
+// Issue 23, item 7: --dataset shd on a randman checkpoint evaluated it on
+// randman, exit 0, without a word.
+func TestDatasetThatContradictsTheCheckpointIsRefused(t *testing.T) {
+	ck := checkpoint(t)
+	var out, errs bytes.Buffer
+	code := run(context.Background(), []string{"--checkpoint", ck, "--dataset", "shd"}, &out, &errs)
+	if code != 2 || !strings.Contains(errs.String(), "--dataset shd") || !strings.Contains(errs.String(), "randman") || out.Len() != 0 {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 naming --dataset and the checkpoint's data set", code, out.String(), errs.String())
+	}
+	// Naming the checkpoint's own data set is no contradiction.
+	out.Reset()
+	errs.Reset()
+	if code := run(context.Background(), []string{"--checkpoint", ck, "--dataset", "randman"}, &out, &errs); code != 0 {
+		t.Errorf("--dataset randman: exit %d, %s", code, errs.String())
+	}
+}

@@ -20,7 +20,9 @@ func TestNamedPipeCheckpointIsRefused(t *testing.T) {
 	}
 	var out, errs bytes.Buffer
 	done := make(chan int, 1)
-	go func() { done <- run([]string{"--checkpoint", fifo, "--nir", filepath.Join(t.TempDir(), "model.nir")}, &out, &errs) }()
+	go func() {
+		done <- run([]string{"--checkpoint", fifo, "--nir", filepath.Join(t.TempDir(), "model.nir")}, &out, &errs)
+	}()
 	select {
 	case code := <-done:
 		if code == 0 || !strings.Contains(errs.String(), fifo) || !strings.Contains(errs.String(), "not a regular file") {
