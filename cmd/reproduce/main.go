@@ -19,8 +19,8 @@
 // --shard i/n (or a regular Slurm job array, or a Kubernetes Indexed Job
 // with SPIKEGRAD_SHARDS) runs every n-th run; the tasks of an irregular
 // array (--array=1,3,5) have no shard and share --out instead. Copying the
-// shards' output
-// folders together merges them, and --report-only then writes the report.
+// shards' output folders together merges them, and --report-only then
+// writes the report.
 // --sweeps runs only the named panels' sweeps; reproductions sharing one
 // output folder (say, one for the MNIST panels and one for the rest) take
 // turns on its timing file and never train the same run twice; a run that
