@@ -48,7 +48,7 @@ func FluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split,
 		}
 		p := filteredPower(in, kernel)
 		if p == 0 {
-			return fmt.Errorf("train: fluctuation init: the input of hidden layer %d is silent on the data", l)
+			return fmt.Errorf("train: fluctuation init: the input of hidden layer %d is silent on the data", l+1)
 		}
 		rescale(w.W[l], target*math.Sqrt(share/(float64(spec.Sizes()[l])*p)))
 		out, err := ev.layerSpikes(data, l)

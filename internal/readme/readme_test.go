@@ -52,3 +52,10 @@ func TestNoClaimThatGoDocShowsExamples(t *testing.T) {
 		t.Errorf("the README's examples paragraph:\n%s", para)
 	}
 }
+
+// Issue 23, item 14: the README never said how to draw an eval snapshot.
+func TestSnapshotIsDrawn(t *testing.T) {
+	if !strings.Contains(strings.Join(strings.Fields(readme(t)), " "), "go run ./cmd/report --snapshot runs/<run>/snapshot.json") {
+		t.Error("the README does not say how to draw cmd/eval's snapshot")
+	}
+}

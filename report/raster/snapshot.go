@@ -125,10 +125,10 @@ func checkSnapshots(snaps []Sample, layer int) (bool, error) {
 			continue
 		}
 		if layer >= len(sn.Spikes) || layer >= len(sn.Membrane) {
-			return false, fmt.Errorf("raster: snapshot: sample %d has %d hidden layers, layer %d asked for", i, len(sn.Spikes), layer)
+			return false, fmt.Errorf("raster: snapshot: sample %d has %d hidden layers, layer %d asked for", i, len(sn.Spikes), layer+1)
 		}
 		if len(sn.Spikes[layer]) != T || len(sn.Membrane[layer]) != T {
-			return false, fmt.Errorf("raster: snapshot: sample %d: hidden layer %d has not %d steps", i, layer, T)
+			return false, fmt.Errorf("raster: snapshot: sample %d: hidden layer %d has not %d steps", i, layer+1, T)
 		}
 	}
 	return hidden, nil
