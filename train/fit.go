@@ -149,7 +149,13 @@ func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Re
 	if c.Resume != nil {
 		from = &c.Resume.Watch
 	}
-	l.watch = newWatcher(c.Divergence, spec.Outputs, c.Optimizer.Adam.LR, w, from)
+	// The rate is known only when Adam steps at a fixed one: a solver of
+	// the caller's own, or a schedule, sets its own.
+	lr := c.Optimizer.Adam.LR
+	if c.Optimizer.Solver != nil || c.Optimizer.Schedule != nil {
+		lr = 0
+	}
+	l.watch = newWatcher(c.Divergence, spec.Outputs, lr, w, from)
 	if c.Resume != nil {
 		if err := l.resume(c.Resume); err != nil {
 			return nil, err
