@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 func readme(t *testing.T) string {
@@ -57,5 +59,51 @@ func TestNoClaimThatGoDocShowsExamples(t *testing.T) {
 func TestSnapshotIsDrawn(t *testing.T) {
 	if !strings.Contains(strings.Join(strings.Fields(readme(t)), " "), "go run ./cmd/report --snapshot runs/<run>/snapshot.json") {
 		t.Error("the README does not say how to draw cmd/eval's snapshot")
+	}
+}
+
+// Issue 23, item 18: the licence, the citation and the changelog exist
+// and say what they must.
+func TestLicenceCitationChangelog(t *testing.T) {
+	lic, err := os.ReadFile("../../LICENSE")
+	if err != nil || !strings.Contains(string(lic), "Apache License\n                           Version 2.0, January 2004") ||
+		!strings.Contains(string(lic), "END OF TERMS AND CONDITIONS") || !strings.Contains(string(lic), "Copyright 2026 The spikegrad authors") {
+		t.Errorf("LICENSE: %v, or not the Apache License 2.0 of The spikegrad authors", err)
+	}
+	b, err := os.ReadFile("../../CITATION.cff")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cff struct {
+		Version    string `yaml:"cff-version"`
+		Message    string
+		Title      string
+		License    string
+		Authors    []map[string]string
+		References []struct {
+			Type, Journal, DOI  string
+			Year, Volume, Issue int
+			Start, End          int
+		}
+	}
+	if err := yaml.Unmarshal(b, &cff); err != nil {
+		t.Fatalf("CITATION.cff: %v", err)
+	}
+	if cff.Version != "1.2.0" || cff.Message == "" || cff.Title == "" || len(cff.Authors) == 0 || cff.License != "Apache-2.0" {
+		t.Errorf("CITATION.cff lacks a required key: %+v", cff)
+	}
+	if len(cff.References) != 1 || cff.References[0].DOI != "10.1162/neco_a_01367" || cff.References[0].Journal != "Neural Computation" ||
+		cff.References[0].Volume != 33 || cff.References[0].Issue != 4 || cff.References[0].Start != 899 || cff.References[0].End != 925 {
+		t.Errorf("CITATION.cff: references %+v, want Zenke & Vogels 2021", cff.References)
+	}
+	cl, err := os.ReadFile("../../CHANGELOG.md")
+	if err != nil || !strings.Contains(string(cl), "\n## Unreleased\n") {
+		t.Errorf("CHANGELOG.md: %v, or no Unreleased section", err)
+	}
+	r := readme(t)
+	for _, f := range []string{"LICENSE", "CITATION.cff", "CHANGELOG.md"} {
+		if !strings.Contains(r, "("+f+")") {
+			t.Errorf("the README does not link %s", f)
+		}
 	}
 }
