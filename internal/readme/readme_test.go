@@ -107,3 +107,27 @@ func TestLicenceCitationChangelog(t *testing.T) {
 		}
 	}
 }
+
+// Issue 23, item 17: the README gave no duration for the tests and no
+// quick subset. Its first screen keeps `go test ./...`, the command that
+// .ci/run runs.
+func TestTestCommands(t *testing.T) {
+	r := readme(t)
+	lines := strings.Split(r, "\n")
+	if !strings.Contains(strings.Join(lines[:min(25, len(lines))], "\n"), "go test ./...") {
+		t.Error("the README's first screen lacks `go test ./...`")
+	}
+	ci, err := os.ReadFile("../../.ci/run")
+	if err != nil || !strings.Contains(string(ci), "\ngo test ./...\n") {
+		t.Errorf(".ci/run does not run `go test ./...`: %v", err)
+	}
+	i := strings.Index(r, "\n## Testing\n")
+	if i < 0 {
+		t.Fatal("no Testing section")
+	}
+	section, _, _ := strings.Cut(r[i+1:], "\n## ")
+	flat := strings.Join(strings.Fields(section), " ")
+	if !regexp.MustCompile(`The whole suite takes [^.]*\d+ min`).MatchString(flat) || !regexp.MustCompile("`go test -short ./...` [^;]*\\d+ min").MatchString(flat) {
+		t.Errorf("the Testing section gives no duration of the whole suite or no quick subset:\n%s", section)
+	}
+}
