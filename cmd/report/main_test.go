@@ -255,3 +255,21 @@ func TestReadmeCommandsParse(t *testing.T) {
 		t.Error("the README shows no cmd/report command")
 	}
 }
+
+// A default figure that the records cannot give is left out with a note,
+// on stderr and in the report, rather than failing the table.
+func TestDefaultFigureThatCannotBeDrawnIsNoted(t *testing.T) {
+	dir := t.TempDir()
+	for i, acc := range []float64{0.6, 0.7} {
+		save(t, filepath.Join(dir, fmt.Sprint("run", i)), &runs.Record{Status: "completed", Settings: runs.DefaultSettings("randman"),
+			Validation: metrics.Metrics{Accuracy: acc}, Test: &metrics.Metrics{Accuracy: acc, SpikesPerInput: []float64{10 * acc}}})
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "report", "report.md"))
+	if !strings.Contains(stderr.String(), "report: figure left out: report: histogram") || !strings.Contains(string(md), "## Figures left out") {
+		t.Errorf("stderr %q\nreport.md:\n%s", stderr.String(), md)
+	}
+}
