@@ -47,7 +47,7 @@ func Build(in []*G.Node, w Weights, c Config) (*Net, error) {
 		}
 		layer, err := LIF(x, wl, v, c.LIF)
 		if err != nil {
-			return nil, fmt.Errorf("hidden layer %d: %w", l, err)
+			return nil, fmt.Errorf("hidden layer %d: %w", l+1, err)
 		}
 		net.Hidden = append(net.Hidden, layer)
 		x = layer.Spikes

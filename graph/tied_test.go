@@ -207,6 +207,9 @@ func inputNode(t *testing.T, g *G.ExprGraph, name string, x [][]float64, n, inpu
 }
 
 func TestTiedWeightsMatchReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: a second gradient check, on tied weights: 7 s")
+	}
 	const tol = 1e-9
 	for i, c := range tieCases() {
 		name := fmt.Sprintf("tie=%s/inputs=%s/rec=%t/fused=%t/events=%t", c.tie, c.inputs, c.rec, c.fused, c.events)

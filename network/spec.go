@@ -94,7 +94,7 @@ func (s Spec) Validate() error {
 	}
 	for i, h := range s.Hidden {
 		if h <= 0 {
-			return fmt.Errorf("model: hidden layer %d must have ≥ 1 neuron, got %d", i, h)
+			return fmt.Errorf("model: hidden layer %d must have ≥ 1 neuron, got %d", i+1, h)
 		}
 	}
 	taus := []struct {

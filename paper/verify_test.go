@@ -20,6 +20,9 @@ import (
 // out/verify and found identical; a record whose numbers were altered is
 // found to differ, and says where.
 func TestVerifyRetrainsRecordsBitForBit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: retrains records: 7 s")
+	}
 	p, b := nh0Plan(t, 2)
 	out := t.TempDir()
 	// The first run is stopped after one epoch, then Execute continues it.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -171,14 +170,18 @@ func LoadCheckpoint(path string) (c *Checkpoint, err error) {
 		}
 	}()
 	c, err = loadCheckpoint(path)
-	if err != nil {
+	var nr *readlimit.NotRegularError
+	switch {
+	case errors.As(err, &nr):
+		return nil, fmt.Errorf("checkpoint %s is %s, not a regular file", path, nr.Kind)
+	case err != nil:
 		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
 	return c, nil
 }
 
 func loadCheckpoint(path string) (*Checkpoint, error) {
-	f, err := os.Open(path)
+	f, err := readlimit.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -186,9 +189,6 @@ func loadCheckpoint(path string) (*Checkpoint, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
 	}
 	if n := zipEntries(f, fi.Size()); n > maxEntries {
 		return nil, fmt.Errorf("a zip archive of %d entries; a checkpoint holds a few dozen arrays", n)

@@ -36,7 +36,7 @@ type Watch struct {
 type watcher struct {
 	rule    Divergence
 	classes int
-	lr      float64
+	lr      float64 // the learning rate, for the hint; 0 if unknown
 	w       Watch
 }
 
@@ -62,7 +62,10 @@ func newWatcher(rule Divergence, classes int, lr float64, w *models.Weights, fro
 
 // check applies the rule after a batch with mean loss loss and weights w.
 func (wt *watcher) check(loss float64, w *models.Weights) error {
-	hint := fmt.Sprintf("try a smaller learning rate than %g", wt.lr)
+	hint := "try a smaller learning rate"
+	if wt.lr > 0 {
+		hint += fmt.Sprintf(" than %g", wt.lr)
+	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return fmt.Errorf("training diverged: the loss is %v (%s)", loss, hint)
 	}

@@ -160,7 +160,13 @@ func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Re
 	if c.Resume != nil {
 		from = &c.Resume.Watch
 	}
-	l.watch = newWatcher(c.Divergence, spec.Outputs, c.Optimizer.Adam.LR, w, from)
+	// The rate is known only when Adam steps at a fixed one: a solver of
+	// the caller's own, or a schedule, sets its own.
+	lr := c.Optimizer.Adam.LR
+	if c.Optimizer.Solver != nil || c.Optimizer.Schedule != nil {
+		lr = 0
+	}
+	l.watch = newWatcher(c.Divergence, spec.Outputs, lr, w, from)
 	if c.Resume != nil {
 		if err := l.resume(c.Resume); err != nil {
 			return nil, err
@@ -292,6 +298,11 @@ type Fluctuation struct {
 	Xi             float64 // threshold distance in standard deviations of U
 	RecurrentShare float64 // share of the variance from recurrent input
 	Samples        int     // training samples measured
+	// Progress, if set, is called after each hidden layer is set, with
+	// the layer (from 1), the number of layers and the time since the
+	// initialisation began: it runs before epoch 1 and can take longer
+	// than several epochs.
+	Progress func(layer, layers int, took time.Duration)
 }
 
 // initial returns the starting weights: a copy of c.Init, or weights drawn
@@ -305,7 +316,7 @@ func initial(spec models.Spec, d *datasets.Data, c Config) (*models.Weights, err
 		return w, err
 	}
 	f := c.Fluctuation
-	return w, FluctuationInit(spec, w, d.Train, f.Xi, f.RecurrentShare, f.Samples, c.Seed)
+	return w, fluctuationInit(spec, w, d.Train, f.Xi, f.RecurrentShare, f.Samples, c.Seed, f.Progress)
 }
 
 // loadWeights copies src's values into dst, which the graph shares.

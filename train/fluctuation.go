@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"gorgonia.org/tensor"
 
@@ -26,6 +27,14 @@ import (
 // it is set. Recurrent weights take a share rec of the variance. The readout
 // keeps the uniform initialisation. samples inputs of split are used.
 func FluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split, xi, rec float64, samples int, seed uint64) error {
+	return fluctuationInit(spec, w, split, xi, rec, samples, seed, nil)
+}
+
+// fluctuationInit is FluctuationInit, telling progress (if not nil) of
+// every layer it has set.
+func fluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split, xi, rec float64, samples int, seed uint64,
+	progress func(layer, layers int, took time.Duration)) error {
+	began := time.Now()
 	if !(xi > 0) || !(rec >= 0 && rec < 1) || samples < 1 {
 		return fmt.Errorf("train: fluctuation init wants xi > 0, 0 ≤ recurrent share < 1 and samples ≥ 1, got %g, %g, %d", xi, rec, samples)
 	}
@@ -48,7 +57,7 @@ func FluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split,
 		}
 		p := filteredPower(in, kernel)
 		if p == 0 {
-			return fmt.Errorf("train: fluctuation init: the input of hidden layer %d is silent on the data", l)
+			return fmt.Errorf("train: fluctuation init: the input of hidden layer %d is silent on the data", l+1)
 		}
 		rescale(w.W[l], target*math.Sqrt(share/(float64(spec.Sizes()[l])*p)))
 		out, err := ev.layerSpikes(data, l)
@@ -64,6 +73,9 @@ func FluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split,
 			}
 		}
 		in = out
+		if progress != nil {
+			progress(l+1, len(spec.Hidden), time.Since(began))
+		}
 	}
 	return nil
 }

@@ -75,6 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	start := time.Now()
 	p := newProgress(stdout, log, a.Settings.Epochs)
+	init := newInitLog(a.Settings)
 	rec, dir, err := runner.Execute(ctx, a.Settings, runner.Hooks{
 		Data: func(d *datasets.Data, took time.Duration) {
 			log.WithFields(logrus.Fields{"dataset": d.Name, "train": d.Train.Len(), "validation": d.Validation.Len(),
@@ -88,11 +89,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		},
 		Start: func(spec models.Spec, dir string) {
-			log.WithFields(logrus.Fields{"hidden": spec.Hidden, "recurrent": spec.Recurrent,
+			f := logrus.Fields{"hidden": spec.Hidden, "recurrent": spec.Recurrent,
 				"surrogate": spec.Surrogate.String(), "readout": spec.Readout.String(), "epochs": a.Settings.Epochs,
 				"batch": a.Settings.Batch, "lr": a.Settings.LR, "seed": a.Settings.Seed, "dtype": a.Settings.DType,
-				"gain": spec.Gain, "dir": dir}).Info("training")
+				"init": init.String(), "dir": dir}
+			if init.gain {
+				f["gain"] = spec.Gain
+			}
+			log.WithFields(f).Info("training")
+			init.start(log)
 		},
+		Batch: func(done, total int) { init.done(log) },
 		Epoch: p.epoch,
 		Note:  func(msg string) { log.Info(msg) },
 	})

@@ -18,6 +18,9 @@ import (
 // TestFig3Data: the bars of Fig. 3c are the top-5 means of the right
 // runs, and Fig. 3d's boxes hold the right runs.
 func TestFig3Data(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: reads every committed record: 7 s")
+	}
 	r := fake(t, paper.Local, papertest.PaperLike)
 	d := r.fig3cData()
 	// No hidden layer: 10 runs near 0.45, the top five of them.
@@ -82,6 +85,9 @@ func TestFig6And9Data(t *testing.T) {
 // TestVerdicts: outcomes like the paper's are judged reproduced, a flat
 // result is judged to differ, and missing runs make panels incomplete.
 func TestVerdicts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: judges every finding on the committed records: 20 s")
+	}
 	r := fake(t, paper.Local, papertest.PaperLike)
 	rep, err := Draw(context.Background(), r.Results, Options{Dir: filepath.Join(r.Out, "figures")})
 	if err != nil {
@@ -151,6 +157,9 @@ func TestVerdicts(t *testing.T) {
 // TestDrawFigures: Draw draws every figure with runs behind it as a
 // readable PNG and writes each one's data.
 func TestDrawFigures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: draws every figure: 7 s")
+	}
 	r := fake(t, paper.Quick, papertest.PaperLike)
 	dir := t.TempDir()
 	rep, err := Draw(context.Background(), r.Results, Options{Dir: dir})
@@ -197,6 +206,9 @@ func fake(t *testing.T, scale paper.Scale, fn func(sweep string, s *run.Settings
 // verdict gives the reasons the records show: η at the grid's top, and the
 // narrowing in β under the uniform initialisation when that run shows it.
 func TestFig3bDiffersWithItsReason(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: fits the committed records: 20 s")
+	}
 	for _, narrow := range []bool{true, false} {
 		r := fake(t, paper.Local, func(sw string, s *run.Settings) papertest.Outcome {
 			o := papertest.PaperLike(sw, s)
@@ -237,6 +249,9 @@ func TestFig3bDiffersWithItsReason(t *testing.T) {
 // TestFig5fVerdict: aProp at chance reproduces Fig. 5f; above chance the
 // verdict differs and says why.
 func TestFig5fVerdict(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: fits the committed records: 14 s")
+	}
 	for _, chance := range []bool{true, false} {
 		r := fake(t, paper.Local, func(sw string, s *run.Settings) papertest.Outcome {
 			o := papertest.PaperLike(sw, s)

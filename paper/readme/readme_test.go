@@ -15,6 +15,9 @@ import (
 // TestWrite: the figures, findings.csv and a README that links the
 // figures, sets the findings beside the paper's and lists the runs.
 func TestWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: writes a whole reproduction report: 14 s")
+	}
 	r := papertest.Results(t, paper.Quick, papertest.PaperLike)
 	rep, err := Write(context.Background(), r, Options{Command: "go run ./cmd/reproduce --scale quick"})
 	if err != nil {
