@@ -19,7 +19,7 @@ type Evaluator struct {
 
 	m     G.VM
 	trace G.VM // compiled on first use by Snapshots
-	feed  *batcher
+	feed  *Batcher
 	tally tally
 }
 
@@ -69,7 +69,7 @@ func (e *Evaluator) Each(split *datasets.Split, fn func(o Output)) error {
 		for i := start; i < min(start+model.Batch, split.Len()); i++ {
 			idx = append(idx, i)
 		}
-		if err := e.feed.fill(split, idx); err != nil {
+		if err := e.feed.Fill(split, idx); err != nil {
 			return err
 		}
 		if err := e.m.RunAll(); err != nil {
@@ -177,9 +177,9 @@ func (t *tally) add(m *metrics.Metrics, model *models.Model, split *datasets.Spl
 }
 
 // bind gives m's input and target nodes a batcher's tensors.
-func bind(m *models.Model, w *models.Weights) (*batcher, error) {
+func bind(m *models.Model, w *models.Weights) (*Batcher, error) {
 	spec := m.Spec
-	feed, err := newBatcher(spec.Steps, m.Batch, spec.Inputs, spec.Outputs, w.W[0].Dtype())
+	feed, err := NewBatcher(spec.Steps, m.Batch, spec.Inputs, spec.Outputs, w.W[0].Dtype())
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -34,6 +35,10 @@ type Config struct {
 	// for bit, on any number of threads (it keeps the run's Replicas).
 	// Only Adam's state can be resumed.
 	Resume *State
+
+	// Loss, if set, is the loss to descend instead of the default (see
+	// Loss); the divergence rule then watches it (see Divergence).
+	Loss Loss
 
 	// Replicas is the number of training programs a batch is split
 	// between, whose gradients are summed (see NewTrainer). The numbers
@@ -144,7 +149,7 @@ func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Re
 	if err != nil {
 		return nil, err
 	}
-	tr, err := newTrainer(spec, c.Batch, w, c.Optimizer, c.replicas())
+	tr, err := newTrainer(spec, c.Batch, w, c.Optimizer, trainerOptions{loss: c.Loss, replicas: c.replicas()})
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +171,13 @@ func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Re
 	if c.Optimizer.Solver != nil || c.Optimizer.Schedule != nil {
 		lr = 0
 	}
-	l.watch = newWatcher(c.Divergence, spec.Outputs, lr, w, from)
+	// The cross-entropy's starting value is at least that of guessing; a
+	// loss of the caller's own has no such floor.
+	floor := math.Log(float64(max(spec.Outputs, 2)))
+	if c.Loss != nil {
+		floor = 0
+	}
+	l.watch = newWatcher(c.Divergence, floor, lr, w, from)
 	if c.Resume != nil {
 		if err := l.resume(c.Resume); err != nil {
 			return nil, err
@@ -268,7 +279,11 @@ func (l *loop) epoch(ctx context.Context, e int) error {
 		if err != nil {
 			return err
 		}
-		if err := l.watch.check(m.Loss, l.tr.Weights); err != nil {
+		loss := m.Loss
+		if c.Loss != nil {
+			loss = l.tr.Loss()
+		}
+		if err := l.watch.check(loss, l.tr.Weights); err != nil {
 			return fmt.Errorf("batch %d of %d: %w", b+1, total, err)
 		}
 		ep.Train.Merge(m)
