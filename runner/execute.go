@@ -29,6 +29,10 @@ type Hooks struct {
 	Start func(spec models.Spec, dir string)
 	Epoch func(e metrics.Epoch)
 	Batch func(done, total int)
+	// Init, if set, follows the fluctuation-driven initialisation, which
+	// measures the training data before epoch 1 (train.Fluctuation's
+	// Progress): called as each hidden layer is set.
+	Init func(layer, layers int, took time.Duration)
 	// Note, if set, receives remarks about the run folder: temporary
 	// files of a killed run removed, a history continued, a best
 	// checkpoint kept.
@@ -148,6 +152,9 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 		h.Start(spec, dir)
 	}
 	cfg.OnBatch = h.Batch
+	if cfg.Fluctuation != nil {
+		cfg.Fluctuation.Progress = h.Init
+	}
 	cfg.OnEpoch = func(p train.Progress) error {
 		// last.npz first: the record's history is that of last.npz, and
 		// the weights of a best epoch whose best.npz could not be written

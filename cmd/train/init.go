@@ -18,7 +18,6 @@ type initLog struct {
 	gain    bool // the uniform initialisation, whose scale is the gain
 	measure bool // the fluctuation-driven initialisation runs before epoch 1
 	samples int
-	began   time.Time
 }
 
 func newInitLog(s *runs.Settings) *initLog {
@@ -38,18 +37,17 @@ func (l *initLog) start(log *logrus.Logger) {
 	if !l.measure {
 		return
 	}
-	l.began = time.Now()
 	log.WithField("init", l.desc).Infof("initialising: measuring the input of each hidden layer on up to %d training samples before epoch 1", l.samples)
 }
 
-// done is called after every training batch; the first one ends the
-// initialisation. The engine reports nothing between the two, so the time
-// includes that batch, a small share of an epoch.
-func (l *initLog) done(log *logrus.Logger) {
-	if l.began.IsZero() {
+// layer is called as the initialisation sets each hidden layer; the last
+// one ends it.
+func (l *initLog) layer(log *logrus.Logger, layer, layers int, took time.Duration) {
+	f := logrus.Fields{"init": l.desc, "layer": fmt.Sprintf("%d/%d", layer, layers), "took": took.Round(time.Millisecond).String()}
+	if layer < layers {
+		log.WithFields(f).Info("initialising: hidden layer set")
 		return
 	}
-	log.WithFields(logrus.Fields{"init": l.desc, "took": time.Since(l.began).Round(time.Millisecond).String()}).
-		Info("initialised (the time includes the first training batch)")
-	l.began = time.Time{}
+	delete(f, "layer")
+	log.WithFields(f).Info("initialised")
 }

@@ -36,7 +36,7 @@ func TestTrainingLineNamesTheInitialisation(t *testing.T) {
 			switch m["msg"] {
 			case "training":
 				training = m
-			case "initialised (the time includes the first training batch)":
+			case "initialised":
 				measured = m["took"] != nil && m["init"] == c.init
 			}
 		}

@@ -99,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			log.WithFields(f).Info("training")
 			init.start(log)
 		},
-		Batch: func(done, total int) { init.done(log) },
+		Init:  func(layer, layers int, took time.Duration) { init.layer(log, layer, layers, took) },
 		Epoch: p.epoch,
 		Note:  func(msg string) { log.Info(msg) },
 	})
