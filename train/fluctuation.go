@@ -9,6 +9,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // FluctuationInit rescales freshly drawn weights, layer by layer, so that
@@ -25,7 +26,7 @@ import (
 // are the spikes of layer l, so each layer is measured after the one below
 // it is set. Recurrent weights take a share rec of the variance. The readout
 // keeps the uniform initialisation. samples inputs of split are used.
-func FluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split, xi, rec float64, samples int, seed uint64) error {
+func FluctuationInit(spec network.Spec, w *models.Weights, split *datasets.Split, xi, rec float64, samples int, seed uint64) error {
 	if !(xi > 0) || !(rec >= 0 && rec < 1) || samples < 1 {
 		return fmt.Errorf("train: fluctuation init wants xi > 0, 0 ≤ recurrent share < 1 and samples ≥ 1, got %g, %g, %d", xi, rec, samples)
 	}
@@ -37,7 +38,11 @@ func FluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split,
 		return err
 	}
 	defer ev.Close()
-	kernel := models.PSPKernel(spec)
+	neuron, err := network.LookupNeuron(spec.Neuron)
+	if err != nil {
+		return fmt.Errorf("train: fluctuation init: %w", err)
+	}
+	kernel := neuron.Kernel(spec)
 	target := 1 / xi
 	in := data
 	for l := range spec.Hidden {

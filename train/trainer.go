@@ -12,13 +12,14 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Trainer is a model compiled for training on batches of a fixed size:
 // the forward pass, backpropagation through time and the solver's update
 // of the weights, which it changes in place.
 type Trainer struct {
-	Spec    models.Spec
+	Spec    network.Spec
 	Batch   int
 	Weights *models.Weights // the tensors the graphs' weight nodes share
 
@@ -33,7 +34,7 @@ type Trainer struct {
 // NewTrainer compiles spec for batches of batch samples, training w with
 // the solver opt chooses. With two or more cores (GOMAXPROCS) the batch is
 // split between two replicas, one per core (see the package doc).
-func NewTrainer(spec models.Spec, batch int, w *models.Weights, opt Optimizer) (*Trainer, error) {
+func NewTrainer(spec network.Spec, batch int, w *models.Weights, opt Optimizer) (*Trainer, error) {
 	if err := opt.validate(); err != nil {
 		return nil, err
 	}
