@@ -10,9 +10,9 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/internal/tape"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/ops/loss"
 	"github.com/spikegrad/spikegrad/surrogate"
 )

@@ -141,6 +141,10 @@ func (s Spec) LayerSuffix(layer int) string {
 	return fmt.Sprint(layer)
 }
 
+// WeightName is the name of the weight matrix that feeds a layer (see
+// Params): "W0", …, "Wout" for the readout.
+func (s Spec) WeightName(layer int) string { return "W" + s.LayerSuffix(layer) }
+
 // Params lists the parameters of s, the one place that names them: the
 // weight matrices W0, W1, …, Wout feeding each layer, then the recurrent
 // matrices V0, … when recurrent, then the neuron model's per-neuron
@@ -152,7 +156,7 @@ func (s Spec) Params() []Param {
 	sz := s.Sizes()
 	var out []Param
 	for l := 0; l+1 < len(sz); l++ {
-		out = append(out, Param{Name: "W" + s.LayerSuffix(l), Rows: sz[l], Cols: sz[l+1], Layer: l})
+		out = append(out, Param{Name: s.WeightName(l), Rows: sz[l], Cols: sz[l+1], Layer: l})
 	}
 	if s.Recurrent {
 		for l, h := range s.Hidden {

@@ -346,12 +346,10 @@ func (c *Checkpoint) readState(e npyEntry, readAll func(prefix string) (*models.
 // class counts of the file's first and last weight matrices, and the
 // file's float type.
 func specOf(entries map[string]npyEntry, s *run.Settings) (network.Spec, tensor.Dtype, error) {
-	first := "W0"
-	if len(s.Hidden) == 0 {
-		first = "Wout"
-	}
+	layers := network.Spec{Hidden: s.Hidden} // enough to name the weights
+	first, last := layers.WeightName(0), layers.WeightName(len(s.Hidden))
 	var hs [2]npyHeader
-	for i, name := range []string{first, "Wout"} {
+	for i, name := range []string{first, last} {
 		e, ok := entries[name]
 		if !ok {
 			return network.Spec{}, tensor.Float32, fmt.Errorf("no array %s", name)
@@ -367,7 +365,7 @@ func specOf(entries map[string]npyEntry, s *run.Settings) (network.Spec, tensor.
 	}
 	inputs, classes := hs[0].shape[0], hs[1].shape[1]
 	if inputs < 1 || inputs > run.MaxWidth || classes < 1 || classes > run.MaxWidth {
-		return network.Spec{}, tensor.Float32, fmt.Errorf("arrays %s and Wout: %d inputs and %d classes, want 1 to %d", first, inputs, classes, run.MaxWidth)
+		return network.Spec{}, tensor.Float32, fmt.Errorf("arrays %s and %s: %d inputs and %d classes, want 1 to %d", first, last, inputs, classes, run.MaxWidth)
 	}
 	spec, err := s.Spec(inputs, classes)
 	if err != nil {
