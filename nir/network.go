@@ -18,7 +18,7 @@ import (
 // NIR and are carried only inside Settings.
 //
 // Import fills the same fields from the graph and its metadata, and the
-// rest from models.Default. Steps is 0 if the file does not record it.
+// rest from network.Default. Steps is 0 if the file does not record it.
 type Network struct {
 	Spec    network.Spec
 	Weights *models.Weights
