@@ -34,15 +34,19 @@ func TestGradientsMatchTheReference(t *testing.T) {
 		hidden    []int
 		recurrent bool
 		red       network.Reduction
+		diff      bool // --diff-reset, and --recurrent-grad if recurrent
 	}{
-		{"readout only", nil, false, network.MaxOverTime},
-		{"one layer", []int{8}, false, network.MaxOverTime},
-		{"two layers, sum", []int{8, 5}, false, network.SumOverTime},
-		{"recurrent", []int{7}, true, network.MaxOverTime},
+		{"readout only", nil, false, network.MaxOverTime, false},
+		{"one layer", []int{8}, false, network.MaxOverTime, false},
+		{"two layers, sum", []int{8, 5}, false, network.SumOverTime, false},
+		{"recurrent", []int{7}, true, network.MaxOverTime, false},
+		{"recurrent, gradient through reset and recurrence", []int{7}, true, network.MaxOverTime, true},
+		{"two layers, gradient through reset", []int{8, 5}, false, network.MaxOverTime, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := spec(c.hidden, c.recurrent, c.red)
+			s.DifferentiableReset, s.RecurrentGrad = c.diff, c.diff && c.recurrent
 			w, err := models.Init(s, 3, tensor.Float64)
 			if err != nil {
 				t.Fatal(err)
@@ -150,7 +154,8 @@ type refResult struct {
 
 // reference is the model in plain Go: forward pass, softmax
 // cross-entropy averaged over the batch, and BPTT with the SuperSpike
-// surrogate, the reset and the recurrence detached.
+// surrogate, the reset and the recurrence detached unless the spec says
+// otherwise.
 func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) refResult {
 	T, L := s.Steps, len(s.Hidden)
 	sz := s.Sizes()
@@ -282,6 +287,19 @@ func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) r
 						outer(gV[l], spk, ga)
 					}
 					gIn[n] = back(ga, W[l], sz[l])
+					// U[n+1] = free[n]·(1 − S[n]), free[n] = β·U[n] + (1 − β)·a[n].
+					if s.DifferentiableReset {
+						a := project(acts[l][n], W[l], H)
+						if s.Recurrent {
+							addTo(a, project(spk, V[l], H))
+						}
+						for i := range a {
+							gS[n][i] -= (beta*U[l][n][i] + (1-beta)*a[i]) * gu[i]
+						}
+					}
+					if s.RecurrentGrad {
+						addTo(gS[n], back(ga, V[l], H))
+					}
 				} else {
 					gIn[n] = make([]float64, sz[l])
 				}
