@@ -5,10 +5,10 @@
 //
 // A neuron model whole is a Neuron: network.Neuron's plain data and a
 // Graph method that configures its layers (a graph.Neuron) for one
-// network. New looks the spec's model up in network's registry (NeuronOf)
-// and has graph.Build compose the layers; it knows no model by name. The
-// paper's LIF (LIF) registers itself; another model is its own package
-// and a network.Register call (see examples/lifnosyn).
+// network. New looks the spec's model up in network's registry and has
+// graph.Build compose the layers; it knows no model by name. The paper's
+// LIF (LIF) registers itself; another model is its own package and a
+// network.Register call (see examples/lifnosyn).
 //
 // Weights hold everything a network learns, as tensors named by
 // network.Spec.Params: the weight matrices and the model's per-neuron

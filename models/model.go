@@ -58,7 +58,7 @@ func New(s network.Spec, batch int, w *Weights, opts ...Option) (*Model, error) 
 	if err := checkWeights(s, w); err != nil {
 		return nil, err
 	}
-	neuron, err := NeuronOf(s)
+	neuron, err := neuronOf(s)
 	if err != nil {
 		return nil, err
 	}

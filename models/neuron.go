@@ -40,8 +40,8 @@ func (LIF) Graph(s network.Spec, fused bool) (graph.Neuron, error) {
 	}, nil
 }
 
-// NeuronOf returns the model s names, with its step.
-func NeuronOf(s network.Spec) (Neuron, error) {
+// neuronOf returns the model s names, with its step.
+func neuronOf(s network.Spec) (Neuron, error) {
 	n, err := network.LookupNeuron(s.Neuron)
 	if err != nil {
 		return nil, fmt.Errorf("model: %w", err)

@@ -132,9 +132,9 @@ type Param struct {
 	Init       float64
 }
 
-// LayerSuffix is what names a layer's parameters: "0", "1", … for hidden
+// layerSuffix is what names a layer's parameters: "0", "1", … for hidden
 // layers and "out" for the readout (layer len(Hidden)).
-func (s Spec) LayerSuffix(layer int) string {
+func (s Spec) layerSuffix(layer int) string {
 	if layer == len(s.Hidden) {
 		return "out"
 	}
@@ -143,7 +143,7 @@ func (s Spec) LayerSuffix(layer int) string {
 
 // WeightName is the name of the weight matrix that feeds a layer (see
 // Params): "W0", …, "Wout" for the readout.
-func (s Spec) WeightName(layer int) string { return "W" + s.LayerSuffix(layer) }
+func (s Spec) WeightName(layer int) string { return "W" + s.layerSuffix(layer) }
 
 // Params lists the parameters of s, the one place that names them: the
 // weight matrices W0, W1, …, Wout feeding each layer, then the recurrent
@@ -160,7 +160,7 @@ func (s Spec) Params() []Param {
 	}
 	if s.Recurrent {
 		for l, h := range s.Hidden {
-			out = append(out, Param{Name: "V" + s.LayerSuffix(l), Rows: h, Cols: h, Layer: l, Recurrent: true})
+			out = append(out, Param{Name: "V" + s.layerSuffix(l), Rows: h, Cols: h, Layer: l, Recurrent: true})
 		}
 	}
 	n, err := LookupNeuron(s.Neuron)
@@ -169,7 +169,7 @@ func (s Spec) Params() []Param {
 	}
 	for l := 0; l+1 < len(sz); l++ {
 		for _, p := range n.Params(l == len(s.Hidden)) {
-			out = append(out, Param{Name: p.Name + s.LayerSuffix(l), Rows: 1, Cols: sz[l+1], Layer: l, PerNeuron: true, Init: p.Init})
+			out = append(out, Param{Name: p.Name + s.layerSuffix(l), Rows: 1, Cols: sz[l+1], Layer: l, PerNeuron: true, Init: p.Init})
 		}
 	}
 	return out
