@@ -63,7 +63,7 @@ func TestPythonSimulatesExport(t *testing.T) {
 				continue
 			}
 			t.Run(a.String()+"-"+dt.String(), func(t *testing.T) {
-				s, w := network(t, a, dt, 11)
+				s, w := testNetwork(t, a, dt, 11)
 				dir := t.TempDir()
 				path, act := filepath.Join(dir, "net.nir"), filepath.Join(dir, "activity.json")
 				if err := nir.Export(path, &nir.Network{Spec: s, Weights: w}); err != nil {

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"slices"
 	"strings"
+
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // identityExempt are the settings that do not change what a run computes:
@@ -12,6 +14,18 @@ import (
 // changes results only by rounding), its memory limit, its logging and
 // where audio features are cached.
 var identityExempt = []string{"out", "name", "resume", "threads", "max-memory", "log-format", "log-level", "cache-dir", "no-cache"}
+
+// legacyValues are settings added after runs were recorded, with the
+// value that every run before them had. A setting at its legacy value is
+// left out of the ID, so that those runs keep theirs, and out of the JSON
+// of records and checkpoints, which stay as they were.
+var legacyValues = map[string]string{"neuron": network.DefaultNeuron}
+
+// atLegacyValue reports whether st is a setting at its legacy value.
+func atLegacyValue(st Setting) bool {
+	v, ok := legacyValues[st.Name]
+	return ok && st.String() == v
+}
 
 // ID identifies the run that s describes: a hash of every setting that
 // can change its result, by name and value, in table order, so that runs
@@ -22,6 +36,9 @@ func (s *Settings) ID() string {
 	h := sha256.New()
 	for _, st := range s.Table() {
 		if slices.Contains(identityExempt, st.Name) {
+			continue
+		}
+		if atLegacyValue(st) {
 			continue
 		}
 		h.Write([]byte(st.Name))

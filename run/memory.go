@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spikegrad/spikegrad/internal/readlimit"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Memory is an estimate of the peak memory of a run, by part, in bytes.
@@ -60,10 +61,19 @@ func (s *Settings) EstimateMemory() Memory {
 	if s.DType == "float64" {
 		bytes = 8
 	}
-	params, neurons := 0.0, float64(classes)
+	// The coefficients were measured on the LIF; another neuron model's
+	// activations scale with its state variables, its per-neuron
+	// parameters count as weights.
+	var neuron network.Neuron = network.LIF{}
+	if n, err := network.LookupNeuron(s.Neuron); err == nil {
+		neuron = n
+	}
+	lifStates := float64(network.LIF{}.States())
+	perHidden, perOut := float64(len(neuron.Params(false))), float64(len(neuron.Params(true)))
+	params, neurons := perOut*float64(classes), float64(classes)
 	fanIn := float64(inputs)
 	for _, h := range s.Hidden {
-		params += fanIn * float64(h)
+		params += fanIn*float64(h) + perHidden*float64(h)
 		if s.Recurrent {
 			params += float64(h) * float64(h)
 		}
@@ -75,6 +85,7 @@ func (s *Settings) EstimateMemory() Memory {
 	if s.Recurrent {
 		copies = recurrentActivationCopies
 	}
+	copies *= float64(neuron.States()) / lifStates
 	return Memory{
 		Weights:     sat(params * bytes * weightCopies),
 		Activations: sat(float64(s.Batch) * float64(s.Steps) * neurons * bytes * copies),

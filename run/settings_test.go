@@ -16,7 +16,7 @@ import (
 )
 
 // Out-of-range values are errors that name the setting, whether the
-// network (models.Spec), the data set or the run checks them.
+// network (network.Spec), the data set or the run checks them.
 func TestValidateNamesTheSetting(t *testing.T) {
 	cases := []struct{ key, value, want string }{
 		{"tau-mem", "-5", "tau-mem"},

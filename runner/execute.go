@@ -17,7 +17,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
 	"github.com/spikegrad/spikegrad/metrics"
-	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/run/lease"
 	"github.com/spikegrad/spikegrad/train"
@@ -26,7 +26,7 @@ import (
 // Hooks let a caller follow a run and share its run folder.
 type Hooks struct {
 	Data  func(d *datasets.Data, took time.Duration)
-	Start func(spec models.Spec, dir string)
+	Start func(spec network.Spec, dir string)
 	Epoch func(e metrics.Epoch)
 	Batch func(done, total int)
 	// Init, if set, follows the fluctuation-driven initialisation, which
@@ -450,7 +450,7 @@ func isPrefix(a, b []metrics.Epoch) bool {
 
 // plan derives the network and the training configuration for d, and
 // loads the checkpoint of s.Resume if there is one.
-func plan(s *run.Settings, d *datasets.Data) (models.Spec, train.Config, *Checkpoint, error) {
+func plan(s *run.Settings, d *datasets.Data) (network.Spec, train.Config, *Checkpoint, error) {
 	spec, err := s.Spec(d.Train.Units, d.Train.Classes)
 	if err != nil {
 		return spec, train.Config{}, nil, err

@@ -1,4 +1,4 @@
-// Package train is the training engine: it fits a models.Spec to a
+// Package train is the training engine: it fits a network.Spec to a
 // datasets.Data with surrogate-gradient descent. Gorgonia's TapeMachine
 // runs the forward pass and backpropagation through time on a static
 // graph, and a Gorgonia solver, Adam by default, updates the weights.

@@ -8,6 +8,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Evaluator is a model compiled for inference on batches of a fixed size:
@@ -26,7 +27,7 @@ type Evaluator struct {
 // NewEvaluator compiles spec for batches of batch samples with the weights
 // w, which it reads as they are at each call: a Trainer sharing w is
 // evaluated as it trains.
-func NewEvaluator(spec models.Spec, batch int, w *models.Weights) (*Evaluator, error) {
+func NewEvaluator(spec network.Spec, batch int, w *models.Weights) (*Evaluator, error) {
 	m, err := models.New(spec, batch, w)
 	if err != nil {
 		return nil, err

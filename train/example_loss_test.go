@@ -9,7 +9,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets/randman"
-	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/train"
 )
 
@@ -26,7 +26,7 @@ func ExampleLoss() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	spec := models.Default()
+	spec := network.Default()
 	spec.Inputs, spec.Outputs, spec.Steps = d.Train.Units, d.Train.Classes, d.Train.Steps
 
 	lastPotential := func(in train.LossInputs) (*G.Node, error) {

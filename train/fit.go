@@ -13,6 +13,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Config sets a training run.
@@ -137,7 +138,7 @@ func (c Config) validate(d *datasets.Data) error {
 
 // Run trains spec on d. It stops early, with the best weights so far in
 // the result, when ctx is cancelled.
-func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Result, error) {
+func Run(ctx context.Context, spec network.Spec, d *datasets.Data, c Config) (*Result, error) {
 	if err := c.validate(d); err != nil {
 		return nil, err
 	}
@@ -322,7 +323,7 @@ type Fluctuation struct {
 
 // initial returns the starting weights: a copy of c.Init, or weights drawn
 // from the spec and, with c.Fluctuation, rescaled on the training data.
-func initial(spec models.Spec, d *datasets.Data, c Config) (*models.Weights, error) {
+func initial(spec network.Spec, d *datasets.Data, c Config) (*models.Weights, error) {
 	if c.Init != nil {
 		return c.Init.Clone(), nil
 	}

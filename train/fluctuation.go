@@ -10,6 +10,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // FluctuationInit rescales freshly drawn weights, layer by layer, so that
@@ -26,13 +27,13 @@ import (
 // are the spikes of layer l, so each layer is measured after the one below
 // it is set. Recurrent weights take a share rec of the variance. The readout
 // keeps the uniform initialisation. samples inputs of split are used.
-func FluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split, xi, rec float64, samples int, seed uint64) error {
+func FluctuationInit(spec network.Spec, w *models.Weights, split *datasets.Split, xi, rec float64, samples int, seed uint64) error {
 	return fluctuationInit(spec, w, split, xi, rec, samples, seed, nil)
 }
 
 // fluctuationInit is FluctuationInit, telling progress (if not nil) of
 // every layer it has set.
-func fluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split, xi, rec float64, samples int, seed uint64,
+func fluctuationInit(spec network.Spec, w *models.Weights, split *datasets.Split, xi, rec float64, samples int, seed uint64,
 	progress func(layer, layers int, took time.Duration)) error {
 	began := time.Now()
 	if !(xi > 0) || !(rec >= 0 && rec < 1) || samples < 1 {
@@ -46,7 +47,11 @@ func fluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split,
 		return err
 	}
 	defer ev.Close()
-	kernel := models.PSPKernel(spec)
+	neuron, err := network.LookupNeuron(spec.Neuron)
+	if err != nil {
+		return fmt.Errorf("train: fluctuation init: %w", err)
+	}
+	kernel := neuron.Kernel(spec)
 	target := 1 / xi
 	in := data
 	for l := range spec.Hidden {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // replica is a training program for part of a batch. With two cores a batch
@@ -26,7 +27,7 @@ type replica struct {
 // newReplica builds and compiles the training program of spec for batch
 // samples, its kernels on at most threads goroutines (0: GOMAXPROCS),
 // descending loss (nil: the model's default).
-func newReplica(spec models.Spec, batch int, w *models.Weights, threads int, loss Loss) (*replica, error) {
+func newReplica(spec network.Spec, batch int, w *models.Weights, threads int, loss Loss) (*replica, error) {
 	m, err := models.New(spec, batch, w, models.Threads(threads))
 	if err != nil {
 		return nil, err

@@ -12,13 +12,14 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Trainer is a model compiled for training on batches of a fixed size:
 // the forward pass, backpropagation through time and the solver's update
 // of the weights, which it changes in place.
 type Trainer struct {
-	Spec    models.Spec
+	Spec    network.Spec
 	Batch   int
 	Weights *models.Weights // the tensors the graphs' weight nodes share
 
@@ -41,7 +42,7 @@ func (t *Trainer) Loss() float64 { return t.loss }
 // WithLoss gives another. The batch is split between DefaultReplicas
 // replicas, one per core (see the package doc), unless WithReplicas says
 // how many.
-func NewTrainer(spec models.Spec, batch int, w *models.Weights, opt Optimizer, opts ...TrainerOption) (*Trainer, error) {
+func NewTrainer(spec network.Spec, batch int, w *models.Weights, opt Optimizer, opts ...TrainerOption) (*Trainer, error) {
 	o := trainerOptions{replicas: DefaultReplicas(batch)}
 	for _, f := range opts {
 		f(&o)
@@ -77,7 +78,7 @@ func DefaultReplicas(batch int) int {
 // newTrainer is NewTrainer with its options. The batch is split between
 // the replicas in consecutive parts whose sizes differ by at most one, the
 // larger first.
-func newTrainer(spec models.Spec, batch int, w *models.Weights, opt Optimizer, o trainerOptions) (*Trainer, error) {
+func newTrainer(spec network.Spec, batch int, w *models.Weights, opt Optimizer, o trainerOptions) (*Trainer, error) {
 	n := o.replicas
 	if err := opt.validate(); err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/datasets"
-	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	runs "github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
 )
@@ -88,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				log.WithField("dataset", d.Name).Warn(w)
 			}
 		},
-		Start: func(spec models.Spec, dir string) {
+		Start: func(spec network.Spec, dir string) {
 			f := logrus.Fields{"hidden": spec.Hidden, "recurrent": spec.Recurrent,
 				"surrogate": spec.Surrogate.String(), "readout": spec.Readout.String(), "epochs": a.Settings.Epochs,
 				"batch": a.Settings.Batch, "lr": a.Settings.LR, "seed": a.Settings.Seed, "dtype": a.Settings.DType,
