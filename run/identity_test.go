@@ -70,3 +70,22 @@ func TestNeuronInJSON(t *testing.T) {
 		t.Errorf("neuron %q after a round trip, want other", back.Neuron)
 	}
 }
+
+// The ID means "the same numbers": where the data lie does not enter it,
+// the version of the arithmetic does, and a new setting at the value every
+// earlier run had leaves every earlier ID alone.
+func TestIDIsTheComputation(t *testing.T) {
+	s := run.DefaultSettings("shd")
+	s.DataDir = "/data/a"
+	a := s.ID()
+	s.DataDir = "/mnt/elsewhere/shd"
+	if s.ID() != a {
+		t.Error("the same SHD settings on two folders have two IDs")
+	}
+	if run.IDAtNumerics(&s, 2) == a {
+		t.Error("another version of the arithmetic has the same ID")
+	}
+	if run.IDAtNumerics(&s, run.Numerics) != a {
+		t.Error("the current version of the arithmetic is not the ID's")
+	}
+}

@@ -44,6 +44,10 @@ type Record struct {
 	// machine. 0 in records written before it was kept: then
 	// Software.GOMAXPROCS tells.
 	Replicas int `json:"replicas,omitempty"`
+	// Numerics is the version of the arithmetic that made the numbers
+	// (run.Numerics); 0 in records written before it was kept, which
+	// are of version 1.
+	Numerics int `json:"numerics,omitempty"`
 	// Resumes lists, oldest first, every time the run was continued from
 	// a checkpoint; the history holds the epochs from before each.
 	Resumes []Resume `json:"resumes,omitempty"`

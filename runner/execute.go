@@ -83,7 +83,7 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 		return nil, "", err
 	}
 	rec := &run.Record{Status: "running", ID: s.ID(), Settings: *s, Started: time.Now(), Software: run.CurrentSoftware(),
-		History: []metrics.Epoch{}}
+		Numerics: run.Numerics, History: []metrics.Epoch{}}
 	// A named folder is checked before the data are loaded: it may be in
 	// use, or hold a run that must not be overwritten.
 	var f *folder
