@@ -21,10 +21,10 @@ func (e *SettingError) Error() string { return strings.Join(e.Settings, ", ") + 
 
 func (e *SettingError) Unwrap() error { return e.Err }
 
-// invalid returns the SettingError of settings (one name, or several
+// Invalid returns the SettingError of settings (one name, or several
 // separated by ", ") with the message format makes of args; a %w among
 // them is the error's cause.
-func invalid(settings, format string, args ...any) error {
+func Invalid(settings, format string, args ...any) error {
 	err := fmt.Errorf(format, args...)
 	return &SettingError{Settings: strings.Split(settings, ", "), Msg: err.Error(), Err: errors.Unwrap(err)}
 }

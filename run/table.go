@@ -104,7 +104,7 @@ func (s *Settings) Set(name, text string) error {
 		return fmt.Errorf("unknown setting %q%s", name, s.DidYouMean(name))
 	}
 	if err := st.v.Set(text); err != nil {
-		return invalid(name, "%w", err)
+		return Invalid(name, "%w", err)
 	}
 	return nil
 }

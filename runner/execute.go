@@ -21,6 +21,9 @@ import (
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/run/lease"
 	"github.com/spikegrad/spikegrad/train"
+
+	// The data sets a run loads.
+	_ "github.com/spikegrad/spikegrad/catalog"
 )
 
 // Hooks let a caller follow a run and share its run folder.

@@ -11,6 +11,9 @@ import (
 
 	"github.com/spikegrad/spikegrad/internal/readlimit"
 	"github.com/spikegrad/spikegrad/run"
+
+	// The data sets whose defaults and checks the settings need.
+	_ "github.com/spikegrad/spikegrad/catalog"
 )
 
 // Args are the parsed command line of a training command.
