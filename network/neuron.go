@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"sort"
 	"sync"
@@ -46,14 +47,22 @@ var registry = struct {
 	m map[string]Neuron
 }{m: map[string]Neuron{DefaultNeuron: LIF{}}}
 
-// Register makes n selectable by its name, replacing a model of the same
-// name. Package network knows the LIF as plain data, so that settings
-// validate without the engine; package models registers it again with its
-// step. Register is meant to be called from init functions.
+// Register makes n selectable by its name. It panics, as database/sql's
+// Register does, if another model has the name: a second model called
+// "lif" would silently change every run of the paper's. Registering a
+// value of the same type again replaces the first. Package network knows
+// the LIF as plain data, so that settings validate without the engine;
+// package models registers it again with its step.
 func Register(n Neuron) {
 	registry.Lock()
 	defer registry.Unlock()
-	registry.m[n.Name()] = n
+	name := n.Name()
+	if old, ok := registry.m[name]; ok && reflect.TypeOf(old) != reflect.TypeOf(n) {
+		if _, plain := old.(LIF); !plain {
+			panic(fmt.Sprintf("network: Register: neuron model %q is registered twice, as a %T and a %T", name, old, n))
+		}
+	}
+	registry.m[name] = n
 }
 
 // LookupNeuron returns the model registered as name; the empty name is
