@@ -25,6 +25,11 @@ func (r Run) Validation() float64 { return r.Record.Validation.Accuracy }
 // Test returns the test accuracy of the best-on-validation weights.
 func (r Run) Test() float64 { return r.Record.Test.Accuracy }
 
+// ValidationSpikes returns the mean number of hidden spikes per
+// validation input of the run's best epoch, summed over hidden layers:
+// the activity to select on.
+func (r Run) ValidationSpikes() float64 { return r.Record.Validation.TotalSpikes() }
+
 // Spikes returns the mean number of hidden spikes per test input, summed
 // over hidden layers.
 func (r Run) Spikes() float64 {

@@ -112,26 +112,16 @@ func (r results) mnistRow(v []report.Summary) Row {
 	row := Row{Panel: "Fig. 6b", Figure: "fig6_bars.png",
 		Finding: "spike-latency MNIST is learnt about as well as by a conventional network",
 		Paper:   "98.3 ± 0.9 % (top 10)"}
-	best, bestCase := math.NaN(), ""
-	for i, s := range v {
-		if s.N > 0 && (math.IsNaN(best) || s.TestMean > best) {
-			best, bestCase = s.TestMean, readoutCases[i].label
-		}
-	}
-	top := Best(r.Runs["fig6-mnist"])
-	if bestCase == "" {
+	i := bestCase(v)
+	one := BestOnValidation(r.Runs["fig6-mnist"])
+	if i < 0 || one == nil {
 		row.Ours, row.Verdict = "no runs", r.judge("", "fig6-mnist")
 		return row
 	}
-	var s report.Summary
-	for i, c := range readoutCases {
-		if c.label == bestCase {
-			s = v[i]
-		}
-	}
-	row.Ours = fmt.Sprintf("best case (%s): %s; best single run %s", bestCase, pm(s), pct(top))
+	s, top := v[i], one.Test()
+	row.Ours = fmt.Sprintf("best case on validation (%s): %s; single run best on validation: %s", readoutCases[i].label, pm(s), pct(top))
 	row.Verdict = r.judge(verdict(top >= 0.98 && s.TestMean >= 0.974,
-		"want the best run ≥ 98.0 %% and the best top-k mean ≥ 97.4 %% (the paper's band)"), "fig6-mnist")
+		"want the run best on validation ≥ 98.0 %% and the top-k mean of the case best on validation ≥ 97.4 %% (the paper's band)"), "fig6-mnist")
 	return row
 }
 

@@ -32,8 +32,8 @@ func (r results) initPanel(f *figures) ([]Row, error) {
 	var parts []string
 	for _, d := range depths {
 		c.Clusters = append(c.Clusters, d.label)
-		best, bestLabel := -1.0, ""
 		var cells []string
+		var sums []report.Summary
 		for i, in := range inits {
 			runs := r.Where("init", append([]string{"hidden", d.hidden}, in.kv...)...)
 			s := Top(runs, 5)
@@ -43,11 +43,13 @@ func (r results) initPanel(f *figures) ([]Row, error) {
 				cell += fmt.Sprintf(", hidden layer %d silent", l)
 			}
 			cells = append(cells, cell)
-			if s.N > 0 && s.TestMean > best {
-				best, bestLabel = s.TestMean, in.label
-			}
+			sums = append(sums, s)
 		}
-		parts = append(parts, fmt.Sprintf("%s: %s (best: %s)", d.label, join(cells...), bestLabel))
+		bestLabel := ""
+		if i := bestCase(sums); i >= 0 {
+			bestLabel = inits[i].label
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s (best on validation: %s)", d.label, join(cells...), bestLabel))
 	}
 	if err := f.barChart(name, c); err != nil {
 		return nil, err
