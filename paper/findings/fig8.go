@@ -73,11 +73,11 @@ func (r results) fig8(ctx context.Context, f *figures) ([]Row, []string, error) 
 		return []Row{row}, keep, nil
 	}
 	mx := []float64{free.Record.Activity[0].MaxCount, reg.Record.Activity[0].MaxCount}
-	row.Ours = fmt.Sprintf("randman, one hidden layer of 100 (T = %d steps): unregularised max %.0f spikes per neuron and trial, %.1f per input, test %s; "+
+	most := maxSpikes(free.Record.Data.Steps)
+	row.Ours = fmt.Sprintf("randman, one hidden layer of 100 (T = %d steps, at most %d spikes per neuron and trial): unregularised max %.0f spikes per neuron and trial, %.1f per input, test %s; "+
 		"upper bound ν = %s: max %.0f, %.1f per input, test %s",
-		free.Record.Data.Steps, mx[0], free.Spikes(), pct(free.Test()), mustSetting(reg, "reg-upper-threshold"), mx[1], reg.Spikes(), pct(reg.Test()))
-	row.Verdict = r.judge(verdict(mx[1] < mx[0] && reg.Spikes() < free.Spikes() && reg.Test() >= free.Test()-0.02,
-		"the regularised network is not sparser at a test accuracy within 2 points"), "fig9-randman", "fig9-randman-free")
+		free.Record.Data.Steps, most, mx[0], free.Spikes(), pct(free.Test()), mustSetting(reg, "reg-upper-threshold"), mx[1], reg.Spikes(), pct(reg.Test()))
+	row.Verdict = r.judge(fig8Verdict(mx[0], mx[1], most, free, reg), "fig9-randman", "fig9-randman-free")
 	if len(groups) == 2 {
 		const name = "fig8c_spike_counts"
 		bins, err := chart.DrawCounts(f.path(name+".png"), "Fig. 8c–d: spikes per hidden neuron and test trial", groups)
@@ -97,6 +97,34 @@ func (r results) fig8(ctx context.Context, f *figures) ([]Row, []string, error) 
 		}
 	}
 	return []Row{row}, keep, nil
+}
+
+// maxSpikes is the most spikes a hidden neuron can emit in a trial of
+// steps time steps under the model of docs/conventions.md: a spike at
+// step n resets U[n+1] to 0, below threshold, so the next can come at
+// n+2 at the earliest, and an input reaches U two steps after it
+// arrives, so the first spike comes at step 2.
+func maxSpikes(steps int) int { return max(0, (steps-1)/2) }
+
+// fig8Verdict judges both halves of Fig. 8's finding: without
+// regularisation some neuron fires at (≥ 80 % of) the maximal count per
+// trial; with the upper bound the network is sparser, in its busiest
+// neuron and per input, at a test accuracy within 2 points.
+func fig8Verdict(maxFree, maxReg float64, most int, free, reg *report.Run) string {
+	busy := most > 0 && maxFree >= 0.8*float64(most)
+	sparse := maxReg < maxFree && reg.Spikes() < free.Spikes() && reg.Test() >= free.Test()-0.02
+	var why []string
+	if !busy {
+		why = append(why, fmt.Sprintf("the unregularised network's busiest neuron fires %.0f spikes in a trial, of %d possible (%.0f %%): "+
+			"it stays far from the maximal rate that the paper's SHD network reaches (500 of 500)", maxFree, most, 100*maxFree/float64(most)))
+	}
+	if !sparse {
+		why = append(why, "the regularised network is not sparser at a test accuracy within 2 points")
+	} else if !busy {
+		why = append(why, fmt.Sprintf("the other half holds: the upper bound makes it sparser (busiest neuron %.0f → %.0f, %.0f → %.0f spikes per input) at a test accuracy within 2 points",
+			maxFree, maxReg, free.Spikes(), reg.Spikes()))
+	}
+	return verdict(busy && sparse, "%s", join(why...))
 }
 
 func mustSetting(r *report.Run, key string) string {
