@@ -1,6 +1,7 @@
 package run
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -44,5 +45,34 @@ func TestSameNumbers(t *testing.T) {
 	}
 	if same, _ := (&Record{}).SameNumbers(rec(1, 0)); same {
 		t.Error("a record without test metrics")
+	}
+}
+
+// TestSelectionSamples: a record names the number of validation samples
+// its best epoch was chosen on, and loading a validation split too small
+// to select on warns in the data's warnings, which the record keeps.
+func TestSelectionSamples(t *testing.T) {
+	r := &Record{Status: "completed", BestEpoch: 2, Validation: metrics.Metrics{N: 48, Accuracy: 0.9}}
+	b, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"selection_samples": 48`) {
+		t.Errorf("record does not say how many samples its selection rests on:\n%s", b)
+	}
+	for _, c := range []struct {
+		limit int
+		warn  bool
+	}{{48, true}, {0, false}} {
+		s := DefaultSettings("randman")
+		s.Limit = c.limit
+		d, err := s.LoadData(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Contains(strings.Join(d.Warnings, "\n"), "too small to select")
+		if got != c.warn {
+			t.Errorf("validation split of %d samples: warned %v, want %v (%q)", d.Validation.Len(), got, c.warn, d.Warnings)
+		}
 	}
 }
