@@ -91,7 +91,7 @@ func (r results) fig5c(f *figures) ([]Row, error) {
 	ok := math.Abs(s["sCtl"].TestMean-s["aCtl"].TestMean) <= 0.02 && below(s["aDR"].TestMean, s["aCtl"].TestMean, 0.05)
 	return []Row{{Panel: "Fig. 5b–c", Figure: name + ".png",
 		Finding: "with the reset detached, normalised and asymptotic SuperSpike learn alike; a differentiable reset with the asymptotic one impairs learning",
-		Paper:   "sCtl and aCtl equally good, aDR impaired (top 10; no number in the text)",
+		Paper:   "sCtl and aCtl equally good, aDR impaired (section 2.3, Fig. 5b–c; top 10, Fig. 5 caption; no number in the text)",
 		Ours:    summaries(s, resetConfigs),
 		Verdict: r.judge(verdict(ok, "want |sCtl − aCtl| ≤ 2 points and aDR ≥ 5 points below aCtl"), "fig5-reset")}}, nil
 }
@@ -152,7 +152,7 @@ func (r results) fig5e(f *figures) ([]Row, error) {
 	ok := below(s["aProp"].TestMean, s["aCtl"].TestMean, 0.1)
 	return []Row{{Panel: "Fig. 5e", Figure: name + ".png",
 		Finding: "letting the gradient flow through recurrent connections with asymptotic SuperSpike impairs learning severely",
-		Paper:   "substantial decrease for aProp; a small reduction otherwise (top 10; no number in the text)",
+		Paper:   "substantial decrease for aProp; a small reduction otherwise (section 2.3, Fig. 5e; top 10, Fig. 5 caption; no number in the text)",
 		Ours:    summaries(s, recurrentConfigs) + "; aProp per β (best run on validation): " + perBeta(recurrentConfigs[3].runs(r, "fig5-recurrent", "100")),
 		Verdict: r.judge(verdict(ok, "aProp is not 10 points below aCtl"), "fig5-recurrent")}}, nil
 }
@@ -163,7 +163,7 @@ func (r results) fig5f(f *figures) ([]Row, error) {
 	rows, _, _, err := r.depthPanel(f, "fig5f_bars", "Fig. 5f", "fig5-recurrent", recurrentConfigs[2], recurrentConfigs[3],
 		"Fig. 5f: asymptotic SuperSpike, recurrent gradient detached or propagated",
 		"with the recurrent gradient propagated, asymptotic SuperSpike falls to chance, even with one hidden layer",
-		"chance level (10 %) at every depth, even nh = 1")
+		"chance level (10 %, ten classes) at every depth, even nh = 1 (section 2.3, Fig. 5f)")
 	if err != nil || len(rows) == 0 {
 		return rows, err
 	}

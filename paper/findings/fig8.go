@@ -45,7 +45,7 @@ func (r results) fig8Runs() (free, reg *report.Run) {
 func (r results) fig8(ctx context.Context, f *figures) ([]Row, []string, error) {
 	row := Row{Panel: "Fig. 8", Figure: "fig8c_spike_counts.png",
 		Finding: "without regularisation some hidden neurons fire at the maximal rate; the upper bound makes activity sparse and keeps the output",
-		Paper:   "unregularised: up to 500 spikes per neuron and trial (500 Hz, SHD); regularised: far fewer high counts, same winning output"}
+		Paper:   "unregularised: neurons \"frequently\" emit the maximal 500 spikes per trial (500 Hz, SHD); regularised: far fewer high counts, same winning output (section 2.6, Fig. 8a–d)"}
 	free, reg := r.fig8Runs()
 	if free == nil {
 		row.Ours, row.Verdict = "no runs", r.judge("", "fig9-randman", "fig9-randman-free")

@@ -54,9 +54,9 @@ func (r results) initPanel(f *figures) ([]Row, error) {
 	if err := f.barChart(name, c); err != nil {
 		return nil, err
 	}
-	return []Row{{Panel: "Beyond", Figure: name + ".png",
+	return []Row{{Panel: "Beyond", Figure: name + ".png", Own: true,
 		Finding: "how should hidden-layer weights be initialised? uniform U(±g/√fan_in) against the fluctuation-driven initialisation",
-		Paper:   "left open in the discussion", Ours: join(parts...),
+		Paper:   "an open question: \"how does one optimally initialize hidden-layer weights?\" (section 3); the paper's networks start from U(−√k, √k), k = 1/fan_in (section 4.2.3)", Ours: join(parts...),
 		Verdict: r.judge(Beyond, "init")}}, nil
 }
 
