@@ -1,8 +1,10 @@
 package catalog_test
 
 import (
+	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/spikegrad/spikegrad/datasets/audio"
@@ -46,6 +48,26 @@ func TestRunAgreesWithTheLoaders(t *testing.T) {
 	for _, st := range run.FeatureStorages {
 		if _, err := audio.ParseStorage(st); err != nil {
 			t.Errorf("feature storage %s: %v", st, err)
+		}
+	}
+}
+
+// Loading a validation split too small to select on warns in the data's
+// warnings, which the record keeps.
+func TestSmallValidationSplitWarns(t *testing.T) {
+	for _, c := range []struct {
+		limit int
+		warn  bool
+	}{{48, true}, {0, false}} {
+		s := run.DefaultSettings("randman")
+		s.Limit = c.limit
+		d, err := s.LoadData(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Contains(strings.Join(d.Warnings, "\n"), "too small to select")
+		if got != c.warn {
+			t.Errorf("validation split of %d samples: warned %v, want %v (%q)", d.Validation.Len(), got, c.warn, d.Warnings)
 		}
 	}
 }

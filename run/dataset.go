@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -115,8 +116,20 @@ func (s *Settings) LoadData(ctx context.Context) (*datasets.Data, error) {
 			}
 		}
 	}
+	if n := d.Validation.Len(); n > 0 && n < MinSelectionSamples {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("the validation split has %d samples, too small to select on: one sample is %.1f points of accuracy "+
+			"and the standard error of an accuracy near 90 %% is %.1f points, so the best epoch (and the top runs chosen on validation) rest on noise; "+
+			"want at least %d", n, 100/float64(n), 100*math.Sqrt(0.09/float64(n)), MinSelectionSamples))
+	}
 	return d, nil
 }
+
+// MinSelectionSamples is the smallest validation split that LoadData
+// accepts without a warning: the best epoch and the top runs are chosen
+// on it, and below 200 samples the standard error of an accuracy near
+// 90 % (30/√n points) exceeds 2 points, as large as the differences the
+// selection decides.
+const MinSelectionSamples = 200
 
 // validateValidation checks the validation setting against the data set's
 // choices.
