@@ -1,7 +1,6 @@
 package speech_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -62,7 +61,7 @@ func TestStandInIsHard(t *testing.T) {
 	}
 	bc := baseline.DefaultConfig()
 	bc.Hidden = 128
-	mlp, err := baseline.Fit(context.Background(), bc, splits[0], splits[1], splits[2], nil)
+	mlp, err := baseline.Fit(t.Context(), bc, splits[0], splits[1], splits[2], nil)
 	if err != nil {
 		t.Fatal(err)
 	}
