@@ -182,7 +182,7 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 		}
 		return f.finish(rec, "running", nil)
 	}
-	res, err := train.Run(ctx, spec, d, cfg)
+	res, err := train.Fit(ctx, spec, d, cfg)
 	if res != nil && res.Test.N > 0 && err == nil {
 		rec.Test, rec.Activity = &res.Test, res.TestActivity
 	}

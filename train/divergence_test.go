@@ -21,7 +21,7 @@ func TestDivergenceRuleCatchesBlowUps(t *testing.T) {
 		c.Epochs, c.Batch, c.Optimizer = 3, 60, train.DefaultOptimizer(lr)
 		epochs := 0
 		c.OnEpoch = func(train.Progress) error { epochs++; return nil }
-		_, err := train.Run(context.Background(), specFor(d, 20), d, c)
+		_, err := train.Fit(context.Background(), specFor(d, 20), d, c)
 		if err == nil || !strings.Contains(err.Error(), "training diverged") || !strings.Contains(err.Error(), "times its starting") {
 			t.Errorf("lr %g: %v, want the divergence rule to stop it", lr, err)
 			continue
@@ -47,7 +47,7 @@ func TestDivergenceKeepsEarlierEpochs(t *testing.T) {
 	}}
 	var got []int
 	c.OnEpoch = func(p train.Progress) error { got = append(got, p.Epoch.Epoch); return nil }
-	_, err := train.Run(context.Background(), specFor(d, 20), d, c)
+	_, err := train.Fit(context.Background(), specFor(d, 20), d, c)
 	if err == nil || !strings.Contains(err.Error(), "epoch 3: batch ") || !strings.Contains(err.Error(), "diverged") {
 		t.Fatalf("want a divergence in epoch 3, got %v", err)
 	}
@@ -62,7 +62,7 @@ func TestDivergenceRuleOff(t *testing.T) {
 	c := train.DefaultConfig()
 	c.Epochs, c.Batch, c.Optimizer = 1, 60, train.DefaultOptimizer(1e6)
 	c.Divergence = train.Divergence{LossFactor: -1, WeightFactor: -1}
-	if _, err := train.Run(context.Background(), specFor(d, 20), d, c); err != nil && strings.Contains(err.Error(), "times its starting") {
+	if _, err := train.Fit(context.Background(), specFor(d, 20), d, c); err != nil && strings.Contains(err.Error(), "times its starting") {
 		t.Errorf("rule off: %v", err)
 	}
 }
@@ -78,7 +78,7 @@ func TestDivergenceHintNamesNoRateItDoesNotKnow(t *testing.T) {
 	} {
 		c := train.DefaultConfig()
 		c.Epochs, c.Batch, c.Optimizer = 2, 60, opt
-		_, err := train.Run(context.Background(), specFor(d, 20), d, c)
+		_, err := train.Fit(context.Background(), specFor(d, 20), d, c)
 		if err == nil || !strings.Contains(err.Error(), "diverged") || !strings.Contains(err.Error(), "try a smaller learning rate") || strings.Contains(err.Error(), "learning rate than") {
 			t.Errorf("%s: %v; want the hint without a rate", name, err)
 		}

@@ -10,7 +10,7 @@
 //	           the gradient); the solver's state for exact resumption
 //	Evaluator  logits, spike counts and metrics of whole splits, and
 //	           step-by-step snapshots; no gradient work, no solver
-//	Run        the epoch loop: shuffled minibatches, validation after every
+//	Fit        the epoch loop: shuffled minibatches, validation after every
 //	           epoch, the best weights kept and tested once at the end,
 //	           and a State from which a paused run continues bit for bit
 //

@@ -52,7 +52,7 @@ func ExampleLoss() {
 	cfg := train.DefaultConfig()
 	cfg.Epochs, cfg.Batch, cfg.Loss = 5, 50, lastPotential
 	cfg.Optimizer = train.DefaultOptimizer(1e-2)
-	res, err := train.Run(context.Background(), spec, d, cfg)
+	res, err := train.Fit(context.Background(), spec, d, cfg)
 	if err != nil {
 		log.Fatal(err)
 	}

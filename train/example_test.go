@@ -10,12 +10,12 @@ import (
 	"github.com/spikegrad/spikegrad/train"
 )
 
-// ExampleRun trains the paper's default network, one hidden layer of 100
+// ExampleFit trains the paper's default network, one hidden layer of 100
 // LIF neurons with SuperSpike (β = 10), on a three-class randman task, and
 // reports the test accuracy of the weights that did best on validation.
 // The exact numbers may depend on the thread count (see the package
 // comment), so the example prints what does not.
-func ExampleRun() {
+func ExampleFit() {
 	c := randman.Default()
 	c.Classes = 3
 	c.SamplesPerClass, c.TrainPerClass, c.ValidationPerClass = 300, 240, 30
@@ -32,7 +32,7 @@ func ExampleRun() {
 	// Weights scaled so that the membrane potentials start two standard
 	// deviations below threshold, measured on 256 training samples.
 	cfg.Fluctuation = &train.Fluctuation{Xi: 2, Samples: 256}
-	res, err := train.Run(context.Background(), spec, d, cfg)
+	res, err := train.Fit(context.Background(), spec, d, cfg)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -136,9 +136,9 @@ func (c Config) validate(d *datasets.Data) error {
 	return nil
 }
 
-// Run trains spec on d. It stops early, with the best weights so far in
+// Fit trains spec on d. It stops early, with the best weights so far in
 // the result, when ctx is cancelled.
-func Run(ctx context.Context, spec network.Spec, d *datasets.Data, c Config) (*Result, error) {
+func Fit(ctx context.Context, spec network.Spec, d *datasets.Data, c Config) (*Result, error) {
 	if err := c.validate(d); err != nil {
 		return nil, err
 	}
@@ -209,7 +209,7 @@ func (c Config) replicas() int {
 	return DefaultReplicas(c.Batch)
 }
 
-// loop is the state of Run between epochs.
+// loop is the state of Fit between epochs.
 type loop struct {
 	c       Config
 	d       *datasets.Data

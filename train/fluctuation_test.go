@@ -66,7 +66,7 @@ func TestFluctuationReportsProgress(t *testing.T) {
 		}
 		layers = append(layers, layer)
 	}}
-	if _, err := train.Run(context.Background(), spec, d, c); err != nil {
+	if _, err := train.Fit(context.Background(), spec, d, c); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(layers, []int{1, 2}) {

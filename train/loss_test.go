@@ -20,7 +20,7 @@ func TestLossOfOnesOwnIsWhatIsDescended(t *testing.T) {
 	spec := specFor(d, 20)
 	c := train.DefaultConfig()
 	c.Epochs, c.Batch, c.Replicas = 2, 50, 2
-	want, err := train.Run(context.Background(), spec, d, c)
+	want, err := train.Fit(context.Background(), spec, d, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestLossOfOnesOwnIsWhatIsDescended(t *testing.T) {
 		}
 		return in.Default, nil
 	}
-	got, err := train.Run(context.Background(), spec, d, c)
+	got, err := train.Fit(context.Background(), spec, d, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestLossOfOnesOwnIsWhatIsDescended(t *testing.T) {
 	}
 	// A loss that is no scalar of the program's graph is refused.
 	c.Loss = func(in train.LossInputs) (*G.Node, error) { return in.Logits, nil }
-	if _, err := train.Run(context.Background(), spec, d, c); err == nil || !strings.Contains(err.Error(), "scalar") {
+	if _, err := train.Fit(context.Background(), spec, d, c); err == nil || !strings.Contains(err.Error(), "scalar") {
 		t.Errorf("a matrix as the loss: %v", err)
 	}
 }

@@ -76,7 +76,7 @@ func TestShortTrainingBeatsChance(t *testing.T) {
 	d := smallRandman(t)
 	c := train.DefaultConfig()
 	c.Epochs, c.Batch, c.Optimizer = 15, 50, train.DefaultOptimizer(1e-2)
-	res, err := train.Run(context.Background(), specFor(d, 50), d, c)
+	res, err := train.Fit(context.Background(), specFor(d, 50), d, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestDivergenceStops(t *testing.T) {
 	}
 	c := train.DefaultConfig()
 	c.Epochs, c.Batch, c.Init = 1, 50, w
-	_, err = train.Run(context.Background(), spec, d, c)
+	_, err = train.Fit(context.Background(), spec, d, c)
 	if err == nil || !strings.Contains(err.Error(), "diverged") {
 		t.Fatalf("want a divergence error, got %v", err)
 	}
@@ -153,7 +153,7 @@ func TestRunIsReproducible(t *testing.T) {
 	c.Epochs, c.Batch = 2, 64
 	var runs []*train.Result
 	for i := 0; i < 2; i++ {
-		r, err := train.Run(context.Background(), specFor(d, 20), d, c)
+		r, err := train.Fit(context.Background(), specFor(d, 20), d, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +192,7 @@ func TestRunRejectsBadInput(t *testing.T) {
 	}
 	for name, mk := range cases {
 		s, data, c := mk()
-		if _, err := train.Run(context.Background(), s, data, c); err == nil {
+		if _, err := train.Fit(context.Background(), s, data, c); err == nil {
 			t.Errorf("%s: want an error", name)
 		}
 	}

@@ -235,7 +235,7 @@ func TestResumeContinuesExactly(t *testing.T) {
 			}
 			return nil
 		}
-		straight, err := train.Run(context.Background(), spec, d, c)
+		straight, err := train.Fit(context.Background(), spec, d, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,7 +243,7 @@ func TestResumeContinuesExactly(t *testing.T) {
 			t.Fatalf("%v: state after epoch 2: %+v", dt, paused)
 		}
 		c.OnEpoch, c.Init, c.Resume = nil, pausedW, paused
-		resumed, err := train.Run(context.Background(), spec, d, c)
+		resumed, err := train.Fit(context.Background(), spec, d, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,7 +256,7 @@ func TestResumeContinuesExactly(t *testing.T) {
 		// Without the solver's state the run goes elsewhere: the test can
 		// tell.
 		c.Resume = &train.State{Epoch: 2, History: paused.History, BestEpoch: paused.BestEpoch, Best: paused.Best, Order: paused.Order}
-		fresh, err := train.Run(context.Background(), spec, d, c)
+		fresh, err := train.Fit(context.Background(), spec, d, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -293,12 +293,12 @@ func TestResumeRejectsBadStates(t *testing.T) {
 		"bad order":              {Epoch: 0, Order: []byte("not a pcg")},
 	} {
 		c.Resume, c.Init = st, w
-		if _, err := train.Run(context.Background(), spec, d, c); err == nil {
+		if _, err := train.Fit(context.Background(), spec, d, c); err == nil {
 			t.Errorf("%s: want an error", name)
 		}
 	}
 	c.Resume, c.Init = &train.State{}, nil
-	if _, err := train.Run(context.Background(), spec, d, c); err == nil {
+	if _, err := train.Fit(context.Background(), spec, d, c); err == nil {
 		t.Error("resume without weights: want an error")
 	}
 }

@@ -27,7 +27,7 @@ func TestTrainerLearns(t *testing.T) {
 	cfg.Epochs, cfg.Batch = 20, 40
 	cfg.Optimizer = train.DefaultOptimizer(1e-2)
 	cfg.Fluctuation = &train.Fluctuation{Xi: 2, Samples: 256} // through the model's Kernel
-	res, err := train.Run(context.Background(), s, d, cfg)
+	res, err := train.Fit(context.Background(), s, d, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
