@@ -17,7 +17,8 @@ import (
 
 // Item 6 of issue 13: a sweep named ".." wrote its run into the parent of
 // --out; values /a/b, /a+b and /a b shared one folder; two unnamed sweeps
-// with different bases planned 2 runs instead of 4.
+// with different bases planned 2 runs instead of 4. (Where the data lie is
+// not part of a run's identity, so each data-dir comes with its own seed.)
 func TestRunNamesAreSafeAndUnique(t *testing.T) {
 	sweeps, err := sweep.ParseSweeps([]byte(`
 sweeps:
@@ -26,7 +27,12 @@ sweeps:
   - name: "../../etc"
     grid: {seed: [2]}
   - name: "a/b"
-    grid: {data-dir: ["/a/b", "/a+b", "/a b", "..", "."]}
+    variants:
+      - {data-dir: "/a/b", seed: 3}
+      - {data-dir: "/a+b", seed: 4}
+      - {data-dir: "/a b", seed: 5}
+      - {data-dir: "..", seed: 6}
+      - {data-dir: ".", seed: 7}
   - base: {epochs: 3}
     grid: {seed: [1, 2]}
   - base: {epochs: 4}
