@@ -26,6 +26,10 @@ type LIF struct{ network.LIF }
 
 func init() { network.Register(LIF{}) }
 
+// CubaLIF says that NIR's CubaLIF and CubaLI describe the LIF's layers
+// (nir.CubaNeuron).
+func (LIF) CubaLIF() {}
+
 // Graph returns the LIF configured for s.
 func (LIF) Graph(s network.Spec, fused bool) (graph.Neuron, error) {
 	return graph.LIFNeuron{

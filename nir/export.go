@@ -55,9 +55,12 @@ func (n *Network) Graph() (*Graph, error) {
 	if err := checkWeights(s, n.Weights); err != nil {
 		return nil, err
 	}
-	if neuron := n.neuron(); neuron != network.DefaultNeuron {
-		// NIR's CubaLIF is the LIF; another model needs a mapping of its own.
-		return nil, fmt.Errorf("neuron model %s: NIR export maps the LIF (%s) only", neuron, network.DefaultNeuron)
+	model, err := network.LookupNeuron(n.neuron())
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := model.(CubaNeuron); !ok {
+		return nil, fmt.Errorf("neuron model %s: NIR has no mapping of it (it is no nir.CubaNeuron, as the LIF is)", model.Name())
 	}
 	betaSyn, betaMem, betaOut := s.Decay(s.TauSyn), s.Decay(s.TauMem), s.Decay(s.TauReadout)
 	g := &Graph{Nodes: map[string]*Node{}}

@@ -43,6 +43,17 @@ func (n *Network) Has(name string) bool {
 }
 
 // neuron is the name of n's neuron model.
+// A CubaNeuron is a neuron model whose layers NIR describes exactly: the
+// hidden layers as CubaLIF nodes and the readout as a CubaLI node, with
+// the spec's time constants and Δt as the package documentation maps them.
+// Export maps the models that are; another model needs a mapping of its
+// own (a NIR node type, or a composition of NIR's primitives).
+type CubaNeuron interface {
+	network.Neuron
+	// CubaLIF says that the model's step is the one of the mapping.
+	CubaLIF()
+}
+
 func (n *Network) neuron() string {
 	if n.Spec.Neuron == "" {
 		return network.DefaultNeuron
