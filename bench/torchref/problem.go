@@ -74,7 +74,7 @@ func ConfigOf(spec models.Spec, dt tensor.Dtype) Config {
 		Recurrent: spec.Recurrent, DiffReset: spec.DifferentiableReset, RecurrentGrad: spec.RecurrentGrad,
 		Readout: readout, Surrogate: spec.Surrogate.Shape.String(), SurrogateBeta: spec.Surrogate.Beta,
 		BetaSyn: g.LIF.BetaSyn, BetaMem: g.LIF.BetaMem, BetaOut: g.Readout.BetaOut,
-		Reg: Reg{r.LowerStrength, r.LowerThreshold, r.UpperStrength, r.UpperThreshold, r.UpperExp},
+		Reg:   Reg{r.LowerStrength, r.LowerThreshold, r.UpperStrength, r.UpperThreshold, r.UpperExp},
 		DType: dt.String(), LR: 5e-3,
 	}
 }

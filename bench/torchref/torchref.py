@@ -113,7 +113,11 @@ class Net:
     def hidden_layer(self, x, W, V):
         """Spikes [batch, T, units] of one LIF layer driven by x [batch, T, fan_in]."""
         batch, T, _ = x.shape
-        h = torch.matmul(x, W)  # S_in[n]·W for every n at once
+        # S_in[n]·W for every n at once, taken apart into steps by one
+        # unbind: indexing h[:, n] in the loop, as the tutorial code does,
+        # makes the backward pass build a zero tensor of h's whole size for
+        # every step and add them up, O(T²) work.
+        h = torch.matmul(x, W).unbind(dim=1)
         units = W.shape[1]
         syn = torch.zeros(batch, units, dtype=self.dtype)
         mem = torch.zeros(batch, units, dtype=self.dtype)
@@ -122,7 +126,7 @@ class Net:
         for n in range(T):
             s = self.spike(mem - 1.0)
             rst = s if self.diff_reset else s.detach()
-            new_syn = bsyn * syn + h[:, n]
+            new_syn = bsyn * syn + h[n]
             if V is not None:
                 r = s if self.recurrent_grad else s.detach()
                 new_syn = new_syn + torch.matmul(r, V)
@@ -134,13 +138,13 @@ class Net:
     def readout_layer(self, x, W):
         """Logits [batch, outputs]: max or sum over U_o[1..T]."""
         batch, T, _ = x.shape
-        h = torch.matmul(x, W)
+        h = torch.matmul(x, W).unbind(dim=1)
         syn = torch.zeros(batch, W.shape[1], dtype=self.dtype)
         mem = torch.zeros(batch, W.shape[1], dtype=self.dtype)
         bsyn, bout, leak = self.bsyn, self.bout, 1.0 - self.bout
         trace = []
         for n in range(T):
-            new_syn = bsyn * syn + h[:, n]
+            new_syn = bsyn * syn + h[n]
             new_mem = bout * mem + leak * syn
             trace.append(new_mem)
             syn, mem = new_syn, new_mem
