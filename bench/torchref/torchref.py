@@ -29,6 +29,7 @@ each [fan_in, fan_out]), the input events of the batch (arrays "sample",
 
     torchref.py grad  PROBLEM OUT     loss and gradients, into OUT (.npz)
     torchref.py bench PROBLEM         time training steps (forward, BPTT, Adam)
+    torchref.py summary RESULTS       the table of bench/compare.sh's results
 
 Run it with Debian's /usr/bin/python3 and python3-torch.
 """
@@ -266,6 +267,41 @@ def cmd_bench(args):
     print(json.dumps(res))
 
 
+def cmd_summary(args):
+    """Per problem: medians over the rounds of compare.sh's results.tsv."""
+    import csv
+    rows = list(csv.DictReader(open(args.results), delimiter="\t"))
+    problems = list(dict.fromkeys(r["problem"] for r in rows))
+
+    def med(p, impl, col):
+        v = [float(r[col]) for r in rows if r["problem"] == p and r["impl"] == impl]
+        return statistics.median(v) if v else float("nan")
+
+    def num(x):
+        return "—" if math.isnan(x) else f"{x:.0f}"
+
+    def rounds(p):
+        return len({r["round"] for r in rows if r["problem"] == p})
+
+    print("| problem | rounds | spikegrad ms (cpu-ms) | PyTorch ms (cpu-ms) | spikegrad / PyTorch "
+          "| per-round ratios | hidden spikes/sample (Go, torch) | peak RSS MiB (Go, torch) |")
+    print("|---|---:|---:|---:|---:|---|---:|---:|")
+    for p in problems:
+        g, t = med(p, "spikegrad", "median_ms"), med(p, "pytorch", "median_ms")
+        per = []
+        for r in sorted({r["round"] for r in rows if r["problem"] == p}, key=int):
+            v = {x["impl"]: float(x["median_ms"]) for x in rows if x["problem"] == p and x["round"] == r}
+            if "spikegrad" in v and "pytorch" in v:
+                per.append(v["spikegrad"] / v["pytorch"])
+        rss = [max((float(r["max_rss_kib"]) for r in rows if r["problem"] == p and r["impl"] == i), default=float("nan")) / 1024
+               for i in ("spikegrad", "pytorch")]
+        print(f"| {p} | {rounds(p)} | {g:.1f} ({med(p, 'spikegrad', 'cpu_ms'):.0f}) "
+              f"| {t:.1f} ({med(p, 'pytorch', 'cpu_ms'):.0f}) | {g / t:.3f} "
+              f"| {', '.join(f'{x:.3f}' for x in per)} "
+              f"| {num(med(p, 'spikegrad', 'spikes_per_sample'))}, {num(med(p, 'pytorch', 'spikes_per_sample'))} "
+              f"| {rss[0]:.0f}, {rss[1]:.0f} |")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -278,8 +314,10 @@ def main(argv=None):
     b.add_argument("--threads", type=int, default=2)
     b.add_argument("--warmup", type=int, default=2)
     b.add_argument("--steps", type=int, default=10)
+    s = sub.add_parser("summary", help="table of bench/compare.sh's results")
+    s.add_argument("results")
     args = p.parse_args(argv)
-    {"grad": cmd_grad, "bench": cmd_bench}[args.cmd](args)
+    {"grad": cmd_grad, "bench": cmd_bench, "summary": cmd_summary}[args.cmd](args)
 
 
 if __name__ == "__main__":
