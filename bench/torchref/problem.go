@@ -3,8 +3,9 @@
 // its weights and a batch as a problem file the reference reads, runs the
 // reference, and reads back its loss and gradients.
 //
-// The reference needs Debian's /usr/bin/python3 with python3-torch (or the
-// interpreter SPIKEGRAD_PYTHON names); Available says whether it is there.
+// The reference needs a python3 with torch and numpy (Debian's
+// python3-torch), or the interpreter SPIKEGRAD_PYTHON names; Available says
+// whether it is there.
 // TestGradientsMatchTorch compares the reference with the training engine,
 // and bench/compare.sh times the two against each other.
 package torchref
@@ -23,6 +24,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/internal/pyexec"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/network"
 )
@@ -152,12 +154,13 @@ type Result struct {
 }
 
 // Python is the interpreter that runs the reference: $SPIKEGRAD_PYTHON, or
-// /usr/bin/python3 (Debian's, which python3-torch installs into).
+// the first python3 that imports torch and numpy, Debian's /usr/bin/python3
+// (where python3-torch installs) tried first; "" if there is none.
 func Python() string {
 	if p := os.Getenv("SPIKEGRAD_PYTHON"); p != "" {
 		return p
 	}
-	return "/usr/bin/python3"
+	return pyexec.Find("torch", "numpy")
 }
 
 // Script is the path of torchref.py, next to this file.
@@ -168,6 +171,9 @@ func Script() string {
 
 // Available reports why the reference cannot run here, or nil.
 func Available() error {
+	if Python() == "" {
+		return errors.New("no python3 that imports torch and numpy (apt-get install python3-torch)")
+	}
 	out, err := exec.Command(Python(), "-c", "import torch, numpy").CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("%s cannot import torch and numpy: %v: %s", Python(), err, strings.TrimSpace(string(out)))

@@ -283,8 +283,8 @@ def cmd_summary(args):
     def rounds(p):
         return len({r["round"] for r in rows if r["problem"] == p})
 
-    print("| problem | rounds | spikegrad ms (cpu-ms) | PyTorch ms (cpu-ms) | spikegrad / PyTorch "
-          "| per-round ratios | hidden spikes/sample (Go, torch) | peak RSS MiB (Go, torch) |")
+    print("| problem | rounds | spikegrad ms (cpu-ms) | PyTorch ms (cpu-ms) | spikegrad / PyTorch, wall (cpu) "
+          "| per-round ratios, wall | hidden spikes/sample (Go, torch) | peak RSS MiB (Go, torch) |")
     print("|---|---:|---:|---:|---:|---|---:|---:|")
     for p in problems:
         g, t = med(p, "spikegrad", "median_ms"), med(p, "pytorch", "median_ms")
@@ -296,7 +296,8 @@ def cmd_summary(args):
         rss = [max((float(r["max_rss_kib"]) for r in rows if r["problem"] == p and r["impl"] == i), default=float("nan")) / 1024
                for i in ("spikegrad", "pytorch")]
         print(f"| {p} | {rounds(p)} | {g:.1f} ({med(p, 'spikegrad', 'cpu_ms'):.0f}) "
-              f"| {t:.1f} ({med(p, 'pytorch', 'cpu_ms'):.0f}) | {g / t:.3f} "
+              f"| {t:.1f} ({med(p, 'pytorch', 'cpu_ms'):.0f}) "
+              f"| {g / t:.3f} ({med(p, 'spikegrad', 'cpu_ms') / med(p, 'pytorch', 'cpu_ms'):.3f}) "
               f"| {', '.join(f'{x:.3f}' for x in per)} "
               f"| {num(med(p, 'spikegrad', 'spikes_per_sample'))}, {num(med(p, 'pytorch', 'spikes_per_sample'))} "
               f"| {rss[0]:.0f}, {rss[1]:.0f} |")
