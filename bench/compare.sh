@@ -33,7 +33,7 @@ while getopts n:t:s:o: opt; do
 	t) threads=$OPTARG ;;
 	s) steps=$OPTARG ;;
 	o) out=$OPTARG ;;
-	*) sed -n '2,27p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,25p' "$0" >&2; exit 2 ;;
 	esac
 done
 py=${SPIKEGRAD_PYTHON:-/usr/bin/python3}

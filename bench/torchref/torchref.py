@@ -203,7 +203,7 @@ def load_problem(path, dtype=None):
         unit = torch.tensor(np.asarray(z["unit"]), dtype=torch.long)
         value = torch.tensor(np.asarray(z["value"]), dtype=dtype)
         x.index_put_((sample, step, unit), value, accumulate=True)
-    for w, n in zip(weights, net.names()):
+    for w in weights:
         w.requires_grad_(True)
     return net, weights, x, labels
 
