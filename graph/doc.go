@@ -8,6 +8,13 @@
 // inside any Gorgonia model; package models builds complete networks from a
 // specification.
 //
+// Build composes a network from a Neuron, the extension point for neuron
+// models: it unrolls hidden layers and the readout's potentials of one
+// model, and Build chains the layers and reduces the readout to logits
+// without knowing which model it is. LIFNeuron is the paper's model, made
+// of LIF and LeakyReadout; a model of one's own implements Neuron with
+// this package's and package ops' exported builders (examples/lifnosyn).
+//
 // Time steps n = 0 … T−1, state starting at zero, for a hidden layer with
 // feed-forward weights W [fan_in, units] and optional recurrent weights V:
 //

@@ -13,7 +13,10 @@ import (
 // LIFConfig sets the dynamics and the gradient path of a hidden LIF layer.
 type LIFConfig struct {
 	BetaSyn, BetaMem float64 // per-step decay of synaptic current and membrane
-	Surrogate        surrogate.Surrogate
+	// Surrogate replaces dS/dU in the backward pass. It must be set: the
+	// zero Surrogate is refused (it once meant the constant surrogate
+	// h = 1, which surrogate.Constant() now names).
+	Surrogate surrogate.Surrogate
 	// DifferentiableReset lets the gradient flow through the reset factor
 	// (1 − S[n]); by default it passes through ops.Detach.
 	DifferentiableReset bool
@@ -54,6 +57,9 @@ func LIF(in []*G.Node, w, v *G.Node, c LIFConfig) (*Layer, error) {
 	}
 	if err := checkDecay("BetaMem", c.BetaMem); err != nil {
 		return nil, err
+	}
+	if err := c.Surrogate.Validate(); err != nil {
+		return nil, fmt.Errorf("graph: LIFConfig.Surrogate: %w", err)
 	}
 	T := len(in)
 	l := &Layer{Spikes: make([]*G.Node, T), Potentials: make([]*G.Node, T)}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/internal/tape"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/ops/loss"
 	"github.com/spikegrad/spikegrad/surrogate"
 )
@@ -44,18 +45,18 @@ func newSharedNet(t *testing.T, fused bool) (*sharedNet, refWeights) {
 		s.in = append(s.in, G.NewMatrix(s.g, tensor.Float64, G.WithName(fmt.Sprintf("in%d", n)), G.WithShape(B, cfg.Inputs)))
 	}
 	sizes := []int{cfg.Inputs, 6, 5, cfg.Outputs}
-	var wts graph.Weights
+	var wts weightNodes
 	for l := range w.W {
 		wts.W = append(wts.W, matrixNode(s.g, fmt.Sprintf("W%d", l), w.W[l], sizes[l], sizes[l+1]))
 	}
 	for l, h := range cfg.Hidden {
 		wts.V = append(wts.V, matrixNode(s.g, fmt.Sprintf("V%d", l), w.V[l], h, h))
 	}
-	net, err := graph.Build(s.in, wts, graph.Config{
+	net, err := graph.Build(s.in, graph.LIFNeuron{
 		LIF: graph.LIFConfig{BetaSyn: cfg.BetaSyn, BetaMem: cfg.BetaMem,
 			Surrogate: surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: cfg.Beta}, Fused: fused},
-		Readout: graph.ReadoutConfig{BetaSyn: cfg.BetaSyn, BetaOut: cfg.BetaOut},
-	})
+		Out: graph.ReadoutConfig{BetaSyn: cfg.BetaSyn, BetaOut: cfg.BetaOut},
+	}, wts.layers(), network.MaxOverTime)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,20 +4,34 @@ import (
 	"fmt"
 
 	G "gorgonia.org/gorgonia"
+
+	"github.com/spikegrad/spikegrad/network"
 )
 
-// Weights are the weight nodes of a network: W[l] feeds hidden layer l and
-// the last W feeds the readout; V[l] is hidden layer l's recurrent matrix,
-// nil for a feed-forward layer (V may be nil altogether).
-type Weights struct {
-	W []*G.Node
-	V []*G.Node
+// A Neuron unrolls layers of one neuron model, configured for one
+// network (its time constants, surrogate, gradient paths), over len(in)
+// steps. Build composes a network from it without knowing the model.
+//
+// A model's ops must name its layer in their hash wherever two layers
+// could otherwise build equal nodes from equal inputs: Gorgonia merges
+// such nodes.
+type Neuron interface {
+	// Hidden unrolls hidden layer number layer: in[n] is its [batch,
+	// fan_in] input at step n (nil for zero), p its parameters.
+	Hidden(in []*G.Node, p Params, layer int) (*Layer, error)
+	// Readout unrolls the non-spiking readout and returns its potentials
+	// after each of the len(in) steps, [batch, outputs] (nil for zero);
+	// Build reduces them to logits.
+	Readout(in []*G.Node, p Params) ([]*G.Node, error)
 }
 
-// Config sets a whole network's dynamics.
-type Config struct {
-	LIF     LIFConfig
-	Readout ReadoutConfig
+// Params are the parameter nodes of one layer.
+type Params struct {
+	W *G.Node // feed-forward weights [fan_in, units]
+	V *G.Node // recurrent weights [units, units]; nil for a feed-forward layer
+	// Neuron are the model's per-neuron parameters, [1, units] each, in
+	// the order of network.Neuron.Params.
+	Neuron []*G.Node
 }
 
 // Net holds the nodes of an unrolled network.
@@ -26,36 +40,52 @@ type Net struct {
 	Out    *Readout
 }
 
-// Build unrolls a network of len(w.W)−1 hidden LIF layers and a readout over
-// len(in) steps; in[n] is the [batch, inputs] input at step n.
-func Build(in []*G.Node, w Weights, c Config) (*Net, error) {
+// Build unrolls a network of len(layers)−1 hidden layers and a readout of
+// the neuron model n over len(in) steps; in[n] is the [batch, inputs]
+// input at step n, layers[l] the parameters of layer l, the readout's
+// last. The readout's potentials become logits by red.
+func Build(in []*G.Node, n Neuron, layers []Params, red network.Reduction) (*Net, error) {
 	if len(in) == 0 {
 		return nil, fmt.Errorf("graph: Build: no time steps")
 	}
-	if len(w.W) == 0 {
-		return nil, fmt.Errorf("graph: Build: no weight matrices")
-	}
-	if len(w.V) > len(w.W)-1 {
-		return nil, fmt.Errorf("graph: Build: %d recurrent matrices for %d hidden layers", len(w.V), len(w.W)-1)
+	if len(layers) == 0 {
+		return nil, fmt.Errorf("graph: Build: no layers")
 	}
 	net := &Net{}
 	x := in
-	for l, wl := range w.W[:len(w.W)-1] {
-		var v *G.Node
-		if l < len(w.V) {
-			v = w.V[l]
-		}
-		layer, err := LIF(x, wl, v, c.LIF)
+	for l, p := range layers[:len(layers)-1] {
+		layer, err := n.Hidden(x, p, l)
 		if err != nil {
-			return nil, fmt.Errorf("hidden layer %d: %w", l, err)
+			return nil, fmt.Errorf("hidden layer %d: %w", l+1, err)
 		}
 		net.Hidden = append(net.Hidden, layer)
 		x = layer.Spikes
 	}
-	out, err := LeakyReadout(x, w.W[len(w.W)-1], c.Readout)
+	pots, err := n.Readout(x, layers[len(layers)-1])
 	if err != nil {
 		return nil, err
 	}
-	net.Out = out
+	logits, err := reduce(pots, red)
+	if err != nil {
+		return nil, fmt.Errorf("graph: readout logits: %w", err)
+	}
+	net.Out = &Readout{Potentials: pots, Logits: logits}
 	return net, nil
+}
+
+// LIFNeuron is the paper's LIF model: hidden layers by LIF, the readout
+// by LeakyReadout (Out.Reduction is not read: the reduction is Build's).
+type LIFNeuron struct {
+	LIF LIFConfig
+	Out ReadoutConfig
+}
+
+// Hidden unrolls an LIF layer.
+func (c LIFNeuron) Hidden(in []*G.Node, p Params, _ int) (*Layer, error) {
+	return LIF(in, p.W, p.V, c.LIF)
+}
+
+// Readout unrolls the leaky readout's potentials.
+func (c LIFNeuron) Readout(in []*G.Node, p Params) ([]*G.Node, error) {
+	return leakyPotentials(in, p.W, c.Out)
 }

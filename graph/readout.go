@@ -10,20 +10,10 @@ import (
 	"github.com/spikegrad/spikegrad/ops/lif"
 )
 
-// Reduction turns the readout potentials U_o[1 … T] into logits. It is
-// package network's, so that a network's description needs no Gorgonia.
-type Reduction = network.Reduction
-
-// The reductions: see network.MaxOverTime and network.SumOverTime.
-const (
-	MaxOverTime = network.MaxOverTime
-	SumOverTime = network.SumOverTime
-)
-
 // ReadoutConfig sets the dynamics of the non-spiking readout layer.
 type ReadoutConfig struct {
 	BetaSyn, BetaOut float64
-	Reduction        Reduction
+	Reduction        network.Reduction // LeakyReadout's; Build takes its own
 }
 
 // Readout holds the nodes of an unrolled readout layer.
@@ -39,6 +29,19 @@ type Readout struct {
 // 1 − β_out) and the leak (lif.Membrane without reset); the maximum over
 // time is one ops.MaxOverTime node.
 func LeakyReadout(in []*G.Node, w *G.Node, c ReadoutConfig) (*Readout, error) {
+	pots, err := leakyPotentials(in, w, c)
+	if err != nil {
+		return nil, err
+	}
+	r := &Readout{Potentials: pots}
+	if r.Logits, err = reduce(pots, c.Reduction); err != nil {
+		return nil, fmt.Errorf("graph: readout logits: %w", err)
+	}
+	return r, nil
+}
+
+// leakyPotentials unrolls the leaky readout's potentials U_o[1 … T].
+func leakyPotentials(in []*G.Node, w *G.Node, c ReadoutConfig) ([]*G.Node, error) {
 	if err := checkDecay("BetaSyn", c.BetaSyn); err != nil {
 		return nil, err
 	}
@@ -46,7 +49,7 @@ func LeakyReadout(in []*G.Node, w *G.Node, c ReadoutConfig) (*Readout, error) {
 		return nil, err
 	}
 	T := len(in)
-	r := &Readout{Potentials: make([]*G.Node, T)}
+	pots := make([]*G.Node, T)
 	syn := lif.NewSynapses(w, nil)
 	var cur, pot *G.Node // (1 − β_out)·I_o[n], U_o[n]
 	var err error
@@ -56,7 +59,7 @@ func LeakyReadout(in []*G.Node, w *G.Node, c ReadoutConfig) (*Readout, error) {
 				return nil, fmt.Errorf("graph: readout step %d: %w", n, err)
 			}
 		}
-		r.Potentials[n] = pot
+		pots[n] = pot
 		if n == T-1 {
 			break // I_o[T] is never read
 		}
@@ -64,15 +67,12 @@ func LeakyReadout(in []*G.Node, w *G.Node, c ReadoutConfig) (*Readout, error) {
 			return nil, fmt.Errorf("graph: readout step %d: %w", n, err)
 		}
 	}
-	if r.Logits, err = reduce(r.Potentials, c.Reduction); err != nil {
-		return nil, fmt.Errorf("graph: readout logits: %w", err)
-	}
-	return r, nil
+	return pots, nil
 }
 
 // reduce builds the logits. Leading nil potentials are zeros that still
 // take part in the maximum.
-func reduce(pots []*G.Node, red Reduction) (*G.Node, error) {
+func reduce(pots []*G.Node, red network.Reduction) (*G.Node, error) {
 	var live []*G.Node
 	for _, p := range pots {
 		if p != nil {
@@ -83,9 +83,9 @@ func reduce(pots []*G.Node, red Reduction) (*G.Node, error) {
 		return nil, fmt.Errorf("no readout potential can be non-zero within %d steps", len(pots))
 	}
 	switch red {
-	case SumOverTime:
+	case network.SumOverTime:
 		return sumNonNil(live)
-	case MaxOverTime:
+	case network.MaxOverTime:
 		return ops.MaxOverTime(len(live) < len(pots), live...)
 	}
 	return nil, fmt.Errorf("unknown reduction %v", red)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/surrogate"
 	"github.com/spikegrad/spikegrad/train"
 	"gorgonia.org/tensor"
@@ -43,7 +44,7 @@ func TestRecurrentGradientWithAsymptoticSurrogate(t *testing.T) {
 	for _, init := range []string{"uniform", "fluctuation"} {
 		for _, name := range []string{"superspike", "asymptotic"} {
 			for _, beta := range []float64{2, 10, 100} {
-				spec := models.Default()
+				spec := network.Default()
 				spec.Recurrent = true
 				spec.Surrogate = surrogate.Surrogate{Shape: shapes[name], Beta: beta}
 				w, err := models.Init(spec, 1, tensor.Float64)

@@ -9,6 +9,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/graph"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/ops/lif"
 	"github.com/spikegrad/spikegrad/ops/loss"
 	"github.com/spikegrad/spikegrad/surrogate"
@@ -117,16 +118,16 @@ func tiedGraph(t *testing.T, c tieCase, cfg refConfig, wA, wB refWeights, xA, xB
 			VB = []*G.Node{matrixNode(g, "VB", wB.V[0], H, H)}
 		}
 	}
-	conf := graph.Config{
+	conf := graph.LIFNeuron{
 		LIF: graph.LIFConfig{BetaSyn: cfg.BetaSyn, BetaMem: cfg.BetaMem,
 			Surrogate: surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: cfg.Beta}, Fused: c.fused},
-		Readout: graph.ReadoutConfig{BetaSyn: cfg.BetaSyn, BetaOut: cfg.BetaOut},
+		Out: graph.ReadoutConfig{BetaSyn: cfg.BetaSyn, BetaOut: cfg.BetaOut},
 	}
-	netA, err := graph.Build(inA, graph.Weights{W: []*G.Node{WA, OA}, V: VA}, conf)
+	netA, err := graph.Build(inA, conf, weightNodes{W: []*G.Node{WA, OA}, V: VA}.layers(), network.MaxOverTime)
 	if err != nil {
 		t.Fatal(err)
 	}
-	netB, err := graph.Build(inB, graph.Weights{W: []*G.Node{WB, OB}, V: VB}, conf)
+	netB, err := graph.Build(inB, conf, weightNodes{W: []*G.Node{WB, OB}, V: VB}.layers(), network.MaxOverTime)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,6 +208,9 @@ func inputNode(t *testing.T, g *G.ExprGraph, name string, x [][]float64, n, inpu
 }
 
 func TestTiedWeightsMatchReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: a second gradient check, on tied weights: 7 s")
+	}
 	const tol = 1e-9
 	for i, c := range tieCases() {
 		name := fmt.Sprintf("tie=%s/inputs=%s/rec=%t/fused=%t/events=%t", c.tie, c.inputs, c.rec, c.fused, c.events)

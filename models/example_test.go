@@ -7,13 +7,14 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // ExampleInit draws the weights of a recurrent network with two hidden
 // layers and lists them in the layout checkpoints store: [fan_in, fan_out]
 // matrices, W0 … Wout feed-forward, then one V per hidden layer.
 func ExampleInit() {
-	spec := models.Default()
+	spec := network.Default()
 	spec.Hidden, spec.Recurrent = []int{100, 50}, true
 	w, err := models.Init(spec, 1, tensor.Float32)
 	if err != nil {
@@ -33,7 +34,7 @@ func ExampleInit() {
 // ExampleNew builds the graph of the default network for batches of 250:
 // one input node per time step, the weight nodes to train, and the loss.
 func ExampleNew() {
-	spec := models.Default()
+	spec := network.Default()
 	w, err := models.Init(spec, 1, tensor.Float32)
 	if err != nil {
 		log.Fatal(err)

@@ -2,11 +2,13 @@ package models
 
 import (
 	"fmt"
+	"slices"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/graph"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/loss"
 )
@@ -14,13 +16,14 @@ import (
 // Model is a network unrolled for a fixed batch size in its own graph, with
 // the loss attached.
 type Model struct {
-	Spec  Spec
+	Spec  network.Spec
 	Batch int
 	Graph *G.ExprGraph
 
 	Inputs  []*G.Node // T nodes of [batch, inputs]
 	Targets *G.Node   // [batch, outputs]: one-hot rows, zero rows for padding
 	W, V    []*G.Node // weight nodes bound to the Weights' tensors
+	Neuron  []*G.Node // the neuron model's per-neuron parameters, likewise
 
 	Net    *graph.Net
 	Counts []*G.Node // per hidden layer, [batch, units] spike counts; nil if silent by construction
@@ -41,7 +44,7 @@ func Threads(n int) Option { return func(o *options) { o.threads = n } }
 
 // New builds the graph of s for batch samples at a time. The weight nodes
 // share w's tensors: an optimiser that updates the nodes updates w.
-func New(s Spec, batch int, w *Weights, opts ...Option) (*Model, error) {
+func New(s network.Spec, batch int, w *Weights, opts ...Option) (*Model, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
@@ -55,6 +58,10 @@ func New(s Spec, batch int, w *Weights, opts ...Option) (*Model, error) {
 	if err := checkWeights(s, w); err != nil {
 		return nil, err
 	}
+	neuron, err := neuronOf(s)
+	if err != nil {
+		return nil, err
+	}
 	dt := w.W[0].Dtype()
 	m := &Model{Spec: s, Batch: batch, Graph: G.NewGraph()}
 	if err := ops.SetThreads(m.Graph, o.threads); err != nil {
@@ -64,18 +71,25 @@ func New(s Spec, batch int, w *Weights, opts ...Option) (*Model, error) {
 		m.Inputs = append(m.Inputs, G.NewMatrix(m.Graph, dt, G.WithShape(batch, s.Inputs), G.WithName(fmt.Sprintf("input_%d", n))))
 	}
 	m.Targets = G.NewMatrix(m.Graph, dt, G.WithShape(batch, s.Outputs), G.WithName("targets"))
-	names := w.Names()
-	for i, t := range w.W {
-		m.W = append(m.W, G.NodeFromAny(m.Graph, t, G.WithName(names[i])))
+	params := s.Params()
+	for i, t := range w.All() {
+		n := G.NodeFromAny(m.Graph, t, G.WithName(params[i].Name))
+		switch {
+		case params[i].PerNeuron:
+			m.Neuron = append(m.Neuron, n)
+		case params[i].Recurrent:
+			m.V = append(m.V, n)
+		default:
+			m.W = append(m.W, n)
+		}
 	}
-	for i, t := range w.V {
-		m.V = append(m.V, G.NodeFromAny(m.Graph, t, G.WithName(names[len(w.W)+i])))
+	// The loss reads the readout (and the spike counts), so a fused
+	// backward pass applies.
+	layers, err := neuron.Graph(s, true)
+	if err != nil {
+		return nil, fmt.Errorf("model: neuron %s: %w", neuron.Name(), err)
 	}
-	// The loss reads the readout (and the spike counts), so the fused
-	// backward pass of graph.LIFConfig applies.
-	cfg := Config(s)
-	cfg.LIF.Fused = true
-	net, err := graph.Build(m.Inputs, graph.Weights{W: m.W, V: m.V}, cfg)
+	net, err := graph.Build(m.Inputs, layers, m.layerParams(params), s.Readout)
 	if err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
@@ -90,6 +104,23 @@ func New(s Spec, batch int, w *Weights, opts ...Option) (*Model, error) {
 		return nil, fmt.Errorf("model: regularisers: %w", err)
 	}
 	return m, nil
+}
+
+// layerParams gathers each layer's parameter nodes.
+func (m *Model) layerParams(params []network.Param) []graph.Params {
+	layers := make([]graph.Params, len(m.W))
+	for l, w := range m.W {
+		layers[l].W = w
+	}
+	for l, v := range m.V {
+		layers[l].V = v
+	}
+	first := len(m.W) + len(m.V)
+	for i, n := range m.Neuron {
+		l := params[first+i].Layer
+		layers[l].Neuron = append(layers[l].Neuron, n)
+	}
+	return layers
 }
 
 // regularize adds the activity penalties of every hidden layer to cost. The
@@ -125,38 +156,55 @@ func (m *Model) regularize(cost *G.Node) (*G.Node, error) {
 	return cost, nil
 }
 
-// Learnables returns the weight nodes, W then V.
+// Learnables returns the parameter nodes in Weights.All order: W, V,
+// then the per-neuron parameters.
 func (m *Model) Learnables() G.Nodes {
-	return append(append(G.Nodes(nil), m.W...), m.V...)
+	return append(append(append(G.Nodes(nil), m.W...), m.V...), m.Neuron...)
 }
 
-func checkWeights(s Spec, w *Weights) error {
-	sz := s.Sizes()
-	if w == nil || len(w.W) != len(sz)-1 {
-		return fmt.Errorf("model: want %d weight matrices W", len(sz)-1)
+func checkWeights(s network.Spec, w *Weights) error {
+	params := s.Params()
+	var want [3]int // W, V, Neuron
+	for _, p := range params {
+		switch {
+		case p.PerNeuron:
+			want[2]++
+		case p.Recurrent:
+			want[1]++
+		default:
+			want[0]++
+		}
+	}
+	if w == nil || len(w.W) != want[0] {
+		return fmt.Errorf("model: want %d weight matrices W", want[0])
+	}
+	if len(w.V) != want[1] {
+		return fmt.Errorf("model: want %d recurrent matrices V, got %d", want[1], len(w.V))
+	}
+	if len(w.Neuron) != want[2] {
+		return fmt.Errorf("model: want %d per-neuron parameters, got %d", want[2], len(w.Neuron))
 	}
 	dt := w.W[0].Dtype()
 	if dt != tensor.Float32 && dt != tensor.Float64 {
 		return fmt.Errorf("model: weights have dtype %v, want float32 or float64", dt)
 	}
-	for l, m := range w.W {
-		if err := checkMatrix(fmt.Sprintf("W%d", l), m, sz[l], sz[l+1], dt); err != nil {
+	for i, m := range w.All() {
+		if err := checkMatrix(params[i].Name, m, params[i].Rows, params[i].Cols, dt); err != nil {
 			return err
 		}
 	}
-	wantV := 0
-	if s.Recurrent {
-		wantV = len(s.Hidden)
-	}
-	if len(w.V) != wantV {
-		return fmt.Errorf("model: want %d recurrent matrices V, got %d", wantV, len(w.V))
-	}
-	for l, m := range w.V {
-		if err := checkMatrix(fmt.Sprintf("V%d", l), m, s.Hidden[l], s.Hidden[l], dt); err != nil {
-			return err
-		}
+	if !slices.Equal(w.names, namesOf(params)) {
+		return fmt.Errorf("model: weights named %v, want %v (make them with Zeros or Init)", w.names, namesOf(params))
 	}
 	return nil
+}
+
+func namesOf(params []network.Param) []string {
+	var names []string
+	for _, p := range params {
+		names = append(names, p.Name)
+	}
+	return names
 }
 
 func checkMatrix(name string, m *tensor.Dense, rows, cols int, dt tensor.Dtype) error {

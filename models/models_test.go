@@ -7,24 +7,29 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/network"
 )
 
 func TestDefaultIsValid(t *testing.T) {
-	s := models.Default()
+	s := network.Default()
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	c := models.Config(s)
+	n, err := models.LIF{}.Graph(s, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := n.(graph.LIFNeuron)
 	if math.Abs(c.LIF.BetaMem-math.Exp(-0.1)) > 1e-15 || math.Abs(c.LIF.BetaSyn-math.Exp(-0.2)) > 1e-15 ||
-		math.Abs(c.Readout.BetaOut-math.Exp(-0.05)) > 1e-15 {
+		math.Abs(c.Out.BetaOut-math.Exp(-0.05)) > 1e-15 {
 		t.Errorf("decays %+v", c)
 	}
 }
 
 func TestInitShapesBoundsAndSeeds(t *testing.T) {
-	s := models.Default()
+	s := network.Default()
 	s.Hidden, s.Recurrent = []int{30, 40}, true
 	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
 		w, err := models.Init(s, 1, dt)
@@ -75,7 +80,7 @@ func extremes(m *tensor.Dense) (lo, hi float64) {
 }
 
 func TestNewRejectsMismatchedWeights(t *testing.T) {
-	s := models.Default()
+	s := network.Default()
 	w, err := models.Init(s, 1, tensor.Float32)
 	if err != nil {
 		t.Fatal(err)
@@ -97,10 +102,10 @@ func TestNewRejectsMismatchedWeights(t *testing.T) {
 	}
 }
 
-// Shapes, Zeros and Init agree on the matrices of a network: their order,
+// Params, Zeros and Init agree on the matrices of a network: their order,
 // names and sizes; Zeros draws nothing.
-func TestShapesZerosAndInitAgree(t *testing.T) {
-	s := models.Default()
+func TestParamsZerosAndInitAgree(t *testing.T) {
+	s := network.Default()
 	s.Hidden, s.Recurrent = []int{7, 5}, true
 	z, err := models.Zeros(s, tensor.Float32)
 	if err != nil {
@@ -110,8 +115,9 @@ func TestShapesZerosAndInitAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []network.Shape{{Name: "W0", Rows: 20, Cols: 7}, {Name: "W1", Rows: 7, Cols: 5}, {Name: "Wout", Rows: 5, Cols: 10}, {Name: "V0", Rows: 7, Cols: 7}, {Name: "V1", Rows: 5, Cols: 5}}
-	shapes := s.Shapes()
+	want := []network.Param{{Name: "W0", Rows: 20, Cols: 7}, {Name: "W1", Rows: 7, Cols: 5, Layer: 1}, {Name: "Wout", Rows: 5, Cols: 10, Layer: 2},
+		{Name: "V0", Rows: 7, Cols: 7, Recurrent: true}, {Name: "V1", Rows: 5, Cols: 5, Layer: 1, Recurrent: true}}
+	shapes := s.Params()
 	if len(shapes) != len(want) {
 		t.Fatalf("shapes %v, want %v", shapes, want)
 	}

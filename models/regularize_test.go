@@ -9,15 +9,16 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // TestLossAddsRegularisers checks the wiring of the activity regularisers:
 // Loss − CrossEntropy must equal the penalties computed by hand from the
 // layers' spike counts, with padding rows (zero targets) left out.
 func TestLossAddsRegularisers(t *testing.T) {
-	s := models.Default()
+	s := network.Default()
 	s.Inputs, s.Hidden, s.Outputs, s.Steps = 8, []int{12, 10}, 3, 30
-	s.Reg = models.Regularization{LowerStrength: 0.7, LowerThreshold: 2, UpperStrength: 0.3, UpperThreshold: 0.5, UpperExp: 2}
+	s.Reg = network.Regularization{LowerStrength: 0.7, LowerThreshold: 2, UpperStrength: 0.3, UpperThreshold: 0.5, UpperExp: 2}
 	w, err := models.Init(s, 3, tensor.Float64)
 	if err != nil {
 		t.Fatal(err)

@@ -6,19 +6,25 @@ import (
 	"math/rand/v2"
 
 	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/network"
 )
 
-// Weights holds a network's weight matrices: W[l] feeds hidden layer l and
-// the last W feeds the readout, each [fan_in, fan_out]; V[l] is hidden layer
-// l's [units, units] recurrent matrix (V is empty for feed-forward nets).
+// Weights holds what a network learns, as tensors: W[l] feeds hidden layer
+// l and the last W feeds the readout, each [fan_in, fan_out]; V[l] is
+// hidden layer l's [units, units] recurrent matrix (V is empty for
+// feed-forward nets); Neuron are the neuron model's per-neuron parameters,
+// [1, units] each. Zeros makes them, named by network.Spec.Params.
 type Weights struct {
-	W []*tensor.Dense
-	V []*tensor.Dense
+	W      []*tensor.Dense
+	V      []*tensor.Dense
+	Neuron []*tensor.Dense
+	names  []string // of All, from network.Spec.Params
 }
 
 // Zeros returns all-zero weights of the shapes of s, to be filled: by
 // Init, or by a checkpoint reader. dt is tensor.Float32 or tensor.Float64.
-func Zeros(s Spec, dt tensor.Dtype) (*Weights, error) {
+func Zeros(s network.Spec, dt tensor.Dtype) (*Weights, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -26,31 +32,52 @@ func Zeros(s Spec, dt tensor.Dtype) (*Weights, error) {
 		return nil, fmt.Errorf("model: dtype %v unsupported, want float32 or float64", dt)
 	}
 	w := &Weights{}
-	nW := len(s.Hidden) + 1
-	for i, sh := range s.Shapes() {
-		m := tensor.New(tensor.WithShape(sh.Rows, sh.Cols), tensor.Of(dt))
-		if i < nW {
-			w.W = append(w.W, m)
-		} else {
+	for _, p := range s.Params() {
+		m := tensor.New(tensor.WithShape(p.Rows, p.Cols), tensor.Of(dt))
+		switch {
+		case p.PerNeuron:
+			w.Neuron = append(w.Neuron, m)
+		case p.Recurrent:
 			w.V = append(w.V, m)
+		default:
+			w.W = append(w.W, m)
 		}
+		w.names = append(w.names, p.Name)
 	}
 	return w, nil
 }
 
-// Init draws weights for s from U(−g√k, g√k), k = 1/fan_in of each matrix,
-// with a PCG stream seeded by seed, in Shapes order. dt is tensor.Float32
-// or tensor.Float64.
-func Init(s Spec, seed uint64, dt tensor.Dtype) (*Weights, error) {
+// Init draws the weight matrices of s from U(−g√k, g√k), k = 1/fan_in
+// of each matrix, with a PCG stream seeded by seed, in Params order, and
+// sets each per-neuron parameter to its model's initial value. dt is
+// tensor.Float32 or tensor.Float64.
+func Init(s network.Spec, seed uint64, dt tensor.Dtype) (*Weights, error) {
 	w, err := Zeros(s, dt)
 	if err != nil {
 		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x1417))
-	for _, m := range w.All() {
+	for _, m := range append(w.W[:len(w.W):len(w.W)], w.V...) {
 		uniform(rng, m, s.Gain)
 	}
+	params := s.Params()
+	for i, m := range w.Neuron {
+		fill(m, params[len(w.W)+len(w.V)+i].Init)
+	}
 	return w, nil
+}
+
+func fill(m *tensor.Dense, v float64) {
+	switch d := m.Data().(type) {
+	case []float64:
+		for i := range d {
+			d[i] = v
+		}
+	case []float32:
+		for i := range d {
+			d[i] = float32(v)
+		}
+	}
 }
 
 // uniform fills m from U(−g√k, g√k), k = 1/fan_in. The draws are made in
@@ -71,34 +98,28 @@ func uniform(rng *rand.Rand, m *tensor.Dense, gain float64) {
 
 // Clone returns a deep copy of w.
 func (w *Weights) Clone() *Weights {
-	c := &Weights{}
-	for _, m := range w.W {
-		c.W = append(c.W, m.Clone().(*tensor.Dense))
+	c := &Weights{names: w.names}
+	clone := func(ms []*tensor.Dense) (out []*tensor.Dense) {
+		for _, m := range ms {
+			out = append(out, m.Clone().(*tensor.Dense))
+		}
+		return out
 	}
-	for _, m := range w.V {
-		c.V = append(c.V, m.Clone().(*tensor.Dense))
-	}
+	c.W, c.V, c.Neuron = clone(w.W), clone(w.V), clone(w.Neuron)
 	return c
 }
 
-// All returns the matrices in a fixed order: W[0…], then V[0…].
+// All returns the tensors in Params order: W[0…], V[0…], then Neuron.
 func (w *Weights) All() []*tensor.Dense {
-	return append(append([]*tensor.Dense(nil), w.W...), w.V...)
+	return append(append(append([]*tensor.Dense(nil), w.W...), w.V...), w.Neuron...)
 }
 
-// Names returns a name per matrix of All: "W0"… for hidden layers,
-// "Wout" for the readout and "V0"… for recurrent matrices.
-func (w *Weights) Names() []string {
-	var names []string
-	for l := range w.W {
-		if l == len(w.W)-1 {
-			names = append(names, "Wout")
-		} else {
-			names = append(names, fmt.Sprintf("W%d", l))
-		}
-	}
-	for l := range w.V {
-		names = append(names, fmt.Sprintf("V%d", l))
-	}
-	return names
+// Names returns the name of each tensor of All (network.Spec.Params).
+func (w *Weights) Names() []string { return append([]string(nil), w.names...) }
+
+// Assemble names w, v and neuron as the weights of s, in the order of
+// network.Spec.Params, for tensors made elsewhere (a file's, say). It
+// checks nothing; New does.
+func Assemble(s network.Spec, w, v, neuron []*tensor.Dense) *Weights {
+	return &Weights{W: w, V: v, Neuron: neuron, names: namesOf(s.Params())}
 }

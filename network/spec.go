@@ -19,6 +19,10 @@ type Spec struct {
 
 	Recurrent bool // all-to-all recurrent weights in every hidden layer
 
+	// Neuron names the neuron model of every layer (see Register); empty
+	// is DefaultNeuron, the LIF.
+	Neuron string
+
 	DT         float64 // time step Δt, ms
 	TauMem     float64 // membrane time constant τ_mem, ms
 	TauSyn     float64 // synaptic time constant τ_syn, ms
@@ -72,7 +76,7 @@ func (r Regularization) Validate() error {
 // detached reset, max-over-time readout.
 func Default() Spec {
 	return Spec{
-		Inputs: 20, Hidden: []int{100}, Outputs: 10, Steps: 100,
+		Inputs: 20, Hidden: []int{100}, Outputs: 10, Steps: 100, Neuron: DefaultNeuron,
 		DT: 1, TauMem: 10, TauSyn: 5, TauReadout: 20,
 		Surrogate: surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10},
 		Readout:   MaxOverTime,
@@ -94,7 +98,7 @@ func (s Spec) Validate() error {
 	}
 	for i, h := range s.Hidden {
 		if h <= 0 {
-			return fmt.Errorf("model: hidden layer %d must have ≥ 1 neuron, got %d", i, h)
+			return fmt.Errorf("model: hidden layer %d must have ≥ 1 neuron, got %d", i+1, h)
 		}
 	}
 	taus := []struct {
@@ -126,39 +130,11 @@ func (s Spec) Validate() error {
 	if s.RecurrentGrad && !s.Recurrent {
 		return fmt.Errorf("model: recurrent-grad needs recurrent")
 	}
-	return nil
+	return s.checkNeuron()
 }
 
 // Sizes returns the layer widths from input to readout.
 func (s Spec) Sizes() []int {
 	sz := append([]int{s.Inputs}, s.Hidden...)
 	return append(sz, s.Outputs)
-}
-
-// Shape names one weight matrix and gives its size [Rows, Cols] =
-// [fan_in, fan_out].
-type Shape struct {
-	Name       string
-	Rows, Cols int
-}
-
-// Shapes lists the weight matrices of s: W0… feeding the hidden layers and
-// Wout the readout, then V0… when recurrent. Checkpoints store them in this
-// order, by these names.
-func (s Spec) Shapes() []Shape {
-	sz := s.Sizes()
-	var out []Shape
-	for l := 0; l+1 < len(sz); l++ {
-		name := fmt.Sprintf("W%d", l)
-		if l+2 == len(sz) {
-			name = "Wout"
-		}
-		out = append(out, Shape{name, sz[l], sz[l+1]})
-	}
-	if s.Recurrent {
-		for l, h := range s.Hidden {
-			out = append(out, Shape{fmt.Sprintf("V%d", l), h, h})
-		}
-	}
-	return out
 }

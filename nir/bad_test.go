@@ -9,7 +9,7 @@ import (
 
 	"gorgonia.org/tensor"
 
-	"github.com/spikegrad/spikegrad/graph"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/nir"
 )
 
@@ -17,8 +17,8 @@ import (
 // spikegrad cannot represent or what is broken, writes and imports them,
 // and checks that each error names the file, the node and the field.
 func TestRefusesWhatSpikegradCannotRepresent(t *testing.T) {
-	ff := arch{[]int{12, 9}, false, graph.MaxOverTime}
-	rec := arch{[]int{12, 9}, true, graph.MaxOverTime}
+	ff := arch{[]int{12, 9}, false, network.MaxOverTime}
+	rec := arch{[]int{12, 9}, true, network.MaxOverTime}
 	type edit struct {
 		arch arch
 		want []string // in the error, besides the file name
@@ -105,7 +105,7 @@ func TestRefusesWhatSpikegradCannotRepresent(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, w := network(t, c.arch, tensor.Float32, 1)
+			s, w := testNetwork(t, c.arch, tensor.Float32, 1)
 			s.Inputs, s.Outputs = 7, 4
 			g, err := (&nir.Network{Spec: s, Weights: w}).Graph()
 			if err != nil {
@@ -148,7 +148,7 @@ func dropEdges(edges [][2]string, node string) [][2]string {
 // TestRefusesBrokenFiles checks files that are not NIR files at all.
 func TestRefusesBrokenFiles(t *testing.T) {
 	dir := t.TempDir()
-	s, w := network(t, archs[3], tensor.Float64, 1)
+	s, w := testNetwork(t, archs[3], tensor.Float64, 1)
 	good := filepath.Join(dir, "good.nir")
 	if err := nir.Export(good, &nir.Network{Spec: s, Weights: w}); err != nil {
 		t.Fatal(err)

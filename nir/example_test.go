@@ -9,6 +9,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/nir"
 )
 
@@ -16,7 +17,7 @@ import (
 // parameters of its hidden layer under the Euler-matched mapping, and the
 // network recovered exactly.
 func Example() {
-	s := models.Default() // Δt = 1 ms, τ_mem = 10 ms, τ_syn = 5 ms, τ_readout = 20 ms
+	s := network.Default() // Δt = 1 ms, τ_mem = 10 ms, τ_syn = 5 ms, τ_readout = 20 ms
 	s.Inputs, s.Hidden, s.Outputs, s.Recurrent = 3, []int{4}, 2, true
 	w, err := models.Init(s, 1, tensor.Float32)
 	if err != nil {
@@ -71,9 +72,9 @@ func ExampleImport_foreign() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	s, c := n.Spec, models.Config(n.Spec)
+	s := n.Spec
 	fmt.Printf("%d-%v-%d recurrent %v, decays β_syn %.4f β_mem %.4f β_out %.4f, %v weights\n",
-		s.Inputs, s.Hidden, s.Outputs, s.Recurrent, c.LIF.BetaSyn, c.LIF.BetaMem, c.Readout.BetaOut, n.Weights.W[0].Dtype())
+		s.Inputs, s.Hidden, s.Outputs, s.Recurrent, s.Decay(s.TauSyn), s.Decay(s.TauMem), s.Decay(s.TauReadout), n.Weights.W[0].Dtype())
 	// Output:
 	// 3-[5 4]-2 recurrent true, decays β_syn 0.8465 β_mem 0.9311 β_out 0.9556, float32 weights
 }

@@ -5,7 +5,7 @@ import (
 
 	"gorgonia.org/tensor"
 
-	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Node names of an exported network. A recurrent layer's CubaLIF and its
@@ -55,8 +55,11 @@ func (n *Network) Graph() (*Graph, error) {
 	if err := checkWeights(s, n.Weights); err != nil {
 		return nil, err
 	}
-	c := models.Config(s)
-	betaSyn, betaMem, betaOut := c.LIF.BetaSyn, c.LIF.BetaMem, c.Readout.BetaOut
+	if neuron := n.neuron(); neuron != network.DefaultNeuron {
+		// NIR's CubaLIF is the LIF; another model needs a mapping of its own.
+		return nil, fmt.Errorf("neuron model %s: NIR export maps the LIF (%s) only", neuron, network.DefaultNeuron)
+	}
+	betaSyn, betaMem, betaOut := s.Decay(s.TauSyn), s.Decay(s.TauMem), s.Decay(s.TauReadout)
 	g := &Graph{Nodes: map[string]*Node{}}
 	link := func(a, b string) { g.Edges = append(g.Edges, [2]string{a, b}) }
 	g.Nodes[InputName] = &Node{Type: "Input", Params: map[string]Array{"shape": shape(s.Inputs)}}

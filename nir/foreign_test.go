@@ -10,9 +10,8 @@ import (
 
 	"gorgonia.org/tensor"
 
-	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/internal/pyexec"
-	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/nir"
 )
 
@@ -31,9 +30,9 @@ func TestImportsForeignFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, a := range []arch{{[]int{12, 9}, true, graph.MaxOverTime}, {[]int{12}, false, graph.SumOverTime}, {nil, false, graph.MaxOverTime}} {
+	for _, a := range []arch{{[]int{12, 9}, true, network.MaxOverTime}, {[]int{12}, false, network.SumOverTime}, {nil, false, network.MaxOverTime}} {
 		t.Run(a.String(), func(t *testing.T) {
-			s, w := network(t, a, tensor.Float32, 21)
+			s, w := testNetwork(t, a, tensor.Float32, 21)
 			dir := t.TempDir()
 			ours, theirs := filepath.Join(dir, "spikegrad.nir"), filepath.Join(dir, "foreign.nir")
 			if err := nir.Export(ours, &nir.Network{Spec: s, Weights: w}); err != nil {
@@ -54,10 +53,9 @@ func TestImportsForeignFile(t *testing.T) {
 				t.Fatalf("network %+v (from metadata %v)", g, got.FromMetadata)
 			}
 			// The decays are spikegrad's, on the file's time grid.
-			want, have := models.Config(s), models.Config(g)
-			pairs := [][2]float64{{want.LIF.BetaSyn, have.LIF.BetaSyn}, {want.Readout.BetaOut, have.Readout.BetaOut}}
+			pairs := [][2]float64{{s.Decay(s.TauSyn), g.Decay(g.TauSyn)}, {s.Decay(s.TauReadout), g.Decay(g.TauReadout)}}
 			if len(s.Hidden) > 0 {
-				pairs = append(pairs, [2]float64{want.LIF.BetaMem, have.LIF.BetaMem})
+				pairs = append(pairs, [2]float64{s.Decay(s.TauMem), g.Decay(g.TauMem)})
 			}
 			for _, p := range pairs {
 				if math.Abs(p[0]-p[1]) > 1e-12 {

@@ -47,7 +47,7 @@ func FuzzImport(f *testing.F) {
 	dir := f.TempDir()
 	var seeds [][]byte
 	for i, a := range []arch{archs[0], archs[5]} {
-		s, _ := network(f, a, tensor.Float32, 1)
+		s, _ := testNetwork(f, a, tensor.Float32, 1)
 		s.Inputs, s.Outputs, s.Steps = 3, 2, 6
 		s.Hidden = slices.Clone(s.Hidden)
 		for l := range s.Hidden {

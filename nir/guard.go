@@ -1,15 +1,14 @@
 package nir
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/scigolib/hdf5"
 	"github.com/spikegrad/spikegrad/internal/hdf5guard"
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 )
 
 // Limits on what Read accepts. The HDF5 reader trusts the sizes in a file
@@ -93,18 +92,16 @@ func datasetInfo(d *hdf5.Dataset, fileSize int64) (info, error) {
 
 // openChecked stats, scans and opens the HDF5 file at path.
 func openChecked(path string) (*hdf5.File, int64, error) {
-	st, err := os.Stat(path)
+	raw, err := readlimit.Open(path)
 	if err != nil {
 		return nil, 0, err
 	}
-	if !st.Mode().IsRegular() {
-		return nil, 0, errors.New("not a regular file")
+	st, err := raw.Stat()
+	if err == nil && st.Size() > maxFileSize {
+		err = fmt.Errorf("%d bytes, more than the %d a NIR file of spikegrad's networks needs", st.Size(), maxFileSize)
 	}
-	if st.Size() > maxFileSize {
-		return nil, 0, fmt.Errorf("%d bytes, more than the %d a NIR file of spikegrad's networks needs", st.Size(), maxFileSize)
-	}
-	raw, err := os.Open(path)
 	if err != nil {
+		raw.Close()
 		return nil, 0, err
 	}
 	err = hdf5guard.CheckHeaps(raw, st.Size())

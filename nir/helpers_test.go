@@ -8,15 +8,15 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // arch is a network shape the tests export and import.
 type arch struct {
 	hidden    []int
 	recurrent bool
-	readout   graph.Reduction
+	readout   network.Reduction
 }
 
 func (a arch) String() string {
@@ -26,19 +26,19 @@ func (a arch) String() string {
 // archs are 0, 1 and 2 hidden layers, feed-forward and recurrent, with
 // both readouts.
 var archs = []arch{
-	{nil, false, graph.MaxOverTime},
-	{nil, false, graph.SumOverTime},
-	{[]int{12}, false, graph.MaxOverTime},
-	{[]int{12}, true, graph.SumOverTime},
-	{[]int{12, 9}, false, graph.SumOverTime},
-	{[]int{12, 9}, true, graph.MaxOverTime},
+	{nil, false, network.MaxOverTime},
+	{nil, false, network.SumOverTime},
+	{[]int{12}, false, network.MaxOverTime},
+	{[]int{12}, true, network.SumOverTime},
+	{[]int{12, 9}, false, network.SumOverTime},
+	{[]int{12, 9}, true, network.MaxOverTime},
 }
 
-// network returns a spec of a with randomly initialised weights, active
+// testNetwork returns a spec of a with randomly initialised weights, active
 // enough that hidden neurons spike.
-func network(t testing.TB, a arch, dt tensor.Dtype, seed uint64) (models.Spec, *models.Weights) {
+func testNetwork(t testing.TB, a arch, dt tensor.Dtype, seed uint64) (network.Spec, *models.Weights) {
 	t.Helper()
-	s := models.Default()
+	s := network.Default()
 	s.Inputs, s.Outputs, s.Steps = 7, 4, 30
 	s.Hidden, s.Recurrent, s.Readout = a.hidden, a.recurrent, a.readout
 	s.DT, s.TauMem, s.TauSyn, s.TauReadout = 0.5, 7, 3, 11
@@ -50,7 +50,7 @@ func network(t testing.TB, a arch, dt tensor.Dtype, seed uint64) (models.Spec, *
 }
 
 // inputs returns batch random spike trains, [batch][T][inputs] of 0 or 1.
-func inputs(s models.Spec, batch int, seed uint64) [][][]float64 {
+func inputs(s network.Spec, batch int, seed uint64) [][][]float64 {
 	rng := rand.New(rand.NewPCG(seed, 3))
 	x := make([][][]float64, batch)
 	for b := range x {
@@ -76,7 +76,7 @@ type activity struct {
 
 // forward runs the model graph of spikegrad (models.New and a TapeMachine)
 // on x.
-func forward(t testing.TB, s models.Spec, w *models.Weights, x [][][]float64) activity {
+func forward(t testing.TB, s network.Spec, w *models.Weights, x [][][]float64) activity {
 	t.Helper()
 	batch := len(x)
 	m, err := models.New(s, batch, w)

@@ -182,7 +182,7 @@ func (c *chain) network(meta map[string]Value, dt float64, dtFromMeta bool) (*Ne
 	if err != nil {
 		return nil, err
 	}
-	net := &Network{Spec: models.Default()}
+	net := &Network{Spec: network.Default()}
 	s := &net.Spec
 	s.Inputs, s.Hidden, s.Steps, s.Recurrent = width, nil, 0, c.layers[0].loop != ""
 	if dtFromMeta {
@@ -236,10 +236,11 @@ func (c *chain) network(meta map[string]Value, dt float64, dtFromMeta bool) (*Ne
 	if err := c.outputWidth(width); err != nil {
 		return nil, err
 	}
-	net.Weights = toWeights(ws, vs, gains)
+	w, v := toWeights(ws, vs, gains)
 	if err := fromMeta(net, meta); err != nil {
 		return nil, err
 	}
+	net.Weights = models.Assemble(net.Spec, w, v, nil)
 	return net, nil
 }
 
@@ -260,7 +261,7 @@ func (c *chain) setTaus(net *Network, meta map[string]Value, dt, betaSyn, betaMe
 		ok = ok && !v.IsString && v.Num > 0 && !math.IsInf(v.Num, 0)
 		switch {
 		case !x.used: // τ_mem of a network without hidden layers
-			*x.dst = models.Default().TauMem
+			*x.dst = network.Default().TauMem
 			if ok {
 				*x.dst = v.Num
 			}

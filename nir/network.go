@@ -7,6 +7,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Network is a spikegrad network as a NIR file holds it.
@@ -17,9 +18,9 @@ import (
 // NIR and are carried only inside Settings.
 //
 // Import fills the same fields from the graph and its metadata, and the
-// rest from models.Default. Steps is 0 if the file does not record it.
+// rest from network.Default. Steps is 0 if the file does not record it.
 type Network struct {
-	Spec    models.Spec
+	Spec    network.Spec
 	Weights *models.Weights
 	// Settings is opaque to this package: cmd/train's settings as JSON,
 	// stored in the metadata so that an import restores the whole run
@@ -41,10 +42,18 @@ func (n *Network) Has(name string) bool {
 	return false
 }
 
+// neuron is the name of n's neuron model.
+func (n *Network) neuron() string {
+	if n.Spec.Neuron == "" {
+		return network.DefaultNeuron
+	}
+	return n.Spec.Neuron
+}
+
 // checkWeights checks that w has the matrices spec implies: W[l] of shape
 // [fan_in, fan_out] for every layer, V[l] of [units, units] for recurrent
 // layers, all float32 or all float64.
-func checkWeights(spec models.Spec, w *models.Weights) error {
+func checkWeights(spec network.Spec, w *models.Weights) error {
 	if w == nil || len(w.W) == 0 {
 		return fmt.Errorf("no weights")
 	}

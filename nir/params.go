@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"gorgonia.org/tensor"
-
-	"github.com/spikegrad/spikegrad/models"
 )
 
 func (c *chain) inputWidth() (int, error) {
@@ -196,7 +194,7 @@ func near(a, b float64) bool {
 // toWeights transposes the (out, in) weights to spikegrad's [in, out] and
 // folds each layer's input gain into the matrices that feed it. The dtype is
 // float32 if every matrix is stored as float32, float64 otherwise.
-func toWeights(ws, vs []Array, gains []float64) *models.Weights {
+func toWeights(ws, vs []Array, gains []float64) (w, v []*tensor.Dense) {
 	f32 := true
 	for _, a := range append(slices.Clone(ws), vs...) {
 		f32 = f32 && a.Float32
@@ -223,12 +221,11 @@ func toWeights(ws, vs []Array, gains []float64) *models.Weights {
 		}
 		return tensor.New(tensor.WithShape(in, out), tensor.WithBacking(v32))
 	}
-	w := &models.Weights{}
 	for l, a := range ws {
-		w.W = append(w.W, conv(a, gains[l]))
+		w = append(w, conv(a, gains[l]))
 	}
 	for l, a := range vs {
-		w.V = append(w.V, conv(a, gains[l]))
+		v = append(v, conv(a, gains[l]))
 	}
-	return w
+	return w, v
 }

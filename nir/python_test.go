@@ -53,6 +53,9 @@ func runCheck(t *testing.T, py string, args ...string) crosscheck {
 // network on a batch and finds spikegrad's hidden spikes (identical) and
 // logits (to 1e-5).
 func TestPythonSimulatesExport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: simulates exported networks in Python: 9 s")
+	}
 	py := pyexec.Require(t, "numpy", "h5py")
 	for i, a := range archs {
 		for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
@@ -60,7 +63,7 @@ func TestPythonSimulatesExport(t *testing.T) {
 				continue
 			}
 			t.Run(a.String()+"-"+dt.String(), func(t *testing.T) {
-				s, w := network(t, a, dt, 11)
+				s, w := testNetwork(t, a, dt, 11)
 				dir := t.TempDir()
 				path, act := filepath.Join(dir, "net.nir"), filepath.Join(dir, "activity.json")
 				if err := nir.Export(path, &nir.Network{Spec: s, Weights: w}); err != nil {

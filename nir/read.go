@@ -9,6 +9,7 @@ import (
 
 	"github.com/scigolib/hdf5"
 	"github.com/spikegrad/spikegrad/internal/hdf5guard"
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 )
 
 // File is the content of a NIR file.
@@ -24,7 +25,11 @@ type File struct {
 // strings fixed- or variable-length. Errors name the file and the data set.
 func ReadFile(path string) (*File, error) {
 	f, err := readFile(path)
-	if err != nil {
+	var nr *readlimit.NotRegularError
+	switch {
+	case errors.As(err, &nr):
+		return nil, fmt.Errorf("nir: %s is %s, not a regular file", path, nr.Kind)
+	case err != nil:
 		return nil, fmt.Errorf("nir: %s: %w", path, err)
 	}
 	return f, nil

@@ -18,7 +18,7 @@ func TestRoundTrip(t *testing.T) {
 	for _, a := range archs {
 		for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
 			t.Run(a.String()+"-"+dt.String(), func(t *testing.T) {
-				s, w := network(t, a, dt, 5)
+				s, w := testNetwork(t, a, dt, 5)
 				path := filepath.Join(t.TempDir(), "net.nir")
 				settings := []byte(`{"Dataset":"randman"}`)
 				if err := nir.Export(path, &nir.Network{Spec: s, Weights: w, Settings: settings}); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -19,6 +20,9 @@ import (
 // out/verify and found identical; a record whose numbers were altered is
 // found to differ, and says where.
 func TestVerifyRetrainsRecordsBitForBit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: retrains records: 7 s")
+	}
 	p, b := nh0Plan(t, 2)
 	out := t.TempDir()
 	// The first run is stopped after one epoch, then Execute continues it.
@@ -122,5 +126,42 @@ func TestVerifyRefusesAbsurdThreadCounts(t *testing.T) {
 	}
 	if _, err := Verify(context.Background(), r, 1, nil); err == nil || !strings.Contains(err.Error(), "gomaxprocs") {
 		t.Errorf("thread count 2^30: %v, want an error naming gomaxprocs", err)
+	}
+}
+
+// A run stopped on one thread and continued by a worker with two keeps its
+// single replica, and its record reruns identically: Verify reruns it on
+// the thread count its replicas need, not on the last process's.
+func TestVerifyContinuedOnAnotherThreadCount(t *testing.T) {
+	p, b := nh0Plan(t, 1)
+	out := t.TempDir()
+	s := b.Jobs[0].Settings
+	s.Out, s.Name = filepath.Join(out, RunsDir, b.Sweep), b.Jobs[0].Name
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	ctx, cancel := context.WithCancel(context.Background())
+	if _, _, err := runner.Execute(ctx, &s, runner.Hooks{Epoch: func(metrics.Epoch) { cancel() }}); err == nil {
+		t.Fatal("the run was not stopped")
+	}
+	runtime.GOMAXPROCS(2)
+	if err := Execute(context.Background(), p, out, 1, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := run.LoadRecord(filepath.Join(s.Out, s.Name, run.RecordFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Replicas != 1 || rec.Software.GOMAXPROCS != 2 || len(rec.Resumes) != 1 || rec.Resumes[0].GOMAXPROCS != 2 {
+		t.Errorf("record: %d replicas, gomaxprocs %d, resumes %+v; want 1 replica continued at 2 threads", rec.Replicas, rec.Software.GOMAXPROCS, rec.Resumes)
+	}
+	r, err := Load(p, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks, err := Verify(context.Background(), r, 1, nil)
+	if err != nil || len(checks) != 1 {
+		t.Fatalf("verify: %v, %d checks", err, len(checks))
+	}
+	if c := checks[0]; !c.Identical || c.Threads != 1 {
+		t.Errorf("verify: identical %v at %d threads (%s)", c.Identical, c.Threads, c.Diff)
 	}
 }

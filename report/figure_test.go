@@ -152,7 +152,7 @@ func TestSnapshotFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkPNG(t, path, 1200, 1000)
-	if err := report.Snapshot(path, snaps, raster.SnapshotOptions{Layer: 1}); err == nil || !strings.Contains(err.Error(), "layer 1") {
+	if err := report.Snapshot(path, snaps, raster.SnapshotOptions{Layer: 1}); err == nil || !strings.Contains(err.Error(), "hidden layer 2 asked for, but sample 0 has 1") {
 		t.Errorf("missing layer: %v", err)
 	}
 	bad := snapshots(2, 10, 5, 5, 3)

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/run"
 )
 
@@ -24,6 +25,22 @@ func (r Run) Validation() float64 { return r.Record.Validation.Accuracy }
 
 // Test returns the test accuracy of the best-on-validation weights.
 func (r Run) Test() float64 { return r.Record.Test.Accuracy }
+
+// ValidationSpikes returns the mean number of hidden spikes per
+// validation input of the run's best epoch, summed over hidden layers:
+// the activity to select on.
+func (r Run) ValidationSpikes() float64 { return r.Record.Validation.TotalSpikes() }
+
+// Final returns the validation metrics of the weights at the end of
+// training (the history's last epoch), false for a record without
+// history. The records measure the final weights on validation only; the
+// test split sees the best epoch's.
+func (r Run) Final() (m metrics.Metrics, ok bool) {
+	if h := r.Record.History; len(h) > 0 {
+		return h[len(h)-1].Validation, true
+	}
+	return m, false
+}
 
 // Spikes returns the mean number of hidden spikes per test input, summed
 // over hidden layers.

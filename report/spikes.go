@@ -29,6 +29,7 @@ type SpikeGroup struct {
 // say.
 type SpikePanel struct {
 	Title  string
+	YLabel string // of the accuracy axis; "test accuracy (%)" if empty
 	Groups []SpikeGroup
 }
 
@@ -40,6 +41,24 @@ func SpikeRuns(label string, runs []Run) SpikeGroup {
 		g.Acc = append(g.Acc, r.Test())
 	}
 	return g
+}
+
+// FinalSpikeRuns is SpikeRuns for the weights at the end of training: each
+// run's accuracy and hidden spikes per input of its last epoch, both on
+// the validation split (Run.Final). Runs without history are left out;
+// missing counts them.
+func FinalSpikeRuns(label string, runs []Run) (g SpikeGroup, missing int) {
+	g.Label = label
+	for _, r := range runs {
+		m, ok := r.Final()
+		if !ok {
+			missing++
+			continue
+		}
+		g.Spikes = append(g.Spikes, m.TotalSpikes())
+		g.Acc = append(g.Acc, m.Accuracy)
+	}
+	return g, missing
 }
 
 // FitSpikeGroup fits a Sigmoid to a group, leaving out silent runs, which a
@@ -103,7 +122,7 @@ func SpikeGrid(path string, panels []SpikePanel, cols int) ([][]SpikeFit, error)
 	fits := make([][]SpikeFit, len(panels))
 	charts := make([]chart.SpikeChart, len(panels))
 	for i, pn := range panels {
-		charts[i] = chart.SpikeChart{Title: pn.Title, XLabel: "hidden spikes per input (log scale)"}
+		charts[i] = chart.SpikeChart{Title: pn.Title, XLabel: "hidden spikes per input (log scale)", YLabel: pn.YLabel}
 		for _, g := range pn.Groups {
 			f := FitSpikeGroup(g)
 			fits[i] = append(fits[i], f)

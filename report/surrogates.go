@@ -34,7 +34,7 @@ func Surrogates(path string, shapes []surrogate.Shape, betas []float64) error {
 		betas = DefaultBetas
 	}
 	for _, b := range betas {
-		if err := (surrogate.Surrogate{Beta: b}).Validate(); err != nil {
+		if err := (surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: b}).Validate(); err != nil {
 			return fmt.Errorf("report: surrogates: %w", err)
 		}
 	}

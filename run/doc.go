@@ -8,9 +8,12 @@
 // is loaded: the network through network.Spec.Validate, with the input and
 // class counts of the chosen data set.
 //
-// The data-set registry (datasets.go, one entry per data set) holds each
-// data set's defaults, its sizes, its own checks and its loader: adding a
-// data set is adding an entry; DataSetNames lists them.
+// The data-set registry holds one DataSet per data set: its defaults, its
+// sizes, its own checks, its loader and its memory estimate. Package run
+// links no loader; package catalog registers spikegrad's data sets, and a
+// program that loads data imports it (package runner does). Adding a data
+// set is one more Register call; DataSetNames lists them. Settings errors
+// are SettingErrors, which name the settings at fault.
 //
 // Validate bounds every size and time setting; EstimateMemory estimates a
 // run's peak memory from its settings alone and CheckMemory refuses a run

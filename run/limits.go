@@ -58,39 +58,39 @@ func (s *Settings) checkBounds() error {
 	}
 	for _, f := range ints {
 		if f.v < f.lo {
-			return fmt.Errorf("%s: want ≥ %d, got %d", f.key, f.lo, f.v)
+			return Invalid(f.key, "want ≥ %d, got %d", f.lo, f.v)
 		}
 		if f.v > f.hi {
-			return fmt.Errorf("%s: want ≤ %d, got %d", f.key, f.hi, f.v)
+			return Invalid(f.key, "want ≤ %d, got %d", f.hi, f.v)
 		}
 	}
 	if len(s.Hidden) > MaxLayers {
-		return fmt.Errorf("hidden: want at most %d layers, got %d", MaxLayers, len(s.Hidden))
+		return Invalid("hidden", "want at most %d layers, got %d", MaxLayers, len(s.Hidden))
 	}
 	for i, h := range s.Hidden {
 		if h > MaxWidth {
-			return fmt.Errorf("hidden: layer %d has %d neurons, want ≤ %d", i+1, h, MaxWidth)
+			return Invalid("hidden", "layer %d has %d neurons, want ≤ %d", i+1, h, MaxWidth)
 		}
 	}
 	if s.Dataset == "randman" {
 		r := s.Randman
 		if r.Window > s.Steps {
-			return fmt.Errorf("randman-window, steps: the spike-time window of %d steps must fit in the time grid of %d steps; lower randman-window or raise steps", r.Window, s.Steps)
+			return Invalid("randman-window, steps", "the spike-time window of %d steps must fit in the time grid of %d steps; lower randman-window or raise steps", r.Window, s.Steps)
 		}
 		if r.TrainPerClass+r.ValidationPerClass > r.SamplesPerClass {
-			return fmt.Errorf("randman-train, randman-validation: %d + %d samples per class, more than randman-samples = %d",
+			return Invalid("randman-train, randman-validation", "%d + %d samples per class, more than randman-samples = %d",
 				r.TrainPerClass, r.ValidationPerClass, r.SamplesPerClass)
 		}
 	}
 	if !(s.DT >= MinDT && s.DT <= MaxDT) {
-		return fmt.Errorf("dt: want a time step Δt between %g and %g ms, got %g", MinDT, MaxDT, s.DT)
+		return Invalid("dt", "want a time step Δt between %g and %g ms, got %g", MinDT, MaxDT, s.DT)
 	}
 	for _, tau := range []struct {
 		key string
 		v   float64
 	}{{"tau-mem", s.TauMem}, {"tau-syn", s.TauSyn}, {"tau-readout", s.TauReadout}} {
 		if !(tau.v >= MinTau && tau.v <= MaxTau) {
-			return fmt.Errorf("%s: want a time constant between %g and %g ms, got %g", tau.key, MinTau, MaxTau, tau.v)
+			return Invalid(tau.key, "want a time constant between %g and %g ms, got %g", MinTau, MaxTau, tau.v)
 		}
 		if r := s.DT / tau.v; r < MinDecayRatio {
 			return fmt.Errorf("dt, %s: Δt/τ = %g/%g is below %g: the decay per step exp(−Δt/τ) would round to 1", tau.key, s.DT, tau.v, MinDecayRatio)
@@ -101,7 +101,7 @@ func (s *Settings) checkBounds() error {
 		v   float64
 	}{{"beta", s.Beta}, {"gain", s.Gain}, {"lr", s.LR}, {"init-xi", s.InitXi}} {
 		if math.IsInf(f.v, 0) || math.IsNaN(f.v) {
-			return fmt.Errorf("%s: want a finite number, got %g", f.key, f.v)
+			return Invalid(f.key, "want a finite number, got %g", f.v)
 		}
 	}
 	return nil

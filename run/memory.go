@@ -5,12 +5,12 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/spikegrad/spikegrad/internal/readlimit"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Memory is an estimate of the peak memory of a run, by part, in bytes.
@@ -39,14 +39,14 @@ func (m Memory) Total() int64 { return m.Weights + m.Activations + m.Graph + m.D
 // Coefficients of the estimate, measured with /usr/bin/time on randman
 // runs from 89 MiB (the default network) to 910 MiB and rounded up: bytes
 // per value of the activations of one sample, step and neuron (feed-forward
-// and recurrent layers), per node of the graph, and per randman event.
+// and recurrent layers) and per node of the graph. Each data set estimates
+// its own size (DataSet.Memory).
 const (
 	activationCopies          = 7
 	recurrentActivationCopies = 18
 	weightCopies              = 10
 	graphBytesPerLayerStep    = 60 << 10
 	programBytes              = 40 << 20
-	randmanEventBytes         = 48
 )
 
 // EstimateMemory estimates the peak memory of training s, from its settings
@@ -60,10 +60,19 @@ func (s *Settings) EstimateMemory() Memory {
 	if s.DType == "float64" {
 		bytes = 8
 	}
-	params, neurons := 0.0, float64(classes)
+	// The coefficients were measured on the LIF; another neuron model's
+	// activations scale with its state variables, its per-neuron
+	// parameters count as weights.
+	var neuron network.Neuron = network.LIF{}
+	if n, err := network.LookupNeuron(s.Neuron); err == nil {
+		neuron = n
+	}
+	lifStates := float64(network.LIF{}.States())
+	perHidden, perOut := float64(len(neuron.Params(false))), float64(len(neuron.Params(true)))
+	params, neurons := perOut*float64(classes), float64(classes)
 	fanIn := float64(inputs)
 	for _, h := range s.Hidden {
-		params += fanIn * float64(h)
+		params += fanIn*float64(h) + perHidden*float64(h)
 		if s.Recurrent {
 			params += float64(h) * float64(h)
 		}
@@ -75,6 +84,7 @@ func (s *Settings) EstimateMemory() Memory {
 	if s.Recurrent {
 		copies = recurrentActivationCopies
 	}
+	copies *= float64(neuron.States()) / lifStates
 	return Memory{
 		Weights:     sat(params * bytes * weightCopies),
 		Activations: sat(float64(s.Batch) * float64(s.Steps) * neurons * bytes * copies),
@@ -92,35 +102,12 @@ func sat(x float64) int64 {
 	return int64(x)
 }
 
-// Sample counts of the audio data sets, for the estimate.
-const (
-	rawHDSamples = 10_420
-	rawSCSamples = 105_829
-)
-
-// dataMemory estimates the data set's size in memory.
+// dataMemory estimates the data set's size in memory (DataSet.Memory).
 func (s *Settings) dataMemory() int64 {
-	switch s.Dataset {
-	case "randman":
-		r := s.Randman
-		return sat(float64(r.Classes) * float64(r.SamplesPerClass) * float64(r.Units) * randmanEventBytes)
-	case "mnist":
-		return 70_000 * 28 * 28 * 4
-	case "rawhd":
-		return sat(rawHDSamples * float64(s.Steps) * 40 * 12 * 1.5)
-	case "rawsc":
-		return sat(rawSCSamples * float64(s.Steps) * 40 * 12 * 1.5)
+	if ds, ok := lookupDataSet(s.Dataset); ok && ds.Memory != nil {
+		return ds.Memory(s)
 	}
-	// File-based data sets: a few times the files in the data folder.
-	var n int64
-	if entries, err := os.ReadDir(s.DataDir); err == nil && s.DataDir != "" {
-		for _, e := range entries {
-			if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
-				n += fi.Size()
-			}
-		}
-	}
-	return sat(4 * float64(n))
+	return 0
 }
 
 // MemoryLimit returns the memory a run may use and where that figure comes
@@ -224,11 +211,12 @@ func (s *Settings) checkMemory(m Memory, limit int64, from string) error {
 	if ds, ok := lookupDataSet(s.Dataset); ok {
 		inputs, classes = ds.Sizes(s)
 	}
+	cause, keys := s.dataCause()
 	parts := []part{
 		{"activations", m.Activations, fmt.Sprintf("batch %d × steps %d × %d neurons", s.Batch, s.Steps, neurons+classes), "batch, steps or hidden"},
 		{"weights and optimiser state", m.Weights, fmt.Sprintf("hidden = %v with %d inputs and %d classes", s.Hidden, inputs, classes), "hidden"},
 		{"graph", m.Graph, fmt.Sprintf("steps %d × %d layers", s.Steps, len(s.Hidden)+1), "steps"},
-		{"data set", m.Data, s.dataCause(), s.dataKeys()},
+		{"data set", m.Data, cause, keys},
 	}
 	big := parts[0]
 	var list []string
@@ -246,17 +234,11 @@ func (s *Settings) checkMemory(m Memory, limit int64, from string) error {
 		readlimit.Size(total), readlimit.Size(limit), from, big.name, readlimit.Size(big.size), big.cause, big.keys, strings.Join(list, ", "), hint)
 }
 
-func (s *Settings) dataCause() string {
-	if s.Dataset == "randman" {
-		r := s.Randman
-		return fmt.Sprintf("randman %d classes × %d samples × %d units", r.Classes, r.SamplesPerClass, r.Units)
+// dataCause describes what makes the data large, and the settings that
+// make them smaller (DataSet.MemoryCause).
+func (s *Settings) dataCause() (cause, settings string) {
+	if ds, ok := lookupDataSet(s.Dataset); ok && ds.MemoryCause != nil {
+		return ds.MemoryCause(s)
 	}
-	return "data set " + s.Dataset
-}
-
-func (s *Settings) dataKeys() string {
-	if s.Dataset == "randman" {
-		return "randman-samples, randman-classes or randman-units"
-	}
-	return "dataset"
+	return "data set " + s.Dataset, "dataset"
 }

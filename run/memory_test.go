@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/run"
 )
 
@@ -54,5 +55,29 @@ func TestMemoryLimit(t *testing.T) {
 	s.Randman.SamplesPerClass, s.MaxMemory = 50_000_000, 64<<30
 	if err := s.CheckMemory(); err == nil || !strings.Contains(err.Error(), "lower randman-samples") {
 		t.Errorf("a huge randman data set: %v", err)
+	}
+}
+
+// fourStates is a neuron model, as plain data, with twice the LIF's state
+// and one per-neuron parameter.
+type fourStates struct{ network.LIF }
+
+func (fourStates) Name() string                      { return "test-four-states" }
+func (fourStates) States() int                       { return 4 }
+func (fourStates) Params(bool) []network.NeuronParam { return []network.NeuronParam{{Name: "tau"}} }
+
+// The estimate reads the neuron model: its activations scale with the
+// state variables, its per-neuron parameters count as weights.
+func TestMemoryEstimateReadsTheNeuron(t *testing.T) {
+	network.Register(fourStates{})
+	s := run.DefaultSettings("randman")
+	lif := s.EstimateMemory()
+	s.Neuron = "test-four-states"
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	m := s.EstimateMemory()
+	if m.Activations != 2*lif.Activations || m.Weights <= lif.Weights {
+		t.Errorf("activations %d and weights %d, LIF %d and %d", m.Activations, m.Weights, lif.Activations, lif.Weights)
 	}
 }

@@ -31,6 +31,10 @@ type Record struct {
 	History    []metrics.Epoch `json:"history"`
 	BestEpoch  int             `json:"best_epoch"`
 	Validation metrics.Metrics `json:"validation"` // of the best epoch
+	// SelectionSamples is the number of validation samples the best epoch
+	// was chosen on (Validation.N), written with the record; see
+	// MinSelectionSamples.
+	SelectionSamples int `json:"selection_samples,omitempty"`
 	// Test and Activity are measured once, with the best weights.
 	Test     *metrics.Metrics     `json:"test,omitempty"`
 	Activity []metrics.SpikeStats `json:"test_activity,omitempty"`
@@ -44,6 +48,10 @@ type Record struct {
 	// machine. 0 in records written before it was kept: then
 	// Software.GOMAXPROCS tells.
 	Replicas int `json:"replicas,omitempty"`
+	// Numerics is the version of the arithmetic that made the numbers
+	// (run.Numerics); 0 in records written before it was kept, which
+	// are of version 1.
+	Numerics int `json:"numerics,omitempty"`
 	// Resumes lists, oldest first, every time the run was continued from
 	// a checkpoint; the history holds the epochs from before each.
 	Resumes []Resume `json:"resumes,omitempty"`
@@ -155,6 +163,9 @@ func (r *Record) Save(path string) error {
 
 // JSON returns r as the indented JSON of a record file.
 func (r *Record) JSON() ([]byte, error) {
+	if r.BestEpoch > 0 {
+		r.SelectionSamples = r.Validation.N
+	}
 	b, err := json.MarshalIndent(r, "", "  ")
 	return append(b, '\n'), err
 }

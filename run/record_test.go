@@ -46,3 +46,17 @@ func TestSameNumbers(t *testing.T) {
 		t.Error("a record without test metrics")
 	}
 }
+
+// TestSelectionSamples: a record names the number of validation samples
+// its best epoch was chosen on (catalog's tests check the warning of a
+// split too small to select on).
+func TestSelectionSamples(t *testing.T) {
+	r := &Record{Status: "completed", BestEpoch: 2, Validation: metrics.Metrics{N: 48, Accuracy: 0.9}}
+	b, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"selection_samples": 48`) {
+		t.Errorf("record does not say how many samples its selection rests on:\n%s", b)
+	}
+}

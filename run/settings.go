@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/spikegrad/spikegrad/datasets/audio"
-	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/surrogate"
 )
@@ -24,7 +22,7 @@ type Settings struct {
 	Validation         string // "" (the data set's default), random, speakers or file
 	ValidationFraction float64
 	Limit              int
-	Randman            randman.Config // Steps and Seed come from Steps and DataSeed
+	Randman            Randman
 
 	// Audio loading (rawhd, rawsc).
 	CacheDir       string
@@ -37,6 +35,7 @@ type Settings struct {
 	DT    float64 // ms
 
 	// Network.
+	Neuron             string // a registered neuron model (network.Register)
 	Hidden             []int
 	Recurrent          bool
 	RecurrentGrad      bool
@@ -80,17 +79,17 @@ type Settings struct {
 
 // DefaultSettings returns the defaults for a data set: the paper's randman
 // network and optimiser, changed where the data set's registry entry says
-// (see datasets.go).
+// (see DataSet, Register).
 func DefaultSettings(dataset string) Settings {
 	spec := network.Default()
 	s := Settings{
-		Dataset: dataset, DataSeed: 1, ValidationFraction: 0.1, Randman: randman.Default(),
-		Steps: spec.Steps, DT: spec.DT,
+		Dataset: dataset, DataSeed: 1, ValidationFraction: 0.1, Randman: DefaultRandman(),
+		Steps: spec.Steps, DT: spec.DT, Neuron: spec.Neuron,
 		Hidden: spec.Hidden, Surrogate: spec.Surrogate.Shape.String(), Beta: spec.Surrogate.Beta,
 		Readout: spec.Readout.String(), TauMem: spec.TauMem, TauSyn: spec.TauSyn, TauReadout: spec.TauReadout,
 		Gain: spec.Gain, Init: "uniform", InitXi: 2, InitRecurrentShare: 0.2, InitSamples: 256, RegUpperExp: spec.Reg.UpperExp,
 		Epochs: 40, Batch: 250, LR: 5e-3, Seed: 1, DType: "float32",
-		FeatureStorage: audio.Float16.String(),
+		FeatureStorage: FeatureStorages[0],
 		Out:            "runs", LogFormat: "text", LogLevel: "info",
 	}
 	if ds, ok := lookupDataSet(dataset); ok && ds.Defaults != nil {
@@ -105,19 +104,19 @@ func DefaultSettings(dataset string) Settings {
 func (s *Settings) Validate() error {
 	ds, ok := lookupDataSet(s.Dataset)
 	if !ok {
-		return fmt.Errorf("dataset: unknown data set %q, want one of %s", s.Dataset, strings.Join(DataSetNames(), ", "))
+		return unknownDataSet(s.Dataset)
 	}
 	if err := s.checkBounds(); err != nil {
 		return err
 	}
 	if s.MaxMemory < 0 {
-		return fmt.Errorf("max-memory: want a size ≥ 0 (0: the machine's memory), got %d", s.MaxMemory)
+		return Invalid("max-memory", "want a size ≥ 0 (0: the machine's memory), got %d", s.MaxMemory)
 	}
 	if !(s.LR > 0) || math.IsInf(s.LR, 0) {
-		return fmt.Errorf("lr: want a positive number, got %g", s.LR)
+		return Invalid("lr", "want a positive number, got %g", s.LR)
 	}
 	if !(s.ValidationFraction > 0 && s.ValidationFraction < 1) {
-		return fmt.Errorf("validation-fraction: want a number in (0, 1), got %g", s.ValidationFraction)
+		return Invalid("validation-fraction", "want a number in (0, 1), got %g", s.ValidationFraction)
 	}
 	if ds.Validate != nil {
 		if err := ds.Validate(s); err != nil {
@@ -127,27 +126,27 @@ func (s *Settings) Validate() error {
 	if err := s.validateValidation(); err != nil {
 		return err
 	}
-	if _, err := audio.ParseStorage(s.FeatureStorage); err != nil {
-		return fmt.Errorf("feature-storage: want float16 or float32, got %q", s.FeatureStorage)
+	if !slices.Contains(FeatureStorages, s.FeatureStorage) {
+		return Invalid("feature-storage", "want float16 or float32, got %q", s.FeatureStorage)
 	}
 	inputs, classes := ds.Sizes(s)
 	if _, err := s.Spec(inputs, classes); err != nil {
 		return err
 	}
 	if s.DType != "float32" && s.DType != "float64" {
-		return fmt.Errorf("dtype: want float32 or float64, got %q", s.DType)
+		return Invalid("dtype", "want float32 or float64, got %q", s.DType)
 	}
 	if !slices.Contains([]string{"uniform", "fluctuation"}, s.Init) {
-		return fmt.Errorf("init: want uniform or fluctuation, got %q", s.Init)
+		return Invalid("init", "want uniform or fluctuation, got %q", s.Init)
 	}
 	if s.Init == "fluctuation" && (!(s.InitXi > 0) || !(s.InitRecurrentShare >= 0 && s.InitRecurrentShare < 1) || s.InitSamples < 1) {
-		return fmt.Errorf("init-xi, init-recurrent-share, init-samples: want > 0, in [0, 1) and ≥ 1, got %g, %g, %d", s.InitXi, s.InitRecurrentShare, s.InitSamples)
+		return Invalid("init-xi, init-recurrent-share, init-samples", "want > 0, in [0, 1) and ≥ 1, got %g, %g, %d", s.InitXi, s.InitRecurrentShare, s.InitSamples)
 	}
 	if !slices.Contains([]string{"text", "json"}, s.LogFormat) {
-		return fmt.Errorf("log-format: want text or json, got %q", s.LogFormat)
+		return Invalid("log-format", "want text or json, got %q", s.LogFormat)
 	}
 	if !slices.Contains(LogLevels, s.LogLevel) {
-		return fmt.Errorf("log-level: want one of %s, got %q", strings.Join(LogLevels, ", "), s.LogLevel)
+		return Invalid("log-level", "want one of %s, got %q", strings.Join(LogLevels, ", "), s.LogLevel)
 	}
 	return nil
 }
@@ -160,15 +159,15 @@ var LogLevels = []string{"debug", "info", "warn", "error"}
 func (s *Settings) Spec(inputs, classes int) (network.Spec, error) {
 	shape, err := surrogate.ParseShape(s.Surrogate)
 	if err != nil {
-		return network.Spec{}, fmt.Errorf("surrogate: %w", err)
+		return network.Spec{}, Invalid("surrogate", "%w", err)
 	}
 	red, err := network.ParseReduction(s.Readout)
 	if err != nil {
-		return network.Spec{}, fmt.Errorf("readout: %w", err)
+		return network.Spec{}, Invalid("readout", "%w", err)
 	}
 	spec := network.Spec{
 		Inputs: inputs, Hidden: append([]int(nil), s.Hidden...), Outputs: classes, Steps: s.Steps,
-		Recurrent: s.Recurrent, DT: s.DT, TauMem: s.TauMem, TauSyn: s.TauSyn, TauReadout: s.TauReadout,
+		Neuron: s.Neuron, Recurrent: s.Recurrent, DT: s.DT, TauMem: s.TauMem, TauSyn: s.TauSyn, TauReadout: s.TauReadout,
 		Surrogate:           surrogate.Surrogate{Shape: shape, Beta: s.Beta},
 		DifferentiableReset: s.DiffReset, RecurrentGrad: s.RecurrentGrad, Readout: red, Gain: s.Gain,
 		Reg: network.Regularization{

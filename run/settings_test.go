@@ -12,10 +12,11 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/datasets/synthetic"
 	"github.com/spikegrad/spikegrad/run"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // Out-of-range values are errors that name the setting, whether the
-// network (models.Spec), the data set or the run checks them.
+// network (network.Spec), the data set or the run checks them.
 func TestValidateNamesTheSetting(t *testing.T) {
 	cases := []struct{ key, value, want string }{
 		{"tau-mem", "-5", "tau-mem"},
@@ -239,5 +240,21 @@ func TestDataSettingsChecked(t *testing.T) {
 	s := run.DefaultSettings("ssc")
 	if s.Steps != 250 || s.DT != 4 || !s.Recurrent || s.FeatureStorage != "float16" {
 		t.Errorf("ssc defaults: steps %d dt %g recurrent %v storage %s", s.Steps, s.DT, s.Recurrent, s.FeatureStorage)
+	}
+}
+
+// The paper's β = 0 control comes from settings as the constant surrogate,
+// now that the zero Surrogate no longer stands for it.
+func TestBetaZeroIsTheConstantSurrogate(t *testing.T) {
+	s := run.DefaultSettings("randman")
+	if err := s.ApplyYAML([]byte("surrogate: superspike\nbeta: 0\n")); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := s.Spec(20, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spec.Surrogate != surrogate.Constant() || spec.Surrogate.Deriv(3) != 1 {
+		t.Errorf("surrogate %v, h(3) = %g; want %v, 1", spec.Surrogate, spec.Surrogate.Deriv(3), surrogate.Constant())
 	}
 }

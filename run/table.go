@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Setting names one entry of Settings.
@@ -51,6 +53,7 @@ func (s *Settings) Table() []Setting {
 		{"dt", "time step Δt in ms (rawhd, rawsc: the hop between Mel frames)", (*floatValue)(&s.DT), arch},
 		{"hidden", "hidden layer sizes, comma-separated (0 or empty: none), e.g. 100 or 128,128", (*intsValue)(&s.Hidden), arch},
 		{"recurrent", "add recurrent weights to every hidden layer", (*boolValue)(&s.Recurrent), arch},
+		{"neuron", "neuron model of every layer: " + strings.Join(network.NeuronNames(), ", "), (*stringValue)(&s.Neuron), arch},
 		{"recurrent-grad", "let the gradient flow through recurrent connections (default: detached)", (*boolValue)(&s.RecurrentGrad), plain},
 		{"diff-reset", "let the gradient flow through the spike reset (default: detached)", (*boolValue)(&s.DiffReset), plain},
 		{"surrogate", "surrogate derivative: superspike, sigmoid, esser, asymptotic or exact", (*stringValue)(&s.Surrogate), plain},
@@ -101,7 +104,7 @@ func (s *Settings) Set(name, text string) error {
 		return fmt.Errorf("unknown setting %q%s", name, s.DidYouMean(name))
 	}
 	if err := st.v.Set(text); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return Invalid(name, "%w", err)
 	}
 	return nil
 }

@@ -77,10 +77,14 @@ func (s *Settings) YAML() ([]byte, error) {
 	return buf.Bytes(), enc.Close()
 }
 
-// MarshalJSON writes s as an object keyed by setting name.
+// MarshalJSON writes s as an object keyed by setting name, without the
+// settings at their legacy value (see ID).
 func (s Settings) MarshalJSON() ([]byte, error) {
 	m := map[string]any{}
 	for _, st := range s.Table() {
+		if atLegacyValue(st) {
+			continue
+		}
 		m[st.Name] = st.Value()
 	}
 	return json.Marshal(m)

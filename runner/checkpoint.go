@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/spikegrad/spikegrad/internal/readlimit"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/train"
 )
@@ -171,14 +171,18 @@ func LoadCheckpoint(path string) (c *Checkpoint, err error) {
 		}
 	}()
 	c, err = loadCheckpoint(path)
-	if err != nil {
+	var nr *readlimit.NotRegularError
+	switch {
+	case errors.As(err, &nr):
+		return nil, fmt.Errorf("checkpoint %s is %s, not a regular file", path, nr.Kind)
+	case err != nil:
 		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
 	return c, nil
 }
 
 func loadCheckpoint(path string) (*Checkpoint, error) {
-	f, err := os.Open(path)
+	f, err := readlimit.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -186,9 +190,6 @@ func loadCheckpoint(path string) (*Checkpoint, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
 	}
 	if n := zipEntries(f, fi.Size()); n > maxEntries {
 		return nil, fmt.Errorf("a zip archive of %d entries; a checkpoint holds a few dozen arrays", n)
@@ -245,7 +246,7 @@ func (c *Checkpoint) read(entries map[string]npyEntry) error {
 		if err != nil {
 			return nil, err
 		}
-		for i, sh := range spec.Shapes() {
+		for i, sh := range spec.Params() {
 			name := prefix + sh.Name
 			keys = append(keys, name)
 			e, ok := entries[name]
@@ -291,13 +292,13 @@ func (c *Checkpoint) read(entries map[string]npyEntry) error {
 // checkWeightMemory refuses a network whose weights (and, with a state,
 // Adam's moments and the best weights) would not fit in this machine's
 // memory, before they are allocated.
-func checkWeightMemory(spec models.Spec, dt tensor.Dtype, state bool) error {
+func checkWeightMemory(spec network.Spec, dt tensor.Dtype, state bool) error {
 	limit, from := run.MachineMemory()
 	if limit <= 0 {
 		return nil
 	}
 	var n float64
-	for _, sh := range spec.Shapes() {
+	for _, sh := range spec.Params() {
 		n += float64(sh.Rows) * float64(sh.Cols)
 	}
 	copies := 1.0
@@ -355,29 +356,27 @@ func (c *Checkpoint) readState(e npyEntry, readAll func(prefix string) (*models.
 // specOf returns the network the settings describe, with the input and
 // class counts of the file's first and last weight matrices, and the
 // file's float type.
-func specOf(entries map[string]npyEntry, s *run.Settings) (models.Spec, tensor.Dtype, error) {
-	first := "W0"
-	if len(s.Hidden) == 0 {
-		first = "Wout"
-	}
+func specOf(entries map[string]npyEntry, s *run.Settings) (network.Spec, tensor.Dtype, error) {
+	layers := network.Spec{Hidden: s.Hidden} // enough to name the weights
+	first, last := layers.WeightName(0), layers.WeightName(len(s.Hidden))
 	var hs [2]npyHeader
-	for i, name := range []string{first, "Wout"} {
+	for i, name := range []string{first, last} {
 		e, ok := entries[name]
 		if !ok {
-			return models.Spec{}, tensor.Float32, fmt.Errorf("no array %s", name)
+			return network.Spec{}, tensor.Float32, fmt.Errorf("no array %s", name)
 		}
 		h, err := e.header()
 		if err != nil {
-			return models.Spec{}, tensor.Float32, fmt.Errorf("array %s: %w", name, err)
+			return network.Spec{}, tensor.Float32, fmt.Errorf("array %s: %w", name, err)
 		}
 		if len(h.shape) != 2 {
-			return models.Spec{}, tensor.Float32, fmt.Errorf("array %s: shape %v, want a matrix", name, h.shape)
+			return network.Spec{}, tensor.Float32, fmt.Errorf("array %s: shape %v, want a matrix", name, h.shape)
 		}
 		hs[i] = h
 	}
 	inputs, classes := hs[0].shape[0], hs[1].shape[1]
 	if inputs < 1 || inputs > run.MaxWidth || classes < 1 || classes > run.MaxWidth {
-		return models.Spec{}, tensor.Float32, fmt.Errorf("arrays %s and Wout: %d inputs and %d classes, want 1 to %d", first, inputs, classes, run.MaxWidth)
+		return network.Spec{}, tensor.Float32, fmt.Errorf("arrays %s and %s: %d inputs and %d classes, want 1 to %d", first, last, inputs, classes, run.MaxWidth)
 	}
 	spec, err := s.Spec(inputs, classes)
 	if err != nil {

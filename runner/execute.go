@@ -17,18 +17,25 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
 	"github.com/spikegrad/spikegrad/metrics"
-	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/run/lease"
 	"github.com/spikegrad/spikegrad/train"
+
+	// The data sets a run loads.
+	_ "github.com/spikegrad/spikegrad/catalog"
 )
 
 // Hooks let a caller follow a run and share its run folder.
 type Hooks struct {
 	Data  func(d *datasets.Data, took time.Duration)
-	Start func(spec models.Spec, dir string)
+	Start func(spec network.Spec, dir string)
 	Epoch func(e metrics.Epoch)
 	Batch func(done, total int)
+	// Init, if set, follows the fluctuation-driven initialisation, which
+	// measures the training data before epoch 1 (train.Fluctuation's
+	// Progress): called as each hidden layer is set.
+	Init func(layer, layers int, took time.Duration)
 	// Note, if set, receives remarks about the run folder: temporary
 	// files of a killed run removed, a history continued, a best
 	// checkpoint kept.
@@ -79,7 +86,7 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 		return nil, "", err
 	}
 	rec := &run.Record{Status: "running", ID: s.ID(), Settings: *s, Started: time.Now(), Software: run.CurrentSoftware(),
-		History: []metrics.Epoch{}}
+		Numerics: run.Numerics, History: []metrics.Epoch{}}
 	// A named folder is checked before the data are loaded: it may be in
 	// use, or hold a run that must not be overwritten.
 	var f *folder
@@ -148,6 +155,9 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 		h.Start(spec, dir)
 	}
 	cfg.OnBatch = h.Batch
+	if cfg.Fluctuation != nil {
+		cfg.Fluctuation.Progress = h.Init
+	}
 	cfg.OnEpoch = func(p train.Progress) error {
 		// last.npz first: the record's history is that of last.npz, and
 		// the weights of a best epoch whose best.npz could not be written
@@ -443,7 +453,7 @@ func isPrefix(a, b []metrics.Epoch) bool {
 
 // plan derives the network and the training configuration for d, and
 // loads the checkpoint of s.Resume if there is one.
-func plan(s *run.Settings, d *datasets.Data) (models.Spec, train.Config, *Checkpoint, error) {
+func plan(s *run.Settings, d *datasets.Data) (network.Spec, train.Config, *Checkpoint, error) {
 	spec, err := s.Spec(d.Train.Units, d.Train.Classes)
 	if err != nil {
 		return spec, train.Config{}, nil, err

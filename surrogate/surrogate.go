@@ -6,12 +6,20 @@ import (
 	"strings"
 )
 
-// Shape names a surrogate derivative family.
+// Shape names a surrogate derivative family. Its zero value is Unset, so
+// that a Surrogate left out of a configuration is an error rather than a
+// choice.
 type Shape int
 
 const (
-	// SuperSpike is h(x) = 1/(β|x|+1)²; β = 0 gives h = 1 (a constant surrogate).
-	SuperSpike Shape = iota
+	// Unset is the zero Shape: no surrogate was chosen. Validate refuses
+	// it. (Before issue 23 the zero Shape was SuperSpike, so a zero
+	// Surrogate trained with the constant surrogate h = 1 unannounced;
+	// Constant now asks for that explicitly.)
+	Unset Shape = iota
+	// SuperSpike is h(x) = 1/(β|x|+1)²; β = 0 gives h = 1, the constant
+	// surrogate of Constant.
+	SuperSpike
 	// Sigmoid is the derivative of a sigmoid of slope β: h(x) = s(x)(1 − s(x)),
 	// s(x) = 1/(1 + exp(−βx)). Its peak is 1/4.
 	Sigmoid
@@ -26,6 +34,7 @@ const (
 )
 
 var shapeNames = [...]string{
+	Unset:      "unset",
 	SuperSpike: "superspike",
 	Sigmoid:    "sigmoid",
 	Esser:      "esser",
@@ -41,27 +50,38 @@ func (s Shape) String() string {
 	return shapeNames[s]
 }
 
-// ShapeNames lists the accepted shape names in order.
-func ShapeNames() []string { return append([]string(nil), shapeNames[:]...) }
+// ShapeNames lists the accepted shape names in order (Unset is none).
+func ShapeNames() []string { return append([]string(nil), shapeNames[SuperSpike:]...) }
 
 // ParseShape returns the shape called name (case-insensitive).
 func ParseShape(name string) (Shape, error) {
 	for i, n := range shapeNames {
-		if strings.EqualFold(name, n) {
+		if Shape(i) != Unset && strings.EqualFold(name, n) {
 			return Shape(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown surrogate %q: want one of %s", name, strings.Join(shapeNames[:], ", "))
+	return Unset, fmt.Errorf("unknown surrogate %q: want one of %s", name, strings.Join(ShapeNames(), ", "))
 }
 
-// Surrogate is a surrogate derivative: a shape and its slope β.
+// Surrogate is a surrogate derivative: a shape and its slope β. The zero
+// Surrogate has no shape and is refused by Validate, and so by every
+// builder that takes one (graph.LIF, ops.Spike, network.Spec.Validate).
 type Surrogate struct {
 	Shape Shape
 	Beta  float64
 }
 
+// Constant returns the constant surrogate h(x) = 1, which passes the
+// gradient through every spike unchanged whatever the distance to the
+// threshold: SuperSpike with β = 0, the flat control of Zenke & Vogels
+// (2021), which the settings reach as surrogate superspike, beta 0.
+func Constant() Surrogate { return Surrogate{Shape: SuperSpike, Beta: 0} }
+
 // Validate reports whether s is a usable surrogate.
 func (s Surrogate) Validate() error {
+	if s.Shape == Unset {
+		return fmt.Errorf("surrogate not set (the zero Surrogate): choose a Shape, or surrogate.Constant() for the constant h = 1")
+	}
 	if s.Shape < 0 || int(s.Shape) >= len(shapeNames) {
 		return fmt.Errorf("unknown surrogate shape %d", int(s.Shape))
 	}

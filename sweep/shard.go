@@ -22,6 +22,17 @@ func Shard(runs []Job, i, n int) ([]Job, error) {
 	return out, nil
 }
 
+// IrregularArrayError reports a Slurm job array whose tasks cannot tell
+// their shard from their environment.
+type IrregularArrayError struct {
+	Vars string // the array's variables as NAME=value, space-separated
+}
+
+func (e *IrregularArrayError) Error() string {
+	return e.Vars + ": the job array is not a regular range, so a task cannot tell its shard; " +
+		"run the tasks as workers of one output folder instead (no --shard)"
+}
+
 // ShardFromEnv reads a static shard assignment from a Slurm job array or a
 // Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with the shard count in
 // SPIKEGRAD_SHARDS); ok is false when neither is set. Workers that share
@@ -33,7 +44,7 @@ func Shard(runs []Job, i, n int) ([]Job, error) {
 // of 4. An array that is not a regular range (--array=1,2,5, or a
 // resubmission of some of its tasks) cannot be sharded this way: each task
 // sees only its own ID, not the others'. That is an error naming the
-// variables.
+// variables, an *IrregularArrayError.
 func ShardFromEnv(getenv func(string) string) (i, n int, ok bool, err error) {
 	if id := getenv("SLURM_ARRAY_TASK_ID"); id != "" {
 		vars := []string{"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_STEP", "SLURM_ARRAY_TASK_COUNT"}
@@ -65,7 +76,7 @@ func ShardFromEnv(getenv func(string) string) (i, n int, ok bool, err error) {
 		hi := at("SLURM_ARRAY_TASK_MAX", lo+(count-1)*step)
 		task := vals["SLURM_ARRAY_TASK_ID"]
 		if step < 1 || (hi-lo)%step != 0 || (hi-lo)/step+1 != count || task < lo || task > hi || (task-lo)%step != 0 {
-			return 0, 0, false, fmt.Errorf("%s: the job array is not a regular range, so a task cannot tell its shard; run the tasks as workers of one output folder instead (no --shard)", strings.Join(desc, " "))
+			return 0, 0, false, &IrregularArrayError{Vars: strings.Join(desc, " ")}
 		}
 		return (task - lo) / step, count, true, nil
 	}

@@ -9,17 +9,23 @@ import (
 	"github.com/spikegrad/spikegrad/ops/lif"
 )
 
-// batcher fills the model's inputs and targets from a split. The inputs
-// are lif.Events, one per time step: a batch of sparse spike trains costs
-// work in proportion to its events, not to the size of its dense raster
-// (for SHD 100 × 700 × 400 floats per batch against some 0.4 million
-// events). The targets keep a typed view of their backing slice, since
-// Dense.Data goes through reflection.
-type batcher struct {
+// A Batcher turns samples of a datasets.Split into the input values of
+// one batch: per time step an lif.Events, [batch, units], holding the
+// step's input spikes as its non-zero entries, and the one-hot targets,
+// [batch, classes]. A batch of sparse spike trains so costs work in
+// proportion to its events, not to the size of its dense raster (for SHD
+// 100 × 700 × 400 floats per batch against some 0.4 million events). Rows
+// after the samples are padding: no input and an all-zero target. The
+// Trainer and the Evaluator bind a Batcher's values to their graphs'
+// input nodes (gorgonia.Let) once and refill them for every batch; a
+// graph of one's own can do the same, or take Dense inputs.
+type Batcher struct {
 	inputs  []*lif.Events // T of them, [batch, units]
 	targets *tensor.Dense // [batch, classes]
 	batch   int
 
+	// Typed views of the targets' backing slice: Dense.Data goes through
+	// reflection.
 	tg32 []float32
 	tg64 []float64
 
@@ -31,8 +37,14 @@ type batcher struct {
 	rows [][]datasets.Event
 }
 
-func newBatcher(steps, batch, units, classes int, dt tensor.Dtype) (*batcher, error) {
-	b := &batcher{batch: batch}
+// NewBatcher returns a Batcher of batch rows for samples of steps time
+// steps, units inputs and classes classes, in dtype dt (Float32 or
+// Float64).
+func NewBatcher(steps, batch, units, classes int, dt tensor.Dtype) (*Batcher, error) {
+	if steps < 1 || batch < 1 || units < 1 || classes < 1 {
+		return nil, fmt.Errorf("train: batcher of %d steps, %d rows, %d units and %d classes: want each ≥ 1", steps, batch, units, classes)
+	}
+	b := &Batcher{batch: batch}
 	for n := 0; n < steps; n++ {
 		e, err := lif.NewEvents(dt, batch, units)
 		if err != nil {
@@ -49,9 +61,28 @@ func newBatcher(steps, batch, units, classes int, dt tensor.Dtype) (*batcher, er
 	return b, nil
 }
 
-// fill loads the samples idx (at most batch of them) of s; remaining rows
-// are padding: no input and an all-zero target.
-func (b *batcher) fill(s *datasets.Split, idx []int) error {
+// Inputs are the input values, one per step, [batch, units]; Fill
+// refills them in place.
+func (b *Batcher) Inputs() []*lif.Events { return b.inputs }
+
+// Targets are the one-hot targets, [batch, classes]; Fill refills them in
+// place.
+func (b *Batcher) Targets() *tensor.Dense { return b.targets }
+
+// Dense returns the inputs of step n as a new dense [batch, units] tensor,
+// for graphs whose inputs are plain matrices.
+func (b *Batcher) Dense(n int) *tensor.Dense { return b.inputs[n].Dense() }
+
+// Fill loads the samples idx (at most batch of them) of s; remaining rows
+// are padding: no input and an all-zero target. The split's samples must
+// have the Batcher's units and classes, and events within its steps.
+func (b *Batcher) Fill(s *datasets.Split, idx []int) error {
+	if len(idx) > b.batch {
+		return fmt.Errorf("train: %d samples for a batch of %d", len(idx), b.batch)
+	}
+	if units, classes := b.inputs[0].Shape()[1], b.targets.Shape()[1]; s.Units != units || s.Classes != classes {
+		return fmt.Errorf("train: %s has %d units and %d classes, the batch %d and %d", s.Name, s.Units, s.Classes, units, classes)
+	}
 	if b.tg32 != nil {
 		clear(b.tg32)
 	} else {
@@ -77,7 +108,7 @@ func (b *batcher) fill(s *datasets.Split, idx []int) error {
 // stepOffsets sets b.offsets[r][n] to the first event of sample idx[r] at
 // step n or later (n ≤ T), or b.offsets to nil if some sample's events are
 // not in order of steps. It checks that every event lies within T steps.
-func (b *batcher) stepOffsets(s *datasets.Split, idx []int) error {
+func (b *Batcher) stepOffsets(s *datasets.Split, idx []int) error {
 	T := len(b.inputs)
 	if cap(b.offsetsMem) < len(idx)*(T+1) {
 		b.offsetsMem = make([]int32, len(idx)*(T+1))
@@ -114,7 +145,7 @@ func (b *batcher) stepOffsets(s *datasets.Split, idx []int) error {
 }
 
 // fillSorted fills the inputs step by step through b.offsets.
-func (b *batcher) fillSorted(s *datasets.Split, idx []int) error {
+func (b *Batcher) fillSorted(s *datasets.Split, idx []int) error {
 	for n := range b.inputs {
 		in := b.inputs[n]
 		in.Clear()
@@ -131,7 +162,7 @@ func (b *batcher) fillSorted(s *datasets.Split, idx []int) error {
 }
 
 // fillUnsorted fills the inputs one event at a time.
-func (b *batcher) fillUnsorted(s *datasets.Split, idx []int) error {
+func (b *Batcher) fillUnsorted(s *datasets.Split, idx []int) error {
 	for _, e := range b.inputs {
 		e.Clear()
 	}

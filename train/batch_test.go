@@ -42,12 +42,12 @@ func TestBatcherFill(t *testing.T) {
 	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
 		for _, sorted := range []bool{true, false} {
 			split := batchSplit(6, steps, units, sorted)
-			b, err := newBatcher(steps, batch, units, 3, dt)
+			b, err := NewBatcher(steps, batch, units, 3, dt)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, idx := range [][]int{{5, 0, 3, 1}, {2, 4}} { // a full and a padded batch
-				if err := b.fill(split, idx); err != nil {
+				if err := b.Fill(split, idx); err != nil {
 					t.Fatal(err)
 				}
 				raster := make([]float64, steps*units)
@@ -79,11 +79,11 @@ func TestBatcherFillErrors(t *testing.T) {
 	} {
 		split := batchSplit(2, 9, 5, true)
 		split.Samples[1].Events = append(split.Samples[1].Events, c.ev)
-		b, err := newBatcher(9, 2, 5, 3, tensor.Float32)
+		b, err := NewBatcher(9, 2, 5, 3, tensor.Float32)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := b.fill(split, []int{0, 1}); err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "sample 1") {
+		if err := b.Fill(split, []int{0, 1}); err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "sample 1") {
 			t.Errorf("event %+v: %v, want an error naming sample 1 and %q", c.ev, err, c.want)
 		}
 	}
@@ -108,14 +108,14 @@ func TestBatcherFillDense(t *testing.T) {
 		if err := dense.Validate(); err != nil {
 			t.Fatal(err)
 		}
-		b, err := newBatcher(steps, batch, units, 3, tensor.Float32)
+		b, err := NewBatcher(steps, batch, units, 3, tensor.Float32)
 		if err != nil {
 			t.Fatal(err)
 		}
 		before := fmt.Sprint(sparse.Samples)
 		for _, split := range []*datasets.Split{dense, sparse, dense} {
 			idx := []int{5, 0, 3}
-			if err := b.fill(split, idx); err != nil {
+			if err := b.Fill(split, idx); err != nil {
 				t.Fatal(err)
 			}
 			for r, i := range idx {

@@ -9,6 +9,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/train"
 )
 
@@ -20,7 +21,7 @@ func benchSession(b *testing.B, dt tensor.Dtype) (*session, *datasets.Split, []i
 	if err != nil {
 		b.Fatal(err)
 	}
-	spec := models.Default()
+	spec := network.Default()
 	w, err := models.Init(spec, 1, dt)
 	if err != nil {
 		b.Fatal(err)
@@ -75,7 +76,7 @@ type session struct {
 	ev *train.Evaluator
 }
 
-func newSession(spec models.Spec, batch int, w *models.Weights) (*session, error) {
+func newSession(spec network.Spec, batch int, w *models.Weights) (*session, error) {
 	tr, err := train.NewTrainer(spec, batch, w, train.DefaultOptimizer(5e-3))
 	if err != nil {
 		return nil, err

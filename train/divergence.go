@@ -13,7 +13,9 @@ import (
 //
 //   - the batch's mean cross-entropy exceeds LossFactor times its starting
 //     value (the first batch's loss, or the loss of guessing, ln(classes),
-//     if that is larger), or
+//     if that is larger); with a loss of the caller's own (Config.Loss),
+//     when that loss's magnitude exceeds LossFactor times its first
+//     batch's (no rule while that is 0), or
 //   - the largest weight magnitude of a matrix exceeds WeightFactor times
 //     its value at the start of the run (at least 0.01).
 //
@@ -34,20 +36,20 @@ type Watch struct {
 
 // watcher applies a Divergence rule.
 type watcher struct {
-	rule    Divergence
-	classes int
-	lr      float64
-	w       Watch
+	rule  Divergence
+	floor float64 // the least starting loss: ln(classes) for the cross-entropy
+	lr    float64 // the learning rate, for the hint; 0 if unknown
+	w     Watch
 }
 
-func newWatcher(rule Divergence, classes int, lr float64, w *models.Weights, from *Watch) *watcher {
+func newWatcher(rule Divergence, floor float64, lr float64, w *models.Weights, from *Watch) *watcher {
 	if rule.LossFactor == 0 {
 		rule.LossFactor = 10
 	}
 	if rule.WeightFactor == 0 {
 		rule.WeightFactor = 1000
 	}
-	wt := &watcher{rule: rule, classes: classes, lr: lr}
+	wt := &watcher{rule: rule, floor: floor, lr: lr}
 	if from != nil {
 		wt.w = Watch{FirstLoss: from.FirstLoss, WeightScale: append([]float64(nil), from.WeightScale...)}
 	}
@@ -62,7 +64,10 @@ func newWatcher(rule Divergence, classes int, lr float64, w *models.Weights, fro
 
 // check applies the rule after a batch with mean loss loss and weights w.
 func (wt *watcher) check(loss float64, w *models.Weights) error {
-	hint := fmt.Sprintf("try a smaller learning rate than %g", wt.lr)
+	hint := "try a smaller learning rate"
+	if wt.lr > 0 {
+		hint += fmt.Sprintf(" than %g", wt.lr)
+	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return fmt.Errorf("training diverged: the loss is %v (%s)", loss, hint)
 	}
@@ -70,8 +75,8 @@ func (wt *watcher) check(loss float64, w *models.Weights) error {
 		wt.w.FirstLoss = loss
 	}
 	if f := wt.rule.LossFactor; f > 0 {
-		ref := math.Max(wt.w.FirstLoss, math.Log(float64(max(wt.classes, 2))))
-		if loss > f*ref {
+		ref := math.Max(math.Abs(wt.w.FirstLoss), wt.floor)
+		if ref > 0 && math.Abs(loss) > f*ref {
 			return fmt.Errorf("training diverged: the loss %.4g is more than %g times its starting value %.4g (%s)", loss, f, ref, hint)
 		}
 	}

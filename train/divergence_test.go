@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	G "gorgonia.org/gorgonia"
+
 	"github.com/spikegrad/spikegrad/train"
 )
 
@@ -62,5 +64,23 @@ func TestDivergenceRuleOff(t *testing.T) {
 	c.Divergence = train.Divergence{LossFactor: -1, WeightFactor: -1}
 	if _, err := train.Run(context.Background(), specFor(d, 20), d, c); err != nil && strings.Contains(err.Error(), "times its starting") {
 		t.Errorf("rule off: %v", err)
+	}
+}
+
+// Issue 23, item 16: with a solver of one's own the hint read "try a
+// smaller learning rate than 0", Adam's unset rate; with a schedule it
+// named Adam's starting rate, not the one that blew up.
+func TestDivergenceHintNamesNoRateItDoesNotKnow(t *testing.T) {
+	d := smallRandman(t)
+	for name, opt := range map[string]train.Optimizer{
+		"solver":   {Solver: G.NewVanillaSolver(G.WithLearnRate(1e6))},
+		"schedule": {Adam: train.Adam{LR: 1e-3}, Schedule: func(int) float64 { return 1e6 }},
+	} {
+		c := train.DefaultConfig()
+		c.Epochs, c.Batch, c.Optimizer = 2, 60, opt
+		_, err := train.Run(context.Background(), specFor(d, 20), d, c)
+		if err == nil || !strings.Contains(err.Error(), "diverged") || !strings.Contains(err.Error(), "try a smaller learning rate") || strings.Contains(err.Error(), "learning rate than") {
+			t.Errorf("%s: %v; want the hint without a rate", name, err)
+		}
 	}
 }

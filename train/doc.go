@@ -1,4 +1,4 @@
-// Package train is the training engine: it fits a models.Spec to a
+// Package train is the training engine: it fits a network.Spec to a
 // datasets.Data with surrogate-gradient descent. Gorgonia's TapeMachine
 // runs the forward pass and backpropagation through time on a static
 // graph, and a Gorgonia solver, Adam by default, updates the weights.
@@ -13,6 +13,13 @@
 //	Run        the epoch loop: shuffled minibatches, validation after every
 //	           epoch, the best weights kept and tested once at the end,
 //	           and a State from which a paused run continues bit for bit
+//
+// Two choices are the caller's: the loss (Config.Loss, WithLoss: a
+// function that builds it in each training program from the logits, the
+// readout potentials, the spike counts, the targets and the padding mask;
+// the default is the softmax cross-entropy plus the activity regularisers)
+// and the solver (Optimizer). A Batcher turns samples of a split into a
+// batch's input values, for the programs here or a graph of one's own.
 //
 // The graph has a fixed batch size. The last, partial batch of an epoch or
 // an evaluation is padded with empty samples whose target rows are zero, so

@@ -8,6 +8,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Evaluator is a model compiled for inference on batches of a fixed size:
@@ -19,14 +20,14 @@ type Evaluator struct {
 
 	m     G.VM
 	trace G.VM // compiled on first use by Snapshots
-	feed  *batcher
+	feed  *Batcher
 	tally tally
 }
 
 // NewEvaluator compiles spec for batches of batch samples with the weights
 // w, which it reads as they are at each call: a Trainer sharing w is
 // evaluated as it trains.
-func NewEvaluator(spec models.Spec, batch int, w *models.Weights) (*Evaluator, error) {
+func NewEvaluator(spec network.Spec, batch int, w *models.Weights) (*Evaluator, error) {
 	m, err := models.New(spec, batch, w)
 	if err != nil {
 		return nil, err
@@ -69,7 +70,7 @@ func (e *Evaluator) Each(split *datasets.Split, fn func(o Output)) error {
 		for i := start; i < min(start+model.Batch, split.Len()); i++ {
 			idx = append(idx, i)
 		}
-		if err := e.feed.fill(split, idx); err != nil {
+		if err := e.feed.Fill(split, idx); err != nil {
 			return err
 		}
 		if err := e.m.RunAll(); err != nil {
@@ -177,9 +178,9 @@ func (t *tally) add(m *metrics.Metrics, model *models.Model, split *datasets.Spl
 }
 
 // bind gives m's input and target nodes a batcher's tensors.
-func bind(m *models.Model, w *models.Weights) (*batcher, error) {
+func bind(m *models.Model, w *models.Weights) (*Batcher, error) {
 	spec := m.Spec
-	feed, err := newBatcher(spec.Steps, m.Batch, spec.Inputs, spec.Outputs, w.W[0].Dtype())
+	feed, err := NewBatcher(spec.Steps, m.Batch, spec.Inputs, spec.Outputs, w.W[0].Dtype())
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}

@@ -6,7 +6,7 @@ import (
 	"log"
 
 	"github.com/spikegrad/spikegrad/datasets/randman"
-	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/train"
 )
 
@@ -23,7 +23,7 @@ func ExampleRun() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	spec := models.Default()
+	spec := network.Default()
 	spec.Inputs, spec.Outputs, spec.Steps = d.Train.Units, d.Train.Classes, d.Train.Steps
 
 	cfg := train.DefaultConfig()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Config sets a training run.
@@ -34,6 +36,10 @@ type Config struct {
 	// for bit, on any number of threads (it keeps the run's Replicas).
 	// Only Adam's state can be resumed.
 	Resume *State
+
+	// Loss, if set, is the loss to descend instead of the default (see
+	// Loss); the divergence rule then watches it (see Divergence).
+	Loss Loss
 
 	// Replicas is the number of training programs a batch is split
 	// between, whose gradients are summed (see NewTrainer). The numbers
@@ -132,7 +138,7 @@ func (c Config) validate(d *datasets.Data) error {
 
 // Run trains spec on d. It stops early, with the best weights so far in
 // the result, when ctx is cancelled.
-func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Result, error) {
+func Run(ctx context.Context, spec network.Spec, d *datasets.Data, c Config) (*Result, error) {
 	if err := c.validate(d); err != nil {
 		return nil, err
 	}
@@ -144,7 +150,7 @@ func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Re
 	if err != nil {
 		return nil, err
 	}
-	tr, err := newTrainer(spec, c.Batch, w, c.Optimizer, c.replicas())
+	tr, err := newTrainer(spec, c.Batch, w, c.Optimizer, trainerOptions{loss: c.Loss, replicas: c.replicas()})
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +166,19 @@ func Run(ctx context.Context, spec models.Spec, d *datasets.Data, c Config) (*Re
 	if c.Resume != nil {
 		from = &c.Resume.Watch
 	}
-	l.watch = newWatcher(c.Divergence, spec.Outputs, c.Optimizer.Adam.LR, w, from)
+	// The rate is known only when Adam steps at a fixed one: a solver of
+	// the caller's own, or a schedule, sets its own.
+	lr := c.Optimizer.Adam.LR
+	if c.Optimizer.Solver != nil || c.Optimizer.Schedule != nil {
+		lr = 0
+	}
+	// The cross-entropy's starting value is at least that of guessing; a
+	// loss of the caller's own has no such floor.
+	floor := math.Log(float64(max(spec.Outputs, 2)))
+	if c.Loss != nil {
+		floor = 0
+	}
+	l.watch = newWatcher(c.Divergence, floor, lr, w, from)
 	if c.Resume != nil {
 		if err := l.resume(c.Resume); err != nil {
 			return nil, err
@@ -262,7 +280,11 @@ func (l *loop) epoch(ctx context.Context, e int) error {
 		if err != nil {
 			return err
 		}
-		if err := l.watch.check(m.Loss, l.tr.Weights); err != nil {
+		loss := m.Loss
+		if c.Loss != nil {
+			loss = l.tr.Loss()
+		}
+		if err := l.watch.check(loss, l.tr.Weights); err != nil {
 			return fmt.Errorf("batch %d of %d: %w", b+1, total, err)
 		}
 		ep.Train.Merge(m)
@@ -292,11 +314,16 @@ type Fluctuation struct {
 	Xi             float64 // threshold distance in standard deviations of U
 	RecurrentShare float64 // share of the variance from recurrent input
 	Samples        int     // training samples measured
+	// Progress, if set, is called after each hidden layer is set, with
+	// the layer (from 1), the number of layers and the time since the
+	// initialisation began: it runs before epoch 1 and can take longer
+	// than several epochs.
+	Progress func(layer, layers int, took time.Duration)
 }
 
 // initial returns the starting weights: a copy of c.Init, or weights drawn
 // from the spec and, with c.Fluctuation, rescaled on the training data.
-func initial(spec models.Spec, d *datasets.Data, c Config) (*models.Weights, error) {
+func initial(spec network.Spec, d *datasets.Data, c Config) (*models.Weights, error) {
 	if c.Init != nil {
 		return c.Init.Clone(), nil
 	}
@@ -305,7 +332,7 @@ func initial(spec models.Spec, d *datasets.Data, c Config) (*models.Weights, err
 		return w, err
 	}
 	f := c.Fluctuation
-	return w, FluctuationInit(spec, w, d.Train, f.Xi, f.RecurrentShare, f.Samples, c.Seed)
+	return w, fluctuationInit(spec, w, d.Train, f.Xi, f.RecurrentShare, f.Samples, c.Seed, f.Progress)
 }
 
 // loadWeights copies src's values into dst, which the graph shares.

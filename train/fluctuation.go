@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // FluctuationInit rescales freshly drawn weights, layer by layer, so that
@@ -25,7 +27,15 @@ import (
 // are the spikes of layer l, so each layer is measured after the one below
 // it is set. Recurrent weights take a share rec of the variance. The readout
 // keeps the uniform initialisation. samples inputs of split are used.
-func FluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split, xi, rec float64, samples int, seed uint64) error {
+func FluctuationInit(spec network.Spec, w *models.Weights, split *datasets.Split, xi, rec float64, samples int, seed uint64) error {
+	return fluctuationInit(spec, w, split, xi, rec, samples, seed, nil)
+}
+
+// fluctuationInit is FluctuationInit, telling progress (if not nil) of
+// every layer it has set.
+func fluctuationInit(spec network.Spec, w *models.Weights, split *datasets.Split, xi, rec float64, samples int, seed uint64,
+	progress func(layer, layers int, took time.Duration)) error {
+	began := time.Now()
 	if !(xi > 0) || !(rec >= 0 && rec < 1) || samples < 1 {
 		return fmt.Errorf("train: fluctuation init wants xi > 0, 0 ≤ recurrent share < 1 and samples ≥ 1, got %g, %g, %d", xi, rec, samples)
 	}
@@ -37,7 +47,11 @@ func FluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split,
 		return err
 	}
 	defer ev.Close()
-	kernel := models.PSPKernel(spec)
+	neuron, err := network.LookupNeuron(spec.Neuron)
+	if err != nil {
+		return fmt.Errorf("train: fluctuation init: %w", err)
+	}
+	kernel := neuron.Kernel(spec)
 	target := 1 / xi
 	in := data
 	for l := range spec.Hidden {
@@ -48,7 +62,7 @@ func FluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split,
 		}
 		p := filteredPower(in, kernel)
 		if p == 0 {
-			return fmt.Errorf("train: fluctuation init: the input of hidden layer %d is silent on the data", l)
+			return fmt.Errorf("train: fluctuation init: the input of hidden layer %d is silent on the data", l+1)
 		}
 		rescale(w.W[l], target*math.Sqrt(share/(float64(spec.Sizes()[l])*p)))
 		out, err := ev.layerSpikes(data, l)
@@ -64,6 +78,9 @@ func FluctuationInit(spec models.Spec, w *models.Weights, split *datasets.Split,
 			}
 		}
 		in = out
+		if progress != nil {
+			progress(l+1, len(spec.Hidden), time.Since(began))
+		}
 	}
 	return nil
 }

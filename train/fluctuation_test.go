@@ -1,7 +1,10 @@
 package train_test
 
 import (
+	"context"
+	"slices"
 	"testing"
+	"time"
 
 	"gorgonia.org/tensor"
 
@@ -46,5 +49,27 @@ func TestFluctuationInitWakesDeepLayers(t *testing.T) {
 		if st.PerInput < 2 || st.Silent > 0.5 {
 			t.Errorf("after fluctuation init, layer %d: %.1f spikes per input, %.0f%% silent", l, st.PerInput, 100*st.Silent)
 		}
+	}
+}
+
+// Fluctuation.Progress hears of every hidden layer as it is set, so that a
+// command can say what the seconds before epoch 1 are spent on.
+func TestFluctuationReportsProgress(t *testing.T) {
+	d := smallRandman(t)
+	spec := specFor(d, 20, 20)
+	var layers []int
+	c := train.DefaultConfig()
+	c.Epochs, c.Batch = 1, 50
+	c.Fluctuation = &train.Fluctuation{Xi: 2, Samples: 50, Progress: func(layer, of int, took time.Duration) {
+		if of != 2 || took < 0 {
+			t.Errorf("layer %d of %d after %v", layer, of, took)
+		}
+		layers = append(layers, layer)
+	}}
+	if _, err := train.Run(context.Background(), spec, d, c); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(layers, []int{1, 2}) {
+		t.Errorf("progress of layers %v, want [1 2]", layers)
 	}
 }

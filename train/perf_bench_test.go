@@ -12,6 +12,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Benchmarks of issue 6 (performance): the SHD-sized network and scaling
@@ -20,8 +21,8 @@ import (
 
 // shdSpec is an SHD-sized network: 700 inputs, 128 recurrent hidden LIF
 // neurons, 20 outputs, T = 400 steps of Δt = 2 ms.
-func shdSpec() models.Spec {
-	s := models.Default()
+func shdSpec() network.Spec {
+	s := network.Default()
 	s.Inputs, s.Hidden, s.Outputs, s.Steps = 700, []int{128}, 20, 400
 	s.Recurrent, s.DT = true, 2
 	return s
@@ -57,13 +58,13 @@ func firstN(n int) []int {
 
 // benchSpec compiles spec for batch samples (float32) on a synthetic split
 // of one batch with the given input density.
-func benchSpec(b *testing.B, spec models.Spec, batch int, density float64) (*session, *datasets.Split, []int) {
+func benchSpec(b *testing.B, spec network.Spec, batch int, density float64) (*session, *datasets.Split, []int) {
 	s, _, split, idx := benchSpecWeights(b, spec, batch, density)
 	return s, split, idx
 }
 
 // benchSpecWeights is benchSpec that also returns the session's weights.
-func benchSpecWeights(b *testing.B, spec models.Spec, batch int, density float64) (*session, *models.Weights, *datasets.Split, []int) {
+func benchSpecWeights(b *testing.B, spec network.Spec, batch int, density float64) (*session, *models.Weights, *datasets.Split, []int) {
 	b.Helper()
 	w, err := models.Init(spec, 1, tensor.Float32)
 	if err != nil {
@@ -79,7 +80,7 @@ func benchSpecWeights(b *testing.B, spec models.Spec, batch int, density float64
 // runFrozenSteps measures training steps of spec on one batch of 100
 // samples at the given input density, every step from the same weights,
 // and reports the hidden spikes per input of the last.
-func runFrozenSteps(b *testing.B, spec models.Spec, density float64) {
+func runFrozenSteps(b *testing.B, spec network.Spec, density float64) {
 	b.Helper()
 	s, w, split, idx := benchSpecWeights(b, spec, 100, density)
 	defer s.Close()
@@ -228,7 +229,7 @@ func BenchmarkScaling(b *testing.B) {
 	}
 	for _, p := range points {
 		b.Run(p.name, func(b *testing.B) {
-			spec := models.Default()
+			spec := network.Default()
 			spec.Steps, spec.Hidden = p.steps, []int{p.hidden}
 			s, split, idx := benchSpec(b, spec, p.batch, 0.01)
 			defer s.Close()
@@ -246,7 +247,7 @@ func BenchmarkScaling(b *testing.B) {
 func BenchmarkMNISTTrainStep(b *testing.B) {
 	for _, recurrent := range []bool{false, true} {
 		b.Run(fmt.Sprintf("recurrent=%v", recurrent), func(b *testing.B) {
-			spec := models.Default()
+			spec := network.Default()
 			spec.Inputs, spec.Hidden, spec.Outputs = 784, []int{500}, 10
 			spec.TauMem, spec.TauSyn, spec.Recurrent = 20, 10, recurrent
 			// About 80 hidden spikes per sample feed-forward, as in the trained

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // replica is a training program for part of a batch. With two cores a batch
@@ -17,14 +18,16 @@ import (
 // weight tensors; their gradients are combined before the solver's step.
 type replica struct {
 	model *models.Model
+	loss  *G.Node // what the program descends
 	learn G.Nodes
 	m     G.VM
-	feed  *batcher
+	feed  *Batcher
 }
 
 // newReplica builds and compiles the training program of spec for batch
-// samples, its kernels on at most threads goroutines (0: GOMAXPROCS).
-func newReplica(spec models.Spec, batch int, w *models.Weights, threads int) (*replica, error) {
+// samples, its kernels on at most threads goroutines (0: GOMAXPROCS),
+// descending loss (nil: the model's default).
+func newReplica(spec network.Spec, batch int, w *models.Weights, threads int, loss Loss) (*replica, error) {
 	m, err := models.New(spec, batch, w, models.Threads(threads))
 	if err != nil {
 		return nil, err
@@ -33,11 +36,14 @@ func newReplica(spec models.Spec, batch int, w *models.Weights, threads int) (*r
 	if r.feed, err = bind(m, w); err != nil {
 		return nil, err
 	}
-	grads, err := G.Grad(m.Loss, r.learn...)
+	if r.loss, err = lossOf(m, loss); err != nil {
+		return nil, err
+	}
+	grads, err := G.Grad(r.loss, r.learn...)
 	if err != nil {
 		return nil, fmt.Errorf("train: gradients: %w", err)
 	}
-	out := append(append(append(G.Nodes{m.Loss}, grads...), m.Net.Out.Logits), liveCounts(m)...)
+	out := append(append(append(G.Nodes{r.loss}, grads...), m.Net.Out.Logits), liveCounts(m)...)
 	if r.m, err = machine(m.Graph, r.learn, out, G.BindDualValues(r.learn...)); err != nil {
 		return nil, err
 	}
@@ -46,7 +52,7 @@ func newReplica(spec models.Spec, batch int, w *models.Weights, threads int) (*r
 
 // run trains the replica's program on idx.
 func (r *replica) run(split *datasets.Split, idx []int) error {
-	if err := r.feed.fill(split, idx); err != nil {
+	if err := r.feed.Fill(split, idx); err != nil {
 		return err
 	}
 	if err := r.m.RunAll(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // A batch split between two replicas trains exactly as one machine does:
@@ -21,7 +22,7 @@ func TestReplicasMatchOneMachine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec := models.Default()
+	spec := network.Default()
 	spec.Hidden = []int{20, 15}
 	spec.Recurrent = true
 	batches := [][]int{{0, 1, 2, 3, 4, 5, 6}, {7, 8, 9, 10, 11}, {12, 13, 14}, {15, 16, 17, 18, 19, 20, 21}}
@@ -78,7 +79,7 @@ func TestStepRejectsOversizedBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec := models.Default()
+	spec := network.Default()
 	w, err := models.Init(spec, 1, tensor.Float32)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/spikegrad/spikegrad/bench/torchref"
 	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // TestWriteTorchProblems writes the problems of BenchmarkRandman/TrainStep
@@ -29,12 +30,16 @@ func TestWriteTorchProblems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec := models.Default()
+	spec := network.Default()
 	w, err := models.Init(spec, 1, tensor.Float32)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := torchref.WriteProblem(filepath.Join(dir, "randman.npz"), torchref.ConfigOf(spec, tensor.Float32), w, d.Train, firstN(250)); err != nil {
+	cfg, err := torchref.ConfigOf(spec, tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := torchref.WriteProblem(filepath.Join(dir, "randman.npz"), cfg, w, d.Train, firstN(250)); err != nil {
 		t.Fatal(err)
 	}
 	// SHD-sized: runFrozenSteps' network, weights and batch; every step
@@ -49,7 +54,10 @@ func TestWriteTorchProblems(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := torchref.ConfigOf(spec, tensor.Float32)
+		cfg, err := torchref.ConfigOf(spec, tensor.Float32)
+		if err != nil {
+			t.Fatal(err)
+		}
 		cfg.Restore = true
 		split := sparseSplit(100, spec.Steps, spec.Inputs, spec.Outputs, 0.015, 1)
 		if err := torchref.WriteProblem(filepath.Join(dir, p.name), cfg, w, split, firstN(100)); err != nil {

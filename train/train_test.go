@@ -13,6 +13,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets/randman"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/train"
 )
 
@@ -29,8 +30,8 @@ func smallRandman(t *testing.T) *datasets.Data {
 	return d
 }
 
-func specFor(d *datasets.Data, hidden ...int) models.Spec {
-	s := models.Default()
+func specFor(d *datasets.Data, hidden ...int) network.Spec {
+	s := network.Default()
 	s.Inputs, s.Outputs, s.Steps, s.Hidden = d.Train.Units, d.Train.Classes, d.Train.Steps, hidden
 	return s
 }
@@ -172,22 +173,22 @@ func TestRunRejectsBadInput(t *testing.T) {
 	spec := specFor(d, 10)
 	ok := train.DefaultConfig()
 	ok.Epochs = 1
-	cases := map[string]func() (models.Spec, *datasets.Data, train.Config){
-		"zero batch":  func() (models.Spec, *datasets.Data, train.Config) { c := ok; c.Batch = 0; return spec, d, c },
-		"zero epochs": func() (models.Spec, *datasets.Data, train.Config) { c := ok; c.Epochs = 0; return spec, d, c },
-		"negative lr": func() (models.Spec, *datasets.Data, train.Config) {
+	cases := map[string]func() (network.Spec, *datasets.Data, train.Config){
+		"zero batch":  func() (network.Spec, *datasets.Data, train.Config) { c := ok; c.Batch = 0; return spec, d, c },
+		"zero epochs": func() (network.Spec, *datasets.Data, train.Config) { c := ok; c.Epochs = 0; return spec, d, c },
+		"negative lr": func() (network.Spec, *datasets.Data, train.Config) {
 			c := ok
 			c.Optimizer.Adam.LR = -1
 			return spec, d, c
 		},
-		"input size": func() (models.Spec, *datasets.Data, train.Config) { s := spec; s.Inputs++; return s, d, ok },
-		"empty test": func() (models.Spec, *datasets.Data, train.Config) {
+		"input size": func() (network.Spec, *datasets.Data, train.Config) { s := spec; s.Inputs++; return s, d, ok },
+		"empty test": func() (network.Spec, *datasets.Data, train.Config) {
 			e := *d
 			e.Test = d.Test.Subset("test", nil)
 			return spec, &e, ok
 		},
-		"bad label":    func() (models.Spec, *datasets.Data, train.Config) { return spec, withLabel(d, 99), ok },
-		"missing data": func() (models.Spec, *datasets.Data, train.Config) { e := *d; e.Validation = nil; return spec, &e, ok },
+		"bad label":    func() (network.Spec, *datasets.Data, train.Config) { return spec, withLabel(d, 99), ok },
+		"missing data": func() (network.Spec, *datasets.Data, train.Config) { e := *d; e.Validation = nil; return spec, &e, ok },
 	}
 	for name, mk := range cases {
 		s, data, c := mk()

@@ -12,13 +12,14 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 )
 
 // Trainer is a model compiled for training on batches of a fixed size:
 // the forward pass, backpropagation through time and the solver's update
 // of the weights, which it changes in place.
 type Trainer struct {
-	Spec    models.Spec
+	Spec    network.Spec
 	Batch   int
 	Weights *models.Weights // the tensors the graphs' weight nodes share
 
@@ -28,14 +29,41 @@ type Trainer struct {
 	replicas []*replica // the training programs, each for part of a batch
 	ran      int        // replicas that ran in the last Backward; 0 after Update
 	tally    tally
+	loss     float64 // of the last Backward
 }
 
+// Loss returns the loss of the last Backward: the mean over its samples of
+// the loss the Trainer descends (its metrics' Loss is the cross-entropy,
+// whatever the loss).
+func (t *Trainer) Loss() float64 { return t.loss }
+
 // NewTrainer compiles spec for batches of batch samples, training w with
-// the solver opt chooses. The batch is split between DefaultReplicas
-// replicas, one per core (see the package doc).
-func NewTrainer(spec models.Spec, batch int, w *models.Weights, opt Optimizer) (*Trainer, error) {
-	return newTrainer(spec, batch, w, opt, DefaultReplicas(batch))
+// the solver opt chooses, on the default loss (LossInputs.Default) unless
+// WithLoss gives another. The batch is split between DefaultReplicas
+// replicas, one per core (see the package doc), unless WithReplicas says
+// how many.
+func NewTrainer(spec network.Spec, batch int, w *models.Weights, opt Optimizer, opts ...TrainerOption) (*Trainer, error) {
+	o := trainerOptions{replicas: DefaultReplicas(batch)}
+	for _, f := range opts {
+		f(&o)
+	}
+	return newTrainer(spec, batch, w, opt, o)
 }
+
+// A TrainerOption changes what NewTrainer compiles.
+type TrainerOption func(*trainerOptions)
+
+type trainerOptions struct {
+	loss     Loss
+	replicas int
+}
+
+// WithLoss makes the Trainer descend the loss that l builds in each of its
+// programs instead of the default.
+func WithLoss(l Loss) TrainerOption { return func(o *trainerOptions) { o.loss = l } }
+
+// WithReplicas splits each batch between n programs (see Config.Replicas).
+func WithReplicas(n int) TrainerOption { return func(o *trainerOptions) { o.replicas = n } }
 
 // DefaultReplicas is the number of replicas a batch is split between on
 // this machine: two, one per core, with two or more cores (GOMAXPROCS),
@@ -47,9 +75,11 @@ func DefaultReplicas(batch int) int {
 	return 1
 }
 
-// newTrainer is NewTrainer with the batch split between n replicas, in
-// consecutive parts whose sizes differ by at most one, the larger first.
-func newTrainer(spec models.Spec, batch int, w *models.Weights, opt Optimizer, n int) (*Trainer, error) {
+// newTrainer is NewTrainer with its options. The batch is split between
+// the replicas in consecutive parts whose sizes differ by at most one, the
+// larger first.
+func newTrainer(spec network.Spec, batch int, w *models.Weights, opt Optimizer, o trainerOptions) (*Trainer, error) {
+	n := o.replicas
 	if err := opt.validate(); err != nil {
 		return nil, err
 	}
@@ -69,7 +99,7 @@ func newTrainer(spec models.Spec, batch int, w *models.Weights, opt Optimizer, n
 		threads = 1 // a replica per core: its kernels stay there
 	}
 	for _, b := range sizes {
-		r, err := newReplica(spec, b, w, threads)
+		r, err := newReplica(spec, b, w, threads, o.loss)
 		if err != nil {
 			t.Close()
 			return nil, err
@@ -129,15 +159,18 @@ func (t *Trainer) Backward(split *datasets.Split, idx []int) (metrics.Metrics, e
 		return metrics.Metrics{}, err
 	}
 	var m metrics.Metrics
+	sum := 0.0
 	for k, part := range parts {
 		r := t.replicas[k]
-		loss := floats(r.model.Loss.Value(), nil)[0]
+		loss := floats(r.loss.Value(), nil)[0]
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			t.discard()
 			return metrics.Metrics{}, fmt.Errorf("train: loss is %v: training diverged (try a smaller learning rate)", loss)
 		}
 		t.tally.add(&m, r.model, split, part)
+		sum += loss * float64(len(part))
 	}
+	t.loss = sum / float64(len(idx))
 	if err := t.combineGrads(parts); err != nil {
 		t.discard()
 		return metrics.Metrics{}, err

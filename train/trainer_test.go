@@ -12,6 +12,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/train"
 )
 
@@ -26,7 +27,7 @@ func batchOf(n int) []int {
 
 // trainSteps trains a fresh copy of w for steps steps on the same batch
 // and returns the weights.
-func trainSteps(t *testing.T, spec models.Spec, w *models.Weights, opt train.Optimizer, steps int) *models.Weights {
+func trainSteps(t *testing.T, spec network.Spec, w *models.Weights, opt train.Optimizer, steps int) *models.Weights {
 	t.Helper()
 	d := smallRandman(t)
 	w = w.Clone()

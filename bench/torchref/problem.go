@@ -62,10 +62,12 @@ type Reg struct {
 	UpperExp       int     `json:"upper_exp"`
 }
 
-// ConfigOf describes spec for the reference, with the decays per step of
-// models.Config.
-func ConfigOf(spec models.Spec, dt tensor.Dtype) Config {
-	g := models.Config(spec)
+// ConfigOf describes spec for the reference, which knows the LIF neuron
+// (network.DefaultNeuron) only.
+func ConfigOf(spec network.Spec, dt tensor.Dtype) (Config, error) {
+	if spec.Neuron != "" && spec.Neuron != network.DefaultNeuron {
+		return Config{}, fmt.Errorf("torchref: neuron model %q: the reference has the %s only", spec.Neuron, network.DefaultNeuron)
+	}
 	readout := "max"
 	if spec.Readout == network.SumOverTime {
 		readout = "sum"
@@ -75,10 +77,10 @@ func ConfigOf(spec models.Spec, dt tensor.Dtype) Config {
 		Inputs: spec.Inputs, Hidden: append([]int{}, spec.Hidden...), Outputs: spec.Outputs, Steps: spec.Steps,
 		Recurrent: spec.Recurrent, DiffReset: spec.DifferentiableReset, RecurrentGrad: spec.RecurrentGrad,
 		Readout: readout, Surrogate: spec.Surrogate.Shape.String(), SurrogateBeta: spec.Surrogate.Beta,
-		BetaSyn: g.LIF.BetaSyn, BetaMem: g.LIF.BetaMem, BetaOut: g.Readout.BetaOut,
+		BetaSyn: spec.Decay(spec.TauSyn), BetaMem: spec.Decay(spec.TauMem), BetaOut: spec.Decay(spec.TauReadout),
 		Reg:   Reg{r.LowerStrength, r.LowerThreshold, r.UpperStrength, r.UpperThreshold, r.UpperExp},
 		DType: dt.String(), LR: 5e-3,
-	}
+	}, nil
 }
 
 // WriteProblem writes the network cfg, the weights w and the samples idx

@@ -19,39 +19,39 @@ import (
 // gradCase is one network of TestGradientsMatchTorch.
 type gradCase struct {
 	name string
-	spec func() models.Spec
+	spec func() network.Spec
 }
 
-func small() models.Spec {
-	s := models.Default()
+func small() network.Spec {
+	s := network.Default()
 	s.Inputs, s.Hidden, s.Outputs, s.Steps = 12, []int{16}, 5, 40
 	return s
 }
 
 var gradCases = []gradCase{
 	{"feedforward/max", small},
-	{"feedforward/sum", func() models.Spec {
+	{"feedforward/sum", func() network.Spec {
 		s := small()
 		s.Readout = network.SumOverTime
 		return s
 	}},
-	{"feedforward/two-layers/regularised", func() models.Spec {
+	{"feedforward/two-layers/regularised", func() network.Spec {
 		s := small()
 		s.Hidden = []int{16, 8}
-		s.Reg = models.Regularization{LowerStrength: 0.5, LowerThreshold: 3, UpperStrength: 0.2, UpperThreshold: 0.5, UpperExp: 2}
+		s.Reg = network.Regularization{LowerStrength: 0.5, LowerThreshold: 3, UpperStrength: 0.2, UpperThreshold: 0.5, UpperExp: 2}
 		return s
 	}},
-	{"recurrent/max", func() models.Spec {
+	{"recurrent/max", func() network.Spec {
 		s := small()
 		s.Recurrent, s.DT, s.TauMem, s.TauSyn = true, 2, 20, 10
 		return s
 	}},
-	{"recurrent/sum", func() models.Spec {
+	{"recurrent/sum", func() network.Spec {
 		s := small()
 		s.Recurrent, s.Readout = true, network.SumOverTime
 		return s
 	}},
-	{"recurrent/max/diff-reset/recurrent-grad", func() models.Spec {
+	{"recurrent/max/diff-reset/recurrent-grad", func() network.Spec {
 		s := small()
 		s.Recurrent, s.DifferentiableReset, s.RecurrentGrad = true, true, true
 		return s
@@ -64,7 +64,7 @@ var tolerance = map[tensor.Dtype]float64{tensor.Float32: 1e-5, tensor.Float64: 1
 
 // randomSplit draws n samples of independent input spikes at the given
 // density, labels cycling through the classes.
-func randomSplit(spec models.Spec, n int, density float64, seed uint64) *datasets.Split {
+func randomSplit(spec network.Spec, n int, density float64, seed uint64) *datasets.Split {
 	rng := rand.New(rand.NewPCG(seed, 25))
 	s := &datasets.Split{Name: "train", Steps: spec.Steps, Units: spec.Inputs, Classes: spec.Outputs}
 	for i := 0; i < n; i++ {
@@ -88,6 +88,9 @@ func randomSplit(spec models.Spec, n int, density float64, seed uint64) *dataset
 // torchref.py on the same weights and batch, and compares them, in float32
 // and float64. It is skipped where Python cannot import torch (CI).
 func TestGradientsMatchTorch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a Python cross-check: skipped with -short")
+	}
 	if err := torchref.Available(); err != nil {
 		t.Skip(err)
 	}
@@ -107,7 +110,11 @@ func TestGradientsMatchTorch(t *testing.T) {
 					idx[i] = i
 				}
 				path := filepath.Join(t.TempDir(), "problem.npz")
-				if err := torchref.WriteProblem(path, torchref.ConfigOf(spec, dt), w, split, idx); err != nil {
+				cfg, err := torchref.ConfigOf(spec, dt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := torchref.WriteProblem(path, cfg, w, split, idx); err != nil {
 					t.Fatal(err)
 				}
 				want, err := torchref.Grad(path, "")

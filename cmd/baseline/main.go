@@ -45,7 +45,8 @@ import (
 const usage = `Usage: go run ./cmd/baseline --dataset <name> [--data-dir <folder>] [flags]
 
 Fits a logistic regression and a one-hidden-layer perceptron to the
-flattened input of a data set, as cmd/train would load it.`
+flattened input of a data set, as cmd/train would load it.
+`
 
 // dataFlags are the settings of package run that choose the data; the
 // others are a spiking network's and mean nothing here.
@@ -53,6 +54,31 @@ var dataFlags = []string{"dataset", "data-dir", "data-seed", "validation", "vali
 	"cache-dir", "no-cache", "skip-bad-files", "feature-storage", "randman-classes", "randman-units",
 	"randman-dim", "randman-alpha", "randman-samples", "randman-train", "randman-validation",
 	"randman-window", "steps", "dt", "log-format", "log-level"}
+
+// perDataSet lists the defaults of setting name for every data set, as
+// "per data set: randman 1, shd 2, …", when they are not all the same,
+// and is empty otherwise.
+func perDataSet(name string) string {
+	if name == "dataset" {
+		return ""
+	}
+	var list []string
+	values := map[string]bool{}
+	for _, set := range run.DataSetNames() {
+		s := run.DefaultSettings(set)
+		st, ok := s.Lookup(name)
+		if !ok {
+			return ""
+		}
+		v := st.Flag().String()
+		list = append(list, set+" "+v)
+		values[v] = true
+	}
+	if len(values) < 2 {
+		return ""
+	}
+	return "per data set: " + strings.Join(list, ", ")
+}
 
 // models are the classifiers --model chooses from.
 var models = []string{"logreg", "mlp"}
@@ -80,6 +106,11 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	for _, name := range dataFlags {
 		st, _ := first.Lookup(name)
 		fs.Var(st.Flag(), name, st.Usage)
+		// --dataset's defaults apply to the flags not given, so --help
+		// shows each data set's rather than randman's.
+		if per := perDataSet(name); per != "" {
+			fs.Lookup(name).DefValue = per
+		}
 	}
 	c := baseline.DefaultConfig()
 	c.Hidden = 128

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,5 +93,23 @@ func TestBadFlagsExitWithUsageError(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if code := runMain(context.Background(), []string{"--help"}, &stdout, &stderr); code != 0 || !strings.Contains(stderr.String(), "-data-dir") {
 		t.Errorf("--help: exit %d, %q", code, stderr.String())
+	}
+}
+
+// Issue 23, item 16: --help showed randman's defaults (-dt 1, -steps 100)
+// for flags whose default is the chosen data set's.
+func TestHelpShowsEachDataSetsDefaults(t *testing.T) {
+	var errs bytes.Buffer
+	if _, err := parse([]string{"--help"}, &errs); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("--help: %v", err)
+	}
+	help := errs.String()
+	for _, want := range []string{"(default per data set: randman 1, mnist 1, shd 2, ssc 4, rawhd 10, rawsc 10)", "-steps value", "randman 100", "shd 400"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("--help lacks %q:\n%s", want, help)
+		}
+	}
+	if strings.Contains(help, "(default 1)\n  -epochs") {
+		t.Errorf("--help gives -dt randman's default:\n%s", help)
 	}
 }

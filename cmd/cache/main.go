@@ -68,6 +68,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cache: %v\n", err)
 		return 1
 	}
+	// A wrong folder is said so before anything is listed or removed.
+	if err := audio.CheckCache(target, *prune); err != nil {
+		from := "the user's cache"
+		switch {
+		case *dir != "":
+			from = "--dir"
+		case *dataDir != "" && target != userCache():
+			from = "--data-dir " + *dataDir + ": its cache"
+		}
+		fmt.Fprintf(stderr, "cache: %s %s: %v\n", from, target, err)
+		return 1
+	}
 	if *prune {
 		before := time.Now().Add(-*olderThan)
 		if *all {

@@ -55,3 +55,47 @@ func TestBadFlags(t *testing.T) {
 		t.Errorf("missing folder: exit %d", code)
 	}
 }
+
+// Issue 23, item 10: --dir /proc --prune --all exited 0. A folder that is
+// not a feature cache is refused, naming --dir, before anything is removed.
+func TestNotACacheIsRefused(t *testing.T) {
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644)
+	os.Mkdir(filepath.Join(other, "ab"), 0o755)
+	os.WriteFile(filepath.Join(other, "ab", "x.mel"), []byte("mine too"), 0o644)
+	for _, args := range [][]string{
+		{"--dir", "/proc", "--prune", "--all"},
+		{"--dir", "/proc"},
+		{"--dir", other, "--prune", "--all"},
+		{"--dir", filepath.Join(other, "notes.txt")},
+	} {
+		var out, errs bytes.Buffer
+		if code := run(args, &out, &errs); code == 0 || !strings.Contains(errs.String(), "--dir "+args[1]) || out.Len() != 0 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want a failure naming --dir", args, code, out.String(), errs.String())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(other, "notes.txt")); err != nil {
+		t.Errorf("a folder that is no cache lost a file: %v", err)
+	}
+	// An empty folder is an empty cache.
+	var out, errs bytes.Buffer
+	if code := run([]string{"--dir", t.TempDir(), "--prune", "--all"}, &out, &errs); code != 0 || !strings.Contains(out.String(), "removed 0 entries") {
+		t.Errorf("empty folder: exit %d, %s%s", code, out.String(), errs.String())
+	}
+}
+
+// A cache that cannot be written cannot be pruned: said before anything
+// is tried, naming --dir.
+func TestReadOnlyCacheIsNotPruned(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root writes into a read-only folder")
+	}
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "ab"), 0o755)
+	os.Chmod(dir, 0o555)
+	defer os.Chmod(dir, 0o755)
+	var out, errs bytes.Buffer
+	if code := run([]string{"--dir", dir, "--prune", "--all"}, &out, &errs); code == 0 || !strings.Contains(errs.String(), "--dir "+dir) || !strings.Contains(errs.String(), "writ") {
+		t.Errorf("exit %d, stderr %q", code, errs.String())
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -55,6 +56,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err := evaluate(ctx, o, stdout); err != nil {
 		fmt.Fprintf(stderr, "eval: %v\n", err)
+		if errors.As(err, new(*usageError)) {
+			return 2
+		}
 		return 1
 	}
 	return 0
@@ -65,13 +69,13 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "checkpoint (.npz) written by cmd/train, or NIR file (.nir) (required)")
-	fs.StringVar(&o.dataset, "dataset", "", "data set of a NIR file that does not carry spikegrad settings (one not written by cmd/export)")
+	fs.StringVar(&o.dataset, "dataset", "", "data set of a NIR file that does not carry spikegrad settings (one not written by cmd/export); a file that carries them is evaluated on its own data set, and another one given here is refused")
 	fs.StringVar(&o.split, "split", "test", "split to evaluate: train, validation or test")
 	fs.StringVar(&o.dataDir, "data-dir", "", "override the data folder stored in the checkpoint")
 	fs.IntVar(&o.batch, "batch", 250, "evaluation batch size")
 	fs.StringVar(&o.jsonOut, "json", "", "write the full result, with per-sample logits and predictions, to this JSON file")
 	fs.IntVar(&o.snapshots, "snapshot", 0, "record the activity of the first N samples of the split")
-	fs.StringVar(&o.snapshotOut, "snapshot-out", "snapshot.json", "file for --snapshot")
+	fs.StringVar(&o.snapshotOut, "snapshot-out", "", "file for --snapshot (default: snapshot.json beside the checkpoint, in its run folder)")
 	if err := fs.Parse(args); err != nil {
 		return nil, cli.HintFlag(fs, err)
 	}
@@ -91,6 +95,11 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	}
 	return o, nil
 }
+
+// usageError is a command line that contradicts the file it names.
+type usageError struct{ error }
+
+func (e *usageError) Unwrap() error { return e.error }
 
 // Result is what --json writes.
 type Result struct {
@@ -121,6 +130,12 @@ func evaluate(ctx context.Context, o *options, stdout io.Writer) error {
 		return err
 	}
 	s := ck.Settings
+	// A file that carries its settings keeps its data set: evaluating
+	// it on another one would quietly answer a different question.
+	if o.dataset != "" && s.Dataset != o.dataset {
+		return &usageError{fmt.Errorf("--dataset %s: checkpoint %s was trained on %s and carries its settings; "+
+			"--dataset is for NIR files from other libraries (leave it out, or give --dataset %s)", o.dataset, o.checkpoint, s.Dataset, s.Dataset)}
+	}
 	if o.dataDir != "" {
 		s.DataDir = o.dataDir
 	}
@@ -161,7 +176,7 @@ func evaluate(ctx context.Context, o *options, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "wrote %s\n", o.jsonOut)
 	}
 	if o.snapshots > 0 {
-		return snapshot(ev, split, o, stdout)
+		return snapshot(ev, split, o, s.DT, stdout)
 	}
 	return nil
 }
@@ -184,7 +199,14 @@ func collect(ev *train.Evaluator, split *datasets.Split) (*Result, error) {
 	return res, err
 }
 
-func snapshot(ev *train.Evaluator, split *datasets.Split, o *options, stdout io.Writer) error {
+// snapshot writes the activity of the split's first samples. By default the
+// file goes beside the checkpoint: into its run folder, which git ignores,
+// rather than wherever the command was started.
+func snapshot(ev *train.Evaluator, split *datasets.Split, o *options, dt float64, stdout io.Writer) error {
+	out := o.snapshotOut
+	if out == "" {
+		out = filepath.Join(filepath.Dir(o.checkpoint), "snapshot.json")
+	}
 	n := min(o.snapshots, split.Len(), ev.Model.Batch)
 	idx := make([]int, n)
 	for i := range idx {
@@ -194,10 +216,10 @@ func snapshot(ev *train.Evaluator, split *datasets.Split, o *options, stdout io.
 	if err != nil {
 		return err
 	}
-	if err := writeJSON(o.snapshotOut, snaps); err != nil {
+	if err := writeJSON(out, snaps); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote activity of %d samples to %s\n", n, o.snapshotOut)
+	fmt.Fprintf(stdout, "wrote activity of %d sample%s to %s; draw it with: go run ./cmd/report --snapshot %s --snapshot-dt %g\n", n, map[bool]string{true: "s"}[n != 1], out, out, dt)
 	return nil
 }
 
@@ -213,16 +235,29 @@ func report(w io.Writer, r *Result, names []string) {
 	m := r.Metrics
 	fmt.Fprintf(w, "%s split: %d samples, accuracy %.2f%%, loss %.4f\n", r.Split, m.N, 100*m.Accuracy, m.Loss)
 	for l, a := range r.Activity {
+		// Layers count from 1 in everything people read, as in cmd/report.
 		fmt.Fprintf(w, "hidden layer %d: %.1f spikes per input, %.0f%% of %d neurons silent, max rate %.1f Hz\n",
-			l, a.PerInput, 100*a.Silent, a.Neurons, a.MaxRate)
+			l+1, a.PerInput, 100*a.Silent, a.Neurons, a.MaxRate)
 	}
-	fmt.Fprintf(w, "confusion matrix (rows: true class, columns: predicted):\n")
-	for c, row := range r.Confusion {
-		label := fmt.Sprint(c)
-		if c < len(names) {
-			label = names[c]
+	confusion(w, r.Confusion, names)
+}
+
+// confusion prints the matrix with its classes numbered along both sides
+// and named down the left, where there is room.
+func confusion(w io.Writer, m [][]int, names []string) {
+	const label = "%4d %-12.12s"
+	fmt.Fprintf(w, "confusion matrix (rows: true class, columns: predicted class):\n")
+	fmt.Fprintf(w, "%17s", "predicted:")
+	for c := range m {
+		fmt.Fprintf(w, " %4d", c)
+	}
+	fmt.Fprintln(w)
+	for c, row := range m {
+		name := ""
+		if c < len(names) && names[c] != fmt.Sprint(c) {
+			name = names[c]
 		}
-		fmt.Fprintf(w, "%12s", label)
+		fmt.Fprintf(w, label, c, name)
 		for _, v := range row {
 			fmt.Fprintf(w, " %4d", v)
 		}

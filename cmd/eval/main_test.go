@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,5 +81,50 @@ func TestBadInput(t *testing.T) {
 		if code := run(context.Background(), args, &out, &errs); code == 0 || !strings.Contains(errs.String(), want) {
 			t.Errorf("%v: exit %d, %q; want a message naming %s", args, code, errs.String(), want)
 		}
+	}
+}
+
+// Issue 23, item 7: --dataset shd on a randman checkpoint evaluated it on
+// randman, exit 0, without a word.
+func TestDatasetThatContradictsTheCheckpointIsRefused(t *testing.T) {
+	ck := checkpoint(t)
+	var out, errs bytes.Buffer
+	code := run(context.Background(), []string{"--checkpoint", ck, "--dataset", "shd"}, &out, &errs)
+	if code != 2 || !strings.Contains(errs.String(), "--dataset shd") || !strings.Contains(errs.String(), "randman") || out.Len() != 0 {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 naming --dataset and the checkpoint's data set", code, out.String(), errs.String())
+	}
+	// Naming the checkpoint's own data set is no contradiction.
+	out.Reset()
+	errs.Reset()
+	if code := run(context.Background(), []string{"--checkpoint", ck, "--dataset", "randman"}, &out, &errs); code != 0 {
+		t.Errorf("--dataset randman: exit %d, %s", code, errs.String())
+	}
+}
+
+// Issue 23, item 14: the confusion matrix had no header, hidden layers were
+// numbered from 0 (cmd/report numbers them from 1), and --snapshot wrote
+// snapshot.json into the current folder.
+func TestReportIsLabelledAndSnapshotStaysWithTheRun(t *testing.T) {
+	ck := checkpoint(t)
+	cwd := t.TempDir()
+	t.Chdir(cwd)
+	var out, errs bytes.Buffer
+	if code := run(context.Background(), []string{"--checkpoint", ck, "--snapshot", "2"}, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	lines := strings.Split(out.String(), "\n")
+	if !strings.HasPrefix(lines[1], "hidden layer 1: ") {
+		t.Errorf("the first hidden layer is %q, want it numbered 1", lines[1])
+	}
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "confusion matrix") })
+	if i < 0 || strings.Join(strings.Fields(lines[i+1]), " ") != "predicted: 0 1 2" || strings.Fields(lines[i+2])[0] != "0" {
+		t.Errorf("confusion matrix without a header of predicted classes:\n%s", out.String())
+	}
+	if _, err := os.Stat(filepath.Join(cwd, "snapshot.json")); err == nil {
+		t.Error("snapshot.json went into the current folder")
+	}
+	want := filepath.Join(filepath.Dir(ck), "snapshot.json")
+	if _, err := os.Stat(want); err != nil || !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "cmd/report --snapshot") {
+		t.Errorf("snapshot: %v; stdout:\n%s", err, out.String())
 	}
 }

@@ -5,8 +5,15 @@
 // hidden spikes with sigmoid fits, spike count histograms, an activity
 // snapshot and the surrogate derivative shapes.
 //
-//	go run ./cmd/report --runs runs --group surrogate,beta --top 5 --out report \
+//	go run ./cmd/report sweeps/beta
+//	go run ./cmd/report --runs runs --group surrogate,beta --top 5 --out runs/report \
 //		--heatmap beta,lr --bars surrogate --bars-color beta --spikes --surrogates
+//
+// Folders of runs go after --runs or as arguments. The report goes into
+// <first folder>/report unless --out says otherwise, and without a figure
+// flag it draws the figures that need no choice of settings: accuracy
+// against spikes, the spike count histogram, and bars of the --group
+// settings.
 package main
 
 import (
@@ -15,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -77,7 +85,7 @@ func parse(args []string, stderr io.Writer) (*command, error) {
 	fs.SetOutput(stderr)
 	fs.Var((*listFlag)(&c.runs), "runs", "folder searched recursively for record.json, a record file, or a glob; repeatable or comma-separated")
 	fs.BoolVar(&c.strict, "strict", false, "fail on any unreadable record file instead of listing it in the report")
-	fs.StringVar(&o.Out, "out", "report", "folder for report.md, report.csv and the figures")
+	fs.StringVar(&o.Out, "out", "", "folder for report.md, report.csv and the figures (default: report inside the first runs folder, or beside --snapshot)")
 	fs.StringVar(&f.group, "group", "", "settings to group runs by, comma-separated (e.g. surrogate,beta); none: all runs")
 	fs.IntVar(&o.Top, "top", 5, "k: per group, the k best runs on validation make the reported test accuracy")
 	fs.StringVar(&f.heatmap, "heatmap", "", "two settings, across and up (e.g. beta,lr): heatmap of top-k test accuracy, one panel per value of the other --group settings")
@@ -98,13 +106,58 @@ func parse(args []string, stderr io.Writer) (*command, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, cli.HintFlag(fs, err)
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (folders go after --runs; see --help)", fs.Arg(0))
-	}
+	// Arguments are runs folders, as in `go run ./cmd/report sweeps/beta`.
+	c.runs = append(c.runs, fs.Args()...)
 	if err := f.apply(o); err != nil {
 		return nil, err
 	}
+	o.DefaultFigures = len(c.runs) > 0 && !figureAsked(fs)
+	if o.DefaultFigures {
+		o.Spikes, o.SpikesBy = true, o.Group
+		o.Hist, o.HistBy = true, o.Group
+		o.Bars = o.Group
+	}
+	if o.Out == "" {
+		o.Out = defaultOut(c.runs, o.Snapshot)
+	}
 	return c, c.check()
+}
+
+// figureAsked reports whether a flag that chooses a figure was given.
+func figureAsked(fs *flag.FlagSet) bool {
+	asked := false
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "heatmap", "bars", "spikes", "hist", "snapshot", "surrogates":
+			asked = true
+		}
+	})
+	return asked
+}
+
+// defaultOut is where a report goes without --out: inside the first runs
+// folder, or beside the snapshot, never into the current folder, which in
+// a checkout holds the Go package named report. Empty when there is
+// neither.
+func defaultOut(runs []string, snapshot string) string {
+	var from string
+	switch {
+	case len(runs) > 0:
+		from = runs[0]
+		if fi, err := os.Stat(from); err != nil || !fi.IsDir() {
+			// A record file or a glob: the folder above it without
+			// wildcards.
+			from = filepath.Dir(from)
+			for strings.ContainsAny(from, "*?[") {
+				from = filepath.Dir(from)
+			}
+		}
+	case snapshot != "":
+		from = filepath.Dir(snapshot)
+	default:
+		return ""
+	}
+	return filepath.Join(from, "report")
 }
 
 // apply converts and checks the flags that need it, naming the flag at
@@ -170,8 +223,6 @@ func (c *command) check() error {
 		return fmt.Errorf("--heatmap: want two settings, across and up (e.g. beta,lr), got %d", len(o.Heatmap))
 	case o.BarsColor != "" && len(o.Bars) == 0:
 		return errors.New("--bars-color: needs --bars")
-	case o.Out == "":
-		return errors.New("--out: want a folder")
 	case !(sn.DT > 0):
 		return fmt.Errorf("--snapshot-dt: want a positive step in ms, got %g", sn.DT)
 	case sn.Samples < 1:
@@ -182,6 +233,10 @@ func (c *command) check() error {
 		return errors.New("--runs is required (only --surrogates and --snapshot work without runs)")
 	case len(c.runs) == 0 && (len(o.Group) > 0 || len(o.Heatmap) > 0 || len(o.Bars) > 0 || o.Spikes || o.Hist):
 		return errors.New("--runs is required for --group, --heatmap, --bars, --spikes and --hist")
+	case o.Out == "":
+		return errors.New("--out: want a folder (there is no runs folder to put the report in)")
+	case holdsGo(o.Out):
+		return fmt.Errorf("--out %s: the folder holds Go source, so it is a package of the code, not a place for a report", o.Out)
 	}
 	for _, k := range o.Bars {
 		if k == o.BarsColor {
@@ -189,6 +244,12 @@ func (c *command) check() error {
 		}
 	}
 	return nil
+}
+
+// holdsGo reports whether dir exists and holds a .go file.
+func holdsGo(dir string) bool {
+	m, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	return len(m) > 0
 }
 
 // report loads the runs and writes the report, telling on stderr what was
@@ -209,6 +270,7 @@ func (c *command) report(stdout, stderr io.Writer) error {
 		}
 		c.opt.Inputs = c.runs
 	}
+	c.opt.Log = stderr
 	files, err := write(set, c.opt)
 	for _, f := range files {
 		fmt.Fprintf(stdout, "wrote %s\n", f)

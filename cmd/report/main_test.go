@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -156,7 +157,7 @@ func TestBadInputNamesTheFlag(t *testing.T) {
 		{[]string{"--runs", folder, "--hist-layer", "-1"}, "--hist-layer"},
 		{[]string{"--runs", folder, "--snapshot-dt", "0"}, "--snapshot-dt"},
 		{[]string{"--spikes", "--surrogates"}, "--runs is required for"},
-		{[]string{"--runs", folder, "extra"}, `unexpected argument "extra"`},
+		{[]string{"--runs", folder, "extra"}, `stat extra`},
 		{[]string{"--runs", t.TempDir()}, "no record.json under"},
 		{[]string{"--runs", filepath.Join(folder, "nothing*")}, "matches no file"},
 		{[]string{"--runs", broken, "--strict", "--out", t.TempDir()}, "bad/record.json"},
@@ -185,5 +186,90 @@ func TestUnreadableRecordsAreReported(t *testing.T) {
 	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
 	if !strings.Contains(stderr.String(), bad) || !strings.Contains(string(md), bad) {
 		t.Errorf("broken record not named:\nstderr %s\nreport.md %s", stderr.String(), md)
+	}
+}
+
+// Issue 23, item 11: the README's `go run ./cmd/report sweeps/…` failed
+// with "unexpected argument"; --out's default, report, wrote into the
+// report/ Go package when run from the repository; and the default report
+// drew no figure.
+func TestDefaultReportOfAFolder(t *testing.T) {
+	dir := writeRuns(t)
+	cwd := t.TempDir()
+	t.Chdir(cwd)
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(cwd, "report")); err == nil {
+		t.Error("the report went into the current folder")
+	}
+	out := filepath.Join(dir, "report")
+	for _, f := range []string{"report.md", "report.csv", "spikes.png", "histogram.png"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("default report: %v", err)
+		}
+	}
+	// With --group, the groups get bars.
+	stdout.Reset()
+	if code := run([]string{"--group", "surrogate", "--runs", dir}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), filepath.Join(out, "bars.png")) {
+		t.Errorf("--group: exit %d, %s%s", code, stdout.String(), stderr.String())
+	}
+}
+
+// An --out that holds Go source is a package folder, never a report's.
+func TestOutIntoSourceIsRefused(t *testing.T) {
+	src := t.TempDir()
+	os.WriteFile(filepath.Join(src, "doc.go"), []byte("package report\n"), 0o644)
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"--surrogates", "--out", src}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "--out") || !strings.Contains(stderr.String(), "Go source") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// Every cmd/report command of the README parses, and writes no report
+// into the current folder.
+func TestReadmeCommandsParse(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		_, cmd, ok := strings.Cut(line, "go run ./cmd/report ")
+		if !ok {
+			continue
+		}
+		cmd, _, _ = strings.Cut(cmd, "`")
+		n++
+		c, err := parse(strings.Fields(cmd), io.Discard)
+		if err != nil {
+			t.Errorf("README: go run ./cmd/report %s: %v", cmd, err)
+			continue
+		}
+		if filepath.Dir(c.opt.Out) == "." {
+			t.Errorf("README: go run ./cmd/report %s writes into the current folder (%s)", cmd, c.opt.Out)
+		}
+	}
+	if n == 0 {
+		t.Error("the README shows no cmd/report command")
+	}
+}
+
+// A default figure that the records cannot give is left out with a note,
+// on stderr and in the report, rather than failing the table.
+func TestDefaultFigureThatCannotBeDrawnIsNoted(t *testing.T) {
+	dir := t.TempDir()
+	for i, acc := range []float64{0.6, 0.7} {
+		save(t, filepath.Join(dir, fmt.Sprint("run", i)), &runs.Record{Status: "completed", Settings: runs.DefaultSettings("randman"),
+			Validation: metrics.Metrics{Accuracy: acc}, Test: &metrics.Metrics{Accuracy: acc, SpikesPerInput: []float64{10 * acc}}})
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "report", "report.md"))
+	if !strings.Contains(stderr.String(), "report: figure left out: report: histogram") || !strings.Contains(string(md), "## Figures left out") {
+		t.Errorf("stderr %q\nreport.md:\n%s", stderr.String(), md)
 	}
 }

@@ -49,6 +49,12 @@ type options struct {
 	SnapshotOptions raster.SnapshotOptions
 
 	Surrogates bool // surrogate derivative shapes (Fig. 3a, 5a)
+
+	// DefaultFigures marks the figures as chosen by the command, not by
+	// the user: one that the runs cannot give (no spikes, no per-neuron
+	// activity) is left out with a note instead of failing the report.
+	DefaultFigures bool
+	Log            io.Writer // where such notes go besides report.md; nil: nowhere
 }
 
 // write makes the report o asks for from set (nil when only the surrogate
@@ -88,6 +94,7 @@ type doc struct {
 	md    strings.Builder
 	files []string
 	runsL []report.Run
+	notes []string // default figures the runs could not give
 }
 
 func (d *doc) path(name string) string { return filepath.Join(d.o.Out, name) }
@@ -142,11 +149,25 @@ func (d *doc) figures() error {
 		{d.o.Snapshot != "", d.snapshot},
 	}
 	for _, s := range steps {
-		if s.want {
-			if err := s.make(); err != nil {
+		if !s.want {
+			continue
+		}
+		if err := s.make(); err != nil {
+			if !d.o.DefaultFigures {
 				return err
 			}
+			d.notes = append(d.notes, err.Error())
+			if d.o.Log != nil {
+				fmt.Fprintf(d.o.Log, "report: figure left out: %v\n", err)
+			}
 		}
+	}
+	if len(d.notes) > 0 {
+		d.md.WriteString("## Figures left out\n\n")
+		for _, n := range d.notes {
+			fmt.Fprintf(&d.md, "- %s\n", n)
+		}
+		d.md.WriteString("\n")
 	}
 	return nil
 }

@@ -16,9 +16,11 @@
 // Runs already completed under --out are skipped and a run stopped
 // mid-way continues from its last checkpoint, so an interrupted
 // reproduction restarted with the same command does only what is missing.
-// --shard i/n (or a Slurm job array, or a Kubernetes Indexed Job with
-// SPIKEGRAD_SHARDS) runs every n-th run; copying the shards' output
-// folders together merges them, and --report-only then writes the report.
+// --shard i/n (or a regular Slurm job array, or a Kubernetes Indexed Job
+// with SPIKEGRAD_SHARDS) runs every n-th run; the tasks of an irregular
+// array (--array=1,3,5) have no shard and share --out instead. Copying the
+// shards' output folders together merges them, and --report-only then
+// writes the report.
 // --sweeps runs only the named panels' sweeps; reproductions sharing one
 // output folder (say, one for the MNIST panels and one for the rest) take
 // turns on its timing file and never train the same run twice; a run that
@@ -78,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "reproduce: %v\n", err)
 		return 2
 	}
-	popt, shardName, err := o.planOptions(getenv)
+	popt, shardName, err := o.planOptions(getenv, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "reproduce: %v\n", err)
 		return 2
@@ -167,7 +169,7 @@ func (o *options) checkOut() error {
 }
 
 // planOptions converts the flags, naming the one at fault.
-func (o *options) planOptions(getenv func(string) string) (paper.Options, string, error) {
+func (o *options) planOptions(getenv func(string) string, log *logrus.Logger) (paper.Options, string, error) {
 	var p paper.Options
 	var err error
 	if p.Scale, err = paper.ParseScale(o.scale); err != nil {
@@ -190,6 +192,12 @@ func (o *options) planOptions(getenv func(string) string) (paper.Options, string
 		return p, "", nil // the report covers the whole plan, and so may a check
 	}
 	i, n, ok, err := shard(o.shard, getenv)
+	if irr := (*sweep.IrregularArrayError)(nil); errors.As(err, &irr) && o.shard == "" {
+		// Nothing asked for shards: reproductions that share --out
+		// divide its runs between them without any.
+		log.Warnf("%s: the job array is not a regular range, so this task works through the whole plan with the other tasks sharing --out (give --shard i/n for static shards)", irr.Vars)
+		return p, "", nil
+	}
 	if err != nil || !ok {
 		return p, "", err
 	}

@@ -170,3 +170,24 @@ func TestOutErrors(t *testing.T) {
 		t.Errorf("--report-only created %s", empty)
 	}
 }
+
+// Issue 23, item 8: in an irregular Slurm array (--array=1,3,5) reproduce
+// advised "(no --shard)" when none was given, and still refused. Without
+// --shard, each task now works through the whole plan as one of the
+// reproductions sharing --out, and says so.
+func TestIrregularArrayWithoutShardRunsAsWorker(t *testing.T) {
+	env := map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "5", "SLURM_ARRAY_TASK_COUNT": "3"}
+	getenv := func(k string) string { return env[k] }
+	var out, errs bytes.Buffer
+	code := run(context.Background(), []string{"--scale", "local", "--dry-run"}, &out, &errs, getenv)
+	if code != 0 || !strings.Contains(out.String(), "552 runs to do") || strings.Contains(errs.String(), "no --shard") ||
+		!strings.Contains(errs.String(), "not a regular range") || !strings.Contains(errs.String(), "whole plan") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want the whole plan and a note", code, out.String(), errs.String())
+	}
+	// An explicit --shard still decides.
+	out.Reset()
+	errs.Reset()
+	if code := run(context.Background(), []string{"--scale", "paper", "--dry-run", "--shard", "1/4"}, &out, &errs, getenv); code != 0 || !strings.Contains(out.String(), "224 runs to do") {
+		t.Errorf("--shard 1/4 in an irregular array: exit %d, %s%s", code, out.String(), errs.String())
+	}
+}

@@ -194,8 +194,8 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--jobs: want ≥ 1, got %d", o.jobs)
 	case o.maxRuns < 1:
 		return nil, fmt.Errorf("--max-runs: want ≥ 1, got %d", o.maxRuns)
-	case o.lease < time.Second:
-		return nil, fmt.Errorf("--lease: want at least 1s, got %v", o.lease)
+	case o.lease < time.Second || o.lease > lease.MaxTTL:
+		return nil, fmt.Errorf("--lease: want 1s to %v, got %v", lease.MaxTTL, o.lease)
 	}
 	return o, nil
 }

@@ -95,6 +95,7 @@ func TestBadArguments(t *testing.T) {
 		"lrr":                  {"--set", "lrr=1"},
 		"--grid":               {"--grid", "beta="},
 		"--file":               {"--file", "/no/such.yaml"},
+		"--lease: want 1s to":  {"--lease", "48h"},
 	}
 	for want, args := range cases {
 		var out, errs bytes.Buffer

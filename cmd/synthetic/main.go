@@ -54,6 +54,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "synthetic: want --dataset and --dir and no arguments (see --help)")
 		return 2
 	}
+	// The flags that apply to the data set, checked here so that the
+	// message names the flag rather than the package's parameter.
+	counts := map[string][]string{"shd": {"train", "test"}, "ssc": {"train", "valid", "test"}, "rawhd": {"train", "test"}}[*dataset]
+	for _, name := range counts {
+		if n := *map[string]*int{"train": train, "valid": valid, "test": test}[name]; n < 1 || n > synthetic.MaxSamples {
+			fmt.Fprintf(stderr, "synthetic: --%s: want a sample count in [1, %d], got %d\n", name, synthetic.MaxSamples, n)
+			return 2
+		}
+	}
+	if *dataset == "rawsc" && (*perWord < synthetic.MinPerWord || *perWord > synthetic.MaxPerWord) {
+		fmt.Fprintf(stderr, "synthetic: --per-word: want %d to %d recordings per word (a tenth each, at least one, for validation and test), got %d\n",
+			synthetic.MinPerWord, synthetic.MaxPerWord, *perWord)
+		return 2
+	}
 	o := synthetic.Options{Words: *words}
 	start := time.Now()
 	var err error

@@ -34,7 +34,7 @@ func TestBadFlags(t *testing.T) {
 		"--dataset": {"--dataset", "timit", "--dir", dir},
 		"--classes": {"--dataset", "rawsc", "--classes", "36", "--dir", dir},
 		"--dir":     {"--dataset", "shd"},
-		"counts":    {"--dataset", "shd", "--train", "0", "--dir", dir},
+		"--train":   {"--dataset", "shd", "--train", "0", "--dir", dir},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(args, &stdout, &stderr); code == 0 || !strings.Contains(stderr.String(), want) {
@@ -47,7 +47,23 @@ func TestBadFlags(t *testing.T) {
 func TestAbsurdSizeIsRefusedOnce(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := run([]string{"--dataset", "rawhd", "--train", "2000000000", "--test", "1", "--dir", t.TempDir()}, &out, &errb)
-	if code == 0 || !strings.Contains(errb.String(), "sample counts must lie in") || strings.Count(errb.String(), "synthetic:") != 1 {
+	if code == 0 || !strings.Contains(errb.String(), "--train: want a sample count in [1, 1048576]") || strings.Count(errb.String(), "synthetic:") != 1 {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// Issue 23, item 10: a count out of range was reported as the package's
+// "sample counts must lie in …, got [-1 200]", naming no flag.
+func TestCountErrorsNameTheFlag(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ dataset, flag, value string }{
+		{"shd", "--train", "-1"}, {"shd", "--test", "0"}, {"rawhd", "--test", "-1"}, {"ssc", "--valid", "-1"},
+		{"rawhd", "--train", "2000000000"}, {"rawsc", "--per-word", "-1"}, {"rawsc", "--per-word", "2"},
+	} {
+		var out, errb bytes.Buffer
+		code := run([]string{"--dataset", c.dataset, "--dir", dir, c.flag, c.value}, &out, &errb)
+		if code != 2 || !strings.Contains(errb.String(), "synthetic: "+c.flag+": ") || !strings.Contains(errb.String(), c.value) {
+			t.Errorf("%s %s %s: exit %d, stderr %q; want exit 2 and a message naming the flag and the value", c.dataset, c.flag, c.value, code, errb.String())
+		}
 	}
 }

@@ -26,7 +26,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/datasets"
-	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
 	runs "github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
 )
@@ -75,6 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	start := time.Now()
 	p := newProgress(stdout, log, a.Settings.Epochs)
+	init := newInitLog(a.Settings)
 	rec, dir, err := runner.Execute(ctx, a.Settings, runner.Hooks{
 		Data: func(d *datasets.Data, took time.Duration) {
 			log.WithFields(logrus.Fields{"dataset": d.Name, "train": d.Train.Len(), "validation": d.Validation.Len(),
@@ -87,12 +88,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				log.WithField("dataset", d.Name).Warn(w)
 			}
 		},
-		Start: func(spec models.Spec, dir string) {
-			log.WithFields(logrus.Fields{"hidden": spec.Hidden, "recurrent": spec.Recurrent,
+		Start: func(spec network.Spec, dir string) {
+			f := logrus.Fields{"hidden": spec.Hidden, "recurrent": spec.Recurrent,
 				"surrogate": spec.Surrogate.String(), "readout": spec.Readout.String(), "epochs": a.Settings.Epochs,
 				"batch": a.Settings.Batch, "lr": a.Settings.LR, "seed": a.Settings.Seed, "dtype": a.Settings.DType,
-				"gain": spec.Gain, "dir": dir}).Info("training")
+				"init": init.String(), "dir": dir}
+			if init.gain {
+				f["gain"] = spec.Gain
+			}
+			log.WithFields(f).Info("training")
+			init.start(log)
 		},
+		Init:  func(layer, layers int, took time.Duration) { init.layer(log, layer, layers, took) },
 		Epoch: p.epoch,
 		Note:  func(msg string) { log.Info(msg) },
 	})

@@ -50,6 +50,24 @@ func TestTrainsAndReportsTestAccuracy(t *testing.T) {
 	}
 }
 
+// A registered neuron model is one flag away: it trains, and its
+// checkpoint names it and loads.
+func TestTrainsAnotherNeuron(t *testing.T) {
+	var out, errs bytes.Buffer
+	dir := t.TempDir()
+	args := append(append([]string{}, small...), "--neuron", "lif-nosyn", "--epochs", "2", "--out", dir, "--name", "nosyn")
+	if code := run(context.Background(), args, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	ck, err := runner.LoadCheckpoint(filepath.Join(dir, "nosyn", "last.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ck.Settings.Neuron != "lif-nosyn" || ck.State == nil || len(ck.State.History) != 2 {
+		t.Errorf("checkpoint of neuron %q, state %v", ck.Settings.Neuron, ck.State)
+	}
+}
+
 func TestBadFlagsExitWithUsageError(t *testing.T) {
 	cases := map[string][]string{
 		"tau-mem":      {"--tau-mem", "-1"},
@@ -58,6 +76,7 @@ func TestBadFlagsExitWithUsageError(t *testing.T) {
 		"epochs":       {"--epochs", "x"},
 		"no-such-flag": {"--no-such-flag"},
 		"argument":     {"stray"},
+		"neuron":       {"--neuron", "nosuch"},
 	}
 	for want, args := range cases {
 		var out, errs bytes.Buffer

@@ -27,6 +27,11 @@ type CacheInfo struct {
 // Sets returns the data sets of BySet, sorted.
 func (c CacheInfo) Sets() []string { return slices.Sorted(maps.Keys(c.BySet)) }
 
+// CheckCache reports whether dir is a feature cache (a folder holding only
+// the cache's shard folders, or nothing) and, with write, whether its
+// entries can be removed. cmd/cache calls it before listing or pruning.
+func CheckCache(dir string, write bool) error { return featurecache.Check(dir, write) }
+
 // CacheSummary describes the feature cache in dir, reading the header of
 // every entry.
 func CacheSummary(dir string) (CacheInfo, error) {

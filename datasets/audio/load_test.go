@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -540,6 +541,15 @@ func TestRawHDSpeakerHeldOutValidation(t *testing.T) {
 	}
 	if d.Validation.Len() != 4 || d.Train.Len() != 16 || !testContains(d.Notes, "no speaker is in both splits") {
 		t.Errorf("splits %d/%d, notes %q; want one of five speakers held out: 16/4", d.Train.Len(), d.Validation.Len(), d.Notes)
+	}
+	// Issue 23, item 16: one speaker is "speaker 3", not "speakers 03".
+	if !regexp.MustCompile(`recordings of speaker [1-9]?[0-9];`).MatchString(strings.Join(d.Notes, "\n")) {
+		t.Errorf("notes %q; want the held-out speaker named as one, without leading zeros", d.Notes)
+	}
+	// The random split says, as shd's does, that it shares speakers.
+	c.Validation = "random"
+	if d, err = RawHD(c); err != nil || !testContains(d.Notes, "whose speakers are also in training") {
+		t.Errorf("random validation split: %v, notes %q", err, d.Notes)
 	}
 	c.Validation = "folds"
 	if _, err := RawHD(c); err == nil || !strings.Contains(err.Error(), "Validation") {

@@ -18,6 +18,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets/audio/decode"
 	"github.com/spikegrad/spikegrad/datasets/audio/internal/featurecache"
 	"github.com/spikegrad/spikegrad/datasets/audio/mel"
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 )
 
 // Storage is the precision in which RawHD and RawSC hold the features of
@@ -474,7 +475,7 @@ func emptyClassWarning(train *datasets.Split, names []string) string {
 // blank lines and trailing white space (such as the \r of DOS line ends).
 // An empty list is an error: a split must hold samples.
 func readNameList(path string) ([]string, error) {
-	f, err := os.Open(path)
+	f, err := readlimit.Open(path)
 	if err != nil {
 		return nil, err
 	}

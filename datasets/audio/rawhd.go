@@ -123,6 +123,10 @@ func RawHD(c RawHDConfig) (*datasets.Data, error) {
 	}
 	d := &datasets.Data{Name: "rawhd", ClassNames: RawHDClassNames()}
 	valIdx, trainIdx, err := datasets.SplitOffIndices(len(lists[0]), c.ValidationFraction, c.Seed)
+	if err == nil && c.Validation != "speakers" {
+		d.Notes = append(d.Notes, fmt.Sprintf("validation: a random %g of the %d training recordings, whose speakers are also in training",
+			c.ValidationFraction, len(lists[0])))
+	}
 	if c.Validation == "speakers" {
 		speakers := make([]string, len(lists[0]))
 		for i, it := range lists[0] {
@@ -131,8 +135,8 @@ func RawHD(c RawHDConfig) (*datasets.Data, error) {
 		var held []string
 		valIdx, trainIdx, held, err = datasets.SplitOffGroups(speakers, c.ValidationFraction, c.Seed)
 		if err == nil {
-			d.Notes = append(d.Notes, fmt.Sprintf("validation: the %d training recordings of speakers %s; no speaker is in both splits",
-				len(valIdx), strings.Join(held, ", ")))
+			d.Notes = append(d.Notes, fmt.Sprintf("validation: the %d training recordings of %s; no speaker is in both splits",
+				len(valIdx), datasets.SpeakerList(held)))
 		}
 	}
 	if err != nil {

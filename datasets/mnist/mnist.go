@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 )
 
 // MNIST geometry.
@@ -183,7 +184,7 @@ func readFile(dir, base string, magic uint32, dims []int) (string, []byte, error
 	if err != nil {
 		return "", nil, err
 	}
-	f, err := os.Open(path)
+	f, err := readlimit.Open(path)
 	if err != nil {
 		return "", nil, fmt.Errorf("mnist: %w", err)
 	}

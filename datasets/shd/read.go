@@ -11,6 +11,7 @@ import (
 	"github.com/scigolib/hdf5"
 	"github.com/spikegrad/spikegrad/datasets/internal/shdfile"
 	"github.com/spikegrad/spikegrad/internal/hdf5guard"
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 )
 
 // rawFile holds the data sets of an SHD file as the HDF5 reader returns them.
@@ -113,7 +114,7 @@ func checkShape(d *hdf5.Dataset, name string, fileSize int64) error {
 // 0x40, but every four consecutive bytes of uint16 channels below 700 or of
 // float16 or float32 times below 2 s contain a byte below 0x40.
 func checkHeaps(path string, fileSize int64) error {
-	f, err := os.Open(path)
+	f, err := readlimit.Open(path)
 	if err != nil {
 		return err
 	}

@@ -253,8 +253,8 @@ func LoadWithStats(c Config) (*datasets.Data, Stats, error) {
 			return nil, stats, fmt.Errorf("shd: %s: speakers of %s: %w", train.stats.File, shdfile.Speaker, err)
 		}
 		d.Validation, d.Train = train.split.Subset("validation", val), train.split.Subset("train", rest)
-		d.Notes = append(d.Notes, fmt.Sprintf("validation: %d of %d samples of %s, all those of %d held-out speakers (%s); no speaker is in both splits",
-			len(val), len(train.speakers), filepath.Base(train.stats.File), len(held), speakerList(held)))
+		d.Notes = append(d.Notes, fmt.Sprintf("validation: %d of %d samples of %s, all those of the held-out %s; no speaker is in both splits",
+			len(val), len(train.speakers), filepath.Base(train.stats.File), datasets.SpeakerList(held)))
 	default:
 		val, tr, err := train.split.SplitOff(c.ValidationFraction, c.Seed, "validation", "train")
 		if err != nil {
@@ -267,14 +267,6 @@ func LoadWithStats(c Config) (*datasets.Data, Stats, error) {
 		return nil, stats, err
 	}
 	return d, stats, nil
-}
-
-// speakerList names up to ten speakers.
-func speakerList(ids []string) string {
-	if len(ids) <= 10 {
-		return "speakers " + strings.Join(ids, ", ")
-	}
-	return fmt.Sprintf("speakers %s and %d more", strings.Join(ids[:10], ", "), len(ids)-10)
 }
 
 // fileList joins the names of the files of the given parts.

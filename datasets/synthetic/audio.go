@@ -162,8 +162,8 @@ func WriteRawSCWith(dir string, names []string, perWord int, seed uint64, o Opti
 			return fmt.Errorf("synthetic: RawSC: word %q given twice", w)
 		}
 	}
-	if perWord < 3 || perWord > 1<<16 {
-		return fmt.Errorf("synthetic: RawSC: perWord must lie in [3, %d] for non-empty splits, got %d", 1<<16, perWord)
+	if perWord < MinPerWord || perWord > MaxPerWord {
+		return fmt.Errorf("synthetic: RawSC: perWord must lie in [%d, %d] for non-empty splits, got %d", MinPerWord, MaxPerWord, perWord)
 	}
 	var vocabulary [][wordPhones]int
 	if o.Words {

@@ -23,11 +23,20 @@ func cycledLabels(rng *rand.Rand, n, classes int) []int {
 	return labels
 }
 
+// Bounds of the sizes a stand-in is written with.
+const (
+	// MaxSamples bounds every file's sample count (a count is at least 1).
+	MaxSamples = 1 << 20
+	// MinPerWord and MaxPerWord bound RawSC's recordings per word: three
+	// give each of the training, validation and test lists one.
+	MinPerWord, MaxPerWord = 3, 1 << 16
+)
+
 // checkCounts checks the sizes of the splits of a synthetic data set.
 func checkCounts(name string, counts ...int) error {
 	for _, n := range counts {
-		if n < 1 || n > 1<<20 {
-			return fmt.Errorf("synthetic: %s: sample counts must lie in [1, %d], got %v", name, 1<<20, counts)
+		if n < 1 || n > MaxSamples {
+			return fmt.Errorf("synthetic: %s: sample counts must lie in [1, %d], got %v", name, MaxSamples, counts)
 		}
 	}
 	return nil

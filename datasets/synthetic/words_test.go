@@ -109,6 +109,9 @@ func testBandPeak(s *datasets.Split, i, lo, hi int) int {
 // that start with it comes earlier than that of the reversed words, which
 // end with it.
 func TestWordsOrderShowsInTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: fits classifiers to spoken words: 5 s")
+	}
 	w, _ := words(audio.RawHDClasses)
 	const s = 8           // the phone like s, the only sound above 4 kHz
 	var first, last []int // classes that start or end with it

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"unicode"
@@ -35,20 +34,19 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("%s is larger than %s, the limit for this kind of file", e.Name, Size(e.Limit))
 }
 
-// ReadFile reads the file name, or fails with a *TooLargeError once it has
-// read more than limit bytes. The error names the file.
+// ReadFile reads the regular file name (see Open), or fails with a
+// *TooLargeError once it has read more than limit bytes. The error names
+// the file.
 func ReadFile(name string, limit int64) ([]byte, error) {
-	f, err := os.Open(name)
+	f, err := Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > limit {
+	if fi, err := f.Stat(); err == nil && fi.Size() > limit {
 		return nil, &TooLargeError{Name: name, Limit: limit}
 	}
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%s is a folder, not a file", name)
-	}
+	// Files of /proc report size 0: the limit still applies while reading.
 	return ReadAll(f, name, limit)
 }
 

@@ -34,7 +34,11 @@ func Draw(ctx context.Context, r *paper.Results, o Options) (*Report, error) {
 	}
 	rs := results{r}
 	rep := &Report{}
-	steps := []func(*figures) ([]Row, error){rs.fig2b, rs.fig3a5a, rs.fig3b, rs.fig3c, rs.fig3d, rs.fig5, rs.fig6,
+	rows := func(fn func() []Row) func(*figures) ([]Row, error) {
+		return func(*figures) ([]Row, error) { return fn(), nil }
+	}
+	steps := []func(*figures) ([]Row, error){rows(rs.fig1Rows), rows(rs.fig2aRows), rs.fig2b, rows(rs.fig2ceRows), rs.fig3a5a, rs.fig3b, rs.fig3c, rs.fig3d,
+		rows(rs.fig4Rows), rs.fig5, rs.fig6,
 		func(f *figures) ([]Row, error) { return rs.fig7(ctx, f, o.Data) },
 		func(f *figures) ([]Row, error) {
 			rows, keep, err := rs.fig8(ctx, f)

@@ -43,7 +43,7 @@ func (r results) fig2b(f *figures) ([]Row, error) {
 	return []Row{{
 		Panel: "Fig. 2b", Figure: name + ".png",
 		Finding: "with the true gradient the network barely learns; with a surrogate the loss falls and it learns",
-		Paper:   "learning is poor with the true gradient, the loss falls substantially with the surrogate (no number in the text)",
+		Paper:   "learning is poor with the true gradient, the loss falls substantially with the surrogate (section 2.1, Fig. 2b; no number in the text)",
 		Ours: fmt.Sprintf("final training loss %.3f (true) vs %.3f (surrogate); test %s vs %s (mean of %d and %d seeds; chance 50 %%)",
 			loss[0], loss[1], pct(acc[0].TestMean), pct(acc[1].TestMean), acc[0].N, acc[1].N),
 		Verdict: r.judge(verdict(ok, "the surrogate is not ≥ 10 points ahead of the true gradient"), "fig2b"),
@@ -66,8 +66,8 @@ func (r results) fig3a5a(f *figures) ([]Row, error) {
 	}
 	return []Row{
 		{Panel: "Fig. 3a", Figure: "fig3a_surrogates.png", Finding: "SuperSpike, sigmoid′ and Esser et al., normalised (peak independent of β)",
-			Paper: "the three shapes, several β", Ours: "h(x) as computed by surrogate.Surrogate.Deriv, β = 1 … 100", Verdict: Shown},
+			Paper: "the three shapes, several β (Fig. 3a)", Ours: "h(x) as computed by surrogate.Surrogate.Deriv, β = 1 … 100", Verdict: Shown},
 		{Panel: "Fig. 5a", Figure: "fig5a_asymptotic.png", Finding: "asymptotic SuperSpike β/(β|x|+1)², peak β, tends to the true derivative",
-			Paper: "peak grows with β", Ours: "h(0) = β for β = 1 … 100", Verdict: Shown},
+			Paper: "peak grows with β (Fig. 5a)", Ours: "h(0) = β for β = 1 … 100", Verdict: Shown},
 	}, nil
 }

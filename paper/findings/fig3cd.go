@@ -62,16 +62,16 @@ func (r results) fig3c(f *figures) ([]Row, error) {
 	all := []string{"fig3c-nh0", "fig3b"}
 	return []Row{
 		{Panel: "Fig. 3c", Figure: name + ".png", Finding: "no hidden layer cannot solve the task",
-			Paper: "far below the networks with a hidden layer (black bar; no number in the text)", Ours: "nh = 0: " + pm(d.NH0) + "; nh = 1 SuperSpike: " + pm(ss1),
+			Paper: "far below the networks with a hidden layer (section 2.2, Fig. 3c black bar, top 5; no number in the text)", Ours: "nh = 0: " + pm(d.NH0) + "; nh = 1 SuperSpike: " + pm(ss1),
 			Verdict: r.judge(verdict(below(d.NH0.TestMean, ss1.TestMean, 0.2), "nh = 0 is not 20 points below nh = 1"), all...)},
 		{Panel: "Fig. 3c", Figure: name + ".png", Finding: "one hidden layer solves it with high accuracy, whatever the shape",
-			Paper: "high accuracy for all three shapes (an independent implementation reaches 98.8 % on this network)", Ours: join(nh1...),
+			Paper: "high accuracy for all three shapes, \"no substantial reduction in maximum performance\" (section 2.2, Fig. 3c, top 5; no number in the text)", Ours: join(nh1...),
 			Verdict: r.judge(verdict(worst >= 0.97, "the worst shape's top-k mean is %s, below 97 %%", pct(worst)), "fig3b")},
 		{Panel: "Fig. 3c", Figure: name + ".png", Finding: "a second hidden layer improves only marginally",
-			Paper: "only marginal improvement (no number in the text)", Ours: join(nh2...),
+			Paper: "only marginal improvement (section 2.2, Fig. 3c; no number in the text)", Ours: join(nh2...),
 			Verdict: r.judge(verdict(math.Abs(ss2.TestMean-ss1.TestMean) <= 0.02, "SuperSpike nh = 2 differs from nh = 1 by %.1f points", 100*(ss2.TestMean-ss1.TestMean)), "fig3b", "fig3c-nh2")},
 		{Panel: "Fig. 3c", Figure: name + ".png", Finding: "a constant surrogate (β = 0) fails, about as badly as no hidden layer",
-			Paper: "significant drop, comparable to no hidden layer (grey bar)", Ours: "β = 0: " + pm(d.Beta0) + "; nh = 0: " + pm(d.NH0),
+			Paper: "significant drop, comparable to no hidden layer (section 2.2, Fig. 3c grey bar; no number in the text)", Ours: "β = 0: " + pm(d.Beta0) + "; nh = 0: " + pm(d.NH0),
 			Verdict: r.judge(verdict(below(d.Beta0.TestMean, ss1.TestMean, 0.2), "β = 0 is not 20 points below β > 0"), "fig3c-beta0", "fig3b")},
 	}, nil
 }
@@ -125,7 +125,7 @@ func (r results) fig3d(f *figures) ([]Row, error) {
 	}
 	return []Row{{Panel: "Fig. 3d", Figure: name + ".png",
 		Finding: "the results hold over five data sets and five initialisations; a few outliers with two hidden layers",
-		Paper:   "robust to data sets and initialisations, a few low outliers for nh = 2 (no number in the text)",
+		Paper:   "robust to data sets and initialisations, a few low outliers for nh = 2 (section 2.2, Fig. 3d; no number in the text)",
 		Ours:    join(parts...),
 		Verdict: r.judge(verdict(ok, "a one-layer run lies more than 5 points below its median"), "fig3d-data", "fig3d-init")}}, nil
 }

@@ -3,6 +3,7 @@ package findings
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/spikegrad/spikegrad/report"
 	"github.com/spikegrad/spikegrad/report/chart"
@@ -65,7 +66,7 @@ func (r results) fig6(f *figures) ([]Row, error) {
 	for _, ds := range dataSets {
 		v := get(ds.key)
 		sw := "fig6-" + ds.key
-		if r.Plan.Batch(sw) == nil {
+		if r.Plan.Batch(sw) == nil && (ds.key == "randman" || ds.key == "mnist") {
 			continue
 		}
 		ours := "no runs"
@@ -76,7 +77,7 @@ func (r results) fig6(f *figures) ([]Row, error) {
 		switch ds.key {
 		case "randman", "mnist":
 			row.Finding = ds.label + ": Max and Sum readouts alike, feed-forward and recurrent alike"
-			row.Paper = "no substantial difference (top 10; no number in the text)"
+			row.Paper = "no substantial difference (section 2.4, Fig. 6a–b; top 10, Fig. 6 caption; no number in the text)"
 			row.Ours = ours
 			row.Verdict = r.judge(verdict(v != nil && spreadOf(v) <= 0.02, "the four cases span %.1f points", 100*spreadOf(v)), sw)
 			rows = append(rows, row)
@@ -85,22 +86,30 @@ func (r results) fig6(f *figures) ([]Row, error) {
 			}
 		case "shd":
 			row.Finding = "SHD: recurrent networks do best"
-			row.Paper = "best recurrent: 82 ± 2 % (printed as (0.82 ± 0.02) %)"
+			row.Paper = "best recurrent: 82 ± 2 % (printed as (0.82 ± 0.02) %; section 2.4, Fig. 6c)"
 			row.Ours = ours
 			row.Verdict = r.judge(audioVerdict(v, 0.80, 0.02), sw)
 			rows = append(rows, row)
 		case "rawhd":
 			row.Finding = "RawHD: recurrent networks beat feed-forward ones"
-			row.Paper = "recurrent 94 ± 2 %, feed-forward 85 ± 3 %"
+			row.Paper = "recurrent 94 ± 2 %, feed-forward 85 ± 3 % (section 2.5, Fig. 6d)"
 			row.Ours = ours
 			row.Verdict = r.judge(audioVerdict(v, 0.92, 0.03), sw)
 			rows = append(rows, row)
 		case "rawsc":
 			row.Finding = "RawSC: recurrent networks clearly beat feed-forward ones; Max slightly above Sum"
-			row.Paper = "Max RC 85.3 ± 0.3 %, Sum RC 80.7 ± 0.4 %, feed-forward 70 ± 2 %"
+			row.Paper = "Max RC 85.3 ± 0.3 %, Sum RC 80.7 ± 0.4 %, feed-forward 70 ± 2 % (section 2.5, Fig. 6e)"
 			row.Ours = ours
 			row.Verdict = r.judge(audioVerdict(v, 0.83, 0.05), sw)
 			rows = append(rows, row)
+		}
+		if panel, audio := map[string]string{"shd": "Fig. 6c", "rawhd": "Fig. 6d", "rawsc": "Fig. 6e"}[ds.key]; audio {
+			last := &rows[len(rows)-1]
+			last.Panel = panel
+			if strings.HasPrefix(last.Verdict, "not run") {
+				last.Figure = ""
+				last.Verdict += " (SHD, RawHD and RawSC run at the paper scale only, with their files under --data)"
+			}
 		}
 	}
 	return rows, nil
@@ -111,27 +120,17 @@ func (r results) fig6(f *figures) ([]Row, error) {
 func (r results) mnistRow(v []report.Summary) Row {
 	row := Row{Panel: "Fig. 6b", Figure: "fig6_bars.png",
 		Finding: "spike-latency MNIST is learnt about as well as by a conventional network",
-		Paper:   "98.3 ± 0.9 % (top 10)"}
-	best, bestCase := math.NaN(), ""
-	for i, s := range v {
-		if s.N > 0 && (math.IsNaN(best) || s.TestMean > best) {
-			best, bestCase = s.TestMean, readoutCases[i].label
-		}
-	}
-	top := Best(r.Runs["fig6-mnist"])
-	if bestCase == "" {
+		Paper:   "98.3 ± 0.9 % (section 2.4; top 10, Fig. 6 caption)"}
+	i := bestCase(v)
+	one := BestOnValidation(r.Runs["fig6-mnist"])
+	if i < 0 || one == nil {
 		row.Ours, row.Verdict = "no runs", r.judge("", "fig6-mnist")
 		return row
 	}
-	var s report.Summary
-	for i, c := range readoutCases {
-		if c.label == bestCase {
-			s = v[i]
-		}
-	}
-	row.Ours = fmt.Sprintf("best case (%s): %s; best single run %s", bestCase, pm(s), pct(top))
+	s, top := v[i], one.Test()
+	row.Ours = fmt.Sprintf("best case on validation (%s): %s; single run best on validation: %s", readoutCases[i].label, pm(s), pct(top))
 	row.Verdict = r.judge(verdict(top >= 0.98 && s.TestMean >= 0.974,
-		"want the best run ≥ 98.0 %% and the best top-k mean ≥ 97.4 %% (the paper's band)"), "fig6-mnist")
+		"want the run best on validation ≥ 98.0 %% and the top-k mean of the case best on validation ≥ 97.4 %% (the paper's band)"), "fig6-mnist")
 	return row
 }
 

@@ -28,5 +28,5 @@ func (r results) fig7(ctx context.Context, f *figures, data string) ([]Row, erro
 		}
 	}
 	return []Row{{Panel: "Fig. 7", Figure: name, Finding: "the input paradigms: spike latencies (MNIST), spikes (SHD), Mel spectrograms (RawHD, RawSC)",
-		Paper: "a digit and its latency raster, an SHD raster, a Mel spectrogram", Ours: join("drawn from the data loaders", join(notes...)), Verdict: Shown}}, nil
+		Paper: "a digit and its latency raster, an SHD raster, a Mel spectrogram (Fig. 7)", Ours: join("drawn from the data loaders", join(notes...)), Verdict: Shown}}, nil
 }

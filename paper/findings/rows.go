@@ -17,6 +17,10 @@ type Row struct {
 	Ours    string // mean ± std (k of n runs), or the measure used
 	Verdict string // Reproduced, "differs: …", "incomplete: …", …
 	Figure  string // the figure's file, relative to the figures folder
+	// Own marks a check of this project's, not a finding of the paper
+	// (a diagnostic of why ours differ, a question beyond the paper):
+	// reports list it apart and do not count it among the paper's.
+	Own bool
 }
 
 // Verdicts that are not "differs: <reason>".
@@ -24,6 +28,9 @@ const (
 	Reproduced = "reproduced"
 	Shown      = "shown (no claim to test)"
 	Beyond     = "beyond the paper: no claim to test; the best initialisation per depth is listed"
+	// CheckShows is the verdict of a check of ours whose outcome is the
+	// one the check looks for.
+	CheckShows = "shown by our check"
 )
 
 // verdict is Reproduced when ok, else "differs: " and the reason.
@@ -32,6 +39,14 @@ func verdict(ok bool, reason string, args ...any) string {
 		return Reproduced
 	}
 	return "differs: " + fmt.Sprintf(reason, args...)
+}
+
+// checkVerdict is verdict for a check of ours: CheckShows when ok.
+func checkVerdict(ok bool, reason string, args ...any) string {
+	if ok {
+		return CheckShows
+	}
+	return verdict(false, reason, args...)
 }
 
 // gate returns the verdict to use instead of a computed one when the

@@ -36,13 +36,26 @@ func TopRuns(runs []report.Run, k int) []report.Run {
 	return g[0].Top()
 }
 
-// Best returns the best test accuracy of runs, NaN for none.
-func Best(runs []report.Run) float64 {
-	b := math.NaN()
-	for _, r := range runs {
-		if math.IsNaN(b) || r.Test() > b {
-			b = r.Test()
+// BestOnValidation returns the run best on validation (ties broken as in
+// report.GroupBy), nil for none. Its test accuracy is the one to quote
+// as "the best run": choosing the run of the highest test accuracy would
+// select on test.
+func BestOnValidation(runs []report.Run) *report.Run {
+	if len(runs) == 0 {
+		return nil
+	}
+	return &TopRuns(runs, 1)[0]
+}
+
+// bestCase returns the index of the summary best on validation (the
+// first of equals), -1 when none has runs. Choosing a configuration by
+// its test mean would select on test.
+func bestCase(s []report.Summary) int {
+	best := -1
+	for i, x := range s {
+		if x.N > 0 && (best < 0 || x.ValidationMean > s[best].ValidationMean) {
+			best = i
 		}
 	}
-	return b
+	return best
 }

@@ -9,12 +9,16 @@ import (
 	"testing"
 
 	"github.com/spikegrad/spikegrad/paper"
+	"github.com/spikegrad/spikegrad/paper/findings"
 	"github.com/spikegrad/spikegrad/paper/internal/papertest"
 )
 
 // TestWrite: the figures, findings.csv and a README that links the
 // figures, sets the findings beside the paper's and lists the runs.
 func TestWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: writes a whole reproduction report: 14 s")
+	}
 	r := papertest.Results(t, paper.Quick, papertest.PaperLike)
 	rep, err := Write(context.Background(), r, Options{Command: "go run ./cmd/reproduce --scale quick"})
 	if err != nil {
@@ -31,14 +35,28 @@ func TestWrite(t *testing.T) {
 	}
 	rows, err := csv.NewReader(fh).ReadAll()
 	fh.Close()
-	if err != nil || len(rows) != 1+len(rep.Rows) || strings.Join(rows[0], ",") != "panel,finding,paper,ours,verdict,figure" {
+	if err != nil || len(rows) != 1+len(rep.Rows) || strings.Join(rows[0], ",") != "panel,finding,paper,ours,verdict,figure,section" {
 		t.Errorf("%s: %d rows for %d findings, %v", RowsFile, len(rows), len(rep.Rows), err)
 	}
 	readme, _ := os.ReadFile(filepath.Join(r.Out, ReadmeFile))
 	for _, want := range []string{"| [Fig. 3c](figures/fig3c_bars.png) |", "go run ./cmd/reproduce --scale quick", "![fig9_spikes.png](figures/fig9_spikes.png)",
-		"| fig3b | randman | 18 | 18 |", "Status: 100 of 100 runs complete"} {
+		"| fig3b | randman | 18 | 18 |", "Status: 100 of 100 runs complete", "## Our own checks"} {
 		if !strings.Contains(string(readme), want) {
 			t.Errorf("README lacks %q", want)
 		}
+	}
+}
+
+// TestTallyCountsThePapersFindings: the summary counts the paper's
+// findings only: our own checks and rows without a claim are left out,
+// and a row not run is open.
+func TestTallyCountsThePapersFindings(t *testing.T) {
+	rows := []findings.Row{
+		{Verdict: findings.Reproduced}, {Verdict: findings.Reproduced, Own: true}, {Verdict: "differs: x"},
+		{Verdict: findings.CheckShows, Own: true}, {Verdict: findings.NotDrawn}, {Verdict: findings.Shown},
+		{Verdict: "not run: not in this scale's preset"}, {Verdict: findings.Beyond, Own: true},
+	}
+	if rp, df, op := tally(rows); rp != 1 || df != 1 || op != 1 {
+		t.Errorf("tally: %d reproduced, %d differ, %d open; want 1, 1, 1", rp, df, op)
 	}
 }

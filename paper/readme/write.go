@@ -63,9 +63,13 @@ func Write(ctx context.Context, r *paper.Results, o Options) (*findings.Report, 
 func writeRows(path string, rows []findings.Row) error {
 	return atomicfile.Write(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
-		cw.Write([]string{"panel", "finding", "paper", "ours", "verdict", "figure"})
+		cw.Write([]string{"panel", "finding", "paper", "ours", "verdict", "figure", "section"})
 		for _, r := range rows {
-			cw.Write([]string{r.Panel, r.Finding, r.Paper, r.Ours, r.Verdict, r.Figure})
+			section := "paper"
+			if r.Own {
+				section = "own check"
+			}
+			cw.Write([]string{r.Panel, r.Finding, r.Paper, r.Ours, r.Verdict, r.Figure, section})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -81,11 +85,12 @@ func cell(s string) string {
 func tally(rows []findings.Row) (rep, differs, open int) {
 	for _, r := range rows {
 		switch {
+		case r.Own:
 		case r.Verdict == findings.Reproduced:
 			rep++
 		case strings.HasPrefix(r.Verdict, "differs"):
 			differs++
-		case r.Verdict != findings.Shown && r.Verdict != findings.Beyond:
+		case r.Verdict != findings.Shown && r.Verdict != findings.Beyond && r.Verdict != findings.NotDrawn:
 			open++
 		}
 	}

@@ -11,6 +11,9 @@ import (
 // TestInputPanelsFromStandIns: without a data folder the SHD raster and the
 // Mel spectrogram come from synthetic stand-ins, and their titles say so.
 func TestInputPanelsFromStandIns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: writes and loads every stand-in data set: 6 s")
+	}
 	panels, notes, err := InputPanels(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,15 @@ type SpikeSeries struct {
 // (paper Fig. 9).
 type SpikeChart struct {
 	Title, XLabel string
+	YLabel        string // "test accuracy (%)" if empty
 	Series        []SpikeSeries
+}
+
+func (c SpikeChart) yLabel() string {
+	if c.YLabel == "" {
+		return "test accuracy (%)"
+	}
+	return c.YLabel
 }
 
 // DrawSpikes draws c with its legend beside it. Each fit is drawn over the
@@ -46,7 +54,7 @@ func DrawSpikes(path string, c SpikeChart) error {
 	if math.IsInf(lo, 1) {
 		return errors.New("chart: spikes: no run has hidden spikes to plot on a log axis")
 	}
-	p := style.NewPlot(c.Title, c.XLabel, "test accuracy (%)")
+	p := style.NewPlot(c.Title, c.XLabel, c.yLabel())
 	if err := addSpikes(p, c.Series, lo, hi); err != nil {
 		return err
 	}
@@ -67,7 +75,7 @@ func DrawSpikeGrid(path string, charts []SpikeChart, cols int) error {
 	}
 	plots := make([]*plot.Plot, len(charts))
 	for i, c := range charts {
-		p := style.NewPlot(c.Title, c.XLabel, "test accuracy (%)")
+		p := style.NewPlot(c.Title, c.XLabel, c.yLabel())
 		p.Title.TextStyle.Font.Size = 10
 		if err := addSpikes(p, c.Series, lo, hi); err != nil {
 			return err

@@ -125,10 +125,11 @@ func checkSnapshots(snaps []Sample, layer int) (bool, error) {
 			continue
 		}
 		if layer >= len(sn.Spikes) || layer >= len(sn.Membrane) {
-			return false, fmt.Errorf("raster: snapshot: sample %d has %d hidden layers, layer %d asked for", i, len(sn.Spikes), layer)
+			// Layers are counted from 1 here, as --snapshot-layer counts them.
+			return false, fmt.Errorf("raster: snapshot: hidden layer %d asked for, but sample %d has %d", layer+1, i, len(sn.Spikes))
 		}
 		if len(sn.Spikes[layer]) != T || len(sn.Membrane[layer]) != T {
-			return false, fmt.Errorf("raster: snapshot: sample %d: hidden layer %d has not %d steps", i, layer, T)
+			return false, fmt.Errorf("raster: snapshot: sample %d: hidden layer %d has not %d steps", i, layer+1, T)
 		}
 	}
 	return hidden, nil

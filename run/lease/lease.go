@@ -104,9 +104,10 @@ func Holder(dir string, ttl time.Duration) (*HeldError, error) {
 
 // live returns a HeldError if lease file c is live, or nil and why it is
 // stale: its process is known to be dead, it was not refreshed for its
-// holder's time to live (ttl if the file does not say, at most MaxTTL), or
-// its modification time lies further in the future than any clock
-// difference within that time to live explains.
+// holder's time to live (ttl if the file does not say, at most MaxTTL) —
+// whether or not its process still runs —, or its modification time lies
+// further in the future than any clock difference within that time to
+// live explains.
 func live(dir string, c leaseFile, ttl time.Duration) (*HeldError, *Takeover, error) {
 	path := filepath.Join(dir, c.name)
 	fi, err := os.Stat(path)
@@ -121,21 +122,25 @@ func live(dir string, c leaseFile, ttl time.Duration) (*HeldError, *Takeover, er
 		ttl = min(o.TTL, MaxTTL)
 	}
 	took := &Takeover{Owner: o, File: path}
-	if alive, ok := o.alive(); ok {
-		if !alive {
-			took.Reason = fmt.Sprintf("its process (pid %d on this machine) has ended", o.PID)
-			return nil, took, nil
-		}
-		return &HeldError{Dir: dir, File: path, Owner: o, TTL: ttl, Age: max(0, time.Since(fi.ModTime()))}, nil, nil
+	alive, known := o.alive()
+	if known && !alive {
+		took.Reason = fmt.Sprintf("its process (pid %d on this machine) has ended", o.PID)
+		return nil, took, nil
+	}
+	// A holder that runs but has not refreshed its lease for its time to
+	// live is stopped or hung: the heartbeat, not the process, is what
+	// keeps a lease, and the fence makes taking it over safe.
+	if known {
+		took.Reason = fmt.Sprintf("its process (pid %d on this machine) runs but has stopped refreshing it: ", o.PID)
 	}
 	now := time.Now()
 	if ahead := fi.ModTime().Sub(now); ahead > ttl {
-		took.Reason = fmt.Sprintf("its modification time lies %v in the future, more than its time to live of %v", ahead.Round(time.Second), ttl)
+		took.Reason += fmt.Sprintf("its modification time lies %v in the future, more than its time to live of %v", ahead.Round(time.Second), ttl)
 		return nil, took, nil
 	}
 	age := max(0, now.Sub(fi.ModTime()))
 	if age > ttl {
-		took.Reason = fmt.Sprintf("not refreshed for %v, more than its time to live of %v", age.Round(time.Second), ttl)
+		took.Reason += fmt.Sprintf("not refreshed for %v, more than its time to live of %v", age.Round(time.Second), ttl)
 		return nil, took, nil
 	}
 	return &HeldError{Dir: dir, File: path, Owner: o, Age: age, TTL: ttl}, nil, nil

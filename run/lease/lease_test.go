@@ -331,3 +331,28 @@ func TestLeaseTempsDoNotAccumulate(t *testing.T) {
 		t.Errorf("a killed claim's temporary file is still there: %v", err)
 	}
 }
+
+// A holder on this machine that runs but stopped refreshing its lease (a
+// SIGSTOP, a hang) loses it after its time to live, as a lost machine
+// does: the fence makes the takeover safe.
+func TestStoppedHolderIsTakenOver(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	os.MkdirAll(dir, 0o755)
+	me := lease.ThisProcess("stopped")
+	me.TTL = time.Minute
+	b, _ := json.Marshal(me)
+	os.WriteFile(filepath.Join(dir, ".lease.1"), b, 0o644)
+	if h, _ := lease.Holder(dir, time.Minute); h == nil {
+		t.Fatal("a freshly refreshed lease of a live process is free")
+	}
+	past := time.Now().Add(-2 * time.Minute)
+	os.Chtimes(filepath.Join(dir, ".lease.1"), past, past)
+	l, err := lease.Claim(dir, time.Minute, other("taker"))
+	if err != nil {
+		t.Fatalf("the lease of a live process that stopped refreshing it is held: %v", err)
+	}
+	defer l.Release()
+	if took := l.TookOver(); took == nil || !strings.Contains(took.Reason, "runs but has stopped refreshing") {
+		t.Errorf("takeover: %+v", took)
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +11,9 @@ import (
 
 	"github.com/spikegrad/spikegrad/internal/readlimit"
 	"github.com/spikegrad/spikegrad/run"
+
+	// The data sets whose defaults and checks the settings need.
+	_ "github.com/spikegrad/spikegrad/catalog"
 )
 
 // Args are the parsed command line of a training command.
@@ -73,38 +77,31 @@ func ParseArgs(name, usage string, args []string, stderr io.Writer) (*Args, erro
 	return &Args{Settings: &s, PrintConfig: *printConfig}, nil
 }
 
-// attribute names where the setting at fault in a validation error came
-// from: "--dt: …" for a flag, "run.yaml: dt: …" for a key of the
-// configuration file. Errors start with the setting's name, or several
-// names separated by commas.
+// attribute names where the settings at fault in a validation error
+// (run.SettingError) came from: "--dt: …" for a flag, "run.yaml: dt: …"
+// for a key of the configuration file.
 func attribute(err error, flags map[string]bool, config string, file []byte) error {
-	msg := err.Error()
-	head, _, ok := strings.Cut(msg, ": ")
-	if !ok {
+	var se *run.SettingError
+	if !errors.As(err, &se) {
 		return err
 	}
-	keys := strings.Split(head, ", ")
-	named, byFlag := make([]string, len(keys)), false
-	for i, k := range keys {
+	named, byFlag := make([]string, len(se.Settings)), false
+	for i, k := range se.Settings {
 		named[i] = k
 		if flags[k] {
 			named[i], byFlag = "--"+k, true
 		}
 	}
 	if byFlag {
-		return fmt.Errorf("%s: %s", strings.Join(named, ", "), strings.TrimPrefix(msg, head+": "))
+		return fmt.Errorf("%s: %s", strings.Join(named, ", "), se.Msg)
 	}
 	if file != nil {
-		inFile := map[string]bool{}
 		var m map[string]any
 		if yaml.Unmarshal(file, &m) == nil {
-			for k := range m {
-				inFile[k] = true
-			}
-		}
-		for _, k := range keys {
-			if inFile[k] {
-				return fmt.Errorf("%s: %w", config, err)
+			for _, k := range se.Settings {
+				if _, ok := m[k]; ok {
+					return fmt.Errorf("%s: %w", config, err)
+				}
 			}
 		}
 	}

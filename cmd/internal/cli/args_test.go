@@ -100,8 +100,9 @@ func TestErrorsNameTheFileKeyOrFlag(t *testing.T) {
 	if _, err := parse(t, "--config", "/no/such/file.yaml"); err == nil || !strings.Contains(err.Error(), "--config") {
 		t.Errorf("missing config file: %v, want an error naming --config", err)
 	}
-	// Item 11: --config /dev/zero read without limit.
-	if _, err := parse(t, "--config", "/dev/zero"); err == nil || !strings.Contains(err.Error(), "--config: /dev/zero is larger than 1 MiB") {
+	// Item 11: --config /dev/zero read without limit; issue 23: only
+	// regular files are read.
+	if _, err := parse(t, "--config", "/dev/zero"); err == nil || !strings.Contains(err.Error(), "--config: /dev/zero is a character device, not a regular file") {
 		t.Errorf("--config /dev/zero: %v", err)
 	}
 	if _, err := parse(t, "--hiden", "10"); err == nil || !strings.HasSuffix(err.Error(), `-hiden (did you mean --hidden?)`) {

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 )
 
 // Recording is decoded mono audio. Samples are normalised to [-1, 1): an integer
@@ -56,11 +57,15 @@ func file(path string) (Recording, error) {
 	default:
 		return Recording{}, fmt.Errorf("audio: unsupported audio file extension %q (want .wav or .flac)", filepath.Ext(path))
 	}
-	f, err := os.Open(path)
+	f, err := readlimit.Open(path) // a named pipe would block the open
 	if err != nil {
 		var pe *fs.PathError
-		if errors.As(err, &pe) { // FileError names the file
+		var nr *readlimit.NotRegularError
+		switch { // FileError names the file
+		case errors.As(err, &pe):
 			err = fmt.Errorf("%s: %w", pe.Op, pe.Err)
+		case errors.As(err, &nr):
+			err = fmt.Errorf("%s, not a regular file", nr.Kind)
 		}
 		return Recording{}, fmt.Errorf("audio: %w", err)
 	}

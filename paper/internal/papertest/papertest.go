@@ -19,6 +19,20 @@ type Outcome struct {
 	Spikes    float64   // hidden spikes per test input, all layers
 	PerLayer  []float64 // hidden spikes per test input of each layer, if set (Spikes is then ignored)
 	Skip      bool      // leave the run out (not yet done)
+	// TestSpikes, if set, are the test split's hidden spikes per input,
+	// all layers, where they differ from the validation split's (Spikes):
+	// for tests that selection never reads the test split.
+	TestSpikes float64
+	// Final, if set, is the validation outcome of the weights at the end
+	// of training where it differs from that of the best epoch (Val,
+	// Spikes or PerLayer): the history's last epoch.
+	Final *Final
+}
+
+// Final is the validation outcome of a run's last epoch.
+type Final struct {
+	Val      float64
+	PerLayer []float64 // hidden spikes per validation input of each layer
 }
 
 // Results writes a completed record for every run of the plan of scale,
@@ -38,16 +52,32 @@ func Results(t *testing.T, scale paper.Scale, fn func(sweep string, s *run.Setti
 			}
 			rec := &run.Record{Status: "completed", Settings: j.Settings,
 				Data: run.DataInfo{Name: j.Settings.Dataset, Classes: 10, Steps: j.Settings.Steps}}
-			rec.Validation = metrics.Metrics{N: 100, Accuracy: o.Val}
 			perLayer := []float64{o.Spikes}
 			if o.PerLayer != nil {
 				perLayer = o.PerLayer
 			}
-			rec.Test = &metrics.Metrics{N: 100, Accuracy: o.Test, SpikesPerInput: perLayer}
+			rec.Validation = metrics.Metrics{N: 100, Accuracy: o.Val, SpikesPerInput: perLayer}
+			testLayers := perLayer
+			if o.TestSpikes > 0 {
+				testLayers = []float64{o.TestSpikes}
+			}
+			rec.Test = &metrics.Metrics{N: 100, Accuracy: o.Test, SpikesPerInput: testLayers}
 			rec.Activity = []metrics.SpikeStats{{Neurons: 100, PerInput: o.Spikes, MaxCount: o.Spikes / 10}}
+			// The best epoch is the second; the third, the last, is as
+			// good unless Final says otherwise.
+			rec.BestEpoch = 2
 			for e := 1; e <= 3; e++ {
+				val := metrics.Metrics{N: 100, Accuracy: o.Val * float64(e) / 2, SpikesPerInput: perLayer}
+				switch {
+				case e == 2:
+					val = rec.Validation
+				case e == 3 && o.Final != nil:
+					val = metrics.Metrics{N: 100, Accuracy: o.Final.Val, SpikesPerInput: o.Final.PerLayer}
+				case e == 3:
+					val = metrics.Metrics{N: 100, Accuracy: o.Val, SpikesPerInput: perLayer}
+				}
 				rec.History = append(rec.History, metrics.Epoch{Epoch: e,
-					Train: metrics.Metrics{Loss: 2 * (1 - o.Test) / float64(e), Accuracy: o.Test * float64(e) / 3}})
+					Train: metrics.Metrics{Loss: 2 * (1 - o.Test) / float64(e), Accuracy: o.Test * float64(e) / 3}, Validation: val})
 			}
 			dir := filepath.Join(out, paper.RunsDir, b.Sweep, j.Name)
 			if err := os.MkdirAll(dir, 0o755); err != nil {

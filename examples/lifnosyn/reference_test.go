@@ -1,0 +1,368 @@
+package lifnosyn_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/examples/lifnosyn"
+	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
+)
+
+func init() { network.Register(lifnosyn.Neuron{}) }
+
+// spec is a small network of the model, active enough to spike.
+func spec(hidden []int, recurrent bool, red network.Reduction) network.Spec {
+	s := network.Default()
+	s.Neuron = lifnosyn.Name
+	s.Inputs, s.Outputs, s.Steps = 6, 3, 24
+	s.Hidden, s.Recurrent, s.Readout = hidden, recurrent, red
+	s.TauMem, s.TauReadout, s.Gain = 4, 6, 8
+	return s
+}
+
+// The gradients of the model's graph, built by models.New as for
+// training, are those of a plain-Go float64 forward pass and hand-written
+// backpropagation through time of the equations in the package doc.
+func TestGradientsMatchTheReference(t *testing.T) {
+	cases := []struct {
+		name      string
+		hidden    []int
+		recurrent bool
+		red       network.Reduction
+		diff      bool // --diff-reset, and --recurrent-grad if recurrent
+	}{
+		{"readout only", nil, false, network.MaxOverTime, false},
+		{"one layer", []int{8}, false, network.MaxOverTime, false},
+		{"two layers, sum", []int{8, 5}, false, network.SumOverTime, false},
+		{"recurrent", []int{7}, true, network.MaxOverTime, false},
+		{"recurrent, gradient through reset and recurrence", []int{7}, true, network.MaxOverTime, true},
+		{"two layers, gradient through reset", []int{8, 5}, false, network.MaxOverTime, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := spec(c.hidden, c.recurrent, c.red)
+			s.DifferentiableReset, s.RecurrentGrad = c.diff, c.diff && c.recurrent
+			w, err := models.Init(s, 3, tensor.Float64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const B = 4
+			x, labels := inputs(s, B, 5)
+			got, loss := graphGrads(t, s, w, x, labels)
+			ref := reference(s, w, x, labels)
+			if math.Abs(loss-ref.loss) > 1e-9*math.Max(1, math.Abs(ref.loss)) {
+				t.Errorf("loss %v, reference %v", loss, ref.loss)
+			}
+			spikes := 0.0
+			for _, n := range ref.spikes {
+				spikes += n
+			}
+			if len(s.Hidden) > 0 && spikes == 0 {
+				t.Fatal("no hidden neuron spiked: the case tests nothing")
+			}
+			for i, name := range w.Names() {
+				g, want := got[i], ref.grads[i]
+				scale := 0.0
+				for _, v := range want {
+					scale = math.Max(scale, math.Abs(v))
+				}
+				if scale == 0 {
+					t.Errorf("%s: the reference gradient is zero: the case tests nothing", name)
+				}
+				for j := range want {
+					if math.Abs(g[j]-want[j]) > 1e-9*math.Max(1, scale) {
+						t.Errorf("%s[%d] = %v, reference %v", name, j, g[j], want[j])
+						break
+					}
+				}
+			}
+		})
+	}
+}
+
+// inputs returns B random binary spike trains, [B][T·inputs], and labels.
+func inputs(s network.Spec, B int, seed uint64) ([][]float64, []int) {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	x := make([][]float64, B)
+	labels := make([]int, B)
+	for b := range x {
+		x[b] = make([]float64, s.Steps*s.Inputs)
+		for i := range x[b] {
+			if rng.Float64() < 0.3 {
+				x[b][i] = 1
+			}
+		}
+		labels[b] = b % s.Outputs
+	}
+	return x, labels
+}
+
+// graphGrads runs models.New's graph forward and backward once.
+func graphGrads(t *testing.T, s network.Spec, w *models.Weights, x [][]float64, labels []int) ([][]float64, float64) {
+	t.Helper()
+	B := len(x)
+	m, err := models.New(s, B, w, models.Threads(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, node := range m.Inputs {
+		v := make([]float64, B*s.Inputs)
+		for b := range x {
+			copy(v[b*s.Inputs:], x[b][n*s.Inputs:(n+1)*s.Inputs])
+		}
+		if err := G.Let(node, tensor.New(tensor.WithShape(B, s.Inputs), tensor.WithBacking(v))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	onehot := make([]float64, B*s.Outputs)
+	for b, k := range labels {
+		onehot[b*s.Outputs+k] = 1
+	}
+	if err := G.Let(m.Targets, tensor.New(tensor.WithShape(B, s.Outputs), tensor.WithBacking(onehot))); err != nil {
+		t.Fatal(err)
+	}
+	learn := m.Learnables()
+	if _, err := G.Grad(m.Loss, learn...); err != nil {
+		t.Fatal(err)
+	}
+	vm := G.NewTapeMachine(m.Graph, G.BindDualValues(learn...))
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	var grads [][]float64
+	for _, n := range learn {
+		g, err := n.Grad()
+		if err != nil {
+			t.Fatal(err)
+		}
+		grads = append(grads, append([]float64(nil), g.Data().([]float64)...))
+	}
+	return grads, m.Loss.Value().Data().(float64)
+}
+
+type refResult struct {
+	loss   float64
+	grads  [][]float64 // in Weights.All order
+	spikes []float64   // per hidden layer
+}
+
+// reference is the model in plain Go: forward pass, softmax
+// cross-entropy averaged over the batch, and BPTT with the SuperSpike
+// surrogate, the reset and the recurrence detached unless the spec says
+// otherwise.
+func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) refResult {
+	T, L := s.Steps, len(s.Hidden)
+	sz := s.Sizes()
+	beta, betaOut := s.Decay(s.TauMem), s.Decay(s.TauReadout)
+	h := func(u float64) float64 { d := s.Surrogate.Beta*math.Abs(u-1) + 1; return 1 / (d * d) }
+	W := make([][]float64, L+1)
+	gW := make([][]float64, L+1)
+	for l := range W {
+		W[l], gW[l] = w.W[l].Data().([]float64), make([]float64, sz[l]*sz[l+1])
+	}
+	V := make([][]float64, len(w.V))
+	gV := make([][]float64, len(w.V))
+	for l := range V {
+		V[l], gV[l] = w.V[l].Data().([]float64), make([]float64, sz[l+1]*sz[l+1])
+	}
+	res := refResult{spikes: make([]float64, L)}
+	B := float64(len(x))
+	for b := range x {
+		// acts[l][n] is the input of layer l at step n; acts[l+1] its spikes.
+		acts := make([][][]float64, L+2)
+		acts[0] = make([][]float64, T)
+		for n := range acts[0] {
+			acts[0][n] = x[b][n*s.Inputs : (n+1)*s.Inputs]
+		}
+		U := make([][][]float64, L)
+		for l := 0; l < L; l++ {
+			H := sz[l+1]
+			U[l] = make([][]float64, T)
+			acts[l+1] = make([][]float64, T)
+			u := make([]float64, H)
+			for n := 0; n < T; n++ {
+				U[l][n] = append([]float64(nil), u...)
+				spk := make([]float64, H)
+				for i := range u {
+					if u[i] >= 1 {
+						spk[i] = 1
+						res.spikes[l]++
+					}
+				}
+				acts[l+1][n] = spk
+				a := project(acts[l][n], W[l], H)
+				if s.Recurrent {
+					addTo(a, project(spk, V[l], H))
+				}
+				for i := range u {
+					u[i] = (beta*u[i] + (1-beta)*a[i]) * (1 - spk[i])
+				}
+			}
+		}
+		// Readout: uo[n] is U_o[n], n = 0 … T.
+		K := s.Outputs
+		uo := make([][]float64, T+1)
+		uo[0] = make([]float64, K)
+		for n := 0; n < T; n++ {
+			a := project(acts[L][n], W[L], K)
+			uo[n+1] = make([]float64, K)
+			for k := range a {
+				uo[n+1][k] = betaOut*uo[n][k] + (1-betaOut)*a[k]
+			}
+		}
+		logits, at := make([]float64, K), make([]int, K)
+		for k := range logits {
+			if s.Readout == network.SumOverTime {
+				for n := 1; n <= T; n++ {
+					logits[k] += uo[n][k]
+				}
+				continue
+			}
+			logits[k], at[k] = uo[1][k], 1
+			for n := 2; n <= T; n++ {
+				if uo[n][k] > logits[k] {
+					logits[k], at[k] = uo[n][k], n
+				}
+			}
+		}
+		mx := math.Inf(-1)
+		for _, v := range logits {
+			mx = math.Max(mx, v)
+		}
+		z := 0.0
+		for _, v := range logits {
+			z += math.Exp(v - mx)
+		}
+		res.loss += (math.Log(z) + mx - logits[labels[b]]) / B
+		dlogit := make([]float64, K)
+		for k, v := range logits {
+			dlogit[k] = math.Exp(v-mx) / z / B
+		}
+		dlogit[labels[b]] -= 1 / B
+
+		// Backward through the readout: guo[n] is dLoss/dU_o[n].
+		guo := make([][]float64, T+2)
+		for n := range guo {
+			guo[n] = make([]float64, K)
+		}
+		for k := range dlogit {
+			if s.Readout == network.SumOverTime {
+				for n := 1; n <= T; n++ {
+					guo[n][k] += dlogit[k]
+				}
+			} else {
+				guo[at[k]][k] += dlogit[k]
+			}
+		}
+		gIn := make([][]float64, T) // dLoss/d(input of the readout)[n]
+		for n := T; n >= 1; n-- {
+			for k := range guo[n] {
+				guo[n][k] += betaOut * guo[n+1][k]
+			}
+			ga := scaled(1-betaOut, guo[n])
+			outer(gW[L], acts[L][n-1], ga)
+			gIn[n-1] = back(ga, W[L], len(acts[L][n-1]))
+		}
+		// Backward through the hidden layers, last first.
+		for l := L - 1; l >= 0; l-- {
+			H := sz[l+1]
+			gS := gIn
+			gIn = make([][]float64, T)
+			gu := make([]float64, H) // dLoss/dU[n+1] while at step n
+			for n := T - 1; n >= 0; n-- {
+				spk := acts[l+1][n]
+				if n < T-1 {
+					ga := make([]float64, H)
+					for i := range ga {
+						ga[i] = (1 - beta) * (1 - spk[i]) * gu[i]
+					}
+					outer(gW[l], acts[l][n], ga)
+					if s.Recurrent {
+						outer(gV[l], spk, ga)
+					}
+					gIn[n] = back(ga, W[l], sz[l])
+					// U[n+1] = free[n]·(1 − S[n]), free[n] = β·U[n] + (1 − β)·a[n].
+					if s.DifferentiableReset {
+						a := project(acts[l][n], W[l], H)
+						if s.Recurrent {
+							addTo(a, project(spk, V[l], H))
+						}
+						for i := range a {
+							gS[n][i] -= (beta*U[l][n][i] + (1-beta)*a[i]) * gu[i]
+						}
+					}
+					if s.RecurrentGrad {
+						addTo(gS[n], back(ga, V[l], H))
+					}
+				} else {
+					gIn[n] = make([]float64, sz[l])
+				}
+				next := make([]float64, H) // dLoss/dU[n]
+				for i := range next {
+					next[i] = gS[n][i] * h(U[l][n][i])
+					if n < T-1 {
+						next[i] += beta * (1 - spk[i]) * gu[i]
+					}
+				}
+				gu = next
+			}
+		}
+	}
+	res.grads = append(gW, gV...)
+	return res
+}
+
+// project returns x·M for M [len(x), cols].
+func project(x, M []float64, cols int) []float64 {
+	out := make([]float64, cols)
+	for i, v := range x {
+		if v != 0 {
+			for j := range out {
+				out[j] += v * M[i*cols+j]
+			}
+		}
+	}
+	return out
+}
+
+// back returns g·Mᵀ for M [rows, len(g)].
+func back(g, M []float64, rows int) []float64 {
+	out := make([]float64, rows)
+	for i := range out {
+		for j, v := range g {
+			out[i] += M[i*len(g)+j] * v
+		}
+	}
+	return out
+}
+
+// outer adds xᵀ·g to dst [len(x), len(g)].
+func outer(dst, x, g []float64) {
+	for i, v := range x {
+		if v != 0 {
+			for j, gj := range g {
+				dst[i*len(g)+j] += v * gj
+			}
+		}
+	}
+}
+
+func addTo(dst, x []float64) {
+	for i := range dst {
+		dst[i] += x[i]
+	}
+}
+
+func scaled(c float64, x []float64) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = c * v
+	}
+	return out
+}

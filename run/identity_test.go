@@ -1,0 +1,91 @@
+package run_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spikegrad/spikegrad/run"
+)
+
+// Every committed record of the paper's local scale keeps its ID: settings
+// added since (such as neuron) stay out of the hash at their legacy value.
+func TestCommittedRecordsKeepTheirID(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("..", "docs", "results", "paper", "local", "runs", "*", "*", "record.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Fatal("no committed record found")
+	}
+	for _, p := range paths {
+		r, err := run.LoadRecord(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := r.Settings.ID()
+		if r.ID != "" && got != r.ID {
+			t.Errorf("%s: ID %s, recorded %s", p, got, r.ID)
+		}
+		// Older records name their ID only in their folder's name.
+		dir := filepath.Base(filepath.Dir(p))
+		if suffix := dir[strings.LastIndex(dir, "-")+1:]; !strings.HasPrefix(got, suffix) {
+			t.Errorf("%s: ID %s, folder named for %s", p, got, suffix)
+		}
+	}
+	t.Logf("%d records", len(paths))
+}
+
+// A neuron model other than the LIF enters the ID.
+func TestNeuronEntersTheID(t *testing.T) {
+	s := run.DefaultSettings("randman")
+	lif := s.ID()
+	s.Neuron = "other"
+	if s.ID() == lif {
+		t.Error("neuron = other has the ID of neuron = lif")
+	}
+}
+
+// Records and checkpoints of LIF runs hold the JSON they held before the
+// neuron setting; another model is written and read back.
+func TestNeuronInJSON(t *testing.T) {
+	s := run.DefaultSettings("randman")
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), `"neuron"`) {
+		t.Errorf("LIF settings write the neuron key: %s", b)
+	}
+	s.Neuron = "other"
+	if b, err = json.Marshal(s); err != nil {
+		t.Fatal(err)
+	}
+	var back run.Settings
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Neuron != "other" {
+		t.Errorf("neuron %q after a round trip, want other", back.Neuron)
+	}
+}
+
+// The ID means "the same numbers": where the data lie does not enter it,
+// the version of the arithmetic does, and a new setting at the value every
+// earlier run had leaves every earlier ID alone.
+func TestIDIsTheComputation(t *testing.T) {
+	s := run.DefaultSettings("shd")
+	s.DataDir = "/data/a"
+	a := s.ID()
+	s.DataDir = "/mnt/elsewhere/shd"
+	if s.ID() != a {
+		t.Error("the same SHD settings on two folders have two IDs")
+	}
+	if run.IDAtNumerics(&s, 2) == a {
+		t.Error("another version of the arithmetic has the same ID")
+	}
+	if run.IDAtNumerics(&s, run.Numerics) != a {
+		t.Error("the current version of the arithmetic is not the ID's")
+	}
+}
