@@ -3,6 +3,7 @@ package train_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -119,7 +120,9 @@ func cpuTime() time.Duration {
 
 // measure runs f b.N times and reports, besides the wall time, the CPU
 // time per op (all threads): on a shared machine whose other tenants take
-// cores away, CPU time still tracks the work done.
+// cores away, CPU time still tracks the work done; and the median wall
+// time of one op, which a few disturbed ops do not move
+// (bench/compare.sh compares it with PyTorch's).
 func measure(b *testing.B, f func() error) {
 	b.Helper()
 	if err := f(); err != nil { // warm up: the first run allocates
@@ -128,12 +131,21 @@ func measure(b *testing.B, f func() error) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := cpuTime()
+	times := make([]time.Duration, b.N)
 	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
 		if err := f(); err != nil {
 			b.Fatal(err)
 		}
+		times[i] = time.Since(t0)
 	}
 	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+	slices.Sort(times)
+	med := times[b.N/2]
+	if b.N%2 == 0 {
+		med = (times[b.N/2-1] + times[b.N/2]) / 2
+	}
+	b.ReportMetric(float64(med)/1e6, "median-ms/op")
 }
 
 func runTrainSteps(b *testing.B, s *session, split *datasets.Split, idx []int) {
