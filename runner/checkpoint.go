@@ -15,6 +15,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
+	"github.com/spikegrad/spikegrad/internal/npyrows"
 	"github.com/spikegrad/spikegrad/internal/readlimit"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/models"
@@ -110,7 +111,11 @@ func (c *Checkpoint) encoder() (func(io.Writer) error, error) {
 	return func(f io.Writer) error {
 		zw := npz.NewWriter(f)
 		for _, a := range arrays {
-			if err := zw.Write(a.name, rowsOf(a.m)); err != nil {
+			rows, err := npyrows.Of(a.m)
+			if err != nil {
+				return fmt.Errorf("array %s: %w", a.name, err)
+			}
+			if err := zw.Write(a.name, rows); err != nil {
 				return fmt.Errorf("array %s: %w", a.name, err)
 			}
 		}
@@ -124,26 +129,6 @@ func (c *Checkpoint) encoder() (func(io.Writer) error, error) {
 		}
 		return zw.Close()
 	}, nil
-}
-
-// rowsOf returns m as nested rows, which npyio writes as a 2-D array.
-func rowsOf(m *tensor.Dense) any {
-	r, c := m.Shape()[0], m.Shape()[1]
-	switch d := m.Data().(type) {
-	case []float32:
-		out := make([][]float32, r)
-		for i := range out {
-			out[i] = d[i*c : (i+1)*c]
-		}
-		return out
-	case []float64:
-		out := make([][]float64, r)
-		for i := range out {
-			out[i] = d[i*c : (i+1)*c]
-		}
-		return out
-	}
-	return nil
 }
 
 // Limits of the string entries of a checkpoint, in characters: the

@@ -24,6 +24,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/datasets"
+	"github.com/spikegrad/spikegrad/internal/npyrows"
 	"github.com/spikegrad/spikegrad/internal/pyexec"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/network"
@@ -93,8 +94,11 @@ func WriteProblem(path string, cfg Config, w *models.Weights, split *datasets.Sp
 	}
 	vs := map[string]any{"config": string(js)}
 	for i, name := range w.Names() {
-		m := w.All()[i]
-		vs[name] = rowsOf(m)
+		rows, err := npyrows.Of(w.All()[i])
+		if err != nil {
+			return fmt.Errorf("torchref: %s: %w", name, err)
+		}
+		vs[name] = rows
 	}
 	var sample, step, unit []int32
 	var value []float64
@@ -124,27 +128,6 @@ func WriteProblem(path string, cfg Config, w *models.Weights, split *datasets.Sp
 	}
 	vs["sample"], vs["step"], vs["unit"], vs["value"], vs["labels"] = sample, step, unit, value, labels
 	return npz.Write(path, vs)
-}
-
-// rowsOf returns a [rows, cols] matrix as nested rows, which npyio writes
-// as a 2-D array.
-func rowsOf(m *tensor.Dense) any {
-	r, c := m.Shape()[0], m.Shape()[1]
-	switch d := m.Data().(type) {
-	case []float32:
-		out := make([][]float32, r)
-		for i := range out {
-			out[i] = d[i*c : (i+1)*c]
-		}
-		return out
-	case []float64:
-		out := make([][]float64, r)
-		for i := range out {
-			out[i] = d[i*c : (i+1)*c]
-		}
-		return out
-	}
-	panic(fmt.Sprintf("torchref: weights of type %T", m.Data()))
 }
 
 // Result is what the reference computed for a problem: the loss with the
