@@ -67,3 +67,19 @@ func TestWaitingWorkerNamesHeldRuns(t *testing.T) {
 		t.Errorf("outcomes of an interrupted wait: %+v, want the run left to its holder", got)
 	}
 }
+
+// A job whose ID is not a settings hash (a library caller's mistake, or a
+// crafted one such as "../../x") is refused before any folder is made
+// from it.
+func TestCraftedJobIDIsRefused(t *testing.T) {
+	a, _ := twoSweepsOfOneRun(t)
+	out := filepath.Join(t.TempDir(), "out")
+	a[0].ID = "../../escape"
+	err := sweep.Work(context.Background(), a, out, sweep.Options{Jobs: 1})
+	if err == nil || !strings.Contains(err.Error(), "../../escape") {
+		t.Errorf("Work: %v, want an error naming the ID", err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(out), "escape")); err == nil {
+		t.Error("a folder was made outside out")
+	}
+}

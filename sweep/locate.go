@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -63,6 +64,10 @@ func ofRun(dir, id string) bool {
 // brief lease on j's ID: a worker of another sweep with the same run
 // chooses after this one has claimed its folder, and so finds it.
 func (w *worker) claim(j Job) (name string, l *lease.Lease, err error) {
+	// The ID names a folder: only the hexadecimal digits of run.Settings.ID.
+	if j.ID == "" || strings.Trim(j.ID, "0123456789abcdef") != "" {
+		return "", nil, fmt.Errorf("run %s: ID %q is not the hexadecimal digits of a run's settings hash", j.Name, j.ID)
+	}
 	idl, err := lease.Claim(filepath.Join(w.out, IDsDir, j.ID), w.o.Lease, w.owner)
 	if err != nil {
 		return "", nil, err
