@@ -3,6 +3,7 @@ package paper
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spikegrad/spikegrad/report"
 	"github.com/spikegrad/spikegrad/run"
@@ -14,8 +15,14 @@ type Results struct {
 	Out  string
 	// Runs holds, per sweep, the completed runs with test metrics whose
 	// folder is one of the plan's runs; records of other runs in the
-	// folder (from an edited preset, say) are ignored.
+	// folder (from an edited preset, say) are ignored. A planned run
+	// recorded only by an earlier version of the arithmetic (run.Numerics)
+	// is found in the folder named for its ID then, and counted in Older.
 	Runs map[string][]report.Run
+	// Older counts, per sweep, the runs in Runs made by an earlier version
+	// of the arithmetic than this build's: retraining them (cmd/reproduce)
+	// gives other numbers.
+	Older map[string]int
 	// Other counts, per sweep, the planned runs without a completed
 	// record: running, interrupted, failed or not started.
 	Other map[string]int
@@ -25,11 +32,17 @@ type Results struct {
 
 // Load reads the records of the plan's runs under out/runs.
 func Load(p *Plan, out string) (*Results, error) {
-	r := &Results{Plan: p, Out: out, Runs: map[string][]report.Run{}, Other: map[string]int{}}
+	r := &Results{Plan: p, Out: out, Runs: map[string][]report.Run{}, Other: map[string]int{}, Older: map[string]int{}}
 	for _, b := range p.Batches {
-		planned := map[string]bool{}
+		// Each planned run under its name now, and under the names its
+		// ID gave it in earlier versions of the arithmetic.
+		planned := map[string]int{} // folder name → version
 		for _, j := range b.Jobs {
-			planned[j.Name] = true
+			planned[j.Name] = run.Numerics
+			slug := strings.TrimSuffix(j.Name, j.ID[:12])
+			for v := 1; v < run.Numerics; v++ {
+				planned[slug+j.Settings.IDAt(v)[:12]] = v
+			}
 		}
 		dir := filepath.Join(out, RunsDir, b.Sweep)
 		if found, _ := filepath.Glob(filepath.Join(dir, "*", run.RecordFile)); len(found) == 0 {
@@ -41,9 +54,25 @@ func Load(p *Plan, out string) (*Results, error) {
 			return nil, fmt.Errorf("sweep %s: %w", b.Sweep, err)
 		}
 		r.Unreadable = append(r.Unreadable, set.Skipped...)
+		// The newest version of a run that has records of several.
+		best := map[string]report.Run{}
+		version := map[string]int{}
 		for _, rn := range set.Runs {
-			if planned[filepath.Base(filepath.Dir(rn.Path))] {
+			v, ok := planned[filepath.Base(filepath.Dir(rn.Path))]
+			if !ok || max(rn.Record.Numerics, 1) != v {
+				continue
+			}
+			id := rn.Record.Settings.ID()
+			if v > version[id] {
+				best[id], version[id] = rn, v
+			}
+		}
+		for _, j := range b.Jobs {
+			if rn, ok := best[j.ID]; ok {
 				r.Runs[b.Sweep] = append(r.Runs[b.Sweep], rn)
+				if version[j.ID] < run.Numerics {
+					r.Older[b.Sweep]++
+				}
 			}
 		}
 		r.Other[b.Sweep] = len(b.Jobs) - len(r.Runs[b.Sweep])

@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
 )
 
@@ -16,23 +17,21 @@ import (
 // retrains runs.
 const VerifyDir = "verify"
 
-// maxThreads bounds the thread count a record may ask a rerun for: each
-// thread costs the runtime memory, and no machine that made a record has
-// more cores.
-const maxThreads = 4096
-
 // Check is the outcome of retraining one recorded run.
 type Check struct {
 	Sweep, Run string
-	Threads    int    // the thread count of the rerun: the record's, or what its replicas need
+	Threads    int    // the thread count of the rerun (GOMAXPROCS)
 	Identical  bool   // test metrics and training history equal bit for bit
 	Diff       string // what differs, when not identical
 }
 
 // Verify retrains n completed runs of r, spread evenly over the runs in
-// path order, from their recorded settings at their recorded thread
-// count, into out/verify/<run>, and reports whether each gives its
-// record's test metrics and training history bit for bit. progress, if
+// path order, from their recorded settings, into out/verify/<run>, and
+// reports whether each gives its record's test metrics and training
+// history bit for bit. The numbers of a run do not depend on the thread
+// count, so the reruns take the cores there are; a record made by
+// another version of the arithmetic (run.Numerics) is an error: no rerun
+// with this build gives its numbers. progress, if
 // set, sees each check as it is done. The error is that of a run that
 // could not be retrained; differences are checks, not errors.
 func Verify(ctx context.Context, r *Results, n int, progress func(Check)) ([]Check, error) {
@@ -70,15 +69,9 @@ func Verify(ctx context.Context, r *Results, n int, progress func(Check)) ([]Che
 func verifyRun(ctx context.Context, out, sweep string, rn report.Run) (Check, error) {
 	rec := rn.Record
 	dir := filepath.Dir(rn.Path)
-	c := Check{Sweep: sweep, Run: filepath.Base(dir), Threads: rec.Software.GOMAXPROCS}
-	// The numbers depend on the replicas, which a run keeps when another
-	// process continues it on another thread count: a rerun on one
-	// thread trains one program, on two or more two.
-	switch {
-	case rec.Replicas == 1:
-		c.Threads = 1
-	case rec.Replicas >= 2 && c.Threads < 2:
-		c.Threads = 2
+	c := Check{Sweep: sweep, Run: filepath.Base(dir), Threads: runtime.GOMAXPROCS(0)}
+	if v := max(rec.Numerics, 1); v != run.Numerics {
+		return c, fmt.Errorf("recorded with version %d of the arithmetic; this build computes version %d (regenerate the records)", v, run.Numerics)
 	}
 	s := rec.Settings
 	// The runs of a plan start from scratch; one stopped and continued
@@ -89,11 +82,11 @@ func verifyRun(ctx context.Context, out, sweep string, rn report.Run) (Check, er
 			if !r.Exact {
 				return c, fmt.Errorf("continued from %s without the optimiser's state: no rerun from scratch gives its numbers", r.From)
 			}
+			if r.Numerics != 0 {
+				return c, fmt.Errorf("continued from %s, made with version %d of the arithmetic: no rerun from scratch gives its numbers", r.From, r.Numerics)
+			}
 		}
 		s.Resume = ""
-	}
-	if c.Threads > maxThreads {
-		return c, fmt.Errorf("record's software.gomaxprocs is %d, want at most %d", c.Threads, maxThreads)
 	}
 	// Everything the rerun writes goes under out/verify: no feature cache
 	// in a folder the record names (the cache changes no number).
@@ -101,9 +94,6 @@ func verifyRun(ctx context.Context, out, sweep string, rn report.Run) (Check, er
 	s.CacheDir, s.NoCache = "", true
 	if err := os.RemoveAll(filepath.Join(s.Out, s.Name)); err != nil {
 		return c, err
-	}
-	if c.Threads > 0 {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.Threads))
 	}
 	again, _, err := runner.Execute(ctx, &s, runner.Hooks{})
 	if err != nil {

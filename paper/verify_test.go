@@ -102,10 +102,10 @@ func TestVerifyRetrainsRecordsBitForBit(t *testing.T) {
 	}
 }
 
-// TestVerifyRefusesAbsurdThreadCounts: a crafted record's thread count is
-// not handed to the runtime (a billion Ps would exhaust the memory); the
-// error names the field.
-func TestVerifyRefusesAbsurdThreadCounts(t *testing.T) {
+// TestVerifyRefusesOtherArithmetic: a record made by another version of
+// the arithmetic is not rerun as if this build could give its numbers;
+// the error says which versions.
+func TestVerifyRefusesOtherArithmetic(t *testing.T) {
 	p, b := nh0Plan(t, 1)
 	out := t.TempDir()
 	if err := Execute(context.Background(), p, out, 1, "", nil); err != nil {
@@ -116,22 +116,34 @@ func TestVerifyRefusesAbsurdThreadCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec.Software.GOMAXPROCS = 1 << 30
+	if rec.Numerics != run.Numerics {
+		t.Errorf("record of numerics %d, this build computes %d", rec.Numerics, run.Numerics)
+	}
+	// As a record of version 1 lies: no numerics key, in the folder
+	// named for its ID then.
+	rec.Numerics, rec.ID = 0, rec.Settings.IDAt(1)
 	if err := rec.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(path)
+	old := strings.TrimSuffix(dir, b.Jobs[0].ID[:12]) + rec.ID[:12]
+	if err := os.Rename(dir, old); err != nil {
 		t.Fatal(err)
 	}
 	r, err := Load(p, out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Verify(context.Background(), r, 1, nil); err == nil || !strings.Contains(err.Error(), "gomaxprocs") {
-		t.Errorf("thread count 2^30: %v, want an error naming gomaxprocs", err)
+	if len(r.Runs[b.Sweep]) != 1 || r.Older[b.Sweep] != 1 {
+		t.Fatalf("found %d runs, %d of them older; want the one of version 1", len(r.Runs[b.Sweep]), r.Older[b.Sweep])
+	}
+	if _, err := Verify(context.Background(), r, 1, nil); err == nil || !strings.Contains(err.Error(), "version 1 of the arithmetic") {
+		t.Errorf("a record of version 1: %v, want an error naming the version", err)
 	}
 }
 
-// A run stopped on one thread and continued by a worker with two keeps its
-// single replica, and its record reruns identically: Verify reruns it on
-// the thread count its replicas need, not on the last process's.
+// A run stopped on one thread and continued by a worker with two reruns
+// identically on three: its numbers never depended on the cores.
 func TestVerifyContinuedOnAnotherThreadCount(t *testing.T) {
 	p, b := nh0Plan(t, 1)
 	out := t.TempDir()
@@ -150,18 +162,19 @@ func TestVerifyContinuedOnAnotherThreadCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.Replicas != 1 || rec.Software.GOMAXPROCS != 2 || len(rec.Resumes) != 1 || rec.Resumes[0].GOMAXPROCS != 2 {
-		t.Errorf("record: %d replicas, gomaxprocs %d, resumes %+v; want 1 replica continued at 2 threads", rec.Replicas, rec.Software.GOMAXPROCS, rec.Resumes)
+	if rec.Software.GOMAXPROCS != 2 || len(rec.Resumes) != 1 || rec.Resumes[0].GOMAXPROCS != 2 {
+		t.Errorf("record: gomaxprocs %d, resumes %+v; want a run continued at 2 threads", rec.Software.GOMAXPROCS, rec.Resumes)
 	}
 	r, err := Load(p, out)
 	if err != nil {
 		t.Fatal(err)
 	}
+	runtime.GOMAXPROCS(3)
 	checks, err := Verify(context.Background(), r, 1, nil)
 	if err != nil || len(checks) != 1 {
 		t.Fatalf("verify: %v, %d checks", err, len(checks))
 	}
-	if c := checks[0]; !c.Identical || c.Threads != 1 {
+	if c := checks[0]; !c.Identical || c.Threads != 3 {
 		t.Errorf("verify: identical %v at %d threads (%s)", c.Identical, c.Threads, c.Diff)
 	}
 }

@@ -5,22 +5,22 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spikegrad/spikegrad/network"
 )
 
 // identityExempt are the settings that do not change what a run computes:
-// where it writes, what it resumes from, how many threads it uses (which
-// changes results only by rounding), its memory limit, its logging and
-// where audio features are cached.
+// where it writes, what it resumes from, how many threads it uses, its
+// memory limit, its logging and where audio features are cached.
 var identityExempt = []string{"out", "name", "resume", "threads", "max-memory", "log-format", "log-level", "cache-dir", "no-cache"}
 
 // legacyValues are settings added after runs were recorded, with the
 // value that every run before them had. A setting at its legacy value is
 // left out of the ID, so that those runs keep theirs, and out of the JSON
 // of records and checkpoints, which stay as they were.
-var legacyValues = map[string]string{"neuron": network.DefaultNeuron}
+var legacyValues = map[string]string{"neuron": network.DefaultNeuron, "micro-batches": strconv.Itoa(DefaultMicroBatches)}
 
 // atLegacyValue reports whether st is a setting at its legacy value.
 func atLegacyValue(st Setting) bool {
@@ -35,14 +35,13 @@ func atLegacyValue(st Setting) bool {
 // a new ID; runs recorded before it stay found by their old IDs in their
 // records. Version 1 enters no ID, so those of the runs before it was
 // kept are unchanged.
-const Numerics = 1
+const Numerics = 2
 
 // ID identifies the run that s describes: a hash of every setting that
 // can change its result, by name and value, in table order, and of the
 // version of the arithmetic (Numerics), so that runs with the same ID give
-// the same numbers — on the same number of training programs per batch
-// (train.Config.Replicas, which records name) — and any other change of
-// setting (a sweep's base settings, a default) gives another ID. It is 32
+// the same numbers, on any machine and number of cores, and any other
+// change of setting (a sweep's base settings, a default) gives another ID. It is 32
 // hexadecimal digits; sweeps put its first 12 in folder names.
 //
 // What stays out: the settings in identityExempt, settings added since
@@ -52,10 +51,12 @@ const Numerics = 1
 // set read from files is its published release; the record names the
 // folder).
 func (s *Settings) ID() string {
-	return s.id(Numerics)
+	return s.IDAt(Numerics)
 }
 
-func (s *Settings) id(numerics int) string {
+// IDAt is the ID that s had under version numerics of the arithmetic: the
+// ID of its records made by an earlier build.
+func (s *Settings) IDAt(numerics int) string {
 	h := sha256.New()
 	for _, st := range s.Table() {
 		if slices.Contains(identityExempt, st.Name) {

@@ -9,8 +9,9 @@ import (
 	"github.com/spikegrad/spikegrad/run"
 )
 
-// Every committed record of the paper's local scale keeps its ID: settings
-// added since (such as neuron) stay out of the hash at their legacy value.
+// Every committed record of the paper's local scale keeps its ID at the
+// version of the arithmetic that made it: settings added since (such as
+// neuron and micro-batches) stay out of the hash at their legacy value.
 func TestCommittedRecordsKeepTheirID(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join("..", "docs", "results", "paper", "local", "runs", "*", "*", "record.json"))
 	if err != nil {
@@ -24,7 +25,7 @@ func TestCommittedRecordsKeepTheirID(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := r.Settings.ID()
+		got := r.Settings.IDAt(max(r.Numerics, 1))
 		if r.ID != "" && got != r.ID {
 			t.Errorf("%s: ID %s, recorded %s", p, got, r.ID)
 		}
@@ -35,6 +36,34 @@ func TestCommittedRecordsKeepTheirID(t *testing.T) {
 		}
 	}
 	t.Logf("%d records", len(paths))
+}
+
+// MicroBatches other than the default enter the ID and the JSON; the default
+// does neither.
+func TestMicroBatchesEnterTheID(t *testing.T) {
+	s := run.DefaultSettings("randman")
+	two := s.ID()
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), `"micro-batches"`) {
+		t.Errorf("default settings write the micro-batches key: %s", b)
+	}
+	s.MicroBatches = 4
+	if s.ID() == two {
+		t.Error("micro-batches = 4 has the ID of micro-batches = 2")
+	}
+	if b, err = json.Marshal(s); err != nil {
+		t.Fatal(err)
+	}
+	var back run.Settings
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.MicroBatches != 4 {
+		t.Errorf("micro-batches %d after a round trip, want 4", back.MicroBatches)
+	}
 }
 
 // A neuron model other than the LIF enters the ID.
@@ -82,10 +111,10 @@ func TestIDIsTheComputation(t *testing.T) {
 	if s.ID() != a {
 		t.Error("the same SHD settings on two folders have two IDs")
 	}
-	if run.IDAtNumerics(&s, 2) == a {
+	if s.IDAt(run.Numerics+1) == a {
 		t.Error("another version of the arithmetic has the same ID")
 	}
-	if run.IDAtNumerics(&s, run.Numerics) != a {
+	if s.IDAt(run.Numerics) != a {
 		t.Error("the current version of the arithmetic is not the ID's")
 	}
 }

@@ -11,13 +11,18 @@ import (
 // rather than in an allocation. What a run of allowed sizes costs is
 // checked separately, by EstimateMemory against the machine.
 const (
-	MaxWidth   = 100_000     // a hidden layer's neurons; randman-units, randman-classes
-	MaxLayers  = 64          // hidden layers
-	MaxSteps   = 1_000_000   // time steps T
-	MaxBatch   = 1_000_000   // minibatch size
-	MaxEpochs  = 1_000_000   // training epochs
-	MaxSamples = 100_000_000 // randman-samples, limit, init-samples
-	MaxThreads = 4096
+	MaxWidth        = 100_000   // a hidden layer's neurons; randman-units, randman-classes
+	MaxLayers       = 64        // hidden layers
+	MaxSteps        = 1_000_000 // time steps T
+	MaxBatch        = 1_000_000 // minibatch size
+	MaxMicroBatches = 1024      // parts of a minibatch, each a compiled program
+
+	// DefaultMicroBatches is the micro-batches setting of a run that names none:
+	// train.DefaultMicroBatches (package runner's tests keep them equal).
+	DefaultMicroBatches = 2
+	MaxEpochs           = 1_000_000   // training epochs
+	MaxSamples          = 100_000_000 // randman-samples, limit, init-samples
+	MaxThreads          = 4096
 
 	// The time grid and time constants in ms: Δt from 1 µs to 10 s, time
 	// constants from 1 µs to about 3 hours.
@@ -36,6 +41,7 @@ func (s *Settings) checkBounds() error {
 	}{
 		{"epochs", s.Epochs, 1, MaxEpochs},
 		{"batch", s.Batch, 1, MaxBatch},
+		{"micro-batches", s.MicroBatches, 1, MaxMicroBatches},
 		{"limit", s.Limit, 0, MaxSamples},
 		{"threads", s.Threads, 0, MaxThreads},
 		{"steps", s.Steps, 1, MaxSteps},

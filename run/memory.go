@@ -22,10 +22,10 @@ type Memory struct {
 	Weights int64
 	// Activations are the values and gradients that backpropagation
 	// through time keeps for every step of a batch, in the training
-	// replicas and the evaluator.
+	// micro-batches and the evaluator.
 	Activations int64
-	// Graph is the unrolled Gorgonia graph: nodes for every step of every
-	// layer.
+	// Graph is the unrolled Gorgonia graphs, one per micro-batch and one for
+	// the evaluator: nodes for every step of every layer.
 	Graph int64
 	// Data is the data set in memory.
 	Data int64
@@ -47,6 +47,7 @@ const (
 	weightCopies              = 10
 	graphBytesPerLayerStep    = 60 << 10
 	programBytes              = 40 << 20
+	measuredGraphs            = 3 // two training programs and the evaluator's
 )
 
 // EstimateMemory estimates the peak memory of training s, from its settings
@@ -85,10 +86,11 @@ func (s *Settings) EstimateMemory() Memory {
 		copies = recurrentActivationCopies
 	}
 	copies *= float64(neuron.States()) / lifStates
+	graphs := float64(min(max(s.MicroBatches, 1), max(s.Batch, 1)) + 1)
 	return Memory{
 		Weights:     sat(params * bytes * weightCopies),
 		Activations: sat(float64(s.Batch) * float64(s.Steps) * neurons * bytes * copies),
-		Graph:       sat(float64(s.Steps) * float64(len(s.Hidden)+1) * graphBytesPerLayerStep),
+		Graph:       sat(float64(s.Steps) * float64(len(s.Hidden)+1) * graphBytesPerLayerStep * graphs / measuredGraphs),
 		Data:        s.dataMemory(),
 		Program:     programBytes,
 	}

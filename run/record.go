@@ -41,13 +41,6 @@ type Record struct {
 
 	Checkpoint string   `json:"checkpoint,omitempty"` // best weights, relative to the record
 	Software   Software `json:"software"`
-	// Replicas is the number of training programs each batch was split
-	// between (train.Config.Replicas). The numbers depend on it, and on
-	// the thread count only through it: 1 is what one thread computes, 2
-	// what two or more do. A continued run keeps its replicas, on any
-	// machine. 0 in records written before it was kept: then
-	// Software.GOMAXPROCS tells.
-	Replicas int `json:"replicas,omitempty"`
 	// Numerics is the version of the arithmetic that made the numbers
 	// (run.Numerics); 0 in records written before it was kept, which
 	// are of version 1.
@@ -67,9 +60,12 @@ type Resume struct {
 	// and the solver started afresh.
 	Exact bool      `json:"exact"`
 	At    time.Time `json:"at"`
-	// GOMAXPROCS is the thread count the run continued at; the run keeps
-	// its Replicas whatever it is.
+	// GOMAXPROCS is the thread count the run continued at.
 	GOMAXPROCS int `json:"gomaxprocs,omitempty"`
+	// Numerics, when not 0, is the version of the arithmetic of the
+	// checkpoint's run, another than the record's: the epochs before and
+	// after the continuation were computed differently.
+	Numerics int `json:"numerics,omitempty"`
 }
 
 // DataInfo describes the data a run used.

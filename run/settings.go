@@ -57,12 +57,13 @@ type Settings struct {
 	RegUpperExp        int
 
 	// Optimisation.
-	Epochs  int
-	Batch   int
-	LR      float64
-	Seed    uint64
-	DType   string
-	Threads int
+	Epochs       int
+	Batch        int
+	MicroBatches int
+	LR           float64
+	Seed         uint64
+	DType        string
+	Threads      int
 	// MaxMemory caps the memory the run may need, in bytes (see
 	// EstimateMemory); 0 means the machine's memory or the container's
 	// limit.
@@ -88,7 +89,7 @@ func DefaultSettings(dataset string) Settings {
 		Hidden: spec.Hidden, Surrogate: spec.Surrogate.Shape.String(), Beta: spec.Surrogate.Beta,
 		Readout: spec.Readout.String(), TauMem: spec.TauMem, TauSyn: spec.TauSyn, TauReadout: spec.TauReadout,
 		Gain: spec.Gain, Init: "uniform", InitXi: 2, InitRecurrentShare: 0.2, InitSamples: 256, RegUpperExp: spec.Reg.UpperExp,
-		Epochs: 40, Batch: 250, LR: 5e-3, Seed: 1, DType: "float32",
+		Epochs: 40, Batch: 250, MicroBatches: DefaultMicroBatches, LR: 5e-3, Seed: 1, DType: "float32",
 		FeatureStorage: FeatureStorages[0],
 		Out:            "runs", LogFormat: "text", LogLevel: "info",
 	}

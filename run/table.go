@@ -74,6 +74,7 @@ func (s *Settings) Table() []Setting {
 		{"reg-upper-exp", "exponent L of the upper bound, 1 or 2", (*intValue)(&s.RegUpperExp), plain},
 		{"epochs", "training epochs", (*intValue)(&s.Epochs), plain},
 		{"batch", "minibatch size (the last batch is padded; no sample is dropped)", (*intValue)(&s.Batch), plain},
+		{"micro-batches", "parts every minibatch is split into, each trained by a program of its own, the parts at once on the cores there are; the numbers depend on it and never on the cores (more can use more cores, at a cost per part)", (*intValue)(&s.MicroBatches), plain},
 		{"lr", "Adam learning rate", (*floatValue)(&s.LR), plain},
 		{"seed", "seed of weight initialisation and minibatch order", (*uint64Value)(&s.Seed), plain},
 		{"dtype", "float32 or float64", (*stringValue)(&s.DType), plain},

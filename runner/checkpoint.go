@@ -2,6 +2,7 @@ package runner
 
 import (
 	"archive/zip"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,6 +47,10 @@ type Checkpoint struct {
 	State *train.State
 	// Resumes are the run's earlier continuations, for its record.
 	Resumes []run.Resume
+	// Numerics is the version of the arithmetic (run.Numerics) that made
+	// State; a checkpoint written before it was kept, of version 1, reads
+	// as 1. SaveCheckpoint writes run.Numerics when it is 0.
+	Numerics int
 }
 
 const (
@@ -63,7 +68,7 @@ type stateJSON struct {
 	SolverStep int             `json:"solver_step"`
 	Resumes    []run.Resume    `json:"resumes,omitempty"`
 	Watch      train.Watch     `json:"divergence_watch"`
-	Replicas   int             `json:"replicas,omitempty"`
+	Numerics   int             `json:"numerics,omitempty"`
 }
 
 // SaveCheckpoint writes c to path atomically.
@@ -104,7 +109,7 @@ func (c *Checkpoint) encoder() (func(io.Writer) error, error) {
 			add("best_", st.Best.All())
 		}
 		if state, err = json.Marshal(stateJSON{Epoch: st.Epoch, History: st.History, BestEpoch: st.BestEpoch,
-			Order: st.Order, SolverStep: st.Solver.Step, Resumes: c.Resumes, Watch: st.Watch, Replicas: st.Replicas}); err != nil {
+			Order: st.Order, SolverStep: st.Solver.Step, Resumes: c.Resumes, Watch: st.Watch, Numerics: cmp.Or(c.Numerics, run.Numerics)}); err != nil {
 			return nil, err
 		}
 	}
@@ -308,12 +313,13 @@ func (c *Checkpoint) readState(e npyEntry, readAll func(prefix string) (*models.
 		return fmt.Errorf("array %s: %w", stateKey, err)
 	}
 	if sj.Epoch < 0 || sj.Epoch > run.MaxEpochs || len(sj.History) != sj.Epoch || sj.BestEpoch < 0 || sj.BestEpoch > sj.Epoch || sj.SolverStep < 0 ||
-		sj.Replicas < 0 || sj.Replicas > run.MaxBatch {
-		return fmt.Errorf("array %s: inconsistent training state: %d epochs, %d in the history, best epoch %d, solver step %d, %d replicas",
-			stateKey, sj.Epoch, len(sj.History), sj.BestEpoch, sj.SolverStep, sj.Replicas)
+		sj.Numerics < 0 || sj.Numerics > run.Numerics {
+		return fmt.Errorf("array %s: inconsistent training state: %d epochs, %d in the history, best epoch %d, solver step %d, arithmetic version %d (this build knows 1 to %d)",
+			stateKey, sj.Epoch, len(sj.History), sj.BestEpoch, sj.SolverStep, sj.Numerics, run.Numerics)
 	}
+	c.Numerics = max(sj.Numerics, 1)
 	st := &train.State{Epoch: sj.Epoch, History: sj.History, BestEpoch: sj.BestEpoch, Order: sj.Order,
-		Solver: train.SolverState{Step: sj.SolverStep}, Watch: sj.Watch, Replicas: sj.Replicas}
+		Solver: train.SolverState{Step: sj.SolverStep}, Watch: sj.Watch}
 	if st.History == nil {
 		st.History = []metrics.Epoch{}
 	}

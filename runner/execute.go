@@ -40,6 +40,10 @@ type Hooks struct {
 	// files of a killed run removed, a history continued, a best
 	// checkpoint kept.
 	Note func(msg string)
+	// Cores, if set, bounds the cores the run's training programs use at
+	// once (train.Config.Cores; 0: GOMAXPROCS), for a caller that trains
+	// several runs at once. It changes the speed, never the numbers.
+	Cores int
 	// Lease, if set, is a lease on the run folder that the caller holds
 	// (a sweep worker's). Without one, Execute takes a lease on the folder
 	// for the run's duration, so that two processes never train into one
@@ -130,8 +134,7 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 	if err := f.resume(s, ck, &cfg, rec); err != nil {
 		return nil, dir, err
 	}
-	cfg.Replicas = f.replicas(&cfg)
-	rec.Replicas = cfg.Replicas
+	cfg.Cores = h.Cores
 	if continues(s, ck) {
 		// The run computes the one its checkpoint's run would have without
 		// the pause: it keeps that run's settings, resume included, so
@@ -347,6 +350,10 @@ func (f *folder) resume(s *run.Settings, ck *Checkpoint, cfg *train.Config, rec 
 	}
 	r := run.Resume{From: s.Resume, Exact: ck.State != nil, At: rec.Started, GOMAXPROCS: runtime.GOMAXPROCS(0)}
 	st := ck.State
+	if st != nil && ck.Numerics != run.Numerics {
+		r.Numerics = ck.Numerics
+		f.h.note("checkpoint %s was trained with version %d of the arithmetic, this build computes version %d: the run goes on from its state, but no run from scratch gives its numbers", s.Resume, ck.Numerics, run.Numerics)
+	}
 	prior := f.prior
 	if prior == nil || len(prior.History) == 0 {
 		// A new folder: the checkpoint's run continues here.
@@ -412,27 +419,6 @@ func (f *folder) resume(s *run.Settings, ck *Checkpoint, cfg *train.Config, rec 
 		rec.BestEpoch, rec.Validation, rec.Checkpoint = st.BestEpoch, st.History[st.BestEpoch-1].Validation, run.BestFile
 	}
 	return nil
-}
-
-// replicas returns the replicas the run trains with: those of the run it
-// continues, so that its numbers do not depend on this machine's cores.
-// A checkpoint saved before the state kept them takes them from the
-// folder's record of the same run.
-func (f *folder) replicas(cfg *train.Config) int {
-	st := cfg.Resume
-	switch {
-	case st == nil:
-		return train.DefaultReplicas(cfg.Batch)
-	case st.Replicas > 0:
-		return min(st.Replicas, cfg.Batch)
-	case f.prior != nil && f.prior.Replicas > 0:
-		return min(f.prior.Replicas, cfg.Batch)
-	case f.prior != nil && f.prior.Software.GOMAXPROCS == 1:
-		return 1
-	case f.prior != nil && f.prior.Software.GOMAXPROCS >= 2:
-		return min(2, cfg.Batch)
-	}
-	return train.DefaultReplicas(cfg.Batch)
 }
 
 // isPrefix reports whether a is b or the start of b, comparing what
@@ -512,7 +498,7 @@ func config(s *run.Settings) (train.Config, error) {
 	if !ok {
 		return train.Config{}, fmt.Errorf("dtype: want float32 or float64, got %q", s.DType)
 	}
-	c := train.Config{Epochs: s.Epochs, Batch: s.Batch, Optimizer: train.DefaultOptimizer(s.LR), Seed: s.Seed, DType: dt}
+	c := train.Config{Epochs: s.Epochs, Batch: s.Batch, Optimizer: train.DefaultOptimizer(s.LR), Seed: s.Seed, DType: dt, MicroBatches: s.MicroBatches}
 	if s.Init == "fluctuation" {
 		c.Fluctuation = &train.Fluctuation{Xi: s.InitXi, RecurrentShare: s.InitRecurrentShare, Samples: s.InitSamples}
 	}

@@ -43,8 +43,8 @@ variants:
 	fmt.Println(err)
 	// Output:
 	// 8 runs
-	// beta_hidden=100_surrogate=superspike_beta=2-7ccc269400ee: superspike β=2 hidden [100], 20 epochs
-	// beta_hidden=100_surrogate=superspike_beta=20-1c0865a9dd82: superspike β=20 hidden [100], 20 epochs
-	// beta_hidden=100_surrogate=esser_beta=2-33d72999de9e: esser β=2 hidden [100], 20 epochs
+	// beta_hidden=100_surrogate=superspike_beta=2-3308f5d86ac9: superspike β=2 hidden [100], 20 epochs
+	// beta_hidden=100_surrogate=superspike_beta=20-6a8019f41c2b: superspike β=20 hidden [100], 20 epochs
+	// beta_hidden=100_surrogate=esser_beta=2-160370fd3e31: esser β=2 hidden [100], 20 epochs
 	// line 2: unknown setting "betta" (did you mean "beta"?)
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -39,7 +40,10 @@ type Outcome struct {
 
 // Options set how Work runs a sweep.
 type Options struct {
-	// Jobs is the number of runs this process trains at once (≥ 1).
+	// Jobs is the number of runs this process trains at once (≥ 1). Each
+	// run's programs share the cores (GOMAXPROCS) with the others: a run
+	// gets GOMAXPROCS/Jobs of them, at least one (runner.Hooks.Cores),
+	// which changes its speed, never its numbers.
 	Jobs int
 	// Lease is the time to live of the lease on a run's folder (see
 	// lease.Lease); 0 means lease.DefaultTTL. A worker that dies without
@@ -299,6 +303,7 @@ func (w *worker) train(ctx context.Context, j Job, name string, claim *lease.Lea
 		h = w.o.Hooks(j)
 	}
 	h.Lease = claim
+	h.Cores = max(1, runtime.GOMAXPROCS(0)/w.o.Jobs)
 	resumed, set, err := prepare(dir, j, claim)
 	if errors.Is(err, lease.ErrLost) {
 		w.report(Outcome{Job: j, Folder: dir, Elsewhere: true, Err: err})

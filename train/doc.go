@@ -24,15 +24,19 @@
 // The graph has a fixed batch size. The last, partial batch of an epoch or
 // an evaluation is padded with empty samples whose target rows are zero, so
 // they neither count in the loss nor receive gradient, and no sample is
-// dropped. The training program (loss, gradients, logits, spike counts) is
-// compiled once for a single core and, when there are two or more, twice
-// from graphs of half the batch: the two halves run at once, one per core,
-// and their gradients, weighted by their numbers of samples, make the
-// batch's gradient for the solver. This gives the same result as one
-// program, up to rounding, and is much faster than splitting every small
-// kernel between the cores. Rounding makes the numbers depend on the
-// number of replicas (Config.Replicas, DefaultReplicas), not otherwise on
-// the cores: a resumed run keeps the replicas it started with.
+// dropped. Each batch is split into a fixed number of micro-batches
+// (Config.MicroBatches, DefaultMicroBatches), consecutive parts of the
+// batch, each trained by a program of its own (loss, gradients, logits,
+// spike counts) compiled from a graph of its size. The micro-batches run
+// at once on the cores there are, and their gradients, weighted by their
+// numbers of samples, are added in micro-batch order to make the batch's
+// gradient for the solver. Every kernel gives the same bits on any number
+// of goroutines, so a run's numbers depend on its micro-batches and never
+// on the cores (GOMAXPROCS, Config.Cores): the same seed and settings give
+// the same run on a laptop and on a cluster node, and a run continued on
+// another machine is the run that never stopped. Whole programs on their
+// own cores are faster than splitting every small kernel between the
+// cores, which costs a synchronisation per kernel.
 //
 // Inputs are bound as lif.Events, so a batch costs work in proportion to its
 // input spikes; the number of steps per sample is fixed by the model. A

@@ -33,7 +33,7 @@ type Config struct {
 	// Resume, if set, continues a run from the state it had after
 	// Resume.Epoch epochs, with Init holding the weights it had then: the
 	// result is the one the run would have reached without the pause, bit
-	// for bit, on any number of threads (it keeps the run's Replicas).
+	// for bit, on any number of threads.
 	// Only Adam's state can be resumed.
 	Resume *State
 
@@ -41,11 +41,19 @@ type Config struct {
 	// Loss); the divergence rule then watches it (see Divergence).
 	Loss Loss
 
-	// Replicas is the number of training programs a batch is split
-	// between, whose gradients are summed (see NewTrainer). The numbers
-	// of a run depend on it, not on the number of cores; 0 takes that of
-	// Resume, or DefaultReplicas.
-	Replicas int
+	// MicroBatches is the number of parts every batch is split into, in
+	// consecutive runs of samples whose sizes differ by at most one: each
+	// part has a training program of its own, and their gradients,
+	// weighted by their sizes, are added in part order. The parts run at
+	// once on the cores there are, so the numbers of a run depend on
+	// MicroBatches and never on the cores; more parts can use more cores,
+	// at a cost per program. 0 means DefaultMicroBatches; a batch smaller
+	// than MicroBatches has one part per sample.
+	MicroBatches int
+
+	// Cores bounds the cores the parts' programs use at once (0:
+	// GOMAXPROCS). It changes the speed, never the numbers.
+	Cores int
 
 	// Divergence is the rule that stops a run that blows up (see
 	// Divergence); the zero value is the default rule.
@@ -88,9 +96,6 @@ type State struct {
 	Solver SolverState
 	// Watch holds the references of the divergence rule.
 	Watch Watch
-	// Replicas is the run's Config.Replicas; 0 if not known (a state
-	// saved before it was kept).
-	Replicas int
 }
 
 // Result is the outcome of a run.
@@ -114,8 +119,10 @@ func (c Config) validate(d *datasets.Data) error {
 		return fmt.Errorf("train: dtype must be float32 or float64, got %v", c.DType)
 	case c.Resume != nil && c.Init == nil:
 		return errors.New("train: resuming needs the weights saved with the state (Config.Init)")
-	case c.Replicas < 0 || c.Replicas > c.Batch:
-		return fmt.Errorf("train: replicas must be between 1 and the batch of %d (0: by the cores), got %d", c.Batch, c.Replicas)
+	case c.MicroBatches < 0:
+		return fmt.Errorf("train: micro-batches must be ≥ 1 (0: %d), got %d", DefaultMicroBatches, c.MicroBatches)
+	case c.Cores < 0:
+		return fmt.Errorf("train: cores must be ≥ 0 (0: all), got %d", c.Cores)
 	case c.Resume != nil && c.Resume.Epoch > c.Epochs:
 		return fmt.Errorf("train: the run to resume has done %d epochs, more than the %d asked for", c.Resume.Epoch, c.Epochs)
 	}
@@ -150,7 +157,7 @@ func Fit(ctx context.Context, spec network.Spec, d *datasets.Data, c Config) (*R
 	if err != nil {
 		return nil, err
 	}
-	tr, err := newTrainer(spec, c.Batch, w, c.Optimizer, trainerOptions{loss: c.Loss, replicas: c.replicas()})
+	tr, err := newTrainer(spec, c.Batch, w, c.Optimizer, trainerOptions{loss: c.Loss, microBatches: c.microBatches(), cores: c.Cores})
 	if err != nil {
 		return nil, err
 	}
@@ -198,15 +205,12 @@ func Fit(ctx context.Context, spec network.Spec, d *datasets.Data, c Config) (*R
 	return l.res, ctx.Err()
 }
 
-// replicas returns the replicas the run trains with.
-func (c Config) replicas() int {
-	switch {
-	case c.Replicas > 0:
-		return c.Replicas
-	case c.Resume != nil && c.Resume.Replicas > 0:
-		return min(c.Resume.Replicas, c.Batch)
+// micro-batches returns the micro-batches the run trains with.
+func (c Config) microBatches() int {
+	if c.MicroBatches > 0 {
+		return c.MicroBatches
 	}
-	return DefaultReplicas(c.Batch)
+	return DefaultMicroBatches
 }
 
 // loop is the state of Fit between epochs.
@@ -256,7 +260,7 @@ func (l *loop) state() (*State, error) {
 		return nil, err
 	}
 	st := &State{Epoch: len(l.res.History), History: append([]metrics.Epoch(nil), l.res.History...),
-		BestEpoch: l.res.BestEpoch, Order: order, Solver: solver, Replicas: len(l.tr.replicas),
+		BestEpoch: l.res.BestEpoch, Order: order, Solver: solver,
 		Watch: Watch{FirstLoss: l.watch.w.FirstLoss, WeightScale: append([]float64(nil), l.watch.w.WeightScale...)}}
 	if st.BestEpoch > 0 {
 		st.Best = l.res.Weights.Clone()

@@ -14,12 +14,12 @@ import (
 
 // A loss of one's own that is the default loss trains bit for bit as the
 // default does: the Trainer descends what the Loss returns, in every
-// replica, and weights the replicas as it does the default.
+// micro-batch, and weights the micro-batches as it does the default.
 func TestLossOfOnesOwnIsWhatIsDescended(t *testing.T) {
 	d := smallRandman(t)
 	spec := specFor(d, 20)
 	c := train.DefaultConfig()
-	c.Epochs, c.Batch, c.Replicas = 2, 50, 2
+	c.Epochs, c.Batch, c.MicroBatches = 2, 50, 2
 	want, err := train.Fit(context.Background(), spec, d, c)
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +37,7 @@ func TestLossOfOnesOwnIsWhatIsDescended(t *testing.T) {
 		t.Fatal(err)
 	}
 	if calls != 2 {
-		t.Errorf("the loss was built %d times for 2 replicas", calls)
+		t.Errorf("the loss was built %d times for 2 micro-batches", calls)
 	}
 	if !reflect.DeepEqual(stripDurations(got.History), stripDurations(want.History)) || !reflect.DeepEqual(got.Test, want.Test) {
 		t.Errorf("training on the default loss given as a Loss differs from the default")

@@ -2,7 +2,6 @@ package train
 
 import (
 	"fmt"
-	"sync"
 
 	G "gorgonia.org/gorgonia"
 
@@ -10,8 +9,7 @@ import (
 )
 
 // This file is where the engine meets the machinery of packages graph and
-// ops: how a program is compiled, and how the replicas of a training step
-// share the cores. Nothing else in the package calls them.
+// ops: how a program is compiled. Nothing else in the package calls it.
 
 // machine compiles the part of g that outputs need into a TapeMachine.
 func machine(g *G.ExprGraph, inputs, outputs G.Nodes, opts ...G.VMOpt) (G.VM, error) {
@@ -21,25 +19,4 @@ func machine(g *G.ExprGraph, inputs, outputs G.Nodes, opts ...G.VMOpt) (G.VM, er
 	}
 	// Reusable: Reset keeps the tensors, so a run fills the previous run's.
 	return tape.Reusable(G.NewTapeMachine(g, append([]G.VMOpt{G.WithPrecompiled(prog, locs)}, opts...)...)), nil
-}
-
-// parallel runs fn(0), …, fn(n−1) at once and returns their errors. Each
-// call is one replica's whole program, built with one thread for its
-// kernels (models.Threads), so that each replica keeps to its own core.
-func parallel(n int, fn func(k int) error) []error {
-	errs := make([]error, n)
-	if n == 1 {
-		errs[0] = fn(0)
-		return errs
-	}
-	var wg sync.WaitGroup
-	for k := range n {
-		wg.Add(1)
-		go func(k int) {
-			defer wg.Done()
-			errs[k] = fn(k)
-		}(k)
-	}
-	wg.Wait()
-	return errs
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -25,9 +24,10 @@ type Trainer struct {
 
 	solver   G.Solver
 	schedule Schedule
-	steps    int        // optimisation steps taken
-	replicas []*replica // the training programs, each for part of a batch
-	ran      int        // replicas that ran in the last Backward; 0 after Update
+	steps    int           // optimisation steps taken
+	parts    []*microBatch // the training programs, each for part of a batch
+	workers  int           // micro-batches run at once
+	ran      int           // micro-batches that ran in the last Backward; 0 after Update
 	tally    tally
 	loss     float64 // of the last Backward
 }
@@ -39,11 +39,11 @@ func (t *Trainer) Loss() float64 { return t.loss }
 
 // NewTrainer compiles spec for batches of batch samples, training w with
 // the solver opt chooses, on the default loss (LossInputs.Default) unless
-// WithLoss gives another. The batch is split between DefaultReplicas
-// replicas, one per core (see the package doc), unless WithReplicas says
-// how many.
+// WithLoss gives another. The batch is split into DefaultMicroBatches
+// micro-batches (see Config.MicroBatches) unless WithMicroBatches says how
+// many, run on every core unless WithCores says how many.
 func NewTrainer(spec network.Spec, batch int, w *models.Weights, opt Optimizer, opts ...TrainerOption) (*Trainer, error) {
-	o := trainerOptions{replicas: DefaultReplicas(batch)}
+	o := trainerOptions{microBatches: DefaultMicroBatches}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -54,67 +54,62 @@ func NewTrainer(spec network.Spec, batch int, w *models.Weights, opt Optimizer, 
 type TrainerOption func(*trainerOptions)
 
 type trainerOptions struct {
-	loss     Loss
-	replicas int
+	loss         Loss
+	microBatches int
+	cores        int
 }
 
 // WithLoss makes the Trainer descend the loss that l builds in each of its
 // programs instead of the default.
 func WithLoss(l Loss) TrainerOption { return func(o *trainerOptions) { o.loss = l } }
 
-// WithReplicas splits each batch between n programs (see Config.Replicas).
-func WithReplicas(n int) TrainerOption { return func(o *trainerOptions) { o.replicas = n } }
+// WithMicroBatches splits each batch into n micro-batches (see
+// Config.MicroBatches); a batch smaller than n is split into as many
+// micro-batches as it has samples.
+func WithMicroBatches(n int) TrainerOption { return func(o *trainerOptions) { o.microBatches = n } }
 
-// DefaultReplicas is the number of replicas a batch is split between on
-// this machine: two, one per core, with two or more cores (GOMAXPROCS),
-// otherwise one program whose kernels use every core.
-func DefaultReplicas(batch int) int {
-	if runtime.GOMAXPROCS(0) >= 2 && batch >= 2 {
-		return 2
-	}
-	return 1
-}
+// WithCores runs the micro-batches on at most n cores at once (0: GOMAXPROCS);
+// it changes the speed of a step, never its numbers.
+func WithCores(n int) TrainerOption { return func(o *trainerOptions) { o.cores = n } }
 
-// newTrainer is NewTrainer with its options. The batch is split between
-// the replicas in consecutive parts whose sizes differ by at most one, the
-// larger first.
+// newTrainer is NewTrainer with its options.
 func newTrainer(spec network.Spec, batch int, w *models.Weights, opt Optimizer, o trainerOptions) (*Trainer, error) {
-	n := o.replicas
 	if err := opt.validate(); err != nil {
 		return nil, err
 	}
 	if batch < 1 {
 		return nil, fmt.Errorf("train: batch must be ≥ 1, got %d", batch)
 	}
-	if n < 1 || n > batch {
-		return nil, fmt.Errorf("train: %d replicas for a batch of %d", n, batch)
+	if o.microBatches < 1 {
+		return nil, fmt.Errorf("train: micro-batches must be ≥ 1, got %d", o.microBatches)
+	}
+	if o.cores < 0 {
+		return nil, fmt.Errorf("train: cores must be ≥ 0, got %d", o.cores)
 	}
 	t := &Trainer{Spec: spec, Batch: batch, Weights: w, solver: opt.solver(), schedule: opt.Schedule}
-	sizes := make([]int, n)
-	for k := range sizes {
-		sizes[k] = (batch + n - 1 - k) / n
-	}
-	threads := 0 // one program: its kernels use every core
-	if len(sizes) > 1 {
-		threads = 1 // a replica per core: its kernels stay there
-	}
+	sizes := microBatchSizes(batch, min(o.microBatches, batch))
+	var threads int
+	t.workers, threads = layout(len(sizes), o.cores)
 	for _, b := range sizes {
-		r, err := newReplica(spec, b, w, threads, o.loss)
+		r, err := newMicroBatch(spec, b, w, threads, o.loss)
 		if err != nil {
 			t.Close()
 			return nil, err
 		}
-		t.replicas = append(t.replicas, r)
+		t.parts = append(t.parts, r)
 	}
 	return t, nil
 }
 
 // Close releases the machines.
 func (t *Trainer) Close() {
-	for _, r := range t.replicas {
+	for _, r := range t.parts {
 		r.m.Close()
 	}
 }
+
+// MicroBatches returns the number of parts each batch is split into.
+func (t *Trainer) MicroBatches() int { return len(t.parts) }
 
 // Steps returns the number of optimisation steps taken.
 func (t *Trainer) Steps() int { return t.steps }
@@ -141,11 +136,11 @@ func (t *Trainer) Backward(split *datasets.Split, idx []int) (metrics.Metrics, e
 	if t.ran > 0 {
 		t.discard()
 	}
-	// The replicas take consecutive parts of idx; one without samples
+	// The micro-batches take consecutive parts of idx; one without samples
 	// does not run.
-	parts := make([][]int, 0, len(t.replicas))
+	parts := make([][]int, 0, len(t.parts))
 	rest := idx
-	for _, r := range t.replicas {
+	for _, r := range t.parts {
 		n := min(r.model.Batch, len(rest))
 		if n == 0 && len(parts) > 0 {
 			break
@@ -153,7 +148,7 @@ func (t *Trainer) Backward(split *datasets.Split, idx []int) (metrics.Metrics, e
 		parts, rest = append(parts, rest[:n]), rest[n:]
 	}
 	t.ran = len(parts)
-	errs := parallel(len(parts), func(k int) error { return t.replicas[k].run(split, parts[k]) })
+	errs := each(len(parts), t.workers, func(k int) error { return t.parts[k].run(split, parts[k]) })
 	if err := errors.Join(errs...); err != nil {
 		t.discard()
 		return metrics.Metrics{}, err
@@ -161,7 +156,7 @@ func (t *Trainer) Backward(split *datasets.Split, idx []int) (metrics.Metrics, e
 	var m metrics.Metrics
 	sum := 0.0
 	for k, part := range parts {
-		r := t.replicas[k]
+		r := t.parts[k]
 		loss := floats(r.loss.Value(), nil)[0]
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			t.discard()
@@ -186,7 +181,7 @@ func (t *Trainer) Grads() ([]*tensor.Dense, error) {
 		return nil, errors.New("train: no gradient: call Backward first")
 	}
 	var out []*tensor.Dense
-	for _, n := range t.replicas[0].learn {
+	for _, n := range t.parts[0].learn {
 		g, err := n.Grad()
 		if err != nil {
 			return nil, fmt.Errorf("train: gradient of %v: %w", n, err)
@@ -213,7 +208,7 @@ func (t *Trainer) Update() error {
 		}
 		G.WithLearnRate(lr)(t.solver)
 	}
-	if err := t.solver.Step(G.NodesToValueGrads(t.replicas[0].learn)); err != nil {
+	if err := t.solver.Step(G.NodesToValueGrads(t.parts[0].learn)); err != nil {
 		return fmt.Errorf("train: solver step: %w", err)
 	}
 	t.steps++
@@ -227,7 +222,7 @@ func (t *Trainer) Update() error {
 
 // rewind readies the machines of the last Backward for the next.
 func (t *Trainer) rewind() {
-	for _, r := range t.replicas[:t.ran] {
+	for _, r := range t.parts[:t.ran] {
 		r.m.Reset()
 	}
 	t.ran = 0
@@ -236,7 +231,7 @@ func (t *Trainer) rewind() {
 // discard drops the gradients of the last Backward, which the machines
 // would otherwise add to, and readies the machines for the next.
 func (t *Trainer) discard() {
-	for _, r := range t.replicas[:t.ran] {
+	for _, r := range t.parts[:t.ran] {
 		for _, n := range r.learn {
 			zeroGrad(n) // a node without a gradient yet has none to drop
 		}

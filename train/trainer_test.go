@@ -3,7 +3,6 @@ package train_test
 import (
 	"context"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -214,15 +213,14 @@ func TestEvaluatorCompilesNoGradient(t *testing.T) {
 // Run paused after k epochs and resumed from the State it handed OnEpoch
 // ends exactly where the uninterrupted run does: the same history, best
 // epoch, weights and test result, for both float types and with the batch
-// split between replicas.
+// split into micro-batches, continued on one core after two.
 func TestResumeContinuesExactly(t *testing.T) {
-	old := runtime.GOMAXPROCS(2) // two replicas
-	defer runtime.GOMAXPROCS(old)
 	d := smallRandman(t)
 	spec := specFor(d, 24)
 	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
 		c := train.DefaultConfig()
 		c.Epochs, c.Batch, c.DType, c.Optimizer = 4, 64, dt, train.DefaultOptimizer(1e-2)
+		c.Cores = 2
 		var paused *train.State
 		var pausedW *models.Weights
 		c.OnEpoch = func(p train.Progress) error {
@@ -242,7 +240,8 @@ func TestResumeContinuesExactly(t *testing.T) {
 		if paused == nil || paused.Epoch != 2 || paused.Solver.Step == 0 || len(paused.Order) == 0 {
 			t.Fatalf("%v: state after epoch 2: %+v", dt, paused)
 		}
-		c.OnEpoch, c.Init, c.Resume = nil, pausedW, paused
+		// Continued on another number of cores.
+		c.OnEpoch, c.Init, c.Resume, c.Cores = nil, pausedW, paused, 1
 		resumed, err := train.Fit(context.Background(), spec, d, c)
 		if err != nil {
 			t.Fatal(err)

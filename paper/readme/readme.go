@@ -10,6 +10,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/paper"
 	"github.com/spikegrad/spikegrad/paper/findings"
+	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/sweep"
 )
 
@@ -120,11 +121,23 @@ func writeReadme(w io.Writer, r *paper.Results, rep *findings.Report, o Options)
 		if note == "" && d < n {
 			note = fmt.Sprintf("%d to do", n-d)
 		}
+		if o := r.Older[b.Sweep]; o > 0 {
+			note = strings.TrimPrefix(note+fmt.Sprintf("; %d made by an earlier version of the arithmetic", o), "; ")
+		}
 		e.printf("| %s | %s | %d | %d | %s |\n", b.Sweep, b.Dataset, n, d, cell(note))
 	}
 	e.printf("| **all** | | **%d** | **%d** | |\n\n", planned, done)
 	if len(r.Unreadable) > 0 {
 		e.printf("Unreadable records: %d (%v).\n\n", len(r.Unreadable), r.Unreadable[0])
+	}
+	older := 0
+	for _, o := range r.Older {
+		older += o
+	}
+	if older > 0 {
+		e.printf("%d of the runs were trained by an earlier version of the arithmetic than this build's (version %d: the order of "+
+			"its sums, how a batch is split): their records stand, but retraining them gives other numbers and `--verify` refuses them. "+
+			"`cmd/reproduce` trains them again at this version, next to the old folders.\n\n", older, run.Numerics)
 	}
 
 	e.printf("## Settings chosen where the paper's text is silent\n\nThe paper's Table 1 is not in the text we have; these are our choices, " +

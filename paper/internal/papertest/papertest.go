@@ -50,7 +50,7 @@ func Results(t *testing.T, scale paper.Scale, fn func(sweep string, s *run.Setti
 			if o.Skip {
 				continue
 			}
-			rec := &run.Record{Status: "completed", Settings: j.Settings,
+			rec := &run.Record{Status: "completed", Settings: j.Settings, Numerics: run.Numerics,
 				Data: run.DataInfo{Name: j.Settings.Dataset, Classes: 10, Steps: j.Settings.Steps}}
 			perLayer := []float64{o.Spikes}
 			if o.PerLayer != nil {
