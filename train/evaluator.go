@@ -1,6 +1,7 @@
 package train
 
 import (
+	"errors"
 	"fmt"
 
 	G "gorgonia.org/gorgonia"
@@ -13,39 +14,84 @@ import (
 
 // Evaluator is a model compiled for inference on batches of a fixed size:
 // logits and spike counts, and on request every step's state (Snapshots).
-// It compiles no gradient work and needs no solver.
+// It compiles no gradient work and needs no solver. A batch may be split
+// into parts, each a program of its own that runs on its own cores (the
+// Trainer's micro-batches, see Trainer.Evaluator); a sample's outputs do
+// not depend on the split.
 type Evaluator struct {
+	// Model is the network of the first part: the whole batch for an
+	// Evaluator of NewEvaluator.
 	Model   *models.Model
-	Weights *models.Weights // the tensors the graph's weight nodes share
+	Weights *models.Weights // the tensors the graphs' weight nodes share
 
+	parts   []*evalPart
+	batch   int  // samples of all parts
+	workers int  // parts run at once
+	trace   G.VM // compiled on first use by Snapshots
+}
+
+// evalPart is the program of one part of an evaluation batch.
+type evalPart struct {
+	model *models.Model
 	m     G.VM
-	trace G.VM // compiled on first use by Snapshots
 	feed  *Batcher
 	tally tally
 }
 
 // NewEvaluator compiles spec for batches of batch samples with the weights
 // w, which it reads as they are at each call: a Trainer sharing w is
-// evaluated as it trains.
+// evaluated as it trains. Its kernels use every core.
 func NewEvaluator(spec network.Spec, batch int, w *models.Weights) (*Evaluator, error) {
 	m, err := models.New(spec, batch, w)
 	if err != nil {
 		return nil, err
 	}
-	e := &Evaluator{Model: m, Weights: w}
-	if e.feed, err = bind(m, w); err != nil {
+	feed, err := bind(m, w)
+	if err != nil {
 		return nil, err
 	}
-	observed := append(G.Nodes{m.Net.Out.Logits}, liveCounts(m)...)
-	if e.m, err = machine(m.Graph, m.Learnables(), observed); err != nil {
+	p, err := newEvalPart(m, feed)
+	if err != nil {
 		return nil, err
+	}
+	return &Evaluator{Model: m, Weights: w, parts: []*evalPart{p}, batch: batch, workers: 1}, nil
+}
+
+// newEvalPart compiles the forward program of m, fed by feed.
+func newEvalPart(m *models.Model, feed *Batcher) (*evalPart, error) {
+	observed := append(G.Nodes{m.Net.Out.Logits}, liveCounts(m)...)
+	vm, err := machine(m.Graph, m.Learnables(), observed)
+	if err != nil {
+		return nil, err
+	}
+	return &evalPart{model: m, m: vm, feed: feed}, nil
+}
+
+// Evaluator returns an Evaluator that runs on the graphs of t's
+// micro-batches, each part on its own cores as in training, with a
+// forward program of its own: no graph is built for it. It shares t's
+// batchers and node values, so it must not run while t does (between
+// Backward and Update, or from another goroutine); Close releases its
+// programs, not t's.
+func (t *Trainer) Evaluator() (*Evaluator, error) {
+	e := &Evaluator{Model: t.parts[0].model, Weights: t.Weights, workers: t.workers}
+	for _, mb := range t.parts {
+		p, err := newEvalPart(mb.model, mb.feed)
+		if err != nil {
+			e.Close()
+			return nil, err
+		}
+		e.parts = append(e.parts, p)
+		e.batch += mb.model.Batch
 	}
 	return e, nil
 }
 
 // Close releases the machines.
 func (e *Evaluator) Close() {
-	e.m.Close()
+	for _, p := range e.parts {
+		p.m.Close()
+	}
 	if e.trace != nil {
 		e.trace.Close()
 	}
@@ -59,35 +105,56 @@ type Output struct {
 }
 
 // Each runs every sample of split through the network and calls fn with
-// its output. The slices are reused: copy what you keep.
+// its output, in order of the samples. The slices are reused: copy what
+// you keep.
 func (e *Evaluator) Each(split *datasets.Split, fn func(o Output)) error {
-	model := e.Model
-	C := model.Spec.Outputs
-	o := Output{Counts: make([][]float64, len(model.Counts))}
-	idx := make([]int, 0, model.Batch)
-	for start := 0; start < split.Len(); start += model.Batch {
-		idx = idx[:0]
-		for i := start; i < min(start+model.Batch, split.Len()); i++ {
-			idx = append(idx, i)
+	spec := e.Model.Spec
+	C := spec.Outputs
+	o := Output{Counts: make([][]float64, len(spec.Hidden))}
+	parts := make([][]int, len(e.parts))
+	for start := 0; start < split.Len(); start += e.batch {
+		// Consecutive samples for the parts in order; one without
+		// samples does not run.
+		next, n := start, 0
+		for k, p := range e.parts {
+			end := min(next+p.model.Batch, split.Len())
+			parts[k] = parts[k][:0]
+			for i := next; i < end; i++ {
+				parts[k] = append(parts[k], i)
+			}
+			if len(parts[k]) > 0 {
+				n = k + 1
+			}
+			next = end
 		}
-		if err := e.feed.Fill(split, idx); err != nil {
-			return err
-		}
-		if err := e.m.RunAll(); err != nil {
-			e.m.Reset()
+		errs := each(n, e.workers, func(k int) error { return e.parts[k].run(split, parts[k]) })
+		if err := errors.Join(errs...); err != nil {
 			return fmt.Errorf("train: evaluate %s: %w", split.Name, err)
 		}
-		e.tally.read(model)
-		e.m.Reset()
-		for row, i := range idx {
-			o.Index, o.Logits = i, e.tally.logits[row*C:(row+1)*C]
-			for l := range o.Counts {
-				o.Counts[l] = e.tally.row(model, l, row)
+		for k, p := range e.parts[:n] {
+			for row, i := range parts[k] {
+				o.Index, o.Logits = i, p.tally.logits[row*C:(row+1)*C]
+				for l := range o.Counts {
+					o.Counts[l] = p.tally.row(p.model, l, row)
+				}
+				fn(o)
 			}
-			fn(o)
 		}
 	}
 	return nil
+}
+
+// run evaluates the samples idx of split and keeps the outputs in p.tally.
+func (p *evalPart) run(split *datasets.Split, idx []int) error {
+	if err := p.feed.Fill(split, idx); err != nil {
+		return err
+	}
+	err := p.m.RunAll()
+	if err == nil {
+		p.tally.read(p.model)
+	}
+	p.m.Reset()
+	return err
 }
 
 // Evaluate returns the metrics of the whole split.

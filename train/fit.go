@@ -162,7 +162,7 @@ func Fit(ctx context.Context, spec network.Spec, d *datasets.Data, c Config) (*R
 		return nil, err
 	}
 	defer tr.Close()
-	ev, err := NewEvaluator(spec, c.Batch, w)
+	ev, err := tr.Evaluator()
 	if err != nil {
 		return nil, err
 	}

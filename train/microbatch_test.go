@@ -183,3 +183,87 @@ func TestStepRejectsOversizedBatch(t *testing.T) {
 		t.Errorf("5 samples in a batch of 4: %v, want an error saying so", err)
 	}
 }
+
+// The Trainer's Evaluator, on the graphs of its micro-batches, gives the
+// outputs of an Evaluator of its own, bit for bit, on a split that is not
+// a multiple of the batch; a training step after it is unchanged by it.
+func TestTrainerEvaluatorMatchesEvaluator(t *testing.T) {
+	d, err := randman.Generate(randman.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := network.Default()
+	spec.Recurrent = true
+	w, err := models.Init(spec, 2, tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewTrainer(spec, 25, w, DefaultOptimizer(5e-3), WithMicroBatches(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	idx := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24}
+	if _, err := s.Step(d.Train, idx); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := s.Evaluator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mine.Close()
+	own, err := NewEvaluator(spec, 40, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	split := d.Validation
+	outputs := func(e *Evaluator) [][]float64 {
+		var out [][]float64
+		err := e.Each(split, func(o Output) {
+			if o.Index != len(out) {
+				t.Fatalf("sample %d after %d", o.Index, len(out))
+			}
+			row := append([]float64(nil), o.Logits...)
+			for _, c := range o.Counts {
+				row = append(row, c...)
+			}
+			out = append(out, row)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	a, b := outputs(mine), outputs(own)
+	if len(a) != split.Len() || len(b) != split.Len() {
+		t.Fatalf("%d and %d outputs of %d samples", len(a), len(b), split.Len())
+	}
+	for i := range a {
+		for j := range a[i] {
+			if math.Float64bits(a[i][j]) != math.Float64bits(b[i][j]) {
+				t.Fatalf("sample %d, output %d: %v on the micro-batches, %v alone", i, j, a[i][j], b[i][j])
+			}
+		}
+	}
+	// The next step is the one a Trainer that never evaluated takes.
+	w2, _ := models.Init(spec, 2, tensor.Float32)
+	s2, err := NewTrainer(spec, 25, w2, DefaultOptimizer(5e-3), WithMicroBatches(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	for _, tr := range []*Trainer{s2, s2} {
+		if _, err := tr.Step(d.Train, idx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Step(d.Train, idx); err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range w.All() {
+		if k := firstDiff(m.Data().([]float32), w2.All()[i].Data().([]float32)); k >= 0 {
+			t.Fatalf("weights %d differ at %d after evaluating between steps", i, k)
+		}
+	}
+}

@@ -20,7 +20,7 @@ func (e *Evaluator) Snapshots(split *datasets.Split, idx []int) ([]metrics.Snaps
 			return nil, err
 		}
 	}
-	if err := e.feed.Fill(split, idx); err != nil {
+	if err := e.parts[0].feed.Fill(split, idx); err != nil {
 		return nil, err
 	}
 	err := e.trace.RunAll()
