@@ -1,0 +1,97 @@
+package kernel
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// The event kernels on the shapes of the SHD benchmark's input layer
+// (train.BenchmarkSHDTrainStep): a [700, 128] weight matrix, batches of
+// 100 rows with about 10 input events each (1.5 % of 700), one batch per
+// time step. Between time steps a training step touches many other
+// tensors; "cold" evicts the L2 cache between the steps of the benchmark
+// as they do (untimed), "hot" leaves the weights in it.
+const (
+	benchFanIn, benchCols, benchRows, benchSteps = 700, 128, 100, 16
+	benchEventsPerRow                            = 10
+)
+
+// benchEvents returns one CSR of random input events per time step.
+func benchEvents() []*CSR[float32] {
+	rng := rand.New(rand.NewPCG(21, 22))
+	cs := make([]*CSR[float32], benchSteps)
+	for n := range cs {
+		c := &CSR[float32]{}
+		for b := 0; b < benchRows; b++ {
+			c.Start = append(c.Start, int32(len(c.Col)))
+			for e := rng.IntN(2 * benchEventsPerRow); e >= 0; e-- {
+				c.Col, c.Val = append(c.Col, int32(rng.IntN(benchFanIn))), append(c.Val, 1)
+			}
+		}
+		c.Start = append(c.Start, int32(len(c.Col)))
+		cs[n] = c
+	}
+	return cs
+}
+
+// evict writes buf, larger than the L2 cache.
+func evict(buf []float32) {
+	for i := 0; i < len(buf); i += 16 {
+		buf[i]++
+	}
+}
+
+func BenchmarkEvents(b *testing.B) {
+	cs := benchEvents()
+	events := 0
+	for _, c := range cs {
+		events += len(c.Col)
+	}
+	rng := rand.New(rand.NewPCG(23, 24))
+	w := edgeVector(rng, benchFanIn*benchCols)
+	for i := range w {
+		w[i] = float32(rng.NormFloat64())
+	}
+	g := make([]float32, benchRows*benchCols)
+	for i := range g {
+		g[i] = float32(rng.NormFloat64())
+	}
+	out := make([]float32, benchRows*benchCols)
+	dw := make([]float32, len(w))
+	junk := make([]float32, 1<<19) // 2 MiB
+	addScaled := addScaledFor[float32]()
+	for _, cold := range []bool{false, true} {
+		name := "hot"
+		if cold {
+			name = "cold"
+		}
+		run := func(b *testing.B, step func(c *CSR[float32])) {
+			for i := 0; i < b.N; i++ {
+				for _, c := range cs {
+					if cold {
+						b.StopTimer()
+						evict(junk)
+						b.StartTimer()
+					}
+					step(c)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*events), "ns/event")
+		}
+		b.Run("gather/"+name, func(b *testing.B) {
+			run(b, func(c *CSR[float32]) {
+				clear(out)
+				for r := 0; r < benchRows; r++ {
+					gatherIndexed(out[r*benchCols:(r+1)*benchCols], 0.5, nil, c, w, r, benchCols, addScaled)
+				}
+			})
+		})
+		b.Run("scatter/"+name, func(b *testing.B) {
+			run(b, func(c *CSR[float32]) {
+				for r := 0; r < benchRows; r++ {
+					eventRows(g[r*benchCols:(r+1)*benchCols], dw, 0.5, c, r, benchCols, true, addScaled)
+				}
+			})
+		})
+	}
+}
