@@ -89,14 +89,14 @@ func CombineRows(out, w []float32, stride int, ks []int32, cs []float32) {
 // idx[k] of table (rows of cols elements) to dst, over len(dst), a multiple
 // of 8. Only with UseAVX.
 func GatherEvents(dst, table []float32, cols int, idx []int32, vals []float32, gain float32) {
-	eventsAVX(dst, table, cols, idx, vals, gain, false)
+	gatherAVX(dst, table, cols, idx, vals, gain)
 }
 
 // ScatterEvents adds, for each event k in order, gain·vals[k]·src to row
 // idx[k] of table (rows of cols elements), over len(src), a multiple of 8.
 // Only with UseAVX.
 func ScatterEvents(table, src []float32, cols int, idx []int32, vals []float32, gain float32) {
-	eventsAVX(src, table, cols, idx, vals, gain, true)
+	scatterAVX(src, table, cols, idx, vals, gain)
 }
 
 // The loops of sse_amd64.s: each handles len(out)/4 blocks of four (axpy
@@ -156,5 +156,10 @@ func lifGradIAVX(out, d, e, r []float32, beta float32)
 //go:noescape
 func lifGradUAVX(out, u, g, d, r []float32, num, b, beta float32)
 
+// The loops of events_amd64.s.
+
 //go:noescape
-func eventsAVX(fixed, table []float32, cols int, idx []int32, vals []float32, gain float32, scatter bool)
+func gatherAVX(dst, table []float32, cols int, idx []int32, vals []float32, gain float32)
+
+//go:noescape
+func scatterAVX(src, table []float32, cols int, idx []int32, vals []float32, gain float32)

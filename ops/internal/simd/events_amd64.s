@@ -1,0 +1,209 @@
+//go:build amd64 && !purego
+
+// The event loops of the synapses: see avx_amd64.s for the rules.
+
+#include "textflag.h"
+
+// func gatherAVX(dst, table []float32, cols int, idx []int32, vals []float32, gain float32)
+// For k < len(vals) in order, dst[j] += a·table[idx[k]·cols+j] with
+// a = vals[k]·gain, for j < len(dst), a multiple of 8. The sums of 64
+// columns (then 8) at a time stay in registers over all the events: one
+// load and store of dst per block instead of one per event.
+TEXT ·gatherAVX(SB), NOSPLIT, $0-108
+	MOVQ   dst_base+0(FP), DI
+	MOVQ   dst_len+8(FP), CX
+	MOVQ   table_base+24(FP), SI
+	MOVQ   cols+48(FP), R8
+	SHLQ   $2, R8
+	MOVQ   idx_base+56(FP), R9
+	MOVQ   vals_base+80(FP), R11
+	MOVQ   vals_len+88(FP), R10
+	VMOVSS gain+104(FP), X10
+	XORQ BX, BX // byte offset of the block of columns
+	SHRQ $3, CX // blocks of 8 columns left
+	TESTQ R10, R10
+	JZ    ga_done
+
+ga_wide:
+	CMPQ    CX, $8
+	JB      ga_narrow
+	VMOVUPS (DI)(BX*1), Y0
+	VMOVUPS 32(DI)(BX*1), Y1
+	VMOVUPS 64(DI)(BX*1), Y2
+	VMOVUPS 96(DI)(BX*1), Y3
+	VMOVUPS 128(DI)(BX*1), Y4
+	VMOVUPS 160(DI)(BX*1), Y5
+	VMOVUPS 192(DI)(BX*1), Y6
+	VMOVUPS 224(DI)(BX*1), Y7
+	XORQ    DX, DX
+
+ga_wide_event:
+	VMOVSS      (R11)(DX*4), X8
+	VMULSS      X10, X8, X8
+	VSHUFPS     $0, X8, X8, X8
+	VINSERTF128 $1, X8, Y8, Y8
+	MOVLQSX     (R9)(DX*4), AX
+	IMULQ       R8, AX
+	ADDQ        SI, AX
+	VMULPS      (AX)(BX*1), Y8, Y9
+	VADDPS      Y0, Y9, Y0
+	VMULPS      32(AX)(BX*1), Y8, Y9
+	VADDPS      Y1, Y9, Y1
+	VMULPS      64(AX)(BX*1), Y8, Y9
+	VADDPS      Y2, Y9, Y2
+	VMULPS      96(AX)(BX*1), Y8, Y9
+	VADDPS      Y3, Y9, Y3
+	VMULPS      128(AX)(BX*1), Y8, Y9
+	VADDPS      Y4, Y9, Y4
+	VMULPS      160(AX)(BX*1), Y8, Y9
+	VADDPS      Y5, Y9, Y5
+	VMULPS      192(AX)(BX*1), Y8, Y9
+	VADDPS      Y6, Y9, Y6
+	VMULPS      224(AX)(BX*1), Y8, Y9
+	VADDPS      Y7, Y9, Y7
+	INCQ        DX
+	CMPQ        DX, R10
+	JB          ga_wide_event
+	VMOVUPS Y0, (DI)(BX*1)
+	VMOVUPS Y1, 32(DI)(BX*1)
+	VMOVUPS Y2, 64(DI)(BX*1)
+	VMOVUPS Y3, 96(DI)(BX*1)
+	VMOVUPS Y4, 128(DI)(BX*1)
+	VMOVUPS Y5, 160(DI)(BX*1)
+	VMOVUPS Y6, 192(DI)(BX*1)
+	VMOVUPS Y7, 224(DI)(BX*1)
+	ADDQ    $256, BX
+	SUBQ    $8, CX
+	JMP     ga_wide
+
+ga_narrow:
+	TESTQ   CX, CX
+	JZ      ga_done
+	VMOVUPS (DI)(BX*1), Y0
+	XORQ    DX, DX
+
+ga_narrow_event:
+	VMOVSS      (R11)(DX*4), X8
+	VMULSS      X10, X8, X8
+	VSHUFPS     $0, X8, X8, X8
+	VINSERTF128 $1, X8, Y8, Y8
+	MOVLQSX     (R9)(DX*4), AX
+	IMULQ       R8, AX
+	ADDQ        SI, AX
+	VMULPS      (AX)(BX*1), Y8, Y9
+	VADDPS      Y0, Y9, Y0
+	INCQ        DX
+	CMPQ        DX, R10
+	JB          ga_narrow_event
+	VMOVUPS     Y0, (DI)(BX*1)
+	ADDQ        $32, BX
+	DECQ        CX
+	JMP         ga_narrow
+
+ga_done:
+	VZEROUPPER
+	RET
+
+// func scatterAVX(src, table []float32, cols int, idx []int32, vals []float32, gain float32)
+// For k < len(vals) in order, table[idx[k]·cols+j] += a·src[j] with
+// a = vals[k]·gain, for j < len(src), a multiple of 8. The products a·src
+// of 64 columns (then 8) at a time stay in registers while a repeats from
+// one event to the next (it is compared bit for bit): the spikes of a
+// raster all have the value 1.
+TEXT ·scatterAVX(SB), NOSPLIT, $0-108
+	MOVQ   src_base+0(FP), DI
+	MOVQ   src_len+8(FP), CX
+	MOVQ   table_base+24(FP), SI
+	MOVQ   cols+48(FP), R8
+	SHLQ   $2, R8
+	MOVQ   idx_base+56(FP), R9
+	MOVQ   vals_base+80(FP), R11
+	MOVQ   vals_len+88(FP), R10
+	VMOVSS gain+104(FP), X10
+	XORQ  BX, BX // byte offset of the block of columns
+	SHRQ  $3, CX // blocks of 8 columns left
+	TESTQ R10, R10
+	JZ    sc_done
+
+sc_wide:
+	CMPQ CX, $8
+	JB   sc_narrow
+	XORQ DX, DX
+
+sc_wide_new:
+	VMOVSS      (R11)(DX*4), X11
+	VMULSS      X10, X11, X11
+	VSHUFPS     $0, X11, X11, X11
+	VINSERTF128 $1, X11, Y11, Y11
+	VMOVAPS     X11, X12          // a of the products held
+	VMULPS      (DI)(BX*1), Y11, Y0
+	VMULPS      32(DI)(BX*1), Y11, Y1
+	VMULPS      64(DI)(BX*1), Y11, Y2
+	VMULPS      96(DI)(BX*1), Y11, Y3
+	VMULPS      128(DI)(BX*1), Y11, Y4
+	VMULPS      160(DI)(BX*1), Y11, Y5
+	VMULPS      192(DI)(BX*1), Y11, Y6
+	VMULPS      224(DI)(BX*1), Y11, Y7
+
+sc_wide_event:
+	MOVLQSX     (R9)(DX*4), AX
+	IMULQ       R8, AX
+	ADDQ        SI, AX
+	VADDPS      (AX)(BX*1), Y0, Y9
+	VMOVUPS     Y9, (AX)(BX*1)
+	VADDPS      32(AX)(BX*1), Y1, Y9
+	VMOVUPS     Y9, 32(AX)(BX*1)
+	VADDPS      64(AX)(BX*1), Y2, Y9
+	VMOVUPS     Y9, 64(AX)(BX*1)
+	VADDPS      96(AX)(BX*1), Y3, Y9
+	VMOVUPS     Y9, 96(AX)(BX*1)
+	VADDPS      128(AX)(BX*1), Y4, Y9
+	VMOVUPS     Y9, 128(AX)(BX*1)
+	VADDPS      160(AX)(BX*1), Y5, Y9
+	VMOVUPS     Y9, 160(AX)(BX*1)
+	VADDPS      192(AX)(BX*1), Y6, Y9
+	VMOVUPS     Y9, 192(AX)(BX*1)
+	VADDPS      224(AX)(BX*1), Y7, Y9
+	VMOVUPS     Y9, 224(AX)(BX*1)
+	INCQ        DX
+	CMPQ        DX, R10
+	JAE         sc_wide_end
+	VMOVSS      (R11)(DX*4), X11
+	VMULSS      X10, X11, X11
+	VMOVD       X11, AX
+	VMOVD       X12, R12
+	CMPL        AX, R12
+	JE          sc_wide_event
+	JMP         sc_wide_new
+
+sc_wide_end:
+	ADDQ $256, BX
+	SUBQ $8, CX
+	JMP  sc_wide
+
+sc_narrow:
+	TESTQ CX, CX
+	JZ    sc_done
+	XORQ  DX, DX
+
+sc_narrow_event:
+	VMOVSS      (R11)(DX*4), X11
+	VMULSS      X10, X11, X11
+	VSHUFPS     $0, X11, X11, X11
+	VINSERTF128 $1, X11, Y11, Y11
+	MOVLQSX     (R9)(DX*4), AX
+	IMULQ       R8, AX
+	ADDQ        SI, AX
+	VMULPS      (DI)(BX*1), Y11, Y0
+	VADDPS      (AX)(BX*1), Y0, Y0
+	VMOVUPS     Y0, (AX)(BX*1)
+	INCQ        DX
+	CMPQ        DX, R10
+	JB          sc_narrow_event
+	ADDQ        $32, BX
+	DECQ        CX
+	JMP         sc_narrow
+
+sc_done:
+	VZEROUPPER
+	RET
