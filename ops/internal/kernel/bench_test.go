@@ -1,10 +1,13 @@
 package kernel
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/spikegrad/spikegrad/ops/internal/parallel"
 )
 
 // The event kernels on the shapes of the SHD benchmark's input layer
@@ -95,6 +98,36 @@ func BenchmarkEvents(b *testing.B) {
 					eventRows(g[r*benchCols:(r+1)*benchCols], dw, 0.5, c, r, benchCols, true, addScaled)
 				}
 			})
+		})
+	}
+}
+
+// BenchmarkWeightGrad is the input layer's weight gradient over the time
+// steps of BenchmarkEvents, on one and on two threads, with the median
+// time of a call as in BenchmarkEvents.
+func BenchmarkWeightGrad(b *testing.B) {
+	cs := benchEvents()
+	rng := rand.New(rand.NewPCG(25, 26))
+	xs := make([][]float32, len(cs))
+	gs := make([][]float32, len(cs))
+	for j := range gs {
+		gs[j] = make([]float32, benchRows*benchCols)
+		for i := range gs[j] {
+			gs[j][i] = float32(rng.NormFloat64())
+		}
+	}
+	out := make([]float32, benchFanIn*benchCols)
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
+			wk := parallel.New(threads)
+			per := make([]float64, b.N)
+			for i := range per {
+				t := time.Now()
+				WeightGrad(wk, out, benchFanIn, benchCols, 0.5, xs, cs, gs)
+				per[i] = float64(time.Since(t).Microseconds())
+			}
+			slices.Sort(per)
+			b.ReportMetric(per[len(per)/2], "median-µs/op")
 		})
 	}
 }

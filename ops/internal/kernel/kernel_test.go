@@ -389,8 +389,8 @@ func TestGatherScatterMatchScalar(t *testing.T) {
 	}
 }
 
-// The weight gradient summed over time-step parts on several cores equals
-// the plain double loop.
+// The weight gradient, its rows split between cores, equals the plain
+// double loop.
 func TestWeightGradParallel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	const steps, rows, fanIn, cols = 40, 60, 70, 30

@@ -89,6 +89,13 @@ func gatherRows[T Float](ob []T, gain T, x, w []T, b, cols int, addScaled addSca
 // WeightGrad writes gain·Σ_j x_jᵀ·g_j into out [fanIn, cols], with x_j
 // [rows, fanIn] and g_j [rows, cols]: one row update per non-zero of x_j.
 // xis[j], when not nil, indexes x_j (which is then not read).
+//
+// Several threads split the rows of out, not the time steps j: each
+// element of out receives its terms in the same order (j, then the sample,
+// then the entry) however many threads there are, so the result does not
+// depend on their number, and one thread does no extra work. A part of the
+// rows picks its entries out of each index; that scan costs far less than
+// the row updates.
 func WeightGrad[T Float](w *parallel.Workers, out []T, fanIn, cols int, gain T, xs [][]T, xis []*CSR[T], gs [][]T) {
 	addScaled := addScaledFor[T]()
 	clear(out)
@@ -96,42 +103,30 @@ func WeightGrad[T Float](w *parallel.Workers, out []T, fanIn, cols int, gain T, 
 		return
 	}
 	rows := len(gs[0]) / cols
-	acc := func(dst []T, lo, hi int) {
-		for j := lo; j < hi; j++ {
-			x, xi, g := xs[j], xis[j], gs[j]
+	// One part per thread: each part scans all the entries.
+	parts := w.Limit()
+	w.For(parts, len(xs)*rows*fanIn, func(plo, phi int) {
+		lo, hi := plo*fanIn/parts, phi*fanIn/parts
+		var part CSR[T]
+		for j, x := range xs {
+			xi, g := xis[j], gs[j]
+			if xi != nil && (lo > 0 || hi < fanIn) {
+				xi.columnsIn(&part, lo, hi)
+				xi = &part
+			}
 			for b := 0; b < rows; b++ {
 				gb := g[b*cols : (b+1)*cols]
 				if xi != nil {
-					eventRows(gb, dst, gain, xi, b, cols, true, addScaled)
+					eventRows(gb, out, gain, xi, b, cols, true, addScaled)
 					continue
 				}
-				forEachNonzero(x[b*fanIn:(b+1)*fanIn], func(i int, val T) {
-					addScaled(dst[i*cols:(i+1)*cols], gain*val, gb)
+				forEachNonzero(x[b*fanIn+lo:b*fanIn+hi], func(i int, val T) {
+					i += lo
+					addScaled(out[i*cols:(i+1)*cols], gain*val, gb)
 				})
 			}
 		}
-	}
-	if w.Limit() < 2 || len(xs) < 2 || len(xs)*rows*fanIn < 8*parallel.Grain {
-		acc(out, 0, len(xs))
-		return
-	}
-	// Time steps split into parts, each summed into its own accumulator.
-	parts := min(w.Limit(), len(xs), 4)
-	accs := make([][]T, parts)
-	accs[0] = out
-	for k := 1; k < parts; k++ {
-		accs[k] = make([]T, len(out))
-	}
-	w.For(parts, parts*8*parallel.Grain, func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			acc(accs[k], k*len(xs)/parts, (k+1)*len(xs)/parts)
-		}
 	})
-	for _, a := range accs[1:] {
-		for k, v := range a {
-			out[k] += v
-		}
-	}
 }
 
 // BackProj writes gain·g·Wᵀ into out [rows, fanIn], with g [rows, cols]
