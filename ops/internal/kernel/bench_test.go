@@ -87,16 +87,12 @@ func BenchmarkEvents(b *testing.B) {
 		b.Run("gather/"+name, func(b *testing.B) {
 			run(b, func(c *CSR[float32]) {
 				clear(out)
-				for r := 0; r < benchRows; r++ {
-					gatherIndexed(out[r*benchCols:(r+1)*benchCols], 0.5, nil, c, w, r, benchCols, addScaled)
-				}
+				gatherIndexed(out, 0.5, nil, c, w, 0, benchRows, benchCols, addScaled)
 			})
 		})
 		b.Run("scatter/"+name, func(b *testing.B) {
 			run(b, func(c *CSR[float32]) {
-				for r := 0; r < benchRows; r++ {
-					eventRows(g[r*benchCols:(r+1)*benchCols], dw, 0.5, c, r, benchCols, true, addScaled)
-				}
+				eventRows(g, dw, 0.5, c, 0, benchRows, benchCols, true, addScaled)
 			})
 		})
 	}

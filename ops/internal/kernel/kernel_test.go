@@ -341,7 +341,7 @@ func TestBackProjRowMatchesScalar(t *testing.T) {
 // add their terms one event at a time, in order, whatever the loop.
 func TestGatherScatterMatchScalar(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	const fanIn, rows = 7, 3
+	const fanIn, rows = 7, 4
 	for cols := 1; cols < 150; cols++ {
 		if cols > 42 && cols%8 > 1 {
 			continue // blocks of 64 columns and of 8, with and without a tail
@@ -361,30 +361,35 @@ func TestGatherScatterMatchScalar(t *testing.T) {
 		}
 		xi.Start = append(xi.Start, int32(len(xi.Col)))
 		const gain = float32(0.37)
-		for b := 0; b < rows; b++ {
-			ob := edgeVector(rng, cols)
-			want := append([]float32(nil), ob...)
-			for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
-				a := gain * xi.Val[k]
-				for j := range want {
-					want[j] = want[j] + float32(a*w[int(xi.Col[k])*cols+j])
+		for lo := 0; lo < rows; lo++ {
+			hi := lo + 1 + rng.IntN(rows-lo)
+			o := edgeVector(rng, (hi-lo)*cols)
+			want := append([]float32(nil), o...)
+			for b := lo; b < hi; b++ {
+				for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
+					a := gain * xi.Val[k]
+					for j := 0; j < cols; j++ {
+						want[(b-lo)*cols+j] = want[(b-lo)*cols+j] + float32(a*w[int(xi.Col[k])*cols+j])
+					}
 				}
 			}
-			gatherIndexed(ob, gain, nil, xi, w, b, cols, addScaled32)
-			sameBits(t, fmt.Sprintf("gather cols=%d avx=%t", cols, simd.UseAVX), cols, ob, want)
+			gatherIndexed(o, gain, nil, xi, w, lo, hi, cols, addScaled32)
+			sameBits(t, fmt.Sprintf("gather cols=%d rows %d…%d avx=%t", cols, lo, hi, simd.UseAVX), cols, o, want)
 
-			gb := edgeVector(rng, cols)
+			g := edgeVector(rng, (hi-lo)*cols)
 			dst := edgeVector(rng, fanIn*cols)
 			wantD := append([]float32(nil), dst...)
-			for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
-				a := gain * xi.Val[k]
-				for j := 0; j < cols; j++ {
-					i := int(xi.Col[k])*cols + j
-					wantD[i] = wantD[i] + float32(a*gb[j])
+			for b := lo; b < hi; b++ {
+				for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
+					a := gain * xi.Val[k]
+					for j := 0; j < cols; j++ {
+						i := int(xi.Col[k])*cols + j
+						wantD[i] = wantD[i] + float32(a*g[(b-lo)*cols+j])
+					}
 				}
 			}
-			eventRows(gb, dst, gain, xi, b, cols, true, addScaled32)
-			sameBits(t, fmt.Sprintf("scatter cols=%d avx=%t", cols, simd.UseAVX), len(dst), dst, wantD)
+			eventRows(g, dst, gain, xi, lo, hi, cols, true, addScaled32)
+			sameBits(t, fmt.Sprintf("scatter cols=%d rows %d…%d avx=%t", cols, lo, hi, simd.UseAVX), len(dst), dst, wantD)
 		}
 	}
 }

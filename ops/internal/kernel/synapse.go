@@ -26,51 +26,58 @@ func Synapse[T Float](wk *parallel.Workers, out []T, rows int, beta T, c []T, ga
 		default:
 			Scale(o, beta, c[lo*cols:hi*cols])
 		}
-		for b := lo; b < hi; b++ {
-			ob := out[b*cols : (b+1)*cols]
-			gatherIndexed(ob, gain, x, xi, w, b, cols, addScaled)
-			gatherIndexed(ob, gain, r, ri, v, b, cols, addScaled)
-		}
+		gatherIndexed(o, gain, x, xi, w, lo, hi, cols, addScaled)
+		gatherIndexed(o, gain, r, ri, v, lo, hi, cols, addScaled)
 	})
 }
 
-// gatherIndexed is gatherRows through the index xi when there is one.
-func gatherIndexed[T Float](ob []T, gain T, x []T, xi *CSR[T], w []T, b, cols int, addScaled addScaledFunc[T]) {
-	if xi == nil {
-		gatherRows(ob, gain, x, w, b, cols, addScaled)
+// gatherIndexed adds gain·x[b,:]·W to the rows b = lo…hi−1 of a [·, cols]
+// matrix, held from row lo on in o, through the index xi when there is
+// one. Each element receives its terms in order of the entries of x.
+func gatherIndexed[T Float](o []T, gain T, x []T, xi *CSR[T], w []T, lo, hi, cols int, addScaled addScaledFunc[T]) {
+	if xi != nil {
+		eventRows(o, w, gain, xi, lo, hi, cols, false, addScaled)
 		return
 	}
-	eventRows(ob, w, gain, xi, b, cols, false, addScaled)
+	for b := lo; b < hi; b++ {
+		gatherRows(o[(b-lo)*cols:(b-lo+1)*cols], gain, x, w, b, cols, addScaled)
+	}
 }
 
-// eventRows goes through the entries (i, v) of row b of xi in order and,
-// with a = gain·v, adds a·table[i,:] to fixed (gather) or, with scatter,
-// a·fixed to table[i,:].
-func eventRows[T Float](fixed, table []T, gain T, xi *CSR[T], b, cols int, scatter bool, addScaled addScaledFunc[T]) {
-	lo, hi := xi.Start[b], xi.Start[b+1]
+// eventRows goes through the rows b = lo…hi−1 of xi and, for each of
+// their entries (i, v) in order, with a = gain·v, adds a·table[i,:] to
+// row b of a [·, cols] matrix, held from row lo on in fixed (gather), or,
+// with scatter, a times that row to table[i,:].
+func eventRows[T Float](fixed, table []T, gain T, xi *CSR[T], lo, hi, cols int, scatter bool, addScaled addScaledFunc[T]) {
 	m := 0
 	if f32, ok := as32(fixed); ok && simd.UseAVX {
-		// All entries in one call, eight columns at a time.
+		// All the rows in one call, eight columns at a time: most rows
+		// have a few entries, and a call per row cost a third of the
+		// time.
 		m = cols &^ 7
 		t32, _ := as32(table)
-		v32, _ := as32(xi.Val[lo:hi])
+		v32, _ := as32(xi.Val)
 		g32, _ := as32([]T{gain})
+		start := xi.Start[lo : hi+1]
 		if scatter {
-			simd.ScatterEvents(t32, f32[:m], cols, xi.Col[lo:hi], v32, g32[0])
+			simd.ScatterEventRows(t32, f32, cols, start, xi.Col, v32, g32[0])
 		} else {
-			simd.GatherEvents(f32[:m], t32, cols, xi.Col[lo:hi], v32, g32[0])
+			simd.GatherEventRows(f32, t32, cols, start, xi.Col, v32, g32[0])
 		}
 	}
 	if m == cols {
 		return
 	}
-	for k := lo; k < hi; k++ {
-		i := int(xi.Col[k])
-		row := table[i*cols+m : (i+1)*cols]
-		if scatter {
-			addScaled(row, gain*xi.Val[k], fixed[m:])
-		} else {
-			addScaled(fixed[m:], gain*xi.Val[k], row)
+	for b := lo; b < hi; b++ {
+		fb := fixed[(b-lo)*cols+m : (b-lo+1)*cols]
+		for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
+			i := int(xi.Col[k])
+			row := table[i*cols+m : (i+1)*cols]
+			if scatter {
+				addScaled(row, gain*xi.Val[k], fb)
+			} else {
+				addScaled(fb, gain*xi.Val[k], row)
+			}
 		}
 	}
 }
@@ -114,12 +121,12 @@ func WeightGrad[T Float](w *parallel.Workers, out []T, fanIn, cols int, gain T, 
 				xi.columnsIn(&part, lo, hi)
 				xi = &part
 			}
+			if xi != nil {
+				eventRows(g, out, gain, xi, 0, rows, cols, true, addScaled)
+				continue
+			}
 			for b := 0; b < rows; b++ {
 				gb := g[b*cols : (b+1)*cols]
-				if xi != nil {
-					eventRows(gb, out, gain, xi, b, cols, true, addScaled)
-					continue
-				}
 				forEachNonzero(x[b*fanIn+lo:b*fanIn+hi], func(i int, val T) {
 					i += lo
 					addScaled(out[i*cols:(i+1)*cols], gain*val, gb)

@@ -53,67 +53,72 @@ func TestAVXMatchesSSE(t *testing.T) {
 }
 
 // The event loops add their terms one event at a time, in order, as the Go
-// loops below do: on rows of 64-column blocks and of 8, with zero events,
-// repeated rows, runs of equal and of nearly equal values (the scatter
-// reuses a·src while a repeats: +0 and −0 must not count as equal) and
-// edge values.
+// loops below do: on rows of 64-column blocks and of 8 (and a tail they
+// leave alone), with rows of zero events, repeated table rows, runs of
+// equal and of nearly equal values (the scatter reuses a·src while a
+// repeats: +0 and −0 must not count as equal) and edge values.
 func TestEventsMatchGo(t *testing.T) {
 	if !UseAVX {
 		t.Skip("no AVX on this machine")
 	}
 	rng := rand.New(rand.NewPCG(7, 8))
 	negZero := float32(math.Copysign(0, -1))
-	vals := func(n int) []float32 {
-		v := edgeVector(rng, n)
-		for k := range v {
-			switch rng.IntN(4) {
-			case 0, 1:
-				v[k] = 1 // a spike
-			case 2:
-				v[k] = []float32{0, negZero, 1, -1}[rng.IntN(4)]
-			}
-		}
-		return v
-	}
-	const rows = 9
-	for _, cols := range []int{8, 13, 64, 71, 72, 128, 130, 136, 200} {
-		for _, n := range []int{0, 1, 2, 5, 17} {
+	const tableRows = 9
+	for _, cols := range []int{3, 8, 13, 64, 71, 72, 128, 130, 136, 200} {
+		for _, rows := range []int{0, 1, 4} {
 			for _, gain := range []float32{1, 0.37, negZero, float32(math.Inf(1))} {
-				table := edgeVector(rng, rows*cols)
-				idx := make([]int32, n)
-				for k := range idx {
-					idx[k] = int32(rng.IntN(rows))
+				start := []int32{0}
+				var idx []int32
+				var vals []float32
+				for b := 0; b < rows; b++ {
+					for n := []int{0, 1, 2, 5, 17}[rng.IntN(5)]; n > 0; n-- {
+						idx = append(idx, int32(rng.IntN(tableRows)))
+						v := edgeVector(rng, 1)[0]
+						switch rng.IntN(4) {
+						case 0, 1:
+							v = 1 // a spike
+						case 2:
+							v = []float32{0, negZero, 1, -1}[rng.IntN(4)]
+						}
+						vals = append(vals, v)
+					}
+					start = append(start, int32(len(idx)))
 				}
-				v := vals(n)
+				if rows > 0 && rng.IntN(2) == 0 {
+					start = start[1:] // rows from the middle of an index
+					rows--
+				}
 				m := cols &^ 7
-				if rng.IntN(2) == 0 {
-					m -= 8 * rng.IntN(m/8+1) // fewer columns than the rows hold
-				}
 				name := func(op string) string {
-					return fmt.Sprintf("%s cols=%d len=%d events=%d gain=%v", op, cols, m, n, gain)
+					return fmt.Sprintf("%s cols=%d rows=%d gain=%v", op, cols, rows, gain)
 				}
 
-				dst := edgeVector(rng, m)
+				table := edgeVector(rng, tableRows*cols)
+				dst := edgeVector(rng, rows*cols)
 				want := append([]float32(nil), dst...)
-				for k, a := range v {
-					a *= gain
-					for j := range want {
-						want[j] = want[j] + a*table[int(idx[k])*cols+j]
+				for b := 0; b < rows; b++ {
+					for k := start[b]; k < start[b+1]; k++ {
+						a := vals[k] * gain
+						for j := 0; j < m; j++ {
+							want[b*cols+j] = want[b*cols+j] + a*table[int(idx[k])*cols+j]
+						}
 					}
 				}
-				GatherEvents(dst, table, cols, idx, v, gain)
+				GatherEventRows(dst, table, cols, start, idx, vals, gain)
 				sameBits(t, name("gather"), dst, want)
 
-				src := edgeVector(rng, m)
+				src := edgeVector(rng, rows*cols)
 				wantT := append([]float32(nil), table...)
-				for k, a := range v {
-					a *= gain
-					row := wantT[int(idx[k])*cols:]
-					for j := range src {
-						row[j] = row[j] + a*src[j]
+				for b := 0; b < rows; b++ {
+					for k := start[b]; k < start[b+1]; k++ {
+						a := vals[k] * gain
+						row := wantT[int(idx[k])*cols:]
+						for j := 0; j < m; j++ {
+							row[j] = row[j] + a*src[b*cols+j]
+						}
 					}
 				}
-				ScatterEvents(table, src, cols, idx, v, gain)
+				ScatterEventRows(table, src, cols, start, idx, vals, gain)
 				sameBits(t, name("scatter"), table, wantT)
 			}
 		}

@@ -4,25 +4,36 @@
 
 #include "textflag.h"
 
-// func gatherAVX(dst, table []float32, cols int, idx []int32, vals []float32, gain float32)
-// For k < len(vals) in order, dst[j] += a·table[idx[k]·cols+j] with
-// a = vals[k]·gain, for j < len(dst), a multiple of 8. The sums of 64
-// columns (then 8) at a time stay in registers over all the events: one
-// load and store of dst per block instead of one per event.
-TEXT ·gatherAVX(SB), NOSPLIT, $0-108
+// func gatherRowsAVX(dst, table []float32, cols int, start, idx []int32, vals []float32, gain float32)
+// For each row b < len(start)−1 of dst and k from start[b] to start[b+1]−1
+// in order, dst[b·cols+j] += a·table[idx[k]·cols+j] with a = vals[k]·gain,
+// for j < cols&^7. The sums of 64 columns (then 8) at a time stay in
+// registers over the row's events: one load and store of dst per block
+// instead of one per event.
+TEXT ·gatherRowsAVX(SB), NOSPLIT, $0-132
 	MOVQ   dst_base+0(FP), DI
-	MOVQ   dst_len+8(FP), CX
 	MOVQ   table_base+24(FP), SI
 	MOVQ   cols+48(FP), R8
-	SHLQ   $2, R8
-	MOVQ   idx_base+56(FP), R9
-	MOVQ   vals_base+80(FP), R11
-	MOVQ   vals_len+88(FP), R10
-	VMOVSS gain+104(FP), X10
-	XORQ BX, BX // byte offset of the block of columns
-	SHRQ $3, CX // blocks of 8 columns left
-	TESTQ R10, R10
-	JZ    ga_done
+	SHLQ   $2, R8                 // bytes per row
+	MOVQ   start_base+56(FP), R13 // &start[b]
+	MOVQ   start_len+64(FP), R15
+	DECQ   R15
+	JLE    ga_done
+	LEAQ   (R13)(R15*4), R15      // &start[rows]
+	MOVQ   idx_base+80(FP), R9
+	MOVQ   vals_base+104(FP), R11
+	VMOVSS gain+128(FP), X10
+
+ga_row:
+	CMPQ    R13, R15
+	JAE     ga_done
+	MOVLQSX 4(R13), R10 // the row's events end
+	MOVQ    cols+48(FP), CX
+	SHRQ    $3, CX      // blocks of 8 columns left
+	XORQ    BX, BX      // byte offset of the block of columns
+	MOVLQSX (R13), DX
+	CMPQ    DX, R10
+	JGE     ga_next
 
 ga_wide:
 	CMPQ    CX, $8
@@ -35,7 +46,7 @@ ga_wide:
 	VMOVUPS 160(DI)(BX*1), Y5
 	VMOVUPS 192(DI)(BX*1), Y6
 	VMOVUPS 224(DI)(BX*1), Y7
-	XORQ    DX, DX
+	MOVLQSX (R13), DX
 
 ga_wide_event:
 	VMOVSS      (R11)(DX*4), X8
@@ -78,9 +89,9 @@ ga_wide_event:
 
 ga_narrow:
 	TESTQ   CX, CX
-	JZ      ga_done
+	JZ      ga_next
 	VMOVUPS (DI)(BX*1), Y0
-	XORQ    DX, DX
+	MOVLQSX (R13), DX
 
 ga_narrow_event:
 	VMOVSS      (R11)(DX*4), X8
@@ -100,35 +111,50 @@ ga_narrow_event:
 	DECQ        CX
 	JMP         ga_narrow
 
+ga_next:
+	ADDQ R8, DI
+	ADDQ $4, R13
+	JMP  ga_row
+
 ga_done:
 	VZEROUPPER
 	RET
 
-// func scatterAVX(src, table []float32, cols int, idx []int32, vals []float32, gain float32)
-// For k < len(vals) in order, table[idx[k]·cols+j] += a·src[j] with
-// a = vals[k]·gain, for j < len(src), a multiple of 8. The products a·src
-// of 64 columns (then 8) at a time stay in registers while a repeats from
-// one event to the next (it is compared bit for bit): the spikes of a
-// raster all have the value 1.
-TEXT ·scatterAVX(SB), NOSPLIT, $0-108
-	MOVQ   src_base+0(FP), DI
-	MOVQ   src_len+8(FP), CX
-	MOVQ   table_base+24(FP), SI
+// func scatterRowsAVX(table, src []float32, cols int, start, idx []int32, vals []float32, gain float32)
+// For each row b < len(start)−1 of src and k from start[b] to start[b+1]−1
+// in order, table[idx[k]·cols+j] += a·src[b·cols+j] with a = vals[k]·gain,
+// for j < cols&^7. The products a·src of 64 columns (then 8) at a time
+// stay in registers while a repeats from one event to the next (it is
+// compared bit for bit): the spikes of a raster all have the value 1.
+TEXT ·scatterRowsAVX(SB), NOSPLIT, $0-132
+	MOVQ   table_base+0(FP), SI
+	MOVQ   src_base+24(FP), DI
 	MOVQ   cols+48(FP), R8
-	SHLQ   $2, R8
-	MOVQ   idx_base+56(FP), R9
-	MOVQ   vals_base+80(FP), R11
-	MOVQ   vals_len+88(FP), R10
-	VMOVSS gain+104(FP), X10
-	XORQ  BX, BX // byte offset of the block of columns
-	SHRQ  $3, CX // blocks of 8 columns left
-	TESTQ R10, R10
-	JZ    sc_done
+	SHLQ   $2, R8                 // bytes per row
+	MOVQ   start_base+56(FP), R13 // &start[b]
+	MOVQ   start_len+64(FP), R15
+	DECQ   R15
+	JLE    sc_done
+	LEAQ   (R13)(R15*4), R15      // &start[rows]
+	MOVQ   idx_base+80(FP), R9
+	MOVQ   vals_base+104(FP), R11
+	VMOVSS gain+128(FP), X10
+
+sc_row:
+	CMPQ    R13, R15
+	JAE     sc_done
+	MOVLQSX 4(R13), R10 // the row's events end
+	MOVQ    cols+48(FP), CX
+	SHRQ    $3, CX      // blocks of 8 columns left
+	XORQ    BX, BX      // byte offset of the block of columns
+	MOVLQSX (R13), DX
+	CMPQ    DX, R10
+	JGE     sc_next
 
 sc_wide:
-	CMPQ CX, $8
-	JB   sc_narrow
-	XORQ DX, DX
+	CMPQ    CX, $8
+	JB      sc_narrow
+	MOVLQSX (R13), DX
 
 sc_wide_new:
 	VMOVSS      (R11)(DX*4), X11
@@ -167,7 +193,7 @@ sc_wide_event:
 	VMOVUPS     Y9, 224(AX)(BX*1)
 	INCQ        DX
 	CMPQ        DX, R10
-	JAE         sc_wide_end
+	JGE         sc_wide_end
 	VMOVSS      (R11)(DX*4), X11
 	VMULSS      X10, X11, X11
 	VMOVD       X11, AX
@@ -182,9 +208,9 @@ sc_wide_end:
 	JMP  sc_wide
 
 sc_narrow:
-	TESTQ CX, CX
-	JZ    sc_done
-	XORQ  DX, DX
+	TESTQ   CX, CX
+	JZ      sc_next
+	MOVLQSX (R13), DX
 
 sc_narrow_event:
 	VMOVSS      (R11)(DX*4), X11
@@ -203,6 +229,11 @@ sc_narrow_event:
 	ADDQ        $32, BX
 	DECQ        CX
 	JMP         sc_narrow
+
+sc_next:
+	ADDQ R8, DI
+	ADDQ $4, R13
+	JMP  sc_row
 
 sc_done:
 	VZEROUPPER

@@ -85,18 +85,31 @@ func CombineRows(out, w []float32, stride int, ks []int32, cs []float32) {
 	combineAVX(out, w, stride, ks, cs)
 }
 
-// GatherEvents adds, for each event k in order, gain·vals[k] times row
-// idx[k] of table (rows of cols elements) to dst, over len(dst), a multiple
-// of 8. Only with UseAVX.
-func GatherEvents(dst, table []float32, cols int, idx []int32, vals []float32, gain float32) {
-	gatherAVX(dst, table, cols, idx, vals, gain)
+// GatherEventRows adds, for each row b of dst ([len(start)−1, cols]) and
+// each event k from start[b] to start[b+1]−1 in order, gain·vals[k] times
+// row idx[k] of table ([·, cols]) to row b of dst, over its first cols&^7
+// columns; the callers do the rest. Only with UseAVX.
+func GatherEventRows(dst, table []float32, cols int, start, idx []int32, vals []float32, gain float32) {
+	checkRows(dst, cols, start)
+	gatherRowsAVX(dst, table, cols, start, idx, vals, gain)
 }
 
-// ScatterEvents adds, for each event k in order, gain·vals[k]·src to row
-// idx[k] of table (rows of cols elements), over len(src), a multiple of 8.
-// Only with UseAVX.
-func ScatterEvents(table, src []float32, cols int, idx []int32, vals []float32, gain float32) {
-	scatterAVX(src, table, cols, idx, vals, gain)
+// ScatterEventRows adds, for each row b of src ([len(start)−1, cols]) and
+// each event k from start[b] to start[b+1]−1 in order, gain·vals[k] times
+// row b of src to row idx[k] of table ([·, cols]), over their first
+// cols&^7 columns; the callers do the rest. Only with UseAVX.
+func ScatterEventRows(table, src []float32, cols int, start, idx []int32, vals []float32, gain float32) {
+	checkRows(src, cols, start)
+	scatterRowsAVX(table, src, cols, start, idx, vals, gain)
+}
+
+// checkRows panics unless x holds the rows that start delimits the events
+// of: the loops index the matrices without bounds checks. (They trust the
+// indices, which come from the CSR of a tensor of the table's shape.)
+func checkRows(x []float32, cols int, start []int32) {
+	if len(start) > 0 && len(x) < (len(start)-1)*cols {
+		panic("simd: a matrix has fewer rows than start delimits")
+	}
 }
 
 // The loops of sse_amd64.s: each handles len(out)/4 blocks of four (axpy
@@ -159,7 +172,7 @@ func lifGradUAVX(out, u, g, d, r []float32, num, b, beta float32)
 // The loops of events_amd64.s.
 
 //go:noescape
-func gatherAVX(dst, table []float32, cols int, idx []int32, vals []float32, gain float32)
+func gatherRowsAVX(dst, table []float32, cols int, start, idx []int32, vals []float32, gain float32)
 
 //go:noescape
-func scatterAVX(src, table []float32, cols int, idx []int32, vals []float32, gain float32)
+func scatterRowsAVX(table, src []float32, cols int, start, idx []int32, vals []float32, gain float32)

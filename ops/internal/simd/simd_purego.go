@@ -101,10 +101,10 @@ func Nonzeros(idx []int32, x []float32) int {
 // The AVX loops do not exist here; UseAVX is false, so nothing calls them.
 
 func CombineRows(out, w []float32, stride int, ks []int32, cs []float32) { panic(noAVX) }
-func GatherEvents(dst, table []float32, cols int, idx []int32, vals []float32, gain float32) {
+func GatherEventRows(dst, table []float32, cols int, start, idx []int32, vals []float32, gain float32) {
 	panic(noAVX)
 }
-func ScatterEvents(table, src []float32, cols int, idx []int32, vals []float32, gain float32) {
+func ScatterEventRows(table, src []float32, cols int, start, idx []int32, vals []float32, gain float32) {
 	panic(noAVX)
 }
 
