@@ -127,3 +127,27 @@ func BenchmarkWeightGrad(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHeavisideRows is the spikes and their index of the SHD
+// benchmark's hidden layer at one time step: [100, 128], about 3 spikes a
+// row.
+func BenchmarkHeavisideRows(b *testing.B) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	u := make([]float32, benchRows*benchCols)
+	for i := range u {
+		u[i] = float32(rng.Float64() * 1.025)
+	}
+	out := make([]float32, len(u))
+	var c CSR[float32]
+	const group = 20 // calls timed together: the clock ticks every few µs
+	per := make([]float64, (b.N+group-1)/group)
+	for i := range per {
+		t := time.Now()
+		for range group {
+			HeavisideRows(out, &c, u, benchCols)
+		}
+		per[i] = float64(time.Since(t).Nanoseconds()) / group
+	}
+	slices.Sort(per)
+	b.ReportMetric(per[len(per)/2]/1e3, "median-µs/op")
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/spikegrad/spikegrad/ops/internal/parallel"
@@ -301,6 +302,7 @@ func TestKernelsWithoutAVX(t *testing.T) {
 	t.Run("SSE/MatchScalar", TestFloat32KernelsMatchScalar)
 	t.Run("SSE/InPlace", TestKernelsInPlace)
 	t.Run("SSE/NonzeroAndAxpy", TestNonzeroAndAxpyMatchScalar)
+	t.Run("SSE/HeavisideRows", TestHeavisideRowsMatchScalar)
 }
 
 // backProjRow sums its terms element by element in order of k, skipping
@@ -450,4 +452,35 @@ func csrOf[T Float](x []T, rows int) *CSR[T] {
 	}
 	c.Start = append(c.Start, int32(len(c.Col)))
 	return c
+}
+
+// HeavisideRows writes Heaviside's spikes and an index that lists exactly
+// them, row by row, whether it finds them as it writes them (AVX) or
+// scans the rows after.
+func TestHeavisideRowsMatchScalar(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	const rows = 3
+	for _, cols := range []int{1, 7, 8, 13, 64, 101, 130} {
+		u := edgeVector(rng, rows*cols)
+		want := make([]float32, len(u))
+		wantC := &CSR[float32]{}
+		for b := 0; b < rows; b++ {
+			wantC.Start = append(wantC.Start, int32(len(wantC.Col)))
+			for j := 0; j < cols; j++ {
+				if u[b*cols+j] >= 1 {
+					want[b*cols+j] = 1
+					wantC.Col, wantC.Val = append(wantC.Col, int32(j)), append(wantC.Val, 1)
+				}
+			}
+		}
+		wantC.Start = append(wantC.Start, int32(len(wantC.Col)))
+		out := edgeVector(rng, len(u))
+		c := &CSR[float32]{Start: []int32{5}, Col: []int32{6}, Val: []float32{7}} // reset
+		HeavisideRows(out, c, u, cols)
+		name := fmt.Sprintf("HeavisideRows cols=%d avx=%t", cols, simd.UseAVX)
+		sameBits(t, name, len(u), out, want)
+		if !slices.Equal(c.Start, wantC.Start) || !slices.Equal(c.Col, wantC.Col) || !slices.Equal(c.Val, wantC.Val) {
+			t.Fatalf("%s: index %+v, want %+v", name, *c, *wantC)
+		}
+	}
 }

@@ -303,3 +303,49 @@ agu_loop:
 agu_done:
 	VZEROUPPER
 	RET
+
+// func heavisideIndexAVX(out, u []float32, idx []int32) int
+// out = 1 where u ≥ 1, 0 elsewhere (NaN included), as heavisideAVX, over
+// len(out), a multiple of 8; writes the positions of the ones to idx, in
+// order, and returns their number. One pass instead of Heaviside's and
+// then Nonzeros's over the spikes it wrote.
+TEXT ·heavisideIndexAVX(SB), NOSPLIT, $0-80
+	MOVQ         out_base+0(FP), DI
+	MOVQ         out_len+8(FP), CX
+	MOVQ         u_base+24(FP), SI
+	MOVQ         idx_base+48(FP), R10
+	VBROADCASTSS avxone<>(SB), Y7
+	XORQ         R8, R8 // positions written
+	XORQ         R9, R9 // position of the block
+	SHRQ         $3, CX
+	JZ           ahi_done
+
+ahi_loop:
+	VMOVUPS   (SI), Y0
+	VCMPPS    $2, Y0, Y7, Y1 // Y1 = 1 <= u (false for NaN)
+	VANDPS    Y7, Y1, Y2
+	VMOVUPS   Y2, (DI)
+	VMOVMSKPS Y1, AX
+	TESTL     AX, AX
+	JZ        ahi_next
+
+ahi_bit:
+	BSFL  AX, DX
+	ADDL  R9, DX
+	MOVL  DX, (R10)(R8*4)
+	INCQ  R8
+	LEAL  -1(AX), DX
+	ANDL  DX, AX
+	JNZ   ahi_bit
+
+ahi_next:
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $8, R9
+	DECQ CX
+	JNZ  ahi_loop
+
+ahi_done:
+	MOVQ R8, ret+72(FP)
+	VZEROUPPER
+	RET

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -121,6 +122,32 @@ func TestEventsMatchGo(t *testing.T) {
 				ScatterEventRows(table, src, cols, start, idx, vals, gain)
 				sameBits(t, name("scatter"), table, wantT)
 			}
+		}
+	}
+}
+
+// HeavisideIndex writes Heaviside's spikes and lists exactly their
+// positions, in order.
+func TestHeavisideIndexMatchesGo(t *testing.T) {
+	if !UseAVX {
+		t.Skip("no AVX on this machine")
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for n := 0; n < 300; n += 8 {
+		u := edgeVector(rng, n)
+		want := make([]float32, n)
+		var wantIdx []int32
+		for k, v := range u {
+			if v >= 1 {
+				want[k] = 1
+				wantIdx = append(wantIdx, int32(k))
+			}
+		}
+		out, idx := edgeVector(rng, n), make([]int32, n)
+		got := idx[:HeavisideIndex(out, u, idx)]
+		sameBits(t, "HeavisideIndex", out, want)
+		if !slices.Equal(got, wantIdx) {
+			t.Fatalf("HeavisideIndex, length %d: positions %v, want %v", n, got, wantIdx)
 		}
 	}
 }

@@ -25,6 +25,16 @@ func Heaviside(out, u []float32) {
 	heavisideSSE(out[m:], u[m:])
 }
 
+// HeavisideIndex is Heaviside over len(out), a multiple of 8, that also
+// writes the positions of the ones to idx (room for len(out)), in order,
+// and returns their number. Only with UseAVX.
+func HeavisideIndex(out, u []float32, idx []int32) int {
+	if len(u) < len(out) || len(idx) < len(out) {
+		panic("simd: HeavisideIndex: short u or idx")
+	}
+	return heavisideIndexAVX(out, u, idx)
+}
+
 // Membrane writes (β·u + i)·(1 − r).
 func Membrane(out, u, i, r []float32, beta float32) {
 	m := avxLen(len(out))
@@ -159,6 +169,9 @@ func combineAVX(out, w []float32, stride int, ks []int32, cs []float32)
 
 //go:noescape
 func heavisideAVX(out, u []float32)
+
+//go:noescape
+func heavisideIndexAVX(out, u []float32, idx []int32) int
 
 //go:noescape
 func membraneAVX(out, u, i, r []float32, beta float32)
