@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spikegrad/spikegrad/ops/internal/parallel"
+	"github.com/spikegrad/spikegrad/surrogate"
 )
 
 // The event kernels on the shapes of the SHD benchmark's input layer
@@ -150,4 +151,40 @@ func BenchmarkHeavisideRows(b *testing.B) {
 	}
 	slices.Sort(per)
 	b.ReportMetric(per[len(per)/2]/1e3, "median-µs/op")
+}
+
+// BenchmarkLIFGradUProj is the backward step of the SHD benchmark's hidden
+// layer at one time step, through the output layer's weights [128, 20] and
+// through recurrent weights [128, 128], on one thread.
+func BenchmarkLIFGradUProj(b *testing.B) {
+	rng := rand.New(rand.NewPCG(29, 30))
+	normal := func(n int) []float32 {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		return x
+	}
+	const hidden = benchCols
+	u, d := normal(benchRows*hidden), normal(benchRows*hidden)
+	r := make([]float32, len(u))
+	out := make([]float32, len(u))
+	s := surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10}
+	wk := parallel.New(1)
+	for _, cols := range []int{20, hidden} {
+		g, w := normal(benchRows*cols), normal(hidden*cols)
+		b.Run(fmt.Sprintf("cols=%d", cols), func(b *testing.B) {
+			const group = 10
+			per := make([]float64, (b.N+group-1)/group)
+			for i := range per {
+				t := time.Now()
+				for range group {
+					LIFGradUProj(wk, out, s, u, r, g, w, d, cols, 0.9, 0.5)
+				}
+				per[i] = float64(time.Since(t).Nanoseconds()) / group
+			}
+			slices.Sort(per)
+			b.ReportMetric(per[len(per)/2]/1e3, "median-µs/op")
+		})
+	}
 }

@@ -309,8 +309,12 @@ func TestKernelsWithoutAVX(t *testing.T) {
 // zero coefficients, whether in registers (AVX) or by scale and axpy.
 func TestBackProjRowMatchesScalar(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
+	lengths := []int{64, 71, 72, 80, 128, 136, 200} // blocks of 64 outputs, then 16 and 8
+	for n := 0; n < 45; n++ {
+		lengths = append(lengths, n)
+	}
 	for _, k := range []int{1, 3, 10, 20} {
-		for n := 0; n < 45; n++ {
+		for _, n := range lengths {
 			wt := edgeVector(rng, k*n)
 			g := edgeVector(rng, k)
 			for i := range g {

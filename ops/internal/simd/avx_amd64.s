@@ -110,6 +110,68 @@ TEXT ·combineAVX(SB), NOSPLIT, $0-104
 	SHRQ $3, CX
 	JZ   cb_done
 
+	// 64 outputs at a time while there are: each term's index and
+	// coefficient are loaded once for eight registers of sums.
+cb_wide:
+	CMPQ         CX, $8
+	JB           cb_narrow
+	MOVLQSX      (R9), AX
+	IMULQ        R8, AX
+	ADDQ         SI, AX
+	VBROADCASTSS (R11), Y8
+	VMULPS       (AX)(BX*1), Y8, Y0
+	VMULPS       32(AX)(BX*1), Y8, Y1
+	VMULPS       64(AX)(BX*1), Y8, Y2
+	VMULPS       96(AX)(BX*1), Y8, Y3
+	VMULPS       128(AX)(BX*1), Y8, Y4
+	VMULPS       160(AX)(BX*1), Y8, Y5
+	VMULPS       192(AX)(BX*1), Y8, Y6
+	VMULPS       224(AX)(BX*1), Y8, Y7
+	MOVQ         $1, DX
+
+cb_wide_term:
+	CMPQ         DX, R10
+	JAE          cb_wide_store
+	MOVLQSX      (R9)(DX*4), AX
+	IMULQ        R8, AX
+	ADDQ         SI, AX
+	VBROADCASTSS (R11)(DX*4), Y8
+	VMULPS       (AX)(BX*1), Y8, Y9
+	VADDPS       Y9, Y0, Y0
+	VMULPS       32(AX)(BX*1), Y8, Y9
+	VADDPS       Y9, Y1, Y1
+	VMULPS       64(AX)(BX*1), Y8, Y9
+	VADDPS       Y9, Y2, Y2
+	VMULPS       96(AX)(BX*1), Y8, Y9
+	VADDPS       Y9, Y3, Y3
+	VMULPS       128(AX)(BX*1), Y8, Y9
+	VADDPS       Y9, Y4, Y4
+	VMULPS       160(AX)(BX*1), Y8, Y9
+	VADDPS       Y9, Y5, Y5
+	VMULPS       192(AX)(BX*1), Y8, Y9
+	VADDPS       Y9, Y6, Y6
+	VMULPS       224(AX)(BX*1), Y8, Y9
+	VADDPS       Y9, Y7, Y7
+	INCQ         DX
+	JMP          cb_wide_term
+
+cb_wide_store:
+	VMOVUPS Y0, (DI)(BX*1)
+	VMOVUPS Y1, 32(DI)(BX*1)
+	VMOVUPS Y2, 64(DI)(BX*1)
+	VMOVUPS Y3, 96(DI)(BX*1)
+	VMOVUPS Y4, 128(DI)(BX*1)
+	VMOVUPS Y5, 160(DI)(BX*1)
+	VMOVUPS Y6, 192(DI)(BX*1)
+	VMOVUPS Y7, 224(DI)(BX*1)
+	ADDQ    $256, BX
+	SUBQ    $8, CX
+	JMP     cb_wide
+
+cb_narrow:
+	TESTQ CX, CX
+	JZ    cb_done
+
 cb_pair:
 	CMPQ CX, $2
 	JB   cb_single
