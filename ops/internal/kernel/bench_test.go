@@ -93,7 +93,7 @@ func BenchmarkEvents(b *testing.B) {
 		})
 		b.Run("scatter/"+name, func(b *testing.B) {
 			run(b, func(c *CSR[float32]) {
-				eventRows(g, dw, 0.5, c, 0, benchRows, benchCols, true, addScaled)
+				scatterEvents(dw, 0, g, 0.5, c, benchCols, addScaled)
 			})
 		})
 	}

@@ -20,21 +20,6 @@ type CSR[T Float] struct {
 // Reset empties c and keeps its memory.
 func (c *CSR[T]) Reset() { c.Start, c.Col, c.Val = c.Start[:0], c.Col[:0], c.Val[:0] }
 
-// columnsIn writes into dst the entries of c at columns lo ≤ i < hi, in
-// order, row by row; dst keeps its memory.
-func (c *CSR[T]) columnsIn(dst *CSR[T], lo, hi int) {
-	dst.Reset()
-	for b := 0; b+1 < len(c.Start); b++ {
-		dst.Start = append(dst.Start, int32(len(dst.Col)))
-		for k := c.Start[b]; k < c.Start[b+1]; k++ {
-			if i := c.Col[k]; uint(int(i)-lo) < uint(hi-lo) {
-				dst.Col, dst.Val = append(dst.Col, i), append(dst.Val, c.Val[k])
-			}
-		}
-	}
-	dst.Start = append(dst.Start, int32(len(dst.Col)))
-}
-
 // AddCSR adds the entries of c to dst, a [rows, cols] matrix, in order.
 func AddCSR[T Float](dst []T, c *CSR[T], cols int) {
 	for b := 0; b+1 < len(c.Start); b++ {

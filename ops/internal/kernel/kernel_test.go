@@ -381,22 +381,30 @@ func TestGatherScatterMatchScalar(t *testing.T) {
 			}
 			gatherIndexed(o, gain, nil, xi, w, lo, hi, cols, addScaled32)
 			sameBits(t, fmt.Sprintf("gather cols=%d rows %d…%d avx=%t", cols, lo, hi, simd.UseAVX), cols, o, want)
+		}
 
-			g := edgeVector(rng, (hi-lo)*cols)
-			dst := edgeVector(rng, fanIn*cols)
-			wantD := append([]float32(nil), dst...)
-			for b := lo; b < hi; b++ {
-				for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
-					a := gain * xi.Val[k]
-					for j := 0; j < cols; j++ {
-						i := int(xi.Col[k])*cols + j
-						wantD[i] = wantD[i] + float32(a*g[(b-lo)*cols+j])
-					}
+		g := edgeVector(rng, rows*cols)
+		dst := edgeVector(rng, fanIn*cols)
+		first, n := 0, fanIn // the rows of dst that the scatter updates
+		if rng.IntN(2) == 0 {
+			first = rng.IntN(fanIn)
+			n = rng.IntN(fanIn - first + 1)
+		}
+		wantD := append([]float32(nil), dst...)
+		for b := 0; b < rows; b++ {
+			for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
+				if i := int(xi.Col[k]); i < first || i >= first+n {
+					continue
+				}
+				a := gain * xi.Val[k]
+				for j := 0; j < cols; j++ {
+					i := int(xi.Col[k])*cols + j
+					wantD[i] = wantD[i] + float32(a*g[b*cols+j])
 				}
 			}
-			eventRows(g, dst, gain, xi, lo, hi, cols, true, addScaled32)
-			sameBits(t, fmt.Sprintf("scatter cols=%d rows %d…%d avx=%t", cols, lo, hi, simd.UseAVX), len(dst), dst, wantD)
 		}
+		scatterEvents(dst[first*cols:(first+n)*cols], first, g, gain, xi, cols, addScaled32)
+		sameBits(t, fmt.Sprintf("scatter cols=%d rows %d…%d avx=%t", cols, first, first+n, simd.UseAVX), len(dst), dst, wantD)
 	}
 }
 

@@ -36,7 +36,7 @@ func Synapse[T Float](wk *parallel.Workers, out []T, rows int, beta T, c []T, ga
 // one. Each element receives its terms in order of the entries of x.
 func gatherIndexed[T Float](o []T, gain T, x []T, xi *CSR[T], w []T, lo, hi, cols int, addScaled addScaledFunc[T]) {
 	if xi != nil {
-		eventRows(o, w, gain, xi, lo, hi, cols, false, addScaled)
+		gatherEvents(o, w, gain, xi, lo, hi, cols, addScaled)
 		return
 	}
 	for b := lo; b < hi; b++ {
@@ -44,13 +44,12 @@ func gatherIndexed[T Float](o []T, gain T, x []T, xi *CSR[T], w []T, lo, hi, col
 	}
 }
 
-// eventRows goes through the rows b = lo…hi−1 of xi and, for each of
-// their entries (i, v) in order, with a = gain·v, adds a·table[i,:] to
-// row b of a [·, cols] matrix, held from row lo on in fixed (gather), or,
-// with scatter, a times that row to table[i,:].
-func eventRows[T Float](fixed, table []T, gain T, xi *CSR[T], lo, hi, cols int, scatter bool, addScaled addScaledFunc[T]) {
+// gatherEvents goes through the rows b = lo…hi−1 of xi and, for each of
+// their entries (i, v) in order, adds gain·v·table[i,:] to row b of a
+// [·, cols] matrix, held from row lo on in o.
+func gatherEvents[T Float](o, table []T, gain T, xi *CSR[T], lo, hi, cols int, addScaled addScaledFunc[T]) {
 	m := 0
-	if f32, ok := as32(fixed); ok && simd.UseAVX {
+	if o32, ok := as32(o); ok && simd.UseAVX {
 		// All the rows in one call, eight columns at a time: most rows
 		// have a few entries, and a call per row cost a third of the
 		// time.
@@ -58,25 +57,42 @@ func eventRows[T Float](fixed, table []T, gain T, xi *CSR[T], lo, hi, cols int, 
 		t32, _ := as32(table)
 		v32, _ := as32(xi.Val)
 		g32, _ := as32([]T{gain})
-		start := xi.Start[lo : hi+1]
-		if scatter {
-			simd.ScatterEventRows(t32, f32, cols, start, xi.Col, v32, g32[0])
-		} else {
-			simd.GatherEventRows(f32, t32, cols, start, xi.Col, v32, g32[0])
-		}
+		simd.GatherEventRows(o32, t32, cols, xi.Start[lo:hi+1], xi.Col, v32, g32[0])
 	}
 	if m == cols {
 		return
 	}
 	for b := lo; b < hi; b++ {
-		fb := fixed[(b-lo)*cols+m : (b-lo+1)*cols]
+		ob := o[(b-lo)*cols+m : (b-lo+1)*cols]
 		for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
 			i := int(xi.Col[k])
-			row := table[i*cols+m : (i+1)*cols]
-			if scatter {
-				addScaled(row, gain*xi.Val[k], fb)
-			} else {
-				addScaled(fb, gain*xi.Val[k], row)
+			addScaled(ob, gain*xi.Val[k], table[i*cols+m:(i+1)*cols])
+		}
+	}
+}
+
+// scatterEvents goes through the rows b of xi and, for each of their
+// entries (i, v) in order, adds gain·v·src[b,:] to row i of a [·, cols]
+// matrix whose rows first… table holds; the entries of other rows are
+// skipped.
+func scatterEvents[T Float](table []T, first int, src []T, gain T, xi *CSR[T], cols int, addScaled addScaledFunc[T]) {
+	m := 0
+	if s32, ok := as32(src); ok && simd.UseAVX {
+		m = cols &^ 7 // as in gatherEvents
+		t32, _ := as32(table)
+		v32, _ := as32(xi.Val)
+		g32, _ := as32([]T{gain})
+		simd.ScatterEventRows(t32, first, s32, cols, xi.Start, xi.Col, v32, g32[0])
+	}
+	if m == cols {
+		return
+	}
+	n := len(table) / cols
+	for b := 0; b+1 < len(xi.Start); b++ {
+		sb := src[b*cols+m : (b+1)*cols]
+		for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
+			if i := int(xi.Col[k]) - first; uint(i) < uint(n) {
+				addScaled(table[i*cols+m:(i+1)*cols], gain*xi.Val[k], sb)
 			}
 		}
 	}
@@ -100,9 +116,9 @@ func gatherRows[T Float](ob []T, gain T, x, w []T, b, cols int, addScaled addSca
 // Several threads split the rows of out, not the time steps j: each
 // element of out receives its terms in the same order (j, then the sample,
 // then the entry) however many threads there are, so the result does not
-// depend on their number, and one thread does no extra work. A part of the
-// rows picks its entries out of each index; that scan costs far less than
-// the row updates.
+// depend on their number, and one thread does no extra work. Each part
+// skips the entries of the others' rows, which costs far less than the row
+// updates.
 func WeightGrad[T Float](w *parallel.Workers, out []T, fanIn, cols int, gain T, xs [][]T, xis []*CSR[T], gs [][]T) {
 	addScaled := addScaledFor[T]()
 	clear(out)
@@ -110,26 +126,21 @@ func WeightGrad[T Float](w *parallel.Workers, out []T, fanIn, cols int, gain T, 
 		return
 	}
 	rows := len(gs[0]) / cols
-	// One part per thread: each part scans all the entries.
+	// One part per thread: each part goes through all the entries.
 	parts := w.Limit()
 	w.For(parts, len(xs)*rows*fanIn, func(plo, phi int) {
 		lo, hi := plo*fanIn/parts, phi*fanIn/parts
-		var part CSR[T]
+		part := out[lo*cols : hi*cols]
 		for j, x := range xs {
-			xi, g := xis[j], gs[j]
-			if xi != nil && (lo > 0 || hi < fanIn) {
-				xi.columnsIn(&part, lo, hi)
-				xi = &part
-			}
-			if xi != nil {
-				eventRows(g, out, gain, xi, 0, rows, cols, true, addScaled)
+			g := gs[j]
+			if xi := xis[j]; xi != nil {
+				scatterEvents(part, lo, g, gain, xi, cols, addScaled)
 				continue
 			}
 			for b := 0; b < rows; b++ {
 				gb := g[b*cols : (b+1)*cols]
 				forEachNonzero(x[b*fanIn+lo:b*fanIn+hi], func(i int, val T) {
-					i += lo
-					addScaled(out[i*cols:(i+1)*cols], gain*val, gb)
+					addScaled(part[i*cols:(i+1)*cols], gain*val, gb)
 				})
 			}
 		}

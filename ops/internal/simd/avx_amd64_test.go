@@ -57,7 +57,8 @@ func TestAVXMatchesSSE(t *testing.T) {
 // loops below do: on rows of 64-column blocks and of 8 (and a tail they
 // leave alone), with rows of zero events, repeated table rows, runs of
 // equal and of nearly equal values (the scatter reuses a·src while a
-// repeats: +0 and −0 must not count as equal) and edge values.
+// repeats: +0 and −0 must not count as equal), edge values, and for the
+// scatter rows of the matrix that are not in table (skipped).
 func TestEventsMatchGo(t *testing.T) {
 	if !UseAVX {
 		t.Skip("no AVX on this machine")
@@ -109,9 +110,17 @@ func TestEventsMatchGo(t *testing.T) {
 				sameBits(t, name("gather"), dst, want)
 
 				src := edgeVector(rng, rows*cols)
+				first, n := 0, tableRows // the rows of the matrix in table
+				if rng.IntN(2) == 0 {
+					first = rng.IntN(tableRows)
+					n = rng.IntN(tableRows - first + 1)
+				}
 				wantT := append([]float32(nil), table...)
 				for b := 0; b < rows; b++ {
 					for k := start[b]; k < start[b+1]; k++ {
+						if int(idx[k]) < first || int(idx[k]) >= first+n {
+							continue
+						}
 						a := vals[k] * gain
 						row := wantT[int(idx[k])*cols:]
 						for j := 0; j < m; j++ {
@@ -119,7 +128,7 @@ func TestEventsMatchGo(t *testing.T) {
 						}
 					}
 				}
-				ScatterEventRows(table, src, cols, start, idx, vals, gain)
+				ScatterEventRows(table[first*cols:(first+n)*cols], first, src, cols, start, idx, vals, gain)
 				sameBits(t, name("scatter"), table, wantT)
 			}
 		}

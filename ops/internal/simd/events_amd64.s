@@ -120,28 +120,34 @@ ga_done:
 	VZEROUPPER
 	RET
 
-// func scatterRowsAVX(table, src []float32, cols int, start, idx []int32, vals []float32, gain float32)
+// func scatterRowsAVX(table, src []float32, cols int, start, idx []int32, vals []float32, gain float32, first, n int)
 // For each row b < len(start)−1 of src and k from start[b] to start[b+1]−1
-// in order, table[idx[k]·cols+j] += a·src[b·cols+j] with a = vals[k]·gain,
-// for j < cols&^7. The products a·src of 64 columns (then 8) at a time
-// stay in registers while a repeats from one event to the next (it is
-// compared bit for bit): the spikes of a raster all have the value 1.
-TEXT ·scatterRowsAVX(SB), NOSPLIT, $0-132
+// in order, table[(idx[k]−first)·cols+j] += a·src[b·cols+j] with
+// a = vals[k]·gain, for j < cols&^7, when first ≤ idx[k] < first+n (table
+// holds rows first… of a matrix); the other events are skipped. The
+// products a·src of 64 columns (then 8) at a time stay in registers while
+// a repeats from one event to the next (X12 holds it in its four lanes, or
+// lanes that differ when the registers hold none; a new a is compared bit
+// for bit): the spikes of a raster all have the value 1.
+TEXT ·scatterRowsAVX(SB), NOSPLIT, $8-152
 	MOVQ   table_base+0(FP), SI
 	MOVQ   src_base+24(FP), DI
 	MOVQ   cols+48(FP), R8
 	SHLQ   $2, R8                 // bytes per row
 	MOVQ   start_base+56(FP), R13 // &start[b]
-	MOVQ   start_len+64(FP), R15
-	DECQ   R15
+	MOVQ   start_len+64(FP), AX
+	DECQ   AX
 	JLE    sc_done
-	LEAQ   (R13)(R15*4), R15      // &start[rows]
+	LEAQ   (R13)(AX*4), AX
+	MOVQ   AX, end-8(SP)          // &start[rows]
 	MOVQ   idx_base+80(FP), R9
 	MOVQ   vals_base+104(FP), R11
 	VMOVSS gain+128(FP), X10
+	MOVQ   first+136(FP), R12
+	MOVQ   n+144(FP), R15
 
 sc_row:
-	CMPQ    R13, R15
+	CMPQ    R13, end-8(SP)
 	JAE     sc_done
 	MOVLQSX 4(R13), R10 // the row's events end
 	MOVQ    cols+48(FP), CX
@@ -155,13 +161,23 @@ sc_wide:
 	CMPQ    CX, $8
 	JB      sc_narrow
 	MOVLQSX (R13), DX
+	VMOVUPS heldnone<>(SB), X12
 
-sc_wide_new:
+sc_wide_event:
+	MOVLQSX     (R9)(DX*4), AX
+	SUBQ        R12, AX
+	CMPQ        AX, R15
+	JAE         sc_wide_next
+	IMULQ       R8, AX
+	ADDQ        SI, AX
 	VMOVSS      (R11)(DX*4), X11
 	VMULSS      X10, X11, X11
 	VSHUFPS     $0, X11, X11, X11
+	VXORPS      X11, X12, X13
+	VPTEST      X13, X13
+	JEQ         sc_wide_add
+	VMOVAPS     X11, X12
 	VINSERTF128 $1, X11, Y11, Y11
-	VMOVAPS     X11, X12          // a of the products held
 	VMULPS      (DI)(BX*1), Y11, Y0
 	VMULPS      32(DI)(BX*1), Y11, Y1
 	VMULPS      64(DI)(BX*1), Y11, Y2
@@ -171,10 +187,7 @@ sc_wide_new:
 	VMULPS      192(DI)(BX*1), Y11, Y6
 	VMULPS      224(DI)(BX*1), Y11, Y7
 
-sc_wide_event:
-	MOVLQSX     (R9)(DX*4), AX
-	IMULQ       R8, AX
-	ADDQ        SI, AX
+sc_wide_add:
 	VADDPS      (AX)(BX*1), Y0, Y9
 	VMOVUPS     Y9, (AX)(BX*1)
 	VADDPS      32(AX)(BX*1), Y1, Y9
@@ -191,18 +204,11 @@ sc_wide_event:
 	VMOVUPS     Y9, 192(AX)(BX*1)
 	VADDPS      224(AX)(BX*1), Y7, Y9
 	VMOVUPS     Y9, 224(AX)(BX*1)
-	INCQ        DX
-	CMPQ        DX, R10
-	JGE         sc_wide_end
-	VMOVSS      (R11)(DX*4), X11
-	VMULSS      X10, X11, X11
-	VMOVD       X11, AX
-	VMOVD       X12, R12
-	CMPL        AX, R12
-	JE          sc_wide_event
-	JMP         sc_wide_new
 
-sc_wide_end:
+sc_wide_next:
+	INCQ DX
+	CMPQ DX, R10
+	JB   sc_wide_event
 	ADDQ $256, BX
 	SUBQ $8, CX
 	JMP  sc_wide
@@ -213,22 +219,27 @@ sc_narrow:
 	MOVLQSX (R13), DX
 
 sc_narrow_event:
+	MOVLQSX     (R9)(DX*4), AX
+	SUBQ        R12, AX
+	CMPQ        AX, R15
+	JAE         sc_narrow_next
+	IMULQ       R8, AX
+	ADDQ        SI, AX
 	VMOVSS      (R11)(DX*4), X11
 	VMULSS      X10, X11, X11
 	VSHUFPS     $0, X11, X11, X11
 	VINSERTF128 $1, X11, Y11, Y11
-	MOVLQSX     (R9)(DX*4), AX
-	IMULQ       R8, AX
-	ADDQ        SI, AX
 	VMULPS      (DI)(BX*1), Y11, Y0
 	VADDPS      (AX)(BX*1), Y0, Y0
 	VMOVUPS     Y0, (AX)(BX*1)
-	INCQ        DX
-	CMPQ        DX, R10
-	JB          sc_narrow_event
-	ADDQ        $32, BX
-	DECQ        CX
-	JMP         sc_narrow
+
+sc_narrow_next:
+	INCQ DX
+	CMPQ DX, R10
+	JB   sc_narrow_event
+	ADDQ $32, BX
+	DECQ CX
+	JMP  sc_narrow
 
 sc_next:
 	ADDQ R8, DI
@@ -238,3 +249,8 @@ sc_next:
 sc_done:
 	VZEROUPPER
 	RET
+
+// Lanes that differ: no broadcast a equals them.
+DATA heldnone<>+0(SB)/8, $0xffffffff00000000
+DATA heldnone<>+8(SB)/8, $0xffffffff00000000
+GLOBL heldnone<>(SB), RODATA|NOPTR, $16

@@ -106,11 +106,13 @@ func GatherEventRows(dst, table []float32, cols int, start, idx []int32, vals []
 
 // ScatterEventRows adds, for each row b of src ([len(start)−1, cols]) and
 // each event k from start[b] to start[b+1]−1 in order, gain·vals[k] times
-// row b of src to row idx[k] of table ([·, cols]), over their first
-// cols&^7 columns; the callers do the rest. Only with UseAVX.
-func ScatterEventRows(table, src []float32, cols int, start, idx []int32, vals []float32, gain float32) {
+// row b of src to row idx[k] of a matrix ([·, cols]) over their first
+// cols&^7 columns; the callers do the rest. table holds the rows first…
+// of the matrix, and the events of the other rows are skipped: threads
+// that split a matrix's rows share the events. Only with UseAVX.
+func ScatterEventRows(table []float32, first int, src []float32, cols int, start, idx []int32, vals []float32, gain float32) {
 	checkRows(src, cols, start)
-	scatterRowsAVX(table, src, cols, start, idx, vals, gain)
+	scatterRowsAVX(table, src, cols, start, idx, vals, gain, first, len(table)/cols)
 }
 
 // checkRows panics unless x holds the rows that start delimits the events
@@ -188,4 +190,4 @@ func lifGradUAVX(out, u, g, d, r []float32, num, b, beta float32)
 func gatherRowsAVX(dst, table []float32, cols int, start, idx []int32, vals []float32, gain float32)
 
 //go:noescape
-func scatterRowsAVX(table, src []float32, cols int, start, idx []int32, vals []float32, gain float32)
+func scatterRowsAVX(table, src []float32, cols int, start, idx []int32, vals []float32, gain float32, first, n int)

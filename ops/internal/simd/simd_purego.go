@@ -105,7 +105,7 @@ func CombineRows(out, w []float32, stride int, ks []int32, cs []float32) { panic
 func GatherEventRows(dst, table []float32, cols int, start, idx []int32, vals []float32, gain float32) {
 	panic(noAVX)
 }
-func ScatterEventRows(table, src []float32, cols int, start, idx []int32, vals []float32, gain float32) {
+func ScatterEventRows(table []float32, first int, src []float32, cols int, start, idx []int32, vals []float32, gain float32) {
 	panic(noAVX)
 }
 
