@@ -38,7 +38,7 @@ func HeavisideRows[T Float](out []T, c *CSR[T], u []T, cols int) {
 	if o32, ok := as32(out); ok && simd.UseAVX {
 		u32, _ := as32(u)
 		heavisideRows32(o32, c, u32, cols)
-		for range c.Col {
+		for range c.Col { // a spike is 1
 			c.Val = append(c.Val, 1)
 		}
 		return
