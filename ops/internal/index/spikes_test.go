@@ -3,6 +3,7 @@ package index
 import (
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/spikegrad/spikegrad/ops/internal/kernel"
@@ -133,4 +134,30 @@ func onHeap[T kernel.Float](n int) []T {
 	x := make([]T, n)
 	sink = append(sink, x)
 	return x
+}
+
+// The spikes and their index are the same whatever the number of threads
+// that write them (each writes whole rows, and the index lists them in
+// order).
+func TestSpikeIndexThreadIndependent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	const rows, cols = 512, 130
+	u := make([]float32, rows*cols)
+	for i := range u {
+		u[i] = float32(2.2*rng.Float64() - 1)
+	}
+	var want *kernel.CSR[float32]
+	for _, limit := range []int{1, 2, 3, 4, 8} {
+		out := onHeap[float32](rows * cols)
+		si := &Spikes{}
+		Heaviside(parallel.New(limit), si, out, u, rows)
+		c := LookupSpikes(si, out)
+		if want == nil {
+			want = c
+			continue
+		}
+		if !slices.Equal(c.Start, want.Start) || !slices.Equal(c.Col, want.Col) || !slices.Equal(c.Val, want.Val) {
+			t.Fatalf("with %d threads the index differs from one thread's", limit)
+		}
+	}
 }

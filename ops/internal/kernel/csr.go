@@ -35,6 +35,14 @@ func AddCSR[T Float](dst []T, c *CSR[T], cols int) {
 // (the rows are still in cache).
 func HeavisideRows[T Float](out []T, c *CSR[T], u []T, cols int) {
 	c.Reset()
+	if o32, ok := as32(out); ok && simd.UseAVX {
+		u32, _ := as32(u)
+		heavisideRows32(o32, c, u32, cols)
+		for range c.Col { // a spike is 1
+			c.Val = append(c.Val, 1)
+		}
+		return
+	}
 	heaviside(out, u)
 	for lo := 0; lo < len(out); lo += cols {
 		row := out[lo : lo+cols]
@@ -44,6 +52,30 @@ func HeavisideRows[T Float](out []T, c *CSR[T], u []T, cols int) {
 		for _, i := range c.Col[first:] {
 			c.Val = append(c.Val, row[i])
 		}
+	}
+	c.Start = append(c.Start, int32(len(c.Col)))
+}
+
+// heavisideRows32 writes the spikes and the rows and columns of their
+// index with simd.HeavisideIndex, which finds the spikes as it writes
+// them, a row at a time.
+func heavisideRows32[T Float](out []float32, c *CSR[T], u []float32, cols int) {
+	m := cols &^ 7
+	for lo := 0; lo < len(out); lo += cols {
+		c.Start = append(c.Start, int32(len(c.Col)))
+		c.Col = slices.Grow(c.Col, cols)
+		free := c.Col[len(c.Col) : len(c.Col)+cols]
+		n := simd.HeavisideIndex(out[lo:lo+m], u[lo:lo+m], free)
+		for k := m; k < cols; k++ {
+			var s float32
+			if u[lo+k] >= Threshold {
+				s = 1
+				free[n] = int32(k)
+				n++
+			}
+			out[lo+k] = s
+		}
+		c.Col = c.Col[:len(c.Col)+n]
 	}
 	c.Start = append(c.Start, int32(len(c.Col)))
 }

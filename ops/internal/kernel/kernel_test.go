@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/spikegrad/spikegrad/ops/internal/parallel"
@@ -301,14 +302,19 @@ func TestKernelsWithoutAVX(t *testing.T) {
 	t.Run("SSE/MatchScalar", TestFloat32KernelsMatchScalar)
 	t.Run("SSE/InPlace", TestKernelsInPlace)
 	t.Run("SSE/NonzeroAndAxpy", TestNonzeroAndAxpyMatchScalar)
+	t.Run("SSE/HeavisideRows", TestHeavisideRowsMatchScalar)
 }
 
 // backProjRow sums its terms element by element in order of k, skipping
 // zero coefficients, whether in registers (AVX) or by scale and axpy.
 func TestBackProjRowMatchesScalar(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
+	lengths := []int{64, 71, 72, 80, 128, 136, 200} // blocks of 64 outputs, then 16 and 8
+	for n := 0; n < 45; n++ {
+		lengths = append(lengths, n)
+	}
 	for _, k := range []int{1, 3, 10, 20} {
-		for n := 0; n < 45; n++ {
+		for _, n := range lengths {
 			wt := edgeVector(rng, k*n)
 			g := edgeVector(rng, k)
 			for i := range g {
@@ -341,49 +347,69 @@ func TestBackProjRowMatchesScalar(t *testing.T) {
 // add their terms one event at a time, in order, whatever the loop.
 func TestGatherScatterMatchScalar(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	const fanIn, rows = 7, 3
-	for cols := 1; cols < 42; cols++ {
+	const fanIn, rows = 7, 4
+	for cols := 1; cols < 150; cols++ {
+		if cols > 42 && cols%8 > 1 {
+			continue // blocks of 64 columns and of 8, with and without a tail
+		}
 		w := edgeVector(rng, fanIn*cols)
 		xi := &CSR[float32]{}
 		for b := 0; b < rows; b++ {
 			xi.Start = append(xi.Start, int32(len(xi.Col)))
 			for e := rng.IntN(6); e > 0; e-- { // repeated columns too
+				v := float32(4*rng.Float64() - 2)
+				if rng.IntN(2) == 0 {
+					v = 1 // runs of equal values, as spikes have
+				}
 				xi.Col = append(xi.Col, int32(rng.IntN(fanIn)))
-				xi.Val = append(xi.Val, float32(4*rng.Float64()-2))
+				xi.Val = append(xi.Val, v)
 			}
 		}
 		xi.Start = append(xi.Start, int32(len(xi.Col)))
 		const gain = float32(0.37)
-		for b := 0; b < rows; b++ {
-			ob := edgeVector(rng, cols)
-			want := append([]float32(nil), ob...)
-			for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
-				a := gain * xi.Val[k]
-				for j := range want {
-					want[j] = want[j] + float32(a*w[int(xi.Col[k])*cols+j])
+		for lo := 0; lo < rows; lo++ {
+			hi := lo + 1 + rng.IntN(rows-lo)
+			o := edgeVector(rng, (hi-lo)*cols)
+			want := append([]float32(nil), o...)
+			for b := lo; b < hi; b++ {
+				for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
+					a := gain * xi.Val[k]
+					for j := 0; j < cols; j++ {
+						want[(b-lo)*cols+j] = want[(b-lo)*cols+j] + float32(a*w[int(xi.Col[k])*cols+j])
+					}
 				}
 			}
-			gatherIndexed(ob, gain, nil, xi, w, b, cols, addScaled32)
-			sameBits(t, fmt.Sprintf("gather cols=%d avx=%t", cols, simd.UseAVX), cols, ob, want)
+			gatherIndexed(o, gain, nil, xi, w, lo, hi, cols, addScaled32)
+			sameBits(t, fmt.Sprintf("gather cols=%d rows %d…%d avx=%t", cols, lo, hi, simd.UseAVX), cols, o, want)
+		}
 
-			gb := edgeVector(rng, cols)
-			dst := edgeVector(rng, fanIn*cols)
-			wantD := append([]float32(nil), dst...)
+		g := edgeVector(rng, rows*cols)
+		dst := edgeVector(rng, fanIn*cols)
+		first, n := 0, fanIn // the rows of dst that the scatter updates
+		if rng.IntN(2) == 0 {
+			first = rng.IntN(fanIn)
+			n = rng.IntN(fanIn - first + 1)
+		}
+		wantD := append([]float32(nil), dst...)
+		for b := 0; b < rows; b++ {
 			for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
+				if i := int(xi.Col[k]); i < first || i >= first+n {
+					continue
+				}
 				a := gain * xi.Val[k]
 				for j := 0; j < cols; j++ {
 					i := int(xi.Col[k])*cols + j
-					wantD[i] = wantD[i] + float32(a*gb[j])
+					wantD[i] = wantD[i] + float32(a*g[b*cols+j])
 				}
 			}
-			eventRows(gb, dst, gain, xi, b, cols, true, addScaled32)
-			sameBits(t, fmt.Sprintf("scatter cols=%d avx=%t", cols, simd.UseAVX), len(dst), dst, wantD)
 		}
+		scatterEvents(dst[first*cols:(first+n)*cols], first, g, gain, xi, cols, addScaled32)
+		sameBits(t, fmt.Sprintf("scatter cols=%d rows %d…%d avx=%t", cols, first, first+n, simd.UseAVX), len(dst), dst, wantD)
 	}
 }
 
-// The weight gradient summed over time-step parts on several cores equals
-// the plain double loop.
+// The weight gradient, its rows split between cores, equals the plain
+// double loop.
 func TestWeightGradParallel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	const steps, rows, fanIn, cols = 40, 60, 70, 30
@@ -438,4 +464,35 @@ func csrOf[T Float](x []T, rows int) *CSR[T] {
 	}
 	c.Start = append(c.Start, int32(len(c.Col)))
 	return c
+}
+
+// HeavisideRows writes Heaviside's spikes and an index that lists exactly
+// them, row by row, whether it finds them as it writes them (AVX) or
+// scans the rows after.
+func TestHeavisideRowsMatchScalar(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	const rows = 3
+	for _, cols := range []int{1, 7, 8, 13, 64, 101, 130} {
+		u := edgeVector(rng, rows*cols)
+		want := make([]float32, len(u))
+		wantC := &CSR[float32]{}
+		for b := 0; b < rows; b++ {
+			wantC.Start = append(wantC.Start, int32(len(wantC.Col)))
+			for j := 0; j < cols; j++ {
+				if u[b*cols+j] >= 1 {
+					want[b*cols+j] = 1
+					wantC.Col, wantC.Val = append(wantC.Col, int32(j)), append(wantC.Val, 1)
+				}
+			}
+		}
+		wantC.Start = append(wantC.Start, int32(len(wantC.Col)))
+		out := edgeVector(rng, len(u))
+		c := &CSR[float32]{Start: []int32{5}, Col: []int32{6}, Val: []float32{7}} // reset
+		HeavisideRows(out, c, u, cols)
+		name := fmt.Sprintf("HeavisideRows cols=%d avx=%t", cols, simd.UseAVX)
+		sameBits(t, name, len(u), out, want)
+		if !slices.Equal(c.Start, wantC.Start) || !slices.Equal(c.Col, wantC.Col) || !slices.Equal(c.Val, wantC.Val) {
+			t.Fatalf("%s: index %+v, want %+v", name, *c, *wantC)
+		}
+	}
 }

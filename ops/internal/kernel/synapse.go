@@ -26,51 +26,74 @@ func Synapse[T Float](wk *parallel.Workers, out []T, rows int, beta T, c []T, ga
 		default:
 			Scale(o, beta, c[lo*cols:hi*cols])
 		}
-		for b := lo; b < hi; b++ {
-			ob := out[b*cols : (b+1)*cols]
-			gatherIndexed(ob, gain, x, xi, w, b, cols, addScaled)
-			gatherIndexed(ob, gain, r, ri, v, b, cols, addScaled)
-		}
+		gatherIndexed(o, gain, x, xi, w, lo, hi, cols, addScaled)
+		gatherIndexed(o, gain, r, ri, v, lo, hi, cols, addScaled)
 	})
 }
 
-// gatherIndexed is gatherRows through the index xi when there is one.
-func gatherIndexed[T Float](ob []T, gain T, x []T, xi *CSR[T], w []T, b, cols int, addScaled addScaledFunc[T]) {
-	if xi == nil {
-		gatherRows(ob, gain, x, w, b, cols, addScaled)
+// gatherIndexed adds gain·x[b,:]·W to the rows b = lo…hi−1 of a [·, cols]
+// matrix, held from row lo on in o, through the index xi when there is
+// one. Each element receives its terms in order of the entries of x.
+func gatherIndexed[T Float](o []T, gain T, x []T, xi *CSR[T], w []T, lo, hi, cols int, addScaled addScaledFunc[T]) {
+	if xi != nil {
+		gatherEvents(o, w, gain, xi, lo, hi, cols, addScaled)
 		return
 	}
-	eventRows(ob, w, gain, xi, b, cols, false, addScaled)
+	for b := lo; b < hi; b++ {
+		gatherRows(o[(b-lo)*cols:(b-lo+1)*cols], gain, x, w, b, cols, addScaled)
+	}
 }
 
-// eventRows goes through the entries (i, v) of row b of xi in order and,
-// with a = gain·v, adds a·table[i,:] to fixed (gather) or, with scatter,
-// a·fixed to table[i,:].
-func eventRows[T Float](fixed, table []T, gain T, xi *CSR[T], b, cols int, scatter bool, addScaled addScaledFunc[T]) {
-	lo, hi := xi.Start[b], xi.Start[b+1]
+// gatherEvents goes through the rows b = lo…hi−1 of xi and, for each of
+// their entries (i, v) in order, adds gain·v·table[i,:] to row b of a
+// [·, cols] matrix, held from row lo on in o.
+func gatherEvents[T Float](o, table []T, gain T, xi *CSR[T], lo, hi, cols int, addScaled addScaledFunc[T]) {
 	m := 0
-	if f32, ok := as32(fixed); ok && simd.UseAVX {
-		// All entries in one call, eight columns at a time.
+	if o32, ok := as32(o); ok && simd.UseAVX {
+		// All the rows in one call, eight columns at a time: most rows
+		// have a few entries, and a call per row cost a third of the
+		// time.
 		m = cols &^ 7
 		t32, _ := as32(table)
-		v32, _ := as32(xi.Val[lo:hi])
+		v32, _ := as32(xi.Val)
 		g32, _ := as32([]T{gain})
-		if scatter {
-			simd.ScatterEvents(t32, f32[:m], cols, xi.Col[lo:hi], v32, g32[0])
-		} else {
-			simd.GatherEvents(f32[:m], t32, cols, xi.Col[lo:hi], v32, g32[0])
-		}
+		simd.GatherEventRows(o32, t32, cols, xi.Start[lo:hi+1], xi.Col, v32, g32[0])
 	}
 	if m == cols {
 		return
 	}
-	for k := lo; k < hi; k++ {
-		i := int(xi.Col[k])
-		row := table[i*cols+m : (i+1)*cols]
-		if scatter {
-			addScaled(row, gain*xi.Val[k], fixed[m:])
-		} else {
-			addScaled(fixed[m:], gain*xi.Val[k], row)
+	for b := lo; b < hi; b++ {
+		ob := o[(b-lo)*cols+m : (b-lo+1)*cols]
+		for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
+			i := int(xi.Col[k])
+			addScaled(ob, gain*xi.Val[k], table[i*cols+m:(i+1)*cols])
+		}
+	}
+}
+
+// scatterEvents goes through the rows b of xi and, for each of their
+// entries (i, v) in order, adds gain·v·src[b,:] to row i of a [·, cols]
+// matrix whose rows first… table holds; the entries of other rows are
+// skipped.
+func scatterEvents[T Float](table []T, first int, src []T, gain T, xi *CSR[T], cols int, addScaled addScaledFunc[T]) {
+	m := 0
+	if s32, ok := as32(src); ok && simd.UseAVX {
+		m = cols &^ 7 // as in gatherEvents
+		t32, _ := as32(table)
+		v32, _ := as32(xi.Val)
+		g32, _ := as32([]T{gain})
+		simd.ScatterEventRows(t32, first, s32, cols, xi.Start, xi.Col, v32, g32[0])
+	}
+	if m == cols {
+		return
+	}
+	n := len(table) / cols
+	for b := 0; b+1 < len(xi.Start); b++ {
+		sb := src[b*cols+m : (b+1)*cols]
+		for k := xi.Start[b]; k < xi.Start[b+1]; k++ {
+			if i := int(xi.Col[k]) - first; uint(i) < uint(n) {
+				addScaled(table[i*cols+m:(i+1)*cols], gain*xi.Val[k], sb)
+			}
 		}
 	}
 }
@@ -89,6 +112,13 @@ func gatherRows[T Float](ob []T, gain T, x, w []T, b, cols int, addScaled addSca
 // WeightGrad writes gain·Σ_j x_jᵀ·g_j into out [fanIn, cols], with x_j
 // [rows, fanIn] and g_j [rows, cols]: one row update per non-zero of x_j.
 // xis[j], when not nil, indexes x_j (which is then not read).
+//
+// Several threads split the rows of out, not the time steps j: each
+// element of out receives its terms in the same order (j, then the sample,
+// then the entry) however many threads there are, so the result does not
+// depend on their number, and one thread does no extra work. Each part
+// skips the entries of the others' rows, which costs far less than the row
+// updates.
 func WeightGrad[T Float](w *parallel.Workers, out []T, fanIn, cols int, gain T, xs [][]T, xis []*CSR[T], gs [][]T) {
 	addScaled := addScaledFor[T]()
 	clear(out)
@@ -96,42 +126,25 @@ func WeightGrad[T Float](w *parallel.Workers, out []T, fanIn, cols int, gain T, 
 		return
 	}
 	rows := len(gs[0]) / cols
-	acc := func(dst []T, lo, hi int) {
-		for j := lo; j < hi; j++ {
-			x, xi, g := xs[j], xis[j], gs[j]
+	// One part per thread: each part goes through all the entries.
+	parts := w.Limit()
+	w.For(parts, len(xs)*rows*fanIn, func(plo, phi int) {
+		lo, hi := plo*fanIn/parts, phi*fanIn/parts
+		part := out[lo*cols : hi*cols]
+		for j, x := range xs {
+			g := gs[j]
+			if xi := xis[j]; xi != nil {
+				scatterEvents(part, lo, g, gain, xi, cols, addScaled)
+				continue
+			}
 			for b := 0; b < rows; b++ {
 				gb := g[b*cols : (b+1)*cols]
-				if xi != nil {
-					eventRows(gb, dst, gain, xi, b, cols, true, addScaled)
-					continue
-				}
-				forEachNonzero(x[b*fanIn:(b+1)*fanIn], func(i int, val T) {
-					addScaled(dst[i*cols:(i+1)*cols], gain*val, gb)
+				forEachNonzero(x[b*fanIn+lo:b*fanIn+hi], func(i int, val T) {
+					addScaled(part[i*cols:(i+1)*cols], gain*val, gb)
 				})
 			}
 		}
-	}
-	if w.Limit() < 2 || len(xs) < 2 || len(xs)*rows*fanIn < 8*parallel.Grain {
-		acc(out, 0, len(xs))
-		return
-	}
-	// Time steps split into parts, each summed into its own accumulator.
-	parts := min(w.Limit(), len(xs), 4)
-	accs := make([][]T, parts)
-	accs[0] = out
-	for k := 1; k < parts; k++ {
-		accs[k] = make([]T, len(out))
-	}
-	w.For(parts, parts*8*parallel.Grain, func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			acc(accs[k], k*len(xs)/parts, (k+1)*len(xs)/parts)
-		}
 	})
-	for _, a := range accs[1:] {
-		for k, v := range a {
-			out[k] += v
-		}
-	}
 }
 
 // BackProj writes gain·g·Wᵀ into out [rows, fanIn], with g [rows, cols]

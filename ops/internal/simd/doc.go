@@ -13,6 +13,6 @@
 // first len(x) &^ 15. Callers do the rest in Go. The threshold of Heaviside
 // and the surrogates is 1 (ops.Threshold).
 //
-// CombineRows, GatherEvents and ScatterEvents exist only in AVX: call them
-// only when UseAVX is set.
+// HeavisideIndex, CombineRows, GatherEventRows and ScatterEventRows exist
+// only in AVX: call them only when UseAVX is set.
 package simd

@@ -25,6 +25,16 @@ func Heaviside(out, u []float32) {
 	heavisideSSE(out[m:], u[m:])
 }
 
+// HeavisideIndex is Heaviside over len(out), a multiple of 8, that also
+// writes the positions of the ones to idx (room for len(out)), in order,
+// and returns their number. Only with UseAVX.
+func HeavisideIndex(out, u []float32, idx []int32) int {
+	if len(u) < len(out) || len(idx) < len(out) {
+		panic("simd: HeavisideIndex: short u or idx")
+	}
+	return heavisideIndexAVX(out, u, idx)
+}
+
 // Membrane writes (β·u + i)·(1 − r).
 func Membrane(out, u, i, r []float32, beta float32) {
 	m := avxLen(len(out))
@@ -85,18 +95,33 @@ func CombineRows(out, w []float32, stride int, ks []int32, cs []float32) {
 	combineAVX(out, w, stride, ks, cs)
 }
 
-// GatherEvents adds, for each event k in order, gain·vals[k] times row
-// idx[k] of table (rows of cols elements) to dst, over len(dst), a multiple
-// of 8. Only with UseAVX.
-func GatherEvents(dst, table []float32, cols int, idx []int32, vals []float32, gain float32) {
-	eventsAVX(dst, table, cols, idx, vals, gain, false)
+// GatherEventRows adds, for each row b of dst ([len(start)−1, cols]) and
+// each event k from start[b] to start[b+1]−1 in order, gain·vals[k] times
+// row idx[k] of table ([·, cols]) to row b of dst, over its first cols&^7
+// columns; the callers do the rest. Only with UseAVX.
+func GatherEventRows(dst, table []float32, cols int, start, idx []int32, vals []float32, gain float32) {
+	checkRows(dst, cols, start)
+	gatherRowsAVX(dst, table, cols, start, idx, vals, gain)
 }
 
-// ScatterEvents adds, for each event k in order, gain·vals[k]·src to row
-// idx[k] of table (rows of cols elements), over len(src), a multiple of 8.
-// Only with UseAVX.
-func ScatterEvents(table, src []float32, cols int, idx []int32, vals []float32, gain float32) {
-	eventsAVX(src, table, cols, idx, vals, gain, true)
+// ScatterEventRows adds, for each row b of src ([len(start)−1, cols]) and
+// each event k from start[b] to start[b+1]−1 in order, gain·vals[k] times
+// row b of src to row idx[k] of a matrix ([·, cols]) over their first
+// cols&^7 columns; the callers do the rest. table holds the rows first…
+// of the matrix, and the events of the other rows are skipped: threads
+// that split a matrix's rows share the events. Only with UseAVX.
+func ScatterEventRows(table []float32, first int, src []float32, cols int, start, idx []int32, vals []float32, gain float32) {
+	checkRows(src, cols, start)
+	scatterRowsAVX(table, src, cols, start, idx, vals, gain, first, len(table)/cols)
+}
+
+// checkRows panics unless x holds the rows that start delimits the events
+// of: the loops index the matrices without bounds checks. (They trust the
+// indices, which come from the CSR of a tensor of the table's shape.)
+func checkRows(x []float32, cols int, start []int32) {
+	if len(start) > 0 && len(x) < (len(start)-1)*cols {
+		panic("simd: a matrix has fewer rows than start delimits")
+	}
 }
 
 // The loops of sse_amd64.s: each handles len(out)/4 blocks of four (axpy
@@ -148,6 +173,9 @@ func combineAVX(out, w []float32, stride int, ks []int32, cs []float32)
 func heavisideAVX(out, u []float32)
 
 //go:noescape
+func heavisideIndexAVX(out, u []float32, idx []int32) int
+
+//go:noescape
 func membraneAVX(out, u, i, r []float32, beta float32)
 
 //go:noescape
@@ -156,5 +184,10 @@ func lifGradIAVX(out, d, e, r []float32, beta float32)
 //go:noescape
 func lifGradUAVX(out, u, g, d, r []float32, num, b, beta float32)
 
+// The loops of events_amd64.s.
+
 //go:noescape
-func eventsAVX(fixed, table []float32, cols int, idx []int32, vals []float32, gain float32, scatter bool)
+func gatherRowsAVX(dst, table []float32, cols int, start, idx []int32, vals []float32, gain float32)
+
+//go:noescape
+func scatterRowsAVX(table, src []float32, cols int, start, idx []int32, vals []float32, gain float32, first, n int)

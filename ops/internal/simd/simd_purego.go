@@ -100,11 +100,12 @@ func Nonzeros(idx []int32, x []float32) int {
 
 // The AVX loops do not exist here; UseAVX is false, so nothing calls them.
 
+func HeavisideIndex(out, u []float32, idx []int32) int                   { panic(noAVX) }
 func CombineRows(out, w []float32, stride int, ks []int32, cs []float32) { panic(noAVX) }
-func GatherEvents(dst, table []float32, cols int, idx []int32, vals []float32, gain float32) {
+func GatherEventRows(dst, table []float32, cols int, start, idx []int32, vals []float32, gain float32) {
 	panic(noAVX)
 }
-func ScatterEvents(table, src []float32, cols int, idx []int32, vals []float32, gain float32) {
+func ScatterEventRows(table []float32, first int, src []float32, cols int, start, idx []int32, vals []float32, gain float32) {
 	panic(noAVX)
 }
 
