@@ -1,0 +1,138 @@
+package train
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
+)
+
+// Issue 25: what it costs to build and compile the SHD-sized programs
+// (700-128r-20, batch 100, float32; one replica) at T = 100, 200 and 400.
+
+// compileShd is an SHD-sized spec with T steps.
+func compileShd(T int) network.Spec {
+	s := network.Default()
+	s.Inputs, s.Hidden, s.Outputs, s.Steps = 700, []int{128}, 20, T
+	s.Recurrent, s.DT = true, 2
+	return s
+}
+
+// programCost is what building and compiling one program took.
+type programCost struct {
+	nodes, edges         int
+	build, grad, compile time.Duration
+	instructions         int
+}
+
+// edgesOf counts the nodes and the children of the nodes that outputs need.
+func edgesOf(g *G.ExprGraph, outputs G.Nodes) (nodes, edges int) {
+	sub := g.ExactSubgraphRoots(outputs...)
+	for _, n := range sub.AllNodes() {
+		nodes++
+		edges += sub.From(n.ID()).Len()
+	}
+	return nodes, edges
+}
+
+// trainCost builds and compiles the training program as newReplica does.
+func trainCost(spec network.Spec, batch int, w *models.Weights) (programCost, error) {
+	var c programCost
+	t0 := time.Now()
+	m, err := models.New(spec, batch, w, models.Threads(1))
+	if err != nil {
+		return c, err
+	}
+	if _, err := bind(m, w); err != nil {
+		return c, err
+	}
+	c.build = time.Since(t0)
+	learn := m.Learnables()
+	t0 = time.Now()
+	grads, err := G.Grad(m.Loss, learn...)
+	if err != nil {
+		return c, err
+	}
+	c.grad = time.Since(t0)
+	out := append(append(append(G.Nodes{m.Loss}, grads...), m.Net.Out.Logits), liveCounts(m)...)
+	c.nodes, c.edges = edgesOf(m.Graph, out)
+	t0 = time.Now()
+	vm, err := machine(m.Graph, learn, out, G.BindDualValues(learn...))
+	if err != nil {
+		return c, err
+	}
+	c.compile = time.Since(t0)
+	vm.Close()
+	return c, nil
+}
+
+// evalCost builds and compiles the evaluation program as NewEvaluator does.
+func evalCost(spec network.Spec, batch int, w *models.Weights) (programCost, error) {
+	var c programCost
+	t0 := time.Now()
+	m, err := models.New(spec, batch, w)
+	if err != nil {
+		return c, err
+	}
+	if _, err := bind(m, w); err != nil {
+		return c, err
+	}
+	c.build = time.Since(t0)
+	out := append(G.Nodes{m.Net.Out.Logits}, liveCounts(m)...)
+	c.nodes, c.edges = edgesOf(m.Graph, out)
+	t0 = time.Now()
+	vm, err := machine(m.Graph, m.Learnables(), out)
+	if err != nil {
+		return c, err
+	}
+	c.compile = time.Since(t0)
+	vm.Close()
+	return c, nil
+}
+
+// BenchmarkCompile builds and compiles the SHD-sized training program (of
+// one replica: the whole batch of 100) and evaluation program at T = 100,
+// 200 and 400, and reports node and edge counts (Σ children of the
+// nodes compiled) and the times of graph building, G.Grad and
+// compilation (G.CompileFunction and G.NewTapeMachine) separately.
+func BenchmarkCompile(b *testing.B) {
+	for _, T := range []int{100, 200, 400} {
+		spec := compileShd(T)
+		w, err := models.Init(spec, 1, tensor.Float32)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, prog := range []string{"train", "eval"} {
+			b.Run(fmt.Sprintf("%s/T=%d", prog, T), func(b *testing.B) {
+				var sum programCost
+				for i := 0; i < b.N; i++ {
+					var c programCost
+					var err error
+					if prog == "train" {
+						c, err = trainCost(spec, 100, w)
+					} else {
+						c, err = evalCost(spec, 100, w)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					sum.nodes, sum.edges = c.nodes, c.edges
+					sum.build += c.build
+					sum.grad += c.grad
+					sum.compile += c.compile
+				}
+				n := float64(b.N)
+				b.ReportMetric(float64(sum.nodes), "nodes")
+				b.ReportMetric(float64(sum.edges), "edges")
+				b.ReportMetric(sum.build.Seconds()*1e3/n, "build-ms")
+				b.ReportMetric(sum.grad.Seconds()*1e3/n, "grad-ms")
+				b.ReportMetric(sum.compile.Seconds()*1e3/n, "compile-ms")
+			})
+		}
+	}
+}
