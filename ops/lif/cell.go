@@ -298,9 +298,13 @@ type lifGradUProjOp struct {
 	opkit.Matrix
 	s          surrogate.Surrogate
 	beta, gain float64
+	bp         backProjOp // the projection: its block of g_o
 }
 
 func (op lifGradUProjOp) String() string {
+	if op.bp.rows > 0 {
+		return fmt.Sprintf("LIFGradUProj[%v,%g,%g,block %d]", op.s, op.beta, op.gain, op.bp.block)
+	}
 	return fmt.Sprintf("LIFGradUProj[%v,%g,%g]", op.s, op.beta, op.gain)
 }
 func (op lifGradUProjOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
@@ -312,7 +316,11 @@ func (op lifGradUProjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !s[0].Eq(s[1]) || !s[0].Eq(s[4]) || s[2][0] != s[0][0] || s[3][0] != s[0][1] || s[3][1] != s[2][1] {
+	gRows := s[2][0]
+	if op.bp.rows > 0 && gRows >= (op.bp.block+1)*op.bp.rows {
+		gRows = op.bp.rows
+	}
+	if !s[0].Eq(s[1]) || !s[0].Eq(s[4]) || gRows != s[0][0] || s[3][0] != s[0][1] || s[3][1] != s[2][1] {
 		return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
 	}
 	return s[0].Clone(), nil
@@ -328,10 +336,10 @@ func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := opkit.Slices32(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProj(op.Workers, v[0], op.s, v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain))
+		kernel.LIFGradUProj(op.Workers, v[0], op.s, v[1], v[2], gBlock(op.bp, v[3], cols), v[4], v[5], cols, float32(op.beta), float32(op.gain))
 	case tensor.Float64:
 		v := opkit.Slices64(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProj(op.Workers, v[0], op.s, v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain)
+		kernel.LIFGradUProj(op.Workers, v[0], op.s, v[1], v[2], gBlock(op.bp, v[3], cols), v[4], v[5], cols, op.beta, op.gain)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}

@@ -52,7 +52,7 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 	rec.taken = true
 	if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
 		// dS[n] comes from one projection alone: compute it inside.
-		g, err := G.ApplyOp(lifGradUProjOp{opkit.Matrices(5, in[0]), op.s, op.cell.betaMem, bp.gain},
+		g, err := G.ApplyOp(lifGradUProjOp{opkit.Matrices(5, in[0]), op.s, op.cell.betaMem, bp.gain, bp},
 			in[0], spikes, bp.g, bp.w, rec.grad)
 		return G.Nodes{g}, err
 	}

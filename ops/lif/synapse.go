@@ -306,7 +306,7 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 		var gx, gw *G.Node
 		var err error
 		if part.diff {
-			if gx, err = G.ApplyOp(backProjOp{opkit.Matrices(2, grad), op.gain, grad, part.w}, grad, part.w); err != nil {
+			if gx, err = G.ApplyOp(backProjOp{opkit.Matrices(2, grad), op.gain, grad, part.w, 0, 0}, grad, part.w); err != nil {
 				return nil, err
 			}
 		}
@@ -438,14 +438,30 @@ func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes 
 }
 
 // backProjOp computes gain·g·Wᵀ from (g [rows, cols], W [fan_in, cols]):
-// the gradient that flows back into a synapse's input.
+// the gradient that flows back into a synapse's input. With rows set, g
+// is a stack of [rows, cols] blocks and block is the one it reads (a
+// readout trace's, see ReadoutMax).
 type backProjOp struct {
 	opkit.Matrix
-	gain float64
-	g, w *G.Node // its inputs, for a spike op that fuses the projection
+	gain        float64
+	g, w        *G.Node // its inputs, for a spike op that fuses the projection
+	block, rows int
 }
 
-func (op backProjOp) String() string        { return fmt.Sprintf("BackProj[%g]", op.gain) }
+func (op backProjOp) String() string {
+	if op.rows > 0 {
+		return fmt.Sprintf("BackProj[%g,block %d×%d]", op.gain, op.block, op.rows)
+	}
+	return fmt.Sprintf("BackProj[%g]", op.gain)
+}
+
+// gBlock returns the part of g's data that op reads.
+func gBlock[T float](op backProjOp, g []T, cols int) []T {
+	if op.rows == 0 {
+		return g
+	}
+	return block(g, op.block, op.rows*cols)
+}
 func (op backProjOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
 func (op backProjOp) Hashcode() uint32      { return opkit.Hash(op) }
 
@@ -454,8 +470,11 @@ func (op backProjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s[0][1] != s[1][1] {
+	if s[0][1] != s[1][1] || s[0][0] < (op.block+1)*op.rows {
 		return nil, fmt.Errorf("%v: gradient %v does not fit weights %v", op, s[0], s[1])
+	}
+	if op.rows > 0 {
+		return tensor.Shape{op.rows, s[1][0]}, nil
 	}
 	return tensor.Shape{s[0][0], s[1][0]}, nil
 }
@@ -467,14 +486,17 @@ func (op backProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	rows, cols, fanIn := in[0].Shape()[0], in[0].Shape()[1], in[1].Shape()[0]
+	if op.rows > 0 {
+		rows = op.rows
+	}
 	out := opkit.NewOutput(p, in[0].Dtype(), rows, fanIn)
 	switch out.Dtype() {
 	case tensor.Float32:
 		d := opkit.Slices32(out, in[0], in[1])
-		kernel.BackProj(op.Workers, d[0], float32(op.gain), d[1], d[2], cols)
+		kernel.BackProj(op.Workers, d[0], float32(op.gain), gBlock(op, d[1], cols), d[2], cols)
 	case tensor.Float64:
 		d := opkit.Slices64(out, in[0], in[1])
-		kernel.BackProj(op.Workers, d[0], op.gain, d[1], d[2], cols)
+		kernel.BackProj(op.Workers, d[0], op.gain, gBlock(op, d[1], cols), d[2], cols)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}
