@@ -173,8 +173,12 @@ func (c *Cell) Membrane(n int, u, i, r *G.Node) (*G.Node, error) {
 	}
 	op := membraneOp{beta: c.betaMem, hasU: u != nil, hasI: i != nil, hasR: r != nil, cell: c, n: n}
 	op.resetGrad = r != nil && !opkit.IsDetached(r)
-	// The fused gradients read S[n], not the Detach copy: it can be reused.
-	op.reuseR = r != nil && opkit.IsDetached(r)
+	if s, ok := c.undetach(n, r); ok {
+		r = s
+	} else {
+		// The fused gradients read S[n], not the Detach copy: it can be reused.
+		op.reuseR = r != nil && opkit.IsDetached(r)
+	}
 	var in G.Nodes
 	for _, x := range []*G.Node{u, i, r} {
 		if x != nil {
@@ -195,7 +199,22 @@ func (c *Cell) Synapse(n int, i, x, q, next *G.Node) (*G.Node, error) {
 	if i == nil {
 		next = nil
 	}
-	return c.syn.step(c.betaSyn, i, 1-c.betaMem, x, q, c, n, next)
+	q, stop := c.undetach(n, q)
+	return c.syn.step(c.betaSyn, i, 1-c.betaMem, x, q, stop, c, n, next)
+}
+
+// undetach returns S[n] and true for r = Detach(S[n]): the step's ops read
+// the spikes themselves and pass no gradient to them, so that the Detach
+// copy is left unread and a program compiled for the outputs it needs
+// (G.CompileFunction) neither runs nor compiles it (one node per step less
+// for Gorgonia's compiler, whose time grows with nodes × edges). Any
+// other r is returned as it is, with false.
+func (c *Cell) undetach(n int, r *G.Node) (*G.Node, bool) {
+	s := c.spikes[n]
+	if r == nil || s == nil || !opkit.IsDetached(r) || !r.Graph().HasEdgeFromTo(r.ID(), s.ID()) {
+		return r, false
+	}
+	return s, true
 }
 
 // check reports a step whose handed-over gradient nobody took: the loss

@@ -60,12 +60,13 @@ func newLayerID() uint64 { return layerIDs.Add(1) }
 // each must depend on the one before through c (c[n+1] is the next c), as
 // the fused weight gradients rely on it.
 func (s *Synapses) Step(beta float64, c *G.Node, gain float64, x, r *G.Node) (*G.Node, error) {
-	return s.step(beta, c, gain, x, r, nil, 0, nil)
+	return s.step(beta, c, gain, x, r, false, nil, 0, nil)
 }
 
 // step is Step for the synapses of a Cell's step n, whose synaptic
-// update also reads U[n+1] (next) so that Gorgonia differentiates it first.
-func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cell *Cell, n int, next *G.Node) (*G.Node, error) {
+// update also reads U[n+1] (next) so that Gorgonia differentiates it first;
+// stopR passes no gradient to r, as if it were detached.
+func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, stopR bool, cell *Cell, n int, next *G.Node) (*G.Node, error) {
 	if r != nil && s.v == nil {
 		return nil, fmt.Errorf("lif.Synapses: recurrent input without recurrent weights")
 	}
@@ -87,7 +88,7 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cel
 		in = append(in, x, s.w)
 	}
 	if r != nil {
-		op.diffR = !opkit.IsDetached(r)
+		op.diffR = !opkit.IsDetached(r) && !stopR
 		op.collectV = !s.usedV && cell == nil
 		in = append(in, r, s.v)
 	}
