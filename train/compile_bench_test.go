@@ -136,3 +136,27 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 }
+
+// Training and evaluation programs of one network may be built and
+// compiled at once (see machine); run with -race.
+func TestCompileConcurrently(t *testing.T) {
+	spec := compileShd(30)
+	spec.Inputs, spec.Hidden, spec.Outputs = 40, []int{16}, 5
+	w, err := models.Init(spec, 1, tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := parallel(4, func(k int) error {
+		if k%2 == 0 {
+			_, err := trainCost(spec, 10, w)
+			return err
+		}
+		_, err := evalCost(spec, 10, w)
+		return err
+	})
+	for _, err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
