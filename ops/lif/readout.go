@@ -128,9 +128,9 @@ func (op traceOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	out := opkit.NewOutput(p, w.Dtype(), (op.steps+2)*op.rows, cols)
 	switch out.Dtype() {
 	case tensor.Float32:
-		runTrace(op, opkit.DataOf(out).([]float32), in, events32, opkit.Slices32)
+		runTrace(op, opkit.DataOf(out).([]float32), in, events32, opkit.Slice32)
 	case tensor.Float64:
-		runTrace(op, opkit.DataOf(out).([]float64), in, events64, opkit.Slices64)
+		runTrace(op, opkit.DataOf(out).([]float64), in, events64, opkit.Slice64)
 	default:
 		return nil, opkit.DtypeError(op, w)
 	}
@@ -139,9 +139,9 @@ func (op traceOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 
 // runTrace follows graph.LeakyReadout's steps: the membrane update, then
 // the synaptic update (ops.Scale's β·c where there is no input).
-func runTrace[T kernel.Float](op traceOp, out []T, in []G.Value, events func(any) *kernel.CSR[T], slices func(...G.Value) [][]T) {
+func runTrace[T kernel.Float](op traceOp, out []T, in []G.Value, events func(any) *kernel.CSR[T], slice func(G.Value) []T) {
 	size := len(out) / (op.steps + 2)
-	w := slices(in[len(in)-1])[0]
+	w := slice(in[len(in)-1])
 	var cur, pot []T
 	slot, k := 0, 0
 	for n := 0; n < op.steps; n++ {
@@ -160,7 +160,7 @@ func runTrace[T kernel.Float](op traceOp, out []T, in []G.Value, events func(any
 		if op.has[n] {
 			v := in[k]
 			if xi = events(v); xi == nil {
-				x = slices(v)[0]
+				x = slice(v)
 				if xi = index.LookupSpikes(op.spikes[k], x); xi == nil {
 					xi = index.Build(&op.s.inputs, n, x, op.rows)
 				}
@@ -452,13 +452,13 @@ func (op traceWeightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, er
 	out := opkit.NewOutput(p, dc.Dtype(), fanIn, cols)
 	switch out.Dtype() {
 	case tensor.Float32:
-		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, op.spikes, events32, opkit.Slices32)
+		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, op.spikes, events32, opkit.Slice32)
 		for j, n := range op.steps {
 			gs[j] = block(gs[j], n, size)
 		}
 		kernel.WeightGrad(op.Workers, opkit.DataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs)
 	case tensor.Float64:
-		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, op.spikes, events64, opkit.Slices64)
+		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, op.spikes, events64, opkit.Slice64)
 		for j, n := range op.steps {
 			gs[j] = block(gs[j], n, size)
 		}

@@ -406,10 +406,10 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 	out := opkit.NewOutput(p, in[0].Dtype(), fanIn, cols)
 	switch out.Dtype() {
 	case tensor.Float32:
-		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events32, opkit.Slices32)
+		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events32, opkit.Slice32)
 		kernel.WeightGrad(op.Workers, opkit.DataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs)
 	case tensor.Float64:
-		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events64, opkit.Slices64)
+		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events64, opkit.Slice64)
 		kernel.WeightGrad(op.Workers, opkit.DataOf(out).([]float64), fanIn, cols, op.gain, xs, xis, gs)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
@@ -420,12 +420,13 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 // gradInputs splits (x_0, g_0, x_1, g_1, …) into the x_j, their indexes
 // (from Events, or from the forward pass's index of a dense x_j, or nil)
 // and the g_j.
-func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes []*index.Spikes, events func(any) *kernel.CSR[T], slices func(...G.Value) [][]T) (xs [][]T, xis []*kernel.CSR[T], gs [][]T) {
+func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes []*index.Spikes, events func(any) *kernel.CSR[T], slice func(G.Value) []T) (xs [][]T, xis []*kernel.CSR[T], gs [][]T) {
+	xs, xis, gs = make([][]T, 0, len(in)/2), make([]*kernel.CSR[T], 0, len(in)/2), make([][]T, 0, len(in)/2)
 	for j := 0; j < len(in); j += 2 {
 		xi := events(in[j])
 		var x []T
 		if xi == nil {
-			x = slices(in[j])[0]
+			x = slice(in[j])
 			if spikes != nil {
 				xi = index.LookupSpikes(spikes[j/2], x)
 			}
@@ -433,7 +434,7 @@ func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes 
 				xi = index.Lookup(inputs, keys[j/2], x)
 			}
 		}
-		xs, xis, gs = append(xs, x), append(xis, xi), append(gs, slices(in[j+1])[0])
+		xs, xis, gs = append(xs, x), append(xis, xi), append(gs, slice(in[j+1]))
 	}
 	return xs, xis, gs
 }
