@@ -184,11 +184,11 @@ func (op traceOp) DiffWRT(n int) []bool { return append(append([]bool(nil), op.d
 // reads instead), and W's fused gradient.
 func (op traceOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	info := op.traceInfo()
-	dc, err := G.ApplyOp(traceGradOp{opkit.Matrices(1, grad), info, op.betaSyn, op.betaOut}, grad)
+	w := in[len(in)-1]
+	dc, err := G.ApplyOp(traceGradOp{opkit.Matrices(2, grad), info, op.betaSyn, op.betaOut}, grad, w)
 	if err != nil {
 		return nil, err
 	}
-	w := in[len(in)-1]
 	out := make(G.Nodes, len(in))
 	k := 0
 	var xs []*G.Node // the inputs by step
@@ -319,9 +319,11 @@ func maxGrad[T kernel.Float](info traceInfo, out, g, trace []T) {
 	clear(out[info.steps*size:])
 }
 
-// traceGradOp computes from the trace's gradient dP the gradients of the
-// currents, [(T+2)·rows, outputs]: block n is dĨ_o[n+1], the gradient of
-// the synaptic update of step n (zero where there is none). Its
+// traceGradOp computes from the trace's gradient dP and W_o the gradients
+// of the currents, [(T+2)·rows + fan_in, outputs]: block n is dĨ_o[n+1],
+// the gradient of the synaptic update of step n (zero where there is
+// none), and a copy of W_o follows the blocks, for the fused gradients of
+// the spikes (lifGradUProjOp), which so need not read W_o each. Its
 // recurrence is the one Gorgonia builds from the per-step nodes,
 //
 //	dU_o[n] = dP[n] + β_out·dU_o[n+1]
@@ -345,7 +347,10 @@ func (op traceGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s[0].Clone(), nil
+	if s[0][1] != s[1][1] || s[0][0] != (op.info.steps+2)*op.info.rows {
+		return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
+	}
+	return tensor.Shape{s[0][0] + s[1][0], s[0][1]}, nil
 }
 func (op traceGradOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op traceGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
@@ -353,12 +358,16 @@ func (op traceGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	s := in[0].Shape()
-	out := opkit.NewOutput(p, in[0].Dtype(), s[0], s[1])
+	out := opkit.NewOutput(p, in[0].Dtype(), s[0]+in[1].Shape()[0], s[1])
 	switch o := opkit.DataOf(out).(type) {
 	case []float32:
-		traceGrad(op, o, opkit.DataOf(in[0]).([]float32))
+		dp := opkit.DataOf(in[0]).([]float32)
+		traceGrad(op, o[:len(dp)], dp)
+		copy(o[len(dp):], opkit.Slice32(in[1]))
 	case []float64:
-		traceGrad(op, o, opkit.DataOf(in[0]).([]float64))
+		dp := opkit.DataOf(in[0]).([]float64)
+		traceGrad(op, o[:len(dp)], dp)
+		copy(o[len(dp):], opkit.Slice64(in[1]))
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}
