@@ -128,7 +128,18 @@ func (op tokenOp) SymDiff(in G.Nodes, _, _ *G.Node) (G.Nodes, error) {
 		return nil, err
 	}
 	out := make(G.Nodes, len(in))
+	if len(in) == 2 {
+		// W's and V's gradients as one node that reads each step's
+		// gradient once (nil if a matrix has no term: built below).
+		var err error
+		if out[0], out[1], err = op.cell.syn.weightGrads(op.cell.gain()); err != nil {
+			return nil, err
+		}
+	}
 	for k, w := range in {
+		if out[k] != nil {
+			continue
+		}
 		g, err := op.cell.syn.weightGrad(op.cell.gain(), k == 1)
 		if err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"hash"
+	"slices"
 	"sync/atomic"
 
 	G "gorgonia.org/gorgonia"
@@ -352,6 +353,180 @@ func (s *Synapses) weightGrad(gain float64, recurrent bool) (*G.Node, error) {
 	}
 	return G.ApplyOp(weightGradOp{opkit.Matrices(len(in), in[0]), gain, s, keys, spikes}, in...)
 }
+
+// weightGrads builds the fused gradients of W and V from the recorded
+// steps as one node, [fan_in + units, units], W's rows first, which reads
+// each step's gradient once, and two nodes that copy out W's and V's
+// parts; nil, nil if either matrix has no term. Each part is computed
+// exactly as weightGrad computes it alone.
+func (s *Synapses) weightGrads(gain float64) (gw, gv *G.Node, err error) {
+	op := weightGradsOp{gain: gain, s: s}
+	var gs, xs G.Nodes
+	for part, recurrent := range []bool{false, true} {
+		for _, rec := range s.records {
+			x, key := rec.x, 2*rec.step
+			if recurrent {
+				x, key = rec.r, key+1
+			}
+			if x == nil {
+				continue
+			}
+			g := slices.Index(gs, rec.grad)
+			if g < 0 {
+				g, gs = len(gs), append(gs, rec.grad)
+			}
+			op.terms[part] = append(op.terms[part], gradTerm{x: len(xs), g: g, key: key, spikes: opkit.SpikeIndexOf(x)})
+			xs = append(xs, x)
+		}
+		if len(op.terms[part]) == 0 {
+			return nil, nil, nil
+		}
+	}
+	op.gs = len(gs)
+	op.rows = [2]int{s.w.Shape()[0], s.v.Shape()[0]}
+	in := append(gs, xs...)
+	op.Matrix = opkit.Matrices(len(in), in[0])
+	all, err := G.ApplyOp(op, in...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if gw, err = G.ApplyOp(rowsOp{opkit.Matrices(1, all), s.id, 0, op.rows[0]}, all); err != nil {
+		return nil, nil, err
+	}
+	gv, err = G.ApplyOp(rowsOp{opkit.Matrices(1, all), s.id, op.rows[0], op.rows[1]}, all)
+	return gw, gv, err
+}
+
+// gradTerm is x_jᵀ·g_j of a fused weight gradient: the indexes of x_j and
+// g_j among the op's inputs, and how the forward pass indexed x_j.
+type gradTerm struct {
+	x, g   int
+	key    int
+	spikes *index.Spikes
+}
+
+// weightGradsOp computes W's and V's fused gradients, stacked, from
+// (g_0, …, g_k, x_0, x_1, …): each part gain·Σ_j x_jᵀ·g_j over its terms.
+type weightGradsOp struct {
+	opkit.Matrix
+	gain  float64
+	s     *Synapses
+	terms [2][]gradTerm
+	gs    int    // inputs that are gradients
+	rows  [2]int // of W and V
+}
+
+func (op weightGradsOp) String() string {
+	var keys [2][]int
+	for p, ts := range op.terms {
+		for _, t := range ts {
+			keys[p] = append(keys[p], t.key)
+		}
+	}
+	return fmt.Sprintf("WeightGrads#%d[%g,%v,%v]", op.s.id, op.gain, keys[0], keys[1])
+}
+func (op weightGradsOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op weightGradsOp) Hashcode() uint32      { return opkit.Hash(op) }
+func (op weightGradsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := opkit.Shapes(op, in)
+	if err != nil {
+		return nil, err
+	}
+	for p, ts := range op.terms {
+		for _, t := range ts {
+			x, g := s[op.gs+t.x], s[t.g]
+			if x[0] != g[0] || x[1] != op.rows[p] || g[1] != s[0][1] {
+				return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
+			}
+		}
+	}
+	return tensor.Shape{op.rows[0] + op.rows[1], s[0][1]}, nil
+}
+func (op weightGradsOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op weightGradsOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameDtypeOf(op, in, true); err != nil {
+		return nil, err
+	}
+	for _, g := range in[:op.gs] {
+		if _, ok := g.(*Events); ok {
+			return nil, fmt.Errorf("%v: Events can only be the inputs x", op)
+		}
+	}
+	cols := in[0].Shape()[1]
+	out := opkit.NewOutput(p, in[0].Dtype(), op.rows[0]+op.rows[1], cols)
+	switch o := opkit.DataOf(out).(type) {
+	case []float32:
+		weightGrads(op, o, cols, float32(op.gain), in, events32, opkit.Slice32)
+	case []float64:
+		weightGrads(op, o, cols, op.gain, in, events64, opkit.Slice64)
+	default:
+		return nil, opkit.DtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func weightGrads[T float](op weightGradsOp, out []T, cols int, gain T, in []G.Value, events func(any) *kernel.CSR[T], slice func(G.Value) []T) {
+	lo := 0
+	for p, ts := range op.terms {
+		pairs := make([]G.Value, 0, 2*len(ts))
+		keys := make([]int, 0, len(ts))
+		spikes := make([]*index.Spikes, 0, len(ts))
+		for _, t := range ts {
+			pairs = append(pairs, in[op.gs+t.x], in[t.g])
+			keys, spikes = append(keys, t.key), append(spikes, t.spikes)
+		}
+		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, spikes, events, slice)
+		n := op.rows[p] * cols
+		kernel.WeightGrad(op.Workers, out[lo:lo+n], op.rows[p], cols, gain, xs, xis, gs)
+		lo += n
+	}
+}
+
+// rowsOp copies rows [lo, lo+n) of its input: one matrix's part of a
+// weightGradsOp.
+type rowsOp struct {
+	opkit.Matrix
+	id    uint64 // the layer's
+	lo, n int
+}
+
+func (op rowsOp) String() string        { return fmt.Sprintf("Rows#%d[%d,%d]", op.id, op.lo, op.n) }
+func (op rowsOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op rowsOp) Hashcode() uint32      { return opkit.Hash(op) }
+func (op rowsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := opkit.Shapes(op, in)
+	if err != nil {
+		return nil, err
+	}
+	if s[0][0] < op.lo+op.n {
+		return nil, fmt.Errorf("%v: input %v too short", op, s[0])
+	}
+	return tensor.Shape{op.n, s[0][1]}, nil
+}
+func (op rowsOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op rowsOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameDtype(op, in); err != nil {
+		return nil, err
+	}
+	cols := in[0].Shape()[1]
+	out := opkit.NewOutput(p, in[0].Dtype(), op.n, cols)
+	switch o := opkit.DataOf(out).(type) {
+	case []float32:
+		copy(o, opkit.Slice32(in[0])[op.lo*cols:])
+	case []float64:
+		copy(o, opkit.Slice64(in[0])[op.lo*cols:])
+	default:
+		return nil, opkit.DtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func (weightGradsOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (weightGradsOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}
+func (rowsOp) DiffWRT(n int) []bool                               { return opkit.GradientOnly(n) }
+func (rowsOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, opkit.ErrSecondOrder }
 
 // weightGradOp computes gain·Σ_j x_jᵀ·g_j from (x_0, g_0, x_1, g_1, …).
 type weightGradOp struct {
