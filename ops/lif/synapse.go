@@ -77,6 +77,10 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, sto
 	case x == nil && r == nil && cell == nil:
 		return scaled(beta, c)
 	}
+	// A detached input is read itself, without gradient.
+	x, stopX := opkit.Undetach(x)
+	r, stop := opkit.Undetach(r)
+	stopR = stopR || stop
 	op := synapseOp{beta: beta, gain: gain, hasC: c != nil, hasX: x != nil, hasR: r != nil, s: s, cell: cell, n: n, step: s.steps,
 		xSpikes: opkit.SpikeIndexOf(x), rSpikes: opkit.SpikeIndexOf(r)}
 	var in G.Nodes
@@ -84,7 +88,7 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, sto
 		in = append(in, c)
 	}
 	if x != nil {
-		op.diffX = !opkit.IsDetached(x)
+		op.diffX = !opkit.IsDetached(x) && !stopX
 		op.collectW = !s.usedW && cell == nil
 		in = append(in, x, s.w)
 	}
