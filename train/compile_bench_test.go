@@ -88,7 +88,7 @@ func trainCost(spec network.Spec, batch int, w *models.Weights) (programCost, er
 func evalCost(spec network.Spec, batch int, w *models.Weights) (programCost, error) {
 	var c programCost
 	t0 := time.Now()
-	m, err := models.New(spec, batch, w)
+	m, err := models.New(spec, batch, w, models.Plain())
 	if err != nil {
 		return c, err
 	}

@@ -28,7 +28,7 @@ type Evaluator struct {
 // w, which it reads as they are at each call: a Trainer sharing w is
 // evaluated as it trains.
 func NewEvaluator(spec network.Spec, batch int, w *models.Weights) (*Evaluator, error) {
-	m, err := models.New(spec, batch, w)
+	m, err := models.New(spec, batch, w, models.Plain()) // no gradients: fewer edges to compile
 	if err != nil {
 		return nil, err
 	}
