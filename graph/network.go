@@ -108,6 +108,8 @@ func (c LIFNeuron) Readout(in []*G.Node, p Params) ([]*G.Node, error) {
 
 // readoutMax is the maximum over time of the leaky readout's potentials,
 // computed bit for bit as ops.MaxOverTime over Readout's (lif.ReadoutMax).
+// A change to the readout's step (leakyPotentials) must change it too:
+// TestBuildLogitsArePotentialsMax compares the two.
 func (c LIFNeuron) readoutMax(in []*G.Node, p Params) (*G.Node, error) {
 	return lif.ReadoutMax(c.Out.BetaSyn, c.Out.BetaOut, in, p.W)
 }
