@@ -6,6 +6,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/spikegrad/spikegrad/network"
+	"github.com/spikegrad/spikegrad/ops/lif"
 )
 
 // A Neuron unrolls layers of one neuron model, configured for one
@@ -65,12 +66,27 @@ func Build(in []*G.Node, n Neuron, layers []Params, red network.Reduction) (*Net
 	if err != nil {
 		return nil, err
 	}
-	logits, err := reduce(pots, red)
+	var logits *G.Node
+	if f, ok := n.(fusedReadout); ok && red == network.MaxOverTime {
+		logits, err = f.readoutMax(x, layers[len(layers)-1])
+	} else {
+		logits, err = reduce(pots, red)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("graph: readout logits: %w", err)
 	}
 	net.Out = &Readout{Potentials: pots, Logits: logits}
 	return net, nil
+}
+
+// fusedReadout is a Neuron whose readout also builds its logits (the
+// maximum over time of the potentials) as a few fused nodes. Build takes
+// the logits from them and leaves the per-step potentials to whoever reads
+// them: a program compiled for the logits alone (G.CompileFunction) never
+// runs them. Gorgonia's compiler spends time in proportion to nodes ×
+// edges (issue 25).
+type fusedReadout interface {
+	readoutMax(in []*G.Node, p Params) (*G.Node, error)
 }
 
 // LIFNeuron is the paper's LIF model: hidden layers by LIF, the readout
@@ -88,4 +104,12 @@ func (c LIFNeuron) Hidden(in []*G.Node, p Params, _ int) (*Layer, error) {
 // Readout unrolls the leaky readout's potentials.
 func (c LIFNeuron) Readout(in []*G.Node, p Params) ([]*G.Node, error) {
 	return leakyPotentials(in, p.W, c.Out)
+}
+
+// readoutMax is the maximum over time of the leaky readout's potentials,
+// computed bit for bit as ops.MaxOverTime over Readout's (lif.ReadoutMax).
+// A change to the readout's step (leakyPotentials) must change it too:
+// TestBuildLogitsArePotentialsMax compares the two.
+func (c LIFNeuron) readoutMax(in []*G.Node, p Params) (*G.Node, error) {
+	return lif.ReadoutMax(c.Out.BetaSyn, c.Out.BetaOut, in, p.W)
 }

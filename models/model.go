@@ -36,11 +36,20 @@ type Model struct {
 // Option changes how New builds a model.
 type Option func(*options)
 
-type options struct{ threads int }
+type options struct {
+	threads int
+	plain   bool
+}
 
 // Threads bounds the goroutines the kernels of the model's graph use (see
 // ops.SetThreads); 0, the default, means GOMAXPROCS.
 func Threads(n int) Option { return func(o *options) { o.threads = n } }
+
+// Plain builds the model's layers without the links a fused backward pass
+// needs (models.Neuron.Graph with fused false): the same values, fewer
+// edges per step, so a program that takes no gradients (evaluation)
+// compiles faster. Gradients still work, unfused.
+func Plain() Option { return func(o *options) { o.plain = true } }
 
 // New builds the graph of s for batch samples at a time. The weight nodes
 // share w's tensors: an optimiser that updates the nodes updates w.
@@ -85,7 +94,7 @@ func New(s network.Spec, batch int, w *Weights, opts ...Option) (*Model, error) 
 	}
 	// The loss reads the readout (and the spike counts), so a fused
 	// backward pass applies.
-	layers, err := neuron.Graph(s, true)
+	layers, err := neuron.Graph(s, !o.plain)
 	if err != nil {
 		return nil, fmt.Errorf("model: neuron %s: %w", neuron.Name(), err)
 	}

@@ -42,7 +42,7 @@ type evalPart struct {
 // w, which it reads as they are at each call: a Trainer sharing w is
 // evaluated as it trains. Its kernels use every core.
 func NewEvaluator(spec network.Spec, batch int, w *models.Weights) (*Evaluator, error) {
-	m, err := models.New(spec, batch, w)
+	m, err := models.New(spec, batch, w, models.Plain()) // no gradients: fewer edges to compile
 	if err != nil {
 		return nil, err
 	}
@@ -74,14 +74,17 @@ func newEvalPart(m *models.Model, feed *Batcher) (*evalPart, error) {
 // Backward and Update, or from another goroutine); Close releases its
 // programs, not t's.
 func (t *Trainer) Evaluator() (*Evaluator, error) {
-	e := &Evaluator{Model: t.parts[0].model, Weights: t.Weights, workers: t.workers}
+	e := &Evaluator{Model: t.parts[0].model, Weights: t.Weights, workers: t.workers, parts: make([]*evalPart, len(t.parts))}
+	errs := each(len(t.parts), t.workers, func(k int) error {
+		var err error
+		e.parts[k], err = newEvalPart(t.parts[k].model, t.parts[k].feed)
+		return err
+	})
+	if err := errors.Join(errs...); err != nil {
+		e.Close()
+		return nil, err
+	}
 	for _, mb := range t.parts {
-		p, err := newEvalPart(mb.model, mb.feed)
-		if err != nil {
-			e.Close()
-			return nil, err
-		}
-		e.parts = append(e.parts, p)
 		e.batch += mb.model.Batch
 	}
 	return e, nil
@@ -90,7 +93,9 @@ func (t *Trainer) Evaluator() (*Evaluator, error) {
 // Close releases the machines.
 func (e *Evaluator) Close() {
 	for _, p := range e.parts {
-		p.m.Close()
+		if p != nil {
+			p.m.Close()
+		}
 	}
 	if e.trace != nil {
 		e.trace.Close()

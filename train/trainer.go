@@ -90,13 +90,17 @@ func newTrainer(spec network.Spec, batch int, w *models.Weights, opt Optimizer, 
 	sizes := microBatchSizes(batch, min(o.microBatches, batch))
 	var threads int
 	t.workers, threads = layout(len(sizes), o.cores)
-	for _, b := range sizes {
-		r, err := newMicroBatch(spec, b, w, threads, o.loss)
-		if err != nil {
-			t.Close()
-			return nil, err
-		}
-		t.parts = append(t.parts, r)
+	// The programs are built and compiled at once, on the cores the
+	// micro-batches will run on.
+	t.parts = make([]*microBatch, len(sizes))
+	errs := each(len(sizes), t.workers, func(k int) error {
+		var err error
+		t.parts[k], err = newMicroBatch(spec, sizes[k], w, threads, o.loss)
+		return err
+	})
+	if err := errors.Join(errs...); err != nil {
+		t.Close()
+		return nil, err
 	}
 	return t, nil
 }
@@ -104,7 +108,9 @@ func newTrainer(spec network.Spec, batch int, w *models.Weights, opt Optimizer, 
 // Close releases the machines.
 func (t *Trainer) Close() {
 	for _, r := range t.parts {
-		r.m.Close()
+		if r != nil {
+			r.m.Close()
+		}
 	}
 }
 

@@ -190,7 +190,7 @@ func TestEvaluatorCompilesNoGradient(t *testing.T) {
 	d := smallRandman(t)
 	spec := specFor(d, 20)
 	w, _ := models.Init(spec, 1, tensor.Float32)
-	m, err := models.New(spec, 8, w)
+	m, err := models.New(spec, 8, w, models.Plain()) // as the evaluator builds it
 	if err != nil {
 		t.Fatal(err)
 	}

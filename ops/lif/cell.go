@@ -128,7 +128,18 @@ func (op tokenOp) SymDiff(in G.Nodes, _, _ *G.Node) (G.Nodes, error) {
 		return nil, err
 	}
 	out := make(G.Nodes, len(in))
+	if len(in) == 2 {
+		// W's and V's gradients as one node that reads each step's
+		// gradient once (nil if a matrix has no term: built below).
+		var err error
+		if out[0], out[1], err = op.cell.syn.weightGrads(op.cell.gain()); err != nil {
+			return nil, err
+		}
+	}
 	for k, w := range in {
+		if out[k] != nil {
+			continue
+		}
 		g, err := op.cell.syn.weightGrad(op.cell.gain(), k == 1)
 		if err != nil {
 			return nil, err
@@ -173,8 +184,12 @@ func (c *Cell) Membrane(n int, u, i, r *G.Node) (*G.Node, error) {
 	}
 	op := membraneOp{beta: c.betaMem, hasU: u != nil, hasI: i != nil, hasR: r != nil, cell: c, n: n}
 	op.resetGrad = r != nil && !opkit.IsDetached(r)
-	// The fused gradients read S[n], not the Detach copy: it can be reused.
-	op.reuseR = r != nil && opkit.IsDetached(r)
+	if s, ok := c.undetach(n, r); ok {
+		r = s
+	} else {
+		// The fused gradients read S[n], not the Detach copy: it can be reused.
+		op.reuseR = r != nil && opkit.IsDetached(r)
+	}
 	var in G.Nodes
 	for _, x := range []*G.Node{u, i, r} {
 		if x != nil {
@@ -195,7 +210,22 @@ func (c *Cell) Synapse(n int, i, x, q, next *G.Node) (*G.Node, error) {
 	if i == nil {
 		next = nil
 	}
-	return c.syn.step(c.betaSyn, i, 1-c.betaMem, x, q, c, n, next)
+	q, stop := c.undetach(n, q)
+	return c.syn.step(c.betaSyn, i, 1-c.betaMem, x, q, stop, c, n, next)
+}
+
+// undetach returns S[n] and true for r = Detach(S[n]): the step's ops read
+// the spikes themselves and pass no gradient to them, so that the Detach
+// copy is left unread and a program compiled for the outputs it needs
+// (G.CompileFunction) neither runs nor compiles it (one node per step less
+// for Gorgonia's compiler, whose time grows with nodes × edges). Any
+// other r is returned as it is, with false.
+func (c *Cell) undetach(n int, r *G.Node) (*G.Node, bool) {
+	s := c.spikes[n]
+	if r == nil || s == nil || !opkit.IsDetached(r) || !r.Graph().HasEdgeFromTo(r.ID(), s.ID()) {
+		return r, false
+	}
+	return s, true
 }
 
 // check reports a step whose handed-over gradient nobody took: the loss
@@ -293,29 +323,54 @@ func (op lifGradIOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 
 // lifGradUProjOp is lifGradUOp with dS = gain·g_o·W_oᵀ computed row by row
 // inside, from (u, s, g_o, W_o, dU): the spikes' gradient when it comes
-// from one synaptic projection alone (the readout's), never stored.
+// from one synaptic projection alone (the readout's), never stored. For a
+// readout trace's projection (bp.rows set) it reads (u, s, g_o, dU): g_o
+// is the trace's current gradients, a block per step followed by W_o
+// (see traceGradOp), one input less per step for Gorgonia's compiler.
 type lifGradUProjOp struct {
 	opkit.Matrix
 	s          surrogate.Surrogate
 	beta, gain float64
+	bp         backProjOp // the projection: its block of g_o
 }
 
 func (op lifGradUProjOp) String() string {
+	if op.bp.rows > 0 {
+		return fmt.Sprintf("LIFGradUProj[%v,%g,%g,block %d,W_o after]", op.s, op.beta, op.gain, op.bp.block)
+	}
 	return fmt.Sprintf("LIFGradUProj[%v,%g,%g]", op.s, op.beta, op.gain)
 }
 func (op lifGradUProjOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
 func (op lifGradUProjOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op lifGradUProjOp) ReturnsPtr() bool      { return true }
-func (op lifGradUProjOp) OverwritesInput() int  { return 4 } // dU[n+1], when nothing else needs it
+func (op lifGradUProjOp) OverwritesInput() int  { return op.N - 1 } // dU[n+1], when nothing else needs it
+
+// parts returns the inputs as (u, s, g, W, dU); W is nil when it follows
+// the blocks of g.
+func lifGradUProjParts[V any](op lifGradUProjOp, in []V) (u, s, g, w, d V) {
+	if op.bp.rows > 0 {
+		return in[0], in[1], in[2], w, in[3]
+	}
+	return in[0], in[1], in[2], in[3], in[4]
+}
+
 func (op lifGradUProjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, err := opkit.Shapes(op, in)
+	sh, err := opkit.Shapes(op, in)
 	if err != nil {
 		return nil, err
 	}
-	if !s[0].Eq(s[1]) || !s[0].Eq(s[4]) || s[2][0] != s[0][0] || s[3][0] != s[0][1] || s[3][1] != s[2][1] {
+	u, s, g, w, d := lifGradUProjParts(op, sh)
+	gRows := g[0]
+	if op.bp.rows > 0 {
+		w = tensor.Shape{u[1], g[1]}
+		if gRows >= (op.bp.block+1)*op.bp.rows+u[1] {
+			gRows = op.bp.rows
+		}
+	}
+	if !u.Eq(s) || !u.Eq(d) || gRows != u[0] || w[0] != u[1] || w[1] != g[1] {
 		return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
 	}
-	return s[0].Clone(), nil
+	return u.Clone(), nil
 }
 func (op lifGradUProjOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
@@ -324,18 +379,28 @@ func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error
 	}
 	sh := in[0].Shape()
 	out := opkit.NewOutput(p, in[0].Dtype(), sh[0], sh[1])
-	cols := in[2].Shape()[1]
+	u, s, g, w, d := lifGradUProjParts(op, in)
+	cols := g.Shape()[1]
 	switch out.Dtype() {
 	case tensor.Float32:
-		v := opkit.Slices32(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProj(op.Workers, v[0], op.s, v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain))
+		v := opkit.Slices32(out, u, s, g, w, d)
+		kernel.LIFGradUProj(op.Workers, v[0], op.s, v[1], v[2], gBlock(op.bp, v[3], cols), wOf(op, v[3], v[4], sh[1]*cols), v[5], cols, float32(op.beta), float32(op.gain))
 	case tensor.Float64:
-		v := opkit.Slices64(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProj(op.Workers, v[0], op.s, v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain)
+		v := opkit.Slices64(out, u, s, g, w, d)
+		kernel.LIFGradUProj(op.Workers, v[0], op.s, v[1], v[2], gBlock(op.bp, v[3], cols), wOf(op, v[3], v[4], sh[1]*cols), v[5], cols, op.beta, op.gain)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
+}
+
+// wOf returns W_o: w, or the last size elements of g when W_o follows the
+// blocks of g.
+func wOf[T float](op lifGradUProjOp, g, w []T, size int) []T {
+	if op.bp.rows > 0 {
+		return g[len(g)-size:]
+	}
+	return w
 }
 
 // The ops of backward passes are differentiable in none of their inputs

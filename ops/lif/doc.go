@@ -9,8 +9,9 @@
 // event-driven input projection (rows of W gathered for the non-zero
 // inputs) and one fused weight gradient for all steps. Cell builds the
 // steps of a layer, spikes included, with a fused backward pass of two
-// nodes per step. MaskScale is the masked scaling of the membrane's
-// backward pass.
+// nodes per step. ReadoutMax builds a leaky readout's maximum over time
+// as two nodes for all steps, with a backward pass of three. MaskScale is
+// the masked scaling of the membrane's backward pass.
 //
 // Events holds one time step of a batch's input as its non-zero entries;
 // it binds to an input node (gorgonia.Let) in place of a dense tensor, so

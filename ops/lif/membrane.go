@@ -27,6 +27,7 @@ func Membrane(beta float64, u, i, r *G.Node) (*G.Node, error) {
 		return nil, fmt.Errorf("lif.Membrane: u and i are both nil")
 	}
 	op.resetGrad = r != nil && !opkit.IsDetached(r)
+	r, _ = opkit.Undetach(r) // read S itself, without gradient
 	var in G.Nodes
 	for _, n := range []*G.Node{u, i, r} {
 		if n != nil {

@@ -52,8 +52,11 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 	rec.taken = true
 	if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
 		// dS[n] comes from one projection alone: compute it inside.
-		g, err := G.ApplyOp(lifGradUProjOp{opkit.Matrices(5, in[0]), op.s, op.cell.betaMem, bp.gain},
-			in[0], spikes, bp.g, bp.w, rec.grad)
+		args := G.Nodes{in[0], spikes, bp.g, bp.w, rec.grad}
+		if bp.rows > 0 { // a readout trace's gradient, W_o after its blocks
+			args = G.Nodes{in[0], spikes, bp.g, rec.grad}
+		}
+		g, err := G.ApplyOp(lifGradUProjOp{opkit.Matrices(len(args), in[0]), op.s, op.cell.betaMem, bp.gain, bp}, args...)
 		return G.Nodes{g}, err
 	}
 	args := G.Nodes{in[0], grad, rec.grad}

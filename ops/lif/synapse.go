@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"hash"
+	"slices"
 	"sync/atomic"
 
 	G "gorgonia.org/gorgonia"
@@ -60,12 +61,13 @@ func newLayerID() uint64 { return layerIDs.Add(1) }
 // each must depend on the one before through c (c[n+1] is the next c), as
 // the fused weight gradients rely on it.
 func (s *Synapses) Step(beta float64, c *G.Node, gain float64, x, r *G.Node) (*G.Node, error) {
-	return s.step(beta, c, gain, x, r, nil, 0, nil)
+	return s.step(beta, c, gain, x, r, false, nil, 0, nil)
 }
 
 // step is Step for the synapses of a Cell's step n, whose synaptic
-// update also reads U[n+1] (next) so that Gorgonia differentiates it first.
-func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cell *Cell, n int, next *G.Node) (*G.Node, error) {
+// update also reads U[n+1] (next) so that Gorgonia differentiates it first;
+// stopR passes no gradient to r, as if it were detached.
+func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, stopR bool, cell *Cell, n int, next *G.Node) (*G.Node, error) {
 	if r != nil && s.v == nil {
 		return nil, fmt.Errorf("lif.Synapses: recurrent input without recurrent weights")
 	}
@@ -75,6 +77,10 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cel
 	case x == nil && r == nil && cell == nil:
 		return scaled(beta, c)
 	}
+	// A detached input is read itself, without gradient.
+	x, stopX := opkit.Undetach(x)
+	r, stop := opkit.Undetach(r)
+	stopR = stopR || stop
 	op := synapseOp{beta: beta, gain: gain, hasC: c != nil, hasX: x != nil, hasR: r != nil, s: s, cell: cell, n: n, step: s.steps,
 		xSpikes: opkit.SpikeIndexOf(x), rSpikes: opkit.SpikeIndexOf(r)}
 	var in G.Nodes
@@ -82,12 +88,12 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, cel
 		in = append(in, c)
 	}
 	if x != nil {
-		op.diffX = !opkit.IsDetached(x)
+		op.diffX = !opkit.IsDetached(x) && !stopX
 		op.collectW = !s.usedW && cell == nil
 		in = append(in, x, s.w)
 	}
 	if r != nil {
-		op.diffR = !opkit.IsDetached(r)
+		op.diffR = !opkit.IsDetached(r) && !stopR
 		op.collectV = !s.usedV && cell == nil
 		in = append(in, r, s.v)
 	}
@@ -306,7 +312,7 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 		var gx, gw *G.Node
 		var err error
 		if part.diff {
-			if gx, err = G.ApplyOp(backProjOp{opkit.Matrices(2, grad), op.gain, grad, part.w}, grad, part.w); err != nil {
+			if gx, err = G.ApplyOp(backProjOp{opkit.Matrices(2, grad), op.gain, grad, part.w, 0, 0}, grad, part.w); err != nil {
 				return nil, err
 			}
 		}
@@ -351,6 +357,180 @@ func (s *Synapses) weightGrad(gain float64, recurrent bool) (*G.Node, error) {
 	}
 	return G.ApplyOp(weightGradOp{opkit.Matrices(len(in), in[0]), gain, s, keys, spikes}, in...)
 }
+
+// weightGrads builds the fused gradients of W and V from the recorded
+// steps as one node, [fan_in + units, units], W's rows first, which reads
+// each step's gradient once, and two nodes that copy out W's and V's
+// parts; nil, nil if either matrix has no term. Each part is computed
+// exactly as weightGrad computes it alone.
+func (s *Synapses) weightGrads(gain float64) (gw, gv *G.Node, err error) {
+	op := weightGradsOp{gain: gain, s: s}
+	var gs, xs G.Nodes
+	for part, recurrent := range []bool{false, true} {
+		for _, rec := range s.records {
+			x, key := rec.x, 2*rec.step
+			if recurrent {
+				x, key = rec.r, key+1
+			}
+			if x == nil {
+				continue
+			}
+			g := slices.Index(gs, rec.grad)
+			if g < 0 {
+				g, gs = len(gs), append(gs, rec.grad)
+			}
+			op.terms[part] = append(op.terms[part], gradTerm{x: len(xs), g: g, key: key, spikes: opkit.SpikeIndexOf(x)})
+			xs = append(xs, x)
+		}
+		if len(op.terms[part]) == 0 {
+			return nil, nil, nil
+		}
+	}
+	op.gs = len(gs)
+	op.rows = [2]int{s.w.Shape()[0], s.v.Shape()[0]}
+	in := append(gs, xs...)
+	op.Matrix = opkit.Matrices(len(in), in[0])
+	all, err := G.ApplyOp(op, in...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if gw, err = G.ApplyOp(rowsOp{opkit.Matrices(1, all), s.id, 0, op.rows[0]}, all); err != nil {
+		return nil, nil, err
+	}
+	gv, err = G.ApplyOp(rowsOp{opkit.Matrices(1, all), s.id, op.rows[0], op.rows[1]}, all)
+	return gw, gv, err
+}
+
+// gradTerm is x_jᵀ·g_j of a fused weight gradient: the indexes of x_j and
+// g_j among the op's inputs, and how the forward pass indexed x_j.
+type gradTerm struct {
+	x, g   int
+	key    int
+	spikes *index.Spikes
+}
+
+// weightGradsOp computes W's and V's fused gradients, stacked, from
+// (g_0, …, g_k, x_0, x_1, …): each part gain·Σ_j x_jᵀ·g_j over its terms.
+type weightGradsOp struct {
+	opkit.Matrix
+	gain  float64
+	s     *Synapses
+	terms [2][]gradTerm
+	gs    int    // inputs that are gradients
+	rows  [2]int // of W and V
+}
+
+func (op weightGradsOp) String() string {
+	var keys [2][]int
+	for p, ts := range op.terms {
+		for _, t := range ts {
+			keys[p] = append(keys[p], t.key)
+		}
+	}
+	return fmt.Sprintf("WeightGrads#%d[%g,%v,%v]", op.s.id, op.gain, keys[0], keys[1])
+}
+func (op weightGradsOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op weightGradsOp) Hashcode() uint32      { return opkit.Hash(op) }
+func (op weightGradsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := opkit.Shapes(op, in)
+	if err != nil {
+		return nil, err
+	}
+	for p, ts := range op.terms {
+		for _, t := range ts {
+			x, g := s[op.gs+t.x], s[t.g]
+			if x[0] != g[0] || x[1] != op.rows[p] || g[1] != s[0][1] {
+				return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
+			}
+		}
+	}
+	return tensor.Shape{op.rows[0] + op.rows[1], s[0][1]}, nil
+}
+func (op weightGradsOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op weightGradsOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameDtypeOf(op, in, true); err != nil {
+		return nil, err
+	}
+	for _, g := range in[:op.gs] {
+		if _, ok := g.(*Events); ok {
+			return nil, fmt.Errorf("%v: Events can only be the inputs x", op)
+		}
+	}
+	cols := in[0].Shape()[1]
+	out := opkit.NewOutput(p, in[0].Dtype(), op.rows[0]+op.rows[1], cols)
+	switch o := opkit.DataOf(out).(type) {
+	case []float32:
+		weightGrads(op, o, cols, float32(op.gain), in, events32, opkit.Slice32)
+	case []float64:
+		weightGrads(op, o, cols, op.gain, in, events64, opkit.Slice64)
+	default:
+		return nil, opkit.DtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func weightGrads[T float](op weightGradsOp, out []T, cols int, gain T, in []G.Value, events func(any) *kernel.CSR[T], slice func(G.Value) []T) {
+	lo := 0
+	for p, ts := range op.terms {
+		pairs := make([]G.Value, 0, 2*len(ts))
+		keys := make([]int, 0, len(ts))
+		spikes := make([]*index.Spikes, 0, len(ts))
+		for _, t := range ts {
+			pairs = append(pairs, in[op.gs+t.x], in[t.g])
+			keys, spikes = append(keys, t.key), append(spikes, t.spikes)
+		}
+		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, spikes, events, slice)
+		n := op.rows[p] * cols
+		kernel.WeightGrad(op.Workers, out[lo:lo+n], op.rows[p], cols, gain, xs, xis, gs)
+		lo += n
+	}
+}
+
+// rowsOp copies rows [lo, lo+n) of its input: one matrix's part of a
+// weightGradsOp.
+type rowsOp struct {
+	opkit.Matrix
+	id    uint64 // the layer's
+	lo, n int
+}
+
+func (op rowsOp) String() string        { return fmt.Sprintf("Rows#%d[%d,%d]", op.id, op.lo, op.n) }
+func (op rowsOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op rowsOp) Hashcode() uint32      { return opkit.Hash(op) }
+func (op rowsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := opkit.Shapes(op, in)
+	if err != nil {
+		return nil, err
+	}
+	if s[0][0] < op.lo+op.n {
+		return nil, fmt.Errorf("%v: input %v too short", op, s[0])
+	}
+	return tensor.Shape{op.n, s[0][1]}, nil
+}
+func (op rowsOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op rowsOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameDtype(op, in); err != nil {
+		return nil, err
+	}
+	cols := in[0].Shape()[1]
+	out := opkit.NewOutput(p, in[0].Dtype(), op.n, cols)
+	switch o := opkit.DataOf(out).(type) {
+	case []float32:
+		copy(o, opkit.Slice32(in[0])[op.lo*cols:])
+	case []float64:
+		copy(o, opkit.Slice64(in[0])[op.lo*cols:])
+	default:
+		return nil, opkit.DtypeError(op, in[0])
+	}
+	return out, nil
+}
+
+func (weightGradsOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
+func (weightGradsOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, opkit.ErrSecondOrder
+}
+func (rowsOp) DiffWRT(n int) []bool                               { return opkit.GradientOnly(n) }
+func (rowsOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) { return nil, opkit.ErrSecondOrder }
 
 // weightGradOp computes gain·Σ_j x_jᵀ·g_j from (x_0, g_0, x_1, g_1, …).
 type weightGradOp struct {
@@ -405,10 +585,10 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 	out := opkit.NewOutput(p, in[0].Dtype(), fanIn, cols)
 	switch out.Dtype() {
 	case tensor.Float32:
-		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events32, opkit.Slices32)
+		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events32, opkit.Slice32)
 		kernel.WeightGrad(op.Workers, opkit.DataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs)
 	case tensor.Float64:
-		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events64, opkit.Slices64)
+		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events64, opkit.Slice64)
 		kernel.WeightGrad(op.Workers, opkit.DataOf(out).([]float64), fanIn, cols, op.gain, xs, xis, gs)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
@@ -419,12 +599,13 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 // gradInputs splits (x_0, g_0, x_1, g_1, …) into the x_j, their indexes
 // (from Events, or from the forward pass's index of a dense x_j, or nil)
 // and the g_j.
-func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes []*index.Spikes, events func(any) *kernel.CSR[T], slices func(...G.Value) [][]T) (xs [][]T, xis []*kernel.CSR[T], gs [][]T) {
+func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes []*index.Spikes, events func(any) *kernel.CSR[T], slice func(G.Value) []T) (xs [][]T, xis []*kernel.CSR[T], gs [][]T) {
+	xs, xis, gs = make([][]T, 0, len(in)/2), make([]*kernel.CSR[T], 0, len(in)/2), make([][]T, 0, len(in)/2)
 	for j := 0; j < len(in); j += 2 {
 		xi := events(in[j])
 		var x []T
 		if xi == nil {
-			x = slices(in[j])[0]
+			x = slice(in[j])
 			if spikes != nil {
 				xi = index.LookupSpikes(spikes[j/2], x)
 			}
@@ -432,20 +613,36 @@ func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes 
 				xi = index.Lookup(inputs, keys[j/2], x)
 			}
 		}
-		xs, xis, gs = append(xs, x), append(xis, xi), append(gs, slices(in[j+1])[0])
+		xs, xis, gs = append(xs, x), append(xis, xi), append(gs, slice(in[j+1]))
 	}
 	return xs, xis, gs
 }
 
 // backProjOp computes gain·g·Wᵀ from (g [rows, cols], W [fan_in, cols]):
-// the gradient that flows back into a synapse's input.
+// the gradient that flows back into a synapse's input. With rows set, g
+// is a stack of [rows, cols] blocks and block is the one it reads (a
+// readout trace's, see ReadoutMax).
 type backProjOp struct {
 	opkit.Matrix
-	gain float64
-	g, w *G.Node // its inputs, for a spike op that fuses the projection
+	gain        float64
+	g, w        *G.Node // its inputs, for a spike op that fuses the projection
+	block, rows int
 }
 
-func (op backProjOp) String() string        { return fmt.Sprintf("BackProj[%g]", op.gain) }
+func (op backProjOp) String() string {
+	if op.rows > 0 {
+		return fmt.Sprintf("BackProj[%g,block %d×%d]", op.gain, op.block, op.rows)
+	}
+	return fmt.Sprintf("BackProj[%g]", op.gain)
+}
+
+// gBlock returns the part of g's data that op reads.
+func gBlock[T float](op backProjOp, g []T, cols int) []T {
+	if op.rows == 0 {
+		return g
+	}
+	return block(g, op.block, op.rows*cols)
+}
 func (op backProjOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
 func (op backProjOp) Hashcode() uint32      { return opkit.Hash(op) }
 
@@ -454,8 +651,11 @@ func (op backProjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s[0][1] != s[1][1] {
+	if s[0][1] != s[1][1] || s[0][0] < (op.block+1)*op.rows {
 		return nil, fmt.Errorf("%v: gradient %v does not fit weights %v", op, s[0], s[1])
+	}
+	if op.rows > 0 {
+		return tensor.Shape{op.rows, s[1][0]}, nil
 	}
 	return tensor.Shape{s[0][0], s[1][0]}, nil
 }
@@ -467,14 +667,17 @@ func (op backProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	rows, cols, fanIn := in[0].Shape()[0], in[0].Shape()[1], in[1].Shape()[0]
+	if op.rows > 0 {
+		rows = op.rows
+	}
 	out := opkit.NewOutput(p, in[0].Dtype(), rows, fanIn)
 	switch out.Dtype() {
 	case tensor.Float32:
 		d := opkit.Slices32(out, in[0], in[1])
-		kernel.BackProj(op.Workers, d[0], float32(op.gain), d[1], d[2], cols)
+		kernel.BackProj(op.Workers, d[0], float32(op.gain), gBlock(op, d[1], cols), d[2], cols)
 	case tensor.Float64:
 		d := opkit.Slices64(out, in[0], in[1])
-		kernel.BackProj(op.Workers, d[0], op.gain, d[1], d[2], cols)
+		kernel.BackProj(op.Workers, d[0], op.gain, gBlock(op, d[1], cols), d[2], cols)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}

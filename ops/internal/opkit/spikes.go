@@ -41,6 +41,25 @@ func IsDetached(n *G.Node) bool {
 	return ok
 }
 
+// Undetach returns x and true for n = Detach(x), and n and false otherwise.
+// An op may read x in place of n if it passes x no gradient: the Detach
+// copy then goes unread, and a program compiled for the outputs it needs
+// (G.CompileFunction) neither runs nor compiles it.
+func Undetach(n *G.Node) (*G.Node, bool) {
+	if n == nil || !IsDetached(n) {
+		return n, false
+	}
+	children := n.Graph().From(n.ID())
+	if children.Len() != 1 || !children.Next() {
+		return n, false
+	}
+	x, ok := children.Node().(*G.Node)
+	if !ok {
+		return n, false
+	}
+	return x, true
+}
+
 // SpikeForward is the forward pass of every spike op: H(u − θ) into p
 // when p fits u, into a new tensor otherwise, with the spikes indexed into
 // si as Heaviside does. Errors name op.

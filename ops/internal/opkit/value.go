@@ -78,32 +78,44 @@ func DataOf(v G.Value) any {
 	return v.Data()
 }
 
-// Slices32 and Slices64 return the backing slices of vs (nil for nil).
-// They avoid Dense.Data, which goes through reflect on every call.
-func Slices32(vs ...G.Value) [][]float32 {
-	out := make([][]float32, len(vs))
+// Slices32 and Slices64 return the backing slices of vs (nil for nil), at
+// most MaxSlices of them, in an array that stays on the caller's stack:
+// the ops call them on every run. They avoid Dense.Data, which goes
+// through reflect on every call.
+func Slices32(vs ...G.Value) (out [MaxSlices][]float32) {
 	for i, v := range vs {
-		switch t := v.(type) {
-		case nil:
-		case interface{ Float32s() []float32 }:
-			out[i] = t.Float32s()
-		default:
-			out[i] = v.Data().([]float32)
-		}
+		out[i] = Slice32(v)
 	}
 	return out
 }
 
-func Slices64(vs ...G.Value) [][]float64 {
-	out := make([][]float64, len(vs))
+func Slices64(vs ...G.Value) (out [MaxSlices][]float64) {
 	for i, v := range vs {
-		switch t := v.(type) {
-		case nil:
-		case interface{ Float64s() []float64 }:
-			out[i] = t.Float64s()
-		default:
-			out[i] = v.Data().([]float64)
-		}
+		out[i] = Slice64(v)
 	}
 	return out
+}
+
+// MaxSlices is the most values Slices32 and Slices64 take.
+const MaxSlices = 6
+
+// Slice32 and Slice64 return the backing slice of v (nil for nil).
+func Slice32(v G.Value) []float32 {
+	switch t := v.(type) {
+	case nil:
+		return nil
+	case interface{ Float32s() []float32 }:
+		return t.Float32s()
+	}
+	return v.Data().([]float32)
+}
+
+func Slice64(v G.Value) []float64 {
+	switch t := v.(type) {
+	case nil:
+		return nil
+	case interface{ Float64s() []float64 }:
+		return t.Float64s()
+	}
+	return v.Data().([]float64)
 }
