@@ -75,17 +75,37 @@ func Build(in []*G.Node, n Neuron, layers []Params, red network.Reduction) (*Net
 
 // LIFNeuron is the paper's LIF model: hidden layers by LIF, the readout
 // by LeakyReadout (Out.Reduction is not read: the reduction is Build's).
+// Layers and Euler choose, layer by layer, the explicit-Euler
+// discretisation (EulerLIF) instead.
 type LIFNeuron struct {
 	LIF LIFConfig
 	Out ReadoutConfig
+	// Layers, when it has an entry for a hidden layer, configures that
+	// layer instead of LIF (its decays differ under another
+	// discretisation).
+	Layers []LIFConfig
+	// Euler is empty (the paper's discretisation everywhere) or has an
+	// entry per hidden layer and a last one for the readout: true steps
+	// that layer by the explicit Euler rule.
+	Euler []bool
 }
 
 // Hidden unrolls an LIF layer.
-func (c LIFNeuron) Hidden(in []*G.Node, p Params, _ int) (*Layer, error) {
-	return LIF(in, p.W, p.V, c.LIF)
+func (c LIFNeuron) Hidden(in []*G.Node, p Params, layer int) (*Layer, error) {
+	cfg := c.LIF
+	if layer < len(c.Layers) {
+		cfg = c.Layers[layer]
+	}
+	if layer < len(c.Euler) && c.Euler[layer] {
+		return EulerLIF(in, p.W, p.V, cfg)
+	}
+	return LIF(in, p.W, p.V, cfg)
 }
 
 // Readout unrolls the leaky readout's potentials.
 func (c LIFNeuron) Readout(in []*G.Node, p Params) ([]*G.Node, error) {
+	if len(c.Euler) > 0 && c.Euler[len(c.Euler)-1] {
+		return eulerPotentials(in, p.W, c.Out)
+	}
 	return leakyPotentials(in, p.W, c.Out)
 }
