@@ -20,7 +20,7 @@ var identityExempt = []string{"out", "name", "resume", "threads", "max-memory", 
 // value that every run before them had. A setting at its legacy value is
 // left out of the ID, so that those runs keep theirs, and out of the JSON
 // of records and checkpoints, which stay as they were.
-var legacyValues = map[string]string{"neuron": network.DefaultNeuron}
+var legacyValues = map[string]string{"neuron": network.DefaultNeuron, "discretisation": string(network.Paper)}
 
 // atLegacyValue reports whether st is a setting at its legacy value.
 func atLegacyValue(st Setting) bool {

@@ -36,6 +36,7 @@ type Settings struct {
 
 	// Network.
 	Neuron             string // a registered neuron model (network.Register)
+	Discretisation     string // network.Spec.Discretisation: paper, euler or one per layer
 	Hidden             []int
 	Recurrent          bool
 	RecurrentGrad      bool
@@ -84,7 +85,7 @@ func DefaultSettings(dataset string) Settings {
 	spec := network.Default()
 	s := Settings{
 		Dataset: dataset, DataSeed: 1, ValidationFraction: 0.1, Randman: DefaultRandman(),
-		Steps: spec.Steps, DT: spec.DT, Neuron: spec.Neuron,
+		Steps: spec.Steps, DT: spec.DT, Neuron: spec.Neuron, Discretisation: string(network.Paper),
 		Hidden: spec.Hidden, Surrogate: spec.Surrogate.Shape.String(), Beta: spec.Surrogate.Beta,
 		Readout: spec.Readout.String(), TauMem: spec.TauMem, TauSyn: spec.TauSyn, TauReadout: spec.TauReadout,
 		Gain: spec.Gain, Init: "uniform", InitXi: 2, InitRecurrentShare: 0.2, InitSamples: 256, RegUpperExp: spec.Reg.UpperExp,
@@ -167,7 +168,7 @@ func (s *Settings) Spec(inputs, classes int) (network.Spec, error) {
 	}
 	spec := network.Spec{
 		Inputs: inputs, Hidden: append([]int(nil), s.Hidden...), Outputs: classes, Steps: s.Steps,
-		Neuron: s.Neuron, Recurrent: s.Recurrent, DT: s.DT, TauMem: s.TauMem, TauSyn: s.TauSyn, TauReadout: s.TauReadout,
+		Neuron: s.Neuron, Discretisation: s.Discretisation, Recurrent: s.Recurrent, DT: s.DT, TauMem: s.TauMem, TauSyn: s.TauSyn, TauReadout: s.TauReadout,
 		Surrogate:           surrogate.Surrogate{Shape: shape, Beta: s.Beta},
 		DifferentiableReset: s.DiffReset, RecurrentGrad: s.RecurrentGrad, Readout: red, Gain: s.Gain,
 		Reg: network.Regularization{
