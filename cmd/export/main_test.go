@@ -18,13 +18,14 @@ import (
 
 // checkpoint trains a small recurrent randman network briefly and returns
 // its best weights.
-func checkpoint(t *testing.T, dtype string) string {
+func checkpoint(t *testing.T, dtype, disc string) string {
 	t.Helper()
 	s := runs.DefaultSettings("randman")
 	s.Randman.Classes, s.Randman.Units, s.Randman.SamplesPerClass = 3, 10, 40
 	s.Randman.TrainPerClass, s.Randman.ValidationPerClass, s.Randman.Window = 30, 5, 20
 	s.Steps, s.Hidden, s.Recurrent, s.Readout, s.DType = 40, []int{12}, true, "sum", dtype
 	s.Epochs, s.Batch, s.Out, s.Gain = 1, 30, t.TempDir(), 10 // gain: more hidden spikes to compare
+	s.Discretisation = disc
 	_, dir, err := runner.Execute(context.Background(), &s, runner.Hooks{})
 	if err != nil {
 		t.Fatal(err)
@@ -44,19 +45,30 @@ func TestExportChecksInPython(t *testing.T) {
 	if _, err := os.ReadFile(script); err != nil { // an input of the test, for its cache
 		t.Fatal(err)
 	}
-	for _, dtype := range []string{"float64", "float32"} {
-		t.Run(dtype, func(t *testing.T) {
-			ck := checkpoint(t, dtype)
+	for _, c := range []struct{ dtype, disc, target, convention string }{
+		{"float64", "paper", "spikegrad", "paper"}, {"float32", "paper", "spikegrad", "paper"},
+		{"float64", "euler", "peers", "peers"}, {"float32", "euler", "peers", "peers"},
+	} {
+		t.Run(c.dtype+"-"+c.disc+"-"+c.target, func(t *testing.T) {
+			dtype := c.dtype
+			ck := checkpoint(t, dtype, c.disc)
 			out := filepath.Join(t.TempDir(), "model.nir")
 			var stdout, stderr bytes.Buffer
-			if code := run([]string{"--checkpoint", ck, "--nir", out}, &stdout, &stderr); code != 0 {
+			if code := run([]string{"--checkpoint", ck, "--nir", out, "--target", c.target}, &stdout, &stderr); code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
-			if want := "10-12-3 recurrent network, sum readout, Δt = 1 ms, " + dtype; !strings.Contains(stdout.String(), want) {
+			if want := "10-12-3 recurrent network, " + c.disc + " discretisation, sum readout, Δt = 1 ms, " + dtype; !strings.Contains(stdout.String(), want) {
 				t.Errorf("report %q, want %q", stdout.String(), want)
 			}
+			// A network of the paper's discretisation is another
+			// network in the peers: the export says what differs.
+			warned := strings.Contains(stderr.String(), "hidden layer 1 (recurrent) was trained with the paper's discretisation") &&
+				strings.Contains(stderr.String(), "large loss")
+			if warned != (c.disc == "paper") {
+				t.Errorf("stderr %q for the %s discretisation", stderr.String(), c.disc)
+			}
 			act := activity(t, out)
-			res, err := exec.Command(py, script, out, "--activity", act, "--npz", ck).Output()
+			res, err := exec.Command(py, script, out, "--activity", act, "--npz", ck, "--convention", c.convention).Output()
 			var r struct {
 				Error        string
 				HiddenSpikes int      `json:"hidden_spikes"`

@@ -395,7 +395,7 @@ def check_npz(path, nodes, edges):
         expect(f["V%d" % l].shape == (hidden[l], hidden[l]), "V%d has shape %s" % (l, f["V%d" % l].shape))
     out = {"npz_arrays": names, "npz_dtype": str(dtypes.pop())}
     if nodes is not None:
-        chain = layers(nodes, edges)
+        chain = peer_layers(nodes, edges)
         expect(len(chain) == len(hidden) + 1, "the NIR file has %d layers, the checkpoint %d" % (len(chain), len(hidden) + 1))
         for l, (fc, _, loop) in enumerate(chain):
             k = names[l]
