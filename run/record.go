@@ -70,6 +70,9 @@ type Resume struct {
 	// GOMAXPROCS is the thread count the run continued at; the run keeps
 	// its Replicas whatever it is.
 	GOMAXPROCS int `json:"gomaxprocs,omitempty"`
+	// Notes say what the import of a NIR file from another library
+	// assumed: the discretisation it runs with, its time step.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // DataInfo describes the data a run used.

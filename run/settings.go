@@ -73,6 +73,9 @@ type Settings struct {
 	Out    string
 	Name   string
 	Resume string
+	// ResumeDT is the time step of a Resume NIR file that does not record
+	// one, in the unit of its time constants; 0: DT.
+	ResumeDT float64
 
 	LogFormat string
 	LogLevel  string
@@ -142,6 +145,9 @@ func (s *Settings) Validate() error {
 	}
 	if s.Init == "fluctuation" && (!(s.InitXi > 0) || !(s.InitRecurrentShare >= 0 && s.InitRecurrentShare < 1) || s.InitSamples < 1) {
 		return Invalid("init-xi, init-recurrent-share, init-samples", "want > 0, in [0, 1) and ≥ 1, got %g, %g, %d", s.InitXi, s.InitRecurrentShare, s.InitSamples)
+	}
+	if !(s.ResumeDT >= 0) || math.IsInf(s.ResumeDT, 0) {
+		return Invalid("resume-dt", "want a time step ≥ 0 in the unit of the file's time constants, got %g", s.ResumeDT)
 	}
 	if !slices.Contains([]string{"text", "json"}, s.LogFormat) {
 		return Invalid("log-format", "want text or json, got %q", s.LogFormat)

@@ -83,6 +83,7 @@ func (s *Settings) Table() []Setting {
 		{"out", "folder under which each run writes its own folder", (*stringValue)(&s.Out), plain},
 		{"name", "name of this run's folder (default: time and settings hash)", (*stringValue)(&s.Name), plain},
 		{"resume", "checkpoint (.npz) or NIR file (.nir, whose network replaces the run's) whose weights training starts from", (*stringValue)(&s.Resume), plain},
+		{"resume-dt", "time step of a --resume NIR file from another library, in the unit of its time constants (snnTorch and Norse files: seconds, e.g. 0.0001); 0: the run's dt", (*floatValue)(&s.ResumeDT), plain},
 		{"log-format", "log format: text or json", (*stringValue)(&s.LogFormat), plain},
 		{"log-level", "log level: debug, info, warn or error", (*stringValue)(&s.LogLevel), plain},
 	}

@@ -46,6 +46,9 @@ type Checkpoint struct {
 	State *train.State
 	// Resumes are the run's earlier continuations, for its record.
 	Resumes []run.Resume
+	// Notes say what loading a NIR file from another library assumed
+	// (its discretisation, its time step), for the log and the record.
+	Notes []string
 }
 
 const (
