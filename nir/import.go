@@ -29,7 +29,7 @@ func Import(path string, opt Options) (*Network, error) {
 	}
 	n, err := FromGraph(f.Graph, opt)
 	if err != nil {
-		return nil, fmt.Errorf("nir: %s: %w", path, err)
+		return nil, short(fmt.Errorf("nir: %s: %w", path, err))
 	}
 	return n, nil
 }
@@ -38,8 +38,11 @@ func Import(path string, opt Options) (*Network, error) {
 const (
 	// sameTol is the relative difference below which two time constants
 	// (or thresholds, gains) are the same: per-neuron arrays written from
-	// one value by another library, or a decay recomputed from τ.
-	sameTol = 1e-9
+	// one value by another library, a decay recomputed from τ, or values
+	// equal in float32 that were computed in float32 here and float64
+	// there (snnTorch's τ = Δt/(1 − α) of a float32 α): a few of float32's
+	// relative steps, 2⁻²³ ≈ 1.2·10⁻⁷.
+	sameTol = 4e-7
 	// unitTol is how close to 1 the input gain r·w_in·Δt/τ_syn/v_threshold
 	// must be to leave the weights untouched.
 	unitTol = 1e-12
@@ -71,6 +74,11 @@ const (
 // up to rounding, which is left alone, so their weights come back bit for
 // bit.
 func FromGraph(g *Graph, opt Options) (*Network, error) {
+	n, err := fromGraph(g, opt)
+	return n, short(err)
+}
+
+func fromGraph(g *Graph, opt Options) (*Network, error) {
 	flat, err := inline(g, "", 0)
 	if err != nil {
 		return nil, err
