@@ -162,3 +162,21 @@ func TestBadInput(t *testing.T) {
 		t.Error("a failed export left a file")
 	}
 }
+
+// Bad flags are refused by name, before any file is read.
+func TestExportRefusesBadFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--checkpoint", "x.npz", "--nir", "y.nir", "--target", "lava"}, "--target"},
+		{[]string{"--checkpoint", "x.npz", "--nir", "y.nir", "--step", "-1"}, "--step"},
+		{[]string{"--checkpoint", "x.npz", "--nir", "y.nir", "--step", "NaN"}, "--step"},
+		{[]string{"--checkpoint", "x.npz", "--nir", "y.nir", "--target", strings.Repeat("t", 1<<16)}, "--target"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(c.args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), c.want) || stderr.Len() > 300 {
+			t.Errorf("%.60v: exit %d, %.300q", c.args, code, stderr.String())
+		}
+	}
+}
