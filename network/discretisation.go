@@ -81,6 +81,9 @@ func (s Spec) checkDiscretisation() error {
 		if x != Euler {
 			continue
 		}
+		if s.Neuron != "" && s.Neuron != DefaultNeuron {
+			return fmt.Errorf("model: discretisation euler is the LIF's (neuron %s); neuron %.40q steps its own way", DefaultNeuron, s.Neuron)
+		}
 		taus := []struct {
 			name string
 			v    float64

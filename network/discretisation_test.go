@@ -48,6 +48,7 @@ func TestBadDiscretisationIsRefusedByName(t *testing.T) {
 		{"euler", "mem", "tau-mem"},
 		{"paper,euler", "readout", "tau-readout"},
 		{strings.Repeat("y", 1<<20), "", "discretisation"},
+		{"euler", "neuron", "discretisation euler is the LIF's"},
 	} {
 		s := network.Default()
 		s.Discretisation = c.text
@@ -56,6 +57,8 @@ func TestBadDiscretisationIsRefusedByName(t *testing.T) {
 			s.TauMem = 0.5
 		case "readout":
 			s.TauReadout = 0.5
+		case "neuron":
+			s.Neuron = "other"
 		}
 		err := s.Validate()
 		if err == nil || !strings.Contains(err.Error(), c.want) || len(err.Error()) > 200 {
