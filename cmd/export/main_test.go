@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,7 +19,7 @@ import (
 
 // checkpoint trains a small recurrent randman network briefly and returns
 // its best weights.
-func checkpoint(t *testing.T, dtype, disc string) string {
+func checkpoint(t *testing.T, dtype, disc string, hidden ...int) string {
 	t.Helper()
 	s := runs.DefaultSettings("randman")
 	s.Randman.Classes, s.Randman.Units, s.Randman.SamplesPerClass = 3, 10, 40
@@ -26,6 +27,9 @@ func checkpoint(t *testing.T, dtype, disc string) string {
 	s.Steps, s.Hidden, s.Recurrent, s.Readout, s.DType = 40, []int{12}, true, "sum", dtype
 	s.Epochs, s.Batch, s.Out, s.Gain = 1, 30, t.TempDir(), 10 // gain: more hidden spikes to compare
 	s.Discretisation = disc
+	if hidden != nil {
+		s.Hidden, s.Steps = hidden, 60
+	}
 	_, dir, err := runner.Execute(context.Background(), &s, runner.Hooks{})
 	if err != nil {
 		t.Fatal(err)
@@ -45,19 +49,27 @@ func TestExportChecksInPython(t *testing.T) {
 	if _, err := os.ReadFile(script); err != nil { // an input of the test, for its cache
 		t.Fatal(err)
 	}
-	for _, c := range []struct{ dtype, disc, target, convention string }{
-		{"float64", "paper", "spikegrad", "paper"}, {"float32", "paper", "spikegrad", "paper"},
-		{"float64", "euler", "peers", "peers"}, {"float32", "euler", "peers", "peers"},
+	for _, c := range []struct {
+		dtype, disc, target, convention string
+		hidden                          []int
+	}{
+		{"float64", "paper", "spikegrad", "paper", nil}, {"float32", "paper", "spikegrad", "paper", nil},
+		{"float64", "euler", "peers", "peers", nil}, {"float32", "euler", "peers", "peers", nil},
+		{"float32", "euler", "peers", "peers", []int{12, 9}},
 	} {
-		t.Run(c.dtype+"-"+c.disc+"-"+c.target, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s-%s-%s-%v", c.dtype, c.disc, c.target, c.hidden), func(t *testing.T) {
 			dtype := c.dtype
-			ck := checkpoint(t, dtype, c.disc)
+			ck := checkpoint(t, dtype, c.disc, c.hidden...)
 			out := filepath.Join(t.TempDir(), "model.nir")
 			var stdout, stderr bytes.Buffer
 			if code := run([]string{"--checkpoint", ck, "--nir", out, "--target", c.target}, &stdout, &stderr); code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
-			if want := "10-12-3 recurrent network, " + c.disc + " discretisation, sum readout, Δt = 1 ms, " + dtype; !strings.Contains(stdout.String(), want) {
+			layers := "10-12-3"
+			if c.hidden != nil {
+				layers = "10-12-9-3"
+			}
+			if want := layers + " recurrent network, " + c.disc + " discretisation, sum readout, Δt = 1 ms, " + dtype; !strings.Contains(stdout.String(), want) {
 				t.Errorf("report %q, want %q", stdout.String(), want)
 			}
 			// A network of the paper's discretisation is another
@@ -81,7 +93,11 @@ func TestExportChecksInPython(t *testing.T) {
 			if jerr := json.Unmarshal(res, &r); jerr != nil || err != nil || r.Error != "" {
 				t.Fatalf("nircheck.py: %v %v: %s", err, jerr, res)
 			}
-			if !r.Equal || r.HiddenSpikes == 0 || strings.Join(r.Arrays, ",") != "W0,Wout,V0" {
+			arrays := "W0,Wout,V0"
+			if c.hidden != nil {
+				arrays = "W0,W1,Wout,V0,V1"
+			}
+			if !r.Equal || r.HiddenSpikes == 0 || strings.Join(r.Arrays, ",") != arrays {
 				t.Errorf("report %s", res)
 			}
 			t.Logf("%d hidden spikes identical, max logit difference %.3g (relative %.3g, logits up to %.3g)", r.HiddenSpikes, r.MaxLogitDiff, r.Rel, r.MaxLogit)
