@@ -88,7 +88,8 @@ func gorgoniaRun(t *testing.T, cfg refConfig, w refWeights, inputs [][]float64, 
 		LIF: graph.LIFConfig{BetaSyn: cfg.BetaSyn, BetaMem: cfg.BetaMem,
 			Surrogate:           surrogate.Surrogate{Shape: shape, Beta: cfg.Beta},
 			DifferentiableReset: cfg.DiffReset, RecurrentGrad: cfg.RecurrentGrad, Fused: fused},
-		Out: graph.ReadoutConfig{BetaSyn: cfg.BetaSyn, BetaOut: cfg.BetaOut},
+		Out:   graph.ReadoutConfig{BetaSyn: cfg.BetaSyn, BetaOut: cfg.BetaOut},
+		Euler: cfg.Euler,
 	}, wts.layers(), red)
 	if err != nil {
 		t.Fatal(err)
@@ -329,6 +330,41 @@ func gradCases() []refConfig {
 			}
 		}
 	}
+	// The explicit-Euler discretisation, in every layer and mixed with the
+	// paper's layer by layer.
+	for _, hidden := range [][]int{{6}, {6, 5}} {
+		for _, rec := range []bool{false, true} {
+			for _, diffReset := range []bool{false, true} {
+				for _, recGrad := range []bool{false, true} {
+					if recGrad && !rec {
+						continue
+					}
+					for _, sum := range []bool{false, true} {
+						for _, sur := range []string{"superspike", "sigmoid"} {
+							c := base
+							c.Hidden, c.Recurrent, c.DiffReset, c.RecurrentGrad = hidden, rec, diffReset, recGrad
+							c.SumReadout, c.Surrogate = sum, sur
+							c.Euler = make([]bool, len(hidden)+1)
+							for l := range c.Euler {
+								c.Euler[l] = true
+							}
+							cases = append(cases, c)
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, euler := range [][]bool{{true}, {true, false, true}, {false, true, false}} {
+		c := base
+		c.Hidden, c.Recurrent, c.Surrogate = []int{6, 5}[:len(euler)-1], true, "superspike"
+		c.LambdaLower, c.NuLower, c.LambdaUpper, c.NuUpper, c.UpperExp = 0.5, 6, 0.02, 0.2, 2
+		if len(euler) == 1 { // no hidden layer: nothing to regularise
+			c.Recurrent, c.LambdaLower, c.LambdaUpper = false, 0, 0
+		}
+		c.Euler = euler
+		cases = append(cases, c)
+	}
 	return cases
 }
 
@@ -337,7 +373,11 @@ func caseName(c refConfig) string {
 	if c.SumReadout {
 		red = "sum"
 	}
-	return fmt.Sprintf("L%d/rec=%v/diffreset=%v/recgrad=%v/%s/%s/reg=%g,%g,%d", len(c.Hidden), c.Recurrent, c.DiffReset, c.RecurrentGrad, red, c.Surrogate, c.LambdaLower, c.LambdaUpper, c.UpperExp)
+	name := fmt.Sprintf("L%d/rec=%v/diffreset=%v/recgrad=%v/%s/%s/reg=%g,%g,%d", len(c.Hidden), c.Recurrent, c.DiffReset, c.RecurrentGrad, red, c.Surrogate, c.LambdaLower, c.LambdaUpper, c.UpperExp)
+	if len(c.Euler) > 0 {
+		name += fmt.Sprintf("/euler=%v", c.Euler)
+	}
+	return name
 }
 
 // TestGradientsMatchReference checks the Gorgonia graph's loss, logits,
@@ -354,6 +394,9 @@ func TestGradientsMatchReference(t *testing.T) {
 	var cases []tcase
 	for _, cfg := range gradCases() {
 		for _, fused := range []bool{false, true} {
+			if fused && len(cfg.Euler) > 0 {
+				continue // Euler layers have no fused backward pass
+			}
 			for _, events := range []bool{false, true} {
 				cases = append(cases, tcase{cfg, binaryInputs, fused, events})
 				if cfg.Surrogate == "superspike" && cfg.LambdaLower == 0 && !cfg.SumReadout {

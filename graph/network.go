@@ -69,7 +69,8 @@ func Build(in []*G.Node, n Neuron, layers []Params, red network.Reduction) (*Net
 	var logits *G.Node
 	if f, ok := n.(fusedReadout); ok && red == network.MaxOverTime {
 		logits, err = f.readoutMax(x, layers[len(layers)-1])
-	} else {
+	}
+	if logits == nil && err == nil {
 		logits, err = reduce(pots, red)
 	}
 	if err != nil {
@@ -86,23 +87,45 @@ func Build(in []*G.Node, n Neuron, layers []Params, red network.Reduction) (*Net
 // runs them. Gorgonia's compiler spends time in proportion to nodes ×
 // edges (issue 25).
 type fusedReadout interface {
+	// readoutMax returns nil, and no error, for a readout it does not
+	// fuse: Build then reduces the potentials.
 	readoutMax(in []*G.Node, p Params) (*G.Node, error)
 }
 
 // LIFNeuron is the paper's LIF model: hidden layers by LIF, the readout
 // by LeakyReadout (Out.Reduction is not read: the reduction is Build's).
+// Layers and Euler choose, layer by layer, the explicit-Euler
+// discretisation (EulerLIF) instead.
 type LIFNeuron struct {
 	LIF LIFConfig
 	Out ReadoutConfig
+	// Layers, when it has an entry for a hidden layer, configures that
+	// layer instead of LIF (its decays differ under another
+	// discretisation).
+	Layers []LIFConfig
+	// Euler is empty (the paper's discretisation everywhere) or has an
+	// entry per hidden layer and a last one for the readout: true steps
+	// that layer by the explicit Euler rule.
+	Euler []bool
 }
 
 // Hidden unrolls an LIF layer.
-func (c LIFNeuron) Hidden(in []*G.Node, p Params, _ int) (*Layer, error) {
-	return LIF(in, p.W, p.V, c.LIF)
+func (c LIFNeuron) Hidden(in []*G.Node, p Params, layer int) (*Layer, error) {
+	cfg := c.LIF
+	if layer < len(c.Layers) {
+		cfg = c.Layers[layer]
+	}
+	if layer < len(c.Euler) && c.Euler[layer] {
+		return EulerLIF(in, p.W, p.V, cfg)
+	}
+	return LIF(in, p.W, p.V, cfg)
 }
 
 // Readout unrolls the leaky readout's potentials.
 func (c LIFNeuron) Readout(in []*G.Node, p Params) ([]*G.Node, error) {
+	if len(c.Euler) > 0 && c.Euler[len(c.Euler)-1] {
+		return eulerPotentials(in, p.W, c.Out)
+	}
 	return leakyPotentials(in, p.W, c.Out)
 }
 
@@ -111,5 +134,8 @@ func (c LIFNeuron) Readout(in []*G.Node, p Params) ([]*G.Node, error) {
 // A change to the readout's step (leakyPotentials) must change it too:
 // TestBuildLogitsArePotentialsMax compares the two.
 func (c LIFNeuron) readoutMax(in []*G.Node, p Params) (*G.Node, error) {
+	if len(c.Euler) > 0 && c.Euler[len(c.Euler)-1] {
+		return nil, nil // the Euler readout's step is not the fused one's
+	}
 	return lif.ReadoutMax(c.Out.BetaSyn, c.Out.BetaOut, in, p.W)
 }

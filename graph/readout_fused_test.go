@@ -23,7 +23,8 @@ func TestBuildLogitsArePotentialsMax(t *testing.T) {
 	const T, B, inputs, hidden, outputs = 30, 4, 6, 5, 3
 	rng := rand.New(rand.NewPCG(7, 25))
 	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
-		for _, recurrent := range []bool{false, true} {
+		for _, c := range []struct{ recurrent, euler bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+			recurrent := c.recurrent
 			g := G.NewGraph()
 			val := func(n int, density, scale float64, shape ...int) tensor.Tensor {
 				v := make([]float64, n)
@@ -56,7 +57,8 @@ func TestBuildLogitsArePotentialsMax(t *testing.T) {
 			net, err := graph.Build(in, graph.LIFNeuron{
 				LIF: graph.LIFConfig{BetaSyn: betaSyn, BetaMem: betaMem, Fused: true,
 					Surrogate: surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10}},
-				Out: graph.ReadoutConfig{BetaSyn: betaSyn, BetaOut: betaOut},
+				Out:   graph.ReadoutConfig{BetaSyn: betaSyn, BetaOut: betaOut},
+				Euler: []bool{c.euler, c.euler},
 			}, p, network.MaxOverTime)
 			if err != nil {
 				t.Fatal(err)

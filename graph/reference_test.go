@@ -40,6 +40,11 @@ type refConfig struct {
 
 	BetaSyn, BetaMem, BetaOut float64
 
+	// Euler, when set, has an entry per hidden layer and a last one for
+	// the readout: true steps that layer by the explicit Euler rule (see
+	// refEulerForward) instead of the paper's.
+	Euler []bool
+
 	LambdaLower, NuLower, LambdaUpper, NuUpper float64
 	UpperExp                                   int
 }
@@ -159,17 +164,25 @@ func refSample(cfg refConfig, w refWeights, x [][]float64, label int, hk refHook
 	layerIn := make([][][]float64, L+1) // layerIn[l] is layer l's input raster
 	layerIn[0] = x
 	for l := range L {
-		traces[l] = refHiddenForward(cfg, w.W[l], refRec(cfg, w.V, l), layerIn[l], hk, refFrozen(hk, l, b))
+		forward := refHiddenForward
+		if cfg.euler(l) {
+			forward = refEulerForward
+		}
+		traces[l] = forward(cfg, w.W[l], refRec(cfg, w.V, l), layerIn[l], hk, refFrozen(hk, l, b))
 		layerIn[l+1] = traces[l].S
 	}
 
-	uo := refReadoutForward(cfg, w.W[L], layerIn[L])
+	readoutForward, readoutBackward := refReadoutForward, refReadoutBackward
+	if cfg.euler(L) {
+		readoutForward, readoutBackward = refEulerReadoutForward, refEulerReadoutBackward
+	}
+	uo := readoutForward(cfg, w.W[L], layerIn[L])
 	z, at := refLogits(uo, cfg.SumReadout)
 	loss, dz := refCrossEntropy(z, label)
 	res.Logits[b] = z
 	res.Loss += scale * loss
 
-	gS := refReadoutBackward(cfg, w.W[L], layerIn[L], refLogitsBackward(cfg.Steps, dz, at, cfg.SumReadout, scale), res.GradW[L])
+	gS := readoutBackward(cfg, w.W[L], layerIn[L], refLogitsBackward(cfg.Steps, dz, at, cfg.SumReadout, scale), res.GradW[L])
 	for l := L - 1; l >= 0; l-- {
 		counts := refCounts(traces[l].S)
 		res.Counts[l][b] = counts
@@ -181,7 +194,11 @@ func refSample(cfg refConfig, w refWeights, x [][]float64, label int, hk refHook
 				gS[n][i] += scale * gCount[i]
 			}
 		}
-		gS = refHiddenBackward(cfg, w.W[l], refRec(cfg, w.V, l), refRec(cfg, res.GradV, l),
+		backward := refHiddenBackward
+		if cfg.euler(l) {
+			backward = refEulerBackward
+		}
+		gS = backward(cfg, w.W[l], refRec(cfg, w.V, l), refRec(cfg, res.GradV, l),
 			layerIn[l], traces[l], gS, hk, refFrozen(hk, l, b), res.GradW[l])
 	}
 	return traces
@@ -393,6 +410,9 @@ func refCheck(cfg refConfig, w refWeights, inputs [][]float64, labels []int) {
 	refSurrogate(cfg.Surrogate, cfg.Beta, 0)
 	if cfg.LambdaUpper != 0 && cfg.UpperExp < 1 {
 		fail("UpperExp must be >= 1 when LambdaUpper != 0, got %d", cfg.UpperExp)
+	}
+	if len(cfg.Euler) != 0 && len(cfg.Euler) != len(cfg.Hidden)+1 {
+		fail("Euler: want 0 or %d entries, got %d", len(cfg.Hidden)+1, len(cfg.Euler))
 	}
 	if len(w.W) != len(cfg.Hidden)+1 {
 		fail("want %d weight matrices, got %d", len(cfg.Hidden)+1, len(w.W))

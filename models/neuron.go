@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/network"
@@ -30,18 +31,38 @@ func init() { network.Register(LIF{}) }
 // (nir.CubaNeuron).
 func (LIF) CubaLIF() {}
 
-// Graph returns the LIF configured for s.
+// Graph returns the LIF configured for s, each layer in its
+// discretisation (network.Spec.LayerDiscretisations), with the decays of
+// that discretisation.
 func (LIF) Graph(s network.Spec, fused bool) (graph.Neuron, error) {
-	return graph.LIFNeuron{
-		LIF: graph.LIFConfig{
-			BetaSyn: s.Decay(s.TauSyn), BetaMem: s.Decay(s.TauMem),
+	disc, err := s.LayerDiscretisations()
+	if err != nil {
+		return nil, err
+	}
+	layer := func(l int) graph.LIFConfig {
+		return graph.LIFConfig{
+			BetaSyn: s.LayerDecay(l, s.TauSyn), BetaMem: s.LayerDecay(l, s.TauMem),
 			Surrogate:           s.Surrogate,
 			DifferentiableReset: s.DifferentiableReset,
 			RecurrentGrad:       s.RecurrentGrad,
 			Fused:               fused,
-		},
-		Out: graph.ReadoutConfig{BetaSyn: s.Decay(s.TauSyn), BetaOut: s.Decay(s.TauReadout), Reduction: s.Readout},
-	}, nil
+		}
+	}
+	L := len(s.Hidden)
+	n := graph.LIFNeuron{
+		LIF: layer(0),
+		Out: graph.ReadoutConfig{BetaSyn: s.LayerDecay(L, s.TauSyn), BetaOut: s.LayerDecay(L, s.TauReadout), Reduction: s.Readout},
+	}
+	if slices.Contains(disc, network.Euler) {
+		n.Euler = make([]bool, len(disc))
+		for l, d := range disc {
+			n.Euler[l] = d == network.Euler
+			if l < L {
+				n.Layers = append(n.Layers, layer(l))
+			}
+		}
+	}
+	return n, nil
 }
 
 // neuronOf returns the model s names, with its step.

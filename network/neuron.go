@@ -108,11 +108,21 @@ func (LIF) Params(bool) []NeuronParam { return nil }
 // States returns 2, the synaptic current and the membrane potential.
 func (LIF) States() int { return 2 }
 
-// Kernel is the LIF's PSP kernel: the input reaches I one step later and
-// U two steps later.
+// Kernel is the LIF's PSP kernel in the first hidden layer's
+// discretisation: under Paper the input reaches I one step later and U
+// two steps later, under Euler both in its own step.
 func (LIF) Kernel(s Spec) []float64 {
-	betaMem, betaSyn := s.Decay(s.TauMem), s.Decay(s.TauSyn)
+	betaMem, betaSyn := s.LayerDecay(0, s.TauMem), s.LayerDecay(0, s.TauSyn)
 	eps := make([]float64, s.Steps)
+	if s.LayerDiscretisation(0) == Euler {
+		cur, pot := 1.0, 0.0 // I[k], U[k] after a unit input at step 0
+		for k := range eps {
+			pot = betaMem*pot + (1-betaMem)*cur
+			eps[k] = pot
+			cur *= betaSyn
+		}
+		return eps
+	}
 	cur, pot := 0.0, 0.0 // I[k], U[k]
 	for k := range eps {
 		eps[k] = pot

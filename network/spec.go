@@ -22,6 +22,10 @@ type Spec struct {
 	// Neuron names the neuron model of every layer (see Register); empty
 	// is DefaultNeuron, the LIF.
 	Neuron string
+	// Discretisation is the LIF's time stepping, one name for every layer
+	// or one per layer with the readout last (see LayerDiscretisations);
+	// empty is Paper.
+	Discretisation string
 
 	DT         float64 // time step Δt, ms
 	TauMem     float64 // membrane time constant τ_mem, ms
@@ -129,6 +133,9 @@ func (s Spec) Validate() error {
 	}
 	if s.RecurrentGrad && !s.Recurrent {
 		return fmt.Errorf("model: recurrent-grad needs recurrent")
+	}
+	if err := s.checkDiscretisation(); err != nil {
+		return err
 	}
 	return s.checkNeuron()
 }

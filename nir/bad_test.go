@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -95,10 +96,20 @@ func TestRefusesWhatSpikegradCannotRepresent(t *testing.T) {
 		"repeated edge": {ff, []string{"edges: row", "repeats the edge fc0 → lif0.lif"}, func(g *nir.Graph) {
 			g.Edges = append(g.Edges, [2]string{"fc0", "lif0.lif"})
 		}},
-		"CubaLIF as readout": {ff, []string{"node li_out", "want the CubaLI readout"}, func(g *nir.Graph) {
+		"recurrent CubaLIF as readout": {ff, []string{"node li_out", "want the CubaLI readout"}, func(g *nir.Graph) {
 			n := g.Nodes["li_out"]
 			n.Type = "CubaLIF"
 			n.Params["v_threshold"] = nir.Vector(1, 1, 1, 1)
+			g.Nodes["li_out.w_rec"] = &nir.Node{Type: "Linear", Params: map[string]nir.Array{"weight": {Shape: []int{4, 4}, Data: make([]float64, 16)}}}
+			g.Edges = append(g.Edges, [2]string{"li_out", "li_out.w_rec"}, [2]string{"li_out.w_rec", "li_out"})
+		}},
+		"readout without node or metadata": {ff, []string{"node fc_out", "readout_tau_syn"}, func(g *nir.Graph) {
+			delete(g.Nodes, "li_out")
+			g.Edges = slices.DeleteFunc(g.Edges, func(e [2]string) bool { return e[0] == "li_out" || e[1] == "li_out" })
+			g.Edges = append(g.Edges, [2]string{"fc_out", "output"})
+		}},
+		"metadata discretisation": {ff, []string{"metadata", "spikegrad_discretisation", "heun"}, func(g *nir.Graph) {
+			g.Metadata["spikegrad_discretisation"] = nir.Text("heun")
 		}},
 		"metadata dt":      {ff, []string{"metadata", "dt = -1"}, func(g *nir.Graph) { g.Metadata["dt"] = nir.Number(-1) }},
 		"metadata readout": {ff, []string{"metadata", "readout", "mean"}, func(g *nir.Graph) { g.Metadata["readout"] = nir.Text("mean") }},

@@ -12,6 +12,9 @@ type chain struct {
 	input  string
 	layers []layer // hidden layers, then the readout
 	output string
+	// spikingReadout says that the readout is a CubaLIF, read as a CubaLI
+	// (its threshold and reset ignored).
+	spikingReadout bool
 }
 
 // layer is a weight node, the neuron node it feeds and its loop, if any.
@@ -107,6 +110,10 @@ func chainOf(g *Graph) (*chain, error) {
 		}
 	}
 	// The pattern: Input, (weights, CubaLIF)*, weights, CubaLI, Output.
+	// The readout may also be a CubaLIF whose spikes nothing reads (the
+	// last layer of snnTorch's and Norse's classifiers), or no node at
+	// all: weights straight into the Output, the readout's dynamics in
+	// the metadata (TargetPeers).
 	body := path[1 : len(path)-1]
 	for i := 0; i < len(body); i += 2 {
 		fc := body[i]
@@ -114,13 +121,16 @@ func chainOf(g *Graph) (*chain, error) {
 			return nil, fmt.Errorf("node %s: type %s after node %s, want Linear or Affine", fc, t, path[i])
 		}
 		if i+1 >= len(body) {
-			return nil, fmt.Errorf("node %s: no CubaLIF or CubaLI after it before %s", fc, c.output)
+			c.layers = append(c.layers, layer{fc: fc})
+			break
 		}
 		nrn := body[i+1]
 		last := i+2 == len(body)
 		switch t := typ(nrn); {
+		case last && t == "CubaLIF" && loopOf[nrn] == "":
+			c.spikingReadout = true
 		case last && t != "CubaLI":
-			return nil, fmt.Errorf("node %s: type %s before the Output node %s, want the CubaLI readout", nrn, t, c.output)
+			return nil, fmt.Errorf("node %s: type %s before the Output node %s, want the CubaLI readout (or a CubaLIF without a loop)", nrn, t, c.output)
 		case !last && t != "CubaLIF":
 			return nil, fmt.Errorf("node %s: type %s after node %s, want CubaLIF (or CubaLI just before %s)", nrn, t, fc, c.output)
 		}

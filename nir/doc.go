@@ -82,6 +82,26 @@
 // spike needs v > or ≥ v_threshold); a reader that ignores the metadata and
 // discretises differently simulates a slightly different network.
 //
+// # Euler networks and the peers
+//
+// The mapping above is for the paper's discretisation, which a reader that
+// ignores the metadata does not reproduce: snnTorch and Norse step CubaLIF
+// by explicit Euler with the input of step n in the current and membrane
+// of step n, and a reset after which the next input is integrated. A
+// network trained with network.Euler (--discretisation euler) is stepped
+// that way by spikegrad too, with decays 1 − Δt/τ, so the same τ, r, w_in
+// and threshold give the same spikes in the peers; the metadata records
+// spikegrad_discretisation. GraphFor writes a network for TargetPeers, the
+// form their importers read as they are (they read no metadata): τ in
+// seconds for a reader stepping by ExportOptions.Step (snnTorch fixes 0.1
+// ms), r = τ_mem/step (snnTorch requires it), w_in = τ_syn/step,
+// v_threshold = r, and no readout node (neither maps CubaLI): the last
+// weights feed the Output, and readout_tau_syn, readout_tau_mem and logits
+// in the metadata tell how the output becomes spikegrad's logits. Layers
+// of the paper's discretisation get a warning each (ExportOptions.Convert
+// silences them). python/nircheck.py --convention peers simulates a file
+// with numpy models of both peers.
+//
 // # Import
 //
 // Import and FromGraph accept the same chain from other libraries: Linear
@@ -99,6 +119,13 @@
 // layers, or between the readout's and the hidden layers' τ_syn, a time
 // constant not longer than Δt, a non-zero bias, v_leak or v_reset, a
 // threshold ≤ 0, non-finite values, and shapes that do not match.
+//
+// A file without spikegrad_discretisation in its metadata (one from
+// another library) runs by Euler, as the peers ran it, and Network.Notes
+// say so; Options.Discretisation overrides. Time constants equal in
+// float32 count as one value; a last CubaLIF is read as the readout; a
+// graph whose last weights feed the Output takes its readout from the
+// metadata (TargetPeers). Errors cut every name from the file to 96 bytes.
 //
 // Reading trusts nothing in the file: sizes are checked against the file's
 // length and fixed limits before the HDF5 reader allocates anything (the

@@ -74,7 +74,7 @@ func ExampleImport_foreign() {
 	}
 	s := n.Spec
 	fmt.Printf("%d-%v-%d recurrent %v, decays β_syn %.4f β_mem %.4f β_out %.4f, %v weights\n",
-		s.Inputs, s.Hidden, s.Outputs, s.Recurrent, s.Decay(s.TauSyn), s.Decay(s.TauMem), s.Decay(s.TauReadout), n.Weights.W[0].Dtype())
+		s.Inputs, s.Hidden, s.Outputs, s.Recurrent, s.LayerDecay(0, s.TauSyn), s.LayerDecay(0, s.TauMem), s.LayerDecay(len(s.Hidden), s.TauReadout), n.Weights.W[0].Dtype())
 	// Output:
 	// 3-[5 4]-2 recurrent true, decays β_syn 0.8465 β_mem 0.9311 β_out 0.9556, float32 weights
 }

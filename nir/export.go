@@ -2,6 +2,9 @@ package nir
 
 import (
 	"fmt"
+	"math"
+	"strings"
+	"unicode/utf8"
 
 	"gorgonia.org/tensor"
 
@@ -33,43 +36,133 @@ const (
 	metaTauMem     = "spikegrad_tau_mem"
 	metaTauSyn     = "spikegrad_tau_syn"
 	metaTauReadout = "spikegrad_tau_readout"
+	metaDisc       = "spikegrad_discretisation"
+	metaDTms       = "spikegrad_dt_ms"
+	// The readout's time constants in a TargetPeers file, whose graph
+	// has no readout node.
+	metaReadoutTauSyn = "readout_tau_syn"
+	metaReadoutTauMem = "readout_tau_mem"
 )
 
-// Export writes n to a NIR file at path (see Graph and Write).
+// Export writes n to a NIR file at path (see Graph and Write) in
+// spikegrad's own form (TargetSpikegrad).
 func Export(path string, n *Network) error {
-	g, err := n.Graph()
-	if err != nil {
-		return fmt.Errorf("nir: %s: %w", path, err)
-	}
-	return Write(path, g)
+	_, err := ExportWith(path, n, ExportOptions{})
+	return err
 }
 
-// Graph returns n as a NIR graph: Input → Linear → CubaLIF (⟲ Linear) → … →
-// Linear → CubaLI → Output, with the parameters of the mapping in the package
-// documentation and spikegrad's metadata.
+// ExportWith writes n to a NIR file at path in the form opt asks for and
+// returns the warnings of GraphFor.
+func ExportWith(path string, n *Network, opt ExportOptions) ([]string, error) {
+	g, warn, err := n.GraphFor(opt)
+	if err != nil {
+		return nil, fmt.Errorf("nir: %s: %w", path, err)
+	}
+	return warn, Write(path, g)
+}
+
+// Target is the reader an export is written for.
+type Target string
+
+const (
+	// TargetSpikegrad is spikegrad's own form, the zero value: time in ms
+	// with dt in the metadata, r = 1, v_threshold = 1, the readout a
+	// CubaLI node. cmd/eval and cmd/train read it back bit for bit; a
+	// reader that follows the metadata (python/nircheck.py) simulates it.
+	TargetSpikegrad Target = ""
+	// TargetPeers is the form snnTorch's import_from_nir and Norse's
+	// from_nir read as they are: time constants in seconds for a reader
+	// whose step is ExportOptions.Step (their importers read no metadata),
+	// r = τ_mem/step as snnTorch requires, w_in = τ_syn/step, the
+	// threshold scaled to match, and the readout's weights feeding the
+	// Output directly, since neither maps CubaLI: the readout's filter
+	// and reduction are in the metadata (readout_*), for the few lines of
+	// Python in the README that turn the output into spikegrad's logits.
+	TargetPeers Target = "peers"
+)
+
+// DefaultPeerStep is the step, in seconds, that snnTorch's NIR importer
+// uses whatever the file says (0.1 ms); Norse's from_nir takes it as dt.
+const DefaultPeerStep = 1e-4
+
+// ExportOptions choose the form of an export.
+type ExportOptions struct {
+	Target Target
+	// Step is the reader's time step in seconds (TargetPeers; 0:
+	// DefaultPeerStep). Every time constant is written as Step/(1 − β),
+	// β its decay per step: a reader that steps by Step computes the
+	// network's decays, whatever the network's Δt (which the metadata
+	// records as spikegrad_dt_ms).
+	Step float64
+	// Convert exports layers trained with the paper's discretisation
+	// without a warning. A peer steps them by explicit Euler, which is
+	// another network (see Warnings).
+	Convert bool
+}
+
+// Graph returns n as a NIR graph in spikegrad's own form: Input → Linear
+// → CubaLIF (⟲ Linear) → … → Linear → CubaLI → Output, with the parameters
+// of the mapping in the package documentation and spikegrad's metadata.
 func (n *Network) Graph() (*Graph, error) {
+	g, _, err := n.GraphFor(ExportOptions{})
+	return g, err
+}
+
+// GraphFor returns n as a NIR graph for opt.Target, and warnings: one for
+// each layer trained with the paper's discretisation (unless opt.Convert),
+// naming what snnTorch and Norse compute differently.
+func (n *Network) GraphFor(opt ExportOptions) (*Graph, []string, error) {
 	s := n.Spec
 	if err := s.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := checkWeights(s, n.Weights); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	model, err := network.LookupNeuron(n.neuron())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, ok := model.(CubaNeuron); !ok {
-		return nil, fmt.Errorf("neuron model %s: NIR has no mapping of it (it is no nir.CubaNeuron, as the LIF is)", model.Name())
+		return nil, nil, fmt.Errorf("neuron model %s: NIR has no mapping of it (it is no nir.CubaNeuron, as the LIF is)", model.Name())
 	}
-	betaSyn, betaMem, betaOut := s.Decay(s.TauSyn), s.Decay(s.TauMem), s.Decay(s.TauReadout)
+	peers := false
+	switch opt.Target {
+	case TargetSpikegrad:
+	case TargetPeers:
+		peers = true
+		if opt.Step == 0 {
+			opt.Step = DefaultPeerStep
+		}
+		if !(opt.Step > 0) || math.IsInf(opt.Step, 0) {
+			return nil, nil, fmt.Errorf("export step %g: want a positive number of seconds", opt.Step)
+		}
+	default:
+		return nil, nil, fmt.Errorf("export target %q: want %q or %q", clip(string(opt.Target), 40), TargetSpikegrad, TargetPeers)
+	}
+	disc, err := s.LayerDiscretisations()
+	if err != nil {
+		return nil, nil, err
+	}
+	L := len(s.Hidden)
+	betaSyn, betaMem, betaOut := s.LayerDecay(L, s.TauSyn), s.LayerDecay(0, s.TauMem), s.LayerDecay(L, s.TauReadout)
+	params := func(N, l int, readout bool) map[string]Array {
+		bs, bm := s.LayerDecay(l, s.TauSyn), s.LayerDecay(l, s.TauMem)
+		if readout {
+			bm = betaOut
+		}
+		if peers {
+			return peerCubaLIF(N, opt.Step, bs, bm)
+		}
+		return cubaLIF(N, s.DT, bs, bm)
+	}
 	g := &Graph{Nodes: map[string]*Node{}}
 	link := func(a, b string) { g.Edges = append(g.Edges, [2]string{a, b}) }
 	g.Nodes[InputName] = &Node{Type: "Input", Params: map[string]Array{"shape": shape(s.Inputs)}}
 	prev := InputName
 	for l, h := range s.Hidden {
 		g.Nodes[fcName(l)] = &Node{Type: "Linear", Params: map[string]Array{"weight": weight(n.Weights.W[l])}}
-		g.Nodes[lifName(l)] = &Node{Type: "CubaLIF", Params: cubaLIF(h, s.DT, betaSyn, betaMem)}
+		g.Nodes[lifName(l)] = &Node{Type: "CubaLIF", Params: params(h, l, false)}
 		link(prev, fcName(l))
 		link(fcName(l), lifName(l))
 		if s.Recurrent {
@@ -79,15 +172,19 @@ func (n *Network) Graph() (*Graph, error) {
 		}
 		prev = lifName(l)
 	}
-	li := cubaLIF(s.Outputs, s.DT, betaSyn, betaOut)
-	delete(li, "v_threshold")
-	delete(li, "v_reset")
-	g.Nodes[readoutFC] = &Node{Type: "Linear", Params: map[string]Array{"weight": weight(n.Weights.W[len(s.Hidden)])}}
-	g.Nodes[ReadoutName] = &Node{Type: "CubaLI", Params: li}
+	g.Nodes[readoutFC] = &Node{Type: "Linear", Params: map[string]Array{"weight": weight(n.Weights.W[L])}}
 	g.Nodes[OutputName] = &Node{Type: "Output", Params: map[string]Array{"shape": shape(s.Outputs)}}
 	link(prev, readoutFC)
-	link(readoutFC, ReadoutName)
-	link(ReadoutName, OutputName)
+	if peers {
+		link(readoutFC, OutputName)
+	} else {
+		li := params(s.Outputs, L, true)
+		delete(li, "v_threshold")
+		delete(li, "v_reset")
+		g.Nodes[ReadoutName] = &Node{Type: "CubaLI", Params: li}
+		link(readoutFC, ReadoutName)
+		link(ReadoutName, OutputName)
+	}
 
 	g.Metadata = map[string]Value{
 		metaProducer:   Text("spikegrad"),
@@ -100,19 +197,115 @@ func (n *Network) Graph() (*Graph, error) {
 		metaTauSyn:     Number(s.TauSyn),
 		metaTauMem:     Number(s.TauMem),
 		metaTauReadout: Number(s.TauReadout),
-		"discretization": Text("explicit Euler with step dt, state zero at n = 0: " +
+		metaDisc:       Text(discText(disc)),
+		metaReadout:    Text(s.Readout.String()),
+	}
+	if disc[0] == network.Paper {
+		g.Metadata["discretization"] = Text("explicit Euler with step dt, state zero at n = 0: " +
 			"I[n+1] = I[n] + dt/tau_syn*(w_in*x[n] - I[n]), " +
 			"v[n+1] = (v[n] + dt/tau_mem*(v_leak - v[n] + r*I[n]))*(1 - z[n]) for CubaLIF (no reset for CubaLI), " +
-			"x[n] = weight @ (spikes of the node before, at step n)"),
-		"threshold": Text("z[n] = 1 if v[n] >= v_threshold (equality spikes), else 0"),
-		"reset":     Text("to zero, multiplicative: v[n+1] is multiplied by (1 - z[n]); v_reset = 0"),
-		metaReadout: Text(s.Readout.String()),
-		"logits":    Text(fmt.Sprintf("%s over n = 1..steps of v[n] of node %s", s.Readout, ReadoutName)),
+			"x[n] = weight @ (spikes of the node before, at step n)")
+		g.Metadata["threshold"] = Text("z[n] = 1 if v[n] >= v_threshold (equality spikes), else 0")
+		g.Metadata["reset"] = Text("to zero, multiplicative: v[n+1] is multiplied by (1 - z[n]); v_reset = 0")
+		g.Metadata["logits"] = Text(fmt.Sprintf("%s over n = 1..steps of v[n] of node %s", s.Readout, ReadoutName))
+	} else {
+		g.Metadata["discretization"] = Text(eulerText)
+		g.Metadata["threshold"] = Text("z[n] = 1 if v[n] >= v_threshold (spikegrad; snnTorch and Norse spike above it, which differs only at equality)")
+		g.Metadata["reset"] = Text("to v_reset = 0 after the step that spikes; the next step's input is integrated")
+		g.Metadata["logits"] = Text(fmt.Sprintf("%s over n = 0..steps-1 of the readout's v[n]", s.Readout))
+	}
+	if peers {
+		g.Metadata[metaDT] = Number(opt.Step)
+		g.Metadata["time_unit"] = Text("s")
+		g.Metadata[metaDTms] = Number(s.DT)
+		rs, ro := opt.Step/(1-betaSyn), opt.Step/(1-betaOut)
+		g.Metadata[metaReadoutTauSyn] = Number(rs)
+		g.Metadata[metaReadoutTauMem] = Number(ro)
+		g.Metadata["logits"] = Text(readoutRecipe(s.Readout.String(), disc[L] == network.Euler))
 	}
 	if n.Settings != nil {
 		g.Metadata[metaSettings] = Text(string(n.Settings))
 	}
-	return g, nil
+	var warn []string
+	if !opt.Convert {
+		warn = paperWarnings(s, disc)
+	}
+	return g, warn, nil
+}
+
+// eulerText is the metadata's discretization of an Euler network.
+const eulerText = "explicit Euler with step dt, state zero before n = 0, as snnTorch and Norse step CubaLIF: " +
+	"I[n] = I[n-1] + dt/tau_syn*(w_in*x[n] - I[n-1]), " +
+	"v[n] = v[n-1]*(1 - z[n-1]) + dt/tau_mem*(v_leak - v[n-1]*(1 - z[n-1]) + r*I[n]), z[n] = 1 if v[n] >= v_threshold, " +
+	"x[n] = weight @ (spikes of the node before, at step n) + w_rec @ z[n-1]"
+
+// readoutRecipe tells how the Output (the readout's input current per
+// step) becomes spikegrad's logits.
+func readoutRecipe(red string, euler bool) string {
+	if euler {
+		return fmt.Sprintf("x[n] = output at step n; with a = 1 - dt/readout_tau_syn, b = 1 - dt/readout_tau_mem: "+
+			"I = a*I + x[n]; U = b*U + (1 - b)*I; logits = %s over n = 0..steps-1 of U", red)
+	}
+	return fmt.Sprintf("x[n] = output at step n; with a = 1 - dt/readout_tau_syn, b = 1 - dt/readout_tau_mem: "+
+		"U = b*U + (1 - b)*I; I = a*I + x[n]; logits = %s over n = 0..steps-1 of U after its update (the paper's readout)", red)
+}
+
+// paperWarnings names, per layer trained with the paper's discretisation,
+// what snnTorch and Norse compute differently.
+func paperWarnings(s network.Spec, disc []network.Discretisation) []string {
+	var warn []string
+	for l, d := range disc {
+		if d != network.Paper {
+			continue
+		}
+		what := fmt.Sprintf("hidden layer %d", l+1)
+		loss := "its spikes, and so the accuracy, will differ there"
+		switch {
+		case l == len(s.Hidden):
+			what, loss = "the readout", "its logits will lag by up to two steps there"
+		case s.Recurrent:
+			what += " (recurrent)"
+			loss = "expect a large loss of accuracy there (such networks have lost 20 to 40 points)"
+		}
+		warn = append(warn, fmt.Sprintf("%s was trained with the paper's discretisation, but snnTorch and Norse step NIR's CubaLIF by explicit Euler: "+
+			"an input reaches the membrane in its own step instead of two steps later, the input of the step after a spike is integrated instead of discarded, "+
+			"a spike needs v > v_threshold, and the decays are 1 − Δt/τ; %s. "+
+			"Train with --discretisation euler to export, or pass --convert to export this network anyway", what, loss))
+	}
+	return warn
+}
+
+// discText is the metadata's record of the layers' discretisations.
+func discText(d []network.Discretisation) string {
+	same := true
+	for _, x := range d {
+		same = same && x == d[0]
+	}
+	if same {
+		return string(d[0])
+	}
+	parts := make([]string, len(d))
+	for i, x := range d {
+		parts[i] = string(x)
+	}
+	return strings.Join(parts, ",")
+}
+
+// peerCubaLIF returns the parameters of N neurons for a reader stepping by
+// step seconds: τ = step/(1 − β), r = τ_mem/step, w_in = τ_syn/step,
+// v_threshold = r, v_leak = v_reset = 0. The reader's v is spikegrad's U
+// times r, its I spikegrad's.
+func peerCubaLIF(N int, step, betaSyn, betaMem float64) map[string]Array {
+	r := 1 / (1 - betaMem)
+	return map[string]Array{
+		"tau_syn":     fill(N, step/(1-betaSyn)),
+		"tau_mem":     fill(N, step/(1-betaMem)),
+		"r":           fill(N, r),
+		"w_in":        fill(N, 1/(1-betaSyn)),
+		"v_leak":      fill(N, 0),
+		"v_reset":     fill(N, 0),
+		"v_threshold": fill(N, r),
+	}
 }
 
 // cubaLIF returns the parameters of N neurons: τ = Δt/(1 − β), r = 1,
@@ -151,4 +344,15 @@ func weight(m *tensor.Dense) Array {
 		}
 	}
 	return a
+}
+
+// clip shortens s for an error message: at most n bytes, cut at a rune.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

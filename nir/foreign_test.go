@@ -44,9 +44,26 @@ func TestImportsForeignFile(t *testing.T) {
 			if _, err := nir.Import(theirs, nir.Options{}); err == nil || !strings.Contains(err.Error(), "dt") {
 				t.Errorf("without a time step: error %v, want one about dt", err)
 			}
-			got, err := nir.Import(theirs, nir.Options{DT: 1e-4})
+			// Without a word, a file from another library runs as the
+			// peers run it, by explicit Euler, and says so.
+			euler, err := nir.Import(theirs, nir.Options{DT: 1e-4})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if euler.Spec.Discretisation != "euler" || len(euler.Notes) == 0 || !strings.Contains(euler.Notes[0], "euler") {
+				t.Errorf("discretisation %q, notes %q: want euler, with a note", euler.Spec.Discretisation, euler.Notes)
+			}
+			// This one was written from a network of the paper's
+			// discretisation: told so, the import has its spikes.
+			got, err := nir.Import(theirs, nir.Options{DT: 1e-4, Discretisation: "paper"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range [][2]float64{{euler.Spec.LayerDecay(0, euler.Spec.TauSyn), got.Spec.Decay(got.Spec.TauSyn)},
+				{euler.Spec.LayerDecay(len(s.Hidden), euler.Spec.TauReadout), got.Spec.Decay(got.Spec.TauReadout)}} {
+				if math.Abs(p[0]-p[1]) > 1e-12 {
+					t.Errorf("Euler decay %v, paper decay %v: want the file's decay under both", p[0], p[1])
+				}
 			}
 			g := got.Spec
 			if len(g.Hidden) != len(s.Hidden) || g.Recurrent != s.Recurrent || len(got.FromMetadata) != 0 || got.Settings != nil {

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/scigolib/hdf5"
 	"github.com/spikegrad/spikegrad/internal/hdf5guard"
@@ -114,4 +116,48 @@ func openChecked(path string) (*hdf5.File, int64, error) {
 		return nil, 0, fmt.Errorf("not a readable HDF5 file: %w", err)
 	}
 	return f, st.Size(), nil
+}
+
+// maxEcho is the longest run of non-space bytes an error message repeats
+// from a file: a name or string of a hostile file can be a mebibyte.
+const maxEcho = 96
+
+// shortErr is an error whose message cuts every run of non-space bytes
+// longer than maxEcho (node names, paths, strings from the file).
+type shortErr struct{ err error }
+
+// short wraps err so that its message echoes no long name; nil stays nil.
+func short(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &shortErr{err}
+}
+
+func (e *shortErr) Unwrap() error { return e.err }
+
+func (e *shortErr) Error() string {
+	msg := e.err.Error()
+	var b strings.Builder
+	run, cut := 0, false
+	for i, r := range msg {
+		n := utf8.RuneLen(r)
+		if n < 0 {
+			n = 1
+		}
+		switch {
+		case unicode.IsSpace(r):
+			run, cut = 0, false
+		case run+n > maxEcho:
+			if !cut {
+				b.WriteString("…")
+				cut = true
+			}
+			continue
+		default:
+			run += n
+		}
+		b.WriteString(msg[i : i+n])
+	}
+	return b.String()
 }

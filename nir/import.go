@@ -14,6 +14,10 @@ type Options struct {
 	// files without a "dt" metadata entry (files not written by
 	// spikegrad). A file's own dt must agree with it if both are given.
 	DT float64
+	// Discretisation, if set, is the network's (network.Spec's setting),
+	// whatever the file says; empty: the one spikegrad recorded in the
+	// metadata, else euler, the rule of snnTorch and Norse.
+	Discretisation string
 }
 
 // Import reads the NIR file at path and returns the spikegrad network it
@@ -25,7 +29,7 @@ func Import(path string, opt Options) (*Network, error) {
 	}
 	n, err := FromGraph(f.Graph, opt)
 	if err != nil {
-		return nil, fmt.Errorf("nir: %s: %w", path, err)
+		return nil, short(fmt.Errorf("nir: %s: %w", path, err))
 	}
 	return n, nil
 }
@@ -34,8 +38,11 @@ func Import(path string, opt Options) (*Network, error) {
 const (
 	// sameTol is the relative difference below which two time constants
 	// (or thresholds, gains) are the same: per-neuron arrays written from
-	// one value by another library, or a decay recomputed from τ.
-	sameTol = 1e-9
+	// one value by another library, a decay recomputed from τ, or values
+	// equal in float32 that were computed in float32 here and float64
+	// there (snnTorch's τ = Δt/(1 − α) of a float32 α): a few of float32's
+	// relative steps, 2⁻²³ ≈ 1.2·10⁻⁷.
+	sameTol = 4e-7
 	// unitTol is how close to 1 the input gain r·w_in·Δt/τ_syn/v_threshold
 	// must be to leave the weights untouched.
 	unitTol = 1e-12
@@ -67,6 +74,11 @@ const (
 // up to rounding, which is left alone, so their weights come back bit for
 // bit.
 func FromGraph(g *Graph, opt Options) (*Network, error) {
+	n, err := fromGraph(g, opt)
+	return n, short(err)
+}
+
+func fromGraph(g *Graph, opt Options) (*Network, error) {
 	flat, err := inline(g, "", 0)
 	if err != nil {
 		return nil, err
@@ -79,7 +91,7 @@ func FromGraph(g *Graph, opt Options) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ch.network(g.Metadata, dt, fromMeta)
+	return ch.network(g.Metadata, dt, fromMeta, opt.Discretisation)
 }
 
 // inline returns g with every NIRGraph node replaced by its nodes, named
@@ -177,7 +189,7 @@ type neuronParams struct {
 }
 
 // network builds the spikegrad network from the checked chain.
-func (c *chain) network(meta map[string]Value, dt float64, dtFromMeta bool) (*Network, error) {
+func (c *chain) network(meta map[string]Value, dt float64, dtFromMeta bool, disc string) (*Network, error) {
 	width, err := c.inputWidth()
 	if err != nil {
 		return nil, err
@@ -187,6 +199,20 @@ func (c *chain) network(meta map[string]Value, dt float64, dtFromMeta bool) (*Ne
 	s.Inputs, s.Hidden, s.Steps, s.Recurrent = width, nil, 0, c.layers[0].loop != ""
 	if dtFromMeta {
 		net.FromMetadata = append(net.FromMetadata, "dt")
+	}
+	if disc != "" {
+		s.Discretisation = disc
+		check := *s
+		check.Hidden = make([]int, len(c.layers)-1)
+		if _, err := check.LayerDiscretisations(); err != nil {
+			return nil, err
+		}
+	} else if err := discretisationOf(net, meta, len(c.layers)-1); err != nil {
+		return nil, err
+	}
+	if c.spikingReadout {
+		last := c.layers[len(c.layers)-1].neurons
+		net.Notes = append(net.Notes, fmt.Sprintf("the last layer, CubaLIF node %s, is read as spikegrad's non-spiking readout: its threshold and reset are ignored, its membrane potential gives the logits", last))
 	}
 	var ws, vs []Array
 	var gains []float64
@@ -198,7 +224,12 @@ func (c *chain) network(meta map[string]Value, dt float64, dtFromMeta bool) (*Ne
 			return nil, err
 		}
 		n := w.Shape[0]
-		p, err := c.neurons(l.neurons, n, dt, readout)
+		var p neuronParams
+		if l.neurons == "" {
+			p, err = readoutFromMeta(l.fc, meta, dt)
+		} else {
+			p, err = c.neurons(l.neurons, n, dt, readout)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -249,14 +280,31 @@ func (c *chain) network(meta map[string]Value, dt float64, dtFromMeta bool) (*Ne
 // β = exp(−Δt/τ).
 func (c *chain) setTaus(net *Network, meta map[string]Value, dt, betaSyn, betaMem, betaOut float64, hidden bool) error {
 	s := &net.Spec
-	s.DT = dt
+	// A file in other units than spikegrad's (TargetPeers: seconds)
+	// records spikegrad's Δt in ms; the network is set on that grid.
+	dtMS := dt
+	if v, ok := meta[metaDTms]; ok {
+		if v.IsString || !(v.Num > 0) || math.IsInf(v.Num, 0) {
+			return fmt.Errorf("metadata: %s = %v, want a positive number", metaDTms, v)
+		}
+		dtMS = v.Num
+	}
+	s.DT = dtMS
+	// Under Euler a layer's τ is Δt/(1 − β), the file's τ on spikegrad's
+	// grid; under the paper's discretisation it is the τ of
+	// exp(−Δt/τ) = β. The τ spikegrad recorded are taken when they give
+	// the same decays.
+	euler := s.LayerDiscretisation(0) == network.Euler
+	eulerOut := s.LayerDiscretisation(len(s.Hidden)) == network.Euler
 	exact := true
 	for _, x := range []struct {
-		key  string
-		beta float64
-		dst  *float64
-		used bool
-	}{{metaTauSyn, betaSyn, &s.TauSyn, true}, {metaTauMem, betaMem, &s.TauMem, hidden}, {metaTauReadout, betaOut, &s.TauReadout, true}} {
+		key   string
+		beta  float64
+		dst   *float64
+		used  bool
+		euler bool
+	}{{metaTauSyn, betaSyn, &s.TauSyn, true, hidden && euler || !hidden && eulerOut}, {metaTauMem, betaMem, &s.TauMem, hidden, euler},
+		{metaTauReadout, betaOut, &s.TauReadout, true, eulerOut}} {
 		v, ok := meta[x.key]
 		ok = ok && !v.IsString && v.Num > 0 && !math.IsInf(v.Num, 0)
 		switch {
@@ -265,10 +313,15 @@ func (c *chain) setTaus(net *Network, meta map[string]Value, dt, betaSyn, betaMe
 			if ok {
 				*x.dst = v.Num
 			}
-		case ok && near(decay(dt, v.Num), x.beta):
+		case x.euler && ok && v.Num >= dtMS && near(1-dtMS/v.Num, x.beta):
 			*x.dst = v.Num
+		case !x.euler && ok && near(decay(dtMS, v.Num), x.beta):
+			*x.dst = v.Num
+		case x.euler:
+			*x.dst = dtMS / (1 - x.beta)
+			exact = false
 		default:
-			*x.dst = tauOf(dt, x.beta)
+			*x.dst = tauOf(dtMS, x.beta)
 			exact = false
 		}
 	}
@@ -304,4 +357,49 @@ func fromMeta(net *Network, meta map[string]Value) error {
 		net.Settings = []byte(v.Str)
 	}
 	return nil
+}
+
+// discretisationOf sets the network's discretisation: the one spikegrad
+// recorded, else (a file from another library) Euler, the rule by which
+// snnTorch and Norse step CubaLIF, with a note saying so.
+func discretisationOf(net *Network, meta map[string]Value, hidden int) error {
+	v, ok := meta[metaDisc]
+	if !ok {
+		if p, ok := meta[metaProducer]; ok && p.String() == "spikegrad" {
+			net.Spec.Discretisation = string(network.Paper) // exported before the setting
+			return nil
+		}
+		net.Spec.Discretisation = string(network.Euler)
+		net.Notes = append(net.Notes, "no spikegrad discretisation in the metadata (a file from another library): "+
+			"run with --discretisation euler, the explicit Euler step by which snnTorch and Norse simulate CubaLIF")
+		return nil
+	}
+	s := net.Spec
+	s.Hidden = make([]int, hidden)
+	s.Discretisation = v.String()
+	if _, err := s.LayerDiscretisations(); err != nil || !v.IsString {
+		return fmt.Errorf("metadata: %s = %.40q: want paper, euler or one per layer", metaDisc, v.String())
+	}
+	net.Spec.Discretisation = v.String()
+	net.FromMetadata = append(net.FromMetadata, "discretisation")
+	return nil
+}
+
+// readoutFromMeta is the readout of a graph whose weights node fc feeds
+// the Output directly (TargetPeers): its time constants are the metadata's
+// readout_tau_syn and readout_tau_mem, in the unit of dt.
+func readoutFromMeta(fc string, meta map[string]Value, dt float64) (neuronParams, error) {
+	var p neuronParams
+	for _, f := range []struct {
+		key       string
+		tau, beta *float64
+	}{{metaReadoutTauSyn, &p.tauSyn, &p.betaSyn}, {metaReadoutTauMem, &p.tauMem, &p.betaMem}} {
+		v, ok := meta[f.key]
+		if !ok || v.IsString || !(v.Num >= dt) || math.IsInf(v.Num, 0) {
+			return p, fmt.Errorf("node %s feeds the Output without a readout node, and metadata %s is %v: want a time constant ≥ dt = %g", fc, f.key, v, dt)
+		}
+		*f.tau, *f.beta = v.Num, 1-dt/v.Num
+	}
+	p.gain = 1
+	return p, nil
 }

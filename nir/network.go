@@ -30,6 +30,10 @@ type Network struct {
 	// rather than from the graph: "dt", "steps", "readout", and
 	// "tau" when the time constants are the exact values recorded there.
 	FromMetadata []string
+	// Notes say what Import assumed that the file does not say: the
+	// discretisation of a file from another library, a spiking last
+	// layer read as the readout. A command shows them and records them.
+	Notes []string
 }
 
 // Has reports whether Import took name (see FromMetadata) from metadata.

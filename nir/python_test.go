@@ -2,6 +2,7 @@ package nir_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,12 +16,17 @@ import (
 
 // crosscheck is the report of python/nircheck.py.
 type crosscheck struct {
-	Error        string  `json:"error"`
-	Version      string  `json:"version"`
-	HiddenSpikes int     `json:"hidden_spikes"`
-	MaxLogitDiff float64 `json:"max_logit_diff"`
-	Rel          float64 `json:"max_logit_rel_diff"`
-	Samples      int     `json:"samples"`
+	Error string `json:"error"`
+	// --convention peers: each peer's program, or why its importer
+	// refuses the file.
+	SnnTorchSamples int     `json:"snntorch_samples"`
+	NorseSamples    int     `json:"norse_samples"`
+	SnnTorchRefused string  `json:"snntorch_refused"`
+	Version         string  `json:"version"`
+	HiddenSpikes    int     `json:"hidden_spikes"`
+	MaxLogitDiff    float64 `json:"max_logit_diff"`
+	Rel             float64 `json:"max_logit_rel_diff"`
+	Samples         int     `json:"samples"`
 }
 
 // runCheck runs python/nircheck.py with args and decodes its report.
@@ -81,6 +87,55 @@ func TestPythonSimulatesExport(t *testing.T) {
 					t.Errorf("report %+v", r)
 				}
 				t.Logf("%d hidden spikes identical, max logit difference %.3g (relative %.3g)", r.HiddenSpikes, r.MaxLogitDiff, r.Rel)
+			})
+		}
+	}
+}
+
+// TestPeersSimulateEulerExport checks the export for snnTorch and Norse:
+// numpy programs that follow each peer's NIR importer and cell equations,
+// reading the graph alone (and the readout's filter from the metadata),
+// find the spikes (identical) and logits (1e-5) of a network of the Euler
+// discretisation, in both export forms: the peers' (both programs) and
+// spikegrad's own, which snnTorch refuses (r = 1) and Norse reads.
+func TestPeersSimulateEulerExport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: simulates exported networks in Python")
+	}
+	py := pyexec.Require(t, "numpy", "h5py")
+	for i, a := range archs {
+		for _, target := range []nir.Target{nir.TargetPeers, nir.TargetSpikegrad} {
+			if target == nir.TargetSpikegrad && i%2 == 0 {
+				continue
+			}
+			t.Run(fmt.Sprintf("%v-%q", a, target), func(t *testing.T) {
+				s, w := testNetwork(t, a, tensor.Float64, 13)
+				s.Discretisation = "euler"
+				dir := t.TempDir()
+				path, act := filepath.Join(dir, "net.nir"), filepath.Join(dir, "activity.json")
+				warn, err := nir.ExportWith(path, &nir.Network{Spec: s, Weights: w}, nir.ExportOptions{Target: target})
+				if err != nil || len(warn) > 0 {
+					t.Fatal(err, warn)
+				}
+				b, err := json.Marshal(forward(t, s, w, inputs(s, 8, 2)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(act, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				dt := "1e-4"
+				if target == nir.TargetSpikegrad {
+					dt = fmt.Sprint(s.DT) // the file's unit, ms
+				}
+				r := runCheck(t, py, path, "--activity", act, "--convention", "peers", "--dt", dt)
+				if r.NorseSamples != 8 || len(s.Hidden) > 0 && r.HiddenSpikes == 0 {
+					t.Errorf("report %+v", r)
+				}
+				if target == nir.TargetPeers && r.SnnTorchSamples != 8 || target == nir.TargetSpikegrad && len(s.Hidden) > 0 && r.SnnTorchRefused == "" {
+					t.Errorf("snnTorch: %d samples, refused %q", r.SnnTorchSamples, r.SnnTorchRefused)
+				}
+				t.Logf("%d hidden spikes identical, max logit difference %.3g", r.HiddenSpikes, r.MaxLogitDiff)
 			})
 		}
 	}

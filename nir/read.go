@@ -28,9 +28,9 @@ func ReadFile(path string) (*File, error) {
 	var nr *readlimit.NotRegularError
 	switch {
 	case errors.As(err, &nr):
-		return nil, fmt.Errorf("nir: %s is %s, not a regular file", path, nr.Kind)
+		return nil, short(fmt.Errorf("nir: %s is %s, not a regular file", path, nr.Kind))
 	case err != nil:
-		return nil, fmt.Errorf("nir: %s: %w", path, err)
+		return nil, short(fmt.Errorf("nir: %s: %w", path, err))
 	}
 	return f, nil
 }
@@ -186,6 +186,9 @@ func (r *reader) array(p string) (Array, error) {
 	if in.class != "float" && in.class != "integer" {
 		return Array{}, fmt.Errorf("%s: want numbers, got %s data", p, in.class)
 	}
+	if in.class == "float" && in.size != 4 && in.size != 8 {
+		return Array{}, fmt.Errorf("%s: %d-byte floats (float%d): spikegrad's HDF5 reader reads float32 and float64 only; store the array as float32", p, in.size, 8*in.size)
+	}
 	a := Array{Float32: in.class == "float" && in.size == 4, Integer: in.class == "integer"}
 	for _, k := range in.dims {
 		a.Shape = append(a.Shape, int(k))
@@ -222,7 +225,7 @@ func (r *reader) graph(p string, depth int) (*Graph, error) {
 		}
 		at := p + "/nodes/" + name
 		if name == "" || len(name) > maxName || !utf8.ValidString(name) {
-			return nil, fmt.Errorf("%s: not a valid node name", at)
+			return nil, fmt.Errorf("%s/nodes/%.40q: not a valid node name (%d bytes; at most %d of UTF-8)", p, name, len(name), maxName)
 		}
 		if !r.groups[at] {
 			return nil, fmt.Errorf("%s: a data set, want a node group", at)

@@ -1,6 +1,7 @@
 package nir_test
 
 import (
+	"fmt"
 	"math"
 	"path/filepath"
 	"slices"
@@ -14,15 +15,32 @@ import (
 // TestRoundTrip exports every architecture in both dtypes, imports it and
 // checks that the weights, the network and the logits of the model graph
 // come back bit for bit.
+//
+// It does so for the paper's discretisation in spikegrad's form, and for
+// the Euler discretisation in spikegrad's form and in the peers' (time in
+// seconds, no readout node).
 func TestRoundTrip(t *testing.T) {
-	for _, a := range archs {
+	forms := []struct {
+		disc string
+		opt  nir.ExportOptions
+	}{{"paper", nir.ExportOptions{}}, {"euler", nir.ExportOptions{}}, {"euler", nir.ExportOptions{Target: nir.TargetPeers}}}
+	for i, a := range archs {
 		for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
-			t.Run(a.String()+"-"+dt.String(), func(t *testing.T) {
+			form := forms[i%len(forms)]
+			if dt == tensor.Float64 {
+				form = forms[(i+1)%len(forms)]
+			}
+			t.Run(fmt.Sprintf("%v-%v-%s-%s", a, dt, form.disc, form.opt.Target), func(t *testing.T) {
 				s, w := testNetwork(t, a, dt, 5)
+				s.Discretisation = form.disc
 				path := filepath.Join(t.TempDir(), "net.nir")
 				settings := []byte(`{"Dataset":"randman"}`)
-				if err := nir.Export(path, &nir.Network{Spec: s, Weights: w, Settings: settings}); err != nil {
+				warn, err := nir.ExportWith(path, &nir.Network{Spec: s, Weights: w, Settings: settings}, form.opt)
+				if err != nil {
 					t.Fatal(err)
+				}
+				if (len(warn) > 0) != (form.disc == "paper") {
+					t.Errorf("warnings %q for the %s discretisation", warn, form.disc)
 				}
 				got, err := nir.Import(path, nir.Options{})
 				if err != nil {
@@ -33,11 +51,11 @@ func TestRoundTrip(t *testing.T) {
 				}
 				g := got.Spec
 				if g.Inputs != s.Inputs || g.Outputs != s.Outputs || !slices.Equal(g.Hidden, s.Hidden) ||
-					g.Recurrent != s.Recurrent || g.Readout != s.Readout || g.Steps != s.Steps || g.DT != s.DT ||
+					g.Recurrent != s.Recurrent || g.Readout != s.Readout || g.Steps != s.Steps || g.DT != s.DT || g.Discretisation != s.Discretisation ||
 					g.TauSyn != s.TauSyn || g.TauReadout != s.TauReadout || len(s.Hidden) > 0 && g.TauMem != s.TauMem {
 					t.Fatalf("spec %+v, want %+v", g, s)
 				}
-				for _, m := range []string{"dt", "steps", "readout", "tau"} {
+				for _, m := range []string{"dt", "steps", "readout", "tau", "discretisation"} {
 					if !got.Has(m) {
 						t.Errorf("%s not taken from the metadata (%v)", m, got.FromMetadata)
 					}

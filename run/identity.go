@@ -14,13 +14,14 @@ import (
 // identityExempt are the settings that do not change what a run computes:
 // where it writes, what it resumes from, how many threads it uses, its
 // memory limit, its logging and where audio features are cached.
-var identityExempt = []string{"out", "name", "resume", "threads", "max-memory", "log-format", "log-level", "cache-dir", "no-cache"}
+var identityExempt = []string{"out", "name", "resume", "resume-dt", "threads", "max-memory", "log-format", "log-level", "cache-dir", "no-cache"}
 
 // legacyValues are settings added after runs were recorded, with the
 // value that every run before them had. A setting at its legacy value is
 // left out of the ID, so that those runs keep theirs, and out of the JSON
 // of records and checkpoints, which stay as they were.
-var legacyValues = map[string]string{"neuron": network.DefaultNeuron, "micro-batches": strconv.Itoa(DefaultMicroBatches)}
+var legacyValues = map[string]string{"neuron": network.DefaultNeuron, "micro-batches": strconv.Itoa(DefaultMicroBatches),
+	"discretisation": string(network.Paper), "resume-dt": "0"}
 
 // atLegacyValue reports whether st is a setting at its legacy value.
 func atLegacyValue(st Setting) bool {

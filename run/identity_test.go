@@ -118,3 +118,41 @@ func TestIDIsTheComputation(t *testing.T) {
 		t.Error("the current version of the arithmetic is not the ID's")
 	}
 }
+
+// The discretisation enters the ID and the JSON only when it is not the
+// paper's, so that every recorded run keeps both.
+func TestDiscretisationEntersTheIDOnlyWhenNotThePapers(t *testing.T) {
+	s := run.DefaultSettings("randman")
+	paper := s.ID()
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), `"discretisation"`) {
+		t.Errorf("paper settings write the discretisation key: %s", b)
+	}
+	s.Discretisation = "euler"
+	if s.ID() == paper {
+		t.Error("discretisation = euler has the ID of discretisation = paper")
+	}
+	if b, err = json.Marshal(s); err != nil {
+		t.Fatal(err)
+	}
+	var back run.Settings
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Discretisation != "euler" {
+		t.Errorf("discretisation %q after a round trip, want euler", back.Discretisation)
+	}
+	if _, err := s.Spec(20, 10); err != nil {
+		t.Errorf("euler: %v", err)
+	}
+	for _, bad := range []string{"heun", "euler,euler,euler", strings.Repeat("x", 1<<20)} {
+		s.Discretisation = bad
+		_, err := s.Spec(20, 10)
+		if err == nil || !strings.Contains(err.Error(), "discretisation") || len(err.Error()) > 300 {
+			t.Errorf("discretisation %.20q: error %.300v, want one naming the setting, short", bad, err)
+		}
+	}
+}

@@ -66,6 +66,9 @@ type Resume struct {
 	// checkpoint's run, another than the record's: the epochs before and
 	// after the continuation were computed differently.
 	Numerics int `json:"numerics,omitempty"`
+	// Notes say what the import of a NIR file from another library
+	// assumed: the discretisation it runs with, its time step.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // DataInfo describes the data a run used.

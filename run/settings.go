@@ -36,6 +36,7 @@ type Settings struct {
 
 	// Network.
 	Neuron             string // a registered neuron model (network.Register)
+	Discretisation     string // network.Spec.Discretisation: paper, euler or one per layer
 	Hidden             []int
 	Recurrent          bool
 	RecurrentGrad      bool
@@ -73,6 +74,9 @@ type Settings struct {
 	Out    string
 	Name   string
 	Resume string
+	// ResumeDT is the time step of a Resume NIR file that does not record
+	// one, in the unit of its time constants; 0: DT.
+	ResumeDT float64
 
 	LogFormat string
 	LogLevel  string
@@ -85,7 +89,7 @@ func DefaultSettings(dataset string) Settings {
 	spec := network.Default()
 	s := Settings{
 		Dataset: dataset, DataSeed: 1, ValidationFraction: 0.1, Randman: DefaultRandman(),
-		Steps: spec.Steps, DT: spec.DT, Neuron: spec.Neuron,
+		Steps: spec.Steps, DT: spec.DT, Neuron: spec.Neuron, Discretisation: string(network.Paper),
 		Hidden: spec.Hidden, Surrogate: spec.Surrogate.Shape.String(), Beta: spec.Surrogate.Beta,
 		Readout: spec.Readout.String(), TauMem: spec.TauMem, TauSyn: spec.TauSyn, TauReadout: spec.TauReadout,
 		Gain: spec.Gain, Init: "uniform", InitXi: 2, InitRecurrentShare: 0.2, InitSamples: 256, RegUpperExp: spec.Reg.UpperExp,
@@ -143,6 +147,9 @@ func (s *Settings) Validate() error {
 	if s.Init == "fluctuation" && (!(s.InitXi > 0) || !(s.InitRecurrentShare >= 0 && s.InitRecurrentShare < 1) || s.InitSamples < 1) {
 		return Invalid("init-xi, init-recurrent-share, init-samples", "want > 0, in [0, 1) and ≥ 1, got %g, %g, %d", s.InitXi, s.InitRecurrentShare, s.InitSamples)
 	}
+	if !(s.ResumeDT >= 0) || math.IsInf(s.ResumeDT, 0) {
+		return Invalid("resume-dt", "want a time step ≥ 0 in the unit of the file's time constants, got %g", s.ResumeDT)
+	}
 	if !slices.Contains([]string{"text", "json"}, s.LogFormat) {
 		return Invalid("log-format", "want text or json, got %q", s.LogFormat)
 	}
@@ -168,7 +175,7 @@ func (s *Settings) Spec(inputs, classes int) (network.Spec, error) {
 	}
 	spec := network.Spec{
 		Inputs: inputs, Hidden: append([]int(nil), s.Hidden...), Outputs: classes, Steps: s.Steps,
-		Neuron: s.Neuron, Recurrent: s.Recurrent, DT: s.DT, TauMem: s.TauMem, TauSyn: s.TauSyn, TauReadout: s.TauReadout,
+		Neuron: s.Neuron, Discretisation: s.Discretisation, Recurrent: s.Recurrent, DT: s.DT, TauMem: s.TauMem, TauSyn: s.TauSyn, TauReadout: s.TauReadout,
 		Surrogate:           surrogate.Surrogate{Shape: shape, Beta: s.Beta},
 		DifferentiableReset: s.DiffReset, RecurrentGrad: s.RecurrentGrad, Readout: red, Gain: s.Gain,
 		Reg: network.Regularization{

@@ -54,6 +54,7 @@ func (s *Settings) Table() []Setting {
 		{"hidden", "hidden layer sizes, comma-separated (0 or empty: none), e.g. 100 or 128,128", (*intsValue)(&s.Hidden), arch},
 		{"recurrent", "add recurrent weights to every hidden layer", (*boolValue)(&s.Recurrent), arch},
 		{"neuron", "neuron model of every layer: " + strings.Join(network.NeuronNames(), ", "), (*stringValue)(&s.Neuron), arch},
+		{"discretisation", "LIF time stepping: paper (Zenke & Vogels; the default) or euler (explicit Euler as snnTorch and Norse step NIR's CubaLIF: train with it to export), or one per layer, readout last, e.g. euler,euler,paper", (*stringValue)(&s.Discretisation), arch},
 		{"recurrent-grad", "let the gradient flow through recurrent connections (default: detached)", (*boolValue)(&s.RecurrentGrad), plain},
 		{"diff-reset", "let the gradient flow through the spike reset (default: detached)", (*boolValue)(&s.DiffReset), plain},
 		{"surrogate", "surrogate derivative: superspike, sigmoid, esser, asymptotic or exact", (*stringValue)(&s.Surrogate), plain},
@@ -83,6 +84,7 @@ func (s *Settings) Table() []Setting {
 		{"out", "folder under which each run writes its own folder", (*stringValue)(&s.Out), plain},
 		{"name", "name of this run's folder (default: time and settings hash)", (*stringValue)(&s.Name), plain},
 		{"resume", "checkpoint (.npz) or NIR file (.nir, whose network replaces the run's) whose weights training starts from", (*stringValue)(&s.Resume), plain},
+		{"resume-dt", "time step of a --resume NIR file from another library, in the unit of its time constants (snnTorch and Norse files: seconds, e.g. 0.0001); 0: the run's dt", (*floatValue)(&s.ResumeDT), plain},
 		{"log-format", "log format: text or json", (*stringValue)(&s.LogFormat), plain},
 		{"log-level", "log level: debug, info, warn or error", (*stringValue)(&s.LogLevel), plain},
 	}

@@ -49,7 +49,7 @@ func TestCompatibleFollowsTheTable(t *testing.T) {
 		}
 	}
 	want := []string{"dataset", "randman-classes", "randman-units", "steps", "dt", "hidden", "recurrent",
-		"neuron", "readout", "tau-mem", "tau-syn", "tau-readout"}
+		"neuron", "discretisation", "readout", "tau-mem", "tau-syn", "tau-readout"}
 	if !slices.Equal(archs, want) {
 		t.Errorf("architecture settings %v, want %v", archs, want)
 	}

@@ -51,6 +51,9 @@ type Checkpoint struct {
 	// State; a checkpoint written before it was kept, of version 1, reads
 	// as 1. SaveCheckpoint writes run.Numerics when it is 0.
 	Numerics int
+	// Notes say what loading a NIR file from another library assumed
+	// (its discretisation, its time step), for the log and the record.
+	Notes []string
 }
 
 const (

@@ -18,6 +18,7 @@ import (
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
 	"github.com/spikegrad/spikegrad/metrics"
 	"github.com/spikegrad/spikegrad/network"
+	"github.com/spikegrad/spikegrad/nir"
 	"github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/run/lease"
 	"github.com/spikegrad/spikegrad/train"
@@ -348,7 +349,10 @@ func (f *folder) resume(s *run.Settings, ck *Checkpoint, cfg *train.Config, rec 
 	if ck == nil {
 		return nil
 	}
-	r := run.Resume{From: s.Resume, Exact: ck.State != nil, At: rec.Started, GOMAXPROCS: runtime.GOMAXPROCS(0)}
+	r := run.Resume{From: s.Resume, Exact: ck.State != nil, At: rec.Started, GOMAXPROCS: runtime.GOMAXPROCS(0), Notes: ck.Notes}
+	for _, n := range ck.Notes {
+		f.h.note("%s: %s", s.Resume, n)
+	}
 	st := ck.State
 	if st != nil && ck.Numerics != run.Numerics {
 		r.Numerics = ck.Numerics
@@ -448,7 +452,7 @@ func plan(s *run.Settings, d *datasets.Data) (network.Spec, train.Config, *Check
 	if err != nil || s.Resume == "" {
 		return spec, cfg, nil, err
 	}
-	ck, err := LoadNetwork(s.Resume, s) // .npz or .nir
+	ck, err := LoadNetworkWith(s.Resume, s, nir.Options{DT: s.ResumeDT}) // .npz or .nir
 	if err != nil {
 		return spec, cfg, nil, fmt.Errorf("resume: %w", err)
 	}

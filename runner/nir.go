@@ -29,6 +29,14 @@ func IsNIR(path string) bool { return strings.EqualFold(filepath.Ext(path), ".ni
 // the file's (its time constants expressed for the settings' dt), and so
 // are readout and steps if the file records them.
 func LoadNetwork(path string, base *run.Settings) (*Checkpoint, error) {
+	return LoadNetworkWith(path, base, nir.Options{})
+}
+
+// LoadNetworkWith is LoadNetwork with what a NIR file from another library
+// leaves open: opt.DT, its time step in the unit of its time constants
+// (0: base.DT), and opt.Discretisation. The checkpoint's Notes say what
+// was assumed.
+func LoadNetworkWith(path string, base *run.Settings, given nir.Options) (*Checkpoint, error) {
 	if !IsNIR(path) {
 		return LoadCheckpoint(path)
 	}
@@ -45,18 +53,30 @@ func LoadNetwork(path string, base *run.Settings) (*Checkpoint, error) {
 		}
 	case base != nil:
 		s, opt.DT = *base, base.DT
-		if _, ok := f.Graph.Metadata["dt"]; ok {
+		if given.DT != 0 {
+			opt.DT = given.DT
+		}
+		if _, ok := f.Graph.Metadata["dt"]; ok && given.DT == 0 {
 			opt.DT = 0 // the file's own
 		}
 	default:
 		return nil, fmt.Errorf("nir: %s: no spikegrad settings in its metadata (not written by cmd/export): say which data set it is for", path)
 	}
+	opt.Discretisation = given.Discretisation
 	n, err := nir.FromGraph(f.Graph, opt)
 	if err != nil {
+		if _, ok := f.Graph.Metadata["dt"]; !ok && given.DT == 0 && base != nil {
+			return nil, fmt.Errorf("nir: %s: %w (the file records no time step, so the data set's, %g, was taken in the unit of its time constants: "+
+				"give its own, e.g. 0.0001 for snnTorch's seconds, with cmd/eval --nir-dt or cmd/train --resume-dt)", path, err, base.DT)
+		}
 		return nil, fmt.Errorf("nir: %s: %w", path, err)
 	}
 	adopt(&s, n)
-	return &Checkpoint{Settings: s, Weights: n.Weights}, nil
+	notes := n.Notes
+	if !n.Has("dt") {
+		notes = append(notes, fmt.Sprintf("the file's time step, %g in the unit of its time constants, is one step of the data set's grid, %g ms", opt.DT, s.DT))
+	}
+	return &Checkpoint{Settings: s, Weights: n.Weights, Notes: notes}, nil
 }
 
 // adopt sets the network settings of s to those of n. Time constants keep
@@ -68,6 +88,7 @@ func adopt(s *run.Settings, n *nir.Network) {
 		scale = s.DT / sp.DT
 	}
 	s.Hidden, s.Recurrent = append([]int(nil), sp.Hidden...), sp.Recurrent
+	s.Discretisation = sp.Discretisation
 	s.TauMem, s.TauSyn, s.TauReadout = sp.TauMem*scale, sp.TauSyn*scale, sp.TauReadout*scale
 	if !s.Recurrent {
 		s.RecurrentGrad = false
@@ -87,6 +108,7 @@ func adopt(s *run.Settings, n *nir.Network) {
 func adoptNetwork(s, c *run.Settings) {
 	scale := s.DT / c.DT
 	s.Hidden, s.Recurrent, s.Readout = append([]int(nil), c.Hidden...), c.Recurrent, c.Readout
+	s.Discretisation = c.Discretisation
 	s.TauMem, s.TauSyn, s.TauReadout = c.TauMem*scale, c.TauSyn*scale, c.TauReadout*scale
 	if !s.Recurrent {
 		s.RecurrentGrad = false

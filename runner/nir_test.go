@@ -139,3 +139,58 @@ func maxDiff(a, b []float32) float64 {
 	}
 	return d
 }
+
+// TestResumeFromForeignNIR fine-tunes a file as another library writes it
+// (time constants in seconds, no metadata) with --resume-dt: the run takes
+// its network with the Euler discretisation, and its log and record say so.
+func TestResumeFromForeignNIR(t *testing.T) {
+	_, ck := trained(t)
+	c, err := runner.LoadCheckpoint(ck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := c.Settings.Spec(c.Weights.W[0].Shape()[0], c.Weights.W[len(c.Weights.W)-1].Shape()[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := (&nir.Network{Spec: spec, Weights: c.Weights}).Graph()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Metadata = nil
+	for _, n := range g.Nodes {
+		for _, k := range []string{"tau_syn", "tau_mem"} {
+			if a, ok := n.Params[k]; ok {
+				for i := range a.Data {
+					a.Data[i] *= 1e-3 // ms to s
+				}
+			}
+		}
+	}
+	file := filepath.Join(t.TempDir(), "foreign.nir")
+	if err := nir.Write(file, g); err != nil {
+		t.Fatal(err)
+	}
+	r := smallSettings(t)
+	r.Epochs, r.LR, r.Resume = 1, 1e-9, file
+	if _, _, err := runner.Execute(context.Background(), r, runner.Hooks{}); err == nil || !strings.Contains(err.Error(), "--resume-dt") {
+		t.Errorf("without resume-dt: %v", err)
+	}
+	r = smallSettings(t)
+	r.Epochs, r.LR, r.Resume, r.ResumeDT = 1, 1e-9, file, 1e-3
+	var notes []string
+	rec, _, err := runner.Execute(context.Background(), r, runner.Hooks{Note: func(s string) { notes = append(notes, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := spec.DT / (1 - spec.Decay(spec.TauMem)) // the file's τ_mem, Euler-matched
+	if rec.Settings.Discretisation != "euler" || math.Abs(rec.Settings.TauMem-want) > 1e-9*want {
+		t.Errorf("discretisation %q, τ_mem %v (want euler, %v)", rec.Settings.Discretisation, rec.Settings.TauMem, want)
+	}
+	if len(rec.Resumes) != 1 || len(rec.Resumes[0].Notes) < 2 || !strings.Contains(strings.Join(rec.Resumes[0].Notes, " "), "euler") {
+		t.Errorf("record's resume %+v", rec.Resumes)
+	}
+	if !strings.Contains(strings.Join(notes, "\n"), "euler") {
+		t.Errorf("log notes %q", notes)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -28,6 +29,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
 	"github.com/spikegrad/spikegrad/metrics"
+	"github.com/spikegrad/spikegrad/nir"
 	runs "github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
 	"github.com/spikegrad/spikegrad/train"
@@ -36,6 +38,8 @@ import (
 type options struct {
 	checkpoint, split, dataDir, jsonOut, snapshotOut, dataset string
 	batch, snapshots                                          int
+	nirDT                                                     float64
+	discretisation                                            string
 }
 
 func main() {
@@ -75,6 +79,8 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.batch, "batch", 250, "evaluation batch size")
 	fs.StringVar(&o.jsonOut, "json", "", "write the full result, with per-sample logits and predictions, to this JSON file")
 	fs.IntVar(&o.snapshots, "snapshot", 0, "record the activity of the first N samples of the split")
+	fs.Float64Var(&o.nirDT, "nir-dt", 0, "time step of a NIR file from another library, in the unit of its time constants (snnTorch and Norse files: seconds, e.g. 0.0001 for snnTorch's); 0: the data set's dt")
+	fs.StringVar(&o.discretisation, "discretisation", "", "discretisation to run a NIR file with (paper or euler; default: the one its metadata records, else euler, as snnTorch and Norse step it)")
 	fs.StringVar(&o.snapshotOut, "snapshot-out", "", "file for --snapshot (default: snapshot.json beside the checkpoint, in its run folder)")
 	if err := fs.Parse(args); err != nil {
 		return nil, cli.HintFlag(fs, err)
@@ -86,6 +92,10 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--checkpoint is required")
 	case o.split != "train" && o.split != "validation" && o.split != "test":
 		return nil, fmt.Errorf("--split: want train, validation or test, got %q", o.split)
+	case !(o.nirDT >= 0) || math.IsInf(o.nirDT, 0):
+		return nil, fmt.Errorf("--nir-dt: want a time step ≥ 0, got %g", o.nirDT)
+	case o.discretisation != "" && o.discretisation != "paper" && o.discretisation != "euler":
+		return nil, fmt.Errorf("--discretisation: want paper or euler, got %.40q", o.discretisation)
 	case o.batch < 1:
 		return nil, fmt.Errorf("--batch: want ≥ 1, got %d", o.batch)
 	case o.snapshots < 0:
@@ -125,9 +135,15 @@ func evaluate(ctx context.Context, o *options, stdout io.Writer) error {
 		d := runs.DefaultSettings(o.dataset)
 		base = &d
 	}
-	ck, err := runner.LoadNetwork(o.checkpoint, base)
+	if (o.nirDT != 0 || o.discretisation != "") && !runner.IsNIR(o.checkpoint) {
+		return &usageError{fmt.Errorf("--nir-dt and --discretisation are for NIR files; %s is a checkpoint", o.checkpoint)}
+	}
+	ck, err := runner.LoadNetworkWith(o.checkpoint, base, nir.Options{DT: o.nirDT, Discretisation: o.discretisation})
 	if err != nil {
 		return err
+	}
+	for _, n := range ck.Notes {
+		fmt.Fprintf(stdout, "note: %s\n", n)
 	}
 	s := ck.Settings
 	// A file that carries its settings keeps its data set: evaluating

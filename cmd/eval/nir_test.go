@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/internal/pyexec"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/nir"
 	runs "github.com/spikegrad/spikegrad/run"
@@ -91,5 +94,76 @@ func TestEvaluatesForeignNIR(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"--checkpoint", file, "--dataset", "cifar"}, &out, &errs); code != 2 {
 		t.Errorf("unknown data set: exit %d", code)
+	}
+}
+
+// TestEvaluatesSnnTorchNIR evaluates files written the way snnTorch's
+// export_to_nir writes them (python/foreign.py --snntorch, with h5py: τ in
+// seconds for its step of 0.1 ms, r = τ_mem/dt, Affine nodes with a zero
+// bias, recurrent layers as subgraphs, a CubaLIF last layer, no metadata)
+// with one flag, --nir-dt: they run by the Euler discretisation, say so,
+// and give the logits of the network they were written from.
+func TestEvaluatesSnnTorchNIR(t *testing.T) {
+	py := pyexec.Require(t, "numpy", "h5py")
+	script := filepath.Join("..", "..", "nir", "python", "foreign.py")
+	for _, f := range []string{script, filepath.Join("..", "..", "nir", "python", "nircheck.py")} {
+		if _, err := os.ReadFile(f); err != nil { // inputs of the test, for its cache
+			t.Fatal(err)
+		}
+	}
+	for _, rec := range []bool{false, true} {
+		t.Run(fmt.Sprintf("recurrent=%v", rec), func(t *testing.T) {
+			s := runs.DefaultSettings("randman")
+			s.Discretisation, s.Recurrent = "euler", rec
+			spec, err := s.Spec(20, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err := models.Init(spec, 3, tensor.Float32)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			ours, theirs := filepath.Join(dir, "spikegrad.nir"), filepath.Join(dir, "snntorch.nir")
+			if _, err := nir.ExportWith(ours, &nir.Network{Spec: spec, Weights: w}, nir.ExportOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := exec.Command(py, script, ours, theirs, "--snntorch").CombinedOutput(); err != nil {
+				t.Fatalf("foreign.py: %v: %s", err, out)
+			}
+			var out, errs bytes.Buffer
+			if code := run(context.Background(), []string{"--checkpoint", theirs, "--dataset", "randman"}, &out, &errs); code == 0 ||
+				!strings.Contains(errs.String(), "--nir-dt") {
+				t.Errorf("without --nir-dt: exit %d, %s", code, errs.String())
+			}
+			want := evalJSON(t, "--checkpoint", ours, "--dataset", "randman", "--split", "validation")
+			out.Reset()
+			js := filepath.Join(dir, "eval.json")
+			args := []string{"--checkpoint", theirs, "--dataset", "randman", "--split", "validation", "--nir-dt", "1e-4", "--json", js}
+			if code := run(context.Background(), args, &out, &errs); code != 0 {
+				t.Fatalf("exit %d: %s", code, errs.String())
+			}
+			if !strings.Contains(out.String(), "note: ") || !strings.Contains(out.String(), "--discretisation euler") {
+				t.Errorf("no note of the discretisation: %s", out.String())
+			}
+			var got Result
+			b, _ := os.ReadFile(js)
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatal(err)
+			}
+			worst := 0.0
+			for i, smp := range want.Samples {
+				if got.Samples[i].Predicted != smp.Predicted {
+					t.Fatalf("sample %d: predicted %d, the network written %d", i, got.Samples[i].Predicted, smp.Predicted)
+				}
+				for k, v := range smp.Logits {
+					worst = math.Max(worst, math.Abs(got.Samples[i].Logits[k]-v)/math.Max(1, math.Abs(v)))
+				}
+			}
+			if worst > 1e-5 || got.Metrics.Accuracy != want.Metrics.Accuracy {
+				t.Errorf("logits differ by %g, accuracy %v, want %v", worst, got.Metrics.Accuracy, want.Metrics.Accuracy)
+			}
+			t.Logf("%d samples, accuracy %.1f %%, logits within %.2g; %s", len(want.Samples), 100*got.Metrics.Accuracy, worst, strings.TrimSpace(out.String()))
+		})
 	}
 }

@@ -29,6 +29,9 @@ func main() {
 
 type options struct {
 	checkpoint, out string
+	target          string
+	step            float64
+	convert         bool
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -40,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "export: %v\n", err)
 		return 2
 	}
-	if err := export(o, stdout); err != nil {
+	if err := export(o, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "export: %v\n", err)
 		return 1
 	}
@@ -53,6 +56,9 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "checkpoint (.npz) written by cmd/train (required)")
 	fs.StringVar(&o.out, "nir", "", "NIR file to write (required; conventionally .nir)")
+	fs.StringVar(&o.target, "target", "peers", "who reads the file: peers (snnTorch's import_from_nir and Norse's from_nir as they are: time constants in seconds for a reader stepping by --step, no readout node; see the README) or spikegrad (time in ms with dt in the metadata, a CubaLI readout: read back bit for bit)")
+	fs.Float64Var(&o.step, "step", nir.DefaultPeerStep, "--target peers: the reader's time step in seconds (snnTorch's importer uses 1e-4 whatever the file says; give Norse's from_nir the same dt)")
+	fs.BoolVar(&o.convert, "convert", false, "export a network trained with the paper's discretisation without a warning (the peers step it by explicit Euler: another network)")
 	if err := fs.Parse(args); err != nil {
 		return nil, cli.HintFlag(fs, err)
 	}
@@ -63,11 +69,15 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--checkpoint is required")
 	case o.out == "":
 		return nil, fmt.Errorf("--nir is required")
+	case o.target != "peers" && o.target != "spikegrad":
+		return nil, fmt.Errorf("--target %.40q: want peers or spikegrad", o.target)
+	case !(o.step > 0) || o.step > 1e3:
+		return nil, fmt.Errorf("--step %g: want a time step in seconds, > 0", o.step)
 	}
 	return o, nil
 }
 
-func export(o *options, stdout io.Writer) error {
+func export(o *options, stdout, stderr io.Writer) error {
 	ck, err := runner.LoadCheckpoint(o.checkpoint)
 	if err != nil {
 		return err
@@ -81,8 +91,16 @@ func export(o *options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := nir.Export(o.out, &nir.Network{Spec: spec, Weights: w, Settings: js}); err != nil {
+	opt := nir.ExportOptions{Target: nir.TargetSpikegrad, Convert: o.convert}
+	if o.target == "peers" {
+		opt.Target, opt.Step = nir.TargetPeers, o.step
+	}
+	warn, err := nir.ExportWith(o.out, &nir.Network{Spec: spec, Weights: w, Settings: js}, opt)
+	if err != nil {
 		return err
+	}
+	for _, m := range warn {
+		fmt.Fprintf(stderr, "export: warning: %s\n", m)
 	}
 	layers := []string{fmt.Sprint(spec.Inputs)}
 	for _, h := range spec.Hidden {
@@ -92,7 +110,14 @@ func export(o *options, stdout io.Writer) error {
 	if spec.Recurrent {
 		kind = "recurrent"
 	}
-	fmt.Fprintf(stdout, "wrote %s: %s-%d %s network, %s readout, Δt = %g ms, %v weights\n",
-		o.out, strings.Join(layers, "-"), spec.Outputs, kind, spec.Readout, spec.DT, w.W[0].Dtype())
+	disc := spec.Discretisation
+	if disc == "" {
+		disc = "paper"
+	}
+	fmt.Fprintf(stdout, "wrote %s: %s-%d %s network, %s discretisation, %s readout, Δt = %g ms, %v weights\n",
+		o.out, strings.Join(layers, "-"), spec.Outputs, kind, disc, spec.Readout, spec.DT, w.W[0].Dtype())
+	if opt.Target == nir.TargetPeers {
+		fmt.Fprintf(stdout, "for snnTorch and Norse: time constants in seconds for a step of %g s (Norse: from_nir(graph, dt=%g)); the output is the readout's input current, see the README for the logits\n", o.step, o.step)
+	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,13 +19,17 @@ import (
 
 // checkpoint trains a small recurrent randman network briefly and returns
 // its best weights.
-func checkpoint(t *testing.T, dtype string) string {
+func checkpoint(t *testing.T, dtype, disc string, hidden ...int) string {
 	t.Helper()
 	s := runs.DefaultSettings("randman")
 	s.Randman.Classes, s.Randman.Units, s.Randman.SamplesPerClass = 3, 10, 40
 	s.Randman.TrainPerClass, s.Randman.ValidationPerClass, s.Randman.Window = 30, 5, 20
 	s.Steps, s.Hidden, s.Recurrent, s.Readout, s.DType = 40, []int{12}, true, "sum", dtype
 	s.Epochs, s.Batch, s.Out, s.Gain = 1, 30, t.TempDir(), 10 // gain: more hidden spikes to compare
+	s.Discretisation = disc
+	if hidden != nil {
+		s.Hidden, s.Steps = hidden, 60
+	}
 	_, dir, err := runner.Execute(context.Background(), &s, runner.Hooks{})
 	if err != nil {
 		t.Fatal(err)
@@ -44,19 +49,38 @@ func TestExportChecksInPython(t *testing.T) {
 	if _, err := os.ReadFile(script); err != nil { // an input of the test, for its cache
 		t.Fatal(err)
 	}
-	for _, dtype := range []string{"float64", "float32"} {
-		t.Run(dtype, func(t *testing.T) {
-			ck := checkpoint(t, dtype)
+	for _, c := range []struct {
+		dtype, disc, target, convention string
+		hidden                          []int
+	}{
+		{"float64", "paper", "spikegrad", "paper", nil}, {"float32", "paper", "spikegrad", "paper", nil},
+		{"float64", "euler", "peers", "peers", nil}, {"float32", "euler", "peers", "peers", nil},
+		{"float32", "euler", "peers", "peers", []int{12, 9}},
+	} {
+		t.Run(fmt.Sprintf("%s-%s-%s-%v", c.dtype, c.disc, c.target, c.hidden), func(t *testing.T) {
+			dtype := c.dtype
+			ck := checkpoint(t, dtype, c.disc, c.hidden...)
 			out := filepath.Join(t.TempDir(), "model.nir")
 			var stdout, stderr bytes.Buffer
-			if code := run([]string{"--checkpoint", ck, "--nir", out}, &stdout, &stderr); code != 0 {
+			if code := run([]string{"--checkpoint", ck, "--nir", out, "--target", c.target}, &stdout, &stderr); code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
-			if want := "10-12-3 recurrent network, sum readout, Δt = 1 ms, " + dtype; !strings.Contains(stdout.String(), want) {
+			layers := "10-12-3"
+			if c.hidden != nil {
+				layers = "10-12-9-3"
+			}
+			if want := layers + " recurrent network, " + c.disc + " discretisation, sum readout, Δt = 1 ms, " + dtype; !strings.Contains(stdout.String(), want) {
 				t.Errorf("report %q, want %q", stdout.String(), want)
 			}
+			// A network of the paper's discretisation is another
+			// network in the peers: the export says what differs.
+			warned := strings.Contains(stderr.String(), "hidden layer 1 (recurrent) was trained with the paper's discretisation") &&
+				strings.Contains(stderr.String(), "large loss")
+			if warned != (c.disc == "paper") {
+				t.Errorf("stderr %q for the %s discretisation", stderr.String(), c.disc)
+			}
 			act := activity(t, out)
-			res, err := exec.Command(py, script, out, "--activity", act, "--npz", ck).Output()
+			res, err := exec.Command(py, script, out, "--activity", act, "--npz", ck, "--convention", c.convention).Output()
 			var r struct {
 				Error        string
 				HiddenSpikes int      `json:"hidden_spikes"`
@@ -69,7 +93,11 @@ func TestExportChecksInPython(t *testing.T) {
 			if jerr := json.Unmarshal(res, &r); jerr != nil || err != nil || r.Error != "" {
 				t.Fatalf("nircheck.py: %v %v: %s", err, jerr, res)
 			}
-			if !r.Equal || r.HiddenSpikes == 0 || strings.Join(r.Arrays, ",") != "W0,Wout,V0" {
+			arrays := "W0,Wout,V0"
+			if c.hidden != nil {
+				arrays = "W0,W1,Wout,V0,V1"
+			}
+			if !r.Equal || r.HiddenSpikes == 0 || strings.Join(r.Arrays, ",") != arrays {
 				t.Errorf("report %s", res)
 			}
 			t.Logf("%d hidden spikes identical, max logit difference %.3g (relative %.3g, logits up to %.3g)", r.HiddenSpikes, r.MaxLogitDiff, r.Rel, r.MaxLogit)
@@ -148,5 +176,23 @@ func TestBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "x.nir")); err == nil {
 		t.Error("a failed export left a file")
+	}
+}
+
+// Bad flags are refused by name, before any file is read.
+func TestExportRefusesBadFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--checkpoint", "x.npz", "--nir", "y.nir", "--target", "lava"}, "--target"},
+		{[]string{"--checkpoint", "x.npz", "--nir", "y.nir", "--step", "-1"}, "--step"},
+		{[]string{"--checkpoint", "x.npz", "--nir", "y.nir", "--step", "NaN"}, "--step"},
+		{[]string{"--checkpoint", "x.npz", "--nir", "y.nir", "--target", strings.Repeat("t", 1<<16)}, "--target"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(c.args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), c.want) || stderr.Len() > 300 {
+			t.Errorf("%.60v: exit %d, %.300q", c.args, code, stderr.String())
+		}
 	}
 }

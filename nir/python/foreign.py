@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Rewrite a spikegrad NIR file the way other libraries write NIR files.
 
-    python3 foreign.py spikegrad.nir foreign.nir
+    python3 foreign.py spikegrad.nir foreign.nir [--snntorch]
 
 The output describes the same discrete network, but as the NIR reference
 writer (nir.write) and snnTorch's exporter would store it, with numpy and
@@ -19,6 +19,11 @@ h5py only:
   NIRGraph subgraph named lif<l> of input, lif, w_rec and output; others
   as a flat loop lif<l>.lif <-> lif<l>.w_rec;
 - no metadata: the reader must be told dt.
+
+With --snntorch, the file is what snnTorch's export_to_nir writes for a
+classifier of Synaptic (RSynaptic) layers: every recurrent layer as a
+subgraph, and the last layer a CubaLIF too (snnTorch has no CubaLI), its
+threshold unused by a reader that takes its membrane potential as logits.
 """
 
 import os
@@ -59,7 +64,7 @@ def io(kind, n):
     return {"type": kind, "shape": np.array([n])}
 
 
-def convert(src):
+def convert(src, snntorch=False):
     _, nodes, edges, meta = read_nir(src)
     beta_syn, beta_mem, beta_out = (float(meta[k]) for k in ("beta_syn", "beta_mem", "beta_out"))
     chain = layers(nodes, edges)
@@ -69,7 +74,7 @@ def convert(src):
         n = nodes[fc]["weight"].shape[0]
         if l == len(chain) - 1:
             out["fc_out"] = affine(nodes[fc]["weight"], 1 - beta_out)
-            out["li"] = neurons("CubaLI", n, beta_syn, beta_out, None)
+            out["li"] = neurons("CubaLIF" if snntorch else "CubaLI", n, beta_syn, beta_out, THRESHOLD)
             out["output"] = io("Output", n)
             new_edges += [(prev, "fc_out"), ("fc_out", "li"), ("li", "output")]
             break
@@ -77,7 +82,7 @@ def convert(src):
         out["fc%d" % l] = affine(nodes[fc]["weight"], scale)
         lif = neurons("CubaLIF", n, beta_syn, beta_mem, THRESHOLD)
         new_edges.append((prev, "fc%d" % l))
-        if loop and l % 2 == 1:
+        if loop and (l % 2 == 1 or snntorch):
             name = "lif%d" % l
             out[name] = {
                 "type": "NIRGraph",
@@ -111,7 +116,7 @@ def write_recursive(group, node):
 
 def main():
     src, dst = sys.argv[1], sys.argv[2]
-    graph = convert(src)
+    graph = convert(src, "--snntorch" in sys.argv[3:])
     with h5py.File(dst, "w") as f:
         f.create_dataset("version", data="1.0.7", dtype=h5py.string_dtype())
         write_recursive(f.create_group("node"), graph)

@@ -23,6 +23,31 @@ spikegrad, holds input spike trains and the hidden spikes and logits
 spikegrad computed for them: the spikes must be identical, the logits equal
 to 1e-5.
 
+With --convention peers, the network is simulated instead the way snnTorch
+and Norse simulate it, from the graph alone, as their NIR importers read it
+(neither reads the metadata), for a reader that steps by --dt seconds
+(default 1e-4, snnTorch's fixed step). Two programs, one per peer, follow
+their equations:
+
+    snnTorch (import_from_nir: Synaptic, reset to zero, r = tau_mem/dt)
+        alpha = 1 - dt/tau_syn, beta = 1 - dt/tau_mem,
+        threshold = v_threshold / (w_in*dt/tau_syn)
+        syn[n] = alpha*syn[n-1] + x[n],  mem[n] = beta*mem[n-1] + syn[n]
+        z[n] = mem[n] > threshold, then mem[n] = 0 where z[n]
+    Norse (from_nir: CubaLIF = w_in, LIBoxCell, r, LIFBoxCell)
+        i[n] = i[n-1] + dt/tau_syn*(w_in*x[n] - i[n-1])
+        v'   = v[n-1] + dt/tau_mem*(v_leak - v[n-1] + r*i[n])
+        z[n] = v' > v_threshold,  v[n] = v' where not z[n], v_reset where z[n]
+
+with x[n] = weight @ input[n] (+ bias) + w_rec @ z[n-1] for a recurrent
+layer. The readout: a CubaLI node is stepped like Norse's CubaLIF without
+spikes; a graph whose last weights feed the Output directly (spikegrad's
+export for the peers) is filtered as its metadata's "logits" entry says,
+with readout_tau_syn and readout_tau_mem: I = a*I + x[n], U = b*U + (1-b)*I,
+logits the max or sum over n = 0..steps-1 of U. Both programs must find
+spikegrad's spikes (identical) and logits (1e-5) for a network trained with
+spikegrad's euler discretisation.
+
 With --npz, a checkpoint is opened with NumPy and checked against the
 layout documented in spikegrad's README (Checkpoints): W0 ... Wout, V0 ...
 as [fan_in, fan_out] float arrays and the settings as a JSON string; with a
@@ -59,6 +84,10 @@ NEURON_FIELDS = {
 
 class Mismatch(Exception):
     pass
+
+
+class Refused(Exception):
+    """What a peer's importer refuses."""
 
 
 def expect(cond, msg):
@@ -202,11 +231,136 @@ def simulate(nodes, edges, meta, x):
     raise Mismatch("no CubaLI readout")
 
 
-def check_activity(nodes, edges, meta, path):
+def peer_layers(nodes, edges):
+    """The chain as the peers see it: (weights, neurons or None, loop)."""
+    succ = {}
+    for a, b in edges:
+        succ.setdefault(a, []).append(b)
+    out = []
+    try:
+        return layers(nodes, edges)
+    except Mismatch:
+        pass
+    # The last weights feed the Output: no readout node.
+    loop = {}
+    for a, b in edges:
+        if nodes[a]["type"] == "CubaLIF" and nodes[b]["type"] in ("Linear", "Affine") and succ.get(b) == [a]:
+            loop[a] = b
+    at = [n for n in nodes if nodes[n]["type"] == "Input"][0]
+    while True:
+        nxt = [b for b in succ.get(at, []) if b != loop.get(at)]
+        expect(len(nxt) == 1, "node %s: successors %s, want one" % (at, nxt))
+        fc = nxt[0]
+        nxt = succ.get(fc, [])
+        expect(len(nxt) == 1, "node %s: successors %s, want one" % (fc, nxt))
+        if nodes[nxt[0]]["type"] == "Output":
+            out.append((fc, None, None))
+            return out
+        out.append((fc, nxt[0], loop.get(nxt[0])))
+        at = nxt[0]
+
+
+def params(node):
+    return {k: np.asarray(v, dtype=np.float64) for k, v in node.items() if k != "type" and isinstance(v, np.ndarray)}
+
+
+def one(a, what):
+    u = np.unique(a)
+    expect(u.size == 1, "%s differs between neurons: %s" % (what, u[:4]))
+    return float(u[0])
+
+
+def simulate_peer(peer, nodes, edges, meta, x, dt):
+    """x: [batch, T, inputs]. The hidden spikes and logits that snnTorch
+    (peer "snntorch") or Norse ("norse") compute, stepping by dt."""
+    batch, T, _ = x.shape
+    spikes, s_in = [], x
+    chain = peer_layers(nodes, edges)
+    for fc, nrn, loop in chain:
+        w, b = weight(nodes[fc])
+        N = w.shape[0]
+        xs = s_in @ w.T + b  # [batch, T, N], the feed-forward input
+        if nrn is None:  # the readout's filter, from the metadata
+            expect(meta.get("logits", "").startswith("x[n] = output at step n"), "no readout recipe in the metadata")
+            a = 1 - dt / float(meta["readout_tau_syn"])
+            bb = 1 - dt / float(meta["readout_tau_mem"])
+            I, U = np.zeros((batch, N)), np.zeros((batch, N))
+            pots = np.zeros((batch, T, N))
+            paper = "the paper's readout" in meta["logits"]
+            for n in range(T):
+                if paper:
+                    U = bb * U + (1 - bb) * I
+                    I = a * I + xs[:, n]
+                else:
+                    I = a * I + xs[:, n]
+                    U = bb * U + (1 - bb) * I
+                pots[:, n] = U
+            reduce = {"max": np.max, "sum": np.sum}[meta["readout"]]
+            return spikes, reduce(pots, axis=1)
+        p = params(nodes[nrn])
+        spiking = nodes[nrn]["type"] == "CubaLIF"
+        expect(np.allclose(p["v_leak"], 0), "node %s: v_leak is not zero" % nrn)
+        w_in = p.get("w_in", np.ones(N))
+        wrec, brec = weight(nodes[loop]) if loop else (None, 0.0)
+        z = np.zeros((batch, N))
+        out = np.zeros((batch, T, N))
+        pots = np.zeros((batch, T, N))
+        if peer == "snntorch" and spiking:
+            if not np.allclose(p["r"], p["tau_mem"] / dt):
+                raise Refused("node %s: r is not tau_mem/dt: snnTorch refuses it" % nrn)
+            alpha, beta = 1 - dt / p["tau_syn"], 1 - dt / p["tau_mem"]
+            thr = one(p["v_threshold"] / (w_in * dt / p["tau_syn"]), "node %s: threshold" % nrn)
+            syn, mem = np.zeros((batch, N)), np.zeros((batch, N))
+            for n in range(T):
+                xin = xs[:, n] + (z @ wrec.T + brec if wrec is not None else 0)
+                syn = alpha * syn + xin
+                mem = beta * mem + syn
+                z = (mem > thr).astype(np.float64)
+                mem = mem * (1 - z)
+                out[:, n] = z
+        else:  # Norse, and the CubaLI readout for both
+            i, v = np.zeros((batch, N)), np.zeros((batch, N))
+            for n in range(T):
+                xin = xs[:, n] + (z @ wrec.T + brec if wrec is not None else 0)
+                i = i + dt / p["tau_syn"] * (w_in * xin - i)
+                v = v + dt / p["tau_mem"] * (p["v_leak"] - v + p["r"] * i)
+                if spiking:
+                    z = (v > p["v_threshold"]).astype(np.float64)
+                    v = np.where(z > 0, p.get("v_reset", np.zeros(N)), v)
+                    out[:, n] = z
+                pots[:, n] = v
+        if not spiking:
+            reduce = {"max": np.max, "sum": np.sum}[meta["readout"]]
+            return spikes, reduce(pots, axis=1)
+        spikes.append(out)
+        s_in = out
+    raise Mismatch("no readout")
+
+
+def check_activity(nodes, edges, meta, path, convention="paper", dt=1e-4):
     with open(path) as f:
         act = json.load(f)
     x = np.asarray(act["inputs"], dtype=np.float64)
+    if convention == "peers":
+        report = {}
+        for peer in ("snntorch", "norse"):
+            try:
+                spikes, logits = simulate_peer(peer, nodes, edges, meta, x, dt)
+            except Refused as e:
+                report[peer + "_refused"] = str(e)
+                continue
+            try:
+                r = compare(act, x, spikes, logits)
+            except Mismatch as e:
+                raise Mismatch("%s: %s" % (peer, e))
+            report.update({peer + "_" + k: v for k, v in r.items()})
+            report.update(r)
+        return report
     spikes, logits = simulate(nodes, edges, meta, x)
+    return compare(act, x, spikes, logits)
+
+
+def compare(act, x, spikes, logits):
     want_spikes = [np.asarray(s, dtype=np.float64) for s in (act["spikes"] or [])]
     expect(len(spikes) == len(want_spikes), "%d hidden layers, spikegrad has %d" % (len(spikes), len(want_spikes)))
     count = 0
@@ -241,7 +395,7 @@ def check_npz(path, nodes, edges):
         expect(f["V%d" % l].shape == (hidden[l], hidden[l]), "V%d has shape %s" % (l, f["V%d" % l].shape))
     out = {"npz_arrays": names, "npz_dtype": str(dtypes.pop())}
     if nodes is not None:
-        chain = layers(nodes, edges)
+        chain = peer_layers(nodes, edges)
         expect(len(chain) == len(hidden) + 1, "the NIR file has %d layers, the checkpoint %d" % (len(chain), len(hidden) + 1))
         for l, (fc, _, loop) in enumerate(chain):
             k = names[l]
@@ -258,6 +412,8 @@ def main():
     ap.add_argument("nir", nargs="?")
     ap.add_argument("--activity")
     ap.add_argument("--npz")
+    ap.add_argument("--convention", choices=["paper", "peers"], default="paper")
+    ap.add_argument("--dt", type=float, default=1e-4, help="the peers' step in seconds (--convention peers)")
     a = ap.parse_args()
     report = {}
     nodes = edges = None
@@ -266,7 +422,7 @@ def main():
             version, nodes, edges, meta = read_nir(a.nir)
             report.update({"version": version, "nodes": len(nodes), "edges": len(edges)})
             if a.activity:
-                report.update(check_activity(nodes, edges, meta, a.activity))
+                report.update(check_activity(nodes, edges, meta, a.activity, a.convention, a.dt))
         if a.npz:
             report.update(check_npz(a.npz, nodes, edges))
     except Mismatch as e:
