@@ -76,3 +76,54 @@ func TestFig5EtaGrid(t *testing.T) {
 		}
 	}
 }
+
+// TestFig6MNISTAtThePapersNetwork pins the sweep of MNIST at the paper's
+// network (issue 28, point 6): the neuron of section 4.2.1 (τ_mem 10 ms,
+// τ_syn 5 ms), one hidden layer of 100 (our choice, the text gives no
+// size), no activity regulariser, and the paper's protocol — a grid over
+// η per readout × connectivity case, top k on validation: top 5 of 10
+// locally, top 10 of 20 at the paper scale.
+func TestFig6MNISTAtThePapersNetwork(t *testing.T) {
+	wantLR := []float64{0.0005, 0.001, 0.002, 0.005, 0.01}
+	for _, tc := range []struct {
+		scale           paper.Scale
+		epochs, perCase int
+		top             int
+	}{
+		{paper.Local, 40, 10, 5},
+		{paper.Full, 50, 20, 10},
+	} {
+		p, err := paper.NewPlan(paper.Options{Scale: tc.scale, Sweeps: []string{"fig6-mnist-paper"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases := map[string][]float64{}
+		for _, b := range p.Batches {
+			if b.Sweep != "fig6-mnist-paper" {
+				continue
+			}
+			for _, j := range b.Jobs {
+				s := j.Settings
+				if s.Dataset != "mnist" || s.TauMem != 10 || s.TauSyn != 5 || !slices.Equal(s.Hidden, []int{100}) ||
+					s.RegUpperStrength != 0 || s.RegLowerStrength != 0 || s.Epochs != tc.epochs || s.Limit != 0 {
+					t.Errorf("%s %s: %s, τ %g/%g ms, hidden %v, regularisers %g/%g, %d epochs, limit %d", tc.scale, j.Name,
+						s.Dataset, s.TauMem, s.TauSyn, s.Hidden, s.RegUpperStrength, s.RegLowerStrength, s.Epochs, s.Limit)
+				}
+				key := fmt.Sprint(s.Readout, s.Recurrent)
+				cases[key] = append(cases[key], s.LR)
+			}
+		}
+		if len(cases) != 4 {
+			t.Errorf("%s: cases %v, want Max/Sum × FF/RC", tc.scale, cases)
+		}
+		for key, lrs := range cases {
+			distinct := slices.Compact(slices.Sorted(slices.Values(lrs)))
+			if len(lrs) != tc.perCase || !slices.Equal(distinct, wantLR) {
+				t.Errorf("%s %s: η %v, want %d runs over %v", tc.scale, key, lrs, tc.perCase, wantLR)
+			}
+			if k := findings.Selected(10, len(lrs)); k != tc.top {
+				t.Errorf("%s %s: top %d of %d, want %d", tc.scale, key, k, len(lrs), tc.top)
+			}
+		}
+	}
+}
