@@ -190,7 +190,7 @@ func runNumpyMLP(t *testing.T, py, path string, args ...string) numpyResult {
 // task, XOR of two of six noisy dimensions, needs the hidden layer.
 func TestSearchReachesTheNumpyPerceptron(t *testing.T) {
 	if testing.Short() {
-		t.Skip("about 15 s; skipped with -short")
+		t.Skip("runs python for 2–15 s; skipped with -short")
 	}
 	py := pyexec.Require(t, "numpy")
 	rng := rand.New(rand.NewPCG(11, 12))
