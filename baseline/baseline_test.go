@@ -104,7 +104,7 @@ func testBlobs(rng *rand.Rand, n, dim int, xor bool) *Features {
 // to learn XOR, which the regression cannot.
 func TestFitLearnsWhatEachModelCan(t *testing.T) {
 	c := DefaultConfig()
-	c.Epochs, c.LR = 30, 0.01
+	c.Epochs, c.Patience, c.LR = 30, 0, 0.01
 	for _, tc := range []struct {
 		name   string
 		xor    bool
@@ -143,7 +143,8 @@ func TestFitErrors(t *testing.T) {
 	a, b := testBlobs(rng, 10, 3, false), testBlobs(rng, 10, 4, false)
 	empty := &Features{Dim: 3, Classes: 2}
 	bad := []Config{{Epochs: 0, Batch: 1, LR: 1}, {Epochs: 1, Batch: 0, LR: 1}, {Epochs: 1, Batch: 1, LR: 0},
-		{Epochs: 1, Batch: 1, LR: math.Inf(1)}, {Epochs: 1, Batch: 1, LR: 1, L2: -1}, {Hidden: -1, Epochs: 1, Batch: 1, LR: 1}}
+		{Epochs: 1, Batch: 1, LR: math.Inf(1)}, {Epochs: 1, Batch: 1, LR: 1, L2: -1}, {Hidden: -1, Epochs: 1, Batch: 1, LR: 1},
+		{Epochs: 1, Batch: 1, LR: 1, Patience: -1}}
 	for _, c := range bad {
 		if _, err := Fit(context.Background(), c, a, a, a, nil); err == nil {
 			t.Errorf("%+v: no error", c)

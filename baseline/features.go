@@ -3,6 +3,8 @@ package baseline
 import (
 	"fmt"
 
+	"codeberg.org/sbinet/npyio/npz"
+
 	"github.com/spikegrad/spikegrad/datasets"
 )
 
@@ -76,4 +78,39 @@ func compact(x []float32) Row {
 		}
 	}
 	return r
+}
+
+// Dense returns the rows of f as dense vectors of length Dim.
+func (f *Features) Dense() [][]float32 {
+	out := make([][]float32, len(f.Rows))
+	for i, r := range f.Rows {
+		out[i] = make([]float32, f.Dim)
+		r.each(func(k int, v float64) { out[i][k] = float32(v) })
+	}
+	return out
+}
+
+// WriteNPZ writes the three splits to a NumPy .npz archive at path, for
+// programs outside Go to fit on the very same features: arrays train_x,
+// validation_x and test_x (float32, [samples, Dim]) and train_y,
+// validation_y and test_y (int32 labels).
+func WriteNPZ(path string, train, validation, test *Features) error {
+	vs := map[string]any{}
+	for _, s := range []struct {
+		name string
+		f    *Features
+	}{{"train", train}, {"validation", validation}, {"test", test}} {
+		if len(s.f.Rows) == 0 {
+			return fmt.Errorf("baseline: the %s split has no sample to write", s.name)
+		}
+		if s.f.Dim != train.Dim {
+			return fmt.Errorf("baseline: the %s split has %d features, the training split %d", s.name, s.f.Dim, train.Dim)
+		}
+		labels := make([]int32, len(s.f.Labels))
+		for i, l := range s.f.Labels {
+			labels[i] = int32(l)
+		}
+		vs[s.name+"_x"], vs[s.name+"_y"] = s.f.Dense(), labels
+	}
+	return npz.Write(path, vs)
 }

@@ -19,11 +19,11 @@ var wantRuns = map[Scale]map[string]int{
 		"fig9-randman-free": 4, "fig9-randman": 16, "fig3b": 18, "fig3b-uniform": 6, "fig5-reset": 8, "fig5-recurrent": 8, "fig3c-nh2": 3,
 		"init": 9, "fig6-mnist": 4, "fig9-mnist-free": 1, "fig9-mnist": 4},
 	Local: {"fig2b": 6, "fig3c-nh0": 10, "fig3c-beta0": 10, "fig3d-data": 5, "fig3d-init": 10, "fig6-randman": 40,
-		"fig9-randman-free": 4, "fig9-randman": 36, "fig3b": 105, "fig3b-uniform": 12, "fig5-reset": 96, "fig5-recurrent": 96, "fig3c-nh2": 45,
-		"init": 45, "fig6-mnist": 16, "fig9-mnist-free": 2, "fig9-mnist": 14},
+		"fig9-randman-free": 4, "fig9-randman": 36, "fig3b": 105, "fig3b-uniform": 12, "fig5-reset": 128, "fig5-recurrent": 128, "fig3c-nh2": 45,
+		"init": 45, "fig6-mnist": 16, "fig6-mnist-paper": 40, "fig9-mnist-free": 2, "fig9-mnist": 14},
 	Full: {"fig2b": 6, "fig3c-nh0": 10, "fig3c-beta0": 10, "fig3d-data": 5, "fig3d-init": 10, "fig6-randman": 80,
-		"fig9-randman-free": 4, "fig9-randman": 36, "fig3b": 105, "fig3b-uniform": 27, "fig5-reset": 168, "fig5-recurrent": 168, "fig3c-nh2": 105,
-		"init": 45, "fig6-mnist": 80, "fig9-mnist-free": 4, "fig9-mnist": 32,
+		"fig9-randman-free": 4, "fig9-randman": 36, "fig3b": 105, "fig3b-uniform": 27, "fig5-reset": 224, "fig5-recurrent": 224, "fig3c-nh2": 105,
+		"init": 45, "fig6-mnist": 80, "fig6-mnist-paper": 80, "fig9-mnist-free": 4, "fig9-mnist": 32,
 		"fig6-shd": 80, "fig9-shd-free": 4, "fig9-shd": 36, "fig6-rawhd": 80, "fig9-rawhd-free": 4, "fig9-rawhd": 36,
 		"fig6-rawsc": 80, "fig9-rawsc-free": 4, "fig9-rawsc": 36},
 }
@@ -229,11 +229,15 @@ func TestCommittedLocalRecordsAreFoundByThePlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Fig. 5's runs at η = 10⁻² (issue 28, point 7) are planned but not yet
+	// trained: 4 networks × 2 gradient cases × 4 β in each sweep.
+	// Nor are the runs of MNIST at the paper's network (point 6).
+	untrained := map[string]int{"fig5-reset": 32, "fig5-recurrent": 32, "fig6-mnist-paper": 40}
 	found := 0
 	for _, b := range p.Batches {
 		found += len(r.Runs[b.Sweep])
-		if r.Other[b.Sweep] != 0 {
-			t.Errorf("sweep %s: %d planned runs have no record", b.Sweep, r.Other[b.Sweep])
+		if r.Other[b.Sweep] != untrained[b.Sweep] {
+			t.Errorf("sweep %s: %d planned runs have no record, want %d", b.Sweep, r.Other[b.Sweep], untrained[b.Sweep])
 		}
 	}
 	if found != 552 {

@@ -22,20 +22,20 @@ func TestFitsBothClassifiersOnSyntheticWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	args := []string{"--dataset", "rawhd", "--data-dir", data, "--epochs", "3", "--hidden", "8", "--seed", "7",
-		"--out", out, "--log-format", "json"}
+	args := []string{"--dataset", "rawhd", "--data-dir", data, "--epochs", "3", "--hidden", "8", "--seed", "7", "--seeds", "2",
+		"--lr", "0.001,0.003", "--l2", "0.0001", "--out", out, "--log-format", "json"}
 	if code := runMain(context.Background(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	for _, want := range []string{"logreg: test accuracy", "mlp: test accuracy", "results in"} {
+	for _, want := range []string{"logreg: test accuracy", "mlp: test accuracy", "over 2 seeds", "among 2 configurations", "results in"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("stdout lacks %q: %s", want, stdout.String())
 		}
 	}
-	if !strings.Contains(stderr.String(), `"msg":"epoch"`) {
-		t.Errorf("want JSON epoch log lines, got %s", stderr.String())
+	if !strings.Contains(stderr.String(), `"msg":"fit"`) {
+		t.Errorf("want JSON log lines of the fits, got %s", stderr.String())
 	}
-	b, err := os.ReadFile(filepath.Join(out, "baseline_rawhd_seed=7.json"))
+	b, err := os.ReadFile(filepath.Join(out, "baseline_rawhd.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,8 +48,14 @@ func TestFitsBothClassifiersOnSyntheticWords(t *testing.T) {
 		t.Fatalf("report %+v", r)
 	}
 	for _, f := range r.Fits {
-		if len(f.History) != 3 || f.BestEpoch < 1 || f.Test.N != 20 || f.Config.Seed != 7 || (f.Model == "mlp") != (f.Config.Hidden == 8) {
+		if len(f.Points) != 2 || len(f.Runs) != 2 || f.Test.N != 2 || f.Selected.Seed != 7 || (f.Model == "mlp") != (f.Selected.Hidden == 8) {
 			t.Errorf("%s: %+v", f.Model, f)
+			continue
+		}
+		for i, run := range f.Runs {
+			if run.Seed != uint64(7+i) || len(run.History) != 3 || run.BestEpoch < 1 || run.Result.Test.N != 20 {
+				t.Errorf("%s, run %d: %+v", f.Model, i, run)
+			}
 		}
 	}
 }
@@ -60,11 +66,11 @@ func TestBinsRandman(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	args := []string{"--randman-classes", "3", "--randman-units", "5", "--randman-samples", "30", "--randman-train", "20",
 		"--randman-validation", "5", "--randman-window", "20", "--steps", "40", "--bin", "8", "--model", "logreg",
-		"--epochs", "2", "--out", out}
+		"--epochs", "2", "--seeds", "1", "--lr", "0.01", "--l2", "0", "--out", out}
 	if code := runMain(context.Background(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	b, err := os.ReadFile(filepath.Join(out, "baseline_randman_seed=1.json"))
+	b, err := os.ReadFile(filepath.Join(out, "baseline_randman.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,6 +87,11 @@ func TestBadFlagsExitWithUsageError(t *testing.T) {
 		"--epochs":         {"--epochs", "0"},
 		"--steps":          {"--steps", "0"},
 		"--lr":             {"--lr", "-1"},
+		"--lr: want":       {"--lr", "0.1,x"},
+		"twice":            {"--l2", "0.1,0.1"},
+		"--hidden":         {"--hidden", "-3"},
+		"--patience":       {"--patience", "-1"},
+		"--seeds":          {"--seeds", "0"},
 		"unknown data set": {"--dataset", "timit"},
 		"argument":         {"stray"},
 		"-tau-mem":         {"--tau-mem", "5"}, // a network's setting, not the data's
