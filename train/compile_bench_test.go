@@ -123,6 +123,23 @@ func BenchmarkCompile(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		b.Run(fmt.Sprintf("fit/T=%d", T), func(b *testing.B) {
+			// What Fit builds: the Trainer's micro-batches (batch 100),
+			// their programs compiled at once, and its Evaluator's
+			// forward programs on their graphs.
+			for i := 0; i < b.N; i++ {
+				tr, err := NewTrainer(spec, 100, w, DefaultOptimizer(1e-3))
+				if err != nil {
+					b.Fatal(err)
+				}
+				ev, err := tr.Evaluator()
+				if err != nil {
+					b.Fatal(err)
+				}
+				ev.Close()
+				tr.Close()
+			}
+		})
 		b.Run(fmt.Sprintf("concurrent/T=%d", T), func(b *testing.B) {
 			// Both programs built and compiled at once (see machine):
 			// the wall time of the pair.
