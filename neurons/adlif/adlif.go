@@ -1,0 +1,322 @@
+package adlif
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/graph"
+	"github.com/spikegrad/spikegrad/network"
+	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/lif"
+	"github.com/spikegrad/spikegrad/surrogate"
+)
+
+// Name is the model's value of the neuron setting.
+const Name = "adlif"
+
+// Neuron is the model as the registry holds it (a models.Neuron).
+type Neuron struct{}
+
+// Name returns "adlif".
+func (Neuron) Name() string { return Name }
+
+// The per-neuron parameters of a hidden layer, in this order.
+const (
+	Alpha = iota // membrane decay α
+	Rho          // adaptation decay ρ
+	A            // coupling a of the adaptation to the membrane
+	B            // spike-triggered adaptation b
+	nParams
+)
+
+var paramNames = [nParams]string{"alpha_logit", "rho_logit", "a_logit", "b_logit"}
+
+// Params returns the logits of α, ρ, a and b for a hidden layer, each drawn
+// per neuron; the readout has none.
+func (Neuron) Params(readout bool) []network.NeuronParam {
+	if readout {
+		return nil
+	}
+	ps := make([]network.NeuronParam, nParams)
+	for i := range ps {
+		ps[i] = network.NeuronParam{Name: paramNames[i], Draw: drawLogit}
+	}
+	return ps
+}
+
+// drawLogit is θ = logit(u), u uniform on [0.05, 0.95): the parameter
+// uniform on the central 90 % of its range.
+func drawLogit(r *rand.Rand) float64 {
+	u := 0.05 + 0.9*r.Float64()
+	return math.Log(u / (1 - u))
+}
+
+// States returns 2, the membrane potential and the adaptation current.
+func (Neuron) States() int { return 2 }
+
+// Ranges are the bounds [Lo[i], Hi[i]] of the parameters Alpha … B.
+type Ranges struct{ Lo, Hi [nParams]float64 }
+
+// RangesOf returns the parameters' ranges for the settings of s (see the
+// package documentation).
+func RangesOf(s network.Spec) Ranges {
+	var r Ranges
+	r.Lo[Alpha], r.Hi[Alpha] = s.Decay(s.TauMem/4), s.Decay(5*s.TauMem/4)
+	r.Lo[Rho], r.Hi[Rho] = s.Decay(3*s.TauMem/2), s.Decay(15*s.TauMem)
+	r.Lo[A], r.Hi[A] = -1, 1
+	r.Lo[B], r.Hi[B] = 0, 2
+	return r
+}
+
+// Value is parameter i for the unconstrained θ.
+func (r Ranges) Value(i int, theta float64) float64 {
+	return r.Lo[i] + (r.Hi[i]-r.Lo[i])/(1+math.Exp(-theta))
+}
+
+// Kernel is the free membrane potential after a unit input at step 0, for
+// the parameters at the middle of their ranges (θ = 0, the mean of the
+// initial draw).
+func (Neuron) Kernel(s network.Spec) []float64 {
+	r := RangesOf(s)
+	alpha, rho, a := r.Value(Alpha, 0), r.Value(Rho, 0), r.Value(A, 0)
+	eps := make([]float64, s.Steps)
+	u, w := 0.0, 0.0
+	for k := range eps {
+		eps[k] = u
+		in := 0.0
+		if k == 0 {
+			in = 1
+		}
+		w = rho*w + a*u
+		u = alpha*u + (1-alpha)*(in-w)
+	}
+	return eps
+}
+
+// Graph configures the model for s. It has no fused backward pass.
+func (Neuron) Graph(s network.Spec, _ bool) (graph.Neuron, error) {
+	if err := s.Surrogate.Validate(); err != nil {
+		return nil, fmt.Errorf("adlif: %w", err)
+	}
+	out := graph.LIFNeuron{Out: graph.ReadoutConfig{BetaSyn: s.Decay(s.TauSyn), BetaOut: s.Decay(s.TauReadout)}}
+	return Layers{
+		Ranges: RangesOf(s), Surrogate: s.Surrogate,
+		DifferentiableReset: s.DifferentiableReset, RecurrentGrad: s.RecurrentGrad,
+		readout: out,
+	}, nil
+}
+
+// Layers unrolls the model's layers for one network. A hidden layer whose
+// graph.Params carry no per-neuron parameters uses fixed ones, each at the
+// middle of its range.
+type Layers struct {
+	Ranges                             Ranges
+	Surrogate                          surrogate.Surrogate
+	DifferentiableReset, RecurrentGrad bool
+	readout                            graph.Neuron
+}
+
+// Readout unrolls the LIF's leaky readout.
+func (c Layers) Readout(in []*G.Node, p graph.Params) ([]*G.Node, error) {
+	return c.readout.Readout(in, p)
+}
+
+// Hidden unrolls a hidden layer. The per-neuron parameters, [1, units],
+// are spread over the batch once per layer (ones[batch, 1] × p), so that
+// every step multiplies element-wise and the parameters' gradient is the
+// sum over batch and steps that the product's backward pass forms.
+func (c Layers) Hidden(in []*G.Node, p graph.Params, layer int) (*graph.Layer, error) {
+	if err := c.Surrogate.Validate(); err != nil {
+		return nil, fmt.Errorf("adlif: %w", err)
+	}
+	if len(p.Neuron) != 0 && len(p.Neuron) != nParams {
+		return nil, fmt.Errorf("adlif: layer %d has %d per-neuron parameters, want %d", layer, len(p.Neuron), nParams)
+	}
+	T := len(in)
+	batch := 0
+	for _, x := range in {
+		if x != nil {
+			batch = x.Shape()[0]
+			break
+		}
+	}
+	l := &graph.Layer{Spikes: make([]*G.Node, T), Potentials: make([]*G.Node, T)}
+	if batch == 0 {
+		return l, nil // no input reaches the layer: it never spikes
+	}
+	units := p.W.Shape()[1]
+	prm, err := c.params(p, batch, units, layer)
+	if err != nil {
+		return nil, err
+	}
+	alpha, rho, a, b, gain := prm[0], prm[1], prm[2], prm[3], prm[4]
+	syn := lif.NewSynapses(p.W, p.V)
+	var x, u, w *G.Node // input current S_in[n−1]·W (+ S[n−1]·V), U[n], w[n]
+	fail := func(n int, err error) (*graph.Layer, error) {
+		return nil, fmt.Errorf("adlif: layer %d step %d: %w", layer, n, err)
+	}
+	for n := 0; n < T; n++ {
+		var spk *G.Node
+		if u != nil {
+			if spk, err = ops.Spike(u, c.Surrogate); err != nil {
+				return fail(n, err)
+			}
+		}
+		l.Potentials[n], l.Spikes[n] = u, spk
+		if n == T-1 {
+			break // U[T] is never read
+		}
+		reset, rec := spk, spk
+		if spk != nil && (!c.DifferentiableReset || (p.V != nil && !c.RecurrentGrad)) {
+			detached, err := ops.Detach(spk)
+			if err != nil {
+				return fail(n, err)
+			}
+			if !c.DifferentiableReset {
+				reset = detached
+			}
+			if !c.RecurrentGrad {
+				rec = detached
+			}
+		}
+		if p.V == nil {
+			rec = nil
+		}
+		// w[n+1] = ρ·w[n] + a·U[n] + b·S[n]
+		if w, err = dot(rho, w, a, u, b, spk); err != nil {
+			return fail(n, err)
+		}
+		// Synapses wants each step to read the one before: the carried
+		// current decays by 0.
+		if x, err = syn.Step(0, x, 1, in[n], rec); err != nil {
+			return fail(n, err)
+		}
+		// U[n+1] = α·(U[n] − reset) + (1 − α)·(x − w[n+1])
+		left, err := sub(u, reset)
+		if err != nil {
+			return fail(n, err)
+		}
+		right, err := sub(x, w)
+		if err != nil {
+			return fail(n, err)
+		}
+		if u, err = dot(alpha, left, gain, right); err != nil {
+			return fail(n, err)
+		}
+	}
+	var live []*G.Node
+	for _, s := range l.Spikes {
+		if s != nil {
+			live = append(live, s)
+		}
+	}
+	switch len(live) {
+	case 0:
+	case 1:
+		l.Count = live[0]
+	default:
+		if l.Count, err = ops.Sum(live...); err != nil {
+			return nil, fmt.Errorf("adlif: layer %d spike count: %w", layer, err)
+		}
+	}
+	return l, nil
+}
+
+// params returns α, ρ, a, b and 1 − α, each [batch, units].
+func (c Layers) params(p graph.Params, batch, units, layer int) ([5]*G.Node, error) {
+	var out [5]*G.Node
+	g, dt := p.W.Graph(), p.W.Dtype()
+	ones := G.NodeFromAny(g, tensor.New(tensor.WithShape(batch, 1), tensor.Of(dt), tensor.WithBacking(filled(dt, batch, 1))),
+		G.WithName(fmt.Sprintf("adlif_ones_%d", layer)))
+	for i := 0; i < nParams; i++ {
+		lo, span := c.Ranges.Lo[i], c.Ranges.Hi[i]-c.Ranges.Lo[i]
+		var v *G.Node
+		if len(p.Neuron) == 0 {
+			v = G.NodeFromAny(g, tensor.New(tensor.WithShape(1, units), tensor.Of(dt),
+				tensor.WithBacking(filled(dt, units, c.Ranges.Value(i, 0)))), G.WithName(fmt.Sprintf("adlif_fixed_%d_%d", i, layer)))
+		} else {
+			theta := p.Neuron[i]
+			if !theta.Shape().Eq(tensor.Shape{1, units}) {
+				return out, fmt.Errorf("adlif: layer %d: %s has shape %v, want [1 %d]", layer, paramNames[i], theta.Shape(), units)
+			}
+			sig, err := G.Sigmoid(theta)
+			if err != nil {
+				return out, err
+			}
+			if v, err = ops.Scale(span, sig); err != nil {
+				return out, err
+			}
+			if v, err = G.Add(v, scalar(dt, lo)); err != nil {
+				return out, err
+			}
+		}
+		var err error
+		if out[i], err = G.Mul(ones, v); err != nil {
+			return out, fmt.Errorf("adlif: layer %d: %s over the batch: %w", layer, paramNames[i], err)
+		}
+	}
+	gain, err := G.Sub(scalar(dt, 1), out[Alpha])
+	if err != nil {
+		return out, err
+	}
+	out[4] = gain
+	return out, nil
+}
+
+func filled(dt tensor.Dtype, n int, v float64) any {
+	if dt == tensor.Float32 {
+		d := make([]float32, n)
+		for i := range d {
+			d[i] = float32(v)
+		}
+		return d
+	}
+	d := make([]float64, n)
+	for i := range d {
+		d[i] = v
+	}
+	return d
+}
+
+func scalar(dt tensor.Dtype, v float64) *G.Node {
+	if dt == tensor.Float32 {
+		return G.NewConstant(float32(v))
+	}
+	return G.NewConstant(v)
+}
+
+// dot is Σ p_k ⊙ x_k over the pairs p_0, x_0, p_1, x_1, … whose x is not
+// nil (zero); nil if every x is.
+func dot(pairs ...*G.Node) (*G.Node, error) {
+	var out *G.Node
+	for k := 0; k < len(pairs); k += 2 {
+		if pairs[k+1] == nil {
+			continue
+		}
+		term, err := G.HadamardProd(pairs[k], pairs[k+1])
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = term
+		} else if out, err = G.Add(out, term); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// sub is x − y with nil for zero.
+func sub(x, y *G.Node) (*G.Node, error) {
+	switch {
+	case y == nil:
+		return x, nil
+	case x == nil:
+		return G.Neg(y)
+	}
+	return G.Sub(x, y)
+}
