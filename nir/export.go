@@ -52,15 +52,17 @@ func (n *Network) Graph() (*Graph, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	if err := checkWeights(s, n.Weights); err != nil {
-		return nil, err
-	}
+	// The model first: a model with per-neuron parameters has weights
+	// that checkWeights would refuse without naming it.
 	model, err := network.LookupNeuron(n.neuron())
 	if err != nil {
 		return nil, err
 	}
 	if _, ok := model.(CubaNeuron); !ok {
 		return nil, fmt.Errorf("neuron model %s: NIR has no mapping of it (it is no nir.CubaNeuron, as the LIF is)", model.Name())
+	}
+	if err := checkWeights(s, n.Weights); err != nil {
+		return nil, err
 	}
 	betaSyn, betaMem, betaOut := s.Decay(s.TauSyn), s.Decay(s.TauMem), s.Decay(s.TauReadout)
 	g := &Graph{Nodes: map[string]*Node{}}
