@@ -10,6 +10,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/network"
+	"github.com/spikegrad/spikegrad/neurons/internal/pernode"
 	"github.com/spikegrad/spikegrad/ops"
 	"github.com/spikegrad/spikegrad/ops/lif"
 	"github.com/spikegrad/spikegrad/surrogate"
@@ -137,14 +138,8 @@ func (c Layers) Hidden(in []*G.Node, p graph.Params, layer int) (*graph.Layer, e
 		return nil, fmt.Errorf("adlif: layer %d has %d per-neuron parameters, want %d", layer, len(p.Neuron), nParams)
 	}
 	T := len(in)
-	batch := 0
-	for _, x := range in {
-		if x != nil {
-			batch = x.Shape()[0]
-			break
-		}
-	}
 	l := &graph.Layer{Spikes: make([]*G.Node, T), Potentials: make([]*G.Node, T)}
+	batch := pernode.Batch(in)
 	if batch == 0 {
 		return l, nil // no input reaches the layer: it never spikes
 	}
@@ -170,24 +165,12 @@ func (c Layers) Hidden(in []*G.Node, p graph.Params, layer int) (*graph.Layer, e
 		if n == T-1 {
 			break // U[T] is never read
 		}
-		reset, rec := spk, spk
-		if spk != nil && (!c.DifferentiableReset || (p.V != nil && !c.RecurrentGrad)) {
-			detached, err := ops.Detach(spk)
-			if err != nil {
-				return fail(n, err)
-			}
-			if !c.DifferentiableReset {
-				reset = detached
-			}
-			if !c.RecurrentGrad {
-				rec = detached
-			}
-		}
-		if p.V == nil {
-			rec = nil
+		reset, rec, err := pernode.Stops(spk, c.DifferentiableReset, p.V != nil, c.RecurrentGrad)
+		if err != nil {
+			return fail(n, err)
 		}
 		// w[n+1] = ρ·w[n] + a·U[n] + b·S[n]
-		if w, err = dot(rho, w, a, u, b, spk); err != nil {
+		if w, err = pernode.Dot(rho, w, a, u, b, spk); err != nil {
 			return fail(n, err)
 		}
 		// Synapses wants each step to read the one before: the carried
@@ -196,32 +179,20 @@ func (c Layers) Hidden(in []*G.Node, p graph.Params, layer int) (*graph.Layer, e
 			return fail(n, err)
 		}
 		// U[n+1] = α·(U[n] − reset) + (1 − α)·(x − w[n+1])
-		left, err := sub(u, reset)
+		left, err := pernode.Sub(u, reset)
 		if err != nil {
 			return fail(n, err)
 		}
-		right, err := sub(x, w)
+		right, err := pernode.Sub(x, w)
 		if err != nil {
 			return fail(n, err)
 		}
-		if u, err = dot(alpha, left, gain, right); err != nil {
+		if u, err = pernode.Dot(alpha, left, gain, right); err != nil {
 			return fail(n, err)
 		}
 	}
-	var live []*G.Node
-	for _, s := range l.Spikes {
-		if s != nil {
-			live = append(live, s)
-		}
-	}
-	switch len(live) {
-	case 0:
-	case 1:
-		l.Count = live[0]
-	default:
-		if l.Count, err = ops.Sum(live...); err != nil {
-			return nil, fmt.Errorf("adlif: layer %d spike count: %w", layer, err)
-		}
+	if l.Count, err = pernode.Count(l.Spikes); err != nil {
+		return nil, fmt.Errorf("adlif: layer %d spike count: %w", layer, err)
 	}
 	return l, nil
 }
@@ -230,14 +201,15 @@ func (c Layers) Hidden(in []*G.Node, p graph.Params, layer int) (*graph.Layer, e
 func (c Layers) params(p graph.Params, batch, units, layer int) ([5]*G.Node, error) {
 	var out [5]*G.Node
 	g, dt := p.W.Graph(), p.W.Dtype()
-	ones := G.NodeFromAny(g, tensor.New(tensor.WithShape(batch, 1), tensor.Of(dt), tensor.WithBacking(filled(dt, batch, 1))),
-		G.WithName(fmt.Sprintf("adlif_ones_%d", layer)))
 	for i := 0; i < nParams; i++ {
 		lo, span := c.Ranges.Lo[i], c.Ranges.Hi[i]-c.Ranges.Lo[i]
 		var v *G.Node
 		if len(p.Neuron) == 0 {
-			v = G.NodeFromAny(g, tensor.New(tensor.WithShape(1, units), tensor.Of(dt),
-				tensor.WithBacking(filled(dt, units, c.Ranges.Value(i, 0)))), G.WithName(fmt.Sprintf("adlif_fixed_%d_%d", i, layer)))
+			mid := make([]float64, units)
+			for j := range mid {
+				mid[j] = c.Ranges.Value(i, 0)
+			}
+			v = pernode.Const(g, dt, mid, fmt.Sprintf("adlif_fixed_%d_%d", i, layer))
 		} else {
 			theta := p.Neuron[i]
 			if !theta.Shape().Eq(tensor.Shape{1, units}) {
@@ -250,73 +222,19 @@ func (c Layers) params(p graph.Params, batch, units, layer int) ([5]*G.Node, err
 			if v, err = ops.Scale(span, sig); err != nil {
 				return out, err
 			}
-			if v, err = G.Add(v, scalar(dt, lo)); err != nil {
+			if v, err = G.Add(v, pernode.Scalar(dt, lo)); err != nil {
 				return out, err
 			}
 		}
 		var err error
-		if out[i], err = G.Mul(ones, v); err != nil {
+		if out[i], err = pernode.Spread(g, v, batch, fmt.Sprintf("adlif_ones_%d_%d", i, layer)); err != nil {
 			return out, fmt.Errorf("adlif: layer %d: %s over the batch: %w", layer, paramNames[i], err)
 		}
 	}
-	gain, err := G.Sub(scalar(dt, 1), out[Alpha])
+	gain, err := G.Sub(pernode.Scalar(dt, 1), out[Alpha])
 	if err != nil {
 		return out, err
 	}
 	out[4] = gain
 	return out, nil
-}
-
-func filled(dt tensor.Dtype, n int, v float64) any {
-	if dt == tensor.Float32 {
-		d := make([]float32, n)
-		for i := range d {
-			d[i] = float32(v)
-		}
-		return d
-	}
-	d := make([]float64, n)
-	for i := range d {
-		d[i] = v
-	}
-	return d
-}
-
-func scalar(dt tensor.Dtype, v float64) *G.Node {
-	if dt == tensor.Float32 {
-		return G.NewConstant(float32(v))
-	}
-	return G.NewConstant(v)
-}
-
-// dot is Σ p_k ⊙ x_k over the pairs p_0, x_0, p_1, x_1, … whose x is not
-// nil (zero); nil if every x is.
-func dot(pairs ...*G.Node) (*G.Node, error) {
-	var out *G.Node
-	for k := 0; k < len(pairs); k += 2 {
-		if pairs[k+1] == nil {
-			continue
-		}
-		term, err := G.HadamardProd(pairs[k], pairs[k+1])
-		if err != nil {
-			return nil, err
-		}
-		if out == nil {
-			out = term
-		} else if out, err = G.Add(out, term); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// sub is x − y with nil for zero.
-func sub(x, y *G.Node) (*G.Node, error) {
-	switch {
-	case y == nil:
-		return x, nil
-	case x == nil:
-		return G.Neg(y)
-	}
-	return G.Sub(x, y)
 }
