@@ -4,6 +4,7 @@ import (
 	"github.com/spikegrad/spikegrad/examples/lifnosyn"
 	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/neurons/adlif"
+	"github.com/spikegrad/spikegrad/neurons/learntau"
 )
 
 // The neuron models the commands offer besides the LIF (--neuron), one
@@ -11,4 +12,6 @@ import (
 func init() {
 	network.Register(lifnosyn.Neuron{})
 	network.Register(adlif.Neuron{})
+	network.Register(learntau.Neuron{})
+	network.Register(learntau.Neuron{Gamma: true})
 }
