@@ -68,7 +68,7 @@ func RangesOf(s network.Spec) Ranges {
 	var r Ranges
 	r.Lo[Alpha], r.Hi[Alpha] = s.Decay(s.TauMem/4), s.Decay(5*s.TauMem/4)
 	r.Lo[Rho], r.Hi[Rho] = s.Decay(3*s.TauMem/2), s.Decay(15*s.TauMem)
-	r.Lo[A], r.Hi[A] = -1, 1
+	r.Lo[A], r.Hi[A] = 0, 1 // a < −(1 − ρ) is unstable: see the package doc
 	r.Lo[B], r.Hi[B] = 0, 2
 	return r
 }

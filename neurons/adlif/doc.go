@@ -30,11 +30,24 @@
 //
 //	α ∈ [exp(−Δt/(τ_mem/4)), exp(−Δt/(5τ_mem/4))]   (τ_u from τ_mem/4 to 5τ_mem/4)
 //	ρ ∈ [exp(−Δt/(3τ_mem/2)), exp(−Δt/(15τ_mem))]   (τ_w from 1.5τ_mem to 15τ_mem)
-//	a ∈ [−1, 1],  b ∈ [0, 2]
+//	a ∈ [0, 1],  b ∈ [0, 2]
 //
 // Bittar & Garner's ranges are 5–25 for τ_u and 30–300 for τ_w against a
 // membrane constant of 20; here they scale with the settings' tau-mem, so
-// that the SHD defaults (τ_mem = 20 ms) give theirs. As they do, each
+// that the SHD defaults (τ_mem = 20 ms) give theirs. They let a range over
+// [−1, 1]; in these equations that is unstable. Without spikes, (U, w)
+// evolves by a matrix of determinant αρ and trace α + ρ − (1 − α)·a, whose
+// eigenvalues lie inside the unit circle (Jury's criterion) if and only if
+//
+//	−(1 − ρ) < a < (1 + α)(1 + ρ)/(1 − α),
+//
+// so any a below −(1 − ρ), about −0.01 for the slow adaptation, makes the
+// potential grow geometrically: at the SHD shape (T = 400) such a neuron
+// overflows float32 within the first step of training. The stability
+// problem of this (Euler-forward) discretisation is the one Baronig et al.
+// (2025, Nat. Commun., "Advancing spatio-temporal processing through
+// adaptation in spiking neural networks") analyse. a ∈ [0, 1] keeps every
+// neuron stable whatever its α and ρ. As they do, each
 // neuron starts at a parameter drawn uniformly within its range (θ is the
 // logit of a uniform draw from the central 90 %, so that no neuron starts
 // where σ is flat). The readout is the LIF's leaky readout with the

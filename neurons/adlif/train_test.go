@@ -16,7 +16,7 @@ import (
 )
 
 // The Trainer learns a three-class randman task with the model, in a
-// recurrent layer, its hidden neurons spike on the test split, and the
+// recurrent layer of 64, its hidden neurons spike on the test split, and the
 // per-neuron parameters move.
 func TestTrainerLearns(t *testing.T) {
 	c := randman.Default()
@@ -29,10 +29,11 @@ func TestTrainerLearns(t *testing.T) {
 	s := network.Default()
 	s.Neuron = adlif.Name
 	s.Inputs, s.Outputs, s.Steps = d.Train.Units, d.Train.Classes, d.Train.Steps
-	s.Hidden, s.Recurrent = []int{32}, true
+	s.Hidden, s.Recurrent = []int{64}, true
 	cfg := train.DefaultConfig()
 	cfg.Epochs, cfg.Batch = 15, 40
-	// At 1e-2 the model reaches 0.70 in 15 epochs here, the LIF 0.84.
+	// In 32 neurons at 1e-2 the model reaches 0.67 in 15 epochs here,
+	// the LIF 0.84.
 	cfg.Optimizer = train.DefaultOptimizer(3e-2)
 	cfg.Fluctuation = &train.Fluctuation{Xi: 2, Samples: 256} // through the model's Kernel
 	res, err := train.Fit(context.Background(), s, d, cfg)
