@@ -32,10 +32,10 @@
 //	ρ ∈ [exp(−Δt/(3τ_mem/2)), exp(−Δt/(15τ_mem))]   (τ_w from 1.5τ_mem to 15τ_mem)
 //	a ∈ [0, 1],  b ∈ [0, 2]
 //
-// Bittar & Garner's ranges are 5–25 for τ_u and 30–300 for τ_w against a
-// membrane constant of 20; here they scale with the settings' tau-mem, so
-// that the SHD defaults (τ_mem = 20 ms) give theirs. They let a range over
-// [−1, 1]; in these equations that is unstable. Without spikes, (U, w)
+// Bittar & Garner bound τ_u to 5–25 and τ_w to 30–300; here the bounds
+// scale with the settings' tau-mem, so that the SHD default τ_mem = 20 ms
+// gives those numbers in ms. They let a range over [−1, 1]; in these
+// equations that is unstable. Without spikes, (U, w)
 // evolves by a matrix of determinant αρ and trace α + ρ − (1 − α)·a, whose
 // eigenvalues lie inside the unit circle (Jury's criterion) if and only if
 //
@@ -47,10 +47,12 @@
 // problem of this (Euler-forward) discretisation is the one Baronig et al.
 // (2025, Nat. Commun., "Advancing spatio-temporal processing through
 // adaptation in spiking neural networks") analyse. a ∈ [0, 1] keeps every
-// neuron stable whatever its α and ρ. As they do, each
-// neuron starts at a parameter drawn uniformly within its range (θ is the
-// logit of a uniform draw from the central 90 %, so that no neuron starts
-// where σ is flat). The readout is the LIF's leaky readout with the
+// neuron stable whatever its α and ρ.
+//
+// As in Bittar & Garner's, each neuron starts at parameters drawn
+// uniformly within their ranges (θ is the logit of a uniform draw from the
+// central 90 %, so that no neuron starts where σ is flat), from the
+// weights' seeded stream (network.NeuronParam.Draw). The readout is the LIF's leaky readout with the
 // settings' tau-syn and tau-readout.
 //
 // The commands know it as --neuron adlif. NIR has no adaptive neuron, so
