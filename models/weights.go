@@ -49,7 +49,8 @@ func Zeros(s network.Spec, dt tensor.Dtype) (*Weights, error) {
 
 // Init draws the weight matrices of s from U(−g√k, g√k), k = 1/fan_in
 // of each matrix, with a PCG stream seeded by seed, in Params order, and
-// sets each per-neuron parameter to its model's initial value. dt is
+// sets each per-neuron parameter to its model's initial value, or draws
+// it from the same stream when the model says how (NeuronParam.Draw). dt is
 // tensor.Float32 or tensor.Float64.
 func Init(s network.Spec, seed uint64, dt tensor.Dtype) (*Weights, error) {
 	w, err := Zeros(s, dt)
@@ -60,11 +61,44 @@ func Init(s network.Spec, seed uint64, dt tensor.Dtype) (*Weights, error) {
 	for _, m := range append(w.W[:len(w.W):len(w.W)], w.V...) {
 		uniform(rng, m, s.Gain)
 	}
-	params := s.Params()
-	for i, m := range w.Neuron {
-		fill(m, params[len(w.W)+len(w.V)+i].Init)
+	// The model's draws come after every weight, so that they leave the
+	// weights of a seed as they are.
+	for i, p := range neuronParams(s) {
+		if p.Draw != nil {
+			draw(w.Neuron[i], rng, p.Draw)
+		} else {
+			fill(w.Neuron[i], p.Init)
+		}
 	}
 	return w, nil
+}
+
+// neuronParams lists the model's per-neuron parameters of every layer in
+// the order of w.Neuron (network.Spec.Params). network.Param leaves out
+// NeuronParam.Draw, which would make it incomparable.
+func neuronParams(s network.Spec) []network.NeuronParam {
+	n, err := network.LookupNeuron(s.Neuron)
+	if err != nil {
+		return nil // Validate refused it before
+	}
+	var out []network.NeuronParam
+	for l := 0; l <= len(s.Hidden); l++ {
+		out = append(out, n.Params(l == len(s.Hidden))...)
+	}
+	return out
+}
+
+func draw(m *tensor.Dense, rng *rand.Rand, f func(*rand.Rand) float64) {
+	switch d := m.Data().(type) {
+	case []float64:
+		for i := range d {
+			d[i] = f(rng)
+		}
+	case []float32:
+		for i := range d {
+			d[i] = float32(f(rng))
+		}
+	}
 }
 
 func fill(m *tensor.Dense, v float64) {

@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"sort"
@@ -36,7 +37,11 @@ type Neuron interface {
 // layer, named Name followed by the layer's suffix ("tau0", "tauout").
 type NeuronParam struct {
 	Name string
-	Init float64 // every neuron's initial value
+	Init float64 // every neuron's initial value, unless Draw is set
+	// Draw, if not nil, draws each neuron's initial value instead, from the
+	// weights' seeded stream (models.Init), so that a model can start
+	// heterogeneous and still be reproducible from the seed.
+	Draw func(r *rand.Rand) float64
 }
 
 // DefaultNeuron is the paper's model and the neuron setting's default.

@@ -116,9 +116,8 @@ func (n *Network) GraphFor(opt ExportOptions) (*Graph, []string, error) {
 	if err := s.Validate(); err != nil {
 		return nil, nil, err
 	}
-	if err := checkWeights(s, n.Weights); err != nil {
-		return nil, nil, err
-	}
+	// The model first: a model with per-neuron parameters has weights
+	// that checkWeights would refuse without naming it.
 	model, err := network.LookupNeuron(n.neuron())
 	if err != nil {
 		return nil, nil, err
@@ -155,6 +154,9 @@ func (n *Network) GraphFor(opt ExportOptions) (*Graph, []string, error) {
 			return peerCubaLIF(N, opt.Step, bs, bm)
 		}
 		return cubaLIF(N, s.DT, bs, bm)
+	}
+	if err := checkWeights(s, n.Weights); err != nil {
+		return nil, nil, err
 	}
 	g := &Graph{Nodes: map[string]*Node{}}
 	link := func(a, b string) { g.Edges = append(g.Edges, [2]string{a, b}) }

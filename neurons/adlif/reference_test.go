@@ -1,0 +1,480 @@
+package adlif_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
+	"github.com/spikegrad/spikegrad/neurons/adlif"
+)
+
+// fixed is the model without learnt per-neuron parameters: its layers get
+// none and use the middle of each range.
+type fixed struct{ adlif.Neuron }
+
+func (fixed) Name() string                      { return "test-adlif-fixed" }
+func (fixed) Params(bool) []network.NeuronParam { return nil }
+
+func init() {
+	network.Register(adlif.Neuron{})
+	network.Register(fixed{})
+}
+
+// spec is a small network of the model, active enough to spike.
+func spec(neuron string, hidden []int, recurrent bool, red network.Reduction) network.Spec {
+	s := network.Default()
+	s.Neuron = neuron
+	s.Inputs, s.Outputs, s.Steps = 6, 3, 24
+	s.Hidden, s.Recurrent, s.Readout = hidden, recurrent, red
+	s.TauMem, s.TauSyn, s.TauReadout, s.Gain = 4, 3, 6, 8
+	return s
+}
+
+// The gradients of the model's graph, built by models.New as for
+// training, are those of a plain-Go float64 forward pass and hand-written
+// backpropagation through time of the equations in the package doc, with
+// learnt (drawn, heterogeneous) and fixed per-neuron parameters.
+func TestGradientsMatchTheReference(t *testing.T) {
+	cases := []struct {
+		name      string
+		neuron    string
+		hidden    []int
+		recurrent bool
+		red       network.Reduction
+		diff      bool // --diff-reset, and --recurrent-grad if recurrent
+	}{
+		{"one layer", adlif.Name, []int{8}, false, network.MaxOverTime, false},
+		{"two layers, sum", adlif.Name, []int{8, 5}, false, network.SumOverTime, false},
+		{"recurrent", adlif.Name, []int{7}, true, network.MaxOverTime, false},
+		{"recurrent, gradient through reset and recurrence", adlif.Name, []int{7}, true, network.MaxOverTime, true},
+		{"two layers, gradient through reset", adlif.Name, []int{8, 5}, false, network.MaxOverTime, true},
+		{"fixed parameters, one layer", "test-adlif-fixed", []int{8}, false, network.MaxOverTime, false},
+		{"fixed parameters, recurrent", "test-adlif-fixed", []int{7}, true, network.MaxOverTime, true},
+		{"fixed parameters, two recurrent layers", "test-adlif-fixed", []int{7, 6}, true, network.SumOverTime, false},
+	}
+	worst := 0.0
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := spec(c.neuron, c.hidden, c.recurrent, c.red)
+			s.DifferentiableReset, s.RecurrentGrad = c.diff, c.diff && c.recurrent
+			w, err := models.Init(s, 3, tensor.Float64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const B = 4
+			x, labels := inputs(s, B, 5)
+			got, loss := graphGrads(t, s, w, x, labels)
+			ref := reference(s, w, x, labels)
+			if math.Abs(loss-ref.loss) > 1e-9*math.Max(1, math.Abs(ref.loss)) {
+				t.Errorf("loss %v, reference %v", loss, ref.loss)
+			}
+			for l, n := range ref.spikes {
+				if n == 0 {
+					t.Fatalf("no neuron of hidden layer %d spiked: the case tests nothing", l)
+				}
+			}
+			if len(got) != len(ref.grads) {
+				t.Fatalf("%d gradients, reference %d", len(got), len(ref.grads))
+			}
+			for i, name := range w.Names() {
+				g, want := got[i], ref.grads[i]
+				scale := 0.0
+				for _, v := range want {
+					scale = math.Max(scale, math.Abs(v))
+				}
+				if scale == 0 {
+					t.Errorf("%s: the reference gradient is zero: the case tests nothing", name)
+				}
+				for j := range want {
+					d := math.Abs(g[j]-want[j]) / math.Max(1, scale)
+					worst = math.Max(worst, d)
+					if d > 1e-9 {
+						t.Errorf("%s[%d] = %v, reference %v", name, j, g[j], want[j])
+						break
+					}
+				}
+			}
+		})
+	}
+	t.Logf("largest gradient error, relative to max(1, the largest reference entry): %.2g", worst)
+}
+
+// Init draws each hidden neuron's parameters from the seed, differently for
+// every neuron, the same for float32 and float64, and leaves the weights of
+// the seed as they are.
+func TestInitDrawsHeterogeneousParameters(t *testing.T) {
+	s := spec(adlif.Name, []int{50}, true, network.MaxOverTime)
+	w64, err := models.Init(s, 9, tensor.Float64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w32, err := models.Init(s, 9, tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w64.Neuron) != 4 {
+		t.Fatalf("%d per-neuron parameters, want 4: %v", len(w64.Neuron), w64.Names())
+	}
+	r := adlif.RangesOf(s)
+	for i, m := range w64.Neuron {
+		d := m.Data().([]float64)
+		d32 := w32.Neuron[i].Data().([]float32)
+		distinct := map[float64]bool{}
+		for j, th := range d {
+			distinct[th] = true
+			if float32(th) != d32[j] {
+				t.Errorf("%s[%d]: float64 %v, float32 %v", w64.Names()[len(w64.W)+len(w64.V)+i], j, th, d32[j])
+			}
+			p := r.Value(i, th)
+			lo, hi := r.Lo[i]+0.04*(r.Hi[i]-r.Lo[i]), r.Hi[i]-0.04*(r.Hi[i]-r.Lo[i])
+			if !(p > lo && p < hi) {
+				t.Errorf("parameter %d of neuron %d is %v, outside the central 90 %% of [%v, %v]", i, j, p, r.Lo[i], r.Hi[i])
+			}
+		}
+		if len(distinct) < 45 {
+			t.Errorf("parameter %d: %d distinct values among 50 neurons", i, len(distinct))
+		}
+	}
+	plain := s
+	plain.Neuron = network.DefaultNeuron
+	lif, err := models.Init(plain, 9, tensor.Float64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range lif.W {
+		a, b := lif.W[i].Data().([]float64), w64.W[i].Data().([]float64)
+		for j := range a {
+			if a[j] != b[j] {
+				t.Fatalf("W%d differs from the LIF's of the same seed", i)
+			}
+		}
+	}
+}
+
+// inputs returns B random binary spike trains, [B][T·inputs], and labels.
+func inputs(s network.Spec, B int, seed uint64) ([][]float64, []int) {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	x := make([][]float64, B)
+	labels := make([]int, B)
+	for b := range x {
+		x[b] = make([]float64, s.Steps*s.Inputs)
+		for i := range x[b] {
+			if rng.Float64() < 0.3 {
+				x[b][i] = 1
+			}
+		}
+		labels[b] = b % s.Outputs
+	}
+	return x, labels
+}
+
+// graphGrads runs models.New's graph forward and backward once.
+func graphGrads(t *testing.T, s network.Spec, w *models.Weights, x [][]float64, labels []int) ([][]float64, float64) {
+	t.Helper()
+	B := len(x)
+	m, err := models.New(s, B, w, models.Threads(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, node := range m.Inputs {
+		v := make([]float64, B*s.Inputs)
+		for b := range x {
+			copy(v[b*s.Inputs:], x[b][n*s.Inputs:(n+1)*s.Inputs])
+		}
+		if err := G.Let(node, tensor.New(tensor.WithShape(B, s.Inputs), tensor.WithBacking(v))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	onehot := make([]float64, B*s.Outputs)
+	for b, k := range labels {
+		onehot[b*s.Outputs+k] = 1
+	}
+	if err := G.Let(m.Targets, tensor.New(tensor.WithShape(B, s.Outputs), tensor.WithBacking(onehot))); err != nil {
+		t.Fatal(err)
+	}
+	learn := m.Learnables()
+	if _, err := G.Grad(m.Loss, learn...); err != nil {
+		t.Fatal(err)
+	}
+	vm := G.NewTapeMachine(m.Graph, G.BindDualValues(learn...))
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	var grads [][]float64
+	for _, n := range learn {
+		g, err := n.Grad()
+		if err != nil {
+			t.Fatal(err)
+		}
+		grads = append(grads, append([]float64(nil), g.Data().([]float64)...))
+	}
+	return grads, m.Loss.Value().Data().(float64)
+}
+
+type refResult struct {
+	loss   float64
+	grads  [][]float64 // in Weights.All order
+	spikes []float64   // per hidden layer
+}
+
+// layerParams are one hidden layer's α, ρ, a, b per neuron and, for learnt
+// ones, dp/dθ.
+type layerParams struct {
+	p, dp [4][]float64
+}
+
+// reference is the model in plain Go: forward pass, softmax cross-entropy
+// averaged over the batch, and BPTT with the SuperSpike surrogate, the
+// reset and the recurrence detached unless the spec says otherwise.
+func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) refResult {
+	T, L := s.Steps, len(s.Hidden)
+	sz := s.Sizes()
+	betaSyn, betaOut := s.Decay(s.TauSyn), s.Decay(s.TauReadout)
+	h := func(u float64) float64 { d := s.Surrogate.Beta*math.Abs(u-1) + 1; return 1 / (d * d) }
+	r := adlif.RangesOf(s)
+	learnt := len(w.Neuron) > 0
+	prm := make([]layerParams, L)
+	gTheta := make([][]float64, len(w.Neuron))
+	for l := range prm {
+		for i := 0; i < 4; i++ {
+			H := sz[l+1]
+			prm[l].p[i], prm[l].dp[i] = make([]float64, H), make([]float64, H)
+			for j := range H {
+				th := 0.0
+				if learnt {
+					th = w.Neuron[4*l+i].Data().([]float64)[j]
+				}
+				sig := 1 / (1 + math.Exp(-th))
+				prm[l].p[i][j] = r.Value(i, th)
+				prm[l].dp[i][j] = (r.Hi[i] - r.Lo[i]) * sig * (1 - sig)
+			}
+			if learnt {
+				gTheta[4*l+i] = make([]float64, H)
+			}
+		}
+	}
+	W := make([][]float64, L+1)
+	gW := make([][]float64, L+1)
+	for l := range W {
+		W[l], gW[l] = w.W[l].Data().([]float64), make([]float64, sz[l]*sz[l+1])
+	}
+	V := make([][]float64, len(w.V))
+	gV := make([][]float64, len(w.V))
+	for l := range V {
+		V[l], gV[l] = w.V[l].Data().([]float64), make([]float64, sz[l+1]*sz[l+1])
+	}
+	res := refResult{spikes: make([]float64, L)}
+	B := float64(len(x))
+	for b := range x {
+		// acts[l][n] is the input of layer l at step n; acts[l+1] its spikes.
+		acts := make([][][]float64, L+2)
+		acts[0] = make([][]float64, T)
+		for n := range acts[0] {
+			acts[0][n] = x[b][n*s.Inputs : (n+1)*s.Inputs]
+		}
+		// U[l][n], A[l][n] (the adaptation w), X[l][n] (the input current
+		// of step n) for n = 0 … T−1.
+		U := make([][][]float64, L)
+		A := make([][][]float64, L)
+		X := make([][][]float64, L)
+		for l := 0; l < L; l++ {
+			H := sz[l+1]
+			alpha, rho, a, bb := prm[l].p[0], prm[l].p[1], prm[l].p[2], prm[l].p[3]
+			U[l], A[l], X[l] = make([][]float64, T), make([][]float64, T), make([][]float64, T)
+			acts[l+1] = make([][]float64, T)
+			u, aw := make([]float64, H), make([]float64, H)
+			for n := 0; n < T; n++ {
+				U[l][n], A[l][n] = append([]float64(nil), u...), append([]float64(nil), aw...)
+				spk := make([]float64, H)
+				for i := range u {
+					if u[i] >= 1 {
+						spk[i] = 1
+						res.spikes[l]++
+					}
+				}
+				acts[l+1][n] = spk
+				xc := project(acts[l][n], W[l], H)
+				if s.Recurrent {
+					addTo(xc, project(spk, V[l], H))
+				}
+				X[l][n] = xc
+				for i := range u {
+					aw[i] = rho[i]*aw[i] + a[i]*u[i] + bb[i]*spk[i]
+					u[i] = alpha[i]*(u[i]-spk[i]) + (1-alpha[i])*(xc[i]-aw[i])
+				}
+			}
+		}
+		// Readout: uo[n] is U_o[n], n = 0 … T; io[n] is I_o[n].
+		K := s.Outputs
+		uo, io := make([][]float64, T+1), make([][]float64, T+1)
+		uo[0], io[0] = make([]float64, K), make([]float64, K)
+		for n := 0; n < T; n++ {
+			a := project(acts[L][n], W[L], K)
+			uo[n+1], io[n+1] = make([]float64, K), make([]float64, K)
+			for k := range a {
+				uo[n+1][k] = betaOut*uo[n][k] + (1-betaOut)*io[n][k]
+				io[n+1][k] = betaSyn*io[n][k] + a[k]
+			}
+		}
+		logits, at := make([]float64, K), make([]int, K)
+		for k := range logits {
+			if s.Readout == network.SumOverTime {
+				for n := 1; n <= T; n++ {
+					logits[k] += uo[n][k]
+				}
+				continue
+			}
+			logits[k], at[k] = uo[1][k], 1
+			for n := 2; n <= T; n++ {
+				if uo[n][k] > logits[k] {
+					logits[k], at[k] = uo[n][k], n
+				}
+			}
+		}
+		mx := math.Inf(-1)
+		for _, v := range logits {
+			mx = math.Max(mx, v)
+		}
+		z := 0.0
+		for _, v := range logits {
+			z += math.Exp(v - mx)
+		}
+		res.loss += (math.Log(z) + mx - logits[labels[b]]) / B
+		dlogit := make([]float64, K)
+		for k, v := range logits {
+			dlogit[k] = math.Exp(v-mx) / z / B
+		}
+		dlogit[labels[b]] -= 1 / B
+
+		// Backward through the readout: guo[n] is dLoss/dU_o[n], gio[n]
+		// dLoss/dI_o[n].
+		guo, gio := make([][]float64, T+2), make([][]float64, T+2)
+		for n := range guo {
+			guo[n], gio[n] = make([]float64, K), make([]float64, K)
+		}
+		for k := range dlogit {
+			if s.Readout == network.SumOverTime {
+				for n := 1; n <= T; n++ {
+					guo[n][k] += dlogit[k]
+				}
+			} else {
+				guo[at[k]][k] += dlogit[k]
+			}
+		}
+		for n := T; n >= 1; n-- {
+			for k := range guo[n] {
+				guo[n][k] += betaOut * guo[n+1][k]
+			}
+		}
+		gIn := make([][]float64, T) // dLoss/d(input of the readout)[n]
+		for n := T - 1; n >= 0; n-- {
+			// I_o[n+1] = β_syn·I_o[n] + S[n]·W: dI_o[n+1] gathers U_o[n+2] and I_o[n+2].
+			for k := range gio[n+1] {
+				gio[n+1][k] = betaSyn * gio[n+2][k]
+				if n+2 <= T {
+					gio[n+1][k] += (1 - betaOut) * guo[n+2][k]
+				}
+			}
+			outer(gW[L], acts[L][n], gio[n+1])
+			gIn[n] = back(gio[n+1], W[L], len(acts[L][n]))
+		}
+		// Backward through the hidden layers, last first.
+		for l := L - 1; l >= 0; l-- {
+			H := sz[l+1]
+			alpha, rho, a, bb := prm[l].p[0], prm[l].p[1], prm[l].p[2], prm[l].p[3]
+			gS := gIn
+			gIn = make([][]float64, T)
+			gu := make([]float64, H)    // dLoss/dU[n+1] while at step n
+			carry := make([]float64, H) // dLoss/dw[n+1] through w[n+2]
+			for n := T - 1; n >= 0; n-- {
+				spk := acts[l+1][n]
+				dS := append([]float64(nil), gS[n]...)
+				dU := make([]float64, H)
+				gIn[n] = make([]float64, sz[l])
+				if n < T-1 {
+					gw := make([]float64, H) // dLoss/dw[n+1]
+					dx := make([]float64, H)
+					wNext := make([]float64, H)
+					for i := range gw {
+						wNext[i] = rho[i]*A[l][n][i] + a[i]*U[l][n][i] + bb[i]*spk[i]
+						gw[i] = carry[i] - (1-alpha[i])*gu[i]
+						dx[i] = (1 - alpha[i]) * gu[i]
+						dU[i] = alpha[i]*gu[i] + a[i]*gw[i]
+						dS[i] += bb[i] * gw[i]
+						if s.DifferentiableReset {
+							dS[i] -= alpha[i] * gu[i]
+						}
+						if learnt {
+							gTheta[4*l][i] += prm[l].dp[0][i] * gu[i] * ((U[l][n][i] - spk[i]) - (X[l][n][i] - wNext[i]))
+							gTheta[4*l+1][i] += prm[l].dp[1][i] * gw[i] * A[l][n][i]
+							gTheta[4*l+2][i] += prm[l].dp[2][i] * gw[i] * U[l][n][i]
+							gTheta[4*l+3][i] += prm[l].dp[3][i] * gw[i] * spk[i]
+						}
+						carry[i] = rho[i] * gw[i]
+					}
+					outer(gW[l], acts[l][n], dx)
+					if s.Recurrent {
+						outer(gV[l], spk, dx)
+					}
+					gIn[n] = back(dx, W[l], sz[l])
+					if s.RecurrentGrad {
+						addTo(dS, back(dx, V[l], H))
+					}
+				}
+				for i := range dU {
+					dU[i] += dS[i] * h(U[l][n][i])
+				}
+				gu = dU
+			}
+		}
+	}
+	res.grads = append(append(gW, gV...), gTheta...)
+	return res
+}
+
+// project returns x·M for M [len(x), cols].
+func project(x, M []float64, cols int) []float64 {
+	out := make([]float64, cols)
+	for i, v := range x {
+		if v != 0 {
+			for j := range out {
+				out[j] += v * M[i*cols+j]
+			}
+		}
+	}
+	return out
+}
+
+// back returns g·Mᵀ for M [rows, len(g)].
+func back(g, M []float64, rows int) []float64 {
+	out := make([]float64, rows)
+	for i := range out {
+		for j, v := range g {
+			out[i] += M[i*len(g)+j] * v
+		}
+	}
+	return out
+}
+
+// outer adds xᵀ·g to dst [len(x), len(g)].
+func outer(dst, x, g []float64) {
+	for i, v := range x {
+		if v != 0 {
+			for j, gj := range g {
+				dst[i*len(g)+j] += v * gj
+			}
+		}
+	}
+}
+
+func addTo(dst, x []float64) {
+	for i := range dst {
+		dst[i] += x[i]
+	}
+}
