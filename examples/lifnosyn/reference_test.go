@@ -54,32 +54,7 @@ func TestGradientsMatchTheReference(t *testing.T) {
 			x, labels := neurontest.Inputs(s, B, 5)
 			got, loss := neurontest.GraphGrads(t, s, w, x, labels)
 			ref := reference(s, w, x, labels)
-			if math.Abs(loss-ref.loss) > 1e-9*math.Max(1, math.Abs(ref.loss)) {
-				t.Errorf("loss %v, reference %v", loss, ref.loss)
-			}
-			spikes := 0.0
-			for _, n := range ref.spikes {
-				spikes += n
-			}
-			if len(s.Hidden) > 0 && spikes == 0 {
-				t.Fatal("no hidden neuron spiked: the case tests nothing")
-			}
-			for i, name := range w.Names() {
-				g, want := got[i], ref.grads[i]
-				scale := 0.0
-				for _, v := range want {
-					scale = math.Max(scale, math.Abs(v))
-				}
-				if scale == 0 {
-					t.Errorf("%s: the reference gradient is zero: the case tests nothing", name)
-				}
-				for j := range want {
-					if math.Abs(g[j]-want[j]) > 1e-9*math.Max(1, scale) {
-						t.Errorf("%s[%d] = %v, reference %v", name, j, g[j], want[j])
-						break
-					}
-				}
-			}
+			neurontest.CompareGradients(t, w.Names(), got, loss, ref.loss, ref.grads, ref.spikes)
 		})
 	}
 }
@@ -134,9 +109,9 @@ func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) r
 					}
 				}
 				acts[l+1][n] = spk
-				a := project(acts[l][n], W[l], H)
+				a := neurontest.Project(acts[l][n], W[l], H)
 				if s.Recurrent {
-					addTo(a, project(spk, V[l], H))
+					neurontest.AddTo(a, neurontest.Project(spk, V[l], H))
 				}
 				for i := range u {
 					u[i] = (beta*u[i] + (1-beta)*a[i]) * (1 - spk[i])
@@ -148,7 +123,7 @@ func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) r
 		uo := make([][]float64, T+1)
 		uo[0] = make([]float64, K)
 		for n := 0; n < T; n++ {
-			a := project(acts[L][n], W[L], K)
+			a := neurontest.Project(acts[L][n], W[L], K)
 			uo[n+1] = make([]float64, K)
 			for k := range a {
 				uo[n+1][k] = betaOut*uo[n][k] + (1-betaOut)*a[k]
@@ -204,8 +179,8 @@ func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) r
 				guo[n][k] += betaOut * guo[n+1][k]
 			}
 			ga := scaled(1-betaOut, guo[n])
-			outer(gW[L], acts[L][n-1], ga)
-			gIn[n-1] = back(ga, W[L], len(acts[L][n-1]))
+			neurontest.Outer(gW[L], acts[L][n-1], ga)
+			gIn[n-1] = neurontest.Back(ga, W[L], len(acts[L][n-1]))
 		}
 		// Backward through the hidden layers, last first.
 		for l := L - 1; l >= 0; l-- {
@@ -220,23 +195,23 @@ func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) r
 					for i := range ga {
 						ga[i] = (1 - beta) * (1 - spk[i]) * gu[i]
 					}
-					outer(gW[l], acts[l][n], ga)
+					neurontest.Outer(gW[l], acts[l][n], ga)
 					if s.Recurrent {
-						outer(gV[l], spk, ga)
+						neurontest.Outer(gV[l], spk, ga)
 					}
-					gIn[n] = back(ga, W[l], sz[l])
+					gIn[n] = neurontest.Back(ga, W[l], sz[l])
 					// U[n+1] = free[n]·(1 − S[n]), free[n] = β·U[n] + (1 − β)·a[n].
 					if s.DifferentiableReset {
-						a := project(acts[l][n], W[l], H)
+						a := neurontest.Project(acts[l][n], W[l], H)
 						if s.Recurrent {
-							addTo(a, project(spk, V[l], H))
+							neurontest.AddTo(a, neurontest.Project(spk, V[l], H))
 						}
 						for i := range a {
 							gS[n][i] -= (beta*U[l][n][i] + (1-beta)*a[i]) * gu[i]
 						}
 					}
 					if s.RecurrentGrad {
-						addTo(gS[n], back(ga, V[l], H))
+						neurontest.AddTo(gS[n], neurontest.Back(ga, V[l], H))
 					}
 				} else {
 					gIn[n] = make([]float64, sz[l])
@@ -254,47 +229,6 @@ func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) r
 	}
 	res.grads = append(gW, gV...)
 	return res
-}
-
-// project returns x·M for M [len(x), cols].
-func project(x, M []float64, cols int) []float64 {
-	out := make([]float64, cols)
-	for i, v := range x {
-		if v != 0 {
-			for j := range out {
-				out[j] += v * M[i*cols+j]
-			}
-		}
-	}
-	return out
-}
-
-// back returns g·Mᵀ for M [rows, len(g)].
-func back(g, M []float64, rows int) []float64 {
-	out := make([]float64, rows)
-	for i := range out {
-		for j, v := range g {
-			out[i] += M[i*len(g)+j] * v
-		}
-	}
-	return out
-}
-
-// outer adds xᵀ·g to dst [len(x), len(g)].
-func outer(dst, x, g []float64) {
-	for i, v := range x {
-		if v != 0 {
-			for j, gj := range g {
-				dst[i*len(g)+j] += v * gj
-			}
-		}
-	}
-}
-
-func addTo(dst, x []float64) {
-	for i := range dst {
-		dst[i] += x[i]
-	}
 }
 
 func scaled(c float64, x []float64) []float64 {

@@ -4,6 +4,7 @@
 package neurontest
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -75,4 +76,89 @@ func GraphGrads(t testing.TB, s network.Spec, w *models.Weights, x [][]float64, 
 		grads = append(grads, append([]float64(nil), g.Data().([]float64)...))
 	}
 	return grads, m.Loss.Value().Data().(float64)
+}
+
+// CompareGradients fails t where the graph's loss and gradients (got, in
+// Weights.All order, named by names) differ from a reference's by more
+// than 1e-9 relative to max(1, the largest entry of the reference's
+// matrix), and where a case tests nothing: a hidden layer of the
+// reference without a spike (spikes, per layer), or a reference gradient
+// that is zero. It returns the largest relative difference.
+func CompareGradients(t testing.TB, names []string, got [][]float64, loss, refLoss float64, refGrads [][]float64, spikes []float64) float64 {
+	t.Helper()
+	if math.Abs(loss-refLoss) > 1e-9*math.Max(1, math.Abs(refLoss)) {
+		t.Errorf("loss %v, reference %v", loss, refLoss)
+	}
+	for l, n := range spikes {
+		if n == 0 {
+			t.Fatalf("no neuron of hidden layer %d spiked: the case tests nothing", l)
+		}
+	}
+	if len(got) != len(refGrads) || len(names) != len(refGrads) {
+		t.Fatalf("%d gradients and %d names, reference %d", len(got), len(names), len(refGrads))
+	}
+	worst := 0.0
+	for i, name := range names {
+		g, want := got[i], refGrads[i]
+		scale := 0.0
+		for _, v := range want {
+			scale = math.Max(scale, math.Abs(v))
+		}
+		if scale == 0 {
+			t.Errorf("%s: the reference gradient is zero: the case tests nothing", name)
+		}
+		for j := range want {
+			d := math.Abs(g[j]-want[j]) / math.Max(1, scale)
+			worst = math.Max(worst, d)
+			if d > 1e-9 {
+				t.Errorf("%s[%d] = %v, reference %v", name, j, g[j], want[j])
+				break
+			}
+		}
+	}
+	return worst
+}
+
+// The plain-Go references' linear algebra, one sample at a time.
+
+// Project returns x·M for M [len(x), cols].
+func Project(x, M []float64, cols int) []float64 {
+	out := make([]float64, cols)
+	for i, v := range x {
+		if v != 0 {
+			for j := range out {
+				out[j] += v * M[i*cols+j]
+			}
+		}
+	}
+	return out
+}
+
+// Back returns g·Mᵀ for M [rows, len(g)].
+func Back(g, M []float64, rows int) []float64 {
+	out := make([]float64, rows)
+	for i := range out {
+		for j, v := range g {
+			out[i] += M[i*len(g)+j] * v
+		}
+	}
+	return out
+}
+
+// Outer adds xᵀ·g to dst [len(x), len(g)].
+func Outer(dst, x, g []float64) {
+	for i, v := range x {
+		if v != 0 {
+			for j, gj := range g {
+				dst[i*len(g)+j] += v * gj
+			}
+		}
+	}
+}
+
+// AddTo adds x to dst.
+func AddTo(dst, x []float64) {
+	for i := range dst {
+		dst[i] += x[i]
+	}
 }

@@ -71,35 +71,7 @@ func TestGradientsMatchTheReference(t *testing.T) {
 			x, labels := neurontest.Inputs(s, B, 5)
 			got, loss := neurontest.GraphGrads(t, s, w, x, labels)
 			ref := reference(s, w, x, labels)
-			if math.Abs(loss-ref.loss) > 1e-9*math.Max(1, math.Abs(ref.loss)) {
-				t.Errorf("loss %v, reference %v", loss, ref.loss)
-			}
-			for l, n := range ref.spikes {
-				if n == 0 {
-					t.Fatalf("no neuron of hidden layer %d spiked: the case tests nothing", l)
-				}
-			}
-			if len(got) != len(ref.grads) {
-				t.Fatalf("%d gradients, reference %d", len(got), len(ref.grads))
-			}
-			for i, name := range w.Names() {
-				g, want := got[i], ref.grads[i]
-				scale := 0.0
-				for _, v := range want {
-					scale = math.Max(scale, math.Abs(v))
-				}
-				if scale == 0 {
-					t.Errorf("%s: the reference gradient is zero: the case tests nothing", name)
-				}
-				for j := range want {
-					d := math.Abs(g[j]-want[j]) / math.Max(1, scale)
-					worst = math.Max(worst, d)
-					if d > 1e-9 {
-						t.Errorf("%s[%d] = %v, reference %v", name, j, g[j], want[j])
-						break
-					}
-				}
-			}
+			worst = math.Max(worst, neurontest.CompareGradients(t, w.Names(), got, loss, ref.loss, ref.grads, ref.spikes))
 		})
 	}
 	t.Logf("largest gradient error, relative to max(1, the largest reference entry): %.2g", worst)
@@ -195,9 +167,9 @@ func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) r
 					}
 				}
 				acts[l+1][n] = spk
-				xc := project(acts[l][n], W[l], H)
+				xc := neurontest.Project(acts[l][n], W[l], H)
 				if s.Recurrent {
-					addTo(xc, project(spk, V[l], H))
+					neurontest.AddTo(xc, neurontest.Project(spk, V[l], H))
 				}
 				for i := range u {
 					u[i] = (d.mem[i]*u[i] + (1-d.mem[i])*cur[i]) * (1 - spk[i])
@@ -211,7 +183,7 @@ func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) r
 		uo, io := make([][]float64, T+1), make([][]float64, T+1)
 		uo[0], io[0] = make([]float64, K), make([]float64, K)
 		for n := 0; n < T; n++ {
-			a := project(acts[L][n], W[L], K)
+			a := neurontest.Project(acts[L][n], W[L], K)
 			uo[n+1], io[n+1] = make([]float64, K), make([]float64, K)
 			for k := range a {
 				uo[n+1][k] = d.mem[k]*uo[n][k] + (1-d.mem[k])*io[n][k]
@@ -282,8 +254,8 @@ func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) r
 					gTheta[2*L+1][k] += d.dsyn[k] * gio[n+1][k] * io[n][k]
 				}
 			}
-			outer(gW[L], acts[L][n], gio[n+1])
-			gIn[n] = back(gio[n+1], W[L], len(acts[L][n]))
+			neurontest.Outer(gW[L], acts[L][n], gio[n+1])
+			gIn[n] = neurontest.Back(gio[n+1], W[L], len(acts[L][n]))
 		}
 		// Backward through the hidden layers, last first.
 		for l := L - 1; l >= 0; l-- {
@@ -311,13 +283,13 @@ func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) r
 							gTheta[2*l+1][i] += d.dsyn[i] * gi[i] * I[l][n][i]
 						}
 					}
-					outer(gW[l], acts[l][n], gi)
+					neurontest.Outer(gW[l], acts[l][n], gi)
 					if s.Recurrent {
-						outer(gV[l], spk, gi)
+						neurontest.Outer(gV[l], spk, gi)
 					}
-					gIn[n] = back(gi, W[l], sz[l])
+					gIn[n] = neurontest.Back(gi, W[l], sz[l])
 					if s.RecurrentGrad {
-						addTo(dS, back(gi, V[l], H))
+						neurontest.AddTo(dS, neurontest.Back(gi, V[l], H))
 					}
 				}
 				for i := range dU {
@@ -329,45 +301,4 @@ func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) r
 	}
 	res.grads = append(append(gW, gV...), gTheta...)
 	return res
-}
-
-// project returns x·M for M [len(x), cols].
-func project(x, M []float64, cols int) []float64 {
-	out := make([]float64, cols)
-	for i, v := range x {
-		if v != 0 {
-			for j := range out {
-				out[j] += v * M[i*cols+j]
-			}
-		}
-	}
-	return out
-}
-
-// back returns g·Mᵀ for M [rows, len(g)].
-func back(g, M []float64, rows int) []float64 {
-	out := make([]float64, rows)
-	for i := range out {
-		for j, v := range g {
-			out[i] += M[i*len(g)+j] * v
-		}
-	}
-	return out
-}
-
-// outer adds xᵀ·g to dst [len(x), len(g)].
-func outer(dst, x, g []float64) {
-	for i, v := range x {
-		if v != 0 {
-			for j, gj := range g {
-				dst[i*len(g)+j] += v * gj
-			}
-		}
-	}
-}
-
-func addTo(dst, x []float64) {
-	for i := range dst {
-		dst[i] += x[i]
-	}
 }
