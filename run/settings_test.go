@@ -38,6 +38,8 @@ func TestValidateNamesTheSetting(t *testing.T) {
 		{"steps", "2000000000", "steps"},
 		{"randman-samples", "200000000", "randman-samples"},
 		{"batch", "2000000", "batch"},
+		{"micro-batches", "0", "micro-batches"},
+		{"micro-batches", "1000000", "micro-batches"},
 		{"epochs", "1000000000", "epochs"},
 		{"lr", "0", "lr"},
 		{"validation-fraction", "1", "validation-fraction"},

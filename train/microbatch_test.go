@@ -267,3 +267,34 @@ func TestTrainerEvaluatorMatchesEvaluator(t *testing.T) {
 		}
 	}
 }
+
+// A batch smaller than the micro-batches asked for is split into one per
+// sample; no micro-batches, or negative cores, are refused by name.
+func TestMicroBatchesOfSmallBatches(t *testing.T) {
+	d, err := randman.Generate(randman.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := network.Default()
+	w, err := models.Init(spec, 1, tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewTrainer(spec, 3, w, DefaultOptimizer(5e-3), WithMicroBatches(8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.MicroBatches() != 3 {
+		t.Errorf("%d micro-batches for a batch of 3, want 3", s.MicroBatches())
+	}
+	if _, err := s.Step(d.Train, []int{0, 1}); err != nil {
+		t.Errorf("a step of 2 samples on 3 micro-batches: %v", err)
+	}
+	for _, o := range []TrainerOption{WithMicroBatches(0), WithCores(-1)} {
+		if _, err := NewTrainer(spec, 3, w, DefaultOptimizer(5e-3), o); err == nil ||
+			!(strings.Contains(err.Error(), "micro-batches") || strings.Contains(err.Error(), "cores")) {
+			t.Errorf("bad option: %v, want an error naming it", err)
+		}
+	}
+}
