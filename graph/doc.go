@@ -69,7 +69,7 @@
 //     machines of a graph, and two TapeMachines of one graph run at once
 //     have been seen to return wrong values: to run machines
 //     concurrently, build one graph per machine with the weight tensors
-//     shared, as package train does for its replicas.
+//     shared, as package train does for its micro-batches.
 //   - Bound the threads the kernels use with ops.SetThreads on the graph
 //     before building (1 for a machine that runs on one core beside
 //     others); the library never changes GOMAXPROCS.

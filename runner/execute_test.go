@@ -152,7 +152,7 @@ func TestExecuteRejectsBadRuns(t *testing.T) {
 // TestResumeIsExact: 6 epochs straight, and 3 epochs then a resumption
 // from last.npz up to 6, end with the same weights, history, best epoch,
 // test result and activity, bit for bit, for both float types, with the
-// batch split between two replicas (threads = 2). The second way also
+// batch split into two micro-batches (threads = 2). The second way also
 // covers an interrupted run resumed with its own settings.
 func TestResumeIsExact(t *testing.T) {
 	for _, dtype := range []string{"float32", "float64"} {

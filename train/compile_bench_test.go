@@ -15,7 +15,7 @@ import (
 )
 
 // Issue 25: what it costs to build and compile the SHD-sized programs
-// (700-128r-20, batch 100, float32; one replica) at T = 100, 200 and 400.
+// (700-128r-20, batch 100, float32; one program) at T = 100, 200 and 400.
 
 // compileShd is an SHD-sized spec with T steps.
 func compileShd(T int) network.Spec {
@@ -53,7 +53,7 @@ func edgesOf(g *G.ExprGraph, outputs G.Nodes) (nodes, edges int) {
 	return nodes, edges
 }
 
-// trainCost builds and compiles the training program as newReplica does.
+// trainCost builds and compiles the training program as newMicroBatch does.
 func trainCost(spec network.Spec, batch int, w *models.Weights) (programCost, error) {
 	var c programCost
 	t0 := time.Now()
@@ -109,7 +109,7 @@ func evalCost(spec network.Spec, batch int, w *models.Weights) (programCost, err
 }
 
 // BenchmarkCompile builds and compiles the SHD-sized training program (of
-// one replica: the whole batch of 100) and evaluation program at T = 100,
+// one program: the whole batch of 100) and evaluation program at T = 100,
 // 200 and 400, and reports node and edge counts (Σ children of the
 // nodes compiled) and the times of graph building, G.Grad and
 // compilation (G.CompileFunction and G.NewTapeMachine) separately, and

@@ -9,7 +9,7 @@ import (
 )
 
 // LossInputs are the nodes of one training program that a Loss may read.
-// A program is built for part of a batch (see Config.Replicas): Batch rows,
+// A program is built for part of a batch (see Config.MicroBatches): Batch rows,
 // of which the last ones may be padding.
 type LossInputs struct {
 	Model *models.Model // the program's network, its spec and graph
