@@ -95,6 +95,10 @@ type Software struct {
 	Modified   bool   `json:"vcs_modified,omitempty"`
 	Go         string `json:"go"`
 	GOMAXPROCS int    `json:"gomaxprocs"`
+	// Cores is how many of them the run's training programs used at once
+	// (a sweep shares the cores between its jobs); it changes the speed,
+	// never the numbers.
+	Cores int `json:"cores,omitempty"`
 }
 
 // CurrentSoftware identifies the running program.

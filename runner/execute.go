@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -136,6 +137,7 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 		return nil, dir, err
 	}
 	cfg.Cores = h.Cores
+	rec.Software.Cores = cmp.Or(h.Cores, runtime.GOMAXPROCS(0))
 	if continues(s, ck) {
 		// The run computes the one its checkpoint's run would have without
 		// the pause: it keeps that run's settings, resume included, so

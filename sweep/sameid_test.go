@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -107,4 +108,21 @@ func runFolders(t *testing.T, out string) int {
 		}
 	}
 	return n
+}
+
+// A sweep shares the cores between its jobs: each run's record says it
+// used GOMAXPROCS/jobs of them.
+func TestJobsShareTheCores(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	a, _ := twoSweepsOfOneRun(t)
+	for _, c := range []struct{ jobs, cores int }{{2, 2}, {1, 4}} {
+		out := t.TempDir()
+		var got []sweep.Outcome
+		if err := sweep.Work(context.Background(), a, out, sweep.Options{Jobs: c.jobs, Done: func(o sweep.Outcome) { got = append(got, o) }}); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Record == nil || got[0].Record.Software.Cores != c.cores {
+			t.Errorf("%d jobs on 4 cores: %+v, want a record of %d cores", c.jobs, got, c.cores)
+		}
+	}
 }
