@@ -29,6 +29,7 @@ import (
 	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/internal/atomicfile"
 	"github.com/spikegrad/spikegrad/metrics"
+	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/nir"
 	runs "github.com/spikegrad/spikegrad/run"
 	"github.com/spikegrad/spikegrad/runner"
@@ -94,8 +95,8 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--split: want train, validation or test, got %q", o.split)
 	case !(o.nirDT >= 0) || math.IsInf(o.nirDT, 0):
 		return nil, fmt.Errorf("--nir-dt: want a time step ≥ 0, got %g", o.nirDT)
-	case o.discretisation != "" && o.discretisation != "paper" && o.discretisation != "euler":
-		return nil, fmt.Errorf("--discretisation: want paper or euler, got %.40q", o.discretisation)
+	case o.discretisation != "" && network.Discretisation(o.discretisation) != network.Paper && network.Discretisation(o.discretisation) != network.Euler:
+		return nil, fmt.Errorf("--discretisation: want %s or %s, got %.40q", network.Paper, network.Euler, o.discretisation)
 	case o.batch < 1:
 		return nil, fmt.Errorf("--batch: want ≥ 1, got %d", o.batch)
 	case o.snapshots < 0:
