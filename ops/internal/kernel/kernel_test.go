@@ -303,6 +303,7 @@ func TestKernelsWithoutAVX(t *testing.T) {
 	t.Run("SSE/InPlace", TestKernelsInPlace)
 	t.Run("SSE/NonzeroAndAxpy", TestNonzeroAndAxpyMatchScalar)
 	t.Run("SSE/HeavisideRows", TestHeavisideRowsMatchScalar)
+	t.Run("SSE/MaxOverTime", TestMaxOverTimeMatchesScalar)
 }
 
 // backProjRow sums its terms element by element in order of k, skipping
@@ -493,6 +494,50 @@ func TestHeavisideRowsMatchScalar(t *testing.T) {
 		sameBits(t, name, len(u), out, want)
 		if !slices.Equal(c.Start, wantC.Start) || !slices.Equal(c.Col, wantC.Col) || !slices.Equal(c.Val, wantC.Val) {
 			t.Fatalf("%s: index %+v, want %+v", name, *c, *wantC)
+		}
+	}
+}
+
+// MaxOverTime keeps gorgonia.MaxBetween's rule element by element, with
+// the AVX loops and without: x wins where x > m, and the winner moves
+// wherever the maximum no longer compares equal (a NaN takes every step).
+func TestMaxOverTimeMatchesScalar(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for n := 0; n < 41; n++ {
+		for steps := 1; steps < 5; steps++ {
+			xs := make([][]float32, steps)
+			for j := range xs {
+				xs[j] = edgeVector(rng, n)
+			}
+			for _, zero := range []bool{false, true} {
+				m, win := make([]float32, n), make([]float32, n)
+				for i := range m {
+					win[i] = -1
+					if !zero {
+						m[i], win[i] = xs[0][i], 0
+					}
+				}
+				first := 1
+				if zero {
+					first = 0
+				}
+				for j := first; j < steps; j++ {
+					for i, v := range xs[j] {
+						old := m[i]
+						if v > old {
+							m[i] = v
+						}
+						if !(old == m[i]) {
+							win[i] = float32(j)
+						}
+					}
+				}
+				got := make([]float32, n)
+				MaxOverTime(got, zero, false, xs)
+				sameBits(t, fmt.Sprintf("MaxOverTime zero=%v steps %d", zero, steps), n, got, m)
+				MaxOverTime(got, zero, true, xs)
+				sameBits(t, fmt.Sprintf("MaxOverTime arg zero=%v steps %d", zero, steps), n, got, win)
+			}
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package kernel
 
-import "github.com/spikegrad/spikegrad/ops/internal/parallel"
+import (
+	"github.com/spikegrad/spikegrad/ops/internal/parallel"
+	"github.com/spikegrad/spikegrad/ops/internal/simd"
+)
 
 // The kernels that reduce many tensors of one shape, the time steps of a
 // layer, to one (ops.Sum, ops.MaxOverTime).
@@ -62,19 +65,20 @@ func MaxOverTime[T Float](out []T, zero, arg bool, xs [][]T) {
 	}
 	for j := first; j < len(xs); j++ {
 		x := xs[j][:len(m)]
+		k := maxAVX(m, win, x, arg, j)
 		if !arg {
-			for i, v := range x {
-				if v > m[i] {
-					m[i] = v
+			for i, v := range x[k:] {
+				if v > m[k+i] {
+					m[k+i] = v
 				}
 			}
 			continue
 		}
 		win := win[:len(x)]
-		for i, v := range x {
+		for i := k; i < len(x); i++ {
 			old := m[i]
-			if v > old {
-				m[i] = v
+			if x[i] > old {
+				m[i] = x[i]
 			}
 			if !(old == m[i]) {
 				win[i] = int32(j)
@@ -86,6 +90,23 @@ func MaxOverTime[T Float](out []T, zero, arg bool, xs [][]T) {
 			out[i] = T(w)
 		}
 	}
+}
+
+// maxAVX does MaxOverTime's step j with the AVX loops where it can, and
+// returns how many elements it did (the branches of the Go loop mispredict
+// on spiking data).
+func maxAVX[T Float](m []T, win []int32, x []T, arg bool, j int) int {
+	m32, ok := as32(m)
+	if !ok || !simd.UseAVX {
+		return 0
+	}
+	x32, _ := as32(x)
+	if arg {
+		simd.ArgMax(m32, win, x32, int32(j))
+	} else {
+		simd.Max(m32, x32)
+	}
+	return len(m) &^ 7
 }
 
 // Pick writes g where idx equals j, zero elsewhere: the gradient that

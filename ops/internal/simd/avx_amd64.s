@@ -411,3 +411,57 @@ ahi_done:
 	MOVQ R8, ret+72(FP)
 	VZEROUPPER
 	RET
+
+// func maxAVX(m, x []float32)
+// m = x where x > m (VMAXPS's rule: m where either is NaN or both are
+// zeros), over len(m)&^7 elements.
+TEXT ·maxAVX(SB), NOSPLIT, $0-48
+	MOVQ m_base+0(FP), DI
+	MOVQ m_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	SHRQ $3, CX
+	JZ   max_done
+
+max_loop:
+	VMOVUPS (SI), Y1
+	VMAXPS  (DI), Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     max_loop
+
+max_done:
+	VZEROUPPER
+	RET
+
+// func argMaxAVX(m []float32, win []int32, x []float32, j int32)
+// maxAVX that also sets win to j where m changed (or is NaN), over
+// len(m)&^7 elements.
+TEXT ·argMaxAVX(SB), NOSPLIT, $0-76
+	MOVQ         m_base+0(FP), DI
+	MOVQ         m_len+8(FP), CX
+	MOVQ         win_base+24(FP), DX
+	MOVQ         x_base+48(FP), SI
+	VBROADCASTSS j+72(FP), Y5
+	SHRQ         $3, CX
+	JZ           argmax_done
+
+argmax_loop:
+	VMOVUPS   (DI), Y0
+	VMOVUPS   (SI), Y1
+	VMAXPS    Y0, Y1, Y2
+	VCMPPS    $4, Y0, Y2, Y3 // NEQ_UQ: new ≠ old, or a NaN
+	VMOVUPS   (DX), Y4
+	VBLENDVPS Y3, Y5, Y4, Y4
+	VMOVUPS   Y2, (DI)
+	VMOVUPS   Y4, (DX)
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	ADDQ      $32, DX
+	DECQ      CX
+	JNZ       argmax_loop
+
+argmax_done:
+	VZEROUPPER
+	RET

@@ -95,6 +95,24 @@ func CombineRows(out, w []float32, stride int, ks []int32, cs []float32) {
 	combineAVX(out, w, stride, ks, cs)
 }
 
+// Max sets m to x where x > m, over len(m)&^7 elements (m stays where
+// either is NaN, and on equal zeros). Only with UseAVX.
+func Max(m, x []float32) {
+	if len(x) < len(m)&^7 {
+		panic("simd: Max: short x")
+	}
+	maxAVX(m, x)
+}
+
+// ArgMax is Max that also sets win to j wherever m is not equal to what
+// it was (a NaN in m included), over len(m)&^7 elements. Only with UseAVX.
+func ArgMax(m []float32, win []int32, x []float32, j int32) {
+	if n := len(m) &^ 7; len(x) < n || len(win) < n {
+		panic("simd: ArgMax: short x or win")
+	}
+	argMaxAVX(m, win, x, j)
+}
+
 // GatherEventRows adds, for each row b of dst ([len(start)−1, cols]) and
 // each event k from start[b] to start[b+1]−1 in order, gain·vals[k] times
 // row idx[k] of table ([·, cols]) to row b of dst, over its first cols&^7
@@ -183,6 +201,12 @@ func lifGradIAVX(out, d, e, r []float32, beta float32)
 
 //go:noescape
 func lifGradUAVX(out, u, g, d, r []float32, num, b, beta float32)
+
+//go:noescape
+func maxAVX(m, x []float32)
+
+//go:noescape
+func argMaxAVX(m []float32, win []int32, x []float32, j int32)
 
 // The loops of events_amd64.s.
 
