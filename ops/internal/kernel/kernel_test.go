@@ -541,3 +541,35 @@ func TestMaxOverTimeMatchesScalar(t *testing.T) {
 		}
 	}
 }
+
+// BackProj and LIFGradUProj give the same bits with Wᵀ padded to whole
+// AVX blocks (projT) as with the unpadded rows and Go tails of the SSE
+// path, for every fan-in.
+func TestBackProjPaddingChangesNothing(t *testing.T) {
+	if !simd.UseAVX {
+		t.Skip("no AVX loops in this build or on this machine")
+	}
+	rng := rand.New(rand.NewPCG(13, 14))
+	wk := parallel.New(1)
+	const rows = 3
+	for _, fanIn := range []int{1, 4, 7, 9, 100, 101, 300} {
+		for _, cols := range []int{1, 10, 13} {
+			w := edgeVector(rng, fanIn*cols)
+			g := edgeVector(rng, rows*cols)
+			u, d, r := edgeVector(rng, rows*fanIn), edgeVector(rng, rows*fanIn), binaryVector(rng, rows*fanIn)
+			run := func(avx bool) (bp, gu []float32) {
+				simd.UseAVX = avx
+				defer func() { simd.UseAVX = true }()
+				bp, gu = make([]float32, rows*fanIn), make([]float32, rows*fanIn)
+				BackProj(wk, bp, 0.7, g, w, cols)
+				LIFGradUProj(wk, gu, surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10}, u, r, g, w, d, cols, 0.9, 0.7)
+				return bp, gu
+			}
+			bp, gu := run(true)
+			bpWant, guWant := run(false)
+			name := fmt.Sprintf("fan-in %d, %d columns", fanIn, cols)
+			sameBits(t, "BackProj "+name, rows*fanIn, bp, bpWant)
+			sameBits(t, "LIFGradUProj "+name, rows*fanIn, gu, guWant)
+		}
+	}
+}

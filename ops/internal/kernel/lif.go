@@ -119,21 +119,15 @@ func lifGradI[T Float](out, d []T, beta T, e, r []T) {
 // [rows, fanIn]. out may be d itself.
 func LIFGradUProj[T Float](wk *parallel.Workers, out []T, s surrogate.Surrogate, u, r, g, w, d []T, cols int, beta, gain T) {
 	addScaled := addScaledFor[T]()
-	fanIn := len(w) / cols
+	wt, fanIn, stride := projT(w, cols, gain)
 	rows := len(u) / fanIn
-	wt := make([]T, len(w)) // gain·Wᵀ, [cols, fanIn]
-	for i := 0; i < fanIn; i++ {
-		for k, v := range w[i*cols : (i+1)*cols] {
-			wt[k*fanIn+i] = gain * v
-		}
-	}
 	wk.For(rows, rows*fanIn*(cols+costly), func(lo, hi int) {
-		ds := make([]T, fanIn)
+		ds := make([]T, stride)
 		ks, cs := make([]int32, cols), make([]T, cols)
 		for b := lo; b < hi; b++ {
 			row := out[b*fanIn : (b+1)*fanIn]
 			backProjRow(ds, g[b*cols:(b+1)*cols], wt, ks, cs, addScaled)
-			lifGradU(row, s, u[b*fanIn:(b+1)*fanIn], ds, beta, d[b*fanIn:(b+1)*fanIn], r[b*fanIn:(b+1)*fanIn])
+			lifGradU(row, s, u[b*fanIn:(b+1)*fanIn], ds[:fanIn], beta, d[b*fanIn:(b+1)*fanIn], r[b*fanIn:(b+1)*fanIn])
 		}
 	})
 }

@@ -151,20 +151,43 @@ func WeightGrad[T Float](w *parallel.Workers, out []T, fanIn, cols int, gain T, 
 // and W [fanIn, cols].
 func BackProj[T Float](wk *parallel.Workers, out []T, gain T, g, w []T, cols int) {
 	addScaled := addScaledFor[T]()
-	fanIn := len(w) / cols
+	wt, fanIn, stride := projT(w, cols, gain)
 	rows := len(g) / cols
-	wt := make([]T, len(w)) // Wᵀ, [cols, fanIn], scaled by gain
-	for i := 0; i < fanIn; i++ {
-		for k, v := range w[i*cols : (i+1)*cols] {
-			wt[k*fanIn+i] = gain * v
-		}
-	}
 	wk.For(rows, rows*cols*fanIn, func(lo, hi int) {
 		ks, cs := make([]int32, cols), make([]T, cols)
+		var ds []T // a padded row, when stride > fanIn
+		if stride > fanIn {
+			ds = make([]T, stride)
+		}
 		for b := lo; b < hi; b++ {
-			backProjRow(out[b*fanIn:(b+1)*fanIn], g[b*cols:(b+1)*cols], wt, ks, cs, addScaled)
+			ob := out[b*fanIn : (b+1)*fanIn]
+			if ds == nil {
+				backProjRow(ob, g[b*cols:(b+1)*cols], wt, ks, cs, addScaled)
+				continue
+			}
+			backProjRow(ds, g[b*cols:(b+1)*cols], wt, ks, cs, addScaled)
+			copy(ob, ds)
 		}
 	})
+}
+
+// projT returns gain·Wᵀ, [cols, stride], for backProjRow, with W [fanIn,
+// cols]. Where the AVX loops run, stride is fanIn rounded up to whole
+// blocks of eight, the extra columns zero: backProjRow then leaves no
+// elements to its Go tail, which cost more than the rest of a row of 100.
+func projT[T Float](w []T, cols int, gain T) (wt []T, fanIn, stride int) {
+	fanIn = len(w) / cols
+	stride = fanIn
+	if _, ok := as32(w); ok && simd.UseAVX {
+		stride = (fanIn + 7) &^ 7
+	}
+	wt = make([]T, cols*stride)
+	for i := 0; i < fanIn; i++ {
+		for k, v := range w[i*cols : (i+1)*cols] {
+			wt[k*stride+i] = gain * v
+		}
+	}
+	return wt, fanIn, stride
 }
 
 // backProjRow writes Σ_k g[k]·wt[k,:] into ob over the non-zero g[k], in
