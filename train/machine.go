@@ -27,7 +27,12 @@ func machine(g *G.ExprGraph, inputs, outputs G.Nodes, opts ...G.VMOpt) (G.VM, er
 	newMachine.Lock()
 	defer newMachine.Unlock()
 	// Reusable: Reset keeps the tensors, so a run fills the previous run's.
-	return tape.Reusable(G.NewTapeMachine(g, append([]G.VMOpt{G.WithPrecompiled(prog, locs)}, opts...)...)), nil
+	// An empty watch list marks every instruction as watched, which the
+	// machine, without a logger, logs nowhere; otherwise it looks up every
+	// instruction's node and input registers in its watch lists before
+	// each run of it and of each of its inputs.
+	opts = append([]G.VMOpt{G.WithPrecompiled(prog, locs), G.WithWatchlist()}, opts...)
+	return tape.Reusable(G.NewTapeMachine(g, opts...)), nil
 }
 
 // newMachine serialises G.NewTapeMachine (see machine).
