@@ -325,7 +325,7 @@ func (op lifGradIOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 // inside, from (u, s, g_o, W_o, dU): the spikes' gradient when it comes
 // from one synaptic projection alone (the readout's), never stored. For a
 // readout trace's projection (bp.rows set) it reads (u, s, g_o, dU): g_o
-// is the trace's current gradients, a block per step followed by W_o
+// is the trace's current gradients, a block per step followed by gain·W_oᵀ
 // (see traceGradOp), one input less per step for Gorgonia's compiler.
 type lifGradUProjOp struct {
 	opkit.Matrix
@@ -336,7 +336,7 @@ type lifGradUProjOp struct {
 
 func (op lifGradUProjOp) String() string {
 	if op.bp.rows > 0 {
-		return fmt.Sprintf("LIFGradUProj[%v,%g,%g,block %d,W_o after]", op.s, op.beta, op.gain, op.bp.block)
+		return fmt.Sprintf("LIFGradUProj[%v,%g,%g,block %d,W_oᵀ after]", op.s, op.beta, op.gain, op.bp.block)
 	}
 	return fmt.Sprintf("LIFGradUProj[%v,%g,%g]", op.s, op.beta, op.gain)
 }
@@ -363,7 +363,7 @@ func (op lifGradUProjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	gRows := g[0]
 	if op.bp.rows > 0 {
 		w = tensor.Shape{u[1], g[1]}
-		if gRows >= (op.bp.block+1)*op.bp.rows+u[1] {
+		if gRows >= (op.bp.block+1)*op.bp.rows+kernel.ProjStride(u[1]) {
 			gRows = op.bp.rows
 		}
 	}
@@ -384,23 +384,26 @@ func (op lifGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := opkit.Slices32(out, u, s, g, w, d)
-		kernel.LIFGradUProj(op.Workers, v[0], op.s, v[1], v[2], gBlock(op.bp, v[3], cols), wOf(op, v[3], v[4], sh[1]*cols), v[5], cols, float32(op.beta), float32(op.gain))
+		lifGradUProj(op, v[0], v[1], v[2], v[3], v[4], v[5], cols, float32(op.beta), float32(op.gain))
 	case tensor.Float64:
 		v := opkit.Slices64(out, u, s, g, w, d)
-		kernel.LIFGradUProj(op.Workers, v[0], op.s, v[1], v[2], gBlock(op.bp, v[3], cols), wOf(op, v[3], v[4], sh[1]*cols), v[5], cols, op.beta, op.gain)
+		lifGradUProj(op, v[0], v[1], v[2], v[3], v[4], v[5], cols, op.beta, op.gain)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
 
-// wOf returns W_o: w, or the last size elements of g when W_o follows the
-// blocks of g.
-func wOf[T float](op lifGradUProjOp, g, w []T, size int) []T {
-	if op.bp.rows > 0 {
-		return g[len(g)-size:]
+// lifGradUProj runs the kernel on the op's block of g, from W (w) or
+// from the gain·W_oᵀ that follows the blocks of a readout trace's g.
+func lifGradUProj[T float](op lifGradUProjOp, out, u, s, g, w, d []T, cols int, beta, gain T) {
+	if op.bp.rows == 0 {
+		kernel.LIFGradUProj(op.Workers, out, op.s, u, s, g, w, d, cols, beta, gain)
+		return
 	}
-	return w
+	stride := kernel.ProjStride(len(d) / op.bp.rows)
+	wt := g[len(g)-cols*stride:]
+	kernel.LIFGradUProjT(op.Workers, out, op.s, u, s, gBlock(op.bp, g, cols), wt, stride, d, cols, beta)
 }
 
 // The ops of backward passes are differentiable in none of their inputs

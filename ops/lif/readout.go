@@ -320,10 +320,11 @@ func maxGrad[T kernel.Float](info traceInfo, out, g, trace []T) {
 }
 
 // traceGradOp computes from the trace's gradient dP and W_o the gradients
-// of the currents, [(T+2)·rows + fan_in, outputs]: block n is dĨ_o[n+1],
+// of the currents, [(T+2)·rows + stride, outputs]: block n is dĨ_o[n+1],
 // the gradient of the synaptic update of step n (zero where there is
-// none), and a copy of W_o follows the blocks, for the fused gradients of
-// the spikes (lifGradUProjOp), which so need not read W_o each. Its
+// none), and gain·W_oᵀ follows the blocks ([outputs, stride], see
+// kernel.ProjT), for the fused gradients of the spikes (lifGradUProjOp),
+// which so need neither read W_o each nor transpose it at every step. Its
 // recurrence is the one Gorgonia builds from the per-step nodes,
 //
 //	dU_o[n] = dP[n] + β_out·dU_o[n+1]
@@ -350,7 +351,7 @@ func (op traceGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if s[0][1] != s[1][1] || s[0][0] != (op.info.steps+2)*op.info.rows {
 		return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
 	}
-	return tensor.Shape{s[0][0] + s[1][0], s[0][1]}, nil
+	return tensor.Shape{s[0][0] + kernel.ProjStride(s[1][0]), s[0][1]}, nil
 }
 func (op traceGradOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op traceGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
@@ -358,21 +359,25 @@ func (op traceGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	s := in[0].Shape()
-	out := opkit.NewOutput(p, in[0].Dtype(), s[0]+in[1].Shape()[0], s[1])
+	stride := kernel.ProjStride(in[1].Shape()[0])
+	out := opkit.NewOutput(p, in[0].Dtype(), s[0]+stride, s[1])
 	switch o := opkit.DataOf(out).(type) {
 	case []float32:
 		dp := opkit.DataOf(in[0]).([]float32)
 		traceGrad(op, o[:len(dp)], dp)
-		copy(o[len(dp):], opkit.Slice32(in[1]))
+		kernel.ProjT(o[len(dp):], opkit.Slice32(in[1]), s[1], stride, float32(op.gain()))
 	case []float64:
 		dp := opkit.DataOf(in[0]).([]float64)
 		traceGrad(op, o[:len(dp)], dp)
-		copy(o[len(dp):], opkit.Slice64(in[1]))
+		kernel.ProjT(o[len(dp):], opkit.Slice64(in[1]), s[1], stride, op.gain())
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
 }
+
+// gain is the readout's 1 − β_out, the lifGradUProjOp's gain.
+func (op traceGradOp) gain() float64 { return 1 - op.betaOut }
 
 func traceGrad[T kernel.Float](op traceGradOp, out, dp []T) {
 	T_, live := op.info.steps, op.info.live

@@ -118,15 +118,23 @@ func lifGradI[T Float](out, d []T, beta T, e, r []T) {
 // and never stored: g is [rows, cols], W [fanIn, cols], the rest
 // [rows, fanIn]. out may be d itself.
 func LIFGradUProj[T Float](wk *parallel.Workers, out []T, s surrogate.Surrogate, u, r, g, w, d []T, cols int, beta, gain T) {
+	wt, _, stride := projT(w, cols, gain)
+	LIFGradUProjT(wk, out, s, u, r, g, wt, stride, d, cols, beta)
+}
+
+// LIFGradUProjT is LIFGradUProj from gain·Wᵀ, [cols, stride] with stride ≥
+// fanIn (see ProjT), which a caller that projects many steps through the
+// same W builds once.
+func LIFGradUProjT[T Float](wk *parallel.Workers, out []T, s surrogate.Surrogate, u, r, g, wt []T, stride int, d []T, cols int, beta T) {
 	addScaled := addScaledFor[T]()
-	wt, fanIn, stride := projT(w, cols, gain)
+	fanIn := len(d) / (len(g) / cols)
 	rows := len(u) / fanIn
 	wk.For(rows, rows*fanIn*(cols+costly), func(lo, hi int) {
 		ds := make([]T, stride)
 		ks, cs := make([]int32, cols), make([]T, cols)
 		for b := lo; b < hi; b++ {
 			row := out[b*fanIn : (b+1)*fanIn]
-			backProjRow(ds, g[b*cols:(b+1)*cols], wt, ks, cs, addScaled)
+			backProjRow(ds, g[b*cols:(b+1)*cols], wt[:cols*stride], ks, cs, addScaled)
 			lifGradU(row, s, u[b*fanIn:(b+1)*fanIn], ds[:fanIn], beta, d[b*fanIn:(b+1)*fanIn], r[b*fanIn:(b+1)*fanIn])
 		}
 	})

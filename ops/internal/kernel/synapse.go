@@ -179,15 +179,27 @@ func projT[T Float](w []T, cols int, gain T) (wt []T, fanIn, stride int) {
 	fanIn = len(w) / cols
 	stride = fanIn
 	if _, ok := as32(w); ok && simd.UseAVX {
-		stride = (fanIn + 7) &^ 7
+		stride = ProjStride(fanIn)
 	}
 	wt = make([]T, cols*stride)
+	ProjT(wt, w, cols, stride, gain)
+	return wt, fanIn, stride
+}
+
+// ProjStride is the row length of a padded gain·Wᵀ for a fan-in: whole
+// blocks of eight.
+func ProjStride(fanIn int) int { return (fanIn + 7) &^ 7 }
+
+// ProjT writes gain·Wᵀ into wt, [cols, stride], with W [len(w)/cols,
+// cols]; the columns past the fan-in are zero.
+func ProjT[T Float](wt, w []T, cols, stride int, gain T) {
+	fanIn := len(w) / cols
+	clear(wt[:cols*stride])
 	for i := 0; i < fanIn; i++ {
 		for k, v := range w[i*cols : (i+1)*cols] {
 			wt[k*stride+i] = gain * v
 		}
 	}
-	return wt, fanIn, stride
 }
 
 // backProjRow writes Σ_k g[k]·wt[k,:] into ob over the non-zero g[k], in
