@@ -304,6 +304,7 @@ func TestKernelsWithoutAVX(t *testing.T) {
 	t.Run("SSE/NonzeroAndAxpy", TestNonzeroAndAxpyMatchScalar)
 	t.Run("SSE/HeavisideRows", TestHeavisideRowsMatchScalar)
 	t.Run("SSE/MaxOverTime", TestMaxOverTimeMatchesScalar)
+	t.Run("SSE/Pick", TestPickMatchesScalar)
 }
 
 // backProjRow sums its terms element by element in order of k, skipping
@@ -570,6 +571,33 @@ func TestBackProjPaddingChangesNothing(t *testing.T) {
 			name := fmt.Sprintf("fan-in %d, %d columns", fanIn, cols)
 			sameBits(t, "BackProj "+name, rows*fanIn, bp, bpWant)
 			sameBits(t, "LIFGradUProj "+name, rows*fanIn, gu, guWant)
+		}
+	}
+}
+
+// Pick gives the winners of step j their gradient and every other
+// element +0, with the AVX loops and without; a NaN index wins nothing.
+func TestPickMatchesScalar(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	for n := 0; n < 41; n++ {
+		g := edgeVector(rng, n)
+		idx := make([]float32, n)
+		for i := range idx {
+			idx[i] = float32(rng.IntN(4) - 1)
+			if rng.IntN(9) == 0 {
+				idx[i] = float32(math.NaN())
+			}
+		}
+		for j := float32(-1); j < 3; j++ {
+			want := make([]float32, n)
+			for i := range want {
+				if idx[i] == j {
+					want[i] = g[i]
+				}
+			}
+			got := edgeVector(rng, n) // overwritten everywhere
+			Pick(got, g, idx, j)
+			sameBits(t, fmt.Sprintf("Pick j=%g", j), n, got, want)
 		}
 	}
 }

@@ -114,7 +114,14 @@ func maxAVX[T Float](m []T, win []int32, x []T, arg bool, j int) int {
 func Pick[T Float](out, g, idx []T, j T) {
 	g = g[:len(out)]
 	idx = idx[:len(out)]
-	for i := range out {
+	k := 0
+	if o32, ok := as32(out); ok && simd.UseAVX {
+		g32, _ := as32(g)
+		i32, _ := as32(idx)
+		simd.Pick(o32, g32, i32, float32(j))
+		k = len(out) &^ 7
+	}
+	for i := k; i < len(out); i++ {
 		if idx[i] == j {
 			out[i] = g[i]
 		} else {

@@ -465,3 +465,29 @@ argmax_loop:
 argmax_done:
 	VZEROUPPER
 	RET
+
+// func pickAVX(out, g, idx []float32, j float32)
+// out = g where idx == j, +0 elsewhere (NaN never equal), over
+// len(out)&^7 elements.
+TEXT ·pickAVX(SB), NOSPLIT, $0-76
+	MOVQ         out_base+0(FP), DI
+	MOVQ         out_len+8(FP), CX
+	MOVQ         g_base+24(FP), SI
+	MOVQ         idx_base+48(FP), DX
+	VBROADCASTSS j+72(FP), Y5
+	SHRQ         $3, CX
+	JZ           pick_done
+
+pick_loop:
+	VCMPPS  $0, (DX), Y5, Y0 // EQ_OQ
+	VANDPS  (SI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	ADDQ    $32, DX
+	DECQ    CX
+	JNZ     pick_loop
+
+pick_done:
+	VZEROUPPER
+	RET

@@ -113,6 +113,15 @@ func ArgMax(m []float32, win []int32, x []float32, j int32) {
 	argMaxAVX(m, win, x, j)
 }
 
+// Pick writes g where idx equals j and +0 elsewhere, over len(out)&^7
+// elements. Only with UseAVX.
+func Pick(out, g, idx []float32, j float32) {
+	if n := len(out) &^ 7; len(g) < n || len(idx) < n {
+		panic("simd: Pick: short g or idx")
+	}
+	pickAVX(out, g, idx, j)
+}
+
 // GatherEventRows adds, for each row b of dst ([len(start)−1, cols]) and
 // each event k from start[b] to start[b+1]−1 in order, gain·vals[k] times
 // row idx[k] of table ([·, cols]) to row b of dst, over its first cols&^7
@@ -201,6 +210,9 @@ func lifGradIAVX(out, d, e, r []float32, beta float32)
 
 //go:noescape
 func lifGradUAVX(out, u, g, d, r []float32, num, b, beta float32)
+
+//go:noescape
+func pickAVX(out, g, idx []float32, j float32)
 
 //go:noescape
 func maxAVX(m, x []float32)

@@ -103,6 +103,7 @@ func Nonzeros(idx []int32, x []float32) int {
 func HeavisideIndex(out, u []float32, idx []int32) int                   { panic(noAVX) }
 func CombineRows(out, w []float32, stride int, ks []int32, cs []float32) { panic(noAVX) }
 func Max(m, x []float32)                                                 { panic(noAVX) }
+func Pick(out, g, idx []float32, j float32)                              { panic(noAVX) }
 func ArgMax(m []float32, win []int32, x []float32, j int32)              { panic(noAVX) }
 func GatherEventRows(dst, table []float32, cols int, start, idx []int32, vals []float32, gain float32) {
 	panic(noAVX)
