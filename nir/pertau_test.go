@@ -1,8 +1,10 @@
 package nir_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +12,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/spikegrad/spikegrad/internal/pyexec"
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/neurons/learntau"
@@ -159,4 +162,44 @@ func argmax(v []float64) int {
 		}
 	}
 	return best
+}
+
+// TestPythonSimulatesLearntTau hands exports of networks with per-neuron
+// time constants to python/nircheck.py, which simulates them with numpy
+// from the file's per-neuron arrays (and, for the peers' form, the
+// readout's in the metadata) and finds spikegrad's hidden spikes
+// (identical) and logits (1e-5).
+func TestPythonSimulatesLearntTau(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: simulates exported networks in Python")
+	}
+	py := pyexec.Require(t, "numpy", "h5py")
+	for i, a := range archs {
+		for _, target := range []nir.Target{nir.TargetSpikegrad, nir.TargetPeers} {
+			dt := tensor.Float64
+			if i%2 == 1 {
+				dt = tensor.Float32
+			}
+			t.Run(fmt.Sprintf("%v-%v-%q", a, dt, target), func(t *testing.T) {
+				s, w := learntTauNetwork(t, a, dt, 17)
+				dir := t.TempDir()
+				path, act := filepath.Join(dir, "net.nir"), filepath.Join(dir, "activity.json")
+				if _, err := nir.ExportWith(path, &nir.Network{Spec: s, Weights: w}, nir.ExportOptions{Target: target}); err != nil {
+					t.Fatal(err)
+				}
+				b, err := json.Marshal(forward(t, s, w, inputs(s, 8, 2)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(act, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				r := runCheck(t, py, path, "--activity", act)
+				if r.Samples != 8 || len(s.Hidden) > 0 && r.HiddenSpikes == 0 {
+					t.Errorf("report %+v", r)
+				}
+				t.Logf("%d hidden spikes identical, max logit difference %.3g (relative %.3g)", r.HiddenSpikes, r.MaxLogitDiff, r.Rel)
+			})
+		}
+	}
 }
