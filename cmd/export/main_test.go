@@ -19,14 +19,14 @@ import (
 
 // checkpoint trains a small recurrent randman network briefly and returns
 // its best weights.
-func checkpoint(t *testing.T, dtype, disc string, hidden ...int) string {
+func checkpoint(t *testing.T, dtype, disc, neuron string, hidden ...int) string {
 	t.Helper()
 	s := runs.DefaultSettings("randman")
 	s.Randman.Classes, s.Randman.Units, s.Randman.SamplesPerClass = 3, 10, 40
 	s.Randman.TrainPerClass, s.Randman.ValidationPerClass, s.Randman.Window = 30, 5, 20
 	s.Steps, s.Hidden, s.Recurrent, s.Readout, s.DType = 40, []int{12}, true, "sum", dtype
 	s.Epochs, s.Batch, s.Out, s.Gain = 1, 30, t.TempDir(), 10 // gain: more hidden spikes to compare
-	s.Discretisation = disc
+	s.Discretisation, s.Neuron = disc, neuron
 	if hidden != nil {
 		s.Hidden, s.Steps = hidden, 60
 	}
@@ -52,14 +52,19 @@ func TestExportChecksInPython(t *testing.T) {
 	for _, c := range []struct {
 		dtype, disc, target, convention string
 		hidden                          []int
+		neuron                          string
 	}{
-		{"float64", "paper", "spikegrad", "paper", nil}, {"float32", "paper", "spikegrad", "paper", nil},
-		{"float64", "euler", "peers", "peers", nil}, {"float32", "euler", "peers", "peers", nil},
-		{"float32", "euler", "peers", "peers", []int{12, 9}},
+		{"float64", "paper", "spikegrad", "paper", nil, ""}, {"float32", "paper", "spikegrad", "paper", nil, ""},
+		{"float64", "euler", "peers", "peers", nil, ""}, {"float32", "euler", "peers", "peers", nil, ""},
+		{"float32", "euler", "peers", "peers", []int{12, 9}, ""},
+		// Learnt per-neuron τ (trained an epoch from a heterogeneous
+		// start), which steps by the paper's rule, in both forms.
+		{"float32", "paper", "spikegrad", "paper", []int{12, 9}, "lif-learn-tau-gamma"},
+		{"float64", "paper", "peers", "paper", nil, "lif-learn-tau-gamma"},
 	} {
-		t.Run(fmt.Sprintf("%s-%s-%s-%v", c.dtype, c.disc, c.target, c.hidden), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s-%s-%s-%v-%s", c.dtype, c.disc, c.target, c.hidden, c.neuron), func(t *testing.T) {
 			dtype := c.dtype
-			ck := checkpoint(t, dtype, c.disc, c.hidden...)
+			ck := checkpoint(t, dtype, c.disc, c.neuron, c.hidden...)
 			out := filepath.Join(t.TempDir(), "model.nir")
 			var stdout, stderr bytes.Buffer
 			if code := run([]string{"--checkpoint", ck, "--nir", out, "--target", c.target}, &stdout, &stderr); code != 0 {
@@ -96,6 +101,13 @@ func TestExportChecksInPython(t *testing.T) {
 			arrays := "W0,Wout,V0"
 			if c.hidden != nil {
 				arrays = "W0,W1,Wout,V0,V1"
+			}
+			if c.neuron != "" {
+				arrays += ",theta_mem0,theta_syn0"
+				if c.hidden != nil {
+					arrays += ",theta_mem1,theta_syn1"
+				}
+				arrays += ",theta_memout,theta_synout"
 			}
 			if !r.Equal || r.HiddenSpikes == 0 || strings.Join(r.Arrays, ",") != arrays {
 				t.Errorf("report %s", res)
