@@ -105,7 +105,7 @@ func learnTau(net *Network, ps []neuronParams, meta map[string]Value, dt float64
 			}
 			return true
 		}
-		set := math.NaN()
+		var set float64
 		if v, ok := meta[k.key]; ok && !v.IsString && fits(v.Num) {
 			set = v.Num
 		} else {

@@ -18,7 +18,12 @@ the file's metadata): explicit Euler steps of dt,
     v[n+1] = (v[n] + dt/tau_mem * (v_leak - v[n] + r * I[n])) * (1 - z[n])
 
 (CubaLI without threshold and reset), state zero at n = 0, logits the max or
-sum over n = 1..steps of the CubaLI's v[n]. The activity file, written by
+sum over n = 1..steps of the CubaLI's v[n]. Every parameter is an array of
+one value per neuron (learnt per-neuron time constants differ between
+them). A file written for the peers (no CubaLI: the last weights feed the
+Output) is simulated the same way, its readout's tau_syn and tau_mem taken
+from the metadata (readout_tau_*: one number, or one per neuron separated
+by spaces) with r = 1 and w_in = tau_syn/dt. The activity file, written by
 spikegrad, holds input spike trains and the hidden spikes and logits
 spikegrad computed for them: the spikes must be identical, the logits equal
 to 1e-5.
@@ -34,6 +39,7 @@ their equations:
         threshold = v_threshold / (w_in*dt/tau_syn)
         syn[n] = alpha*syn[n-1] + x[n],  mem[n] = beta*mem[n-1] + syn[n]
         z[n] = mem[n] > threshold, then mem[n] = 0 where z[n]
+        (one threshold per CubaLIF: a file whose neurons differ is refused)
     Norse (from_nir: CubaLIF = w_in, LIBoxCell, r, LIFBoxCell)
         i[n] = i[n-1] + dt/tau_syn*(w_in*x[n] - i[n-1])
         v'   = v[n-1] + dt/tau_mem*(v_leak - v[n-1] + r*i[n])
@@ -50,8 +56,12 @@ spikegrad's euler discretisation.
 
 With --npz, a checkpoint is opened with NumPy and checked against the
 layout documented in spikegrad's README (Checkpoints): W0 ... Wout, V0 ...
-as [fan_in, fan_out] float arrays and the settings as a JSON string; with a
-NIR file too, its weights must be the checkpoint's, transposed, exactly.
+as [fan_in, fan_out] float arrays, the learnt-tau models' theta_mem<l>,
+theta_syn<l> (theta_memout, theta_synout for the readout) as [1, units],
+and the settings as a JSON string; with a NIR file too, its weights must be
+the checkpoint's, transposed, exactly, and its tau those of the theta:
+tau = tau_set*exp(c*tanh(theta/c)), c = ln 10, written as dt/(1 - exp(-dt/tau))
+in the file's unit (1e-9).
 
 Prints one JSON line with what it checked; exits with status 1 on a
 mismatch.
