@@ -238,6 +238,10 @@ func (n *Network) GraphFor(opt ExportOptions) (*Graph, []string, error) {
 	if !opt.Convert {
 		warn = paperWarnings(s, disc)
 	}
+	if peers && perNeuron && L > 0 {
+		warn = append(warn, fmt.Sprintf("neuron %s: snnTorch's NIR importer takes one threshold per CubaLIF and will refuse this file "+
+			"(v_threshold = r = τ_mem/step differs between neurons of learnt τ_mem); Norse's from_nir reads it", model.Name()))
+	}
 	return g, warn, nil
 }
 
