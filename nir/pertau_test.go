@@ -206,3 +206,32 @@ func TestPythonSimulatesLearntTau(t *testing.T) {
 		}
 	}
 }
+
+// The readout of a peers' file of learnt time constants is in the
+// metadata, one τ per neuron as text: a wrong count, a value that is no
+// number or not longer than the step is refused, naming the weights node
+// and the key.
+func TestRefusesBadReadoutArrays(t *testing.T) {
+	s, w := learntTauNetwork(t, arch{[]int{12}, false, network.MaxOverTime}, tensor.Float32, 1)
+	for name, c := range map[string]struct {
+		value string
+		want  string
+	}{
+		"count":    {"0.001 0.002 0.003", "or 4 of them"},
+		"NaN":      {"0.001 NaN 0.002 0.002", "NaN at 1"},
+		"negative": {"0.001 0.002 -0.002 0.002", "-0.002 at 2"},
+		"text":     {"0.001 0.002 x 0.002", "or 4 of them"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			g, _, err := (&nir.Network{Spec: s, Weights: w}).GraphFor(nir.ExportOptions{Target: nir.TargetPeers})
+			if err != nil {
+				t.Fatal(err)
+			}
+			g.Metadata["readout_tau_mem"] = nir.Text(c.value)
+			_, err = nir.FromGraph(g, nir.Options{})
+			if err == nil || !strings.Contains(err.Error(), "node fc_out") || !strings.Contains(err.Error(), "readout_tau_mem") || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%v, want an error naming node fc_out, readout_tau_mem and %q", err, c.want)
+			}
+		})
+	}
+}
