@@ -296,14 +296,14 @@ func oneTau(ps []neuronParams) error {
 			beta, tau  []float64
 			firstBeta  float64
 			firstTau   float64
-			acrossOnly bool
+			withinOnly bool
 		}{{"tau_syn", p.betaSyn, p.tauSyn, ps[0].betaSyn[0], ps[0].tauSyn[0], false}, {"tau_mem", p.betaMem, p.tauMem, ps[0].betaMem[0], ps[0].tauMem[0], l == L}} {
 			for i, b := range f.beta {
 				if !near(b, f.beta[0]) {
 					return fmt.Errorf("%s: field %s: %g at %d differs from %g at 0", p.node, f.name, f.tau[i], i, f.tau[0])
 				}
 			}
-			if !f.acrossOnly && !near(f.beta[0], f.firstBeta) {
+			if !f.withinOnly && !near(f.beta[0], f.firstBeta) {
 				what := "all layers"
 				if f.name == "tau_mem" {
 					what = "all hidden layers"

@@ -31,7 +31,8 @@ func (Neuron) Taus(s network.Spec, l int, theta [][]float64) (mem, syn []float64
 }
 
 // Theta inverts Tau: the θ with Tau(tauSet, θ) = tau. tau must lie
-// strictly within a factor Spread of tauSet, where tanh is invertible.
+// within a factor e^Spread of tauSet, where tanh is invertible; the bounds
+// themselves only as far as rounding makes them reachable (a saturated θ).
 func Theta(tauSet, tau float64) (float64, error) {
 	if !(tau > 0) || math.IsInf(tau, 0) {
 		return 0, fmt.Errorf("time constant %g: want a positive number", tau)
