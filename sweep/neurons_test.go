@@ -23,7 +23,8 @@ func init() {
 // The comparison of neuron models (issue 27): each of the four speech
 // data sets with its stand-in's folder and its defaults, and in each
 // every model at every η and seed exactly once; the runs of a data set
-// differ from its defaults in neuron, η and seed only.
+// differ from its defaults in neuron, η, seed and the fluctuation-driven
+// initialisation only.
 func TestSpeechNeuronsPlan(t *testing.T) {
 	_, sweeps, err := sweep.Preset("speech-neurons")
 	if err != nil {
@@ -42,9 +43,9 @@ func TestSpeechNeuronsPlan(t *testing.T) {
 			t.Fatalf("run %s: data set %q in %q, neuron %q", j.Name, s.Dataset, s.DataDir, s.Neuron)
 		}
 		want := run.DefaultSettings(s.Dataset)
-		want.DataDir, want.Neuron, want.LR, want.Seed = s.DataDir, s.Neuron, s.LR, s.Seed
+		want.DataDir, want.Neuron, want.LR, want.Seed, want.Init = s.DataDir, s.Neuron, s.LR, s.Seed, "fluctuation"
 		if j.ID != want.ID() {
-			t.Errorf("run %s differs from the %s defaults in more than neuron, lr and seed", j.Name, s.Dataset)
+			t.Errorf("run %s differs from the %s defaults in more than neuron, lr, seed and init", j.Name, s.Dataset)
 		}
 		seen[fmt.Sprint(s.Dataset, s.Neuron, s.LR, s.Seed)]++
 	}
