@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -42,7 +44,10 @@ func checkpoint(t *testing.T, dtype, disc, neuron string, hidden ...int) string 
 // test split to python/nircheck.py (numpy and h5py only), which opens the
 // checkpoint with NumPy and checks its documented layout, checks that the
 // NIR file holds the same weights, simulates the NIR file and finds the
-// same spikes and logits.
+// same spikes and logits. For learnt time constants the whole round trip:
+// checkpoint → export → numpy re-simulation (spikes identical, logits to
+// 1e-5: numpy's float64 against the float32 or float64 graph) → import →
+// the checkpoint's spikes and logits.
 func TestExportChecksInPython(t *testing.T) {
 	py := pyexec.Require(t, "numpy", "h5py")
 	script := filepath.Join("..", "..", "nir", "python", "nircheck.py")
@@ -85,6 +90,13 @@ func TestExportChecksInPython(t *testing.T) {
 				t.Errorf("stderr %q for the %s discretisation", stderr.String(), c.disc)
 			}
 			act := activity(t, out)
+			if c.neuron != "" {
+				// The network read back from the file computes the
+				// checkpoint's spikes, and its logits bit for bit in
+				// float32 (θ comes back exactly), to 1e-9 in float64
+				// (θ recomputed from the file's τ, to 1e-11).
+				sameActivity(t, act, activity(t, ck), map[string]float64{"float32": 0, "float64": 1e-9}[dtype])
+			}
 			res, err := exec.Command(py, script, out, "--activity", act, "--npz", ck, "--convention", c.convention).Output()
 			var r struct {
 				Error        string
@@ -169,6 +181,38 @@ func activity(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return file
+}
+
+// sameActivity fails unless the activity files a and b hold the same
+// spikes and logits within tol (relative to max(1, |logit|)).
+func sameActivity(t *testing.T, a, b string, tol float64) {
+	t.Helper()
+	var x, y struct {
+		Spikes [][][][]float64 `json:"spikes"`
+		Logits [][]float64     `json:"logits"`
+	}
+	for _, f := range []struct {
+		path string
+		dst  any
+	}{{a, &x}, {b, &y}} {
+		data, err := os.ReadFile(f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, f.dst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !reflect.DeepEqual(x.Spikes, y.Spikes) || len(x.Logits) != len(y.Logits) || len(x.Logits) == 0 {
+		t.Fatalf("the imported network's spikes differ from the checkpoint's")
+	}
+	for i := range x.Logits {
+		for k, v := range y.Logits[i] {
+			if math.Abs(x.Logits[i][k]-v) > tol*math.Max(1, math.Abs(v)) {
+				t.Fatalf("sample %d logit %d: %v after the round trip, the checkpoint's %v", i, k, x.Logits[i][k], v)
+			}
+		}
+	}
 }
 
 func TestBadInput(t *testing.T) {
