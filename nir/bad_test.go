@@ -45,18 +45,38 @@ func TestRefusesWhatSpikegradCannotRepresent(t *testing.T) {
 		"infinite recurrent weight": {rec, []string{"node lif1.w_rec", "field weight", "+Inf at index (2, 1)"}, func(g *nir.Graph) {
 			param(g, "lif1.w_rec", "weight").Data[2*9+1] = math.Inf(1)
 		}},
-		"per-neuron τ": {ff, []string{"node lif1.lif", "field tau_mem", "differs from", "at 4"}, func(g *nir.Graph) {
+		// The LIF holds one τ per kind; neuron lif-learn-tau holds one
+		// per neuron, but steps by the paper's discretisation only.
+		"per-neuron τ under euler": {ff, []string{"node lif1.lif", "field tau_mem", "differs from", "at 4", "lif-learn-tau", "euler"}, func(g *nir.Graph) {
 			param(g, "lif1.lif", "tau_mem").Data[4] *= 1.1
+			g.Metadata["spikegrad_discretisation"] = nir.Text("euler")
 		}},
-		"τ between layers": {ff, []string{"node lif1.lif", "field tau_syn", "node lif0.lif"}, func(g *nir.Graph) {
+		"τ between layers under euler": {ff, []string{"node lif1.lif", "field tau_syn", "node lif0.lif", "lif-learn-tau"}, func(g *nir.Graph) {
 			for i := range param(g, "lif1.lif", "tau_syn").Data {
 				param(g, "lif1.lif", "tau_syn").Data[i] *= 2
 			}
+			g.Metadata["spikegrad_discretisation"] = nir.Text("euler")
 		}},
-		"readout τ_syn": {ff, []string{"node li_out", "field tau_syn"}, func(g *nir.Graph) {
+		"readout τ_syn under euler": {ff, []string{"node li_out", "field tau_syn", "lif-learn-tau"}, func(g *nir.Graph) {
 			for i := range param(g, "li_out", "tau_syn").Data {
 				param(g, "li_out", "tau_syn").Data[i] *= 2
 			}
+			g.Metadata["spikegrad_discretisation"] = nir.Text("euler")
+		}},
+		"per-neuron τ beyond the learnt range": {ff, []string{"node lif1.lif", "field tau_mem", "at 4", "factor 155", "node lif0.lif", "within a factor 100"}, func(g *nir.Graph) {
+			param(g, "lif1.lif", "tau_mem").Data[4] *= 150
+		}},
+		"τ ≤ 0 of one neuron": {ff, []string{"node lif1.lif", "field tau_syn", "-1 at 2", "not longer than the time step"}, func(g *nir.Graph) {
+			param(g, "lif1.lif", "tau_syn").Data[2] = -1
+		}},
+		"NaN τ of one neuron": {ff, []string{"node lif0.lif", "field tau_mem", "NaN at index 1"}, func(g *nir.Graph) {
+			param(g, "lif0.lif", "tau_mem").Data[1] = math.NaN()
+		}},
+		"τ array of the wrong length": {ff, []string{"node li_out", "field tau_mem", "shape [5]", "want (4)"}, func(g *nir.Graph) {
+			g.Nodes["li_out"].Params["tau_mem"] = nir.Vector(11, 11, 11, 11, 11)
+		}},
+		"named neuron model": {ff, []string{"metadata", "spikegrad_neuron", "adlif"}, func(g *nir.Graph) {
+			g.Metadata["spikegrad_neuron"] = nir.Text("adlif")
 		}},
 		"τ shorter than Δt": {ff, []string{"node lif0.lif", "field tau_mem", "not longer than the time step"}, func(g *nir.Graph) {
 			for i := range param(g, "lif0.lif", "tau_mem").Data {

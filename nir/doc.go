@@ -73,8 +73,16 @@
 // this documentation: it simulates an exported file with numpy and finds
 // spikegrad's spikes and logits.
 //
-// Every spikegrad network exports without loss: feed-forward or recurrent,
-// any number of hidden layers, either readout, float32 or float64 weights.
+// Every spikegrad network of a model NIR describes exports without loss:
+// feed-forward or recurrent, any number of hidden layers, either readout,
+// float32 or float64 weights. The models are the LIF and those with one
+// time constant of each kind per neuron (TauNeuron: neurons/learntau's
+// lif-learn-tau and lif-learn-tau-gamma), whose neurons' own β enter the
+// mapping above, so that every parameter array holds one value per neuron;
+// their metadata name the model (spikegrad_neuron), the settings' τ are
+// the ones the model scales per neuron, and no beta_* are written. Other
+// models (adLIF, whose adaptation NIR has no node for) are refused, naming
+// the model.
 // The training-only settings (surrogate, regularisers, initialisation) are
 // not part of NIR and travel only in spikegrad_settings. What NIR cannot say
 // is the discrete-time convention itself (when an input reaches the
@@ -97,7 +105,9 @@
 // ms), r = τ_mem/step (snnTorch requires it), w_in = τ_syn/step,
 // v_threshold = r, and no readout node (neither maps CubaLI): the last
 // weights feed the Output, and readout_tau_syn, readout_tau_mem and logits
-// in the metadata tell how the output becomes spikegrad's logits. Layers
+// in the metadata tell how the output becomes spikegrad's logits (each
+// readout τ a number, or for per-neuron time constants a text of one
+// number per neuron separated by spaces: metadata holds no arrays). Layers
 // of the paper's discretisation get a warning each (ExportOptions.Convert
 // silences them). python/nircheck.py --convention peers simulates a file
 // with numpy models of both peers.
@@ -113,12 +123,29 @@
 // v_threshold may differ from spikegrad's: the dynamics are linear below
 // the threshold, so a layer's input gain r·w_in·(Δt/τ_syn)/v_threshold is
 // folded into the weights that feed it (the readout's without the
-// threshold). What spikegrad cannot represent is refused with an error that
-// names the node and the field: other node types, other cycles, time
-// constants that differ between the neurons of a layer, between hidden
-// layers, or between the readout's and the hidden layers' τ_syn, a time
-// constant not longer than Δt, a non-zero bias, v_leak or v_reset, a
-// threshold ≤ 0, non-finite values, and shapes that do not match.
+// threshold), per neuron: r, w_in and v_threshold may be arrays. What
+// spikegrad cannot represent is refused with an error that names the node
+// and the field: other node types, other cycles, a time constant not
+// longer than Δt, a non-zero bias, v_leak or v_reset, a threshold ≤ 0,
+// non-finite values, and shapes that do not match.
+//
+// # Per-neuron time constants
+//
+// Time constants that differ between the neurons of a layer, between
+// hidden layers, or between the readout's and the hidden layers' τ_syn,
+// which the LIF's one τ per kind cannot hold, are read as neuron
+// lif-learn-tau (or the model spikegrad_neuron names): each neuron's τ =
+// −Δt/ln β of its file decay β = 1 − Δt/τ_file, and its θ the inverse of
+// τ = τ_set·exp(c·tanh(θ/c)), c = ln 10. τ_set is the settings' τ that
+// spikegrad's metadata record when every τ of the kind lies within its
+// factor of ten (an export comes back bit for bit in float32), otherwise
+// the geometric mean of the kind's shortest and longest τ, with a note;
+// the kinds are τ_mem of the hidden layers, τ_syn of all layers and the
+// readout's τ_mem. A kind spread over a factor of 100 or more cannot be
+// held and is refused, naming both nodes and fields. The model steps by
+// the paper's discretisation only: a file that runs by Euler (one from
+// another library, unless Options.Discretisation says paper) and has
+// per-neuron time constants is refused, naming the first that differs.
 //
 // A file without spikegrad_discretisation in its metadata (one from
 // another library) runs by Euler, as the peers ran it, and Network.Notes

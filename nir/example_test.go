@@ -10,6 +10,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/network"
+	"github.com/spikegrad/spikegrad/neurons/learntau"
 	"github.com/spikegrad/spikegrad/nir"
 )
 
@@ -77,4 +78,36 @@ func ExampleImport_foreign() {
 		s.Inputs, s.Hidden, s.Outputs, s.Recurrent, s.LayerDecay(0, s.TauSyn), s.LayerDecay(0, s.TauMem), s.LayerDecay(len(s.Hidden), s.TauReadout), n.Weights.W[0].Dtype())
 	// Output:
 	// 3-[5 4]-2 recurrent true, decays β_syn 0.8465 β_mem 0.9311 β_out 0.9556, float32 weights
+}
+
+// A network whose neurons learn their own time constants
+// (lif-learn-tau-gamma, θ drawn heterogeneous) exports one τ per neuron
+// and imports back into the same model with the same θ.
+func Example_learntTimeConstants() {
+	s := network.Default()
+	s.Inputs, s.Hidden, s.Outputs, s.Neuron = 3, []int{4}, 2, learntau.GammaName
+	w, err := models.Init(s, 1, tensor.Float32)
+	if err != nil {
+		log.Fatal(err)
+	}
+	g, err := (&nir.Network{Spec: s, Weights: w}).Graph()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("lif0.lif tau_mem %.2f ms\n", g.Nodes["lif0.lif"].Params["tau_mem"].Data)
+	fmt.Printf("li_out tau_mem %.2f ms\n", g.Nodes["li_out"].Params["tau_mem"].Data)
+
+	n, err := nir.FromGraph(g, nir.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	same := true
+	for i, m := range w.Neuron {
+		same = same && m.Eq(n.Weights.Neuron[i])
+	}
+	fmt.Println("imported:", n.Spec.Neuron, n.Weights.Names()[len(w.W):], "θ identical:", same)
+	// Output:
+	// lif0.lif tau_mem [5.51 5.61 17.22 6.46] ms
+	// li_out tau_mem [20.67 20.88] ms
+	// imported: lif-learn-tau-gamma [theta_mem0 theta_syn0 theta_memout theta_synout] θ identical: true
 }

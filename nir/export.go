@@ -3,6 +3,7 @@ package nir
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -38,6 +39,7 @@ const (
 	metaTauReadout = "spikegrad_tau_readout"
 	metaDisc       = "spikegrad_discretisation"
 	metaDTms       = "spikegrad_dt_ms"
+	metaNeuron     = "spikegrad_neuron" // a model with per-neuron time constants (TauNeuron)
 	// The readout's time constants in a TargetPeers file, whose graph
 	// has no readout node.
 	metaReadoutTauSyn = "readout_tau_syn"
@@ -143,28 +145,28 @@ func (n *Network) GraphFor(opt ExportOptions) (*Graph, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	L := len(s.Hidden)
-	betaSyn, betaMem, betaOut := s.LayerDecay(L, s.TauSyn), s.LayerDecay(0, s.TauMem), s.LayerDecay(L, s.TauReadout)
-	params := func(N, l int, readout bool) map[string]Array {
-		bs, bm := s.LayerDecay(l, s.TauSyn), s.LayerDecay(l, s.TauMem)
-		if readout {
-			bm = betaOut
-		}
-		if peers {
-			return peerCubaLIF(N, opt.Step, bs, bm)
-		}
-		return cubaLIF(N, s.DT, bs, bm)
-	}
 	if err := checkWeights(s, n.Weights); err != nil {
 		return nil, nil, err
+	}
+	decays, err := n.decays(model)
+	if err != nil {
+		return nil, nil, err
+	}
+	L := len(s.Hidden)
+	betaSyn, betaMem, betaOut := s.LayerDecay(L, s.TauSyn), s.LayerDecay(0, s.TauMem), s.LayerDecay(L, s.TauReadout)
+	params := func(l int) map[string]Array {
+		if peers {
+			return peerCubaLIF(opt.Step, decays[l].syn, decays[l].mem)
+		}
+		return cubaLIF(s.DT, decays[l].syn, decays[l].mem)
 	}
 	g := &Graph{Nodes: map[string]*Node{}}
 	link := func(a, b string) { g.Edges = append(g.Edges, [2]string{a, b}) }
 	g.Nodes[InputName] = &Node{Type: "Input", Params: map[string]Array{"shape": shape(s.Inputs)}}
 	prev := InputName
-	for l, h := range s.Hidden {
+	for l := range s.Hidden {
 		g.Nodes[fcName(l)] = &Node{Type: "Linear", Params: map[string]Array{"weight": weight(n.Weights.W[l])}}
-		g.Nodes[lifName(l)] = &Node{Type: "CubaLIF", Params: params(h, l, false)}
+		g.Nodes[lifName(l)] = &Node{Type: "CubaLIF", Params: params(l)}
 		link(prev, fcName(l))
 		link(fcName(l), lifName(l))
 		if s.Recurrent {
@@ -180,7 +182,7 @@ func (n *Network) GraphFor(opt ExportOptions) (*Graph, []string, error) {
 	if peers {
 		link(readoutFC, OutputName)
 	} else {
-		li := params(s.Outputs, L, true)
+		li := params(L)
 		delete(li, "v_threshold")
 		delete(li, "v_reset")
 		g.Nodes[ReadoutName] = &Node{Type: "CubaLI", Params: li}
@@ -193,14 +195,19 @@ func (n *Network) GraphFor(opt ExportOptions) (*Graph, []string, error) {
 		metaDT:         Number(s.DT),
 		"time_unit":    Text("ms"),
 		metaSteps:      Number(float64(s.Steps)),
-		"beta_syn":     Number(betaSyn),
-		"beta_mem":     Number(betaMem),
-		"beta_out":     Number(betaOut),
 		metaTauSyn:     Number(s.TauSyn),
 		metaTauMem:     Number(s.TauMem),
 		metaTauReadout: Number(s.TauReadout),
 		metaDisc:       Text(discText(disc)),
 		metaReadout:    Text(s.Readout.String()),
+	}
+	_, perNeuron := model.(TauNeuron)
+	if perNeuron {
+		// The τ of the settings are the ones the model scales per
+		// neuron: the import sets the model back up from them.
+		g.Metadata[metaNeuron] = Text(model.Name())
+	} else {
+		g.Metadata["beta_syn"], g.Metadata["beta_mem"], g.Metadata["beta_out"] = Number(betaSyn), Number(betaMem), Number(betaOut)
 	}
 	if disc[0] == network.Paper {
 		g.Metadata["discretization"] = Text("explicit Euler with step dt, state zero at n = 0: " +
@@ -220,9 +227,8 @@ func (n *Network) GraphFor(opt ExportOptions) (*Graph, []string, error) {
 		g.Metadata[metaDT] = Number(opt.Step)
 		g.Metadata["time_unit"] = Text("s")
 		g.Metadata[metaDTms] = Number(s.DT)
-		rs, ro := opt.Step/(1-betaSyn), opt.Step/(1-betaOut)
-		g.Metadata[metaReadoutTauSyn] = Number(rs)
-		g.Metadata[metaReadoutTauMem] = Number(ro)
+		g.Metadata[metaReadoutTauSyn] = readoutTau(opt.Step, decays[L].syn)
+		g.Metadata[metaReadoutTauMem] = readoutTau(opt.Step, decays[L].mem)
 		g.Metadata["logits"] = Text(readoutRecipe(s.Readout.String(), disc[L] == network.Euler))
 	}
 	if n.Settings != nil {
@@ -231,6 +237,10 @@ func (n *Network) GraphFor(opt ExportOptions) (*Graph, []string, error) {
 	var warn []string
 	if !opt.Convert {
 		warn = paperWarnings(s, disc)
+	}
+	if peers && perNeuron && L > 0 {
+		warn = append(warn, fmt.Sprintf("neuron %s: snnTorch's NIR importer takes one threshold per CubaLIF and will refuse this file "+
+			"(v_threshold = r = τ_mem/step differs between neurons of learnt τ_mem); Norse's from_nir reads it", model.Name()))
 	}
 	return g, warn, nil
 }
@@ -293,36 +303,98 @@ func discText(d []network.Discretisation) string {
 	return strings.Join(parts, ",")
 }
 
-// peerCubaLIF returns the parameters of N neurons for a reader stepping by
-// step seconds: τ = step/(1 − β), r = τ_mem/step, w_in = τ_syn/step,
-// v_threshold = r, v_leak = v_reset = 0. The reader's v is spikegrad's U
-// times r, its I spikegrad's.
-func peerCubaLIF(N int, step, betaSyn, betaMem float64) map[string]Array {
-	r := 1 / (1 - betaMem)
-	return map[string]Array{
-		"tau_syn":     fill(N, step/(1-betaSyn)),
-		"tau_mem":     fill(N, step/(1-betaMem)),
-		"r":           fill(N, r),
-		"w_in":        fill(N, 1/(1-betaSyn)),
-		"v_leak":      fill(N, 0),
-		"v_reset":     fill(N, 0),
-		"v_threshold": fill(N, r),
+// layerDecays are the per-step decays of each neuron of a layer.
+type layerDecays struct{ syn, mem []float64 }
+
+// decays returns the decays of each layer of n, hidden layers first: the
+// settings' for every neuron, or each neuron's own for a TauNeuron (the
+// readout's mem from τ_readout).
+func (n *Network) decays(model network.Neuron) ([]layerDecays, error) {
+	s := n.Spec
+	L := len(s.Hidden)
+	sizes := s.Sizes()[1:]
+	out := make([]layerDecays, L+1)
+	tm, perNeuron := model.(TauNeuron)
+	at := 0 // the layer's first parameter in n.Weights.Neuron
+	for l := range out {
+		mem, syn := make([]float64, sizes[l]), make([]float64, sizes[l])
+		if perNeuron {
+			k := len(model.Params(l == L))
+			var ps [][]float64
+			for _, m := range n.Weights.Neuron[at : at+k] {
+				ps = append(ps, floats(m))
+			}
+			at += k
+			tauMem, tauSyn, err := tm.Taus(s, l, ps)
+			if err != nil {
+				return nil, err
+			}
+			for i := range mem {
+				mem[i], syn[i] = s.LayerDecay(l, tauMem[i]), s.LayerDecay(l, tauSyn[i])
+			}
+		} else {
+			tauMem := s.TauMem
+			if l == L {
+				tauMem = s.TauReadout
+			}
+			bm, bs := s.LayerDecay(l, tauMem), s.LayerDecay(l, s.TauSyn)
+			for i := range mem {
+				mem[i], syn[i] = bm, bs
+			}
+		}
+		out[l] = layerDecays{syn: syn, mem: mem}
 	}
+	return out, nil
 }
 
-// cubaLIF returns the parameters of N neurons: τ = Δt/(1 − β), r = 1,
-// w_in = τ_syn/Δt, v_leak = v_reset = 0, v_threshold = 1.
-func cubaLIF(N int, dt, betaSyn, betaMem float64) map[string]Array {
-	tauSyn, tauMem := dt/(1-betaSyn), dt/(1-betaMem)
-	return map[string]Array{
-		"tau_syn":     fill(N, tauSyn),
-		"tau_mem":     fill(N, tauMem),
-		"r":           fill(N, 1),
-		"w_in":        fill(N, tauSyn/dt),
-		"v_leak":      fill(N, 0),
-		"v_reset":     fill(N, 0),
-		"v_threshold": fill(N, 1),
+// readoutTau is a TargetPeers readout time constant in the metadata: a
+// number if every neuron has it, else the neurons' own, as text separated
+// by spaces (metadata holds no arrays).
+func readoutTau(step float64, beta []float64) Value {
+	same := true
+	for _, b := range beta {
+		same = same && b == beta[0]
 	}
+	if same {
+		return Number(step / (1 - beta[0]))
+	}
+	parts := make([]string, len(beta))
+	for i, b := range beta {
+		parts[i] = strconv.FormatFloat(step/(1-b), 'g', -1, 64)
+	}
+	return Text(strings.Join(parts, " "))
+}
+
+// peerCubaLIF returns the parameters of neurons with the given decays for
+// a reader stepping by step seconds: τ = step/(1 − β), r = τ_mem/step,
+// w_in = τ_syn/step, v_threshold = r, v_leak = v_reset = 0. The reader's v
+// is spikegrad's U times r, its I spikegrad's.
+func peerCubaLIF(step float64, betaSyn, betaMem []float64) map[string]Array {
+	N := len(betaSyn)
+	p := map[string]Array{"tau_syn": fill(N, 0), "tau_mem": fill(N, 0), "r": fill(N, 0), "w_in": fill(N, 0),
+		"v_leak": fill(N, 0), "v_reset": fill(N, 0), "v_threshold": fill(N, 0)}
+	for i := range N {
+		r := 1 / (1 - betaMem[i])
+		p["tau_syn"].Data[i] = step / (1 - betaSyn[i])
+		p["tau_mem"].Data[i] = step / (1 - betaMem[i])
+		p["r"].Data[i] = r
+		p["w_in"].Data[i] = 1 / (1 - betaSyn[i])
+		p["v_threshold"].Data[i] = r
+	}
+	return p
+}
+
+// cubaLIF returns the parameters of neurons with the given decays: τ =
+// Δt/(1 − β), r = 1, w_in = τ_syn/Δt, v_leak = v_reset = 0, v_threshold = 1.
+func cubaLIF(dt float64, betaSyn, betaMem []float64) map[string]Array {
+	N := len(betaSyn)
+	p := map[string]Array{"tau_syn": fill(N, 0), "tau_mem": fill(N, 0), "r": fill(N, 1), "w_in": fill(N, 0),
+		"v_leak": fill(N, 0), "v_reset": fill(N, 0), "v_threshold": fill(N, 1)}
+	for i := range N {
+		tauSyn, tauMem := dt/(1-betaSyn[i]), dt/(1-betaMem[i])
+		p["tau_syn"].Data[i], p["tau_mem"].Data[i], p["w_in"].Data[i] = tauSyn, tauMem, tauSyn/dt
+	}
+	return p
 }
 
 func fill(n int, v float64) Array {

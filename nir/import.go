@@ -3,6 +3,10 @@ package nir
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
+
+	"gorgonia.org/tensor"
 
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/network"
@@ -180,12 +184,12 @@ func timeStep(meta map[string]Value, opt Options) (float64, bool, error) {
 	return v.Num, true, nil
 }
 
-// neuronParams are the values of a layer of neurons, each the same for all
-// of its neurons.
+// neuronParams are the values of a layer of neurons, one per neuron.
 type neuronParams struct {
-	betaSyn, betaMem float64 // 1 − Δt/τ
-	gain             float64 // r·w_in·(Δt/τ_syn)/v_threshold
-	tauSyn, tauMem   float64 // as stored, for messages
+	betaSyn, betaMem []float64 // 1 − Δt/τ
+	gain             []float64 // r·w_in·(Δt/τ_syn)/v_threshold
+	tauSyn, tauMem   []float64 // as stored, for messages
+	node             string    // where they come from, for messages
 }
 
 // network builds the spikegrad network from the checked chain.
@@ -215,8 +219,8 @@ func (c *chain) network(meta map[string]Value, dt float64, dtFromMeta bool, disc
 		net.Notes = append(net.Notes, fmt.Sprintf("the last layer, CubaLIF node %s, is read as spikegrad's non-spiking readout: its threshold and reset are ignored, its membrane potential gives the logits", last))
 	}
 	var ws, vs []Array
-	var gains []float64
-	var first neuronParams
+	var gains [][]float64
+	var ps []neuronParams
 	for i, l := range c.layers {
 		readout := i == len(c.layers)-1
 		w, err := c.weights(l.fc, width, 0)
@@ -226,25 +230,15 @@ func (c *chain) network(meta map[string]Value, dt float64, dtFromMeta bool, disc
 		n := w.Shape[0]
 		var p neuronParams
 		if l.neurons == "" {
-			p, err = readoutFromMeta(l.fc, meta, dt)
+			p, err = readoutFromMeta(l.fc, meta, dt, n)
 		} else {
 			p, err = c.neurons(l.neurons, n, dt, readout)
+			p.node = "node " + l.neurons
 		}
 		if err != nil {
 			return nil, err
 		}
-		if i == 0 {
-			first = p
-		}
-		// One τ_syn for all layers, one τ_mem for the hidden ones.
-		if !near(p.betaSyn, first.betaSyn) {
-			return nil, fmt.Errorf("node %s: field tau_syn: %g differs from node %s's %g: spikegrad has one τ_syn for all layers",
-				l.neurons, p.tauSyn, c.layers[0].neurons, first.tauSyn)
-		}
-		if !readout && !near(p.betaMem, first.betaMem) {
-			return nil, fmt.Errorf("node %s: field tau_mem: %g differs from node %s's %g: spikegrad has one τ_mem for all hidden layers",
-				l.neurons, p.tauMem, c.layers[0].neurons, first.tauMem)
-		}
+		ps = append(ps, p)
 		ws = append(ws, w)
 		gains = append(gains, p.gain)
 		if l.loop != "" {
@@ -256,9 +250,6 @@ func (c *chain) network(meta map[string]Value, dt float64, dtFromMeta bool, disc
 		}
 		if readout {
 			s.Outputs = n
-			if err := c.setTaus(net, meta, dt, first.betaSyn, first.betaMem, p.betaMem, i > 0); err != nil {
-				return nil, err
-			}
 		} else {
 			s.Hidden = append(s.Hidden, n)
 		}
@@ -271,8 +262,57 @@ func (c *chain) network(meta map[string]Value, dt float64, dtFromMeta bool, disc
 	if err := fromMeta(net, meta); err != nil {
 		return nil, err
 	}
-	net.Weights = models.Assemble(net.Spec, w, v, nil)
+	L := len(s.Hidden)
+	model, named := meta[metaNeuron]
+	differ := oneTau(ps)
+	if differ == nil && !named {
+		if err := c.setTaus(net, meta, dt, ps[0].betaSyn[0], ps[0].betaMem[0], ps[L].betaMem[0], L > 0); err != nil {
+			return nil, err
+		}
+		net.Weights = models.Assemble(net.Spec, w, v, nil)
+		return net, nil
+	}
+	theta, err := learnTau(net, ps, meta, dt, model, named, differ)
+	if err != nil {
+		return nil, err
+	}
+	f32 := w[0].Dtype() == tensor.Float32
+	var neuron []*tensor.Dense
+	for _, t := range theta {
+		neuron = append(neuron, dense(1, len(t), t, f32))
+	}
+	net.Weights = models.Assemble(net.Spec, w, v, neuron)
 	return net, nil
+}
+
+// oneTau returns an error naming the first time constant that the LIF
+// cannot represent: one that differs between the neurons of a layer,
+// between hidden layers (τ_mem) or between any layers (τ_syn).
+func oneTau(ps []neuronParams) error {
+	L := len(ps) - 1
+	for l, p := range ps {
+		for _, f := range []struct {
+			name       string
+			beta, tau  []float64
+			firstBeta  float64
+			firstTau   float64
+			withinOnly bool
+		}{{"tau_syn", p.betaSyn, p.tauSyn, ps[0].betaSyn[0], ps[0].tauSyn[0], false}, {"tau_mem", p.betaMem, p.tauMem, ps[0].betaMem[0], ps[0].tauMem[0], l == L}} {
+			for i, b := range f.beta {
+				if !near(b, f.beta[0]) {
+					return fmt.Errorf("%s: field %s: %g at %d differs from %g at 0", p.node, f.name, f.tau[i], i, f.tau[0])
+				}
+			}
+			if !f.withinOnly && !near(f.beta[0], f.firstBeta) {
+				what := "all layers"
+				if f.name == "tau_mem" {
+					what = "all hidden layers"
+				}
+				return fmt.Errorf("%s: field %s: %g differs from %s's %g: the LIF has one %s for %s", p.node, f.name, f.tau[0], ps[0].node, f.firstTau, f.name, what)
+			}
+		}
+	}
+	return nil
 }
 
 // setTaus sets the spikegrad time constants: the exact values recorded in
@@ -385,21 +425,49 @@ func discretisationOf(net *Network, meta map[string]Value, hidden int) error {
 	return nil
 }
 
-// readoutFromMeta is the readout of a graph whose weights node fc feeds
-// the Output directly (TargetPeers): its time constants are the metadata's
-// readout_tau_syn and readout_tau_mem, in the unit of dt.
-func readoutFromMeta(fc string, meta map[string]Value, dt float64) (neuronParams, error) {
-	var p neuronParams
+// readoutFromMeta is the readout of n neurons of a graph whose weights
+// node fc feeds the Output directly (TargetPeers): its time constants are
+// the metadata's readout_tau_syn and readout_tau_mem, in the unit of dt,
+// each a number or a text of n numbers separated by spaces (one per
+// neuron).
+func readoutFromMeta(fc string, meta map[string]Value, dt float64, n int) (neuronParams, error) {
+	p := neuronParams{node: fmt.Sprintf("node %s (its readout in the metadata)", fc), gain: spread(n, 1)}
 	for _, f := range []struct {
 		key       string
-		tau, beta *float64
+		tau, beta *[]float64
 	}{{metaReadoutTauSyn, &p.tauSyn, &p.betaSyn}, {metaReadoutTauMem, &p.tauMem, &p.betaMem}} {
 		v, ok := meta[f.key]
-		if !ok || v.IsString || !(v.Num >= dt) || math.IsInf(v.Num, 0) {
-			return p, fmt.Errorf("node %s feeds the Output without a readout node, and metadata %s is %v: want a time constant ≥ dt = %g", fc, f.key, v, dt)
+		taus, err := numbers(v, n)
+		if !ok || err != nil {
+			return p, fmt.Errorf("node %s feeds the Output without a readout node, and metadata %s is %.60v: want a time constant ≥ dt = %g, or %d of them", fc, f.key, v, dt, n)
 		}
-		*f.tau, *f.beta = v.Num, 1-dt/v.Num
+		*f.tau, *f.beta = taus, make([]float64, n)
+		for i, t := range taus {
+			if !(t >= dt) || math.IsInf(t, 0) {
+				return p, fmt.Errorf("node %s feeds the Output without a readout node, and metadata %s has %g at %d: want a time constant ≥ dt = %g", fc, f.key, t, i, dt)
+			}
+			(*f.beta)[i] = 1 - dt/t
+		}
 	}
-	p.gain = 1
 	return p, nil
+}
+
+// numbers reads a metadata value as n numbers: a number for all, or a
+// text of n numbers separated by spaces.
+func numbers(v Value, n int) ([]float64, error) {
+	if !v.IsString {
+		return spread(n, v.Num), nil
+	}
+	f := strings.Fields(v.Str)
+	if len(f) != n {
+		return nil, fmt.Errorf("%d numbers, want %d", len(f), n)
+	}
+	out := make([]float64, n)
+	for i, x := range f {
+		var err error
+		if out[i], err = strconv.ParseFloat(x, 64); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -58,6 +58,17 @@ type CubaNeuron interface {
 	CubaLIF()
 }
 
+// A TauNeuron is a CubaNeuron whose neurons each have their own time
+// constants: NIR's CubaLIF and CubaLI hold them as per-neuron arrays.
+type TauNeuron interface {
+	CubaNeuron
+	// Taus returns the membrane and synaptic time constants, in ms, of
+	// the neurons of layer l of s (len(s.Hidden): the readout, whose
+	// membrane constant is the readout's), from the layer's per-neuron
+	// parameters in the order of the model's Params.
+	Taus(s network.Spec, l int, params [][]float64) (mem, syn []float64, err error)
+}
+
 func (n *Network) neuron() string {
 	if n.Spec.Neuron == "" {
 		return network.DefaultNeuron
@@ -87,17 +98,13 @@ func checkWeights(spec network.Spec, w *models.Weights) error {
 	if dt != tensor.Float32 && dt != tensor.Float64 {
 		return fmt.Errorf("weights of dtype %v, want float32 or float64", dt)
 	}
-	names := w.Names()
-	for i, m := range w.All() {
-		rows, cols := 0, 0
-		if i < len(w.W) {
-			rows, cols = sz[i], sz[i+1]
-		} else {
-			rows = spec.Hidden[i-len(w.W)]
-			cols = rows
-		}
-		if m == nil || !m.Shape().Eq(tensor.Shape{rows, cols}) || m.Dtype() != dt {
-			return fmt.Errorf("weight %s: want a %v matrix of [%d %d]", names[i], dt, rows, cols)
+	ps, all := spec.Params(), w.All()
+	if len(all) != len(ps) {
+		return fmt.Errorf("%d arrays, the spec's neuron model %s wants %d (%d per-neuron parameters)", len(all), spec.Neuron, len(ps), len(ps)-len(w.W)-len(w.V))
+	}
+	for i, p := range ps {
+		if m := all[i]; m == nil || !m.Shape().Eq(tensor.Shape{p.Rows, p.Cols}) || m.Dtype() != dt {
+			return fmt.Errorf("weight %s: want a %v matrix of [%d %d]", p.Name, dt, p.Rows, p.Cols)
 		}
 	}
 	return nil

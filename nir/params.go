@@ -73,95 +73,89 @@ func (c *chain) weights(node string, in, want int) (Array, error) {
 }
 
 // neurons reads the parameters of a CubaLIF (or, for the readout, CubaLI)
-// node of n neurons.
+// node of n neurons: each field an array of one value per neuron or a
+// scalar for all of them.
 func (c *chain) neurons(node string, n int, dt float64, readout bool) (neuronParams, error) {
 	params := c.g.Nodes[node].Params
-	val := func(field string, optional bool) (float64, bool, error) {
+	val := func(field string, optional bool, def float64) ([]float64, error) {
 		a, ok := params[field]
 		if !ok {
 			if optional {
-				return 0, false, nil
+				return spread(n, def), nil
 			}
-			return 0, false, fmt.Errorf("node %s: field %s: missing", node, field)
+			return nil, fmt.Errorf("node %s: field %s: missing", node, field)
 		}
 		if len(a.Shape) > 1 || a.Len() != n && a.Len() != 1 || len(a.Data) != a.Len() {
-			return 0, false, fmt.Errorf("node %s: field %s: shape %v, want (%d), one value per neuron", node, field, a.Shape, n)
+			return nil, fmt.Errorf("node %s: field %s: shape %v, want (%d), one value per neuron", node, field, a.Shape, n)
 		}
 		if err := finite(node, field, a); err != nil {
-			return 0, false, err
+			return nil, err
 		}
-		if field == "v_leak" || field == "v_reset" {
-			for i, x := range a.Data {
-				if x != 0 {
-					return 0, false, fmt.Errorf("node %s: field %s: %g at %d: spikegrad's neurons leak and reset to zero", node, field, x, i)
-				}
-			}
+		if len(a.Data) == 1 {
+			return spread(n, a.Data[0]), nil
 		}
-		x := a.Data[0]
-		for i, y := range a.Data {
-			if !near(x, y) {
-				return 0, false, fmt.Errorf("node %s: field %s: %g at %d differs from %g at 0: spikegrad has one value per layer", node, field, y, i, x)
-			}
-		}
-		return x, true, nil
+		return a.Data, nil
 	}
 	var p neuronParams
 	var err error
-	var r, wIn, leak, thr float64
-	fields := []struct {
+	var r, wIn, leak, reset []float64
+	thr := spread(n, 1) // the readout's, which does not spike
+	for _, f := range []struct {
 		name     string
-		dst      *float64
+		dst      *[]float64
 		optional bool
-	}{{"tau_syn", &p.tauSyn, false}, {"tau_mem", &p.tauMem, false}, {"r", &r, false}, {"w_in", &wIn, true}, {"v_leak", &leak, false}}
-	if !readout {
-		fields = append(fields, struct {
-			name     string
-			dst      *float64
-			optional bool
-		}{"v_threshold", &thr, false})
-	}
-	for _, f := range fields {
-		var ok bool
-		if *f.dst, ok, err = val(f.name, f.optional); err != nil {
+		def      float64
+	}{{"tau_syn", &p.tauSyn, false, 0}, {"tau_mem", &p.tauMem, false, 0}, {"r", &r, false, 0}, {"w_in", &wIn, true, 1}, // w_in defaults to 1, as in the reference
+		{"v_leak", &leak, false, 0}, {"v_reset", &reset, true, 0}, // v_reset is optional since NIR 1.0.6
+		{"v_threshold", &thr, readout, 1}} {
+		if readout && (f.name == "v_reset" || f.name == "v_threshold") {
+			continue // a spiking last layer read as the readout: both ignored
+		}
+		if *f.dst, err = val(f.name, f.optional, f.def); err != nil {
 			return p, err
 		}
-		if !ok {
-			*f.dst = 1 // w_in defaults to 1, as in the reference
-		}
-	}
-	if !readout {
-		reset, _, err := val("v_reset", true) // optional since NIR 1.0.6
-		if err != nil {
-			return p, err
-		}
-		if reset != 0 { // checked by val
-			return p, fmt.Errorf("node %s: field v_reset: %g", node, reset)
-		}
-		if !(thr > 0) {
-			return p, fmt.Errorf("node %s: field v_threshold: %g: want a positive threshold", node, thr)
-		}
-	} else {
-		thr = 1
-	}
-	if leak != 0 { // checked by val
-		return p, fmt.Errorf("node %s: field v_leak: %g", node, leak)
 	}
 	for _, f := range []struct {
 		name string
-		tau  float64
-		dst  *float64
-	}{{"tau_syn", p.tauSyn, &p.betaSyn}, {"tau_mem", p.tauMem, &p.betaMem}} {
-		if !(f.tau > dt) {
-			return p, fmt.Errorf("node %s: field %s: %g is not longer than the time step Δt = %g (the decay 1 − Δt/τ must lie in (0, 1))",
-				node, f.name, f.tau, dt)
+		v    []float64
+	}{{"v_leak", leak}, {"v_reset", reset}} {
+		for i, x := range f.v {
+			if x != 0 {
+				return p, fmt.Errorf("node %s: field %s: %g at %d: spikegrad's neurons leak and reset to zero", node, f.name, x, i)
+			}
 		}
-		*f.dst = 1 - dt/f.tau
 	}
-	p.gain = r * wIn * (dt / p.tauSyn) / thr
-	if math.IsInf(p.gain, 0) || math.IsNaN(p.gain) {
-		return p, fmt.Errorf("node %s: fields r, w_in, v_threshold: the input gain r·w_in·Δt/τ_syn/v_threshold = %g is not finite", node, p.gain)
+	p.betaSyn, p.betaMem, p.gain = make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range n {
+		if !readout && !(thr[i] > 0) {
+			return p, fmt.Errorf("node %s: field v_threshold: %g at %d: want a positive threshold", node, thr[i], i)
+		}
+		for _, f := range []struct {
+			name string
+			tau  float64
+			dst  *float64
+		}{{"tau_syn", p.tauSyn[i], &p.betaSyn[i]}, {"tau_mem", p.tauMem[i], &p.betaMem[i]}} {
+			if !(f.tau > dt) {
+				return p, fmt.Errorf("node %s: field %s: %g at %d is not longer than the time step Δt = %g (the decay 1 − Δt/τ must lie in (0, 1))",
+					node, f.name, f.tau, i, dt)
+			}
+			*f.dst = 1 - dt/f.tau
+		}
+		p.gain[i] = r[i] * wIn[i] * (dt / p.tauSyn[i]) / thr[i]
+		if math.IsInf(p.gain[i], 0) || math.IsNaN(p.gain[i]) {
+			return p, fmt.Errorf("node %s: fields r, w_in, v_threshold: the input gain r·w_in·Δt/τ_syn/v_threshold = %g at %d is not finite", node, p.gain[i], i)
+		}
 	}
 	return p, nil
+}
+
+// spread returns n copies of v.
+func spread(n int, v float64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
 }
 
 // finite reports the first value of a that is not finite.
@@ -192,34 +186,28 @@ func near(a, b float64) bool {
 }
 
 // toWeights transposes the (out, in) weights to spikegrad's [in, out] and
-// folds each layer's input gain into the matrices that feed it. The dtype is
-// float32 if every matrix is stored as float32, float64 otherwise.
-func toWeights(ws, vs []Array, gains []float64) (w, v []*tensor.Dense) {
+// folds each neuron's input gain into the column of the matrices that
+// feed it. The dtype is float32 if every matrix is stored as float32,
+// float64 otherwise.
+func toWeights(ws, vs []Array, gains [][]float64) (w, v []*tensor.Dense) {
 	f32 := true
 	for _, a := range append(slices.Clone(ws), vs...) {
 		f32 = f32 && a.Float32
 	}
-	conv := func(a Array, gain float64) *tensor.Dense {
+	conv := func(a Array, gain []float64) *tensor.Dense {
 		out, in := a.Shape[0], a.Shape[1]
-		scale := math.Abs(gain-1) > unitTol
 		v := make([]float64, in*out)
 		for j := 0; j < out; j++ {
+			scale := math.Abs(gain[j]-1) > unitTol
 			for i := 0; i < in; i++ {
 				x := a.Data[j*in+i]
 				if scale {
-					x *= gain
+					x *= gain[j]
 				}
 				v[i*out+j] = x
 			}
 		}
-		if !f32 {
-			return tensor.New(tensor.WithShape(in, out), tensor.WithBacking(v))
-		}
-		v32 := make([]float32, len(v))
-		for i, x := range v {
-			v32[i] = float32(x)
-		}
-		return tensor.New(tensor.WithShape(in, out), tensor.WithBacking(v32))
+		return dense(in, out, v, f32)
 	}
 	for l, a := range ws {
 		w = append(w, conv(a, gains[l]))
@@ -228,4 +216,16 @@ func toWeights(ws, vs []Array, gains []float64) (w, v []*tensor.Dense) {
 		v = append(v, conv(a, gains[l]))
 	}
 	return w, v
+}
+
+// dense returns v as a [rows, cols] tensor, float32 if f32.
+func dense(rows, cols int, v []float64, f32 bool) *tensor.Dense {
+	if !f32 {
+		return tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(v))
+	}
+	v32 := make([]float32, len(v))
+	for i, x := range v {
+		v32[i] = float32(x)
+	}
+	return tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(v32))
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spikegrad/spikegrad/network"
+	"github.com/spikegrad/spikegrad/neurons/learntau"
 	"github.com/spikegrad/spikegrad/nir"
 	"github.com/spikegrad/spikegrad/run"
 )
@@ -89,6 +91,7 @@ func adopt(s *run.Settings, n *nir.Network) {
 	}
 	s.Hidden, s.Recurrent = append([]int(nil), sp.Hidden...), sp.Recurrent
 	s.Discretisation = sp.Discretisation
+	adoptNeuron(s, sp.Neuron)
 	s.TauMem, s.TauSyn, s.TauReadout = sp.TauMem*scale, sp.TauSyn*scale, sp.TauReadout*scale
 	if !s.Recurrent {
 		s.RecurrentGrad = false
@@ -109,8 +112,29 @@ func adoptNetwork(s, c *run.Settings) {
 	scale := s.DT / c.DT
 	s.Hidden, s.Recurrent, s.Readout = append([]int(nil), c.Hidden...), c.Recurrent, c.Readout
 	s.Discretisation = c.Discretisation
+	adoptNeuron(s, c.Neuron)
 	s.TauMem, s.TauSyn, s.TauReadout = c.TauMem*scale, c.TauSyn*scale, c.TauReadout*scale
 	if !s.Recurrent {
 		s.RecurrentGrad = false
 	}
+}
+
+// adoptNeuron gives s the neuron model of a NIR file's network, which the
+// file's arrays decide (per-neuron time constants are lif-learn-tau's). A
+// model of the same equations that s names already is kept
+// (lif-learn-tau-gamma differs from lif-learn-tau only in its start), and
+// so is s's spelling of the LIF, so that the settings of a LIF run do not
+// change.
+func adoptNeuron(s *run.Settings, model string) {
+	name := func(n string) string {
+		if n == "" {
+			return network.DefaultNeuron
+		}
+		return n
+	}
+	learnt := func(n string) bool { return n == learntau.Name || n == learntau.GammaName }
+	if name(s.Neuron) == name(model) || learnt(s.Neuron) && learnt(model) {
+		return
+	}
+	s.Neuron = model
 }

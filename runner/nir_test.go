@@ -194,3 +194,38 @@ func TestResumeFromForeignNIR(t *testing.T) {
 		t.Errorf("log notes %q", notes)
 	}
 }
+
+// TestResumeFromLearntTauNIR fine-tunes a NIR file of learnt per-neuron
+// time constants from a run of the LIF: the run takes the file's model
+// with its network, and starts from the file's θ.
+func TestResumeFromLearntTauNIR(t *testing.T) {
+	s := smallSettings(t)
+	s.Epochs, s.Recurrent, s.Neuron = 1, true, "lif-learn-tau-gamma"
+	_, dir, err := runner.Execute(context.Background(), s, runner.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck := filepath.Join(dir, runs.BestFile)
+	r := smallSettings(t)
+	r.Epochs, r.LR, r.Resume = 1, 1e-9, exportNIR(t, ck, nil, true)
+	rec, dir, err := runner.Execute(context.Background(), r, runner.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Settings.Neuron != s.Neuron {
+		t.Errorf("resumed run's neuron %q, want the file's %q", rec.Settings.Neuron, s.Neuron)
+	}
+	start, _ := runner.LoadCheckpoint(ck)
+	last, err := runner.LoadCheckpoint(filepath.Join(dir, runs.LastFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(start.Weights.Neuron) == 0 || len(last.Weights.All()) != len(start.Weights.All()) {
+		t.Fatalf("%d arrays resumed, %d in the file (%d θ)", len(last.Weights.All()), len(start.Weights.All()), len(start.Weights.Neuron))
+	}
+	for i, m := range start.Weights.All() {
+		if d := maxDiff(m.Data().([]float32), last.Weights.All()[i].Data().([]float32)); d > 1e-6 {
+			t.Errorf("%s moved by %g with a learning rate of 1e-9: training did not start from the file", start.Weights.Names()[i], d)
+		}
+	}
+}

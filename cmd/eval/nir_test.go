@@ -167,3 +167,91 @@ func TestEvaluatesSnnTorchNIR(t *testing.T) {
 		})
 	}
 }
+
+// TestEvaluatesLearntTauNIR evaluates a checkpoint of learnt per-neuron
+// time constants (lif-learn-tau-gamma, trained an epoch) and its NIR
+// exports: in both forms the logits of every sample are the checkpoint's
+// bit for bit (θ comes back exactly in float32). Without spikegrad's
+// settings and τ (as another library would write the arrays), the file is
+// read as lif-learn-tau with τ_set of its own, says so, and predicts the
+// same classes with logits within 1e-5.
+func TestEvaluatesLearntTauNIR(t *testing.T) {
+	s := runs.DefaultSettings("randman")
+	s.Randman.Classes, s.Randman.Units, s.Randman.SamplesPerClass = 3, 10, 40
+	s.Randman.TrainPerClass, s.Randman.ValidationPerClass, s.Randman.Window = 30, 5, 20
+	s.Steps, s.Hidden, s.Recurrent, s.Epochs, s.Batch, s.Out = 40, []int{12}, true, 1, 30, t.TempDir()
+	s.Neuron = "lif-learn-tau-gamma"
+	_, dir, err := runner.Execute(context.Background(), &s, runner.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck := filepath.Join(dir, runs.BestFile)
+	c, err := runner.LoadCheckpoint(ck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := c.Settings.Spec(10, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(c.Settings)
+	want := evalJSON(t, "--checkpoint", ck)
+	same := func(t *testing.T, got Result, tol float64) {
+		t.Helper()
+		if len(got.Samples) != len(want.Samples) || len(want.Samples) == 0 {
+			t.Fatalf("%d samples, want %d", len(got.Samples), len(want.Samples))
+		}
+		for i, smp := range want.Samples {
+			if got.Samples[i].Predicted != smp.Predicted {
+				t.Fatalf("sample %d: predicted %d, the checkpoint %d", i, got.Samples[i].Predicted, smp.Predicted)
+			}
+			for k, v := range smp.Logits {
+				if d := math.Abs(got.Samples[i].Logits[k] - v); d > tol*math.Max(1, math.Abs(v)) || tol == 0 && math.Float64bits(v) != math.Float64bits(got.Samples[i].Logits[k]) {
+					t.Fatalf("sample %d logit %d: %v from the NIR file, %v from the checkpoint", i, k, got.Samples[i].Logits[k], v)
+				}
+			}
+		}
+	}
+	for _, target := range []nir.Target{nir.TargetSpikegrad, nir.TargetPeers} {
+		t.Run(fmt.Sprintf("target=%q", target), func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "model.nir")
+			if _, err := nir.ExportWith(file, &nir.Network{Spec: spec, Weights: c.Weights, Settings: js}, nir.ExportOptions{Target: target}); err != nil {
+				t.Fatal(err)
+			}
+			same(t, evalJSON(t, "--checkpoint", file), 0)
+		})
+	}
+	t.Run("without spikegrad's neuron and τ", func(t *testing.T) {
+		g, err := (&nir.Network{Spec: spec, Weights: c.Weights}).Graph()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"spikegrad_neuron", "spikegrad_tau_mem", "spikegrad_tau_syn", "spikegrad_tau_readout"} {
+			delete(g.Metadata, k)
+		}
+		// Settings of the LIF, as a run that did not know the model would
+		// give: the file's arrays decide the model.
+		lif := c.Settings
+		lif.Neuron = "lif"
+		b, _ := json.Marshal(lif)
+		g.Metadata["spikegrad_settings"] = nir.Text(string(b))
+		file := filepath.Join(t.TempDir(), "arrays.nir")
+		if err := nir.Write(file, g); err != nil {
+			t.Fatal(err)
+		}
+		var out, errs bytes.Buffer
+		js := filepath.Join(t.TempDir(), "eval.json")
+		if code := run(context.Background(), []string{"--checkpoint", file, "--json", js}, &out, &errs); code != 0 {
+			t.Fatalf("exit %d: %s", code, errs.String())
+		}
+		if !strings.Contains(out.String(), "read as neuron lif-learn-tau") {
+			t.Errorf("no note of the model: %s", out.String())
+		}
+		var got Result
+		b, _ = os.ReadFile(js)
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		same(t, got, 1e-5)
+	})
+}

@@ -114,8 +114,12 @@ func export(o *options, stdout, stderr io.Writer) error {
 	if disc == "" {
 		disc = "paper"
 	}
-	fmt.Fprintf(stdout, "wrote %s: %s-%d %s network, %s discretisation, %s readout, Δt = %g ms, %v weights\n",
-		o.out, strings.Join(layers, "-"), spec.Outputs, kind, disc, spec.Readout, spec.DT, w.W[0].Dtype())
+	neuron := ""
+	if spec.Neuron != "" && spec.Neuron != "lif" {
+		neuron = fmt.Sprintf(", neuron %s (each neuron's time constants in the CubaLIF arrays)", spec.Neuron)
+	}
+	fmt.Fprintf(stdout, "wrote %s: %s-%d %s network, %s discretisation, %s readout, Δt = %g ms, %v weights%s\n",
+		o.out, strings.Join(layers, "-"), spec.Outputs, kind, disc, spec.Readout, spec.DT, w.W[0].Dtype(), neuron)
 	if opt.Target == nir.TargetPeers {
 		fmt.Fprintf(stdout, "for snnTorch and Norse: time constants in seconds for a step of %g s (Norse: from_nir(graph, dt=%g)); the output is the readout's input current, see the README for the logits\n", o.step, o.step)
 	}

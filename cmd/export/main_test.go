@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -19,14 +21,14 @@ import (
 
 // checkpoint trains a small recurrent randman network briefly and returns
 // its best weights.
-func checkpoint(t *testing.T, dtype, disc string, hidden ...int) string {
+func checkpoint(t *testing.T, dtype, disc, neuron string, hidden ...int) string {
 	t.Helper()
 	s := runs.DefaultSettings("randman")
 	s.Randman.Classes, s.Randman.Units, s.Randman.SamplesPerClass = 3, 10, 40
 	s.Randman.TrainPerClass, s.Randman.ValidationPerClass, s.Randman.Window = 30, 5, 20
 	s.Steps, s.Hidden, s.Recurrent, s.Readout, s.DType = 40, []int{12}, true, "sum", dtype
 	s.Epochs, s.Batch, s.Out, s.Gain = 1, 30, t.TempDir(), 10 // gain: more hidden spikes to compare
-	s.Discretisation = disc
+	s.Discretisation, s.Neuron = disc, neuron
 	if hidden != nil {
 		s.Hidden, s.Steps = hidden, 60
 	}
@@ -42,7 +44,10 @@ func checkpoint(t *testing.T, dtype, disc string, hidden ...int) string {
 // test split to python/nircheck.py (numpy and h5py only), which opens the
 // checkpoint with NumPy and checks its documented layout, checks that the
 // NIR file holds the same weights, simulates the NIR file and finds the
-// same spikes and logits.
+// same spikes and logits. For learnt time constants the whole round trip:
+// checkpoint → export → numpy re-simulation (spikes identical, logits to
+// 1e-5: numpy's float64 against the float32 or float64 graph) → import →
+// the checkpoint's spikes and logits.
 func TestExportChecksInPython(t *testing.T) {
 	py := pyexec.Require(t, "numpy", "h5py")
 	script := filepath.Join("..", "..", "nir", "python", "nircheck.py")
@@ -52,14 +57,19 @@ func TestExportChecksInPython(t *testing.T) {
 	for _, c := range []struct {
 		dtype, disc, target, convention string
 		hidden                          []int
+		neuron                          string
 	}{
-		{"float64", "paper", "spikegrad", "paper", nil}, {"float32", "paper", "spikegrad", "paper", nil},
-		{"float64", "euler", "peers", "peers", nil}, {"float32", "euler", "peers", "peers", nil},
-		{"float32", "euler", "peers", "peers", []int{12, 9}},
+		{"float64", "paper", "spikegrad", "paper", nil, ""}, {"float32", "paper", "spikegrad", "paper", nil, ""},
+		{"float64", "euler", "peers", "peers", nil, ""}, {"float32", "euler", "peers", "peers", nil, ""},
+		{"float32", "euler", "peers", "peers", []int{12, 9}, ""},
+		// Learnt per-neuron τ (trained an epoch from a heterogeneous
+		// start), which steps by the paper's rule, in both forms.
+		{"float32", "paper", "spikegrad", "paper", []int{12, 9}, "lif-learn-tau-gamma"},
+		{"float64", "paper", "peers", "paper", nil, "lif-learn-tau-gamma"},
 	} {
-		t.Run(fmt.Sprintf("%s-%s-%s-%v", c.dtype, c.disc, c.target, c.hidden), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s-%s-%s-%v-%s", c.dtype, c.disc, c.target, c.hidden, c.neuron), func(t *testing.T) {
 			dtype := c.dtype
-			ck := checkpoint(t, dtype, c.disc, c.hidden...)
+			ck := checkpoint(t, dtype, c.disc, c.neuron, c.hidden...)
 			out := filepath.Join(t.TempDir(), "model.nir")
 			var stdout, stderr bytes.Buffer
 			if code := run([]string{"--checkpoint", ck, "--nir", out, "--target", c.target}, &stdout, &stderr); code != 0 {
@@ -80,6 +90,13 @@ func TestExportChecksInPython(t *testing.T) {
 				t.Errorf("stderr %q for the %s discretisation", stderr.String(), c.disc)
 			}
 			act := activity(t, out)
+			if c.neuron != "" {
+				// The network read back from the file computes the
+				// checkpoint's spikes, and its logits bit for bit in
+				// float32 (θ comes back exactly), to 1e-9 in float64
+				// (θ recomputed from the file's τ, to 1e-11).
+				sameActivity(t, act, activity(t, ck), map[string]float64{"float32": 0, "float64": 1e-9}[dtype])
+			}
 			res, err := exec.Command(py, script, out, "--activity", act, "--npz", ck, "--convention", c.convention).Output()
 			var r struct {
 				Error        string
@@ -96,6 +113,13 @@ func TestExportChecksInPython(t *testing.T) {
 			arrays := "W0,Wout,V0"
 			if c.hidden != nil {
 				arrays = "W0,W1,Wout,V0,V1"
+			}
+			if c.neuron != "" {
+				arrays += ",theta_mem0,theta_syn0"
+				if c.hidden != nil {
+					arrays += ",theta_mem1,theta_syn1"
+				}
+				arrays += ",theta_memout,theta_synout"
 			}
 			if !r.Equal || r.HiddenSpikes == 0 || strings.Join(r.Arrays, ",") != arrays {
 				t.Errorf("report %s", res)
@@ -157,6 +181,38 @@ func activity(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return file
+}
+
+// sameActivity fails unless the activity files a and b hold the same
+// spikes and logits within tol (relative to max(1, |logit|)).
+func sameActivity(t *testing.T, a, b string, tol float64) {
+	t.Helper()
+	var x, y struct {
+		Spikes [][][][]float64 `json:"spikes"`
+		Logits [][]float64     `json:"logits"`
+	}
+	for _, f := range []struct {
+		path string
+		dst  any
+	}{{a, &x}, {b, &y}} {
+		data, err := os.ReadFile(f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, f.dst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !reflect.DeepEqual(x.Spikes, y.Spikes) || len(x.Logits) != len(y.Logits) || len(x.Logits) == 0 {
+		t.Fatalf("the imported network's spikes differ from the checkpoint's")
+	}
+	for i := range x.Logits {
+		for k, v := range y.Logits[i] {
+			if math.Abs(x.Logits[i][k]-v) > tol*math.Max(1, math.Abs(v)) {
+				t.Fatalf("sample %d logit %d: %v after the round trip, the checkpoint's %v", i, k, x.Logits[i][k], v)
+			}
+		}
+	}
 }
 
 func TestBadInput(t *testing.T) {

@@ -34,6 +34,8 @@
 //     Commun. 12:5791, initialised theirs (draws beyond the factor-ten
 //     range are pulled just inside it).
 //
-// NIR export refuses both: its CubaLIF would hold the per-neuron arrays,
-// but the mapping is not written yet.
+// Both export to NIR (package nir: the model is a nir.TauNeuron through
+// CubaLIF and Taus): each neuron's τ goes into the CubaLIF and CubaLI
+// arrays, and a file with per-neuron time constants is read back as
+// lif-learn-tau, θ = Theta(τ_set, τ) of each neuron.
 package learntau

@@ -12,7 +12,6 @@ import (
 	"github.com/spikegrad/spikegrad/models"
 	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/neurons/learntau"
-	"github.com/spikegrad/spikegrad/nir"
 	"github.com/spikegrad/spikegrad/train"
 )
 
@@ -107,18 +106,19 @@ func TestTrainerLearns(t *testing.T) {
 	}
 }
 
-// NIR export refuses the models, naming them.
-func TestNIRExportRefuses(t *testing.T) {
-	for _, name := range []string{learntau.Name, learntau.GammaName} {
-		s := network.Default()
-		s.Neuron = name
-		w, err := models.Init(s, 1, tensor.Float32)
-		if err != nil {
-			t.Fatal(err)
+// Theta inverts Tau over the range θ reaches in training, so that an
+// imported τ gives back its θ, and refuses a τ that no θ gives: beyond the
+// factor of ten, non-positive or not a number.
+func TestThetaInvertsTau(t *testing.T) {
+	for _, theta := range []float64{-6, -2.5, -0.3, 0, 1e-9, 0.7, 3, 6} {
+		got, err := learntau.Theta(20, learntau.Tau(20, theta))
+		if err != nil || math.Abs(got-theta) > 1e-9*math.Max(1, math.Abs(theta)) {
+			t.Errorf("θ = %g: Theta(Tau(θ)) = %v, %v", theta, got, err)
 		}
-		_, err = (&nir.Network{Spec: s, Weights: w}).Graph()
-		if err == nil || !strings.Contains(err.Error(), name) {
-			t.Errorf("export of a %s network: %v, want an error naming the model", name, err)
+	}
+	for _, tau := range []float64{201, 1.99, 1e4, 0, -5, math.NaN(), math.Inf(1)} {
+		if theta, err := learntau.Theta(20, tau); err == nil {
+			t.Errorf("τ = %g of τ_set 20: θ = %g, want an error", tau, theta)
 		}
 	}
 }

@@ -18,7 +18,12 @@ the file's metadata): explicit Euler steps of dt,
     v[n+1] = (v[n] + dt/tau_mem * (v_leak - v[n] + r * I[n])) * (1 - z[n])
 
 (CubaLI without threshold and reset), state zero at n = 0, logits the max or
-sum over n = 1..steps of the CubaLI's v[n]. The activity file, written by
+sum over n = 1..steps of the CubaLI's v[n]. Every parameter is an array of
+one value per neuron (learnt per-neuron time constants differ between
+them). A file written for the peers (no CubaLI: the last weights feed the
+Output) is simulated the same way, its readout's tau_syn and tau_mem taken
+from the metadata (readout_tau_*: one number, or one per neuron separated
+by spaces) with r = 1 and w_in = tau_syn/dt. The activity file, written by
 spikegrad, holds input spike trains and the hidden spikes and logits
 spikegrad computed for them: the spikes must be identical, the logits equal
 to 1e-5.
@@ -34,6 +39,7 @@ their equations:
         threshold = v_threshold / (w_in*dt/tau_syn)
         syn[n] = alpha*syn[n-1] + x[n],  mem[n] = beta*mem[n-1] + syn[n]
         z[n] = mem[n] > threshold, then mem[n] = 0 where z[n]
+        (one threshold per CubaLIF: a file whose neurons differ is refused)
     Norse (from_nir: CubaLIF = w_in, LIBoxCell, r, LIFBoxCell)
         i[n] = i[n-1] + dt/tau_syn*(w_in*x[n] - i[n-1])
         v'   = v[n-1] + dt/tau_mem*(v_leak - v[n-1] + r*i[n])
@@ -50,8 +56,12 @@ spikegrad's euler discretisation.
 
 With --npz, a checkpoint is opened with NumPy and checked against the
 layout documented in spikegrad's README (Checkpoints): W0 ... Wout, V0 ...
-as [fan_in, fan_out] float arrays and the settings as a JSON string; with a
-NIR file too, its weights must be the checkpoint's, transposed, exactly.
+as [fan_in, fan_out] float arrays, the learnt-tau models' theta_mem<l>,
+theta_syn<l> (theta_memout, theta_synout for the readout) as [1, units],
+and the settings as a JSON string; with a NIR file too, its weights must be
+the checkpoint's, transposed, exactly, and its tau those of the theta:
+tau = tau_set*exp(c*tanh(theta/c)), c = ln 10, written as dt/(1 - exp(-dt/tau))
+in the file's unit (1e-9).
 
 Prints one JSON line with what it checked; exits with status 1 on a
 mismatch.
@@ -199,11 +209,17 @@ def simulate(nodes, edges, meta, x):
     expect(meta["reset"].startswith("to zero, multiplicative"), "reset rule %r" % meta["reset"])
     batch, T, _ = x.shape
     spikes, s_in = [], x
-    for fc, nrn, loop in layers(nodes, edges):
+    for fc, nrn, loop in peer_layers(nodes, edges):
         w, b = weight(nodes[fc])
-        p = {k: np.asarray(v, dtype=np.float64) for k, v in nodes[nrn].items() if k != "type" and isinstance(v, np.ndarray)}
-        spiking = nodes[nrn]["type"] == "CubaLIF"
         N = w.shape[0]
+        if nrn is None:  # the readout of a file for the peers, from the metadata
+            expect("the paper's readout" in meta.get("logits", ""), "no readout recipe of the paper's discretisation in the metadata")
+            p = {"tau_syn": per_neuron(meta["readout_tau_syn"], N), "tau_mem": per_neuron(meta["readout_tau_mem"], N),
+                 "r": np.ones(N), "w_in": per_neuron(meta["readout_tau_syn"], N) / dt, "v_leak": np.zeros(N)}
+            spiking = False
+        else:
+            p = {k: np.asarray(v, dtype=np.float64) for k, v in nodes[nrn].items() if k != "type" and isinstance(v, np.ndarray)}
+            spiking = nodes[nrn]["type"] == "CubaLIF"
         I, v = np.zeros((batch, N)), np.zeros((batch, N))
         z = np.zeros((batch, N))
         out = np.zeros((batch, T, N))
@@ -260,14 +276,15 @@ def peer_layers(nodes, edges):
         at = nxt[0]
 
 
+def per_neuron(v, n):
+    """A metadata time constant: one number, or n separated by spaces."""
+    a = np.array(str(v).split(), dtype=np.float64)
+    expect(a.size in (1, n), "metadata value %.60r: want 1 or %d numbers" % (v, n))
+    return np.broadcast_to(a, (n,)).copy()
+
+
 def params(node):
     return {k: np.asarray(v, dtype=np.float64) for k, v in node.items() if k != "type" and isinstance(v, np.ndarray)}
-
-
-def one(a, what):
-    u = np.unique(a)
-    expect(u.size == 1, "%s differs between neurons: %s" % (what, u[:4]))
-    return float(u[0])
 
 
 def simulate_peer(peer, nodes, edges, meta, x, dt):
@@ -282,8 +299,8 @@ def simulate_peer(peer, nodes, edges, meta, x, dt):
         xs = s_in @ w.T + b  # [batch, T, N], the feed-forward input
         if nrn is None:  # the readout's filter, from the metadata
             expect(meta.get("logits", "").startswith("x[n] = output at step n"), "no readout recipe in the metadata")
-            a = 1 - dt / float(meta["readout_tau_syn"])
-            bb = 1 - dt / float(meta["readout_tau_mem"])
+            a = 1 - dt / per_neuron(meta["readout_tau_syn"], N)
+            bb = 1 - dt / per_neuron(meta["readout_tau_mem"], N)
             I, U = np.zeros((batch, N)), np.zeros((batch, N))
             pots = np.zeros((batch, T, N))
             paper = "the paper's readout" in meta["logits"]
@@ -309,7 +326,10 @@ def simulate_peer(peer, nodes, edges, meta, x, dt):
             if not np.allclose(p["r"], p["tau_mem"] / dt):
                 raise Refused("node %s: r is not tau_mem/dt: snnTorch refuses it" % nrn)
             alpha, beta = 1 - dt / p["tau_syn"], 1 - dt / p["tau_mem"]
-            thr = one(p["v_threshold"] / (w_in * dt / p["tau_syn"]), "node %s: threshold" % nrn)
+            thr = p["v_threshold"] / (w_in * dt / p["tau_syn"])
+            if np.unique(thr).size != 1:
+                raise Refused("node %s: v_threshold differs between neurons: snnTorch's importer takes one per CubaLIF" % nrn)
+            thr = float(thr[0])
             syn, mem = np.zeros((batch, N)), np.zeros((batch, N))
             for n in range(T):
                 xin = xs[:, n] + (z @ wrec.T + brec if wrec is not None else 0)
@@ -377,7 +397,21 @@ def compare(act, x, spikes, logits):
             "max_abs_logit": float(np.max(np.abs(want))), "samples": int(x.shape[0])}
 
 
-def check_npz(path, nodes, edges):
+def check_taus(settings, readout, theta_mem, theta_syn, node, meta):
+    """A layer's NIR tau against the checkpoint's theta: tau =
+    tau_set*exp(c*tanh(theta/c)), c = ln 10, decay exp(-dt/tau), and the
+    file's Euler-matched step/(1 - decay), step its dt."""
+    c = np.log(10.0)
+    dt, step = float(settings.get("dt", 1)), float(meta["dt"])
+    for theta, key, field in ((theta_mem, "tau-readout" if readout else "tau-mem", "tau_mem"), (theta_syn, "tau-syn", "tau_syn")):
+        tau = float(settings[key]) * np.exp(c * np.tanh(np.asarray(theta, dtype=np.float64) / c))
+        want = step / -np.expm1(-dt / tau)
+        got = np.asarray(node[field], dtype=np.float64)
+        err = np.max(np.abs(got - want) / want)
+        expect(err < 1e-9, "%s: %s differs from the checkpoint's theta by up to %g (relative)" % (key, field, err))
+
+
+def check_npz(path, nodes, edges, meta=None):
     f = np.load(path)
     keys = set(f.files)
     expect("settings" in keys, "no settings array")
@@ -385,7 +419,10 @@ def check_npz(path, nodes, edges):
     settings = json.loads(str(f["settings"]))
     hidden, recurrent = settings["hidden"], settings["recurrent"]
     names = ["W%d" % l for l in range(len(hidden))] + ["Wout"] + (["V%d" % l for l in range(len(hidden))] if recurrent else [])
-    expect(keys == set(names) | {"settings"}, "arrays %s, want %s and settings" % (sorted(keys), names))
+    suffixes = [str(l) for l in range(len(hidden))] + ["out"]
+    # The learnt-tau models' per-neuron theta, [1, units] each (docs/neurons.md).
+    theta = ["theta_%s%s" % (k, x) for x in suffixes for k in ("mem", "syn")] if settings.get("neuron", "lif").startswith("lif-learn-tau") else []
+    expect(keys == set(names) | set(theta) | {"settings"}, "arrays %s, want %s and settings" % (sorted(keys), names + theta))
     dtypes = {f[k].dtype for k in names}
     expect(len(dtypes) == 1 and dtypes <= {np.dtype("float32"), np.dtype("float64")}, "dtypes %s" % dtypes)
     widths = [f["W0"].shape[0]] + list(hidden) + [f["Wout"].shape[1]]
@@ -393,16 +430,21 @@ def check_npz(path, nodes, edges):
         expect(f[k].shape == (widths[l], widths[l + 1]), "%s has shape %s, want [fan_in, fan_out] = %s" % (k, f[k].shape, (widths[l], widths[l + 1])))
     for l in range(len(hidden) if recurrent else 0):
         expect(f["V%d" % l].shape == (hidden[l], hidden[l]), "V%d has shape %s" % (l, f["V%d" % l].shape))
-    out = {"npz_arrays": names, "npz_dtype": str(dtypes.pop())}
+    for l, x in enumerate(suffixes if theta else []):
+        for k in ("mem", "syn"):
+            expect(f["theta_%s%s" % (k, x)].shape == (1, widths[l + 1]), "theta_%s%s has shape %s" % (k, x, f["theta_%s%s" % (k, x)].shape))
+    out = {"npz_arrays": names + theta, "npz_dtype": str(dtypes.pop())}
     if nodes is not None:
         chain = peer_layers(nodes, edges)
         expect(len(chain) == len(hidden) + 1, "the NIR file has %d layers, the checkpoint %d" % (len(chain), len(hidden) + 1))
-        for l, (fc, _, loop) in enumerate(chain):
+        for l, (fc, nrn, loop) in enumerate(chain):
             k = names[l]
             expect(np.array_equal(nodes[fc]["weight"].T, f[k]), "%s differs from node %s's weight, transposed" % (k, fc))
             expect(nodes[fc]["weight"].dtype == f[k].dtype, "%s is %s, node %s's weight %s" % (k, f[k].dtype, fc, nodes[fc]["weight"].dtype))
             if loop:
                 expect(np.array_equal(nodes[loop]["weight"].T, f["V%d" % l]), "V%d differs from node %s's weight, transposed" % (l, loop))
+            if theta and nrn is not None:
+                check_taus(settings, l == len(hidden), f["theta_mem" + suffixes[l]][0], f["theta_syn" + suffixes[l]][0], nodes[nrn], meta)
         out["npz_equals_nir"] = True
     return out
 
@@ -416,7 +458,7 @@ def main():
     ap.add_argument("--dt", type=float, default=1e-4, help="the peers' step in seconds (--convention peers)")
     a = ap.parse_args()
     report = {}
-    nodes = edges = None
+    nodes = edges = meta = None
     try:
         if a.nir:
             version, nodes, edges, meta = read_nir(a.nir)
@@ -424,7 +466,7 @@ def main():
             if a.activity:
                 report.update(check_activity(nodes, edges, meta, a.activity, a.convention, a.dt))
         if a.npz:
-            report.update(check_npz(a.npz, nodes, edges))
+            report.update(check_npz(a.npz, nodes, edges, meta))
     except Mismatch as e:
         print(json.dumps({"error": str(e)}))
         return 1
