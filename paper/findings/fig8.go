@@ -22,8 +22,8 @@ import (
 func (r results) fig8Runs() (free, reg *report.Run) {
 	frees := r.Where("fig9-randman-free", "hidden", "100", "recurrent", "false")
 	regs := r.Where("fig9-randman", "hidden", "100", "recurrent", "false")
-	free, reg = bestFinal(frees), bestFinal(regs)
-	if free == nil || reg == nil {
+	free = bestFinal(frees)
+	if free == nil || bestFinal(regs) == nil {
 		return nil, nil
 	}
 	f, _ := free.Final(report.OnValidation)
@@ -36,6 +36,9 @@ func (r results) fig8Runs() (free, reg *report.Run) {
 		if reg == nil || m.TotalSpikes() < fewest {
 			reg, fewest = &regs[i], m.TotalSpikes()
 		}
+	}
+	if reg == nil {
+		reg = bestFinal(regs)
 	}
 	return free, reg
 }
