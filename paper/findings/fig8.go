@@ -22,8 +22,8 @@ import (
 func (r results) fig8Runs() (free, reg *report.Run) {
 	frees := r.Where("fig9-randman-free", "hidden", "100", "recurrent", "false")
 	regs := r.Where("fig9-randman", "hidden", "100", "recurrent", "false")
-	free = bestFinal(frees)
-	if free == nil || bestFinal(regs) == nil {
+	free, best := bestFinal(frees), bestFinal(regs)
+	if free == nil || best == nil {
 		return nil, nil
 	}
 	f, _ := free.Final(report.OnValidation)
@@ -38,7 +38,7 @@ func (r results) fig8Runs() (free, reg *report.Run) {
 		}
 	}
 	if reg == nil {
-		reg = bestFinal(regs)
+		reg = best
 	}
 	return free, reg
 }
@@ -121,9 +121,9 @@ func (r results) fig8(ctx context.Context, f *figures) ([]Row, []string, error) 
 		free.Record.Data.Steps, most, mFree.maxCount, mFree.spikes, pct(mFree.acc), mustSetting(reg, "reg-upper-threshold"), mReg.maxCount, mReg.spikes, pct(mReg.acc))
 	row.Verdict = r.judge(fig8Verdict(most, mFree, mReg), "fig9-randman", "fig9-randman-free")
 	if cases[0].a != nil && cases[1].a != nil {
-		groups := []chart.CountGroup{
-			{Label: fmt.Sprintf("unregularised, %.0f spikes/input, test %s", mFree.spikes, pct(mFree.acc)), Counts: cases[0].a.Counts},
-			{Label: fmt.Sprintf("upper bound, %.0f spikes/input, test %s", mReg.spikes, pct(mReg.acc)), Counts: cases[1].a.Counts},
+		var groups []chart.CountGroup
+		for i, m := range []finalMeasure{mFree, mReg} {
+			groups = append(groups, chart.CountGroup{Label: fmt.Sprintf("%s, %.0f spikes/input, test %s", cases[i].label, m.spikes, pct(m.acc)), Counts: cases[i].a.Counts})
 		}
 		const name = "fig8c_spike_counts"
 		bins, err := chart.DrawCounts(f.path(name+".png"), "Fig. 8c–d: spikes per hidden neuron and test trial, final weights", groups)
