@@ -29,5 +29,5 @@ func ExampleNewPlan() {
 	// Output:
 	// fig5-recurrent: 128 runs on randman, 40 epochs; the first: surrogate superspike β = 2, η = 0.001, hidden [100], recurrent gradient false
 	// runs of the plan: 128
-	// runs of shard 1 of 4: 164
+	// runs of shard 1 of 4: 168
 }

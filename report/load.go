@@ -31,15 +31,45 @@ func (r Run) Test() float64 { return r.Record.Test.Accuracy }
 // the activity to select on.
 func (r Run) ValidationSpikes() float64 { return r.Record.Validation.TotalSpikes() }
 
-// Final returns the validation metrics of the weights at the end of
-// training (the history's last epoch), false for a record without
-// history. The records measure the final weights on validation only; the
-// test split sees the best epoch's.
-func (r Run) Final() (m metrics.Metrics, ok bool) {
-	if h := r.Record.History; len(h) > 0 {
-		return h[len(h)-1].Validation, true
+// Split names the data split a measurement is of.
+type Split string
+
+// The splits on which records measure the weights at the end of training.
+const (
+	OnValidation Split = "validation" // every epoch's, in the history
+	OnTest       Split = "test"       // once, after training (final_test)
+)
+
+// Final returns the metrics of the weights at the end of training on
+// split on: the history's last epoch for OnValidation, the record's
+// final_test for OnTest; false for a record without them (no history, or
+// written before final_test was kept).
+func (r Run) Final(on Split) (m metrics.Metrics, ok bool) {
+	switch on {
+	case OnValidation:
+		if h := r.Record.History; len(h) > 0 {
+			return h[len(h)-1].Validation, true
+		}
+	case OnTest:
+		if r.Record.FinalTest != nil {
+			return *r.Record.FinalTest, true
+		}
 	}
 	return m, false
+}
+
+// FinalSplit is the split on which every one of runs has measured its
+// final weights: OnTest where all records hold final_test, else
+// OnValidation, so that points drawn together are of one split.
+func FinalSplit(runs ...[]Run) Split {
+	for _, rs := range runs {
+		for _, r := range rs {
+			if _, ok := r.Final(OnTest); !ok {
+				return OnValidation
+			}
+		}
+	}
+	return OnTest
 }
 
 // Spikes returns the mean number of hidden spikes per test input, summed

@@ -44,13 +44,13 @@ func SpikeRuns(label string, runs []Run) SpikeGroup {
 }
 
 // FinalSpikeRuns is SpikeRuns for the weights at the end of training: each
-// run's accuracy and hidden spikes per input of its last epoch, both on
-// the validation split (Run.Final). Runs without history are left out;
-// missing counts them.
-func FinalSpikeRuns(label string, runs []Run) (g SpikeGroup, missing int) {
+// run's accuracy and hidden spikes per input of its final weights on
+// split on (Run.Final). Runs without them are left out; missing counts
+// them.
+func FinalSpikeRuns(label string, runs []Run, on Split) (g SpikeGroup, missing int) {
 	g.Label = label
 	for _, r := range runs {
-		m, ok := r.Final()
+		m, ok := r.Final(on)
 		if !ok {
 			missing++
 			continue

@@ -38,6 +38,11 @@ type Record struct {
 	// Test and Activity are measured once, with the best weights.
 	Test     *metrics.Metrics     `json:"test,omitempty"`
 	Activity []metrics.SpikeStats `json:"test_activity,omitempty"`
+	// FinalTest and FinalActivity are the test metrics and activity of
+	// the weights at the end of training (last.npz's), the network as
+	// trained; records written before they were kept lack them.
+	FinalTest     *metrics.Metrics     `json:"final_test,omitempty"`
+	FinalActivity []metrics.SpikeStats `json:"final_test_activity,omitempty"`
 
 	Checkpoint string   `json:"checkpoint,omitempty"` // best weights, relative to the record
 	Software   Software `json:"software"`
@@ -132,8 +137,9 @@ func (sw Software) RevisionNote() string {
 }
 
 // SameNumbers reports whether r gives the numbers of want bit for bit: the
-// test metrics and the training history, the epochs' wall times aside.
-// When it does not, diff says where they first part.
+// test metrics (of the final weights too, where want has them: older
+// records lack them) and the training history, the epochs' wall times
+// aside. When it does not, diff says where they first part.
 func (r *Record) SameNumbers(want *Record) (same bool, diff string) {
 	if !reflect.DeepEqual(want.Test, r.Test) {
 		if want.Test == nil || r.Test == nil {
@@ -141,6 +147,13 @@ func (r *Record) SameNumbers(want *Record) (same bool, diff string) {
 		}
 		return false, fmt.Sprintf("test: recorded accuracy %v, loss %v; rerun %v, %v",
 			want.Test.Accuracy, want.Test.Loss, r.Test.Accuracy, r.Test.Loss)
+	}
+	if want.FinalTest != nil && !reflect.DeepEqual(want.FinalTest, r.FinalTest) {
+		if r.FinalTest == nil {
+			return false, "final_test: the rerun has no test metrics of its final weights"
+		}
+		return false, fmt.Sprintf("final_test: recorded accuracy %v, loss %v; rerun %v, %v",
+			want.FinalTest.Accuracy, want.FinalTest.Loss, r.FinalTest.Accuracy, r.FinalTest.Loss)
 	}
 	if len(want.History) != len(r.History) {
 		return false, fmt.Sprintf("history: %d epochs recorded, %d rerun", len(want.History), len(r.History))

@@ -45,6 +45,22 @@ func TestSameNumbers(t *testing.T) {
 	if same, _ := (&Record{}).SameNumbers(rec(1, 0)); same {
 		t.Error("a record without test metrics")
 	}
+	// The final weights' test metrics count where the record has them;
+	// records made before they were kept lack them and still compare.
+	withFinal := func(acc float64) *Record {
+		r := rec(1, 0)
+		r.FinalTest = &metrics.Metrics{N: 10, Accuracy: acc}
+		return r
+	}
+	if same, diff := withFinal(0.8).SameNumbers(withFinal(0.7)); same || !strings.Contains(diff, "final_test") {
+		t.Errorf("final test differs: %v %q", same, diff)
+	}
+	if same, diff := rec(1, 0).SameNumbers(withFinal(0.8)); same || !strings.Contains(diff, "final_test") {
+		t.Errorf("final test missing in the rerun: %v %q", same, diff)
+	}
+	if same, diff := withFinal(0.8).SameNumbers(rec(1, 0)); !same {
+		t.Errorf("a record without final test metrics against a rerun with them: %q", diff)
+	}
 }
 
 // TestSelectionSamples: a record names the number of validation samples

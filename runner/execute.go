@@ -191,6 +191,7 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 	res, err := train.Fit(ctx, spec, d, cfg)
 	if res != nil && res.Test.N > 0 && err == nil {
 		rec.Test, rec.Activity = &res.Test, res.TestActivity
+		rec.FinalTest, rec.FinalActivity = &res.FinalTest, res.FinalActivity
 	}
 	status := "completed"
 	switch {

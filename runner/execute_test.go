@@ -46,7 +46,8 @@ func TestExecuteWritesRunFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	if back.Status != "completed" || len(back.History) != 3 || back.Test == nil || back.Test.N != 40 ||
-		back.BestEpoch < 1 || len(back.Activity) != 1 || back.Settings.LR != s.LR || back.Data.Inputs != 12 {
+		back.BestEpoch < 1 || len(back.Activity) != 1 || back.Settings.LR != s.LR || back.Data.Inputs != 12 ||
+		back.FinalTest == nil || back.FinalTest.N != 40 || len(back.FinalActivity) != 1 {
 		t.Errorf("record: %+v", back)
 	}
 	if rec.Test.Accuracy != back.Test.Accuracy {
@@ -220,6 +221,9 @@ func diffRuns(t *testing.T, a, b *run.Record, dirA, dirB string) string {
 	if a.BestEpoch != b.BestEpoch || !reflect.DeepEqual(a.Validation, b.Validation) ||
 		!reflect.DeepEqual(a.Test, b.Test) || !reflect.DeepEqual(a.Activity, b.Activity) {
 		return fmt.Sprintf("best epoch %d vs %d, test %+v vs %+v", a.BestEpoch, b.BestEpoch, a.Test, b.Test)
+	}
+	if !reflect.DeepEqual(a.FinalTest, b.FinalTest) || !reflect.DeepEqual(a.FinalActivity, b.FinalActivity) {
+		return fmt.Sprintf("final weights' test %+v vs %+v", a.FinalTest, b.FinalTest)
 	}
 	for _, f := range []string{run.LastFile, run.BestFile} {
 		ca, err := runner.LoadCheckpoint(filepath.Join(dirA, f))

@@ -107,6 +107,13 @@ type Result struct {
 	// TestActivity is the hidden-layer activity of those weights on the
 	// test split, measured in the same pass.
 	TestActivity []metrics.SpikeStats
+	// FinalTest and FinalActivity are the same of the weights at the end
+	// of training: the network as trained, which is what a figure of its
+	// activity shows (a regulariser's effect is that of the whole run,
+	// and for a run that never learns the best epoch is an arbitrary
+	// early one).
+	FinalTest     metrics.Metrics
+	FinalActivity []metrics.SpikeStats
 }
 
 func (c Config) validate(d *datasets.Data) error {
@@ -196,11 +203,23 @@ func Fit(ctx context.Context, spec network.Spec, d *datasets.Data, c Config) (*R
 			return l.res, fmt.Errorf("epoch %d: %w", e, err)
 		}
 	}
+	// The final weights first, while the trainer holds them; when the
+	// best epoch is the last they are the best weights, and one pass
+	// measures both.
+	bestIsLast := l.res.BestEpoch == len(l.res.History)
+	if !bestIsLast {
+		if l.res.FinalTest, l.res.FinalActivity, err = ev.Measure(d.Test, nil); err != nil {
+			return l.res, err
+		}
+	}
 	if err := loadWeights(w, l.res.Weights); err != nil {
 		return l.res, err
 	}
 	if l.res.Test, l.res.TestActivity, err = ev.Measure(d.Test, nil); err != nil {
 		return l.res, err
+	}
+	if bestIsLast {
+		l.res.FinalTest, l.res.FinalActivity = l.res.Test, l.res.TestActivity
 	}
 	return l.res, ctx.Err()
 }

@@ -50,7 +50,7 @@ func TestDryRunListsTheSweeps(t *testing.T) {
 	if code := run(context.Background(), []string{"--scale", "local", "--dry-run"}, &out, os.Stderr, noEnv); code != 0 {
 		t.Fatal("dry run failed")
 	}
-	for _, want := range []string{"fig3b                  randman   105 runs", "656 runs to do"} {
+	for _, want := range []string{"fig3b                  randman   105 runs", "671 runs to do"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("dry run lacks %q:\n%s", want, out.String())
 		}
@@ -180,7 +180,7 @@ func TestIrregularArrayWithoutShardRunsAsWorker(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 	var out, errs bytes.Buffer
 	code := run(context.Background(), []string{"--scale", "local", "--dry-run"}, &out, &errs, getenv)
-	if code != 0 || !strings.Contains(out.String(), "656 runs to do") || strings.Contains(errs.String(), "no --shard") ||
+	if code != 0 || !strings.Contains(out.String(), "671 runs to do") || strings.Contains(errs.String(), "no --shard") ||
 		!strings.Contains(errs.String(), "not a regular range") || !strings.Contains(errs.String(), "whole plan") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want the whole plan and a note", code, out.String(), errs.String())
 	}

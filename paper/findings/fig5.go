@@ -163,7 +163,7 @@ func (r results) fig5f(f *figures) ([]Row, error) {
 	rows, _, _, err := r.depthPanel(f, "fig5f_bars", "Fig. 5f", "fig5-recurrent", recurrentConfigs[2], recurrentConfigs[3],
 		"Fig. 5f: asymptotic SuperSpike, recurrent gradient detached or propagated",
 		"with the recurrent gradient propagated, asymptotic SuperSpike falls to chance, even with one hidden layer",
-		"chance level (10 %, ten classes) at every depth, even nh = 1 (section 2.3, Fig. 5f)")
+		"chance level (10 %: randman's 10 classes, section 2.2) at every depth, even nh = 1 (section 2.3, Fig. 5f)")
 	if err != nil || len(rows) == 0 {
 		return rows, err
 	}

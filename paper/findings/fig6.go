@@ -1,6 +1,7 @@
 package findings
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strings"
@@ -18,20 +19,44 @@ var readoutCases = []struct{ label, readout, recurrent string }{
 // their names there.
 var dataSets = []struct{ key, label string }{{"randman", "Randman"}, {"mnist", "MNIST"}, {"shd", "SHD"}, {"rawhd", "RawHD"}, {"rawsc", "RawSC"}}
 
+// fig6Sweep is the sweep of Fig. 6 on data set ds. MNIST's is the one
+// at the paper's network, fig6-mnist-paper, where the plan has it; at
+// the quick and test scales fig6-mnist trains that network itself.
+func (r results) fig6Sweep(ds string) string {
+	if ds == "mnist" && r.Plan.Batch(mnistPaper) != nil {
+		return mnistPaper
+	}
+	return "fig6-" + ds
+}
+
+// The sweeps of MNIST in Fig. 6: the paper's network (section 4.2.1's
+// neuron, 100 hidden), and the network that we found by single runs
+// (500 hidden, τ 20/10 ms, an upper activity bound), beyond the paper.
+const (
+	mnistPaper  = "fig6-mnist-paper"
+	mnistBeyond = "fig6-mnist"
+)
+
+// fig6Cases returns the top-k summaries of the four readout cases of
+// sweep sw, [case].
+func (r results) fig6Cases(sw string) []report.Summary {
+	var row []report.Summary
+	for _, c := range readoutCases {
+		row = append(row, Top(r.Where(sw, "readout", c.readout, "recurrent", c.recurrent), 10))
+	}
+	return row
+}
+
 // fig6Data returns, per data set with runs, the summaries of the four
 // readout cases, [case].
 func (r results) fig6Data() (labels []string, keys []string, values [][]report.Summary) {
 	for _, ds := range dataSets {
-		sw := "fig6-" + ds.key
+		sw := r.fig6Sweep(ds.key)
 		if len(r.Runs[sw]) == 0 {
 			continue
 		}
 		labels, keys = append(labels, ds.label), append(keys, ds.key)
-		var row []report.Summary
-		for _, c := range readoutCases {
-			row = append(row, Top(r.Where(sw, "readout", c.readout, "recurrent", c.recurrent), 10))
-		}
-		values = append(values, row)
+		values = append(values, r.fig6Cases(sw))
 	}
 	return labels, keys, values
 }
@@ -65,7 +90,7 @@ func (r results) fig6(f *figures) ([]Row, error) {
 	var rows []Row
 	for _, ds := range dataSets {
 		v := get(ds.key)
-		sw := "fig6-" + ds.key
+		sw := r.fig6Sweep(ds.key)
 		if r.Plan.Batch(sw) == nil && (ds.key == "randman" || ds.key == "mnist") {
 			continue
 		}
@@ -82,7 +107,10 @@ func (r results) fig6(f *figures) ([]Row, error) {
 			row.Verdict = r.judge(verdict(v != nil && spreadOf(v) <= 0.02, "the four cases span %.1f points", 100*spreadOf(v)), sw)
 			rows = append(rows, row)
 			if ds.key == "mnist" {
-				rows = append(rows, r.mnistRow(v))
+				rows = append(rows, r.mnistRow(v, sw))
+				if sw != mnistBeyond && r.Plan.Batch(mnistBeyond) != nil {
+					rows = append(rows, r.mnistBeyondRow())
+				}
 			}
 		case "shd":
 			row.Finding = "SHD: recurrent networks do best"
@@ -115,23 +143,50 @@ func (r results) fig6(f *figures) ([]Row, error) {
 	return rows, nil
 }
 
-// mnistRow compares the best MNIST configuration with the paper's
-// 98.3 ± 0.9 %.
-func (r results) mnistRow(v []report.Summary) Row {
+// mnistRow compares the best MNIST configuration of sweep sw, whose
+// top-k summaries per readout case are v, with the paper's 98.3 ± 0.9 %.
+func (r results) mnistRow(v []report.Summary, sw string) Row {
 	row := Row{Panel: "Fig. 6b", Figure: "fig6_bars.png",
 		Finding: "spike-latency MNIST is learnt about as well as by a conventional network",
 		Paper:   "98.3 ± 0.9 % (section 2.4; top 10, Fig. 6 caption)"}
-	i := bestCase(v)
-	one := BestOnValidation(r.Runs["fig6-mnist"])
-	if i < 0 || one == nil {
-		row.Ours, row.Verdict = "no runs", r.judge("", "fig6-mnist")
+	ours, ok := mnistBest(v, r.Runs[sw])
+	if ours == "" {
+		row.Ours, row.Verdict = "no runs", r.judge("", sw)
 		return row
 	}
-	s, top := v[i], one.Test()
-	row.Ours = fmt.Sprintf("best case on validation (%s): %s; single run best on validation: %s", readoutCases[i].label, pm(s), pct(top))
-	row.Verdict = r.judge(verdict(top >= 0.98 && s.TestMean >= 0.974,
-		"want the run best on validation ≥ 98.0 %% and the top-k mean of the case best on validation ≥ 97.4 %% (the paper's band)"), "fig6-mnist")
+	row.Ours = ours
+	row.Verdict = r.judge(verdict(ok,
+		"want the run best on validation ≥ 98.0 %% and the top-k mean of the case best on validation ≥ 97.4 %% (the paper's band)"), sw)
 	return row
+}
+
+// mnistBeyondRow reports the MNIST network we found by single runs
+// beside the paper's: no claim of the paper's to test, and the row says
+// how the network was found.
+func (r results) mnistBeyondRow() Row {
+	row := Row{Panel: "Beyond", Own: true,
+		Finding: "spike-latency MNIST at a network of ours: 500 hidden neurons, τ_mem 20 ms, τ_syn 10 ms, a mild upper activity bound (ν_upper 0.3)",
+		Paper:   "not in the paper, whose MNIST network reaches 98.3 ± 0.9 % (section 2.4)"}
+	ours, _ := mnistBest(r.fig6Cases(mnistBeyond), r.Runs[mnistBeyond])
+	row.Ours = "found by comparing the test accuracies of single runs (a choice made on test, before issue 28); " +
+		"in its sweep the case and the runs are chosen on validation only: " + cmp.Or(ours, "no runs")
+	row.Verdict = r.judge(Beyond, mnistBeyond)
+	return row
+}
+
+// mnistBest describes the case best on validation of the summaries v and
+// the single run best on validation of runs, "" for none; ok when they
+// reach the paper's band: the run ≥ 98.0 % and the case's top-k mean ≥
+// 97.4 %.
+func mnistBest(v []report.Summary, runs []report.Run) (ours string, ok bool) {
+	i := bestCase(v)
+	one := BestOnValidation(runs)
+	if i < 0 || one == nil {
+		return "", false
+	}
+	s, top := v[i], one.Test()
+	return fmt.Sprintf("best case on validation (%s): %s; single run best on validation: %s", readoutCases[i].label, pm(s), pct(top)),
+		top >= 0.98 && s.TestMean >= 0.974
 }
 
 // audioVerdict: the best recurrent case reaches the paper's number less

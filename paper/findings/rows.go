@@ -27,7 +27,7 @@ type Row struct {
 const (
 	Reproduced = "reproduced"
 	Shown      = "shown (no claim to test)"
-	Beyond     = "beyond the paper: no claim to test; the best initialisation per depth is listed"
+	Beyond     = "beyond the paper: no claim to test"
 	// CheckShows is the verdict of a check of ours whose outcome is the
 	// one the check looks for.
 	CheckShows = "shown by our check"

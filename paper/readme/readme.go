@@ -30,10 +30,10 @@ var captions = []struct{ file, caption string }{
 	{"fig5f_bars.png", "Fig. 5f: top-k test accuracy of asymptotic SuperSpike in recurrent networks, recurrent gradient detached (grey) or propagated (vermilion), one to three hidden layers."},
 	{"fig6_bars.png", "Fig. 6: Max and Sum readouts, feed-forward (FF) and recurrent (RC), per data set: top-k test accuracy."},
 	{"fig7_inputs.png", "Fig. 7: input paradigms: an MNIST digit, its spike latencies, an SHD raster of two digits, a Mel spectrogram (titles say where synthetic stand-ins replaced absent files)."},
-	{"fig8a_unregularised.png", "Fig. 8a: a trained randman network (one hidden layer; the paper shows SHD) without activity regularisation on four test inputs: readout potentials, membrane traces, hidden and input rasters."},
-	{"fig8b_regularised.png", "Fig. 8b: the same network trained with the upper activity bound: the sparsest run within 2 points of the unregularised one's test accuracy."},
-	{"fig8c_spike_counts.png", "Fig. 8c–d: distribution of the spike count of each hidden neuron in each test trial, without and with the bound (log scale)."},
-	{"fig9_spikes.png", "Fig. 9: accuracy against hidden spikes per input of the networks as trained (the weights at the end of training, both measured on the validation split), one point per run (regularised and not), sigmoid fits in ln(spikes) with the transition dashed; rows of panels: data sets, feed-forward and recurrent."},
+	{"fig8a_unregularised.png", "Fig. 8a: a trained randman network (one hidden layer; the paper shows SHD; its weights at the end of training) without activity regularisation on four test inputs: readout potentials, membrane traces, hidden and input rasters."},
+	{"fig8b_regularised.png", "Fig. 8b: the same network trained with the upper activity bound: the sparsest run on validation at the end of training within 2 points of the unregularised one's validation accuracy."},
+	{"fig8c_spike_counts.png", "Fig. 8c–d: distribution of the spike count of each hidden neuron in each test trial, without and with the bound, weights at the end of training (log scale)."},
+	{"fig9_spikes.png", "Fig. 9: accuracy against hidden spikes per input of the networks as trained (the weights at the end of training, both measured on the test split, or on the validation split where a record predates final_test; the axis says which), one point per run (regularised and not), sigmoid fits in ln(spikes) with the transition dashed; rows of panels: data sets, feed-forward and recurrent."},
 	{"init_bars.png", "Beyond the paper: uniform initialisation at gain 5 and 10 against the fluctuation-driven one, top k over the η grid (the paper's 5, at most half the runs; the table gives k), one to three hidden layers."},
 }
 

@@ -20,9 +20,21 @@ func TestWrite(t *testing.T) {
 		t.Skip("-short: writes a whole reproduction report: 14 s")
 	}
 	r := papertest.Results(t, paper.Quick, papertest.PaperLike)
+	// An earlier report's list of checkpoints: no figure is drawn from a
+	// checkpoint here (the fake runs have none), so it must go.
+	stale := filepath.Join(r.Out, FiguresDir, KeepFile)
+	if err := os.MkdirAll(filepath.Dir(stale), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stale, []byte("runs/x/best.npz\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	rep, err := Write(context.Background(), r, Options{Command: "go run ./cmd/reproduce --scale quick"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("an earlier report's %s is left: %v", KeepFile, err)
 	}
 	for _, name := range []string{filepath.Join(FiguresDir, "fig3c_bars.png"), RowsFile, ReadmeFile} {
 		if !strings.Contains(strings.Join(rep.Files, "\n"), filepath.Join(r.Out, name)) {

@@ -3,8 +3,11 @@ package readme
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -47,6 +50,10 @@ func Write(ctx context.Context, r *paper.Results, o Options) (*findings.Report, 
 			return rep, err
 		}
 		rep.Files = append(rep.Files, filepath.Join(dir, KeepFile))
+	} else if err := os.Remove(filepath.Join(dir, KeepFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// An earlier report's list would have commit-records.sh stage
+		// checkpoints no figure was drawn from.
+		return rep, err
 	}
 	if err := writeRows(filepath.Join(r.Out, RowsFile), rep.Rows); err != nil {
 		return rep, err

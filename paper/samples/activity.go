@@ -17,6 +17,10 @@ type Activity struct {
 	// Snapshots are the network's activity on the first four test samples.
 	Snapshots []metrics.Snapshot
 	DT        float64 // ms per step
+	// Test and Layers are the metrics and the activity of every hidden
+	// layer on the test split, measured in the same pass.
+	Test   metrics.Metrics
+	Layers []metrics.SpikeStats
 }
 
 // Evaluate runs checkpoint ck on its test split.
@@ -40,7 +44,7 @@ func Evaluate(ctx context.Context, ck string) (*Activity, error) {
 	}
 	defer ev.Close()
 	a := &Activity{DT: s.DT}
-	err = ev.Each(d.Test, func(o train.Output) {
+	a.Test, a.Layers, err = ev.Measure(d.Test, func(o train.Output) {
 		if len(o.Counts) > 0 {
 			a.Counts = append(a.Counts, o.Counts[0]...)
 		}
