@@ -50,6 +50,15 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 		return G.Nodes{g}, err
 	}
 	rec.taken = true
+	if d := op.cell.decays; d != nil {
+		args := G.Nodes{in[0], grad, rec.grad}
+		if rec.reset != nil {
+			args = append(args, spikes)
+		}
+		args = append(args, d.mem)
+		g, err := G.ApplyOp(gradUDecayOp{decayOp{opkit.Matrices(len(args), in[0]), 1}, op.s}, args...)
+		return G.Nodes{g}, err
+	}
 	if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
 		// dS[n] comes from one projection alone: compute it inside.
 		args := G.Nodes{in[0], spikes, bp.g, bp.w, rec.grad}

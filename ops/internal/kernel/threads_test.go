@@ -54,6 +54,7 @@ func TestKernelsThreadIndependent(t *testing.T) {
 		xis = append(xis, xi)
 	}
 	x, s := xs[1], events(n)
+	bm, bs := edgeVector(rng, cols), edgeVector(rng, cols) // per-neuron decays
 	xi, si := csrOf(xs[0], rows), csrOf(s, rows)
 
 	superSpike := surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10}
@@ -80,12 +81,28 @@ func TestKernelsThreadIndependent(t *testing.T) {
 		{"NegMulSum", n, func(wk *parallel.Workers, out []float32) { NegMulSum(wk, out, 0.9, u, c, g) }},
 		{"Copy", n, func(wk *parallel.Workers, out []float32) { Copy(wk, out, u) }},
 		{"LIFGradI", n, func(wk *parallel.Workers, out []float32) { LIFGradI(wk, out, d, 0.9, e, r) }},
+		{"MembraneDecay", n, func(wk *parallel.Workers, out []float32) { MembraneDecay(wk, out, bm, u, c, r) }},
+		{"SynapseDecay", n, func(wk *parallel.Workers, out []float32) {
+			SynapseDecay(wk, out, rows, bs, c, nil, xi, w, nil, si, v)
+		}},
+		{"LIFGradIDecay", n, func(wk *parallel.Workers, out []float32) { LIFGradIDecay(wk, out, d, bm, bs, e, r) }},
+		{"ResetGradDecay", n, func(wk *parallel.Workers, out []float32) { ResetGradDecay(wk, out, bm, u, c, g) }},
+		{"DecayGrads", 2 * cols, func(wk *parallel.Workers, out []float32) {
+			var st []DecayStep[float32]
+			for j := range gs {
+				st = append(st, DecayStep[float32]{U: u, I: gs[j], R: r, DU: d, DI: e})
+			}
+			DecayGrads(wk, out[:cols], out[cols:], st)
+		}},
 	}
 	for _, shape := range []surrogate.Shape{surrogate.SuperSpike, surrogate.Asymptotic, surrogate.Sigmoid, surrogate.Esser} {
 		sg := surrogate.Surrogate{Shape: shape, Beta: 10}
 		kernels = append(kernels,
 			threadKernel{fmt.Sprintf("LIFGradU/%v", shape), n, func(wk *parallel.Workers, out []float32) {
 				LIFGradU(wk, out, sg, u, g, 0.9, d, r)
+			}},
+			threadKernel{fmt.Sprintf("LIFGradUDecay/%v", shape), n, func(wk *parallel.Workers, out []float32) {
+				LIFGradUDecay(wk, out, sg, u, g, bm, d, r)
 			}},
 			threadKernel{fmt.Sprintf("SurrogateGrad/%v", shape), n, func(wk *parallel.Workers, out []float32) {
 				SurrogateGrad(wk, out, sg, u, g)
