@@ -261,6 +261,28 @@ func (c Layers) Readout(in []*G.Node, p graph.Params) ([]*G.Node, error) {
 	return pots, nil
 }
 
+// ReadoutMax is the maximum over time of Readout's potentials, as a few
+// fused nodes (lif.ReadoutMaxDecays) for graph.Build; nil when no input
+// can reach a potential, for Build to reduce Readout's.
+func (c Layers) ReadoutMax(in []*G.Node, p graph.Params) (*G.Node, error) {
+	live := false
+	for _, x := range in[:max(len(in)-1, 0)] {
+		live = live || x != nil
+	}
+	if !live {
+		return nil, nil
+	}
+	mem, syn, err := c.decays(p, p.W.Shape()[1], c.TauReadout, "out")
+	if err != nil {
+		return nil, fmt.Errorf("learntau: %w", err)
+	}
+	logits, err := lif.ReadoutMaxDecays(syn, mem, in, p.W)
+	if err != nil {
+		return nil, fmt.Errorf("learntau: readout: %w", err)
+	}
+	return logits, nil
+}
+
 // add is x + y with nil for zero.
 func add(x, y *G.Node) (*G.Node, error) {
 	switch {

@@ -380,3 +380,56 @@ func (op membraneOp) symDiffDecays(in G.Nodes, grad *G.Node) (G.Nodes, error) {
 	}
 	return append(out, nil), nil // β_mem's gradient: the token's
 }
+
+// gradUProjDecayOp is gradUDecayOp with dS = gain·g_o·W_oᵀ computed row
+// by row inside, from (u, s, g_o, W_o, dU, β_mem), as lifGradUProjOp: the
+// spikes' gradient when it comes from one synaptic projection alone.
+type gradUProjDecayOp struct {
+	decayOp
+	s  surrogate.Surrogate
+	bp backProjOp // the projection: its gain and block of g_o
+}
+
+func (op gradUProjDecayOp) String() string {
+	return fmt.Sprintf("LIFGradUProjDecay[%v,%g,block %d×%d]", op.s, op.bp.gain, op.bp.block, op.bp.rows)
+}
+func (op gradUProjDecayOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op gradUProjDecayOp) Hashcode() uint32      { return opkit.Hash(op) }
+func (op gradUProjDecayOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	sh, err := opkit.Shapes(op, in)
+	if err != nil {
+		return nil, err
+	}
+	u, s, g, w, d, b := sh[0], sh[1], sh[2], sh[3], sh[4], sh[5]
+	gRows := g[0]
+	if op.bp.rows > 0 {
+		gRows = op.bp.rows
+		if g[0] < (op.bp.block+1)*op.bp.rows {
+			gRows = -1
+		}
+	}
+	if !u.Eq(s) || !u.Eq(d) || gRows != u[0] || w[0] != u[1] || w[1] != g[1] || b[0] != 1 || b[1] != u[1] {
+		return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
+	}
+	return u.Clone(), nil
+}
+func (op gradUProjDecayOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op gradUProjDecayOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameDtype(op, in); err != nil {
+		return nil, err
+	}
+	sh := in[0].Shape()
+	out := opkit.NewOutput(p, in[0].Dtype(), sh[0], sh[1])
+	cols := in[2].Shape()[1]
+	switch out.Dtype() {
+	case tensor.Float32:
+		v := opkit.Slices32(out, in[0], in[1], in[2], in[3], in[4])
+		kernel.LIFGradUProjDecay(op.Workers, v[0], op.s, v[1], v[2], gBlock(op.bp, v[3], cols), v[4], v[5], cols, opkit.Slice32(in[5]), float32(op.bp.gain))
+	case tensor.Float64:
+		v := opkit.Slices64(out, in[0], in[1], in[2], in[3], in[4])
+		kernel.LIFGradUProjDecay(op.Workers, v[0], op.s, v[1], v[2], gBlock(op.bp, v[3], cols), v[4], v[5], cols, opkit.Slice64(in[5]), op.bp.gain)
+	default:
+		return nil, opkit.DtypeError(op, in[0])
+	}
+	return out, nil
+}

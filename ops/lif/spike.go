@@ -51,6 +51,12 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 	}
 	rec.taken = true
 	if d := op.cell.decays; d != nil {
+		if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
+			// dS[n] comes from one projection alone: compute it inside.
+			args := G.Nodes{in[0], spikes, bp.g, bp.w, rec.grad, d.mem}
+			g, err := G.ApplyOp(gradUProjDecayOp{decayOp{opkit.Matrices(len(args), in[0]), 1}, op.s, bp}, args...)
+			return G.Nodes{g}, err
+		}
 		args := G.Nodes{in[0], grad, rec.grad}
 		if rec.reset != nil {
 			args = append(args, spikes)

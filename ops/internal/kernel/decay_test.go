@@ -108,6 +108,19 @@ func TestDecayKernelsMatchScalar(t *testing.T) {
 		})
 	}
 
+	// LIFGradUProjDecay: BackProj, then LIFGradUDecay, without storing dS.
+	{
+		ui, ri, di, gout := vec(rows*fanIn), spikes(rows*fanIn), vec(rows*fanIn), vec(rows*cols)
+		bIn := vec(fanIn)
+		s := surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10}
+		ds, want := make([]float64, rows*fanIn), make([]float64, rows*fanIn)
+		BackProj(wk, ds, 0.7, gout, w, cols)
+		LIFGradUDecay(wk, want, s, ui, ds, bIn, di, ri)
+		got := make([]float64, rows*fanIn)
+		LIFGradUProjDecay(wk, got, s, ui, ri, gout, w, di, cols, bIn, 0.7)
+		check("LIFGradUProjDecay", got, func(k int) float64 { return want[k] })
+	}
+
 	// SynapseDecay: β·c, then the rows of W in order of the inputs.
 	out := make([]float64, n)
 	SynapseDecay(wk, out, rows, bs, c, x, nil, w, nil, nil, nil)

@@ -54,7 +54,7 @@ func TestKernelsThreadIndependent(t *testing.T) {
 		xis = append(xis, xi)
 	}
 	x, s := xs[1], events(n)
-	bm, bs := edgeVector(rng, cols), edgeVector(rng, cols) // per-neuron decays
+	bm, bs, bIn := edgeVector(rng, cols), edgeVector(rng, cols), edgeVector(rng, fanIn) // per-neuron decays
 	xi, si := csrOf(xs[0], rows), csrOf(s, rows)
 
 	superSpike := surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10}
@@ -81,6 +81,9 @@ func TestKernelsThreadIndependent(t *testing.T) {
 		{"NegMulSum", n, func(wk *parallel.Workers, out []float32) { NegMulSum(wk, out, 0.9, u, c, g) }},
 		{"Copy", n, func(wk *parallel.Workers, out []float32) { Copy(wk, out, u) }},
 		{"LIFGradI", n, func(wk *parallel.Workers, out []float32) { LIFGradI(wk, out, d, 0.9, e, r) }},
+		{"LIFGradUProjDecay", rows * fanIn, func(wk *parallel.Workers, out []float32) {
+			LIFGradUProjDecay(wk, out, superSpike, uIn, rIn, g, w, dIn, cols, bIn, 0.7)
+		}},
 		{"MembraneDecay", n, func(wk *parallel.Workers, out []float32) { MembraneDecay(wk, out, bm, u, c, r) }},
 		{"SynapseDecay", n, func(wk *parallel.Workers, out []float32) {
 			SynapseDecay(wk, out, rows, bs, c, nil, xi, w, nil, si, v)
