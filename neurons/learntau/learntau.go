@@ -70,20 +70,27 @@ func drawGamma(r *rand.Rand) float64 {
 // Tau is the time constant for θ and the setting's tauSet.
 func Tau(tauSet, theta float64) float64 { return tauSet * math.Exp(Spread*math.Tanh(theta/Spread)) }
 
-// States returns 7. The model has the LIF's two state variables, I and
-// U, but its graph is made of Gorgonia's element-wise ops, and
-// backpropagation through time keeps the value of each where the fused
-// LIF keeps a few: at the SHD shape (700 inputs, 128 recurrent, T = 400,
-// batch 100) a training step holds 437 MB against the LIF's 137 MB. The
-// memory estimate scales the LIF's measured activations by States()/2, so
-// 7 (3.2 × 2, rounded up) keeps it honest.
-func (Neuron) States() int { return 7 }
+// States returns 4. The model has the LIF's two state variables, I and
+// U, and its fused cell (lif.NewNeuronCell) keeps more of them for the
+// backward pass than the LIF's does: I[n] and dU[n+1] of every step, which
+// the decays' gradients read. At the SHD shape (700 inputs, 128
+// recurrent, T = 400, batch 100, float32) a training step holds 167 MB
+// of Go heap against the LIF's 111 MB; the memory estimate scales the
+// LIF's measured activations by States()/2, and the activations make up
+// less than all of the heap, so 4 (1.5 × 2 rounded up, and some) keeps it
+// honest.
+func (Neuron) States() int { return 4 }
 
 // Kernel is the LIF's: at θ = 0 (and on average over the gamma draw of τ,
 // to first order) the model is the settings' LIF.
 func (Neuron) Kernel(s network.Spec) []float64 { return network.LIF{}.Kernel(s) }
 
-// Graph configures the model for s. It has no fused backward pass.
+// Graph configures the model for s. Its hidden layers are fused cells
+// and its readout, reduced by its maximum, a fused trace, whatever fused
+// says: evaluation (models.Plain) computes the same values as training.
+// Gradients need the loss to read the network through its readout and
+// spike counts, as the LIF's fused cell does (lif.Cell); G.Grad fails
+// with an error naming the step otherwise.
 func (n Neuron) Graph(s network.Spec, _ bool) (graph.Neuron, error) {
 	if err := s.Surrogate.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", n.Name(), err)

@@ -59,6 +59,7 @@ type Cell struct {
 	spikes map[int]*G.Node   // S[n]: the reset mask of the fused gradients
 
 	decays *neuronDecays // per-neuron decays (NewNeuronCell); nil: betaMem, betaSyn
+	adapt  *adaptation   // an adaptive LIF's parameters (NewAdaptiveCell)
 }
 
 type stepGrad struct {
@@ -104,6 +105,9 @@ func (op tokenOp) String() string {
 	if op.cell.decays != nil {
 		return fmt.Sprintf("LIFToken#%d[%d,decays]", op.cell.syn.id, op.N)
 	}
+	if op.cell.adapt != nil {
+		return fmt.Sprintf("LIFToken#%d[%d,adaptive]", op.cell.syn.id, op.N)
+	}
 	return fmt.Sprintf("LIFToken#%d[%d]", op.cell.syn.id, op.N)
 }
 func (op tokenOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
@@ -142,6 +146,14 @@ func (op tokenOp) SymDiff(in G.Nodes, _, _ *G.Node) (G.Nodes, error) {
 			return nil, err
 		}
 	}
+	if ad := op.cell.adapt; ad != nil {
+		in = in[:len(in)-4]
+		g, err := ad.grads(op.cell.syn.id)
+		if err != nil {
+			return nil, err
+		}
+		copy(out[len(in):], g[:])
+	}
 	if len(in) == 2 {
 		// W's and V's gradients as one node that reads each step's
 		// gradient once (nil if a matrix has no term: built below).
@@ -170,7 +182,7 @@ func (op tokenOp) SymDiff(in G.Nodes, _, _ *G.Node) (G.Nodes, error) {
 // gain is the factor of the input projections, 1 − β_mem (1 for a
 // current carried unscaled, with per-neuron decays).
 func (c *Cell) gain() float64 {
-	if c.decays != nil {
+	if c.decays != nil || c.adapt != nil {
 		return 1
 	}
 	return 1 - c.betaMem

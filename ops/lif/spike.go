@@ -50,6 +50,16 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 		return G.Nodes{g}, err
 	}
 	rec.taken = true
+	if ad := op.cell.adapt; ad != nil {
+		args := G.Nodes{in[0], grad, rec.grad}
+		e := ad.dw[op.n+1]
+		if e != nil {
+			args = append(args, e)
+		}
+		args = append(args, ad.alpha, ad.a, ad.b)
+		g, err := G.ApplyOp(adGradUOp{decayOp{opkit.Matrices(len(args), in[0]), 3}, op.s, e != nil}, args...)
+		return G.Nodes{g}, err
+	}
 	if d := op.cell.decays; d != nil {
 		if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
 			// dS[n] comes from one projection alone: compute it inside.

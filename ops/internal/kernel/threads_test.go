@@ -90,6 +90,22 @@ func TestKernelsThreadIndependent(t *testing.T) {
 		}},
 		{"LIFGradIDecay", n, func(wk *parallel.Workers, out []float32) { LIFGradIDecay(wk, out, d, bm, bs, e, r) }},
 		{"ResetGradDecay", n, func(wk *parallel.Workers, out []float32) { ResetGradDecay(wk, out, bm, u, c, g) }},
+		{"Adapt", n, func(wk *parallel.Workers, out []float32) { Adapt(wk, out, bm, bs, bIn[:cols], c, u, r) }},
+		{"AdaptiveMembrane", n, func(wk *parallel.Workers, out []float32) {
+			AdaptiveMembrane(wk, out, bm, u, r, c, e)
+		}},
+		{"AdaptationGrad", n, func(wk *parallel.Workers, out []float32) { AdaptationGrad(wk, out, bm, bs, g, e) }},
+		{"ScaleColumns", n, func(wk *parallel.Workers, out []float32) { ScaleColumns(wk, out, bm, g, true) }},
+		{"AdaptiveGradU", n, func(wk *parallel.Workers, out []float32) {
+			AdaptiveGradU(wk, out, superSpike, u, g, bm, bs, bIn[:cols], d, e)
+		}},
+		{"AdaptiveGrads", 4 * cols, func(wk *parallel.Workers, out []float32) {
+			var st []AdaptiveStep[float32]
+			for j := range gs {
+				st = append(st, AdaptiveStep[float32]{U: u, R: r, X: c, W0: e, W1: gs[j], S: r, DU: d, DW: g})
+			}
+			AdaptiveGrads(wk, out[:cols], out[cols:2*cols], out[2*cols:3*cols], out[3*cols:], st)
+		}},
 		{"DecayGrads", 2 * cols, func(wk *parallel.Workers, out []float32) {
 			var st []DecayStep[float32]
 			for j := range gs {
