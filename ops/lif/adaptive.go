@@ -495,3 +495,68 @@ func (adaptiveGradsOp) DiffWRT(n int) []bool { return opkit.GradientOnly(n) }
 func (adaptiveGradsOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, opkit.ErrSecondOrder
 }
+
+// adGradUProjOp is adGradUOp with dS = gain·g_o·W_oᵀ computed row by row
+// inside, from (u, g_o, W_o, dU, e?, α, a, b), as lifGradUProjOp.
+type adGradUProjOp struct {
+	decayOp
+	s    surrogate.Surrogate
+	hasE bool
+	bp   backProjOp // the projection: its gain and block of g_o
+}
+
+func (op adGradUProjOp) String() string {
+	return fmt.Sprintf("AdaptiveGradUProj[%v,e=%t,%g,block %d×%d]", op.s, op.hasE, op.bp.gain, op.bp.block, op.bp.rows)
+}
+func (op adGradUProjOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
+func (op adGradUProjOp) Hashcode() uint32      { return opkit.Hash(op) }
+func (op adGradUProjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	sh, err := opkit.Shapes(op, in)
+	if err != nil {
+		return nil, err
+	}
+	u, g, w, d := sh[0], sh[1], sh[2], sh[3]
+	gRows := g[0]
+	if op.bp.rows > 0 {
+		gRows = op.bp.rows
+		if g[0] < (op.bp.block+1)*op.bp.rows {
+			gRows = -1
+		}
+	}
+	if !u.Eq(d) || (op.hasE && !u.Eq(sh[4])) || gRows != u[0] || w[0] != u[1] || w[1] != g[1] {
+		return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
+	}
+	for _, p := range sh[len(sh)-3:] {
+		if p[0] != 1 || p[1] != u[1] {
+			return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
+		}
+	}
+	return u.Clone(), nil
+}
+func (op adGradUProjOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op adGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
+	if err := sameDtype(op, in); err != nil {
+		return nil, err
+	}
+	sh := in[0].Shape()
+	out := opkit.NewOutput(p, in[0].Dtype(), sh[0], sh[1])
+	cols := in[1].Shape()[1]
+	var e G.Value
+	if op.hasE {
+		e = in[4]
+	}
+	alpha, a, b := in[len(in)-3], in[len(in)-2], in[len(in)-1]
+	switch out.Dtype() {
+	case tensor.Float32:
+		v := opkit.Slices32(out, in[0], in[1], in[2], in[3], e)
+		kernel.AdaptiveGradUProj(op.Workers, v[0], op.s, v[1], gBlock(op.bp, v[2], cols), v[3], cols, float32(op.bp.gain),
+			opkit.Slice32(alpha), opkit.Slice32(a), opkit.Slice32(b), v[4], v[5])
+	case tensor.Float64:
+		v := opkit.Slices64(out, in[0], in[1], in[2], in[3], e)
+		kernel.AdaptiveGradUProj(op.Workers, v[0], op.s, v[1], gBlock(op.bp, v[2], cols), v[3], cols, op.bp.gain,
+			opkit.Slice64(alpha), opkit.Slice64(a), opkit.Slice64(b), v[4], v[5])
+	default:
+		return nil, opkit.DtypeError(op, in[0])
+	}
+	return out, nil
+}

@@ -51,8 +51,18 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 	}
 	rec.taken = true
 	if ad := op.cell.adapt; ad != nil {
-		args := G.Nodes{in[0], grad, rec.grad}
 		e := ad.dw[op.n+1]
+		if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil {
+			// dS[n] comes from one projection alone: compute it inside.
+			args := G.Nodes{in[0], bp.g, bp.w, rec.grad}
+			if e != nil {
+				args = append(args, e)
+			}
+			args = append(args, ad.alpha, ad.a, ad.b)
+			g, err := G.ApplyOp(adGradUProjOp{decayOp{opkit.Matrices(len(args), in[0]), 3}, op.s, e != nil, bp}, args...)
+			return G.Nodes{g}, err
+		}
+		args := G.Nodes{in[0], grad, rec.grad}
 		if e != nil {
 			args = append(args, e)
 		}

@@ -14,14 +14,6 @@ import (
 //
 // Like the per-neuron LIF's, they are plain Go.
 
-// forRows runs f over the rows of [·, cols] matrices of n elements.
-func forRows(w *parallel.Workers, n, cols, cost int, f func(k0, k1 int)) {
-	w.For(n/cols, n*cost, func(lo, hi int) {
-		for b := lo; b < hi; b++ {
-			f(b*cols, (b+1)*cols)
-		}
-	})
-}
 
 // at is x[k], 0 for a nil x.
 func at[T Float](x []T, k int) T {
@@ -31,13 +23,50 @@ func at[T Float](x []T, k int) T {
 	return x[k]
 }
 
-// Adapt writes ρ·w + a·u + b·s; nil w, u or s are zero.
+// diffRow writes x − y into dst; nil x or y are zero.
+func diffRow[T Float](dst, x, y []T) {
+	switch {
+	case x != nil && y != nil:
+		x, y = x[:len(dst)], y[:len(dst)]
+		for j := range dst {
+			dst[j] = x[j] - y[j]
+		}
+	case x != nil:
+		copy(dst, x)
+	case y != nil:
+		y = y[:len(dst)]
+		for j := range dst {
+			dst[j] = -y[j]
+		}
+	default:
+		clear(dst)
+	}
+}
+
+// addProduct adds p·x to dst, p per column; a nil x adds nothing.
+func addProduct[T Float](dst, p, x []T) {
+	if x == nil {
+		return
+	}
+	p, x = p[:len(dst)], x[:len(dst)]
+	for j := range dst {
+		dst[j] += p[j] * x[j]
+	}
+}
+
+// Adapt writes ρ·w + a·u + b·s; nil w, u or s are zero. out may be any
+// of them.
 func Adapt[T Float](wk *parallel.Workers, out, rho, a, b, w, u, s []T) {
 	cols := len(rho)
-	forRows(wk, len(out), cols, cheap, func(k0, k1 int) {
-		for k := k0; k < k1; k++ {
-			j := k - k0
-			out[k] = rho[j]*at(w, k) + a[j]*at(u, k) + b[j]*at(s, k)
+	wk.For(len(out)/cols, len(out)*cheap, func(lo, hi int) {
+		row := make([]T, cols)
+		for r := lo; r < hi; r++ {
+			k0, k1 := r*cols, (r+1)*cols
+			clear(row)
+			addProduct(row, rho, sub(w, k0, k1))
+			addProduct(row, a, sub(u, k0, k1))
+			addProduct(row, b, sub(s, k0, k1))
+			copy(out[k0:k1], row)
 		}
 	})
 }
@@ -46,10 +75,16 @@ func Adapt[T Float](wk *parallel.Workers, out, rho, a, b, w, u, s []T) {
 // are zero. out may be any of them.
 func AdaptiveMembrane[T Float](wk *parallel.Workers, out, alpha, u, r, x, w []T) {
 	cols := len(alpha)
-	forRows(wk, len(out), cols, cheap, func(k0, k1 int) {
-		for k := k0; k < k1; k++ {
-			al := alpha[k-k0]
-			out[k] = al*(at(u, k)-at(r, k)) + (1-al)*(at(x, k)-at(w, k))
+	wk.For(len(out)/cols, len(out)*cheap, func(lo, hi int) {
+		left, right := make([]T, cols), make([]T, cols)
+		for q := lo; q < hi; q++ {
+			k0, k1 := q*cols, (q+1)*cols
+			diffRow(left, sub(u, k0, k1), sub(r, k0, k1))
+			diffRow(right, sub(x, k0, k1), sub(w, k0, k1))
+			o := out[k0:k1]
+			for j, al := range alpha {
+				o[j] = al*left[j] + (1-al)*right[j]
+			}
 		}
 	})
 }
@@ -58,10 +93,14 @@ func AdaptiveMembrane[T Float](wk *parallel.Workers, out, alpha, u, r, x, w []T)
 // e = dw[n+2] (nil: zero).
 func AdaptationGrad[T Float](wk *parallel.Workers, out, alpha, rho, g, e []T) {
 	cols := len(alpha)
-	forRows(wk, len(out), cols, cheap, func(k0, k1 int) {
-		for k := k0; k < k1; k++ {
-			j := k - k0
-			out[k] = -(1-alpha[j])*g[k] + rho[j]*at(e, k)
+	wk.For(len(out)/cols, len(out)*cheap, func(lo, hi int) {
+		for q := lo; q < hi; q++ {
+			k0, k1 := q*cols, (q+1)*cols
+			o, gb := out[k0:k1], g[k0:k1]
+			for j, al := range alpha {
+				o[j] = -(1 - al) * gb[j]
+			}
+			addProduct(o, rho, sub(e, k0, k1))
 		}
 	})
 }
@@ -70,32 +109,67 @@ func AdaptationGrad[T Float](wk *parallel.Workers, out, alpha, rho, g, e []T) {
 // and −p otherwise.
 func ScaleColumns[T Float](wk *parallel.Workers, out, p, g []T, complement bool) {
 	cols := len(p)
-	forRows(wk, len(out), cols, cheap, func(k0, k1 int) {
-		for k := k0; k < k1; k++ {
+	wk.For(len(out)/cols, len(out)*cheap, func(lo, hi int) {
+		for q := lo; q < hi; q++ {
+			o, gb := out[q*cols:(q+1)*cols], g[q*cols:(q+1)*cols]
 			if complement {
-				out[k] = (1 - p[k-k0]) * g[k]
+				for j, v := range p {
+					o[j] = (1 - v) * gb[j]
+				}
 			} else {
-				out[k] = -p[k-k0] * g[k]
+				for j, v := range p {
+					o[j] = -v * gb[j]
+				}
 			}
 		}
 	})
 }
 
 // AdaptiveGradU writes dU[n] = h(u − θ)·(g + b·e) + α·d + a·e, with
-// g = dS[n], d = dU[n+1] and e = dw[n+1] (nil: zero).
+// g = dS[n], d = dU[n+1] and e = dw[n+1] (nil: zero). out may be d.
 func AdaptiveGradU[T Float](wk *parallel.Workers, out []T, s surrogate.Surrogate, u, g, alpha, a, b, d, e []T) {
 	cols := len(alpha)
 	wk.For(len(out)/cols, len(out)*costly, func(lo, hi int) {
 		ds, h := make([]T, cols), make([]T, cols)
-		for r := lo; r < hi; r++ {
-			k0 := r * cols
-			for j := range ds {
-				ds[j] = g[k0+j] + b[j]*at(e, k0+j)
-			}
-			surrogateGrad(h, s, u[k0:k0+cols], ds)
-			for j, hv := range h {
-				out[k0+j] = hv + alpha[j]*d[k0+j] + a[j]*at(e, k0+j)
-			}
+		for q := lo; q < hi; q++ {
+			k0, k1 := q*cols, (q+1)*cols
+			copy(ds, g[k0:k1])
+			adaptiveGradURow(out[k0:k1], ds, h, s, u[k0:k1], alpha, a, b, d[k0:k1], sub(e, k0, k1))
+		}
+	})
+}
+
+// adaptiveGradURow is AdaptiveGradU of one row whose dS[n] is in ds
+// (overwritten); h is scratch space.
+func adaptiveGradURow[T Float](out, ds, h []T, s surrogate.Surrogate, u, alpha, a, b, d, e []T) {
+	addProduct(ds, b, e)
+	surrogateGrad(h, s, u, ds)
+	addProduct(h, alpha, d)
+	addProduct(h, a, e)
+	copy(out, h)
+}
+
+// AdaptiveGradUProj is AdaptiveGradU with dS = gain·g·Wᵀ computed one row
+// at a time and never stored, as LIFGradUProj: g is [rows, cols], W
+// [fanIn, cols], the rest [rows, fanIn], the parameters [fanIn]. out may
+// be d itself.
+func AdaptiveGradUProj[T Float](wk *parallel.Workers, out []T, s surrogate.Surrogate, u, g, w []T, cols int, gain T, alpha, a, b, d, e []T) {
+	addScaled := addScaledFor[T]()
+	fanIn := len(w) / cols
+	rows := len(u) / fanIn
+	wt := make([]T, len(w)) // gain·Wᵀ, [cols, fanIn]
+	for i := 0; i < fanIn; i++ {
+		for k, v := range w[i*cols : (i+1)*cols] {
+			wt[k*fanIn+i] = gain * v
+		}
+	}
+	wk.For(rows, rows*fanIn*(cols+costly), func(lo, hi int) {
+		ds, h := make([]T, fanIn), make([]T, fanIn)
+		ks, cs := make([]int32, cols), make([]T, cols)
+		for q := lo; q < hi; q++ {
+			k0, k1 := q*fanIn, (q+1)*fanIn
+			backProjRow(ds, g[q*cols:(q+1)*cols], wt, ks, cs, addScaled)
+			adaptiveGradURow(out[k0:k1], ds, h, s, u[k0:k1], alpha, a, b, d[k0:k1], sub(e, k0, k1))
 		}
 	})
 }
@@ -119,17 +193,24 @@ func AdaptiveGrads[T Float](wk *parallel.Workers, alpha, rho, a, b []T, steps []
 		clear(g)
 	}
 	wk.For(cols, cols*len(steps)*cheap*16, func(lo, hi int) {
+		x, y := make([]T, hi-lo), make([]T, hi-lo)
 		for _, st := range steps {
 			rows := len(st.DU) / cols
-			for r := 0; r < rows; r++ {
-				for k := r*cols + lo; k < r*cols+hi; k++ {
-					j := k - r*cols
-					alpha[j] += st.DU[k] * (at(st.U, k) - at(st.R, k) - at(st.X, k) + at(st.W1, k))
-					if st.DW != nil {
-						rho[j] += st.DW[k] * at(st.W0, k)
-						a[j] += st.DW[k] * at(st.U, k)
-						b[j] += st.DW[k] * at(st.S, k)
+			for q := 0; q < rows; q++ {
+				k0, k1 := q*cols+lo, q*cols+hi
+				// x = U − R − x[n] + w[n+1]
+				diffRow(x, sub(st.U, k0, k1), sub(st.R, k0, k1))
+				diffRow(y, x, sub(st.X, k0, k1))
+				if st.W1 != nil {
+					for j, v := range st.W1[k0:k1] {
+						y[j] += v
 					}
+				}
+				addProduct(alpha[lo:hi], st.DU[k0:k1], y)
+				if dw := sub(st.DW, k0, k1); dw != nil {
+					addProduct(rho[lo:hi], dw, sub(st.W0, k0, k1))
+					addProduct(a[lo:hi], dw, sub(st.U, k0, k1))
+					addProduct(b[lo:hi], dw, sub(st.S, k0, k1))
 				}
 			}
 		}

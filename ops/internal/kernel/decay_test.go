@@ -119,6 +119,12 @@ func TestDecayKernelsMatchScalar(t *testing.T) {
 		got := make([]float64, rows*fanIn)
 		LIFGradUProjDecay(wk, got, s, ui, ri, gout, w, di, cols, bIn, 0.7)
 		check("LIFGradUProjDecay", got, func(k int) float64 { return want[k] })
+
+		// The adaptive LIF's likewise.
+		ei, a, b := vec(rows*fanIn), vec(fanIn), vec(fanIn)
+		AdaptiveGradU(wk, want, s, ui, ds, bIn, a, b, di, ei)
+		AdaptiveGradUProj(wk, got, s, ui, gout, w, cols, 0.7, bIn, a, b, di, ei)
+		check("AdaptiveGradUProj", got, func(k int) float64 { return want[k] })
 	}
 
 	// SynapseDecay: β·c, then the rows of W in order of the inputs.

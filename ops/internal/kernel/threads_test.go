@@ -99,6 +99,9 @@ func TestKernelsThreadIndependent(t *testing.T) {
 		{"AdaptiveGradU", n, func(wk *parallel.Workers, out []float32) {
 			AdaptiveGradU(wk, out, superSpike, u, g, bm, bs, bIn[:cols], d, e)
 		}},
+		{"AdaptiveGradUProj", rows * fanIn, func(wk *parallel.Workers, out []float32) {
+			AdaptiveGradUProj(wk, out, superSpike, uIn, g, w, cols, 0.7, bIn, bIn, bIn, dIn, rIn)
+		}},
 		{"AdaptiveGrads", 4 * cols, func(wk *parallel.Workers, out []float32) {
 			var st []AdaptiveStep[float32]
 			for j := range gs {
