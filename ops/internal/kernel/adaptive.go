@@ -14,15 +14,6 @@ import (
 //
 // Like the per-neuron LIF's, they are plain Go.
 
-
-// at is x[k], 0 for a nil x.
-func at[T Float](x []T, k int) T {
-	if x == nil {
-		return 0
-	}
-	return x[k]
-}
-
 // diffRow writes x − y into dst; nil x or y are zero.
 func diffRow[T Float](dst, x, y []T) {
 	switch {
