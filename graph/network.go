@@ -67,8 +67,8 @@ func Build(in []*G.Node, n Neuron, layers []Params, red network.Reduction) (*Net
 		return nil, err
 	}
 	var logits *G.Node
-	if f, ok := n.(fusedReadout); ok && red == network.MaxOverTime {
-		logits, err = f.readoutMax(x, layers[len(layers)-1])
+	if f, ok := n.(FusedReadout); ok && red == network.MaxOverTime {
+		logits, err = f.ReadoutMax(x, layers[len(layers)-1])
 	}
 	if logits == nil && err == nil {
 		logits, err = reduce(pots, red)
@@ -80,16 +80,17 @@ func Build(in []*G.Node, n Neuron, layers []Params, red network.Reduction) (*Net
 	return net, nil
 }
 
-// fusedReadout is a Neuron whose readout also builds its logits (the
+// FusedReadout is a Neuron whose readout also builds its logits (the
 // maximum over time of the potentials) as a few fused nodes. Build takes
 // the logits from them and leaves the per-step potentials to whoever reads
 // them: a program compiled for the logits alone (G.CompileFunction) never
 // runs them. Gorgonia's compiler spends time in proportion to nodes ×
 // edges (issue 25).
-type fusedReadout interface {
-	// readoutMax returns nil, and no error, for a readout it does not
-	// fuse: Build then reduces the potentials.
-	readoutMax(in []*G.Node, p Params) (*G.Node, error)
+type FusedReadout interface {
+	// ReadoutMax returns nil, and no error, for a readout it does not
+	// fuse: Build then reduces the potentials. Its logits must be those
+	// that the maximum over time of Readout's potentials gives.
+	ReadoutMax(in []*G.Node, p Params) (*G.Node, error)
 }
 
 // LIFNeuron is the paper's LIF model: hidden layers by LIF, the readout
@@ -129,11 +130,11 @@ func (c LIFNeuron) Readout(in []*G.Node, p Params) ([]*G.Node, error) {
 	return leakyPotentials(in, p.W, c.Out)
 }
 
-// readoutMax is the maximum over time of the leaky readout's potentials,
+// ReadoutMax is the maximum over time of the leaky readout's potentials,
 // computed bit for bit as ops.MaxOverTime over Readout's (lif.ReadoutMax).
 // A change to the readout's step (leakyPotentials) must change it too:
 // TestBuildLogitsArePotentialsMax compares the two.
-func (c LIFNeuron) readoutMax(in []*G.Node, p Params) (*G.Node, error) {
+func (c LIFNeuron) ReadoutMax(in []*G.Node, p Params) (*G.Node, error) {
 	if len(c.Euler) > 0 && c.Euler[len(c.Euler)-1] {
 		return nil, nil // the Euler readout's step is not the fused one's
 	}

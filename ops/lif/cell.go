@@ -57,6 +57,9 @@ type Cell struct {
 	mem    map[int]*stepGrad // dU[n+1] handed from the membrane update of step n
 	synIn  map[int]*stepGrad // dĨ[n+1] handed from the synaptic update of step n
 	spikes map[int]*G.Node   // S[n]: the reset mask of the fused gradients
+
+	decays *neuronDecays // per-neuron decays (NewNeuronCell); nil: betaMem, betaSyn
+	adapt  *adaptation   // an adaptive LIF's parameters (NewAdaptiveCell)
 }
 
 type stepGrad struct {
@@ -98,7 +101,15 @@ type tokenOp struct {
 	cell *Cell
 }
 
-func (op tokenOp) String() string        { return fmt.Sprintf("LIFToken#%d[%d]", op.cell.syn.id, op.N) }
+func (op tokenOp) String() string {
+	if op.cell.decays != nil {
+		return fmt.Sprintf("LIFToken#%d[%d,decays]", op.cell.syn.id, op.N)
+	}
+	if op.cell.adapt != nil {
+		return fmt.Sprintf("LIFToken#%d[%d,adaptive]", op.cell.syn.id, op.N)
+	}
+	return fmt.Sprintf("LIFToken#%d[%d]", op.cell.syn.id, op.N)
+}
 func (op tokenOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
 func (op tokenOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op tokenOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
@@ -122,12 +133,27 @@ func (op tokenOp) DiffWRT(n int) []bool { return opkit.AllInputs(n) }
 
 // SymDiff runs after every step of the layer has been differentiated: it
 // checks that each handed-over gradient was taken and returns the fused
-// gradients of W and V.
+// gradients of W and V (and of the per-neuron decays, which follow them).
 func (op tokenOp) SymDiff(in G.Nodes, _, _ *G.Node) (G.Nodes, error) {
 	if err := op.cell.check(); err != nil {
 		return nil, err
 	}
 	out := make(G.Nodes, len(in))
+	if d := op.cell.decays; d != nil {
+		var err error
+		in = in[:len(in)-2]
+		if out[len(in)], out[len(in)+1], err = d.grads(op.cell.syn.id); err != nil {
+			return nil, err
+		}
+	}
+	if ad := op.cell.adapt; ad != nil {
+		in = in[:len(in)-4]
+		g, err := ad.grads(op.cell.syn.id)
+		if err != nil {
+			return nil, err
+		}
+		copy(out[len(in):], g[:])
+	}
 	if len(in) == 2 {
 		// W's and V's gradients as one node that reads each step's
 		// gradient once (nil if a matrix has no term: built below).
@@ -153,8 +179,14 @@ func (op tokenOp) SymDiff(in G.Nodes, _, _ *G.Node) (G.Nodes, error) {
 	return out, nil
 }
 
-// gain is the factor of the input projections, 1 − β_mem.
-func (c *Cell) gain() float64 { return 1 - c.betaMem }
+// gain is the factor of the input projections, 1 − β_mem (1 for a
+// current carried unscaled, with per-neuron decays).
+func (c *Cell) gain() float64 {
+	if c.decays != nil || c.adapt != nil {
+		return 1
+	}
+	return 1 - c.betaMem
+}
 
 // Spike returns S[n] = H(U[n] − θ), with the surrogate gradient, as
 // ops.Spike.
@@ -182,7 +214,7 @@ func (c *Cell) Membrane(n int, u, i, r *G.Node) (*G.Node, error) {
 	if u == nil && i == nil {
 		return nil, nil
 	}
-	op := membraneOp{beta: c.betaMem, hasU: u != nil, hasI: i != nil, hasR: r != nil, cell: c, n: n}
+	op := membraneOp{beta: c.betaMem, hasU: u != nil, hasI: i != nil, hasR: r != nil, cell: c, n: n, decays: c.decays != nil}
 	op.resetGrad = r != nil && !opkit.IsDetached(r)
 	if s, ok := c.undetach(n, r); ok {
 		r = s
@@ -195,6 +227,9 @@ func (c *Cell) Membrane(n int, u, i, r *G.Node) (*G.Node, error) {
 		if x != nil {
 			in = append(in, x)
 		}
+	}
+	if op.decays {
+		in = append(in, c.decays.mem)
 	}
 	op.Matrix = opkit.Matrices(len(in), in[0])
 	return G.ApplyOp(op, in...)
@@ -211,7 +246,7 @@ func (c *Cell) Synapse(n int, i, x, q, next *G.Node) (*G.Node, error) {
 		next = nil
 	}
 	q, stop := c.undetach(n, q)
-	return c.syn.step(c.betaSyn, i, 1-c.betaMem, x, q, stop, c, n, next)
+	return c.syn.step(c.betaSyn, i, c.gain(), x, q, stop, c, n, next)
 }
 
 // undetach returns S[n] and true for r = Detach(S[n]): the step's ops read

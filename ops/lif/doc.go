@@ -13,6 +13,15 @@
 // as two nodes for all steps, with a backward pass of three. MaskScale is
 // the masked scaling of the membrane's backward pass.
 //
+// The neuron models beyond the paper's LIF build on the same cell:
+// NewNeuronCell is a Cell whose neurons each have their own, learnt
+// decays, and ReadoutMaxDecays the leaky readout likewise; NewAdaptiveCell
+// is a Cell of adaptive LIF neurons (Bittar & Garner 2022) with learnt
+// per-neuron parameters. Their backward passes also give the per-neuron
+// parameters' gradients, one node per layer that reads what each step
+// recorded, next to the weights' fused gradients. The LIF's own ops and
+// kernels run as before.
+//
 // Events holds one time step of a batch's input as its non-zero entries;
 // it binds to an input node (gorgonia.Let) in place of a dense tensor, so
 // sparse spike trains cost work in proportion to their events. Spikes

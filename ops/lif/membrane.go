@@ -47,12 +47,18 @@ type membraneOp struct {
 	reuseR bool
 	cell   *Cell // set for a Cell's step n
 	n      int
+	// decays: the Cell's decays are per neuron, β_mem is the last input
+	// and the current is unscaled (see NewNeuronCell).
+	decays bool
 }
 
 func (op membraneOp) String() string {
 	s := fmt.Sprintf("Membrane[%g,u=%t,i=%t,r=%t,rg=%t", op.beta, op.hasU, op.hasI, op.hasR, op.resetGrad)
 	if op.cell != nil {
 		s += fmt.Sprintf(",layer %d,step %d", op.cell.syn.id, op.n)
+	}
+	if op.decays {
+		s += ",decays"
 	}
 	return s + "]"
 }
@@ -62,11 +68,17 @@ func (op membraneOp) OverwritesInput() int {
 	if !op.reuseR {
 		return -1
 	}
+	if op.decays {
+		return op.Matrix.N - 2 // r is the last input before β_mem
+	}
 	return op.Matrix.N - 1 // r is the last input
 }
 func (op membraneOp) Hashcode() uint32 { return opkit.Hash(op) }
 
 func (op membraneOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	if op.decays {
+		return decayOp{decays: 1}.shape(op, in)
+	}
 	s, err := opkit.Shapes(op, in)
 	if err != nil {
 		return nil, err
@@ -104,6 +116,20 @@ func (op membraneOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	s := in[0].Shape()
 	out := opkit.NewOutput(p, in[0].Dtype(), s[0], s[1])
 	u, i, r := op.split(in)
+	if op.decays {
+		beta := in[len(in)-1]
+		switch out.Dtype() {
+		case tensor.Float32:
+			v := opkit.Slices32(out, beta, u, i, r)
+			kernel.MembraneDecay(op.Workers, v[0], v[1], v[2], v[3], v[4])
+		case tensor.Float64:
+			v := opkit.Slices64(out, beta, u, i, r)
+			kernel.MembraneDecay(op.Workers, v[0], v[1], v[2], v[3], v[4])
+		default:
+			return nil, opkit.DtypeError(op, in[0])
+		}
+		return out, nil
+	}
 	switch out.Dtype() {
 	case tensor.Float32:
 		v := opkit.Slices32(out, u, i, r)
@@ -128,11 +154,17 @@ func (op membraneOp) DiffWRT(n int) []bool {
 	if op.hasR {
 		d = append(d, op.resetGrad)
 	}
+	if op.decays {
+		d = append(d, false) // the Cell's token carries β_mem's gradient
+	}
 	return d
 }
 
 // SymDiff: du = β·(1 − r)·g, di = (1 − r)·g, dr = −(β·u + i)·g.
 func (op membraneOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	if op.decays {
+		return op.symDiffDecays(in, grad)
+	}
 	var u, i, r *G.Node
 	k := 0
 	if op.hasU {

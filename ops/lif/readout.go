@@ -65,10 +65,24 @@ type traceInfo struct {
 	id          uint64 // the readout's layer number
 	steps, rows int    // T, batch
 	live        int    // U_o[live … T−1] are the live potentials
+	// blocks is the number of [rows, outputs] blocks of the trace, 0 for
+	// T + 2 (the potentials, then two for the current).
+	blocks int
 }
 
 func (t traceInfo) String() string {
+	if t.blocks != 0 {
+		return fmt.Sprintf("#%d[T=%d,rows=%d,live=%d,blocks=%d]", t.id, t.steps, t.rows, t.live, t.blocks)
+	}
 	return fmt.Sprintf("#%d[T=%d,rows=%d,live=%d]", t.id, t.steps, t.rows, t.live)
+}
+
+// blockCount is the number of blocks of the trace.
+func (t traceInfo) blockCount() int {
+	if t.blocks != 0 {
+		return t.blocks
+	}
+	return t.steps + 2
 }
 
 // block returns block n of x, whose blocks are rows·cols long.
@@ -89,7 +103,7 @@ type traceOp struct {
 }
 
 func (op traceOp) traceInfo() traceInfo {
-	return traceInfo{op.s.id, op.steps, op.rows, op.first + 1}
+	return traceInfo{op.s.id, op.steps, op.rows, op.first + 1, 0}
 }
 
 func (op traceOp) gain() float64 { return 1 - op.betaOut }
@@ -265,7 +279,7 @@ func (op traceMaxOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 
 // potentials returns the live blocks of a trace.
 func potentials[T kernel.Float](info traceInfo, x []T) [][]T {
-	size := len(x) / (info.steps + 2)
+	size := len(x) / info.blockCount()
 	xs := make([][]T, 0, info.steps-info.live)
 	for n := info.live; n < info.steps; n++ {
 		xs = append(xs, block(x, n, size))

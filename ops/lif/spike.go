@@ -50,6 +50,41 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 		return G.Nodes{g}, err
 	}
 	rec.taken = true
+	if ad := op.cell.adapt; ad != nil {
+		e := ad.dw[op.n+1]
+		if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil {
+			// dS[n] comes from one projection alone: compute it inside.
+			args := G.Nodes{in[0], bp.g, bp.w, rec.grad}
+			if e != nil {
+				args = append(args, e)
+			}
+			args = append(args, ad.alpha, ad.a, ad.b)
+			g, err := G.ApplyOp(adGradUProjOp{decayOp{opkit.Matrices(len(args), in[0]), 3}, op.s, e != nil, bp}, args...)
+			return G.Nodes{g}, err
+		}
+		args := G.Nodes{in[0], grad, rec.grad}
+		if e != nil {
+			args = append(args, e)
+		}
+		args = append(args, ad.alpha, ad.a, ad.b)
+		g, err := G.ApplyOp(adGradUOp{decayOp{opkit.Matrices(len(args), in[0]), 3}, op.s, e != nil}, args...)
+		return G.Nodes{g}, err
+	}
+	if d := op.cell.decays; d != nil {
+		if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
+			// dS[n] comes from one projection alone: compute it inside.
+			args := G.Nodes{in[0], spikes, bp.g, bp.w, rec.grad, d.mem}
+			g, err := G.ApplyOp(gradUProjDecayOp{decayOp{opkit.Matrices(len(args), in[0]), 1}, op.s, bp}, args...)
+			return G.Nodes{g}, err
+		}
+		args := G.Nodes{in[0], grad, rec.grad}
+		if rec.reset != nil {
+			args = append(args, spikes)
+		}
+		args = append(args, d.mem)
+		g, err := G.ApplyOp(gradUDecayOp{decayOp{opkit.Matrices(len(args), in[0]), 1}, op.s}, args...)
+		return G.Nodes{g}, err
+	}
 	if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
 		// dS[n] comes from one projection alone: compute it inside.
 		args := G.Nodes{in[0], spikes, bp.g, bp.w, rec.grad}

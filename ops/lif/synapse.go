@@ -103,6 +103,10 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, sto
 	}
 	if cell != nil {
 		in = append(in, cell.token)
+		if cell.decays != nil {
+			op.decays = true
+			in = append(in, cell.decays.syn)
+		}
 	}
 	op.Matrix = opkit.Matrices(len(in), in[0])
 	out, err := G.ApplyOp(op, in...)
@@ -127,6 +131,7 @@ type synapseOp struct {
 	hasNext            bool          // reads U[n+1] for the order only
 	step               int           // order among the Synapses' steps: its keys in inputs
 	xSpikes, rSpikes   *index.Spikes // of x and r when they are spikes
+	decays             bool          // the Cell's β_syn per neuron, the last input
 }
 
 func (op synapseOp) String() string {
@@ -134,6 +139,9 @@ func (op synapseOp) String() string {
 		op.hasC, op.hasX, op.diffX, op.collectW, op.hasR, op.diffR, op.collectV)
 	if op.cell != nil {
 		s += fmt.Sprintf(",step %d,next=%t", op.n, op.hasNext)
+	}
+	if op.decays {
+		s += ",decays"
 	}
 	return s + "]"
 }
@@ -167,6 +175,9 @@ func parts[V any](op synapseOp, in []V) (c, x, w, r, v V) {
 }
 
 func (op synapseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	if op.decays {
+		in = in[:len(in)-1] // β_syn
+	}
 	if op.cell != nil {
 		in = in[:len(in)-1] // the token
 	}
@@ -235,6 +246,22 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	if xe32 != nil || xe64 != nil {
 		x = nil
 	}
+	if op.decays {
+		beta := in[len(in)-1]
+		switch out.Dtype() {
+		case tensor.Float32:
+			d := opkit.Slices32(out, c, x, w, r, v)
+			xi, ri := inputIndexes(op, xe32, d[2], d[4], rows)
+			kernel.SynapseDecay(op.Workers, d[0], rows, opkit.Slice32(beta), d[1], d[2], xi, d[3], d[4], ri, d[5])
+		case tensor.Float64:
+			d := opkit.Slices64(out, c, x, w, r, v)
+			xi, ri := inputIndexes(op, xe64, d[2], d[4], rows)
+			kernel.SynapseDecay(op.Workers, d[0], rows, opkit.Slice64(beta), d[1], d[2], xi, d[3], d[4], ri, d[5])
+		default:
+			return nil, opkit.DtypeError(op, in[0])
+		}
+		return out, nil
+	}
 	switch out.Dtype() {
 	case tensor.Float32:
 		d := opkit.Slices32(out, c, x, w, r, v)
@@ -280,6 +307,9 @@ func (op synapseOp) DiffWRT(int) []bool {
 	}
 	if op.cell != nil {
 		d = append(d, true) // the token: the weights' gradients flow through it
+	}
+	if op.decays {
+		d = append(d, false) // β_syn: its gradient flows through the token
 	}
 	return d
 }
@@ -332,6 +362,9 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 			return nil, err
 		}
 		out = append(out, z)
+	}
+	if op.decays {
+		out = append(out, nil)
 	}
 	return out, nil
 }

@@ -96,17 +96,6 @@ func Dot(pairs ...*G.Node) (*G.Node, error) {
 	return out, nil
 }
 
-// Sub is x − y with nil for zero.
-func Sub(x, y *G.Node) (*G.Node, error) {
-	switch {
-	case y == nil:
-		return x, nil
-	case x == nil:
-		return G.Neg(y)
-	}
-	return G.Sub(x, y)
-}
-
 // Count is Σ_n S[n] over the non-nil spikes; nil if there are none.
 func Count(spikes []*G.Node) (*G.Node, error) {
 	var live []*G.Node

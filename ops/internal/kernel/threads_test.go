@@ -54,6 +54,7 @@ func TestKernelsThreadIndependent(t *testing.T) {
 		xis = append(xis, xi)
 	}
 	x, s := xs[1], events(n)
+	bm, bs, bIn := edgeVector(rng, cols), edgeVector(rng, cols), edgeVector(rng, fanIn) // per-neuron decays
 	xi, si := csrOf(xs[0], rows), csrOf(s, rows)
 
 	superSpike := surrogate.Surrogate{Shape: surrogate.SuperSpike, Beta: 10}
@@ -80,12 +81,50 @@ func TestKernelsThreadIndependent(t *testing.T) {
 		{"NegMulSum", n, func(wk *parallel.Workers, out []float32) { NegMulSum(wk, out, 0.9, u, c, g) }},
 		{"Copy", n, func(wk *parallel.Workers, out []float32) { Copy(wk, out, u) }},
 		{"LIFGradI", n, func(wk *parallel.Workers, out []float32) { LIFGradI(wk, out, d, 0.9, e, r) }},
+		{"LIFGradUProjDecay", rows * fanIn, func(wk *parallel.Workers, out []float32) {
+			LIFGradUProjDecay(wk, out, superSpike, uIn, rIn, g, w, dIn, cols, bIn, 0.7)
+		}},
+		{"MembraneDecay", n, func(wk *parallel.Workers, out []float32) { MembraneDecay(wk, out, bm, u, c, r) }},
+		{"SynapseDecay", n, func(wk *parallel.Workers, out []float32) {
+			SynapseDecay(wk, out, rows, bs, c, nil, xi, w, nil, si, v)
+		}},
+		{"LIFGradIDecay", n, func(wk *parallel.Workers, out []float32) { LIFGradIDecay(wk, out, d, bm, bs, e, r) }},
+		{"ResetGradDecay", n, func(wk *parallel.Workers, out []float32) { ResetGradDecay(wk, out, bm, u, c, g) }},
+		{"Adapt", n, func(wk *parallel.Workers, out []float32) { Adapt(wk, out, bm, bs, bIn[:cols], c, u, r) }},
+		{"AdaptiveMembrane", n, func(wk *parallel.Workers, out []float32) {
+			AdaptiveMembrane(wk, out, bm, u, r, c, e)
+		}},
+		{"AdaptationGrad", n, func(wk *parallel.Workers, out []float32) { AdaptationGrad(wk, out, bm, bs, g, e) }},
+		{"ScaleColumns", n, func(wk *parallel.Workers, out []float32) { ScaleColumns(wk, out, bm, g, true) }},
+		{"AdaptiveGradU", n, func(wk *parallel.Workers, out []float32) {
+			AdaptiveGradU(wk, out, superSpike, u, g, bm, bs, bIn[:cols], d, e)
+		}},
+		{"AdaptiveGradUProj", rows * fanIn, func(wk *parallel.Workers, out []float32) {
+			AdaptiveGradUProj(wk, out, superSpike, uIn, g, w, cols, 0.7, bIn, bIn, bIn, dIn, rIn)
+		}},
+		{"AdaptiveGrads", 4 * cols, func(wk *parallel.Workers, out []float32) {
+			var st []AdaptiveStep[float32]
+			for j := range gs {
+				st = append(st, AdaptiveStep[float32]{U: u, R: r, X: c, W0: e, W1: gs[j], S: r, DU: d, DW: g})
+			}
+			AdaptiveGrads(wk, out[:cols], out[cols:2*cols], out[2*cols:3*cols], out[3*cols:], st)
+		}},
+		{"DecayGrads", 2 * cols, func(wk *parallel.Workers, out []float32) {
+			var st []DecayStep[float32]
+			for j := range gs {
+				st = append(st, DecayStep[float32]{U: u, I: gs[j], R: r, DU: d, DI: e})
+			}
+			DecayGrads(wk, out[:cols], out[cols:], st)
+		}},
 	}
 	for _, shape := range []surrogate.Shape{surrogate.SuperSpike, surrogate.Asymptotic, surrogate.Sigmoid, surrogate.Esser} {
 		sg := surrogate.Surrogate{Shape: shape, Beta: 10}
 		kernels = append(kernels,
 			threadKernel{fmt.Sprintf("LIFGradU/%v", shape), n, func(wk *parallel.Workers, out []float32) {
 				LIFGradU(wk, out, sg, u, g, 0.9, d, r)
+			}},
+			threadKernel{fmt.Sprintf("LIFGradUDecay/%v", shape), n, func(wk *parallel.Workers, out []float32) {
+				LIFGradUDecay(wk, out, sg, u, g, bm, d, r)
 			}},
 			threadKernel{fmt.Sprintf("SurrogateGrad/%v", shape), n, func(wk *parallel.Workers, out []float32) {
 				SurrogateGrad(wk, out, sg, u, g)
