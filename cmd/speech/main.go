@@ -62,6 +62,7 @@ type options struct {
 	out     string
 	verify  string
 	spikes  string
+	h5py    bool
 	workers int
 	quiet   bool
 }
@@ -73,6 +74,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	out := fs.String("out", "", "new folder to write the stand-in into")
 	verify := fs.String("verify", "", "check this folder against its manifest.tsv instead of writing")
 	spikes := fs.String("spikes", "", "turn the stand-in in this folder into spikes (shd or ssc layout) written to --out")
+	writer := fs.String("hdf5", "h5py", "--spikes: HDF5 writer, h5py (the published element types: float16 times, uint16 channels; needs python3 with numpy and h5py) or go (no Python; times and channels as byte sequences that spikegrad reads but h5py sees as uint8)")
 	speakers := fs.Int("speakers", -1, "training speakers (default 16)")
 	val := fs.Int("validation-speakers", -1, "rawsc: validation speakers (default 2)")
 	test := fs.Int("test-speakers", -1, "test speakers (default: rawhd 4, rawsc 2)")
@@ -106,7 +108,10 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 			return nil, errors.New("--spikes takes the layout from the stand-in it reads; it takes no --set")
 		case *out == "":
 			return nil, errors.New("--out: want a new folder for the spikes")
+		case *writer != "h5py" && *writer != "go":
+			return nil, fmt.Errorf("--hdf5: want h5py or go, got %q", *writer)
 		}
+		o.h5py = *writer == "h5py"
 		return o, nil
 	}
 	if *set != speech.RawHD && *set != speech.RawSC {
@@ -203,9 +208,12 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // writeSpikes runs --spikes.
 func writeSpikes(ctx context.Context, o *options, opts speech.Options, start time.Time, stdout, stderr io.Writer) int {
-	info, err := speech.WriteSpikes(ctx, o.spikes, o.out, cochlea.Default(), opts)
+	info, err := speech.WriteSpikes(ctx, o.spikes, o.out, cochlea.Default(), speech.SpikeOptions{Options: opts, H5py: o.h5py})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
+		if o.h5py && strings.Contains(err.Error(), "h5py") && strings.Contains(err.Error(), "apt-get") {
+			fmt.Fprintln(stderr, "speech: or write without Python: --hdf5 go (byte sequences that spikegrad reads but h5py sees as uint8)")
+		}
 		if ctx.Err() != nil {
 			return 130
 		}
@@ -215,6 +223,6 @@ func writeSpikes(ctx context.Context, o *options, opts speech.Options, start tim
 		fmt.Fprintf(stdout, "%s: %d recordings, %d spikes (%d to %d a recording, mean %.0f)\n",
 			f.Name, f.Recordings, f.Spikes, f.Fewest, f.Most, f.Mean)
 	}
-	fmt.Fprintf(stdout, "wrote the %s layout of %s to %s in %s\n", info.Set, o.spikes, o.out, time.Since(start).Round(time.Second))
+	fmt.Fprintf(stdout, "wrote the %s layout of %s to %s with %s in %s\n", info.Set, o.spikes, o.out, info.HDF5, time.Since(start).Round(time.Second))
 	return 0
 }

@@ -26,6 +26,7 @@ func TestFlagErrorsNameTheFlag(t *testing.T) {
 		{[]string{"--spikes", "x"}, "--out"},
 		{[]string{"--spikes", "x", "--out", "y", "--set", "rawhd"}, "--set"},
 		{[]string{"--verify", "x", "--spikes", "y"}, "--spikes"},
+		{[]string{"--spikes", "x", "--out", "y", "--hdf5", "hdf4"}, "--hdf5"},
 	} {
 		var stderr bytes.Buffer
 		if code := runMain(context.Background(), tc.args, &bytes.Buffer{}, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) {
@@ -103,7 +104,7 @@ func TestSpikesFromAStandIn(t *testing.T) {
 	}
 	stdout.Reset()
 	out := filepath.Join(t.TempDir(), "ssc")
-	if code := runMain(context.Background(), []string{"--spikes", dir, "--out", out, "--quiet"}, &stdout, &stderr); code != 0 {
+	if code := runMain(context.Background(), []string{"--spikes", dir, "--out", out, "--hdf5", "go", "--quiet"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("--spikes: exit %d: %s", code, stderr.String())
 	}
 	for _, name := range []string{"ssc_train.h5", "ssc_valid.h5", "ssc_test.h5"} {

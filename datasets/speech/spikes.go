@@ -35,6 +35,9 @@ type SpikeInfo struct {
 	Source    Info           `json:"source"`          // the audio stand-in's speech.json
 	SourceSum string         `json:"source_manifest"` // SHA-256 of its manifest.tsv
 	Cochlea   cochlea.Config `json:"cochlea"`
+	// HDF5 names the writer of the files: h5py and its version (the
+	// published element types) or scigolib/hdf5 (byte sequences).
+	HDF5 string `json:"hdf5_writer"`
 	// Files are the HDF5 files written, with the number of recordings
 	// and spikes of each and the fewest, mean and most spikes a
 	// recording has.
@@ -51,6 +54,15 @@ type SpikeFile struct {
 	Most       int     `json:"most_spikes"`
 }
 
+// SpikeOptions are the settings of WriteSpikes that do not change the
+// spikes.
+type SpikeOptions struct {
+	Options
+	// H5py writes the HDF5 files with h5py, with the element types of the
+	// published files, instead of the Go writer.
+	H5py bool
+}
+
 // spikeGenerator names this way of making spiking stand-ins; change it
 // whenever the files it makes change.
 const spikeGenerator = "spikegrad datasets/speech spikes 1"
@@ -64,16 +76,27 @@ const spikeGenerator = "spikegrad datasets/speech spikes 1"
 // against its manifest first, and its plan (from speech.json) names what
 // every file is.
 //
-// The spike times are stored as float16 seconds and the channels as
-// uint16, as in the published files, but the HDF5 writer has no
-// variable-length float16 or uint16 types: both are variable-length
-// uint8 sequences of their little-endian bytes (see shdfile.Layout),
-// which package shd reads as the published types and h5py as bytes. Each
-// file is written under a temporary name and renamed when complete.
-func WriteSpikes(ctx context.Context, src, dst string, c cochlea.Config, o Options) (*SpikeInfo, error) {
+// The spike times are float16 seconds and the channels uint16, as in the
+// published files. With o.H5py, h5py (of a python3 with numpy and h5py,
+// Debian's first) writes them with those element types, as the published
+// files have them, so that every HDF5 reader sees them so. The Go HDF5
+// writer used otherwise has no variable-length
+// float16 or uint16 types: it stores both as variable-length uint8
+// sequences of their little-endian bytes (see shdfile.Layout), which
+// package shd reads as the published types but h5py reads as bytes.
+// Each file is written under a temporary name and renamed when complete.
+func WriteSpikes(ctx context.Context, src, dst string, c cochlea.Config, o SpikeOptions) (*SpikeInfo, error) {
 	enc, err := cochlea.New(c)
 	if err != nil {
 		return nil, err
+	}
+	hdf5Writer, python := "scigolib/hdf5", ""
+	if o.H5py {
+		var version string
+		if python, version, err = shdfile.FindPython(ctx); err != nil {
+			return nil, fmt.Errorf("speech: %w", err)
+		}
+		hdf5Writer = "h5py " + version
 	}
 	if err := Verify(src); err != nil {
 		return nil, err
@@ -105,18 +128,18 @@ func WriteSpikes(ctx context.Context, src, dst string, c cochlea.Config, o Optio
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return nil, fmt.Errorf("speech: %w", err)
 	}
-	spikes, err := encodeAll(ctx, enc, src, recs, o)
+	spikes, err := encodeAll(ctx, enc, src, recs, o.Options)
 	if err != nil {
 		return nil, err
 	}
-	out := &SpikeInfo{Generator: spikeGenerator, Source: info, SourceSum: ManifestHash(m), Cochlea: c}
+	out := &SpikeInfo{Generator: spikeGenerator, Source: info, SourceSum: ManifestHash(m), Cochlea: c, HDF5: hdf5Writer}
 	set, parts, keys := SHD, []string{"train", "test"}, audio.RawHDClassNames()
 	if info.Config.Set == RawSC {
 		set, parts, keys = SSC, []string{"train", "validation", "test"}, info.Config.words()
 	}
 	out.Set = set
 	for _, part := range parts {
-		f, err := writeSpikeFile(dst, set, part, keys, recs, spikes)
+		f, err := writeSpikeFile(ctx, python, dst, set, part, keys, recs, spikes)
 		if err != nil {
 			return nil, err
 		}
@@ -190,8 +213,8 @@ feed:
 }
 
 // writeSpikeFile writes the recordings of split part (train, validation
-// or test) as the HDF5 file of set.
-func writeSpikeFile(dst, set, part string, keys []string, recs []Recording, spikes []cochlea.Spikes) (SpikeFile, error) {
+// or test) as the HDF5 file of set, with h5py if python is not "".
+func writeSpikeFile(ctx context.Context, python, dst, set, part string, keys []string, recs []Recording, spikes []cochlea.Spikes) (SpikeFile, error) {
 	name := shdfile.FileName(set, map[string]string{"train": "train", "validation": "valid", "test": "test"}[part])
 	f := SpikeFile{Name: name, Fewest: -1}
 	c := shdfile.Content{Keys: keys}
@@ -225,10 +248,16 @@ func writeSpikeFile(dst, set, part string, keys []string, recs []Recording, spik
 	f.Mean = float64(f.Spikes) / float64(f.Recordings)
 	// The stand-ins have no speaker meta information (gender, age, body
 	// height): those data sets are left out rather than made up.
+	var err error
 	sets := slices.DeleteFunc(shdfile.Layout(c), func(s shdfile.Set) bool { return s.Dims[0] == 0 })
 	final := filepath.Join(dst, name)
 	tmp := final + ".tmp"
-	if err := shdfile.Write(tmp, shdfile.Groups, sets, hdf5.WithSuperblockVersion(hdf5.SuperblockV0)); err != nil {
+	if python != "" {
+		err = shdfile.WriteH5py(ctx, python, tmp, c)
+	} else {
+		err = shdfile.Write(tmp, shdfile.Groups, sets, hdf5.WithSuperblockVersion(hdf5.SuperblockV0))
+	}
+	if err != nil {
 		return f, fmt.Errorf("speech: %w", err)
 	}
 	if err := syncFile(tmp); err != nil {

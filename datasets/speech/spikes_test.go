@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"slices"
@@ -14,12 +15,14 @@ import (
 
 	"github.com/scigolib/hdf5"
 
+	"github.com/spikegrad/spikegrad/datasets"
 	"github.com/spikegrad/spikegrad/datasets/audio/decode"
 	"github.com/spikegrad/spikegrad/datasets/cochlea"
 	"github.com/spikegrad/spikegrad/datasets/internal/audioenc"
 	"github.com/spikegrad/spikegrad/datasets/internal/half"
 	"github.com/spikegrad/spikegrad/datasets/internal/shdfile"
 	"github.com/spikegrad/spikegrad/datasets/shd"
+	"github.com/spikegrad/spikegrad/internal/pyexec"
 )
 
 // fakeStandIn writes the tiny stand-in of set as Write lays it out, with
@@ -109,7 +112,7 @@ func TestWriteSpikesRoundTrip(t *testing.T) {
 	for _, set := range []string{RawHD, RawSC} {
 		src, recs := fakeStandIn(t, set)
 		dst := filepath.Join(t.TempDir(), "spikes")
-		info, err := WriteSpikes(t.Context(), src, dst, cochlea.Default(), Options{Workers: 2})
+		info, err := WriteSpikes(t.Context(), src, dst, cochlea.Default(), SpikeOptions{Options: Options{Workers: 2}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,11 +186,14 @@ func TestWriteSpikesRoundTrip(t *testing.T) {
 }
 
 func TestWriteSpikesIsDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes two spiking stand-ins")
+	}
 	src, _ := fakeStandIn(t, RawSC)
 	var sums []string
 	for _, workers := range []int{1, 3} {
 		dst := filepath.Join(t.TempDir(), "spikes")
-		if _, err := WriteSpikes(t.Context(), src, dst, cochlea.Default(), Options{Workers: workers}); err != nil {
+		if _, err := WriteSpikes(t.Context(), src, dst, cochlea.Default(), SpikeOptions{Options: Options{Workers: workers}}); err != nil {
 			t.Fatal(err)
 		}
 		m, err := MakeManifest(dst)
@@ -205,17 +211,17 @@ func TestWriteSpikesRefuses(t *testing.T) {
 	src, recs := fakeStandIn(t, RawHD)
 	bad := cochlea.Default()
 	bad.Gain = -1
-	if _, err := WriteSpikes(t.Context(), src, filepath.Join(t.TempDir(), "a"), bad, Options{}); err == nil || !strings.Contains(err.Error(), "Gain") {
+	if _, err := WriteSpikes(t.Context(), src, filepath.Join(t.TempDir(), "a"), bad, SpikeOptions{}); err == nil || !strings.Contains(err.Error(), "Gain") {
 		t.Errorf("negative gain: error %v, want one naming Gain", err)
 	}
 	full := t.TempDir()
 	if err := os.WriteFile(filepath.Join(full, "x"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := WriteSpikes(t.Context(), src, full, cochlea.Default(), Options{}); err == nil || !strings.Contains(err.Error(), "not empty") {
+	if _, err := WriteSpikes(t.Context(), src, full, cochlea.Default(), SpikeOptions{}); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("a folder with files: error %v, want one saying it is not empty", err)
 	}
-	if _, err := WriteSpikes(t.Context(), t.TempDir(), filepath.Join(t.TempDir(), "b"), cochlea.Default(), Options{}); err == nil || !strings.Contains(err.Error(), ManifestFile) {
+	if _, err := WriteSpikes(t.Context(), t.TempDir(), filepath.Join(t.TempDir(), "b"), cochlea.Default(), SpikeOptions{}); err == nil || !strings.Contains(err.Error(), ManifestFile) {
 		t.Errorf("a source without a manifest: error %v, want one naming %s", err, ManifestFile)
 	}
 	// A recording changed after the manifest was made is named.
@@ -224,10 +230,76 @@ func TestWriteSpikesRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	dst := filepath.Join(t.TempDir(), "c")
-	if _, err := WriteSpikes(t.Context(), src, dst, cochlea.Default(), Options{}); err == nil || !strings.Contains(err.Error(), path.Base(recs[0].Path)) {
+	if _, err := WriteSpikes(t.Context(), src, dst, cochlea.Default(), SpikeOptions{}); err == nil || !strings.Contains(err.Error(), path.Base(recs[0].Path)) {
 		t.Errorf("a changed recording: error %v, want one naming it", err)
 	}
 	if _, err := os.Stat(dst); err == nil {
 		t.Errorf("a refused write left %s behind", dst)
+	}
+}
+
+// TestWriteSpikesWithH5py: h5py writes the published element types
+// (float16 times, uint16 channels and labels), the same content gives the
+// same bytes, and package shd loads exactly what it loads from the Go
+// writer's files.
+func TestWriteSpikesWithH5py(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes six spiking stand-ins")
+	}
+	py := pyexec.Require(t, "numpy", "h5py")
+	for _, set := range []string{RawHD, RawSC} {
+		src, _ := fakeStandIn(t, set)
+		var dirs []string
+		for _, o := range []SpikeOptions{{}, {H5py: true}, {H5py: true}} {
+			dst := filepath.Join(t.TempDir(), "spikes")
+			info, err := WriteSpikes(t.Context(), src, dst, cochlea.Default(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.H5py != strings.HasPrefix(info.HDF5, "h5py ") {
+				t.Errorf("H5py %v: %s names the writer %q", o.H5py, CochleaFile, info.HDF5)
+			}
+			dirs = append(dirs, dst)
+		}
+		name := shdfile.FileName(map[string]string{RawHD: SHD, RawSC: SSC}[set], "train")
+		a, _ := os.ReadFile(filepath.Join(dirs[1], name))
+		b, _ := os.ReadFile(filepath.Join(dirs[2], name))
+		if len(a) == 0 || !slices.Equal(a, b) {
+			t.Errorf("%s: two writes with h5py differ (%d and %d bytes)", set, len(a), len(b))
+		}
+		out, err := exec.Command(py, "-c", `import sys, h5py
+f = h5py.File(sys.argv[1], "r")
+print(f["spikes/times"][0].dtype, f["spikes/units"][0].dtype, f["labels"].dtype, f["spikes/units"][0].max() < 700)`, filepath.Join(dirs[1], name)).CombinedOutput()
+		if got := strings.TrimSpace(string(out)); err != nil || got != "float16 uint16 uint16 True" {
+			t.Errorf("%s: h5py reads the element types %q (%v), want float16 uint16 uint16 True", set, got, err)
+		}
+		load := func(dir string) *datasets.Data {
+			c := shd.Default()
+			if set == RawSC {
+				c = shd.DefaultSSC()
+				c.Classes = len(tinyConfig(set).Words)
+			}
+			c.Dir = dir
+			d, err := shd.Load(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		goData, pyData := load(dirs[0]), load(dirs[1])
+		for _, pair := range [][2]*datasets.Split{{goData.Train, pyData.Train}, {goData.Validation, pyData.Validation}, {goData.Test, pyData.Test}} {
+			g, p := pair[0], pair[1]
+			if g.Len() != p.Len() {
+				t.Fatalf("%s %s: %d and %d samples", set, g.Name, g.Len(), p.Len())
+			}
+			for i := range g.Samples {
+				if g.Samples[i].Label != p.Samples[i].Label || !slices.Equal(g.Samples[i].Events, p.Samples[i].Events) {
+					t.Errorf("%s %s sample %d: the h5py file loads otherwise than the Go writer's", set, g.Name, i)
+				}
+			}
+		}
+		if !slices.Equal(goData.ClassNames, pyData.ClassNames) {
+			t.Errorf("%s: class names %q and %q", set, goData.ClassNames, pyData.ClassNames)
+		}
 	}
 }
