@@ -220,20 +220,21 @@ func New(c Config) (*Encoder, error) {
 // Config returns the encoder's configuration.
 func (e *Encoder) Config() Config { return e.c }
 
-// maxSamples bounds a recording, as the audio decoder does (about 2.3
-// hours at 16 kHz): the spikes of a longer one would not fit in memory.
-const maxSamples = 1 << 27
+// MaxSeconds bounds a recording. The spoken words of the data sets last
+// a second or two; a long recording of noise would make every channel
+// fire for its whole length, up to 700 000 spikes a second, more than
+// memory holds within minutes.
+const MaxSeconds = 60
 
 // Encode returns the spikes of the mono recording x sampled at rate Hz.
 // A sample that is not finite, a rate out of [1 kHz, 192 kHz] or a
-// recording longer than 2²⁷ samples is an error. Silence gives no
-// spikes.
+// recording longer than MaxSeconds is an error. Silence gives no spikes.
 func (e *Encoder) Encode(x []float64, rate int) (Spikes, error) {
 	if rate < minRate || rate > maxRate {
 		return Spikes{}, fmt.Errorf("cochlea: sampling rate must be in [%d, %d] Hz, got %d", minRate, maxRate, rate)
 	}
-	if len(x) > maxSamples {
-		return Spikes{}, fmt.Errorf("cochlea: %d samples are more than the %d a recording may have", len(x), maxSamples)
+	if len(x) > MaxSeconds*rate {
+		return Spikes{}, fmt.Errorf("cochlea: the recording lasts %.1f s, more than the %d s a recording may last", float64(len(x))/float64(rate), MaxSeconds)
 	}
 	for i, v := range x {
 		if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -182,6 +182,7 @@ func TestEncodeRefusesHostileInput(t *testing.T) {
 		"Inf sample": {[]float64{math.Inf(-1)}, 16000, "sample 0"},
 		"zero rate":  {[]float64{0}, 0, "sampling rate"},
 		"huge rate":  {[]float64{0}, 1 << 40, "sampling rate"},
+		"too long":   {make([]float64, 1000*MaxSeconds+1), 1000, "more than the 60 s"},
 	} {
 		_, err := e.Encode(in.x, in.rate)
 		if err == nil || !strings.Contains(err.Error(), in.want) {

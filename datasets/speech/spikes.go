@@ -128,18 +128,31 @@ func WriteSpikes(ctx context.Context, src, dst string, c cochlea.Config, o Spike
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return nil, fmt.Errorf("speech: %w", err)
 	}
-	spikes, err := encodeAll(ctx, enc, src, recs, o.Options)
-	if err != nil {
-		return nil, err
-	}
 	out := &SpikeInfo{Generator: spikeGenerator, Source: info, SourceSum: ManifestHash(m), Cochlea: c, HDF5: hdf5Writer}
 	set, parts, keys := SHD, []string{"train", "test"}, audio.RawHDClassNames()
 	if info.Config.Set == RawSC {
 		set, parts, keys = SSC, []string{"train", "validation", "test"}, info.Config.words()
 	}
 	out.Set = set
+	// One split at a time, so that only its spikes are held in memory.
+	done, progress := 0, o.Progress
 	for _, part := range parts {
-		f, err := writeSpikeFile(ctx, python, dst, set, part, keys, recs, spikes)
+		var split []Recording
+		for _, r := range recs {
+			if r.Split == part {
+				split = append(split, r)
+			}
+		}
+		eo := o.Options
+		if progress != nil {
+			eo.Progress = func(n, _ int) { progress(done+n, len(recs)) }
+		}
+		spikes, err := encodeAll(ctx, enc, src, split, eo)
+		if err != nil {
+			return nil, err
+		}
+		done += len(split)
+		f, err := writeSpikeFile(ctx, python, dst, set, part, keys, split, spikes)
 		if err != nil {
 			return nil, err
 		}
@@ -213,15 +226,13 @@ feed:
 }
 
 // writeSpikeFile writes the recordings of split part (train, validation
-// or test) as the HDF5 file of set, with h5py if python is not "".
+// or test), recs, whose spikes are spikes, as the HDF5 file of set, with
+// h5py if python is not "".
 func writeSpikeFile(ctx context.Context, python, dst, set, part string, keys []string, recs []Recording, spikes []cochlea.Spikes) (SpikeFile, error) {
 	name := shdfile.FileName(set, map[string]string{"train": "train", "validation": "valid", "test": "test"}[part])
 	f := SpikeFile{Name: name, Fewest: -1}
 	c := shdfile.Content{Keys: keys}
 	for i, r := range recs {
-		if r.Split != part {
-			continue
-		}
 		s := spikes[i]
 		c.Times = append(c.Times, shdfile.HalfTimes(s.Times))
 		c.Units = append(c.Units, shdfile.UnitBytes(s.Units))
