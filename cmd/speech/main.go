@@ -8,8 +8,16 @@
 //	go run ./cmd/speech --set rawsc --out data/speech-sc --speakers 16 --trials 3
 //	go run ./cmd/train --dataset rawhd --data-dir data/speech-hd
 //	go run ./cmd/speech --verify data/speech-hd
+//	go run ./cmd/speech --spikes data/speech-hd --out data/speech-shd
+//	go run ./cmd/train --dataset shd --data-dir data/speech-shd
 //
-// It needs the Debian packages espeak-ng, sox and libsox-fmt-all. The same
+// --spikes turns a stand-in it wrote into spikes of 700 channels with the
+// cochlea model of package datasets/cochlea, in the layout of the Spiking
+// Heidelberg Digits (shd_train.h5, shd_test.h5, from rawhd) or of the
+// Spiking Speech Commands (ssc_train.h5, ssc_valid.h5, ssc_test.h5, from
+// rawsc), which cmd/train reads with --dataset shd or ssc.
+//
+// Writing the audio needs the Debian packages espeak-ng, sox and libsox-fmt-all. The same
 // flags give the same files (with the same versions of espeak-ng and sox);
 // the folder's manifest.tsv lists them with their sizes and SHA-256, and
 // --verify checks a folder against it. The last line printed is the hash
@@ -29,14 +37,18 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spikegrad/spikegrad/datasets/cochlea"
 	"github.com/spikegrad/spikegrad/datasets/speech"
 )
 
 const usage = `Usage: go run ./cmd/speech --set rawhd|rawsc --out <new folder> [flags]
        go run ./cmd/speech --verify <folder>
+       go run ./cmd/speech --spikes <folder> --out <new folder>
 
 Writes a spoken stand-in for the Heidelberg Digits (rawhd) or Speech
-Commands (rawsc) with espeak-ng and sox, or checks one against its manifest.`
+Commands (rawsc) with espeak-ng and sox, checks one against its manifest,
+or turns one into spikes in the layout of SHD (from rawhd) or SSC (from
+rawsc) with a cochlea model.`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -49,6 +61,8 @@ type options struct {
 	config  speech.Config
 	out     string
 	verify  string
+	spikes  string
+	h5py    bool
 	workers int
 	quiet   bool
 }
@@ -59,6 +73,8 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	set := fs.String("set", "", "layout and words: rawhd (spoken digits, English and German, 48 kHz FLAC) or rawsc (35 words, 1 s 16 kHz WAV)")
 	out := fs.String("out", "", "new folder to write the stand-in into")
 	verify := fs.String("verify", "", "check this folder against its manifest.tsv instead of writing")
+	spikes := fs.String("spikes", "", "turn the stand-in in this folder into spikes (shd or ssc layout) written to --out")
+	writer := fs.String("hdf5", "h5py", "--spikes: HDF5 writer, h5py (the published element types: float16 times, uint16 channels; needs python3 with numpy and h5py) or go (no Python; times and channels as byte sequences that spikegrad reads but h5py sees as uint8)")
 	speakers := fs.Int("speakers", -1, "training speakers (default 16)")
 	val := fs.Int("validation-speakers", -1, "rawsc: validation speakers (default 2)")
 	test := fs.Int("test-speakers", -1, "test speakers (default: rawhd 4, rawsc 2)")
@@ -79,11 +95,23 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q: all settings are flags (see --help)", fs.Arg(0))
 	}
-	o := &options{out: *out, verify: *verify, workers: *workers, quiet: *quiet}
+	o := &options{out: *out, verify: *verify, spikes: *spikes, workers: *workers, quiet: *quiet}
 	if o.verify != "" {
-		if *out != "" || *set != "" {
-			return nil, errors.New("--verify checks a folder; it takes no --set or --out")
+		if *out != "" || *set != "" || *spikes != "" {
+			return nil, errors.New("--verify checks a folder; it takes no --set, --out or --spikes")
 		}
+		return o, nil
+	}
+	if o.spikes != "" {
+		switch {
+		case *set != "":
+			return nil, errors.New("--spikes takes the layout from the stand-in it reads; it takes no --set")
+		case *out == "":
+			return nil, errors.New("--out: want a new folder for the spikes")
+		case *writer != "h5py" && *writer != "go":
+			return nil, fmt.Errorf("--hdf5: want h5py or go, got %q", *writer)
+		}
+		o.h5py = *writer == "h5py"
 		return o, nil
 	}
 	if *set != speech.RawHD && *set != speech.RawSC {
@@ -143,14 +171,21 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	start := time.Now()
 	opts := speech.Options{Workers: o.workers}
+	what := "recordings"
+	if o.spikes != "" {
+		what = "recordings encoded"
+	}
 	if !o.quiet {
 		last := time.Now()
 		opts.Progress = func(done, total int) {
 			if done == total || time.Since(last) > 5*time.Second {
 				last = time.Now()
-				fmt.Fprintf(stderr, "speech: %d of %d recordings\n", done, total)
+				fmt.Fprintf(stderr, "speech: %d of %d %s\n", done, total, what)
 			}
 		}
+	}
+	if o.spikes != "" {
+		return writeSpikes(ctx, o, opts, start, stdout, stderr)
 	}
 	info, err := speech.Write(ctx, o.out, o.config, opts)
 	if err != nil {
@@ -168,5 +203,26 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "wrote %d recordings (%s layout) to %s in %s with %s and sox %s\n", info.Recordings, info.Config.Set,
 		o.out, time.Since(start).Round(time.Second), info.Espeak, info.Sox)
 	fmt.Fprintf(stdout, "manifest sha256 %s\n", speech.ManifestHash(m))
+	return 0
+}
+
+// writeSpikes runs --spikes.
+func writeSpikes(ctx context.Context, o *options, opts speech.Options, start time.Time, stdout, stderr io.Writer) int {
+	info, err := speech.WriteSpikes(ctx, o.spikes, o.out, cochlea.Default(), speech.SpikeOptions{Options: opts, H5py: o.h5py})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		if o.h5py && strings.Contains(err.Error(), "h5py") && strings.Contains(err.Error(), "apt-get") {
+			fmt.Fprintln(stderr, "speech: or write without Python: --hdf5 go (byte sequences that spikegrad reads but h5py sees as uint8)")
+		}
+		if ctx.Err() != nil {
+			return 130
+		}
+		return 1
+	}
+	for _, f := range info.Files {
+		fmt.Fprintf(stdout, "%s: %d recordings, %d spikes (%d to %d a recording, mean %.0f)\n",
+			f.Name, f.Recordings, f.Spikes, f.Fewest, f.Most, f.Mean)
+	}
+	fmt.Fprintf(stdout, "wrote the %s layout of %s to %s with %s in %s\n", info.Set, o.spikes, o.out, info.HDF5, time.Since(start).Round(time.Second))
 	return 0
 }

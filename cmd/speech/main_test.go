@@ -23,6 +23,10 @@ func TestFlagErrorsNameTheFlag(t *testing.T) {
 		{[]string{"--set", "rawsc", "--out", "x", "--snr-min", "30"}, "--snr-min"},
 		{[]string{"--verify", "x", "--set", "rawhd"}, "--verify"},
 		{[]string{"--set", "rawhd", "--out", "x", "extra"}, "extra"},
+		{[]string{"--spikes", "x"}, "--out"},
+		{[]string{"--spikes", "x", "--out", "y", "--set", "rawhd"}, "--set"},
+		{[]string{"--verify", "x", "--spikes", "y"}, "--spikes"},
+		{[]string{"--spikes", "x", "--out", "y", "--hdf5", "hdf4"}, "--hdf5"},
 	} {
 		var stderr bytes.Buffer
 		if code := runMain(context.Background(), tc.args, &bytes.Buffer{}, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) {
@@ -81,4 +85,34 @@ func mustList(t *testing.T, dir string) string {
 		names = append(names, e.Name())
 	}
 	return strings.Join(names, "\n")
+}
+
+// TestSpikesFromAStandIn turns a tiny written stand-in into spikes and
+// refuses a folder that is not a stand-in, naming what is missing.
+func TestSpikesFromAStandIn(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := runMain(context.Background(), []string{"--spikes", t.TempDir(), "--out", filepath.Join(t.TempDir(), "s"), "--quiet"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), speech.ManifestFile) {
+		t.Errorf("spikes of an empty folder: exit %d, %q; want 1 and a message naming %s", code, stderr.String(), speech.ManifestFile)
+	}
+	if _, err := speech.FindTools(t.Context()); err != nil {
+		t.Skip(err)
+	}
+	dir := filepath.Join(t.TempDir(), "sc")
+	args := []string{"--set", "rawsc", "--out", dir, "--speakers", "1", "--validation-speakers", "1", "--test-speakers", "1", "--trials", "1", "--words", "yes,no", "--quiet"}
+	if code := runMain(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	stdout.Reset()
+	out := filepath.Join(t.TempDir(), "ssc")
+	if code := runMain(context.Background(), []string{"--spikes", dir, "--out", out, "--hdf5", "go", "--quiet"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("--spikes: exit %d: %s", code, stderr.String())
+	}
+	for _, name := range []string{"ssc_train.h5", "ssc_valid.h5", "ssc_test.h5"} {
+		if !strings.Contains(stdout.String(), name+": 2 recordings") {
+			t.Errorf("stdout does not report %s with 2 recordings: %q", name, stdout.String())
+		}
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Error(err)
+		}
+	}
 }

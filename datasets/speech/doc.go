@@ -35,7 +35,11 @@
 // the versions of espeak-ng and sox; the plan depends on this package
 // alone.
 //
-// No cochlea model turns the audio into spikes here, so there is no
-// SHD-layout stand-in made from this speech: package synthetic's SHD
-// spikes are drawn from formant tracks, not computed from audio.
+// WriteSpikes turns a written stand-in into spikes of 700 channels with
+// the cochlea model of package cochlea, in the layout of the Spiking
+// Heidelberg Digits (from RawHD: shd_train.h5, shd_test.h5) or the
+// Spiking Speech Commands (from RawSC: ssc_train.h5, ssc_valid.h5,
+// ssc_test.h5), with the same recordings, labels, speakers and splits;
+// package shd reads them. It writes cochlea.json beside them: the model's
+// parameters, the hash of the audio's manifest and the spike counts.
 package speech
