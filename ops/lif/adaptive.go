@@ -447,16 +447,7 @@ func (op adaptiveGradsOp) String() string {
 func (op adaptiveGradsOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
 func (op adaptiveGradsOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op adaptiveGradsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, err := opkit.Shapes(op, in)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range s {
-		if !x.Eq(s[0]) || x[1] != op.units {
-			return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
-		}
-	}
-	return tensor.Shape{4, op.units}, nil
+	return paramGradsShape(op, in, 4, op.units)
 }
 func (op adaptiveGradsOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op adaptiveGradsOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {

@@ -116,17 +116,24 @@ func (op decayGradsOp) String() string {
 func (op decayGradsOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
 func (op decayGradsOp) Hashcode() uint32      { return opkit.Hash(op) }
 func (op decayGradsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return paramGradsShape(op, in, 2, op.units)
+}
+
+// paramGradsShape is [rows, units], the gradients of a layer's per-neuron
+// parameters, a row each, from inputs that all have one [·, units] shape.
+func paramGradsShape(op G.Op, in []G.DimSizer, rows, units int) (tensor.Shape, error) {
 	s, err := opkit.Shapes(op, in)
 	if err != nil {
 		return nil, err
 	}
 	for _, x := range s {
-		if !x.Eq(s[0]) || x[1] != op.units {
+		if !x.Eq(s[0]) || x[1] != units {
 			return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
 		}
 	}
-	return tensor.Shape{2, op.units}, nil
+	return tensor.Shape{rows, units}, nil
 }
+
 func (op decayGradsOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op decayGradsOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	if err := sameDtype(op, in); err != nil {
