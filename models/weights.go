@@ -157,3 +157,29 @@ func (w *Weights) Names() []string { return append([]string(nil), w.names...) }
 func Assemble(s network.Spec, w, v, neuron []*tensor.Dense) *Weights {
 	return &Weights{W: w, V: v, Neuron: neuron, names: namesOf(s.Params())}
 }
+
+// PerNeuron returns the per-neuron parameters (Neuron) by name, as
+// float64: what a run record keeps of a model's learnt neuron parameters,
+// a few hundred numbers where the weights are megabytes. It returns nil
+// for models without any, the LIF among them.
+func (w *Weights) PerNeuron() map[string][]float64 {
+	if len(w.Neuron) == 0 {
+		return nil
+	}
+	names := w.names[len(w.names)-len(w.Neuron):]
+	out := make(map[string][]float64, len(w.Neuron))
+	for i, m := range w.Neuron {
+		var v []float64
+		switch d := m.Data().(type) {
+		case []float64:
+			v = append(v, d...)
+		case []float32:
+			v = make([]float64, len(d))
+			for k, x := range d {
+				v[k] = float64(x)
+			}
+		}
+		out[names[i]] = v
+	}
+	return out
+}

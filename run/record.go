@@ -44,8 +44,13 @@ type Record struct {
 	FinalTest     *metrics.Metrics     `json:"final_test,omitempty"`
 	FinalActivity []metrics.SpikeStats `json:"final_test_activity,omitempty"`
 
-	Checkpoint string   `json:"checkpoint,omitempty"` // best weights, relative to the record
-	Software   Software `json:"software"`
+	Checkpoint string `json:"checkpoint,omitempty"` // best weights, relative to the record
+	// NeuronParams are the neuron model's per-neuron parameters of the
+	// best weights, by name (models.Weights.PerNeuron): learnt time
+	// constants and adaptation, small enough to keep where the
+	// checkpoints are not (results in version control). None for the LIF.
+	NeuronParams map[string][]float64 `json:"neuron_params,omitempty"`
+	Software     Software             `json:"software"`
 	// Numerics is the version of the arithmetic that made the numbers
 	// (run.Numerics); 0 in records written before it was kept, which
 	// are of version 1.

@@ -182,6 +182,7 @@ func Execute(ctx context.Context, s *run.Settings, h Hooks) (*run.Record, string
 				return fmt.Errorf("the weights of epoch %d, the best so far, are in %s but not in %s: %w", p.Epoch.Epoch, run.LastFile, run.BestFile, err)
 			}
 			rec.BestEpoch, rec.Validation, rec.Checkpoint = p.Epoch.Epoch, p.Epoch.Validation, run.BestFile
+			rec.NeuronParams = p.Weights.PerNeuron()
 		}
 		if h.Epoch != nil {
 			h.Epoch(p.Epoch)
@@ -376,6 +377,7 @@ func (f *folder) resume(s *run.Settings, ck *Checkpoint, cfg *train.Config, rec 
 				return err
 			}
 			rec.BestEpoch, rec.Validation, rec.Checkpoint = st.BestEpoch, st.History[st.BestEpoch-1].Validation, run.BestFile
+			rec.NeuronParams = st.Best.PerNeuron()
 		}
 		return nil
 	}
@@ -424,6 +426,7 @@ func (f *folder) resume(s *run.Settings, ck *Checkpoint, cfg *train.Config, rec 
 			}
 		}
 		rec.BestEpoch, rec.Validation, rec.Checkpoint = st.BestEpoch, st.History[st.BestEpoch-1].Validation, run.BestFile
+		rec.NeuronParams = st.Best.PerNeuron()
 	}
 	return nil
 }

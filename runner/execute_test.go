@@ -332,3 +332,50 @@ func TestContinuedRunsSettingsRerunIt(t *testing.T) {
 		t.Errorf("run from best.npz: record resume %q; settings.yaml:\n%s", tuned.Settings.Resume, yaml)
 	}
 }
+
+// TestRecordKeepsLearntNeuronParams: the record holds the per-neuron
+// parameters of the best weights, so that learnt time constants survive
+// where checkpoints are not kept; the LIF's record holds none.
+func TestRecordKeepsLearntNeuronParams(t *testing.T) {
+	s := smallSettings(t)
+	s.Neuron, s.Epochs = "lif-learn-tau-gamma", 2
+	_, dir, err := runner.Execute(context.Background(), s, runner.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := run.LoadRecord(filepath.Join(dir, run.RecordFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck, err := runner.LoadCheckpoint(filepath.Join(dir, run.BestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ck.Weights.PerNeuron()
+	if len(want) != 4 || len(want["theta_mem0"]) != 16 || len(want["theta_synout"]) != 4 {
+		t.Fatalf("best.npz's per-neuron parameters: %v", want)
+	}
+	if !reflect.DeepEqual(back.NeuronParams, want) {
+		t.Errorf("record's neuron_params %v, best.npz's %v", back.NeuronParams, want)
+	}
+	// Continued from its last.npz (a sweep's takeover), the run trains no
+	// better epoch, and its record still holds them.
+	s.Resume = filepath.Join(dir, run.LastFile)
+	s.Epochs++
+	cont, _, err := runner.Execute(context.Background(), s, runner.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cont.BestEpoch <= 2 && !reflect.DeepEqual(cont.NeuronParams, want) {
+		t.Errorf("continued record's neuron_params %v, best.npz's %v", cont.NeuronParams, want)
+	}
+	lif := smallSettings(t)
+	lif.Epochs = 1
+	rec, _, err := runner.Execute(context.Background(), lif, runner.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.NeuronParams != nil {
+		t.Errorf("the LIF's record holds neuron parameters %v", rec.NeuronParams)
+	}
+}

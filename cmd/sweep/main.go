@@ -48,7 +48,7 @@ type options struct {
 	sets, grids                                 cli.Repeated
 	jobs, maxRuns                               int
 	lease                                       time.Duration
-	dryRun, noWait                              bool
+	dryRun, noWait, recordsSuffice              bool
 }
 
 func main() {
@@ -102,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		log.WithFields(logrus.Fields{"out": o.out, "folders": n}).Info("the output folder also holds runs of other sweeps or settings; they are left alone (report reads them all)")
 	}
 	var ran, skipped, failed, elsewhere int
-	err = sweep.Work(ctx, jobs, o.out, sweep.Options{Jobs: o.jobs, Lease: o.lease, NoWait: o.noWait, Worker: worker,
+	err = sweep.Work(ctx, jobs, o.out, sweep.Options{Jobs: o.jobs, Lease: o.lease, NoWait: o.noWait, Worker: worker, RecordSuffices: o.recordsSuffice,
 		Hooks: func(j sweep.Job) runner.Hooks {
 			return runner.Hooks{Note: func(msg string) { log.WithField("run", j.Name).Info(msg) }}
 		},
@@ -179,6 +179,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.maxRuns, "max-runs", sweep.DefaultMaxRuns, "refuse sweeps of more runs than this (counted before they are expanded)")
 	fs.DurationVar(&o.lease, "lease", lease.DefaultTTL, "time after which the run of a worker that stopped refreshing its lease (a lost machine) is taken over; one on this machine is taken over as soon as it is gone")
 	fs.BoolVar(&o.noWait, "no-wait", false, "stop when no run is left to claim instead of waiting for the runs other workers hold (and taking over those whose worker dies)")
+	fs.BoolVar(&o.recordsSuffice, "records-suffice", false, "count a run as done when its folder holds its completed record, even without checkpoints (results whose records are kept in version control and whose weights are not)")
 	fs.StringVar(&o.worker, "worker", "", "name of this worker in leases and logs (default: from Slurm's or Kubernetes' environment)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "list the runs (of this shard) and exit")
 	fs.StringVar(&o.logFormat, "log-format", "text", "text or json")

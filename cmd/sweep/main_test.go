@@ -130,3 +130,36 @@ func TestNotesAnUnstampedBuild(t *testing.T) {
 		t.Errorf("no note about the commit:\n%s", errs.String())
 	}
 }
+
+// TestRecordsSufficeKeepsCommittedRuns: a clone of committed results holds
+// completed records without their checkpoints; with --records-suffice a
+// rerun trains none of them again.
+func TestRecordsSufficeKeepsCommittedRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains the smoke preset")
+	}
+	out := filepath.Join(t.TempDir(), "sweep")
+	var b bytes.Buffer
+	if code := run(context.Background(), []string{"--preset", "smoke", "--jobs", "1", "--out", out}, &b, &b, noEnv); code != 0 {
+		t.Fatalf("first pass: exit %d\n%s", code, b.String())
+	}
+	cks, _ := filepath.Glob(filepath.Join(out, "*", "*.npz"))
+	if len(cks) == 0 {
+		t.Fatal("the first pass wrote no checkpoints")
+	}
+	for _, ck := range cks {
+		if err := os.Remove(ck); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Reset()
+	if code := run(context.Background(), []string{"--preset", "smoke", "--jobs", "1", "--out", out, "--records-suffice"}, &b, &b, noEnv); code != 0 {
+		t.Fatalf("second pass: exit %d\n%s", code, b.String())
+	}
+	if !strings.Contains(b.String(), ": 0 trained here, 4 already completed") {
+		t.Errorf("second pass trained runs again:\n%s", b.String())
+	}
+	if again, _ := filepath.Glob(filepath.Join(out, "*", "*.npz")); len(again) != 0 {
+		t.Errorf("second pass wrote %d checkpoints", len(again))
+	}
+}
