@@ -33,6 +33,17 @@ type Neuron interface {
 	Kernel(s Spec) []float64
 }
 
+// A Readable model says what its per-neuron parameters stand for, where
+// their raw values (a logit, a θ behind a tanh) mean little to a reader:
+// a time constant in ms, say. Reports draw the distributions of learnt
+// parameters through it; a model without it has its raw values shown.
+type Readable interface {
+	// Reading returns what the values of per-neuron parameter p of the
+	// network s stand for: a label with its unit, such as "τ_mem (ms)",
+	// and the quantity of each value.
+	Reading(s Spec, p Param, values []float64) (label string, quantities []float64)
+}
+
 // NeuronParam describes a per-neuron parameter: one value per neuron of a
 // layer, named Name followed by the layer's suffix ("tau0", "tauout").
 type NeuronParam struct {
@@ -154,6 +165,9 @@ type Param struct {
 	Recurrent  bool // a recurrent matrix V
 	PerNeuron  bool // a per-neuron parameter of the model
 	Init       float64
+	// Base is a per-neuron parameter's name as the model's Params gives
+	// it, without the layer's suffix ("theta_mem" of "theta_mem0").
+	Base string
 }
 
 // layerSuffix is what names a layer's parameters: "0", "1", … for hidden
@@ -193,7 +207,7 @@ func (s Spec) Params() []Param {
 	}
 	for l := 0; l+1 < len(sz); l++ {
 		for _, p := range n.Params(l == len(s.Hidden)) {
-			out = append(out, Param{Name: p.Name + s.layerSuffix(l), Rows: 1, Cols: sz[l+1], Layer: l, PerNeuron: true, Init: p.Init})
+			out = append(out, Param{Name: p.Name + s.layerSuffix(l), Rows: 1, Cols: sz[l+1], Layer: l, PerNeuron: true, Init: p.Init, Base: p.Name})
 		}
 	}
 	return out

@@ -260,28 +260,6 @@ func parseList(text string, into any) error {
 	return nil
 }
 
-// Report is the results file.
-type Report struct {
-	Dataset    string  `json:"dataset"`
-	DataDir    string  `json:"data_dir,omitempty"`
-	Steps      int     `json:"steps"`
-	DT         float64 `json:"dt"`
-	Bin        int     `json:"bin"`
-	Features   int     `json:"features"`
-	Train      int     `json:"train"`
-	Validation int     `json:"validation"`
-	Test       int     `json:"test"`
-	Fits       []Fit   `json:"fits"`
-}
-
-// Fit is one classifier's search: every configuration's validation
-// accuracy, the one selected and its fits.
-type Fit struct {
-	Model string `json:"model"`
-	baseline.Searched
-	Took string `json:"took"`
-}
-
 // runMain is main with its context, streams and exit status explicit.
 func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o, err := parse(args, stderr)
@@ -323,7 +301,7 @@ func fit(ctx context.Context, o *options, log *logrus.Logger, stdout io.Writer) 
 			return err
 		}
 	}
-	rep := Report{Dataset: s.Dataset, DataDir: s.DataDir, Steps: s.Steps, DT: s.DT, Bin: o.bin, Features: splits[0].Dim,
+	rep := baseline.Report{Dataset: s.Dataset, DataDir: s.DataDir, Steps: s.Steps, DT: s.DT, Bin: o.bin, Features: splits[0].Dim,
 		Train: d.Train.Len(), Validation: d.Validation.Len(), Test: d.Test.Len()}
 	log.WithFields(logrus.Fields{"dataset": d.Name, "train": rep.Train, "validation": rep.Validation, "test": rep.Test,
 		"features": rep.Features, "took": time.Since(start).Round(time.Millisecond).String()}).Info("data ready")
@@ -351,7 +329,7 @@ func fit(ctx context.Context, o *options, log *logrus.Logger, stdout io.Writer) 
 		if err != nil {
 			return err
 		}
-		rep.Fits = append(rep.Fits, Fit{Model: m, Searched: *res, Took: time.Since(began).Round(time.Second).String()})
+		rep.Fits = append(rep.Fits, baseline.ModelSearch{Model: m, Searched: *res, Took: time.Since(began).Round(time.Second).String()})
 		sel := res.Selected
 		var epochs []int
 		for _, r := range res.Runs {

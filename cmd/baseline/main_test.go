@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spikegrad/spikegrad/baseline"
 	"github.com/spikegrad/spikegrad/datasets/synthetic"
 )
 
@@ -39,7 +40,7 @@ func TestFitsBothClassifiersOnSyntheticWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r Report
+	var r baseline.Report
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestBinsRandman(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r Report
+	var r baseline.Report
 	if err := json.Unmarshal(b, &r); err != nil || r.Features != 5*5 || len(r.Fits) != 1 || r.Fits[0].Model != "logreg" {
 		t.Errorf("%v: %+v", err, r)
 	}

@@ -31,6 +31,9 @@ type BarChart struct {
 	Colors        []color.Color // optional, one per series; default the Okabe–Ito palette
 	Values        [][]BarValue  // [series][cluster]
 	Chance        float64       // dashed line at this fraction; 0 none
+	// ErrorBars names what the values' Std are, when not a standard
+	// deviation ("95 % CI"); the axis label says it.
+	ErrorBars string
 }
 
 // Validate checks that the chart's table is rectangular and its numbers
@@ -56,7 +59,7 @@ func (c *BarChart) Validate() error {
 
 // DrawBarChart draws c: in each cluster one bar per series with a value,
 // its height the mean test accuracy in percent, its error bar the standard
-// deviation.
+// deviation (or what ErrorBars says).
 func DrawBarChart(path string, c BarChart) error {
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("chart: bar chart %s: %w", path, err)
@@ -68,7 +71,11 @@ func DrawBarChart(path string, c BarChart) error {
 			colors[i] = style.ColorAt(i)
 		}
 	}
-	p := style.NewPlot(c.Title, c.XLabel, "test accuracy (%)")
+	ylabel := "test accuracy (%)"
+	if c.ErrorBars != "" {
+		ylabel += ", bars: " + c.ErrorBars
+	}
+	p := style.NewPlot(c.Title, c.XLabel, ylabel)
 	ns := len(c.Series)
 	slot := 0.8 / float64(ns)
 	for j := range c.Series {

@@ -1,0 +1,71 @@
+package study
+
+import (
+	"fmt"
+
+	"gorgonia.org/tensor"
+
+	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
+)
+
+// Distribution is one per-neuron parameter of one layer of a cell's
+// model, its initial and its learnt values pooled over the cell's runs.
+type Distribution struct {
+	Param network.Param
+	// Label says what the values are: the model's reading
+	// (network.Readable), or the parameter's raw name.
+	Label           string
+	Initial, Learnt []float64
+}
+
+// Distributions returns the per-neuron parameters of c's runs, learnt
+// (the records' neuron_params, of the best weights) and initial (drawn
+// again from each run's seed), in the order of network.Spec.Params; none
+// for a model without per-neuron parameters. A run whose record lacks
+// them is an error naming its record.
+func Distributions(c Cell) ([]Distribution, error) {
+	var out []Distribution
+	for _, r := range c.Runs {
+		s := r.Record.Settings
+		spec, err := s.Spec(r.Record.Data.Inputs, r.Record.Data.Classes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Path, err)
+		}
+		dt := tensor.Float32
+		if s.DType == "float64" {
+			dt = tensor.Float64
+		}
+		w, err := models.Init(spec, s.Seed, dt)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Path, err)
+		}
+		initial := w.PerNeuron()
+		neuron, err := network.LookupNeuron(spec.Neuron)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Path, err)
+		}
+		k := 0
+		for _, p := range spec.Params() {
+			if !p.PerNeuron {
+				continue
+			}
+			learnt, ok := r.Record.NeuronParams[p.Name]
+			if !ok || len(learnt) != p.Cols {
+				return nil, fmt.Errorf("%s: neuron_params holds no %d values of %s (a record from before they were kept?)", r.Path, p.Cols, p.Name)
+			}
+			label, first, last := p.Name, initial[p.Name], learnt
+			if rd, ok := neuron.(network.Readable); ok {
+				label, first = rd.Reading(spec, p, first)
+				_, last = rd.Reading(spec, p, last)
+			}
+			if k == len(out) {
+				out = append(out, Distribution{Param: p, Label: label})
+			}
+			out[k].Initial = append(out[k].Initial, first...)
+			out[k].Learnt = append(out[k].Learnt, last...)
+			k++
+		}
+	}
+	return out, nil
+}

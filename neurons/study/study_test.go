@@ -1,0 +1,169 @@
+package study_test
+
+import (
+	"flag"
+	"fmt"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/spikegrad/spikegrad/baseline"
+	"github.com/spikegrad/spikegrad/metrics"
+	"github.com/spikegrad/spikegrad/models"
+	"github.com/spikegrad/spikegrad/network"
+	"github.com/spikegrad/spikegrad/neurons/learntau"
+	"github.com/spikegrad/spikegrad/neurons/study"
+	"github.com/spikegrad/spikegrad/report"
+	"github.com/spikegrad/spikegrad/run"
+
+	"gorgonia.org/tensor"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func init() { network.Register(learntau.Neuron{Gamma: true}) }
+
+// record is a completed run of a small network with the given outcome;
+// learnt per-neuron parameters are the initial ones shifted by shift.
+func record(t *testing.T, dataset, neuron, lr string, seed uint64, val, test, shift float64) report.Run {
+	t.Helper()
+	s := run.DefaultSettings("randman")
+	s.Dataset, s.Neuron, s.Seed, s.Hidden = dataset, neuron, seed, []int{6}
+	if err := s.Set("lr", lr); err != nil {
+		t.Fatal(err)
+	}
+	rec := &run.Record{Status: "completed", Settings: s, Data: run.DataInfo{Name: dataset, Inputs: 3, Classes: 2, Steps: s.Steps},
+		Validation: metrics.Metrics{Accuracy: val, N: 100}, Test: &metrics.Metrics{Accuracy: test, N: 100, SpikesPerInput: []float64{10 * test}}}
+	spec, err := s.Spec(3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := models.Init(spec, seed, tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := w.PerNeuron(); p != nil {
+		for _, v := range p {
+			for i := range v {
+				v[i] += shift
+			}
+		}
+		rec.NeuronParams = p
+	}
+	return report.Run{Path: fmt.Sprintf("%s/%s/%s/%d/record.json", dataset, neuron, lr, seed), Record: rec}
+}
+
+// runs is a study of two models on two data sets, two step sizes and
+// three seeds, where η = 0.005 wins on validation everywhere but for the
+// LIF on "b", whose step sizes tie (the first is taken).
+func runs(t *testing.T) []report.Run {
+	var out []report.Run
+	for _, d := range []string{"b", "a"} {
+		for _, n := range []string{learntau.GammaName, network.DefaultNeuron} {
+			for _, lr := range []string{"0.005", "0.002"} {
+				for seed := uint64(1); seed <= 3; seed++ {
+					val, test := 0.6+0.01*float64(seed), 0.55+0.02*float64(seed)
+					if lr == "0.005" && !(d == "b" && n == network.DefaultNeuron) {
+						val += 0.05
+					}
+					if n != network.DefaultNeuron {
+						test += 0.1
+					}
+					out = append(out, record(t, d, n, lr, seed, val, test, 0.5))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestSelectChoosesOnValidation(t *testing.T) {
+	cells, err := study.Select(runs(t), []string{"b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ dataset, neuron, lr string }{
+		{"b", "lif", "0.002"}, {"b", learntau.GammaName, "0.005"}, {"a", "lif", "0.005"}, {"a", learntau.GammaName, "0.005"}}
+	if len(cells) != len(want) {
+		t.Fatalf("%d cells, want %d", len(cells), len(want))
+	}
+	for i, w := range want {
+		c := cells[i]
+		if c.Dataset != w.dataset || c.Neuron != w.neuron || c.LR != w.lr || len(c.Runs) != 3 || c.Seeds() != 3 {
+			t.Errorf("cell %d: %s %s η %s with %d runs, want %s %s η %s with 3", i, c.Dataset, c.Neuron, c.LR, len(c.Runs), w.dataset, w.neuron, w.lr)
+		}
+		if math.Abs(c.Test.Mean-(0.59+map[bool]float64{true: 0, false: 0.1}[c.Neuron == "lif"])) > 1e-12 {
+			t.Errorf("cell %d: test mean %g", i, c.Test.Mean)
+		}
+	}
+}
+
+func TestWelch(t *testing.T) {
+	d := study.Welch(baseline.Stats{Mean: 0.8, Std: 0.05, N: 5}, baseline.Stats{Mean: 0.7, Std: 0.1, N: 5})
+	// df = (va + vb)² / (va²/4 + vb²/4), va = 0.0005, vb = 0.002.
+	if math.Abs(d.Mean-0.1) > 1e-12 || math.Abs(d.DF-6.25e-6/1.0625e-6) > 1e-9 {
+		t.Errorf("difference %g, df %g", d.Mean, d.DF)
+	}
+	// t(0.975) lies between its values at 6 and 5 degrees of freedom; se = 0.05.
+	if d.CI95 < 2.4469*0.05 || d.CI95 > 2.5706*0.05 || d.Verdict() != "level" {
+		t.Errorf("CI %g, verdict %s", d.CI95, d.Verdict())
+	}
+	if v := study.Welch(baseline.Stats{Mean: 0.9, Std: 0.01, N: 5}, baseline.Stats{Mean: 0.7, Std: 0.01, N: 5}).Verdict(); v != "above" {
+		t.Errorf("a clear gain reads %q", v)
+	}
+	if v := study.Welch(baseline.Stats{Mean: 0.9, N: 1}, baseline.Stats{Mean: 0.7, Std: 0.01, N: 5}).Verdict(); v != "not measured" {
+		t.Errorf("one seed reads %q", v)
+	}
+}
+
+// The page and its numbers are golden; the figures are drawn.
+func TestWriteIsGolden(t *testing.T) {
+	cells, err := study.Select(runs(t), []string{"b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mlp := &baseline.Report{Dataset: "a", Features: 300, Bin: 1, Fits: []baseline.ModelSearch{{Model: "mlp",
+		Searched: baseline.Searched{Selected: baseline.Config{LR: 1e-3, L2: 1e-3, Hidden: 128}, Test: baseline.StatsOf([]float64{0.6, 0.62, 0.64})}}}}
+	out := t.TempDir()
+	p := study.Page{Title: "A study", Intro: []string{"Made by a test."}, Cells: cells, MLP: map[string]*baseline.Report{"a": mlp}}
+	if err := study.Write(out, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{study.PageFile, study.NumbersFile} {
+		got, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("testdata", f+".golden")
+		if *update {
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s differs from %s (go test -update rewrites it):\n%s", f, golden, got)
+		}
+	}
+	figs, _ := filepath.Glob(filepath.Join(out, study.FiguresDir, "*.png"))
+	// accuracy, and τ_mem and τ_syn of the hidden layer of two cells.
+	if len(figs) != 5 {
+		t.Errorf("%d figures: %v", len(figs), figs)
+	}
+	for _, f := range figs {
+		r, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(r)
+		r.Close()
+		if err != nil || img.Bounds().Dx() < 500 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
