@@ -162,3 +162,55 @@ func AddTo(dst, x []float64) {
 		dst[i] += x[i]
 	}
 }
+
+// The plain-Go references' loss, one sample at a time: the readout's
+// potentials U_o[0…T] (U_o[0] = 0) reduced over time as s.Readout says,
+// softmax cross-entropy, and the loss's gradient back on U_o.
+
+// Loss returns sample b's share of the mean cross-entropy over B samples
+// of the logits of uo for label, and dLoss/dU_o[n], n = 0 … T+1 (the last
+// a zero row, so that the backward recurrences may read n+1).
+func Loss(s network.Spec, uo [][]float64, label int, B float64) (float64, [][]float64) {
+	T, K := len(uo)-1, len(uo[0])
+	logits, at := make([]float64, K), make([]int, K)
+	for k := range logits {
+		if s.Readout == network.SumOverTime {
+			for n := 1; n <= T; n++ {
+				logits[k] += uo[n][k]
+			}
+			continue
+		}
+		logits[k], at[k] = uo[1][k], 1
+		for n := 2; n <= T; n++ {
+			if uo[n][k] > logits[k] {
+				logits[k], at[k] = uo[n][k], n
+			}
+		}
+	}
+	mx := math.Inf(-1)
+	for _, v := range logits {
+		mx = math.Max(mx, v)
+	}
+	z := 0.0
+	for _, v := range logits {
+		z += math.Exp(v - mx)
+	}
+	guo := make([][]float64, T+2)
+	for n := range guo {
+		guo[n] = make([]float64, K)
+	}
+	for k, v := range logits {
+		d := math.Exp(v-mx) / z / B
+		if k == label {
+			d -= 1 / B
+		}
+		if s.Readout == network.SumOverTime {
+			for n := 1; n <= T; n++ {
+				guo[n][k] += d
+			}
+		} else {
+			guo[at[k]][k] += d
+		}
+	}
+	return (math.Log(z) + mx - logits[label]) / B, guo
+}

@@ -232,50 +232,13 @@ func reference(s network.Spec, w *models.Weights, x [][]float64, labels []int) r
 				io[n+1][k] = betaSyn*io[n][k] + a[k]
 			}
 		}
-		logits, at := make([]float64, K), make([]int, K)
-		for k := range logits {
-			if s.Readout == network.SumOverTime {
-				for n := 1; n <= T; n++ {
-					logits[k] += uo[n][k]
-				}
-				continue
-			}
-			logits[k], at[k] = uo[1][k], 1
-			for n := 2; n <= T; n++ {
-				if uo[n][k] > logits[k] {
-					logits[k], at[k] = uo[n][k], n
-				}
-			}
-		}
-		mx := math.Inf(-1)
-		for _, v := range logits {
-			mx = math.Max(mx, v)
-		}
-		z := 0.0
-		for _, v := range logits {
-			z += math.Exp(v - mx)
-		}
-		res.loss += (math.Log(z) + mx - logits[labels[b]]) / B
-		dlogit := make([]float64, K)
-		for k, v := range logits {
-			dlogit[k] = math.Exp(v-mx) / z / B
-		}
-		dlogit[labels[b]] -= 1 / B
-
+		loss, guo := neurontest.Loss(s, uo, labels[b], B)
+		res.loss += loss
 		// Backward through the readout: guo[n] is dLoss/dU_o[n], gio[n]
 		// dLoss/dI_o[n].
-		guo, gio := make([][]float64, T+2), make([][]float64, T+2)
-		for n := range guo {
-			guo[n], gio[n] = make([]float64, K), make([]float64, K)
-		}
-		for k := range dlogit {
-			if s.Readout == network.SumOverTime {
-				for n := 1; n <= T; n++ {
-					guo[n][k] += dlogit[k]
-				}
-			} else {
-				guo[at[k]][k] += dlogit[k]
-			}
+		gio := make([][]float64, T+2)
+		for n := range gio {
+			gio[n] = make([]float64, K)
 		}
 		for n := T; n >= 1; n-- {
 			for k := range guo[n] {
