@@ -58,6 +58,10 @@ type Event struct {
 // Execute trains the plan's runs into out, jobs at a time, in the plan's
 // order, each sweep's runs into out/runs/<sweep>/. Completed runs are skipped; a run
 // that was stopped after some epochs continues exactly from its last.npz.
+// A completed record marks a run done without its checkpoints (records
+// are committed, checkpoints not), so that a fresh clone trains only what
+// is missing; the figures that read a run's weights have them made again
+// by findings.EnsureWeights.
 // A run that another worker holds is put off until every free run is done,
 // then waited for. A failed run does not stop the others. Each invocation is appended to
 // out/timing.json; shard names the shard ("2/16") there.
@@ -109,7 +113,7 @@ func Execute(ctx context.Context, p *Plan, out string, jobs int, shard string, p
 		wg.Add(1)
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			opt := sweep.Options{Jobs: 1, RecordSuffices: !weightsRead[sw], NoWait: !wait}
+			opt := sweep.Options{Jobs: 1, RecordSuffices: true, NoWait: !wait}
 			opt.Done = func(o sweep.Outcome) {
 				mu.Lock()
 				defer mu.Unlock()
@@ -172,13 +176,6 @@ queue:
 	}
 	return errors.Join(errs...)
 }
-
-// weightsRead are the sweeps whose checkpoints a figure reads (Fig. 8
-// draws the activity of two of their networks). The runs of every other
-// sweep are done once their records are: records are committed and
-// checkpoints are not, so a fresh clone continues a reproduction without
-// training its completed runs again.
-var weightsRead = map[string]bool{"fig9-randman-free": true, "fig9-randman": true}
 
 // resumable points every run that has a last.npz but no completed record
 // at that checkpoint, so that it continues where it stopped instead of

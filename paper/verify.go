@@ -54,7 +54,7 @@ func Verify(ctx context.Context, r *Results, n int, progress func(Check)) ([]Che
 	var checks []Check
 	for k := 0; k < n && ctx.Err() == nil; k++ {
 		pick := all[k*len(all)/n]
-		c, err := verifyRun(ctx, r.Out, pick.sweep, pick.run)
+		c, err := VerifyRun(ctx, r.Out, pick.sweep, pick.run)
 		if err != nil {
 			return checks, fmt.Errorf("verify %s: %w", pick.run.Path, err)
 		}
@@ -66,7 +66,10 @@ func Verify(ctx context.Context, r *Results, n int, progress func(Check)) ([]Che
 	return checks, ctx.Err()
 }
 
-func verifyRun(ctx context.Context, out, sweep string, rn report.Run) (Check, error) {
+// VerifyRun retrains one completed run rn of sweep from its recorded
+// settings into out/verify/<run> and reports whether it gives the
+// record's numbers bit for bit (see Verify).
+func VerifyRun(ctx context.Context, out, sweep string, rn report.Run) (Check, error) {
 	rec := rn.Record
 	dir := filepath.Dir(rn.Path)
 	c := Check{Sweep: sweep, Run: filepath.Base(dir), Threads: runtime.GOMAXPROCS(0)}
@@ -104,4 +107,18 @@ func verifyRun(ctx context.Context, out, sweep string, rn report.Run) (Check, er
 	}
 	c.Identical, c.Diff = again.SameNumbers(rec)
 	return c, nil
+}
+
+// LastWeights returns the path of run rn's last.npz: in its folder, or
+// else in out/verify/<run> where VerifyRun retrained it; "" for neither.
+// Records are committed and checkpoints are not, so a fresh clone has a
+// figure's weights only once a verified rerun has made them again.
+func LastWeights(out string, rn report.Run) string {
+	dir := filepath.Dir(rn.Path)
+	for _, p := range []string{filepath.Join(dir, run.LastFile), filepath.Join(out, VerifyDir, filepath.Base(dir), run.LastFile)} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ""
 }

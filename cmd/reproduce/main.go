@@ -48,6 +48,7 @@ import (
 
 	"github.com/spikegrad/spikegrad/cmd/internal/cli"
 	"github.com/spikegrad/spikegrad/paper"
+	"github.com/spikegrad/spikegrad/paper/findings"
 	"github.com/spikegrad/spikegrad/paper/readme"
 	"github.com/spikegrad/spikegrad/sweep"
 )
@@ -111,7 +112,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if o.noReport || (popt.Shards > 0 && !o.reportOnly) {
 		return code // a shard reports nothing: the merged folder does
 	}
-	if err := report(o, popt, stdout); err != nil {
+	if err := report(ctx, o, popt, stdout); err != nil {
 		fmt.Fprintf(stderr, "reproduce: %v\n", err)
 		return 1
 	}
@@ -298,8 +299,10 @@ func verify(ctx context.Context, o *options, p *paper.Plan, log *logrus.Logger, 
 }
 
 // report writes the figures, tables and README from every record of the
-// whole plan (unsharded, every sweep).
-func report(o *options, popt paper.Options, stdout io.Writer) error {
+// whole plan (unsharded, every sweep). Unless --report-only, it first
+// retrains (and verifies) the runs whose weights a figure draws and
+// which are not on disk.
+func report(ctx context.Context, o *options, popt paper.Options, stdout io.Writer) error {
 	popt.Shard, popt.Shards, popt.Sweeps = 0, 0, nil
 	p, err := paper.NewPlan(popt)
 	if err != nil {
@@ -309,7 +312,15 @@ func report(o *options, popt paper.Options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, err := readme.Write(context.Background(), res, readme.Options{Command: command(o), Data: o.data})
+	if !o.reportOnly {
+		_, err := findings.EnsureWeights(ctx, res, func(c paper.Check) {
+			fmt.Fprintf(stdout, "retrained %s/%s for its weights, identical to its record: %v\n", c.Sweep, c.Run, c.Identical)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	rep, err := readme.Write(ctx, res, readme.Options{Command: command(o), Data: o.data})
 	var files []string
 	if rep != nil {
 		files = rep.Files

@@ -123,6 +123,33 @@ func TestSmokeTestScale(t *testing.T) {
 	if !bytes.Equal(before, after) {
 		t.Error("the second pass changed the findings")
 	}
+	// A fresh clone of committed results: records without checkpoints.
+	// It trains nothing again but the two networks Fig. 8 draws, into
+	// verify/, checked against their records, and draws the same findings.
+	cks, _ := filepath.Glob(filepath.Join(out, "runs", "*", "*", "*.npz"))
+	for _, ck := range cks {
+		if err := os.Remove(ck); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.RemoveAll(filepath.Join(out, "verify"))
+	os.Remove(filepath.Join(out, "figures", "fig8a_unregularised.png"))
+	stdout.Reset()
+	if code := run(context.Background(), []string{"--scale", "test", "--out", out, "--jobs", "2"}, &stdout, &stderr, noEnv); code != 0 {
+		t.Fatalf("fresh clone: code %d\n%s", code, stderr.String())
+	}
+	if n := strings.Count(stdout.String(), "for its weights, identical to its record: true"); n != 2 {
+		t.Errorf("fresh clone: %d networks retrained for Fig. 8, want 2:\n%s", n, stdout.String())
+	}
+	if again, _ := filepath.Glob(filepath.Join(out, "runs", "*", "*", "*.npz")); len(again) != 0 {
+		t.Errorf("fresh clone: %d runs trained again", len(again))
+	}
+	if _, err := os.Stat(filepath.Join(out, "figures", "fig8a_unregularised.png")); err != nil {
+		t.Errorf("fresh clone: Fig. 8a not drawn: %v", err)
+	}
+	if fresh, _ := os.ReadFile(filepath.Join(out, "findings.csv")); !bytes.Equal(before, fresh) {
+		t.Error("the fresh clone changed the findings")
+	}
 	// A record whose numbers were altered fails the check (exit 1); the
 	// first run in path order is the one --verify 1 retrains.
 	records, _ := filepath.Glob(filepath.Join(out, "runs", "*", "*", "record.json"))

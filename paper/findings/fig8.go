@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/spikegrad/spikegrad/paper"
 	"github.com/spikegrad/spikegrad/paper/samples"
 	"github.com/spikegrad/spikegrad/report"
 	"github.com/spikegrad/spikegrad/report/chart"
@@ -98,7 +99,11 @@ func (r results) fig8(ctx context.Context, f *figures) ([]Row, []string, error) 
 	}{{run: free, label: "unregularised", file: "fig8a_unregularised.png"}, {run: reg, label: "upper bound", file: "fig8b_regularised.png"}}
 	for i := range cases {
 		c := &cases[i]
-		ck := filepath.Join(filepath.Dir(c.run.Path), run.LastFile)
+		ck := paper.LastWeights(r.Out, *c.run)
+		if ck == "" {
+			f.skip(c.file, fmt.Errorf("%s: no %s in its folder nor a verified rerun's (cmd/reproduce makes it again unless --report-only)", filepath.Dir(c.run.Path), run.LastFile))
+			continue
+		}
 		a, err := activity(ctx, ck, f.path(c.file))
 		if err != nil {
 			f.skip(c.file, err)
@@ -187,4 +192,33 @@ func activity(ctx context.Context, ck, png string) (*samples.Activity, error) {
 		return nil, err
 	}
 	return a, report.Snapshot(png, a.Snapshots, raster.SnapshotOptions{DT: a.DT, Samples: len(a.Snapshots)})
+}
+
+// EnsureWeights retrains, as paper.VerifyRun does, the runs whose
+// last.npz Fig. 8 draws and whose weights are not on disk (a fresh clone
+// of committed records), and checks that each gives its recorded numbers
+// bit for bit: weights made again are used only if they are the
+// recorded run's. It returns the checks made; a rerun that differs is an
+// error.
+func EnsureWeights(ctx context.Context, r *paper.Results, progress func(paper.Check)) ([]paper.Check, error) {
+	free, reg := results{r}.fig8Runs()
+	var checks []paper.Check
+	for _, rn := range []*report.Run{free, reg} {
+		if rn == nil || paper.LastWeights(r.Out, *rn) != "" {
+			continue
+		}
+		sweep := filepath.Base(filepath.Dir(filepath.Dir(rn.Path)))
+		c, err := paper.VerifyRun(ctx, r.Out, sweep, *rn)
+		if err != nil {
+			return checks, fmt.Errorf("the weights of %s for Fig. 8: %w", filepath.Dir(rn.Path), err)
+		}
+		checks = append(checks, c)
+		if progress != nil {
+			progress(c)
+		}
+		if !c.Identical {
+			return checks, fmt.Errorf("the weights of %s for Fig. 8: the rerun differs from the record: %s", filepath.Dir(rn.Path), c.Diff)
+		}
+	}
+	return checks, nil
 }
