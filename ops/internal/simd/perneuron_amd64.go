@@ -2,151 +2,239 @@
 
 package simd
 
-// The loops of perneuron.go: the AVX loops of perneuron_amd64.s take the
-// whole blocks of eight, the Go loops the rest. Slicing every operand to
-// the AVX part first panics on a short one, which the assembly would read
-// past.
+// The loops of perneuron.go. Each runs over spans of its rows (rowSpan):
+// the AVX loop of perneuron_amd64.s takes all rows at once when they are
+// whole blocks of eight, or else each row's whole blocks, and the Go loop
+// the rest of each row (all rows without AVX). Slicing every operand to its span first panics on a
+// short one, which the assembly would read past.
 
-// AddProduct adds p·x to dst.
-func AddProduct(dst, p, x []float32) {
-	if m := avxLen(len(dst)); m > 0 {
-		addProductAVX(dst[:m], p[:m], x[:m])
-		dst, p, x = dst[m:], p[m:], x[m:]
+// rowSpan returns the span from element k0 of n in rows of cols: it ends
+// at k1, and the AVX loop takes its first a elements with the first m
+// parameters (m: a multiple of 8), the Go loop the rest with the others.
+func rowSpan(n, cols, k0 int) (k1, a, m int) {
+	switch {
+	case !UseAVX:
+		return n, 0, 0
+	case cols%8 == 0:
+		return n, n - k0, cols
 	}
-	addProductGo(dst, p, x)
+	m = cols &^ 7
+	return k0 + cols, m, m
+}
+
+// AddProduct adds p·x to dst row by row: p and x hold rows of len(dst).
+func AddProduct(dst, p, x []float32) {
+	n, cols := len(p), len(dst)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var a, m int
+		k1, a, m = rowSpan(n, cols, k0)
+		if a > 0 {
+			addProductAVX(dst[:m], p[k0:k0+a], x[k0:k0+a])
+		}
+		addProductGo(dst[m:], p[k0+a:k1], x[k0+a:k1])
+	}
 }
 
 // Sub writes x − y.
 func Sub(dst, x, y []float32) {
-	if m := avxLen(len(dst)); m > 0 {
+	m := avxLen(len(dst))
+	if m > 0 {
 		subAVX(dst[:m], x[:m], y[:m])
-		dst, x, y = dst[m:], x[m:], y[m:]
 	}
-	subGo(dst, x, y)
+	subGo(dst[m:], x[m:], y[m:])
 }
 
 // Mul writes p·x.
 func Mul(dst, p, x []float32) {
-	if m := avxLen(len(dst)); m > 0 {
-		mulAVX(dst[:m], p[:m], x[:m])
-		dst, p, x = dst[m:], p[m:], x[m:]
+	n, cols := len(dst), len(p)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var a, m int
+		k1, a, m = rowSpan(n, cols, k0)
+		if a > 0 {
+			mulAVX(dst[k0:k0+a], p[:m], x[k0:k0+a])
+		}
+		mulGo(dst[k0+a:k1], p[m:], x[k0+a:k1])
 	}
-	mulGo(dst, p, x)
 }
 
 // ComplementMul writes (1 − p)·x.
 func ComplementMul(dst, p, x []float32) {
-	if m := avxLen(len(dst)); m > 0 {
-		complementMulAVX(dst[:m], p[:m], x[:m])
-		dst, p, x = dst[m:], p[m:], x[m:]
+	n, cols := len(dst), len(p)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var a, m int
+		k1, a, m = rowSpan(n, cols, k0)
+		if a > 0 {
+			complementMulAVX(dst[k0:k0+a], p[:m], x[k0:k0+a])
+		}
+		complementMulGo(dst[k0+a:k1], p[m:], x[k0+a:k1])
 	}
-	complementMulGo(dst, p, x)
 }
 
 // NegMul writes −p·x.
 func NegMul(dst, p, x []float32) {
-	if m := avxLen(len(dst)); m > 0 {
-		negMulAVX(dst[:m], p[:m], x[:m])
-		dst, p, x = dst[m:], p[m:], x[m:]
+	n, cols := len(dst), len(p)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var a, m int
+		k1, a, m = rowSpan(n, cols, k0)
+		if a > 0 {
+			negMulAVX(dst[k0:k0+a], p[:m], x[k0:k0+a])
+		}
+		negMulGo(dst[k0+a:k1], p[m:], x[k0+a:k1])
 	}
-	negMulGo(dst, p, x)
 }
 
 // Adapt writes ((0 + ρ·w) + a·u) + b·s: the sum starts from +0, as the
 // kernel's row does.
 func Adapt(out, rho, a, b, w, u, s []float32) {
-	if m := avxLen(len(out)); m > 0 {
-		adaptAVX(out[:m], rho[:m], a[:m], b[:m], w[:m], u[:m], s[:m])
-		out, rho, a, b, w, u, s = out[m:], rho[m:], a[m:], b[m:], w[m:], u[m:], s[m:]
+	n, cols := len(out), len(rho)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var l, m int
+		k1, l, m = rowSpan(n, cols, k0)
+		if l > 0 {
+			adaptAVX(out[k0:k0+l], rho[:m], a[:m], b[:m], w[k0:k0+l], u[k0:k0+l], s[k0:k0+l])
+		}
+		adaptGo(out[k0+l:k1], rho[m:], a[m:], b[m:], w[k0+l:k1], u[k0+l:k1], s[k0+l:k1])
 	}
-	adaptGo(out, rho, a, b, w, u, s)
 }
 
 // AdaptiveMembrane writes α·(u − r) + (1 − α)·(x − w).
 func AdaptiveMembrane(out, alpha, u, r, x, w []float32) {
-	if m := avxLen(len(out)); m > 0 {
-		adaptiveMembraneAVX(out[:m], alpha[:m], u[:m], r[:m], x[:m], w[:m])
-		out, alpha, u, r, x, w = out[m:], alpha[m:], u[m:], r[m:], x[m:], w[m:]
+	n, cols := len(out), len(alpha)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var a, m int
+		k1, a, m = rowSpan(n, cols, k0)
+		if a > 0 {
+			adaptiveMembraneAVX(out[k0:k0+a], alpha[:m], u[k0:k0+a], r[k0:k0+a], x[k0:k0+a], w[k0:k0+a])
+		}
+		adaptiveMembraneGo(out[k0+a:k1], alpha[m:], u[k0+a:k1], r[k0+a:k1], x[k0+a:k1], w[k0+a:k1])
 	}
-	adaptiveMembraneGo(out, alpha, u, r, x, w)
 }
 
 // AdaptationGrad writes −(1 − α)·g + ρ·e.
 func AdaptationGrad(out, alpha, rho, g, e []float32) {
-	if m := avxLen(len(out)); m > 0 {
-		adaptationGradAVX(out[:m], alpha[:m], rho[:m], g[:m], e[:m])
-		out, alpha, rho, g, e = out[m:], alpha[m:], rho[m:], g[m:], e[m:]
+	n, cols := len(out), len(alpha)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var a, m int
+		k1, a, m = rowSpan(n, cols, k0)
+		if a > 0 {
+			adaptationGradAVX(out[k0:k0+a], alpha[:m], rho[:m], g[k0:k0+a], e[k0:k0+a])
+		}
+		adaptationGradGo(out[k0+a:k1], alpha[m:], rho[m:], g[k0+a:k1], e[k0+a:k1])
 	}
-	adaptationGradGo(out, alpha, rho, g, e)
 }
 
 // AdaptiveGradU writes ((g + b·e)·(num/(q·q)) + α·d) + a·e with q =
 // steep·|u − 1| + 1: the adaptive LIF's dU[n] with the SuperSpike
 // (num = 1) or asymptotic (num = steep) surrogate.
 func AdaptiveGradU(out, u, g, d, e, alpha, a, b []float32, num, steep float32) {
-	if m := avxLen(len(out)); m > 0 {
-		adaptiveGradUAVX(out[:m], u[:m], g[:m], d[:m], e[:m], alpha[:m], a[:m], b[:m], num, steep)
-		out, u, g, d, e, alpha, a, b = out[m:], u[m:], g[m:], d[m:], e[m:], alpha[m:], a[m:], b[m:]
+	n, cols := len(out), len(alpha)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var l, m int
+		k1, l, m = rowSpan(n, cols, k0)
+		if l > 0 {
+			adaptiveGradUAVX(out[k0:k0+l], u[k0:k0+l], g[k0:k0+l], d[k0:k0+l], e[k0:k0+l], alpha[:m], a[:m], b[:m], num, steep)
+		}
+		adaptiveGradUGo(out[k0+l:k1], u[k0+l:k1], g[k0+l:k1], d[k0+l:k1], e[k0+l:k1], alpha[m:], a[m:], b[m:], num, steep)
 	}
-	adaptiveGradUGo(out, u, g, d, e, alpha, a, b, num, steep)
 }
 
-// AlphaGrad adds du·(u − r − x + w) to dst.
+// AlphaGrad adds du·(u − r − x + w) to dst row by row: the others hold
+// rows of len(dst).
 func AlphaGrad(dst, du, u, r, x, w []float32) {
-	if m := avxLen(len(dst)); m > 0 {
-		alphaGradAVX(dst[:m], du[:m], u[:m], r[:m], x[:m], w[:m])
-		dst, du, u, r, x, w = dst[m:], du[m:], u[m:], r[m:], x[m:], w[m:]
+	n, cols := len(du), len(dst)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var a, m int
+		k1, a, m = rowSpan(n, cols, k0)
+		if a > 0 {
+			alphaGradAVX(dst[:m], du[k0:k0+a], u[k0:k0+a], r[k0:k0+a], x[k0:k0+a], w[k0:k0+a])
+		}
+		alphaGradGo(dst[m:], du[k0+a:k1], u[k0+a:k1], r[k0+a:k1], x[k0+a:k1], w[k0+a:k1])
 	}
-	alphaGradGo(dst, du, u, r, x, w)
 }
 
 // MembraneDecay writes (β·u + (1 − β)·i)·(1 − r).
 func MembraneDecay(out, beta, u, i, r []float32) {
-	if m := avxLen(len(out)); m > 0 {
-		membraneDecayAVX(out[:m], beta[:m], u[:m], i[:m], r[:m])
-		out, beta, u, i, r = out[m:], beta[m:], u[m:], i[m:], r[m:]
+	n, cols := len(out), len(beta)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var a, m int
+		k1, a, m = rowSpan(n, cols, k0)
+		if a > 0 {
+			membraneDecayAVX(out[k0:k0+a], beta[:m], u[k0:k0+a], i[k0:k0+a], r[k0:k0+a])
+		}
+		membraneDecayGo(out[k0+a:k1], beta[m:], u[k0+a:k1], i[k0+a:k1], r[k0+a:k1])
 	}
-	membraneDecayGo(out, beta, u, i, r)
 }
 
 // IntegrateDecay writes β·u + (1 − β)·i: MembraneDecay without a reset.
 func IntegrateDecay(out, beta, u, i []float32) {
-	if m := avxLen(len(out)); m > 0 {
-		integrateDecayAVX(out[:m], beta[:m], u[:m], i[:m])
-		out, beta, u, i = out[m:], beta[m:], u[m:], i[m:]
+	n, cols := len(out), len(beta)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var a, m int
+		k1, a, m = rowSpan(n, cols, k0)
+		if a > 0 {
+			integrateDecayAVX(out[k0:k0+a], beta[:m], u[k0:k0+a], i[k0:k0+a])
+		}
+		integrateDecayGo(out[k0+a:k1], beta[m:], u[k0+a:k1], i[k0+a:k1])
 	}
-	integrateDecayGo(out, beta, u, i)
 }
 
 // LIFGradIDecay writes (1 − β_mem)·d·(1 − r) + β_syn·e.
 func LIFGradIDecay(out, d, betaMem, betaSyn, e, r []float32) {
-	if m := avxLen(len(out)); m > 0 {
-		lifGradIDecayAVX(out[:m], d[:m], betaMem[:m], betaSyn[:m], e[:m], r[:m])
-		out, d, betaMem, betaSyn, e, r = out[m:], d[m:], betaMem[m:], betaSyn[m:], e[m:], r[m:]
+	n, cols := len(out), len(betaMem)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var a, m int
+		k1, a, m = rowSpan(n, cols, k0)
+		if a > 0 {
+			lifGradIDecayAVX(out[k0:k0+a], d[k0:k0+a], betaMem[:m], betaSyn[:m], e[k0:k0+a], r[k0:k0+a])
+		}
+		lifGradIDecayGo(out[k0+a:k1], d[k0+a:k1], betaMem[m:], betaSyn[m:], e[k0+a:k1], r[k0+a:k1])
 	}
-	lifGradIDecayGo(out, d, betaMem, betaSyn, e, r)
 }
 
 // AddDecayed writes h + β·(1 − r)·d.
 func AddDecayed(out, h, beta, d, r []float32) {
-	if m := avxLen(len(out)); m > 0 {
-		addDecayedAVX(out[:m], h[:m], beta[:m], d[:m], r[:m])
-		out, h, beta, d, r = out[m:], h[m:], beta[m:], d[m:], r[m:]
+	n, cols := len(out), len(beta)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var a, m int
+		k1, a, m = rowSpan(n, cols, k0)
+		if a > 0 {
+			addDecayedAVX(out[k0:k0+a], h[k0:k0+a], beta[:m], d[k0:k0+a], r[k0:k0+a])
+		}
+		addDecayedGo(out[k0+a:k1], h[k0+a:k1], beta[m:], d[k0+a:k1], r[k0+a:k1])
 	}
-	addDecayedGo(out, h, beta, d, r)
 }
 
-// AddDecayGrad adds du·(1 − r)·(u − i) to dst.
+// AddDecayGrad adds du·(1 − r)·(u − i) to dst row by row: the others
+// hold rows of len(dst).
 func AddDecayGrad(dst, du, u, i, r []float32) {
-	if m := avxLen(len(dst)); m > 0 {
-		addDecayGradAVX(dst[:m], du[:m], u[:m], i[:m], r[:m])
-		dst, du, u, i, r = dst[m:], du[m:], u[m:], i[m:], r[m:]
+	n, cols := len(du), len(dst)
+	mustRows(n, cols)
+	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
+		var a, m int
+		k1, a, m = rowSpan(n, cols, k0)
+		if a > 0 {
+			addDecayGradAVX(dst[:m], du[k0:k0+a], u[k0:k0+a], i[k0:k0+a], r[k0:k0+a])
+		}
+		addDecayGradGo(dst[m:], du[k0+a:k1], u[k0+a:k1], i[k0+a:k1], r[k0+a:k1])
 	}
-	addDecayGradGo(dst, du, u, i, r)
 }
 
-// The loops of perneuron_amd64.s, over len(dst) or len(out), a multiple
-// of 8; the other slices are at least as long.
+// The loops of perneuron_amd64.s, over len(out) (or, for those that add to
+// dst, the other operands' length) elements in rows of the parameters' (or
+// dst's) length, a multiple of 8.
 
 //go:noescape
 func addProductAVX(dst, p, x []float32)
