@@ -257,10 +257,13 @@ func AdaptiveGrads[T Float](wk *parallel.Workers, alpha, rho, a, b []T, steps []
 	}
 	l := simdRows[T]()
 	wk.For(cols, cols*len(steps)*cheap*16, func(lo, hi int) {
-		x, y := make([]T, hi-lo), make([]T, hi-lo)
+		var x, y []T // the Go loops' scratch space
 		for _, st := range steps {
 			if l != nil && adaptiveStepSIMD(l, alpha, rho, a, b, st, lo, hi) {
 				continue
+			}
+			if x == nil {
+				x, y = make([]T, hi-lo), make([]T, hi-lo)
 			}
 			rows := len(st.DU) / cols
 			for q := 0; q < rows; q++ {
