@@ -7,19 +7,21 @@ import (
 
 // simdRowLoops are package simd's per-neuron loops (AVX, bit for bit the
 // Go loops of the kernels) typed for the kernels' T. The adaptive and
-// per-neuron decay kernels take them for the rows whose operands are all
-// there; rows with absent (zero) operands, and T other than float32, run
-// the Go loops.
+// per-neuron decay kernels hand them a goroutine's rows at once where the
+// operands are all there; absent (zero) operands, and T other than
+// float32, take the Go loops.
 type simdRowLoops[T Float] struct {
 	addProduct, sub, mul, complementMul, negMul func(dst, p, x []T)
 	adapt                                       func(out, rho, a, b, w, u, s []T)
-	adaptiveMembrane, alphaGrad                 func(out, p, u, r, x, w []T)
+	adaptiveMembrane                            func(out, alpha, u, r, x, w []T)
+	alphaGrad                                   func(dst, du, u, r, x, w []T)
 	adaptationGrad                              func(out, alpha, rho, g, e []T)
 	adaptiveGradU                               func(out, u, g, d, e, alpha, a, b []T, num, steep T)
 	membraneDecay                               func(out, beta, u, i, r []T)
 	integrateDecay                              func(out, beta, u, i []T)
 	lifGradIDecay                               func(out, d, betaMem, betaSyn, e, r []T)
-	addDecayed, addDecayGrad                    func(out, h, beta, d, r []T)
+	addDecayed                                  func(out, h, beta, d, r []T)
+	addDecayGrad                                func(dst, du, u, i, r []T)
 }
 
 var simdRows32 = &simdRowLoops[float32]{

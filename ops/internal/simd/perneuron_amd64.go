@@ -5,13 +5,14 @@ package simd
 // The loops of perneuron.go. Each runs over spans of its rows (rowSpan):
 // the AVX loop of perneuron_amd64.s takes all rows at once when they are
 // whole blocks of eight, or else each row's whole blocks, and the Go loop
-// the rest of each row (all rows without AVX). Slicing every operand to its span first panics on a
-// short one, which the assembly would read past.
+// the rest of each row (all rows without AVX). Slicing every operand to
+// its span first panics on a short one, which the assembly would read
+// past.
 
 // rowSpan returns the span from element k0 of n in rows of cols: it ends
-// at k1, and the AVX loop takes its first a elements with the first m
+// at k1, and the AVX loop takes its first avx elements with the first m
 // parameters (m: a multiple of 8), the Go loop the rest with the others.
-func rowSpan(n, cols, k0 int) (k1, a, m int) {
+func rowSpan(n, cols, k0 int) (k1, avx, m int) {
 	switch {
 	case !UseAVX:
 		return n, 0, 0
@@ -27,12 +28,12 @@ func AddProduct(dst, p, x []float32) {
 	n, cols := len(p), len(dst)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var a, m int
-		k1, a, m = rowSpan(n, cols, k0)
-		if a > 0 {
-			addProductAVX(dst[:m], p[k0:k0+a], x[k0:k0+a])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			addProductAVX(dst[:m], p[k0:k0+avx], x[k0:k0+avx])
 		}
-		addProductGo(dst[m:], p[k0+a:k1], x[k0+a:k1])
+		addProductGo(dst[m:], p[k0+avx:k1], x[k0+avx:k1])
 	}
 }
 
@@ -50,12 +51,12 @@ func Mul(dst, p, x []float32) {
 	n, cols := len(dst), len(p)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var a, m int
-		k1, a, m = rowSpan(n, cols, k0)
-		if a > 0 {
-			mulAVX(dst[k0:k0+a], p[:m], x[k0:k0+a])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			mulAVX(dst[k0:k0+avx], p[:m], x[k0:k0+avx])
 		}
-		mulGo(dst[k0+a:k1], p[m:], x[k0+a:k1])
+		mulGo(dst[k0+avx:k1], p[m:], x[k0+avx:k1])
 	}
 }
 
@@ -64,12 +65,12 @@ func ComplementMul(dst, p, x []float32) {
 	n, cols := len(dst), len(p)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var a, m int
-		k1, a, m = rowSpan(n, cols, k0)
-		if a > 0 {
-			complementMulAVX(dst[k0:k0+a], p[:m], x[k0:k0+a])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			complementMulAVX(dst[k0:k0+avx], p[:m], x[k0:k0+avx])
 		}
-		complementMulGo(dst[k0+a:k1], p[m:], x[k0+a:k1])
+		complementMulGo(dst[k0+avx:k1], p[m:], x[k0+avx:k1])
 	}
 }
 
@@ -78,12 +79,12 @@ func NegMul(dst, p, x []float32) {
 	n, cols := len(dst), len(p)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var a, m int
-		k1, a, m = rowSpan(n, cols, k0)
-		if a > 0 {
-			negMulAVX(dst[k0:k0+a], p[:m], x[k0:k0+a])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			negMulAVX(dst[k0:k0+avx], p[:m], x[k0:k0+avx])
 		}
-		negMulGo(dst[k0+a:k1], p[m:], x[k0+a:k1])
+		negMulGo(dst[k0+avx:k1], p[m:], x[k0+avx:k1])
 	}
 }
 
@@ -93,12 +94,12 @@ func Adapt(out, rho, a, b, w, u, s []float32) {
 	n, cols := len(out), len(rho)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var l, m int
-		k1, l, m = rowSpan(n, cols, k0)
-		if l > 0 {
-			adaptAVX(out[k0:k0+l], rho[:m], a[:m], b[:m], w[k0:k0+l], u[k0:k0+l], s[k0:k0+l])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			adaptAVX(out[k0:k0+avx], rho[:m], a[:m], b[:m], w[k0:k0+avx], u[k0:k0+avx], s[k0:k0+avx])
 		}
-		adaptGo(out[k0+l:k1], rho[m:], a[m:], b[m:], w[k0+l:k1], u[k0+l:k1], s[k0+l:k1])
+		adaptGo(out[k0+avx:k1], rho[m:], a[m:], b[m:], w[k0+avx:k1], u[k0+avx:k1], s[k0+avx:k1])
 	}
 }
 
@@ -107,12 +108,12 @@ func AdaptiveMembrane(out, alpha, u, r, x, w []float32) {
 	n, cols := len(out), len(alpha)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var a, m int
-		k1, a, m = rowSpan(n, cols, k0)
-		if a > 0 {
-			adaptiveMembraneAVX(out[k0:k0+a], alpha[:m], u[k0:k0+a], r[k0:k0+a], x[k0:k0+a], w[k0:k0+a])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			adaptiveMembraneAVX(out[k0:k0+avx], alpha[:m], u[k0:k0+avx], r[k0:k0+avx], x[k0:k0+avx], w[k0:k0+avx])
 		}
-		adaptiveMembraneGo(out[k0+a:k1], alpha[m:], u[k0+a:k1], r[k0+a:k1], x[k0+a:k1], w[k0+a:k1])
+		adaptiveMembraneGo(out[k0+avx:k1], alpha[m:], u[k0+avx:k1], r[k0+avx:k1], x[k0+avx:k1], w[k0+avx:k1])
 	}
 }
 
@@ -121,12 +122,12 @@ func AdaptationGrad(out, alpha, rho, g, e []float32) {
 	n, cols := len(out), len(alpha)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var a, m int
-		k1, a, m = rowSpan(n, cols, k0)
-		if a > 0 {
-			adaptationGradAVX(out[k0:k0+a], alpha[:m], rho[:m], g[k0:k0+a], e[k0:k0+a])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			adaptationGradAVX(out[k0:k0+avx], alpha[:m], rho[:m], g[k0:k0+avx], e[k0:k0+avx])
 		}
-		adaptationGradGo(out[k0+a:k1], alpha[m:], rho[m:], g[k0+a:k1], e[k0+a:k1])
+		adaptationGradGo(out[k0+avx:k1], alpha[m:], rho[m:], g[k0+avx:k1], e[k0+avx:k1])
 	}
 }
 
@@ -137,12 +138,12 @@ func AdaptiveGradU(out, u, g, d, e, alpha, a, b []float32, num, steep float32) {
 	n, cols := len(out), len(alpha)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var l, m int
-		k1, l, m = rowSpan(n, cols, k0)
-		if l > 0 {
-			adaptiveGradUAVX(out[k0:k0+l], u[k0:k0+l], g[k0:k0+l], d[k0:k0+l], e[k0:k0+l], alpha[:m], a[:m], b[:m], num, steep)
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			adaptiveGradUAVX(out[k0:k0+avx], u[k0:k0+avx], g[k0:k0+avx], d[k0:k0+avx], e[k0:k0+avx], alpha[:m], a[:m], b[:m], num, steep)
 		}
-		adaptiveGradUGo(out[k0+l:k1], u[k0+l:k1], g[k0+l:k1], d[k0+l:k1], e[k0+l:k1], alpha[m:], a[m:], b[m:], num, steep)
+		adaptiveGradUGo(out[k0+avx:k1], u[k0+avx:k1], g[k0+avx:k1], d[k0+avx:k1], e[k0+avx:k1], alpha[m:], a[m:], b[m:], num, steep)
 	}
 }
 
@@ -152,12 +153,12 @@ func AlphaGrad(dst, du, u, r, x, w []float32) {
 	n, cols := len(du), len(dst)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var a, m int
-		k1, a, m = rowSpan(n, cols, k0)
-		if a > 0 {
-			alphaGradAVX(dst[:m], du[k0:k0+a], u[k0:k0+a], r[k0:k0+a], x[k0:k0+a], w[k0:k0+a])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			alphaGradAVX(dst[:m], du[k0:k0+avx], u[k0:k0+avx], r[k0:k0+avx], x[k0:k0+avx], w[k0:k0+avx])
 		}
-		alphaGradGo(dst[m:], du[k0+a:k1], u[k0+a:k1], r[k0+a:k1], x[k0+a:k1], w[k0+a:k1])
+		alphaGradGo(dst[m:], du[k0+avx:k1], u[k0+avx:k1], r[k0+avx:k1], x[k0+avx:k1], w[k0+avx:k1])
 	}
 }
 
@@ -166,12 +167,12 @@ func MembraneDecay(out, beta, u, i, r []float32) {
 	n, cols := len(out), len(beta)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var a, m int
-		k1, a, m = rowSpan(n, cols, k0)
-		if a > 0 {
-			membraneDecayAVX(out[k0:k0+a], beta[:m], u[k0:k0+a], i[k0:k0+a], r[k0:k0+a])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			membraneDecayAVX(out[k0:k0+avx], beta[:m], u[k0:k0+avx], i[k0:k0+avx], r[k0:k0+avx])
 		}
-		membraneDecayGo(out[k0+a:k1], beta[m:], u[k0+a:k1], i[k0+a:k1], r[k0+a:k1])
+		membraneDecayGo(out[k0+avx:k1], beta[m:], u[k0+avx:k1], i[k0+avx:k1], r[k0+avx:k1])
 	}
 }
 
@@ -180,12 +181,12 @@ func IntegrateDecay(out, beta, u, i []float32) {
 	n, cols := len(out), len(beta)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var a, m int
-		k1, a, m = rowSpan(n, cols, k0)
-		if a > 0 {
-			integrateDecayAVX(out[k0:k0+a], beta[:m], u[k0:k0+a], i[k0:k0+a])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			integrateDecayAVX(out[k0:k0+avx], beta[:m], u[k0:k0+avx], i[k0:k0+avx])
 		}
-		integrateDecayGo(out[k0+a:k1], beta[m:], u[k0+a:k1], i[k0+a:k1])
+		integrateDecayGo(out[k0+avx:k1], beta[m:], u[k0+avx:k1], i[k0+avx:k1])
 	}
 }
 
@@ -194,12 +195,12 @@ func LIFGradIDecay(out, d, betaMem, betaSyn, e, r []float32) {
 	n, cols := len(out), len(betaMem)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var a, m int
-		k1, a, m = rowSpan(n, cols, k0)
-		if a > 0 {
-			lifGradIDecayAVX(out[k0:k0+a], d[k0:k0+a], betaMem[:m], betaSyn[:m], e[k0:k0+a], r[k0:k0+a])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			lifGradIDecayAVX(out[k0:k0+avx], d[k0:k0+avx], betaMem[:m], betaSyn[:m], e[k0:k0+avx], r[k0:k0+avx])
 		}
-		lifGradIDecayGo(out[k0+a:k1], d[k0+a:k1], betaMem[m:], betaSyn[m:], e[k0+a:k1], r[k0+a:k1])
+		lifGradIDecayGo(out[k0+avx:k1], d[k0+avx:k1], betaMem[m:], betaSyn[m:], e[k0+avx:k1], r[k0+avx:k1])
 	}
 }
 
@@ -208,12 +209,12 @@ func AddDecayed(out, h, beta, d, r []float32) {
 	n, cols := len(out), len(beta)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var a, m int
-		k1, a, m = rowSpan(n, cols, k0)
-		if a > 0 {
-			addDecayedAVX(out[k0:k0+a], h[k0:k0+a], beta[:m], d[k0:k0+a], r[k0:k0+a])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			addDecayedAVX(out[k0:k0+avx], h[k0:k0+avx], beta[:m], d[k0:k0+avx], r[k0:k0+avx])
 		}
-		addDecayedGo(out[k0+a:k1], h[k0+a:k1], beta[m:], d[k0+a:k1], r[k0+a:k1])
+		addDecayedGo(out[k0+avx:k1], h[k0+avx:k1], beta[m:], d[k0+avx:k1], r[k0+avx:k1])
 	}
 }
 
@@ -223,12 +224,12 @@ func AddDecayGrad(dst, du, u, i, r []float32) {
 	n, cols := len(du), len(dst)
 	mustRows(n, cols)
 	for k0, k1 := 0, 0; k0 < n; k0 = k1 {
-		var a, m int
-		k1, a, m = rowSpan(n, cols, k0)
-		if a > 0 {
-			addDecayGradAVX(dst[:m], du[k0:k0+a], u[k0:k0+a], i[k0:k0+a], r[k0:k0+a])
+		var avx, m int
+		k1, avx, m = rowSpan(n, cols, k0)
+		if avx > 0 {
+			addDecayGradAVX(dst[:m], du[k0:k0+avx], u[k0:k0+avx], i[k0:k0+avx], r[k0:k0+avx])
 		}
-		addDecayGradGo(dst[m:], du[k0+a:k1], u[k0+a:k1], i[k0+a:k1], r[k0+a:k1])
+		addDecayGradGo(dst[m:], du[k0+avx:k1], u[k0+avx:k1], i[k0+avx:k1], r[k0+avx:k1])
 	}
 }
 
