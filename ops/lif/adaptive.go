@@ -488,7 +488,9 @@ func (adaptiveGradsOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 }
 
 // adGradUProjOp is adGradUOp with dS = gain·g_o·W_oᵀ computed row by row
-// inside, from (u, g_o, W_o, dU, e?, α, a, b), as lifGradUProjOp.
+// inside, from (u, g_o, W_o, dU, e?, α, a, b), as lifGradUProjOp; for a
+// readout trace's projection (bp.rows set), from (u, g_o, dU, e?, α, a,
+// b), gain·W_oᵀ following the blocks of g_o (see traceGradOp).
 type adGradUProjOp struct {
 	decayOp
 	s    surrogate.Surrogate
@@ -497,27 +499,46 @@ type adGradUProjOp struct {
 }
 
 func (op adGradUProjOp) String() string {
-	return fmt.Sprintf("AdaptiveGradUProj[%v,e=%t,%g,block %d×%d]", op.s, op.hasE, op.bp.gain, op.bp.block, op.bp.rows)
+	wt := ""
+	if op.bp.rows > 0 {
+		wt = ",W_oᵀ after"
+	}
+	return fmt.Sprintf("AdaptiveGradUProj[%v,e=%t,%g,block %d×%d%s]", op.s, op.hasE, op.bp.gain, op.bp.block, op.bp.rows, wt)
 }
 func (op adGradUProjOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
 func (op adGradUProjOp) Hashcode() uint32      { return opkit.Hash(op) }
+
+// adGradUProjParts returns the inputs as (u, g_o, W_o, dU, e) and (α, a,
+// b); W_o and e are the zero V where absent.
+func adGradUProjParts[V any](op adGradUProjOp, in []V) (x [5]V, params []V) {
+	k := 0
+	for q, has := range [5]bool{true, true, op.bp.rows == 0, true, op.hasE} {
+		if has {
+			x[q], k = in[k], k+1
+		}
+	}
+	return x, in[k:]
+}
+
 func (op adGradUProjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	sh, err := opkit.Shapes(op, in)
 	if err != nil {
 		return nil, err
 	}
-	u, g, w, d := sh[0], sh[1], sh[2], sh[3]
+	x, params := adGradUProjParts(op, sh)
+	u, g, w, d := x[0], x[1], x[2], x[3]
 	gRows := g[0]
 	if op.bp.rows > 0 {
-		gRows = op.bp.rows
-		if g[0] < (op.bp.block+1)*op.bp.rows {
-			gRows = -1
+		w = tensor.Shape{u[1], g[1]}
+		gRows = -1
+		if g[0] >= (op.bp.block+1)*op.bp.rows+kernel.ProjStride(u[1]) {
+			gRows = op.bp.rows
 		}
 	}
-	if !u.Eq(d) || (op.hasE && !u.Eq(sh[4])) || gRows != u[0] || w[0] != u[1] || w[1] != g[1] {
+	if !u.Eq(d) || (op.hasE && !u.Eq(x[4])) || gRows != u[0] || w[0] != u[1] || w[1] != g[1] {
 		return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
 	}
-	for _, p := range sh[len(sh)-3:] {
+	for _, p := range params {
 		if p[0] != 1 || p[1] != u[1] {
 			return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
 		}
@@ -531,23 +552,31 @@ func (op adGradUProjOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error)
 	}
 	sh := in[0].Shape()
 	out := opkit.NewOutput(p, in[0].Dtype(), sh[0], sh[1])
-	cols := in[1].Shape()[1]
-	var e G.Value
-	if op.hasE {
-		e = in[4]
-	}
-	alpha, a, b := in[len(in)-3], in[len(in)-2], in[len(in)-1]
+	x, prm := adGradUProjParts(op, in)
+	cols := x[1].Shape()[1]
 	switch out.Dtype() {
 	case tensor.Float32:
-		v := opkit.Slices32(out, in[0], in[1], in[2], in[3], e)
-		kernel.AdaptiveGradUProj(op.Workers, v[0], op.s, v[1], gBlock(op.bp, v[2], cols), v[3], cols, float32(op.bp.gain),
-			opkit.Slice32(alpha), opkit.Slice32(a), opkit.Slice32(b), v[4], v[5])
+		v := opkit.Slices32(out, x[0], x[1], x[2], x[3], x[4])
+		adGradUProj(op, v[0], v[1], v[2], v[3], v[4], v[5], cols, float32(op.bp.gain),
+			opkit.Slice32(prm[0]), opkit.Slice32(prm[1]), opkit.Slice32(prm[2]))
 	case tensor.Float64:
-		v := opkit.Slices64(out, in[0], in[1], in[2], in[3], e)
-		kernel.AdaptiveGradUProj(op.Workers, v[0], op.s, v[1], gBlock(op.bp, v[2], cols), v[3], cols, op.bp.gain,
-			opkit.Slice64(alpha), opkit.Slice64(a), opkit.Slice64(b), v[4], v[5])
+		v := opkit.Slices64(out, x[0], x[1], x[2], x[3], x[4])
+		adGradUProj(op, v[0], v[1], v[2], v[3], v[4], v[5], cols, op.bp.gain,
+			opkit.Slice64(prm[0]), opkit.Slice64(prm[1]), opkit.Slice64(prm[2]))
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
+}
+
+// adGradUProj runs the kernel on the op's block of g, from W (w) or from
+// the gain·W_oᵀ that follows the blocks of a readout trace's g.
+func adGradUProj[T float](op adGradUProjOp, out, u, g, w, d, e []T, cols int, gain T, alpha, a, b []T) {
+	if op.bp.rows == 0 {
+		kernel.AdaptiveGradUProj(op.Workers, out, op.s, u, g, w, cols, gain, alpha, a, b, d, e)
+		return
+	}
+	stride := kernel.ProjStride(len(alpha))
+	wt := g[len(g)-cols*stride:]
+	kernel.AdaptiveGradUProjT(op.Workers, out, op.s, u, gBlock(op.bp, g, cols), wt, stride, cols, alpha, a, b, d, e)
 }

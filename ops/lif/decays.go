@@ -390,7 +390,9 @@ func (op membraneOp) symDiffDecays(in G.Nodes, grad *G.Node) (G.Nodes, error) {
 
 // gradUProjDecayOp is gradUDecayOp with dS = gain·g_o·W_oᵀ computed row
 // by row inside, from (u, s, g_o, W_o, dU, β_mem), as lifGradUProjOp: the
-// spikes' gradient when it comes from one synaptic projection alone.
+// spikes' gradient when it comes from one synaptic projection alone. For a
+// readout trace's projection (bp.rows set) it reads (u, s, g_o, dU,
+// β_mem), gain·W_oᵀ following the blocks of g_o (see decayTraceGradOp).
 type gradUProjDecayOp struct {
 	decayOp
 	s  surrogate.Surrogate
@@ -398,21 +400,36 @@ type gradUProjDecayOp struct {
 }
 
 func (op gradUProjDecayOp) String() string {
-	return fmt.Sprintf("LIFGradUProjDecay[%v,%g,block %d×%d]", op.s, op.bp.gain, op.bp.block, op.bp.rows)
+	wt := ""
+	if op.bp.rows > 0 {
+		wt = ",W_oᵀ after"
+	}
+	return fmt.Sprintf("LIFGradUProjDecay[%v,%g,block %d×%d%s]", op.s, op.bp.gain, op.bp.block, op.bp.rows, wt)
 }
 func (op gradUProjDecayOp) WriteHash(h hash.Hash) { opkit.WriteHash(h, op) }
 func (op gradUProjDecayOp) Hashcode() uint32      { return opkit.Hash(op) }
+
+// gradUProjDecayParts returns the inputs as (u, s, g_o, W_o, dU, β_mem);
+// W_o is the zero V when it follows the blocks of g_o.
+func gradUProjDecayParts[V any](op gradUProjDecayOp, in []V) (u, s, g, w, d, b V) {
+	if op.bp.rows > 0 {
+		return in[0], in[1], in[2], w, in[3], in[4]
+	}
+	return in[0], in[1], in[2], in[3], in[4], in[5]
+}
+
 func (op gradUProjDecayOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	sh, err := opkit.Shapes(op, in)
 	if err != nil {
 		return nil, err
 	}
-	u, s, g, w, d, b := sh[0], sh[1], sh[2], sh[3], sh[4], sh[5]
+	u, s, g, w, d, b := gradUProjDecayParts(op, sh)
 	gRows := g[0]
 	if op.bp.rows > 0 {
-		gRows = op.bp.rows
-		if g[0] < (op.bp.block+1)*op.bp.rows {
-			gRows = -1
+		w = tensor.Shape{u[1], g[1]}
+		gRows = -1
+		if g[0] >= (op.bp.block+1)*op.bp.rows+kernel.ProjStride(u[1]) {
+			gRows = op.bp.rows
 		}
 	}
 	if !u.Eq(s) || !u.Eq(d) || gRows != u[0] || w[0] != u[1] || w[1] != g[1] || b[0] != 1 || b[1] != u[1] {
@@ -427,16 +444,29 @@ func (op gradUProjDecayOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, err
 	}
 	sh := in[0].Shape()
 	out := opkit.NewOutput(p, in[0].Dtype(), sh[0], sh[1])
-	cols := in[2].Shape()[1]
+	u, s, g, w, d, b := gradUProjDecayParts(op, in)
+	cols := g.Shape()[1]
 	switch out.Dtype() {
 	case tensor.Float32:
-		v := opkit.Slices32(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProjDecay(op.Workers, v[0], op.s, v[1], v[2], gBlock(op.bp, v[3], cols), v[4], v[5], cols, opkit.Slice32(in[5]), float32(op.bp.gain))
+		v := opkit.Slices32(out, u, s, g, w, d)
+		gradUProjDecay(op, v[0], v[1], v[2], v[3], v[4], v[5], opkit.Slice32(b), cols, float32(op.bp.gain))
 	case tensor.Float64:
-		v := opkit.Slices64(out, in[0], in[1], in[2], in[3], in[4])
-		kernel.LIFGradUProjDecay(op.Workers, v[0], op.s, v[1], v[2], gBlock(op.bp, v[3], cols), v[4], v[5], cols, opkit.Slice64(in[5]), op.bp.gain)
+		v := opkit.Slices64(out, u, s, g, w, d)
+		gradUProjDecay(op, v[0], v[1], v[2], v[3], v[4], v[5], opkit.Slice64(b), cols, op.bp.gain)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}
 	return out, nil
+}
+
+// gradUProjDecay runs the kernel on the op's block of g, from W (w) or
+// from the gain·W_oᵀ that follows the blocks of a readout trace's g.
+func gradUProjDecay[T float](op gradUProjDecayOp, out, u, s, g, w, d, beta []T, cols int, gain T) {
+	if op.bp.rows == 0 {
+		kernel.LIFGradUProjDecay(op.Workers, out, op.s, u, s, g, w, d, cols, beta, gain)
+		return
+	}
+	stride := kernel.ProjStride(len(beta))
+	wt := g[len(g)-cols*stride:]
+	kernel.LIFGradUProjDecayT(op.Workers, out, op.s, u, s, gBlock(op.bp, g, cols), wt, stride, d, cols, beta)
 }

@@ -180,7 +180,7 @@ func (op decayTraceOp) DiffWRT(n int) []bool {
 func (op decayTraceOp) SymDiff(in G.Nodes, trace, grad *G.Node) (G.Nodes, error) {
 	info := op.traceInfo()
 	w, bs, bo := in[len(in)-3], in[len(in)-2], in[len(in)-1]
-	dc, err := G.ApplyOp(decayTraceGradOp{opkit.Matrices(4, grad), info}, grad, trace, bs, bo)
+	dc, err := G.ApplyOp(decayTraceGradOp{opkit.Matrices(5, grad), info}, grad, trace, bs, bo, w)
 	if err != nil {
 		return nil, err
 	}
@@ -221,12 +221,14 @@ func (op decayTraceOp) SymDiff(in G.Nodes, trace, grad *G.Node) (G.Nodes, error)
 	return out, err
 }
 
-// decayTraceGradOp computes from the trace's gradient, the trace and the
-// decays (β_syn, β_out) the currents' gradients and the decays',
-// [(T+2)·rows + 2, outputs]: block m is dI_o[m+1], the gradient of step
-// m's synaptic update (zero where there is none), blocks T and T+1 are
-// scratch space, and the last two rows are dβ_out and dβ_syn
-// (kernel.ReadoutGradDecay).
+// decayTraceGradOp computes from the trace's gradient, the trace, the
+// decays (β_syn, β_out) and W_o the currents' gradients and the decays',
+// [(T+2)·rows + 2 + stride, outputs]: block m is dI_o[m+1], the gradient
+// of step m's synaptic update (zero where there is none), blocks T and
+// T+1 are scratch space, the next two rows are dβ_out and dβ_syn
+// (kernel.ReadoutGradDecay), and W_oᵀ ([outputs, stride], see
+// kernel.ProjT) follows, as after traceGradOp's blocks, for the fused
+// gradients of the spikes (gradUProjDecayOp).
 type decayTraceGradOp struct {
 	opkit.Matrix
 	info traceInfo
@@ -240,10 +242,10 @@ func (op decayTraceGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !s[0].Eq(s[1]) || s[0][0] != op.info.blocks*op.info.rows || !s[2].Eq(s[3]) || s[2][0] != 1 || s[2][1] != s[0][1] {
+	if !s[0].Eq(s[1]) || s[0][0] != op.info.blocks*op.info.rows || !s[2].Eq(s[3]) || s[2][0] != 1 || s[2][1] != s[0][1] || s[4][1] != s[0][1] {
 		return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
 	}
-	return tensor.Shape{(op.info.steps+2)*op.info.rows + 2, s[0][1]}, nil
+	return tensor.Shape{(op.info.steps+2)*op.info.rows + 2 + kernel.ProjStride(s[4][0]), s[0][1]}, nil
 }
 func (op decayTraceGradOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 func (op decayTraceGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
@@ -251,14 +253,17 @@ func (op decayTraceGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, err
 		return nil, err
 	}
 	cols := in[0].Shape()[1]
-	out := opkit.NewOutput(p, in[0].Dtype(), (op.info.steps+2)*op.info.rows+2, cols)
+	stride := kernel.ProjStride(in[4].Shape()[0])
+	out := opkit.NewOutput(p, in[0].Dtype(), (op.info.steps+2)*op.info.rows+2+stride, cols)
 	switch o := opkit.DataOf(out).(type) {
 	case []float32:
-		v := opkit.Slices32(in[0], in[1], in[2], in[3])
-		decayTraceGrad(op.info, o, v[0], v[1], v[2], v[3])
+		v := opkit.Slices32(in[0], in[1], in[2], in[3], in[4])
+		decayTraceGrad(op.info, o[:len(o)-cols*stride], v[0], v[1], v[2], v[3])
+		kernel.ProjT(o[len(o)-cols*stride:], v[4], cols, stride, 1)
 	case []float64:
-		v := opkit.Slices64(in[0], in[1], in[2], in[3])
-		decayTraceGrad(op.info, o, v[0], v[1], v[2], v[3])
+		v := opkit.Slices64(in[0], in[1], in[2], in[3], in[4])
+		decayTraceGrad(op.info, o[:len(o)-cols*stride], v[0], v[1], v[2], v[3])
+		kernel.ProjT(o[len(o)-cols*stride:], v[4], cols, stride, 1)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
 	}

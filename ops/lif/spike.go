@@ -55,6 +55,9 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 		if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil {
 			// dS[n] comes from one projection alone: compute it inside.
 			args := G.Nodes{in[0], bp.g, bp.w, rec.grad}
+			if bp.rows > 0 { // a readout trace's gradient, W_oᵀ after its blocks
+				args = G.Nodes{in[0], bp.g, rec.grad}
+			}
 			if e != nil {
 				args = append(args, e)
 			}
@@ -74,6 +77,9 @@ func (op spikeOp) SymDiff(in G.Nodes, spikes, grad *G.Node) (G.Nodes, error) {
 		if bp, ok := grad.Op().(backProjOp); ok && bp.g != nil && rec.reset != nil {
 			// dS[n] comes from one projection alone: compute it inside.
 			args := G.Nodes{in[0], spikes, bp.g, bp.w, rec.grad, d.mem}
+			if bp.rows > 0 { // a readout trace's gradient, W_oᵀ after its blocks
+				args = G.Nodes{in[0], spikes, bp.g, rec.grad, d.mem}
+			}
 			g, err := G.ApplyOp(gradUProjDecayOp{decayOp{opkit.Matrices(len(args), in[0]), 1}, op.s, bp}, args...)
 			return G.Nodes{g}, err
 		}

@@ -12,15 +12,24 @@ import (
 //	U[n+1] = (β_mem·U[n] + (1 − β_mem)·I[n])·(1 − R[n])
 //	I[n+1] = β_syn·I[n] + x[n]·W + Q[n]·V,
 //
-// so that the decays' gradients need no projection of the inputs. They
-// are plain Go: the layers that use them are not the paper's, and the
-// interpreter, not these loops, dominates their step.
+// so that the decays' gradients need no projection of the inputs. As the
+// adaptive kernels, they run package simd's loops (simdRows) in float32
+// where the operands are all there, and Go loops, row by row, elsewhere.
 
 // MembraneDecay writes (β·u + (1 − β)·i)·(1 − r), β per column; nil u, i
 // or r are zero. out may be u, i or r itself.
 func MembraneDecay[T Float](w *parallel.Workers, out, beta, u, i, r []T) {
+	l := simdRows[T]()
 	cols := len(beta)
 	w.For(len(out)/cols, len(out)*cheap, func(lo, hi int) {
+		if k0, k1 := lo*cols, hi*cols; l != nil && u != nil && i != nil {
+			if r != nil {
+				l.membraneDecay(out[k0:k1], beta, u[k0:k1], i[k0:k1], r[k0:k1])
+			} else {
+				l.integrateDecay(out[k0:k1], beta, u[k0:k1], i[k0:k1])
+			}
+			return
+		}
 		for b := lo; b < hi; b++ {
 			k0 := b * cols
 			membraneDecayRow(out[k0:k0+cols], beta, sub(u, k0, k0+cols), sub(i, k0, k0+cols), sub(r, k0, k0+cols))
@@ -28,7 +37,7 @@ func MembraneDecay[T Float](w *parallel.Workers, out, beta, u, i, r []T) {
 	})
 }
 
-// membraneDecayRow is MembraneDecay of one row, a loop per case.
+// membraneDecayRow is MembraneDecay of one row, in Go.
 func membraneDecayRow[T Float](out, beta, u, i, r []T) {
 	beta = beta[:len(out)]
 	switch {
@@ -43,24 +52,21 @@ func membraneDecayRow[T Float](out, beta, u, i, r []T) {
 		for j, b := range beta {
 			out[j] = b*u[j] + (1-b)*i[j]
 		}
-	case u != nil:
-		u = u[:len(out)]
-		for j, b := range beta {
-			out[j] = b * u[j]
-		}
-	case i != nil:
-		i = i[:len(out)]
-		for j, b := range beta {
-			out[j] = (1 - b) * i[j]
-		}
-	default:
-		clear(out)
+		return
 	}
-	if r != nil {
-		r = r[:len(out)]
-		for j, v := range r {
-			out[j] *= 1 - v
+	// One pass, element by element: out may be r itself.
+	for j, b := range beta {
+		var v T
+		switch {
+		case u != nil:
+			v = b * u[j]
+		case i != nil:
+			v = (1 - b) * i[j]
 		}
+		if r != nil {
+			v *= 1 - r[j]
+		}
+		out[j] = v
 	}
 }
 
@@ -69,12 +75,16 @@ func membraneDecayRow[T Float](out, beta, u, i, r []T) {
 // (which are then not read). out may be c itself.
 func SynapseDecay[T Float](wk *parallel.Workers, out []T, rows int, beta, c, x []T, xi *CSR[T], w, r []T, ri *CSR[T], v []T) {
 	addScaled := addScaledFor[T]()
+	l := simdRows[T]()
 	cols := len(out) / rows
 	wk.For(rows, len(out)*2, func(lo, hi int) {
 		o := out[lo*cols : hi*cols]
-		if c == nil {
+		switch {
+		case c == nil:
 			clear(o)
-		} else {
+		case l != nil:
+			l.mul(o, beta, c[lo*cols:hi*cols])
+		default:
 			for k0 := 0; k0 < len(o); k0 += cols {
 				ob, cb := o[k0:k0+cols], c[lo*cols+k0:lo*cols+k0+cols]
 				for j, b := range beta {
@@ -104,6 +114,10 @@ func LIFGradUDecay[T Float](w *parallel.Workers, out []T, s surrogate.Surrogate,
 // lifGradUDecayRow is LIFGradUDecay of one row; h is scratch space.
 func lifGradUDecayRow[T Float](out, h []T, s surrogate.Surrogate, u, g, beta, d, r []T) {
 	surrogateGrad(h, s, u, g)
+	if l := simdRows[T](); l != nil && r != nil {
+		l.addDecayed(out, h, beta, d, r)
+		return
+	}
 	d = d[:len(h)]
 	if r == nil {
 		for j, hv := range h {
@@ -121,22 +135,24 @@ func lifGradUDecayRow[T Float](out, h []T, s surrogate.Surrogate, u, g, beta, d,
 // row at a time and never stored, as LIFGradUProj: g is [rows, cols], W
 // [fanIn, cols], the rest [rows, fanIn], β [fanIn]. out may be d itself.
 func LIFGradUProjDecay[T Float](wk *parallel.Workers, out []T, s surrogate.Surrogate, u, r, g, w, d []T, cols int, beta []T, gain T) {
+	wt, _, stride := projT(w, cols, gain)
+	LIFGradUProjDecayT(wk, out, s, u, r, g, wt, stride, d, cols, beta)
+}
+
+// LIFGradUProjDecayT is LIFGradUProjDecay from gain·Wᵀ, [cols, stride]
+// with stride ≥ fanIn (see ProjT), which a readout's gradient carries for
+// every step's.
+func LIFGradUProjDecayT[T Float](wk *parallel.Workers, out []T, s surrogate.Surrogate, u, r, g, wt []T, stride int, d []T, cols int, beta []T) {
 	addScaled := addScaledFor[T]()
-	fanIn := len(w) / cols
+	fanIn := len(beta)
 	rows := len(u) / fanIn
-	wt := make([]T, len(w)) // gain·Wᵀ, [cols, fanIn]
-	for i := 0; i < fanIn; i++ {
-		for k, v := range w[i*cols : (i+1)*cols] {
-			wt[k*fanIn+i] = gain * v
-		}
-	}
 	wk.For(rows, rows*fanIn*(cols+costly), func(lo, hi int) {
-		ds, h := make([]T, fanIn), make([]T, fanIn)
+		ds, h := make([]T, stride), make([]T, fanIn)
 		ks, cs := make([]int32, cols), make([]T, cols)
 		for b := lo; b < hi; b++ {
 			k0, k1 := b*fanIn, (b+1)*fanIn
-			backProjRow(ds, g[b*cols:(b+1)*cols], wt, ks, cs, addScaled)
-			lifGradUDecayRow(out[k0:k1], h, s, u[k0:k1], ds, beta, d[k0:k1], sub(r, k0, k1))
+			backProjRow(ds, g[b*cols:(b+1)*cols], wt[:cols*stride], ks, cs, addScaled)
+			lifGradUDecayRow(out[k0:k1], h, s, u[k0:k1], ds[:fanIn], beta, d[k0:k1], sub(r, k0, k1))
 		}
 	})
 }
@@ -145,8 +161,13 @@ func LIFGradUProjDecay[T Float](wk *parallel.Workers, out []T, s surrogate.Surro
 // decays per column, with d = dU[n+1] and e = dI[n+1]; e and r may be nil
 // (zero). out may be d itself.
 func LIFGradIDecay[T Float](w *parallel.Workers, out, d, betaMem, betaSyn, e, r []T) {
+	l := simdRows[T]()
 	cols := len(betaMem)
 	w.For(len(out)/cols, len(out)*cheap, func(lo, hi int) {
+		if k0, k1 := lo*cols, hi*cols; l != nil && r != nil && e != nil {
+			l.lifGradIDecay(out[k0:k1], d[k0:k1], betaMem, betaSyn, e[k0:k1], r[k0:k1])
+			return
+		}
 		for b := lo; b < hi; b++ {
 			k0 := b * cols
 			o, db := out[k0:k0+cols], d[k0:k0+cols]
@@ -200,9 +221,19 @@ func DecayGrads[T Float](w *parallel.Workers, mem, syn []T, steps []DecayStep[T]
 	cols := len(mem)
 	clear(mem)
 	clear(syn)
+	l := simdRows[T]()
 	w.For(cols, cols*len(steps)*cheap*8, func(lo, hi int) {
 		m, s := mem[lo:hi], syn[lo:hi]
 		for _, st := range steps {
+			if l != nil && st.U != nil && st.I != nil && st.R != nil {
+				forColumnSpans(len(st.DU), cols, lo, hi, func(k0, k1 int) {
+					l.addDecayGrad(m, st.DU[k0:k1], st.U[k0:k1], st.I[k0:k1], st.R[k0:k1])
+					if st.DI != nil {
+						l.addProduct(s, st.DI[k0:k1], st.I[k0:k1])
+					}
+				})
+				continue
+			}
 			rows := len(st.DU) / cols
 			for b := 0; b < rows; b++ {
 				k0, k1 := b*cols+lo, b*cols+hi

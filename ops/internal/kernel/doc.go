@@ -11,9 +11,11 @@
 //
 // The float32 kernels hand their whole blocks of four to the assembly of
 // package simd and do the tail in Go, with results bit for bit equal to
-// the Go loop; the float64 kernels are Go loops and gonum's axpy. Row
-// kernels (Synapse, WeightGrad, BackProj, LIFGradUProj) touch only the
-// non-zero inputs, found by scanning or read from a CSR index of them.
+// the Go loop; those with per-neuron parameters (adaptive.go, decay.go)
+// hand package simd whole rows (simdRows). The float64 kernels are Go
+// loops and gonum's axpy. Row kernels (Synapse, WeightGrad, BackProj,
+// LIFGradUProj) touch only the non-zero inputs, found by scanning or read
+// from a CSR index of them.
 //
 // The package knows nothing of Gorgonia: the op packages unpack the
 // tensors, pick the kernel by dtype and keep the indexes (package index).

@@ -305,6 +305,8 @@ func TestKernelsWithoutAVX(t *testing.T) {
 	t.Run("SSE/HeavisideRows", TestHeavisideRowsMatchScalar)
 	t.Run("SSE/MaxOverTime", TestMaxOverTimeMatchesScalar)
 	t.Run("SSE/Pick", TestPickMatchesScalar)
+	t.Run("Go/PerNeuron", TestPerNeuronKernelsMatchGo)
+	t.Run("Go/PerNeuronSplit", TestPerNeuronKernelsSplit)
 }
 
 // backProjRow sums its terms element by element in order of k, skipping

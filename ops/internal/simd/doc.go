@@ -15,4 +15,11 @@
 //
 // HeavisideIndex, CombineRows, GatherEventRows and ScatterEventRows exist
 // only in AVX: call them only when UseAVX is set.
+//
+// The loops of the layers with per-neuron parameters (perneuron.go: the
+// adaptive LIF's, the learnt decays') take whole rows of any length, the
+// parameters one value per column, and do their own tails: AVX
+// (perneuron_amd64.s) over the blocks of eight, all rows in one call when
+// the rows are whole blocks, and their Go twins over the rest, or over all
+// of it without AVX or assembly.
 package simd
