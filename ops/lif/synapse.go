@@ -90,12 +90,20 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, sto
 	if x != nil {
 		op.diffX = !opkit.IsDetached(x) && !stopX
 		op.collectW = !s.usedW && cell == nil
-		in = append(in, x, s.w)
+		op.readsW = op.collectW || !s.w.IsVar()
+		in = append(in, x)
+		if op.readsW {
+			in = append(in, s.w)
+		}
 	}
 	if r != nil {
 		op.diffR = !opkit.IsDetached(r) && !stopR
 		op.collectV = !s.usedV && cell == nil
-		in = append(in, r, s.v)
+		op.readsV = op.collectV || !s.v.IsVar()
+		in = append(in, r)
+		if op.readsV {
+			in = append(in, s.v)
+		}
 	}
 	if next != nil {
 		op.hasNext = true
@@ -125,13 +133,16 @@ type synapseOp struct {
 	hasC, hasX, hasR   bool
 	diffX, diffR       bool
 	collectW, collectV bool
-	s                  *Synapses // its id is part of the hash: steps of two layers never merge
-	cell               *Cell     // set for a Cell's step n
-	n                  int
-	hasNext            bool          // reads U[n+1] for the order only
-	step               int           // order among the Synapses' steps: its keys in inputs
-	xSpikes, rSpikes   *index.Spikes // of x and r when they are spikes
-	decays             bool          // the Cell's β_syn per neuron, the last input
+	// readsW (readsV) says that W (V) is among the inputs; otherwise the
+	// step reads it from its node (see weights).
+	readsW, readsV   bool
+	s                *Synapses // its id is part of the hash: steps of two layers never merge
+	cell             *Cell     // set for a Cell's step n
+	n                int
+	hasNext          bool          // reads U[n+1] for the order only
+	step             int           // order among the Synapses' steps: its keys in inputs
+	xSpikes, rSpikes *index.Spikes // of x and r when they are spikes
+	decays           bool          // the Cell's β_syn per neuron, the last input
 }
 
 func (op synapseOp) String() string {
@@ -139,6 +150,9 @@ func (op synapseOp) String() string {
 		op.hasC, op.hasX, op.diffX, op.collectW, op.hasR, op.diffR, op.collectV)
 	if op.cell != nil {
 		s += fmt.Sprintf(",step %d,next=%t", op.n, op.hasNext)
+	} else {
+		// Its keys in the layer's index of inputs.
+		s += fmt.Sprintf(",order %d", op.step)
 	}
 	if op.decays {
 		s += ",decays"
@@ -159,19 +173,46 @@ func (op synapseOp) OverwritesInput() int {
 func (op synapseOp) Hashcode() uint32 { return opkit.Hash(op) }
 
 // parts returns the inputs (values or nodes) as (c, x, w, r, v), nil where
-// absent.
+// absent; w (v) is also nil where the step does not read it as an input.
 func parts[V any](op synapseOp, in []V) (c, x, w, r, v V) {
 	k := 0
 	if op.hasC {
 		c, k = in[k], k+1
 	}
 	if op.hasX {
-		x, w, k = in[k], in[k+1], k+2
+		x, k = in[k], k+1
+		if op.readsW {
+			w, k = in[k], k+1
+		}
 	}
 	if op.hasR {
-		r, v = in[k], in[k+1]
+		r, k = in[k], k+1
+		if op.readsV {
+			v = in[k]
+		}
 	}
 	return
+}
+
+// weights returns the nodes of W and V that the step multiplies, nil where
+// it has no such input.
+//
+// A step takes W (V) as an input only where its gradient is W's (the first
+// of plain Synapses' steps that reads it, collectW) or where W is not a
+// variable; every other step reads the variable's value from its node,
+// which is the value the input would hold: Gorgonia loads an input's
+// register from the node's value at the start of every run and keeps it
+// live, never overwritten, for the whole program. Gorgonia's compiler
+// spends time in proportion to nodes × inputs read (issue 25), and W and V
+// were two of a step's seven inputs; a Cell's token reads both anyway.
+func (op synapseOp) weights() (w, v *G.Node) {
+	if op.hasX {
+		w = op.s.w
+	}
+	if op.hasR {
+		v = op.s.v
+	}
+	return w, v
 }
 
 func (op synapseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
@@ -188,6 +229,14 @@ func (op synapseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
+	c, x, w, r, v := parts(op, s)
+	wn, vn := op.weights()
+	if w == nil && wn != nil {
+		w = wn.Shape()
+	}
+	if v == nil && vn != nil {
+		v = vn.Shape()
+	}
 	rows, cols := -1, -1
 	check := func(r, c int) error {
 		if rows >= 0 && (r != rows || c != cols) {
@@ -196,25 +245,22 @@ func (op synapseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 		rows, cols = r, c
 		return nil
 	}
-	k := 0
 	if op.hasC {
-		if err := check(s[0][0], s[0][1]); err != nil {
+		if err := check(c[0], c[1]); err != nil {
 			return nil, err
 		}
-		k++
 	}
-	for _, has := range []bool{op.hasX, op.hasR} {
-		if !has {
+	for _, p := range [][2]tensor.Shape{{x, w}, {r, v}} {
+		x, w := p[0], p[1]
+		if x == nil {
 			continue
 		}
-		x, w := s[k], s[k+1]
-		if x[1] != w[0] {
+		if len(w) != 2 || x[1] != w[0] {
 			return nil, fmt.Errorf("%v: input %v does not fit weights %v", op, x, w)
 		}
 		if err := check(x[0], w[1]); err != nil {
 			return nil, err
 		}
-		k += 2
 	}
 	return tensor.Shape{rows, cols}, nil
 }
@@ -226,6 +272,13 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	c, x, w, r, v := parts(op, in)
+	wn, vn := op.weights()
+	if w == nil && wn != nil {
+		w = wn.Value()
+	}
+	if v == nil && vn != nil {
+		v = vn.Value()
+	}
 	for _, t := range []G.Value{c, w, r, v} {
 		if _, ok := t.(*Events); ok {
 			return nil, fmt.Errorf("%v: Events can only be the input x", op)
@@ -297,10 +350,16 @@ func (op synapseOp) DiffWRT(int) []bool {
 		d = append(d, op.cell == nil) // a cell's membrane update builds dĨ[n]
 	}
 	if op.hasX {
-		d = append(d, op.diffX, op.collectW)
+		d = append(d, op.diffX)
+		if op.readsW {
+			d = append(d, op.collectW)
+		}
 	}
 	if op.hasR {
-		d = append(d, op.diffR, op.collectV)
+		d = append(d, op.diffR)
+		if op.readsV {
+			d = append(d, op.collectV)
+		}
 	}
 	if op.hasNext {
 		d = append(d, false)
@@ -315,7 +374,8 @@ func (op synapseOp) DiffWRT(int) []bool {
 }
 
 func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	c, x, w, r, v := parts(op, in)
+	c, x, _, r, _ := parts(op, in)
+	w, v := op.weights()
 	op.s.records = append(op.s.records, synRecord{x: x, r: r, grad: grad, step: op.step})
 	var out G.Nodes
 	switch {
@@ -332,10 +392,10 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	}
 
 	for _, part := range []struct {
-		has, diff, collect bool
-		x, w               *G.Node
-		recurrent          bool
-	}{{op.hasX, op.diffX, op.collectW, x, w, false}, {op.hasR, op.diffR, op.collectV, r, v, true}} {
+		has, diff, collect, reads bool
+		x, w                      *G.Node
+		recurrent                 bool
+	}{{op.hasX, op.diffX, op.collectW, op.readsW, x, w, false}, {op.hasR, op.diffR, op.collectV, op.readsV, r, v, true}} {
 		if !part.has {
 			continue
 		}
@@ -351,7 +411,10 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 				return nil, err
 			}
 		}
-		out = append(out, gx, gw)
+		out = append(out, gx)
+		if part.reads {
+			out = append(out, gw)
+		}
 	}
 	if op.hasNext {
 		out = append(out, nil)
