@@ -41,6 +41,7 @@ type Synapses struct {
 
 type synRecord struct {
 	x, r, grad *G.Node
+	xBlock     stepBlock
 	step       int
 }
 
@@ -81,8 +82,11 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, sto
 	x, stopX := opkit.Undetach(x)
 	r, stop := opkit.Undetach(r)
 	stopR = stopR || stop
+	// A step of an input is read as its block of the input (see Steps).
+	x, xb := stepOf(x)
+	stopX = stopX || xb.of > 0
 	op := synapseOp{beta: beta, gain: gain, hasC: c != nil, hasX: x != nil, hasR: r != nil, s: s, cell: cell, n: n, step: s.steps,
-		xSpikes: opkit.SpikeIndexOf(x), rSpikes: opkit.SpikeIndexOf(r)}
+		xSpikes: opkit.SpikeIndexOf(x), rSpikes: opkit.SpikeIndexOf(r), xBlock: xb}
 	var in G.Nodes
 	if c != nil {
 		in = append(in, c)
@@ -142,6 +146,7 @@ type synapseOp struct {
 	hasNext          bool          // reads U[n+1] for the order only
 	step             int           // order among the Synapses' steps: its keys in inputs
 	xSpikes, rSpikes *index.Spikes // of x and r when they are spikes
+	xBlock           stepBlock     // of x that the step reads
 	decays           bool          // the Cell's β_syn per neuron, the last input
 }
 
@@ -153,6 +158,9 @@ func (op synapseOp) String() string {
 	} else {
 		// Its keys in the layer's index of inputs.
 		s += fmt.Sprintf(",order %d", op.step)
+	}
+	if op.xBlock.of > 0 {
+		s += ",x " + op.xBlock.String()
 	}
 	if op.decays {
 		s += ",decays"
@@ -230,6 +238,9 @@ func (op synapseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 		return nil, err
 	}
 	c, x, w, r, v := parts(op, s)
+	if x != nil {
+		x = tensor.Shape{op.xBlock.rows(x[0]), x[1]}
+	}
 	wn, vn := op.weights()
 	if w == nil && wn != nil {
 		w = wn.Shape()
@@ -279,6 +290,9 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	if v == nil && vn != nil {
 		v = vn.Value()
 	}
+	if x != nil {
+		x = stepValue(x, op.xBlock)
+	}
 	for _, t := range []G.Value{c, w, r, v} {
 		if _, ok := t.(*Events); ok {
 			return nil, fmt.Errorf("%v: Events can only be the input x", op)
@@ -289,7 +303,7 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	case c != nil:
 		rows, cols = c.Shape()[0], c.Shape()[1]
 	case x != nil:
-		rows, cols = x.Shape()[0], w.Shape()[1]
+		rows, cols = stepRows(x, op.xBlock), w.Shape()[1]
 	default:
 		rows, cols = r.Shape()[0], v.Shape()[1]
 	}
@@ -304,10 +318,12 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		switch out.Dtype() {
 		case tensor.Float32:
 			d := opkit.Slices32(out, c, x, w, r, v)
+			d[2] = stepData(x, d[2], op.xBlock)
 			xi, ri := inputIndexes(op, xe32, d[2], d[4], rows)
 			kernel.SynapseDecay(op.Workers, d[0], rows, opkit.Slice32(beta), d[1], d[2], xi, d[3], d[4], ri, d[5])
 		case tensor.Float64:
 			d := opkit.Slices64(out, c, x, w, r, v)
+			d[2] = stepData(x, d[2], op.xBlock)
 			xi, ri := inputIndexes(op, xe64, d[2], d[4], rows)
 			kernel.SynapseDecay(op.Workers, d[0], rows, opkit.Slice64(beta), d[1], d[2], xi, d[3], d[4], ri, d[5])
 		default:
@@ -318,10 +334,12 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		d := opkit.Slices32(out, c, x, w, r, v)
+		d[2] = stepData(x, d[2], op.xBlock)
 		xi, ri := inputIndexes(op, xe32, d[2], d[4], rows)
 		kernel.Synapse(op.Workers, d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], xi, d[3], d[4], ri, d[5])
 	case tensor.Float64:
 		d := opkit.Slices64(out, c, x, w, r, v)
+		d[2] = stepData(x, d[2], op.xBlock)
 		xi, ri := inputIndexes(op, xe64, d[2], d[4], rows)
 		kernel.Synapse(op.Workers, d[0], rows, op.beta, d[1], op.gain, d[2], xi, d[3], d[4], ri, d[5])
 	default:
@@ -376,7 +394,7 @@ func (op synapseOp) DiffWRT(int) []bool {
 func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	c, x, _, r, _ := parts(op, in)
 	w, v := op.weights()
-	op.s.records = append(op.s.records, synRecord{x: x, r: r, grad: grad, step: op.step})
+	op.s.records = append(op.s.records, synRecord{x: x, r: r, grad: grad, xBlock: op.xBlock, step: op.step})
 	var out G.Nodes
 	switch {
 	case c != nil && op.cell != nil:
@@ -437,21 +455,23 @@ func (s *Synapses) weightGrad(gain float64, recurrent bool) (*G.Node, error) {
 	var in G.Nodes
 	var keys []int
 	var spikes []*index.Spikes
+	var blocks []stepBlock
 	for _, rec := range s.records {
-		x, key := rec.x, 2*rec.step
+		x, key, b := rec.x, 2*rec.step, rec.xBlock
 		if recurrent {
-			x, key = rec.r, key+1
+			x, key, b = rec.r, key+1, stepBlock{}
 		}
 		if x != nil {
 			in = append(in, x, rec.grad)
 			keys = append(keys, key)
 			spikes = append(spikes, opkit.SpikeIndexOf(x))
+			blocks = append(blocks, b)
 		}
 	}
 	if len(in) == 0 {
 		return nil, nil
 	}
-	return G.ApplyOp(weightGradOp{opkit.Matrices(len(in), in[0]), gain, s, keys, spikes}, in...)
+	return G.ApplyOp(weightGradOp{opkit.Matrices(len(in), in[0]), gain, s, keys, spikes, blocks}, in...)
 }
 
 // weightGrads builds the fused gradients of W and V from the recorded
@@ -464,9 +484,9 @@ func (s *Synapses) weightGrads(gain float64) (gw, gv *G.Node, err error) {
 	var gs, xs G.Nodes
 	for part, recurrent := range []bool{false, true} {
 		for _, rec := range s.records {
-			x, key := rec.x, 2*rec.step
+			x, key, b := rec.x, 2*rec.step, rec.xBlock
 			if recurrent {
-				x, key = rec.r, key+1
+				x, key, b = rec.r, key+1, stepBlock{}
 			}
 			if x == nil {
 				continue
@@ -475,8 +495,12 @@ func (s *Synapses) weightGrads(gain float64) (gw, gv *G.Node, err error) {
 			if g < 0 {
 				g, gs = len(gs), append(gs, rec.grad)
 			}
-			op.terms[part] = append(op.terms[part], gradTerm{x: len(xs), g: g, key: key, spikes: opkit.SpikeIndexOf(x)})
-			xs = append(xs, x)
+			// The steps of an input read it once (see Steps).
+			k := slices.Index(xs, x)
+			if k < 0 {
+				k, xs = len(xs), append(xs, x)
+			}
+			op.terms[part] = append(op.terms[part], gradTerm{x: k, g: g, key: key, spikes: opkit.SpikeIndexOf(x), b: b})
 		}
 		if len(op.terms[part]) == 0 {
 			return nil, nil, nil
@@ -503,6 +527,7 @@ type gradTerm struct {
 	x, g   int
 	key    int
 	spikes *index.Spikes
+	b      stepBlock // of x_j
 }
 
 // weightGradsOp computes W's and V's fused gradients, stacked, from
@@ -535,7 +560,7 @@ func (op weightGradsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	for p, ts := range op.terms {
 		for _, t := range ts {
 			x, g := s[op.gs+t.x], s[t.g]
-			if x[0] != g[0] || x[1] != op.rows[p] || g[1] != s[0][1] {
+			if t.b.rows(x[0]) != g[0] || x[1] != op.rows[p] || g[1] != s[0][1] {
 				return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
 			}
 		}
@@ -571,11 +596,12 @@ func weightGrads[T float](op weightGradsOp, out []T, cols int, gain T, in []G.Va
 		pairs := make([]G.Value, 0, 2*len(ts))
 		keys := make([]int, 0, len(ts))
 		spikes := make([]*index.Spikes, 0, len(ts))
+		blocks := make([]stepBlock, 0, len(ts))
 		for _, t := range ts {
 			pairs = append(pairs, in[op.gs+t.x], in[t.g])
-			keys, spikes = append(keys, t.key), append(spikes, t.spikes)
+			keys, spikes, blocks = append(keys, t.key), append(spikes, t.spikes), append(blocks, t.b)
 		}
-		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, spikes, events, slice)
+		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, spikes, blocks, events, slice)
 		n := op.rows[p] * cols
 		kernel.WeightGrad(op.Workers, out[lo:lo+n], op.rows[p], cols, gain, xs, xis, gs)
 		lo += n
@@ -634,7 +660,8 @@ type weightGradOp struct {
 	gain   float64
 	s      *Synapses       // whose forward pass indexed the x_j,
 	keys   []int           // under these keys,
-	spikes []*index.Spikes // unless x_j are spikes indexed by their Spike op
+	spikes []*index.Spikes // unless x_j are spikes indexed by their Spike op;
+	blocks []stepBlock     // the blocks of x_j the steps read
 }
 
 func (op weightGradOp) inputs() *index.Inputs {
@@ -659,7 +686,7 @@ func (op weightGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 		return nil, fmt.Errorf("%v: want pairs of inputs", op)
 	}
 	for j := 0; j < len(s); j += 2 {
-		if s[j][0] != s[1][0] || s[j+1][0] != s[1][0] || s[j][1] != s[0][1] || s[j+1][1] != s[1][1] {
+		if op.blocks[j/2].rows(s[j][0]) != s[1][0] || s[j+1][0] != s[1][0] || s[j][1] != s[0][1] || s[j+1][1] != s[1][1] {
 			return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
 		}
 	}
@@ -681,10 +708,10 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 	out := opkit.NewOutput(p, in[0].Dtype(), fanIn, cols)
 	switch out.Dtype() {
 	case tensor.Float32:
-		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events32, opkit.Slice32)
+		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, op.blocks, events32, opkit.Slice32)
 		kernel.WeightGrad(op.Workers, opkit.DataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs)
 	case tensor.Float64:
-		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events64, opkit.Slice64)
+		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, op.blocks, events64, opkit.Slice64)
 		kernel.WeightGrad(op.Workers, opkit.DataOf(out).([]float64), fanIn, cols, op.gain, xs, xis, gs)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
@@ -695,13 +722,18 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 // gradInputs splits (x_0, g_0, x_1, g_1, …) into the x_j, their indexes
 // (from Events, or from the forward pass's index of a dense x_j, or nil)
 // and the g_j.
-func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes []*index.Spikes, events func(any) *kernel.CSR[T], slice func(G.Value) []T) (xs [][]T, xis []*kernel.CSR[T], gs [][]T) {
+func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes []*index.Spikes, blocks []stepBlock, events func(any) *kernel.CSR[T], slice func(G.Value) []T) (xs [][]T, xis []*kernel.CSR[T], gs [][]T) {
 	xs, xis, gs = make([][]T, 0, len(in)/2), make([]*kernel.CSR[T], 0, len(in)/2), make([][]T, 0, len(in)/2)
 	for j := 0; j < len(in); j += 2 {
-		xi := events(in[j])
+		var b stepBlock // nil blocks: whole values
+		if blocks != nil {
+			b = blocks[j/2]
+		}
+		v := stepValue(in[j], b)
+		xi := events(v)
 		var x []T
 		if xi == nil {
-			x = slice(in[j])
+			x = stepData(v, slice(v), b)
 			if spikes != nil {
 				xi = index.LookupSpikes(spikes[j/2], x)
 			}
