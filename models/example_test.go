@@ -43,9 +43,9 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%d input nodes of %v, targets %v\n", len(m.Inputs), m.Inputs[0].Shape(), m.Targets.Shape())
+	fmt.Printf("input %v, %d steps of %v, targets %v\n", m.Input.Shape(), len(m.Inputs), m.Inputs[0].Shape(), m.Targets.Shape())
 	fmt.Printf("%d weights to learn, scalar loss: %t\n", len(m.Learnables()), m.Loss.IsScalar())
 	// Output:
-	// 100 input nodes of (250, 20), targets (250, 10)
+	// input (25000, 20), 100 steps of (250, 20), targets (250, 10)
 	// 2 weights to learn, scalar loss: true
 }

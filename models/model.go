@@ -10,6 +10,7 @@ import (
 	"github.com/spikegrad/spikegrad/graph"
 	"github.com/spikegrad/spikegrad/network"
 	"github.com/spikegrad/spikegrad/ops"
+	"github.com/spikegrad/spikegrad/ops/lif"
 	"github.com/spikegrad/spikegrad/ops/loss"
 )
 
@@ -20,7 +21,14 @@ type Model struct {
 	Batch int
 	Graph *G.ExprGraph
 
-	Inputs  []*G.Node // T nodes of [batch, inputs]
+	// Input holds the inputs of all T steps, [T·batch, inputs]: step n's
+	// are rows n·batch … (n+1)·batch−1. Bind it (G.Let) to a tensor of
+	// that shape or to a lif.Sequence.
+	Input *G.Node
+	// Inputs are Input's steps (lif.Steps), T nodes of [batch, inputs],
+	// that the network reads: its synapses read their blocks of Input
+	// directly, so a compiled program has one input node for all steps.
+	Inputs  []*G.Node
 	Targets *G.Node   // [batch, outputs]: one-hot rows, zero rows for padding
 	W, V    []*G.Node // weight nodes bound to the Weights' tensors
 	Neuron  []*G.Node // the neuron model's per-neuron parameters, likewise
@@ -76,8 +84,9 @@ func New(s network.Spec, batch int, w *Weights, opts ...Option) (*Model, error) 
 	if err := ops.SetThreads(m.Graph, o.threads); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	for n := 0; n < s.Steps; n++ {
-		m.Inputs = append(m.Inputs, G.NewMatrix(m.Graph, dt, G.WithShape(batch, s.Inputs), G.WithName(fmt.Sprintf("input_%d", n))))
+	m.Input = G.NewMatrix(m.Graph, dt, G.WithShape(s.Steps*batch, s.Inputs), G.WithName("input"))
+	if m.Inputs, err = lif.Steps(m.Input, s.Steps); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
 	}
 	m.Targets = G.NewMatrix(m.Graph, dt, G.WithShape(batch, s.Outputs), G.WithName("targets"))
 	params := s.Params()

@@ -29,16 +29,17 @@ func TestLossAddsRegularisers(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	for _, in := range m.Inputs {
-		x := make([]float64, batch*s.Inputs)
-		for i := range x[:real*s.Inputs] {
+	x := make([]float64, s.Steps*batch*s.Inputs)
+	for n := 0; n < s.Steps; n++ {
+		step := x[n*batch*s.Inputs:]
+		for i := range step[:real*s.Inputs] {
 			if rng.Float64() < 0.2 {
-				x[i] = 1
+				step[i] = 1
 			}
 		}
-		if err := G.Let(in, tensor.New(tensor.WithShape(batch, s.Inputs), tensor.WithBacking(x))); err != nil {
-			t.Fatal(err)
-		}
+	}
+	if err := G.Let(m.Input, tensor.New(tensor.WithShape(s.Steps*batch, s.Inputs), tensor.WithBacking(x))); err != nil {
+		t.Fatal(err)
 	}
 	y := make([]float64, batch*s.Outputs)
 	for b := 0; b < real; b++ {

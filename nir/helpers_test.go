@@ -84,18 +84,18 @@ func forward(t testing.TB, s network.Spec, w *models.Weights, x [][][]float64) a
 		t.Fatal(err)
 	}
 	dt := w.W[0].Dtype()
-	for n, in := range m.Inputs {
-		v := tensor.New(tensor.Of(dt), tensor.WithShape(batch, s.Inputs))
+	v := tensor.New(tensor.Of(dt), tensor.WithShape(s.Steps*batch, s.Inputs))
+	for n := 0; n < s.Steps; n++ {
 		for b := range x {
 			for i, s := range x[b][n] {
-				if err := v.SetAt(cast(s, dt), b, i); err != nil {
+				if err := v.SetAt(cast(s, dt), n*batch+b, i); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
-		if err := G.Let(in, v); err != nil {
-			t.Fatal(err)
-		}
+	}
+	if err := G.Let(m.Input, v); err != nil {
+		t.Fatal(err)
 	}
 	if err := G.Let(m.Targets, tensor.New(tensor.Of(dt), tensor.WithShape(batch, s.Outputs))); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 // graph of one's own can do the same, or take Dense inputs.
 type Batcher struct {
 	inputs  []*lif.Events // T of them, [batch, units]
+	seq     *lif.Sequence // of inputs
 	targets *tensor.Dense // [batch, classes]
 	batch   int
 
@@ -52,6 +53,10 @@ func NewBatcher(steps, batch, units, classes int, dt tensor.Dtype) (*Batcher, er
 		}
 		b.inputs = append(b.inputs, e)
 	}
+	var err error
+	if b.seq, err = lif.NewSequence(b.inputs); err != nil {
+		return nil, err
+	}
 	b.targets = tensor.New(tensor.WithShape(batch, classes), tensor.Of(dt))
 	if dt == tensor.Float32 {
 		b.tg32 = b.targets.Float32s()
@@ -64,6 +69,10 @@ func NewBatcher(steps, batch, units, classes int, dt tensor.Dtype) (*Batcher, er
 // Inputs are the input values, one per step, [batch, units]; Fill
 // refills them in place.
 func (b *Batcher) Inputs() []*lif.Events { return b.inputs }
+
+// Sequence is Inputs as one value, [T·batch, units], for a model's Input
+// (models.Model.Input).
+func (b *Batcher) Sequence() *lif.Sequence { return b.seq }
 
 // Targets are the one-hot targets, [batch, classes]; Fill refills them in
 // place.

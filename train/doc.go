@@ -38,8 +38,8 @@
 // own cores are faster than splitting every small kernel between the
 // cores, which costs a synchronisation per kernel.
 //
-// Inputs are bound as lif.Events, so a batch costs work in proportion to its
-// input spikes; the number of steps per sample is fixed by the model. A
+// Inputs are bound as lif.Events, a lif.Sequence of one per step, so a
+// batch costs work in proportion to its input spikes; the number of steps per sample is fixed by the model. A
 // non-finite loss or weight stops training with an error.
 //
 // What training measures (metrics, epochs, spike statistics, snapshots) is

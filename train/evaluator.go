@@ -256,10 +256,8 @@ func bind(m *models.Model, w *models.Weights) (*Batcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	for n, in := range m.Inputs {
-		if err := G.Let(in, feed.inputs[n]); err != nil {
-			return nil, fmt.Errorf("train: bind input %d: %w", n, err)
-		}
+	if err := G.Let(m.Input, feed.seq); err != nil {
+		return nil, fmt.Errorf("train: bind inputs: %w", err)
 	}
 	if err := G.Let(m.Targets, feed.targets); err != nil {
 		return nil, fmt.Errorf("train: bind targets: %w", err)

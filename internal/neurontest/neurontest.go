@@ -42,14 +42,14 @@ func GraphGrads(t testing.TB, s network.Spec, w *models.Weights, x [][]float64, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	for n, node := range m.Inputs {
-		v := make([]float64, B*s.Inputs)
+	v := make([]float64, s.Steps*B*s.Inputs)
+	for n := 0; n < s.Steps; n++ {
 		for b := range x {
-			copy(v[b*s.Inputs:], x[b][n*s.Inputs:(n+1)*s.Inputs])
+			copy(v[(n*B+b)*s.Inputs:], x[b][n*s.Inputs:(n+1)*s.Inputs])
 		}
-		if err := G.Let(node, tensor.New(tensor.WithShape(B, s.Inputs), tensor.WithBacking(v))); err != nil {
-			t.Fatal(err)
-		}
+	}
+	if err := G.Let(m.Input, tensor.New(tensor.WithShape(s.Steps*B, s.Inputs), tensor.WithBacking(v))); err != nil {
+		t.Fatal(err)
 	}
 	onehot := make([]float64, B*s.Outputs)
 	for b, k := range labels {

@@ -24,7 +24,10 @@
 //
 // Events holds one time step of a batch's input as its non-zero entries;
 // it binds to an input node (gorgonia.Let) in place of a dense tensor, so
-// sparse spike trains cost work in proportion to their events. Spikes
+// sparse spike trains cost work in proportion to their events. Steps
+// splits one input node of all time steps into per-step nodes, which the
+// synapses read as blocks of that node (fewer nodes for Gorgonia's
+// compiler); a Sequence of Events binds to it. Spikes
 // written by ops.Spike or by a Cell come with an index of their own, which
 // the synapses read instead of scanning the spikes again.
 //

@@ -155,10 +155,14 @@ func (e *Events) Format(s fmt.State, verb rune) {
 // sameDtype checks that all inputs are tensors of in[0]'s element type.
 func sameDtype(op fmt.Stringer, in []G.Value) error { return sameDtypeOf(op, in, false) }
 
-// sameDtypeOf is sameDtype that also takes Events when events is set.
+// sameDtypeOf is sameDtype that also takes Events (and Sequences of
+// them) when events is set.
 func sameDtypeOf(op fmt.Stringer, in []G.Value, events bool) error {
 	for i, v := range in {
 		_, isEvents := v.(*Events)
+		if _, ok := v.(*Sequence); ok {
+			isEvents = true
+		}
 		if _, ok := v.(tensor.Tensor); !ok && !(events && isEvents) {
 			return fmt.Errorf("%v: input %d is a %T, want a tensor", op, i, v)
 		}

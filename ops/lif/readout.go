@@ -480,13 +480,13 @@ func (op traceWeightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, er
 	out := opkit.NewOutput(p, dc.Dtype(), fanIn, cols)
 	switch out.Dtype() {
 	case tensor.Float32:
-		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, op.spikes, events32, opkit.Slice32)
+		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, op.spikes, nil, events32, opkit.Slice32)
 		for j, n := range op.steps {
 			gs[j] = block(gs[j], n, size)
 		}
 		kernel.WeightGrad(op.Workers, opkit.DataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs)
 	case tensor.Float64:
-		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, op.spikes, events64, opkit.Slice64)
+		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, op.spikes, nil, events64, opkit.Slice64)
 		for j, n := range op.steps {
 			gs[j] = block(gs[j], n, size)
 		}

@@ -41,6 +41,7 @@ type Synapses struct {
 
 type synRecord struct {
 	x, r, grad *G.Node
+	xBlock     stepBlock
 	step       int
 }
 
@@ -81,8 +82,11 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, sto
 	x, stopX := opkit.Undetach(x)
 	r, stop := opkit.Undetach(r)
 	stopR = stopR || stop
+	// A step of an input is read as its block of the input (see Steps).
+	x, xb := stepOf(x)
+	stopX = stopX || xb.of > 0
 	op := synapseOp{beta: beta, gain: gain, hasC: c != nil, hasX: x != nil, hasR: r != nil, s: s, cell: cell, n: n, step: s.steps,
-		xSpikes: opkit.SpikeIndexOf(x), rSpikes: opkit.SpikeIndexOf(r)}
+		xSpikes: opkit.SpikeIndexOf(x), rSpikes: opkit.SpikeIndexOf(r), xBlock: xb}
 	var in G.Nodes
 	if c != nil {
 		in = append(in, c)
@@ -90,12 +94,20 @@ func (s *Synapses) step(beta float64, c *G.Node, gain float64, x, r *G.Node, sto
 	if x != nil {
 		op.diffX = !opkit.IsDetached(x) && !stopX
 		op.collectW = !s.usedW && cell == nil
-		in = append(in, x, s.w)
+		op.readsW = op.collectW || !s.w.IsVar()
+		in = append(in, x)
+		if op.readsW {
+			in = append(in, s.w)
+		}
 	}
 	if r != nil {
 		op.diffR = !opkit.IsDetached(r) && !stopR
 		op.collectV = !s.usedV && cell == nil
-		in = append(in, r, s.v)
+		op.readsV = op.collectV || !s.v.IsVar()
+		in = append(in, r)
+		if op.readsV {
+			in = append(in, s.v)
+		}
 	}
 	if next != nil {
 		op.hasNext = true
@@ -125,13 +137,17 @@ type synapseOp struct {
 	hasC, hasX, hasR   bool
 	diffX, diffR       bool
 	collectW, collectV bool
-	s                  *Synapses // its id is part of the hash: steps of two layers never merge
-	cell               *Cell     // set for a Cell's step n
-	n                  int
-	hasNext            bool          // reads U[n+1] for the order only
-	step               int           // order among the Synapses' steps: its keys in inputs
-	xSpikes, rSpikes   *index.Spikes // of x and r when they are spikes
-	decays             bool          // the Cell's β_syn per neuron, the last input
+	// readsW (readsV) says that W (V) is among the inputs; otherwise the
+	// step reads it from its node (see weights).
+	readsW, readsV   bool
+	s                *Synapses // its id is part of the hash: steps of two layers never merge
+	cell             *Cell     // set for a Cell's step n
+	n                int
+	hasNext          bool          // reads U[n+1] for the order only
+	step             int           // order among the Synapses' steps: its keys in inputs
+	xSpikes, rSpikes *index.Spikes // of x and r when they are spikes
+	xBlock           stepBlock     // of x that the step reads
+	decays           bool          // the Cell's β_syn per neuron, the last input
 }
 
 func (op synapseOp) String() string {
@@ -139,6 +155,12 @@ func (op synapseOp) String() string {
 		op.hasC, op.hasX, op.diffX, op.collectW, op.hasR, op.diffR, op.collectV)
 	if op.cell != nil {
 		s += fmt.Sprintf(",step %d,next=%t", op.n, op.hasNext)
+	} else {
+		// Its keys in the layer's index of inputs.
+		s += fmt.Sprintf(",order %d", op.step)
+	}
+	if op.xBlock.of > 0 {
+		s += ",x " + op.xBlock.String()
 	}
 	if op.decays {
 		s += ",decays"
@@ -159,19 +181,46 @@ func (op synapseOp) OverwritesInput() int {
 func (op synapseOp) Hashcode() uint32 { return opkit.Hash(op) }
 
 // parts returns the inputs (values or nodes) as (c, x, w, r, v), nil where
-// absent.
+// absent; w (v) is also nil where the step does not read it as an input.
 func parts[V any](op synapseOp, in []V) (c, x, w, r, v V) {
 	k := 0
 	if op.hasC {
 		c, k = in[k], k+1
 	}
 	if op.hasX {
-		x, w, k = in[k], in[k+1], k+2
+		x, k = in[k], k+1
+		if op.readsW {
+			w, k = in[k], k+1
+		}
 	}
 	if op.hasR {
-		r, v = in[k], in[k+1]
+		r, k = in[k], k+1
+		if op.readsV {
+			v = in[k]
+		}
 	}
 	return
+}
+
+// weights returns the nodes of W and V that the step multiplies, nil where
+// it has no such input.
+//
+// A step takes W (V) as an input only where its gradient is W's (the first
+// of plain Synapses' steps that reads it, collectW) or where W is not a
+// variable; every other step reads the variable's value from its node,
+// which is the value the input would hold: Gorgonia loads an input's
+// register from the node's value at the start of every run and keeps it
+// live, never overwritten, for the whole program. Gorgonia's compiler
+// spends time in proportion to nodes × inputs read (issue 25), and W and V
+// were two of a step's seven inputs; a Cell's token reads both anyway.
+func (op synapseOp) weights() (w, v *G.Node) {
+	if op.hasX {
+		w = op.s.w
+	}
+	if op.hasR {
+		v = op.s.v
+	}
+	return w, v
 }
 
 func (op synapseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
@@ -188,6 +237,17 @@ func (op synapseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
+	c, x, w, r, v := parts(op, s)
+	if x != nil {
+		x = tensor.Shape{op.xBlock.rows(x[0]), x[1]}
+	}
+	wn, vn := op.weights()
+	if w == nil && wn != nil {
+		w = wn.Shape()
+	}
+	if v == nil && vn != nil {
+		v = vn.Shape()
+	}
 	rows, cols := -1, -1
 	check := func(r, c int) error {
 		if rows >= 0 && (r != rows || c != cols) {
@@ -196,25 +256,22 @@ func (op synapseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 		rows, cols = r, c
 		return nil
 	}
-	k := 0
 	if op.hasC {
-		if err := check(s[0][0], s[0][1]); err != nil {
+		if err := check(c[0], c[1]); err != nil {
 			return nil, err
 		}
-		k++
 	}
-	for _, has := range []bool{op.hasX, op.hasR} {
-		if !has {
+	for _, p := range [][2]tensor.Shape{{x, w}, {r, v}} {
+		x, w := p[0], p[1]
+		if x == nil {
 			continue
 		}
-		x, w := s[k], s[k+1]
-		if x[1] != w[0] {
+		if len(w) != 2 || x[1] != w[0] {
 			return nil, fmt.Errorf("%v: input %v does not fit weights %v", op, x, w)
 		}
 		if err := check(x[0], w[1]); err != nil {
 			return nil, err
 		}
-		k += 2
 	}
 	return tensor.Shape{rows, cols}, nil
 }
@@ -226,6 +283,16 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	c, x, w, r, v := parts(op, in)
+	wn, vn := op.weights()
+	if w == nil && wn != nil {
+		w = wn.Value()
+	}
+	if v == nil && vn != nil {
+		v = vn.Value()
+	}
+	if x != nil {
+		x = stepValue(x, op.xBlock)
+	}
 	for _, t := range []G.Value{c, w, r, v} {
 		if _, ok := t.(*Events); ok {
 			return nil, fmt.Errorf("%v: Events can only be the input x", op)
@@ -236,7 +303,7 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	case c != nil:
 		rows, cols = c.Shape()[0], c.Shape()[1]
 	case x != nil:
-		rows, cols = x.Shape()[0], w.Shape()[1]
+		rows, cols = stepRows(x, op.xBlock), w.Shape()[1]
 	default:
 		rows, cols = r.Shape()[0], v.Shape()[1]
 	}
@@ -251,10 +318,12 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 		switch out.Dtype() {
 		case tensor.Float32:
 			d := opkit.Slices32(out, c, x, w, r, v)
+			d[2] = stepData(x, d[2], op.xBlock)
 			xi, ri := inputIndexes(op, xe32, d[2], d[4], rows)
 			kernel.SynapseDecay(op.Workers, d[0], rows, opkit.Slice32(beta), d[1], d[2], xi, d[3], d[4], ri, d[5])
 		case tensor.Float64:
 			d := opkit.Slices64(out, c, x, w, r, v)
+			d[2] = stepData(x, d[2], op.xBlock)
 			xi, ri := inputIndexes(op, xe64, d[2], d[4], rows)
 			kernel.SynapseDecay(op.Workers, d[0], rows, opkit.Slice64(beta), d[1], d[2], xi, d[3], d[4], ri, d[5])
 		default:
@@ -265,10 +334,12 @@ func (op synapseOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		d := opkit.Slices32(out, c, x, w, r, v)
+		d[2] = stepData(x, d[2], op.xBlock)
 		xi, ri := inputIndexes(op, xe32, d[2], d[4], rows)
 		kernel.Synapse(op.Workers, d[0], rows, float32(op.beta), d[1], float32(op.gain), d[2], xi, d[3], d[4], ri, d[5])
 	case tensor.Float64:
 		d := opkit.Slices64(out, c, x, w, r, v)
+		d[2] = stepData(x, d[2], op.xBlock)
 		xi, ri := inputIndexes(op, xe64, d[2], d[4], rows)
 		kernel.Synapse(op.Workers, d[0], rows, op.beta, d[1], op.gain, d[2], xi, d[3], d[4], ri, d[5])
 	default:
@@ -297,10 +368,16 @@ func (op synapseOp) DiffWRT(int) []bool {
 		d = append(d, op.cell == nil) // a cell's membrane update builds dĨ[n]
 	}
 	if op.hasX {
-		d = append(d, op.diffX, op.collectW)
+		d = append(d, op.diffX)
+		if op.readsW {
+			d = append(d, op.collectW)
+		}
 	}
 	if op.hasR {
-		d = append(d, op.diffR, op.collectV)
+		d = append(d, op.diffR)
+		if op.readsV {
+			d = append(d, op.collectV)
+		}
 	}
 	if op.hasNext {
 		d = append(d, false)
@@ -315,8 +392,9 @@ func (op synapseOp) DiffWRT(int) []bool {
 }
 
 func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	c, x, w, r, v := parts(op, in)
-	op.s.records = append(op.s.records, synRecord{x: x, r: r, grad: grad, step: op.step})
+	c, x, _, r, _ := parts(op, in)
+	w, v := op.weights()
+	op.s.records = append(op.s.records, synRecord{x: x, r: r, grad: grad, xBlock: op.xBlock, step: op.step})
 	var out G.Nodes
 	switch {
 	case c != nil && op.cell != nil:
@@ -332,10 +410,10 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	}
 
 	for _, part := range []struct {
-		has, diff, collect bool
-		x, w               *G.Node
-		recurrent          bool
-	}{{op.hasX, op.diffX, op.collectW, x, w, false}, {op.hasR, op.diffR, op.collectV, r, v, true}} {
+		has, diff, collect, reads bool
+		x, w                      *G.Node
+		recurrent                 bool
+	}{{op.hasX, op.diffX, op.collectW, op.readsW, x, w, false}, {op.hasR, op.diffR, op.collectV, op.readsV, r, v, true}} {
 		if !part.has {
 			continue
 		}
@@ -351,7 +429,10 @@ func (op synapseOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 				return nil, err
 			}
 		}
-		out = append(out, gx, gw)
+		out = append(out, gx)
+		if part.reads {
+			out = append(out, gw)
+		}
 	}
 	if op.hasNext {
 		out = append(out, nil)
@@ -374,21 +455,23 @@ func (s *Synapses) weightGrad(gain float64, recurrent bool) (*G.Node, error) {
 	var in G.Nodes
 	var keys []int
 	var spikes []*index.Spikes
+	var blocks []stepBlock
 	for _, rec := range s.records {
-		x, key := rec.x, 2*rec.step
+		x, key, b := rec.x, 2*rec.step, rec.xBlock
 		if recurrent {
-			x, key = rec.r, key+1
+			x, key, b = rec.r, key+1, stepBlock{}
 		}
 		if x != nil {
 			in = append(in, x, rec.grad)
 			keys = append(keys, key)
 			spikes = append(spikes, opkit.SpikeIndexOf(x))
+			blocks = append(blocks, b)
 		}
 	}
 	if len(in) == 0 {
 		return nil, nil
 	}
-	return G.ApplyOp(weightGradOp{opkit.Matrices(len(in), in[0]), gain, s, keys, spikes}, in...)
+	return G.ApplyOp(weightGradOp{opkit.Matrices(len(in), in[0]), gain, s, keys, spikes, blocks}, in...)
 }
 
 // weightGrads builds the fused gradients of W and V from the recorded
@@ -401,9 +484,9 @@ func (s *Synapses) weightGrads(gain float64) (gw, gv *G.Node, err error) {
 	var gs, xs G.Nodes
 	for part, recurrent := range []bool{false, true} {
 		for _, rec := range s.records {
-			x, key := rec.x, 2*rec.step
+			x, key, b := rec.x, 2*rec.step, rec.xBlock
 			if recurrent {
-				x, key = rec.r, key+1
+				x, key, b = rec.r, key+1, stepBlock{}
 			}
 			if x == nil {
 				continue
@@ -412,8 +495,12 @@ func (s *Synapses) weightGrads(gain float64) (gw, gv *G.Node, err error) {
 			if g < 0 {
 				g, gs = len(gs), append(gs, rec.grad)
 			}
-			op.terms[part] = append(op.terms[part], gradTerm{x: len(xs), g: g, key: key, spikes: opkit.SpikeIndexOf(x)})
-			xs = append(xs, x)
+			// The steps of an input read it once (see Steps).
+			k := slices.Index(xs, x)
+			if k < 0 {
+				k, xs = len(xs), append(xs, x)
+			}
+			op.terms[part] = append(op.terms[part], gradTerm{x: k, g: g, key: key, spikes: opkit.SpikeIndexOf(x), b: b})
 		}
 		if len(op.terms[part]) == 0 {
 			return nil, nil, nil
@@ -440,6 +527,7 @@ type gradTerm struct {
 	x, g   int
 	key    int
 	spikes *index.Spikes
+	b      stepBlock // of x_j
 }
 
 // weightGradsOp computes W's and V's fused gradients, stacked, from
@@ -472,7 +560,7 @@ func (op weightGradsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	for p, ts := range op.terms {
 		for _, t := range ts {
 			x, g := s[op.gs+t.x], s[t.g]
-			if x[0] != g[0] || x[1] != op.rows[p] || g[1] != s[0][1] {
+			if t.b.rows(x[0]) != g[0] || x[1] != op.rows[p] || g[1] != s[0][1] {
 				return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
 			}
 		}
@@ -508,11 +596,12 @@ func weightGrads[T float](op weightGradsOp, out []T, cols int, gain T, in []G.Va
 		pairs := make([]G.Value, 0, 2*len(ts))
 		keys := make([]int, 0, len(ts))
 		spikes := make([]*index.Spikes, 0, len(ts))
+		blocks := make([]stepBlock, 0, len(ts))
 		for _, t := range ts {
 			pairs = append(pairs, in[op.gs+t.x], in[t.g])
-			keys, spikes = append(keys, t.key), append(spikes, t.spikes)
+			keys, spikes, blocks = append(keys, t.key), append(spikes, t.spikes), append(blocks, t.b)
 		}
-		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, spikes, events, slice)
+		xs, xis, gs := gradInputs(pairs, &op.s.inputs, keys, spikes, blocks, events, slice)
 		n := op.rows[p] * cols
 		kernel.WeightGrad(op.Workers, out[lo:lo+n], op.rows[p], cols, gain, xs, xis, gs)
 		lo += n
@@ -571,7 +660,8 @@ type weightGradOp struct {
 	gain   float64
 	s      *Synapses       // whose forward pass indexed the x_j,
 	keys   []int           // under these keys,
-	spikes []*index.Spikes // unless x_j are spikes indexed by their Spike op
+	spikes []*index.Spikes // unless x_j are spikes indexed by their Spike op;
+	blocks []stepBlock     // the blocks of x_j the steps read
 }
 
 func (op weightGradOp) inputs() *index.Inputs {
@@ -596,7 +686,7 @@ func (op weightGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 		return nil, fmt.Errorf("%v: want pairs of inputs", op)
 	}
 	for j := 0; j < len(s); j += 2 {
-		if s[j][0] != s[1][0] || s[j+1][0] != s[1][0] || s[j][1] != s[0][1] || s[j+1][1] != s[1][1] {
+		if op.blocks[j/2].rows(s[j][0]) != s[1][0] || s[j+1][0] != s[1][0] || s[j][1] != s[0][1] || s[j+1][1] != s[1][1] {
 			return nil, fmt.Errorf("%v: inconsistent shapes %v", op, in)
 		}
 	}
@@ -618,10 +708,10 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 	out := opkit.NewOutput(p, in[0].Dtype(), fanIn, cols)
 	switch out.Dtype() {
 	case tensor.Float32:
-		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events32, opkit.Slice32)
+		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, op.blocks, events32, opkit.Slice32)
 		kernel.WeightGrad(op.Workers, opkit.DataOf(out).([]float32), fanIn, cols, float32(op.gain), xs, xis, gs)
 	case tensor.Float64:
-		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, events64, opkit.Slice64)
+		xs, xis, gs := gradInputs(in, op.inputs(), op.keys, op.spikes, op.blocks, events64, opkit.Slice64)
 		kernel.WeightGrad(op.Workers, opkit.DataOf(out).([]float64), fanIn, cols, op.gain, xs, xis, gs)
 	default:
 		return nil, opkit.DtypeError(op, in[0])
@@ -632,13 +722,18 @@ func (op weightGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) 
 // gradInputs splits (x_0, g_0, x_1, g_1, …) into the x_j, their indexes
 // (from Events, or from the forward pass's index of a dense x_j, or nil)
 // and the g_j.
-func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes []*index.Spikes, events func(any) *kernel.CSR[T], slice func(G.Value) []T) (xs [][]T, xis []*kernel.CSR[T], gs [][]T) {
+func gradInputs[T float](in []G.Value, inputs *index.Inputs, keys []int, spikes []*index.Spikes, blocks []stepBlock, events func(any) *kernel.CSR[T], slice func(G.Value) []T) (xs [][]T, xis []*kernel.CSR[T], gs [][]T) {
 	xs, xis, gs = make([][]T, 0, len(in)/2), make([]*kernel.CSR[T], 0, len(in)/2), make([][]T, 0, len(in)/2)
 	for j := 0; j < len(in); j += 2 {
-		xi := events(in[j])
+		var b stepBlock // nil blocks: whole values
+		if blocks != nil {
+			b = blocks[j/2]
+		}
+		v := stepValue(in[j], b)
+		xi := events(v)
 		var x []T
 		if xi == nil {
-			x = slice(in[j])
+			x = stepData(v, slice(v), b)
 			if spikes != nil {
 				xi = index.LookupSpikes(spikes[j/2], x)
 			}
