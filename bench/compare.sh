@@ -42,6 +42,17 @@ ref=$root/bench/torchref/torchref.py
 [ -n "$out" ] || out=$(mktemp -d /tmp/spikegrad-compare.XXXXXX)
 mkdir -p "$out"
 "$py" -c 'import torch, numpy' || { echo "compare.sh: $py cannot import torch and numpy" >&2; exit 1; }
+# Debian's python3-torch runs its matrix products on whatever libblas.so.3
+# is: the reference BLAS, 10 times slower than OpenBLAS on the SHD step,
+# unless libopenblas0-openmp (or -pthread) is installed. A comparison with
+# the reference BLAS flatters spikegrad tenfold: refuse it.
+blas=$("$py" -c 'import ctypes.util, os, sys
+p = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+print(p)' 2>/dev/null || true)
+case $blas in
+*openblas* | *mkl* | *blis*) ;;
+*) echo "compare.sh: libblas.so.3 is $blas, not an optimised BLAS: install libopenblas0-openmp (apt-get install libopenblas0-openmp), or PyTorch's times mean nothing" >&2; exit 1 ;;
+esac
 
 echo "# building the benchmark binary and writing the problems to $out" >&2
 (cd "$root" && go test -c -o "$out/train.test" ./train)
