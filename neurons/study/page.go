@@ -125,22 +125,17 @@ func (p Page) accuracyTable(md *bytes.Buffer) {
 }
 
 // datasets lists the cells' data sets in their order.
-func (p Page) datasets() []string {
-	var out []string
-	for _, c := range p.Cells {
-		if !slices.Contains(out, c.Dataset) {
-			out = append(out, c.Dataset)
-		}
-	}
-	return out
-}
+func (p Page) datasets() []string { return p.distinct(func(c Cell) string { return c.Dataset }) }
 
 // neurons lists the cells' models in their order.
-func (p Page) neurons() []string {
+func (p Page) neurons() []string { return p.distinct(func(c Cell) string { return c.Neuron }) }
+
+// distinct lists key of the cells, each once, in the cells' order.
+func (p Page) distinct(key func(Cell) string) []string {
 	var out []string
 	for _, c := range p.Cells {
-		if !slices.Contains(out, c.Neuron) {
-			out = append(out, c.Neuron)
+		if k := key(c); !slices.Contains(out, k) {
+			out = append(out, k)
 		}
 	}
 	return out
