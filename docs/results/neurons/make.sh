@@ -9,7 +9,7 @@
 # again, in a later session or on another machine with a clone: records
 # alone mark a run done (--records-suffice). Commit what it wrote with
 #   bash docs/results/paper/commit-records.sh docs/results/neurons
-#   git add docs/results/neurons/baselines
+#   git add docs/results/neurons/baselines docs/results/neurons/intro.md
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 R=docs/results/neurons

@@ -21,7 +21,7 @@ for rec in "$out"/runs/*/*/record.json; do
 		git rm -q --cached "$rec" "$dir/settings.yaml"
 	fi
 done
-for f in "$out"/README.md "$out"/findings.csv "$out"/timing*.json "$out"/figures; do
+for f in "$out"/README.md "$out"/findings.csv "$out"/results.csv "$out"/timing*.json "$out"/figures; do
 	[ -e "$f" ] && git add "$f"
 done
 if [ -f "$out/figures/checkpoints.txt" ]; then
