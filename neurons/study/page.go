@@ -105,7 +105,7 @@ func (p Page) accuracyTable(md *bytes.Buffer) {
 	}
 	md.WriteString("\n")
 	var rows []string
-	for _, d := range p.datasets() {
+	for _, d := range p.yardstickDatasets() {
 		r := p.MLP[d]
 		if r == nil || r.Search("mlp") == nil {
 			rows = append(rows, fmt.Sprintf("| %s | not searched | | | |", d))
@@ -129,6 +129,20 @@ func (p Page) datasets() []string { return p.distinct(func(c Cell) string { retu
 
 // neurons lists the cells' models in their order.
 func (p Page) neurons() []string { return p.distinct(func(c Cell) string { return c.Neuron }) }
+
+// yardstickDatasets lists the cells' data sets, then those with only a
+// perceptron, alphabetically.
+func (p Page) yardstickDatasets() []string {
+	out := p.datasets()
+	var more []string
+	for d := range p.MLP {
+		if !slices.Contains(out, d) {
+			more = append(more, d)
+		}
+	}
+	slices.Sort(more)
+	return append(out, more...)
+}
 
 // distinct lists key of the cells, each once, in the cells' order.
 func (p Page) distinct(key func(Cell) string) []string {
@@ -247,7 +261,7 @@ func (p Page) writeCSV(path string) error {
 		w.Write([]string{c.Dataset, c.Neuron, c.LR, strconv.Itoa(c.Test.N), num(c.Validation.Mean), num(c.Test.Mean), num(c.Test.CI95),
 			num(c.Test.Std), num(c.Spikes.Mean), num(vsLIF.Mean), num(vsLIF.CI95), num(vsMLP.Mean), num(vsMLP.CI95)})
 	}
-	for _, d := range p.datasets() {
+	for _, d := range p.yardstickDatasets() {
 		if m, ok := p.mlp(d); ok {
 			w.Write([]string{d, "mlp", "", strconv.Itoa(m.N), "", num(m.Mean), num(m.CI95), num(m.Std), "", "", "", "", ""})
 		}

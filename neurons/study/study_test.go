@@ -127,7 +127,9 @@ func TestWriteIsGolden(t *testing.T) {
 	mlp := &baseline.Report{Dataset: "a", Features: 300, Bin: 1, Fits: []baseline.ModelSearch{{Model: "mlp",
 		Searched: baseline.Searched{Selected: baseline.Config{LR: 1e-3, L2: 1e-3, Hidden: 128}, Test: baseline.StatsOf([]float64{0.6, 0.62, 0.64})}}}}
 	out := t.TempDir()
-	p := study.Page{Title: "A study", Intro: []string{"Made by a test."}, Cells: cells, MLP: map[string]*baseline.Report{"a": mlp}}
+	only := &baseline.Report{Dataset: "c", Features: 40, Bin: 10, Fits: []baseline.ModelSearch{{Model: "mlp",
+		Searched: baseline.Searched{Selected: baseline.Config{LR: 3e-3, L2: 1e-2, Hidden: 128}, Test: baseline.StatsOf([]float64{0.5, 0.52})}}}}
+	p := study.Page{Title: "A study", Intro: []string{"Made by a test."}, Cells: cells, MLP: map[string]*baseline.Report{"a": mlp, "c": only}}
 	if err := study.Write(out, p); err != nil {
 		t.Fatal(err)
 	}
