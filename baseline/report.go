@@ -3,7 +3,8 @@ package baseline
 import (
 	"encoding/json"
 	"fmt"
-	"os"
+
+	"github.com/spikegrad/spikegrad/internal/readlimit"
 )
 
 // Report is what cmd/baseline writes to baseline_<dataset>.json: the data
@@ -31,7 +32,8 @@ type ModelSearch struct {
 
 // LoadReport reads a results file of cmd/baseline.
 func LoadReport(path string) (*Report, error) {
-	b, err := os.ReadFile(path)
+	// A results file holds every fit's epochs: some megabytes at most.
+	b, err := readlimit.ReadFile(path, readlimit.Record)
 	if err != nil {
 		return nil, err
 	}

@@ -101,6 +101,9 @@ func write(o options, stdout io.Writer) error {
 			if err != nil {
 				return fmt.Errorf("--baselines: %w", err)
 			}
+			if _, dup := p.MLP[r.Dataset]; dup {
+				return fmt.Errorf("--baselines: two files of data set %q in %s; keep one", r.Dataset, o.baselines)
+			}
 			p.MLP[r.Dataset] = r
 		}
 	}

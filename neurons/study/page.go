@@ -210,7 +210,7 @@ func (p Page) parameters(md *bytes.Buffer, out string) error {
 			if len(c.Runs) > 0 && d.Param.Layer == len(c.Runs[0].Record.Settings.Hidden) {
 				layer = "readout"
 			}
-			name := fmt.Sprintf("%s_%s_%s.png", c.Dataset, c.Neuron, d.Param.Name)
+			name := fileName(c.Dataset, c.Neuron, d.Param.Name) + ".png"
 			fig := "—"
 			if d.Param.Layer < len(c.Runs[0].Record.Settings.Hidden) {
 				h := chart.Histogram{Title: fmt.Sprintf("%s, %s: %s of hidden layer %d", c.Dataset, c.Neuron, d.Label, d.Param.Layer),
@@ -296,4 +296,18 @@ func diff(d Difference) string {
 		return fmt.Sprintf("%+.1f (too few seeds)", 100*d.Mean)
 	}
 	return fmt.Sprintf("%+.1f ± %.1f: %s", 100*d.Mean, 100*d.CI95, d.Verdict())
+}
+
+// fileName joins parts with "_" into a file name of letters, digits, ".",
+// "=", "_" and "-" only, others replaced by "-": the parts come from records, which a page must not
+// let name a path (a data set called "../x").
+func fileName(parts ...string) string {
+	clean := func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '=', r == '-', r == '_':
+			return r
+		}
+		return '-'
+	}
+	return strings.Map(clean, strings.Join(parts, "_"))
 }

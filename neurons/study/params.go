@@ -32,6 +32,9 @@ func Distributions(c Cell) ([]Distribution, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.Path, err)
 		}
+		if n := weights(spec); n > maxWeights {
+			return nil, fmt.Errorf("%s: a network of %d weights; the initial draw is made again only for at most %d", r.Path, n, maxWeights)
+		}
 		dt := tensor.Float32
 		if s.DType == "float64" {
 			dt = tensor.Float64
@@ -68,4 +71,23 @@ func Distributions(c Cell) ([]Distribution, error) {
 		}
 	}
 	return out, nil
+}
+
+// maxWeights bounds the networks whose initial parameters are drawn again:
+// the draw takes every weight's place in the seeded stream, so a record
+// that claims an absurd network must not make it allocate one. 2^27
+// weights (512 MiB of float32) is a thousand SHD networks.
+const maxWeights = 1 << 27
+
+// weights counts the weights of s, or more than maxWeights where the
+// count would overflow.
+func weights(s network.Spec) int {
+	n := 0
+	for _, p := range s.Params() {
+		if p.Rows > maxWeights || p.Cols > maxWeights || p.Rows*p.Cols > maxWeights-n {
+			return maxWeights + 1
+		}
+		n += p.Rows * p.Cols
+	}
+	return n
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/spikegrad/spikegrad/baseline"
@@ -167,5 +168,43 @@ func TestWriteIsGolden(t *testing.T) {
 		if err != nil || img.Bounds().Dx() < 500 {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+}
+
+// Records are input: a data set named to climb out of the page's folder
+// draws its figures inside it, and a network too large to draw its
+// initial parameters again is refused by name, not allocated.
+func TestCraftedRecords(t *testing.T) {
+	rs := runs(t)
+	for i := range rs {
+		if rs[i].Record.Settings.Dataset == "a" {
+			rs[i].Record.Settings.Dataset = "../../escape"
+		}
+	}
+	cells, err := study.Select(rs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	out := filepath.Join(root, "page")
+	if err := study.Write(out, study.Page{Title: "crafted", Cells: cells}); err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.Walk(root, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() && !strings.HasPrefix(p, filepath.Join(out, study.FiguresDir)+string(filepath.Separator)) &&
+			filepath.Dir(p) != out {
+			t.Errorf("%s written outside the page's folder", p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	huge := record(t, "a", learntau.GammaName, "0.005", 1, 0.6, 0.6, 0)
+	huge.Record.Data.Inputs = 1 << 40
+	_, err = study.Distributions(study.Cell{Dataset: "a", Neuron: learntau.GammaName, Runs: []report.Run{huge}})
+	if err == nil || !strings.Contains(err.Error(), huge.Path) {
+		t.Errorf("a network of 2^40 inputs: %v, want an error naming %s", err, huge.Path)
 	}
 }
