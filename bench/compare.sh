@@ -42,16 +42,25 @@ ref=$root/bench/torchref/torchref.py
 [ -n "$out" ] || out=$(mktemp -d /tmp/spikegrad-compare.XXXXXX)
 mkdir -p "$out"
 "$py" -c 'import torch, numpy' || { echo "compare.sh: $py cannot import torch and numpy" >&2; exit 1; }
-# Debian's python3-torch runs its matrix products on whatever libblas.so.3
-# is: the reference BLAS, 10 times slower than OpenBLAS on the SHD step,
-# unless libopenblas0-openmp (or -pthread) is installed. A comparison with
-# the reference BLAS flatters spikegrad tenfold: refuse it.
-blas=$("$py" -c 'import ctypes.util, os, sys
-p = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
-print(p)' 2>/dev/null || true)
+# Debian's python3-torch (BLAS_INFO=generic) runs its matrix products on
+# whatever libblas.so.3 is: the reference BLAS, 10 times slower than
+# OpenBLAS on the SHD step, unless libopenblas0-openmp (or -pthread) is
+# installed. A comparison with the reference BLAS flatters spikegrad
+# tenfold: refuse it. Builds that bring their own BLAS (pip's, with MKL)
+# pass.
+blas=$("$py" -c 'import os, torch
+if "BLAS_INFO=generic" not in torch.__config__.show():
+    print("bundled")
+else:
+    import ctypes.util
+    name = ctypes.util.find_library("blas") or "libblas.so.3"
+    for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"):
+        if os.path.exists(os.path.join(d, name)):
+            print(os.path.realpath(os.path.join(d, name)))
+            break' 2>/dev/null || true)
 case $blas in
-*openblas* | *mkl* | *blis*) ;;
-*) echo "compare.sh: libblas.so.3 is $blas, not an optimised BLAS: install libopenblas0-openmp (apt-get install libopenblas0-openmp), or PyTorch's times mean nothing" >&2; exit 1 ;;
+bundled | *openblas* | *mkl* | *blis*) ;;
+*) echo "compare.sh: PyTorch's BLAS is libblas.so.3 = ${blas:-not found}, not an optimised one: install libopenblas0-openmp (apt-get install libopenblas0-openmp), or PyTorch's times mean nothing" >&2; exit 1 ;;
 esac
 
 echo "# building the benchmark binary and writing the problems to $out" >&2
