@@ -3,6 +3,7 @@ package train
 import (
 	"errors"
 	"fmt"
+	"runtime"
 
 	G "gorgonia.org/gorgonia"
 
@@ -74,6 +75,9 @@ func newEvalPart(m *models.Model, feed *Batcher) (*evalPart, error) {
 // Backward and Update, or from another goroutine); Close releases its
 // programs, not t's.
 func (t *Trainer) Evaluator() (*Evaluator, error) {
+	if t.parts == nil {
+		return nil, errClosed
+	}
 	e := &Evaluator{Model: t.parts[0].model, Weights: t.Weights, workers: t.workers, parts: make([]*evalPart, len(t.parts))}
 	errs := each(len(t.parts), t.workers, func(k int) error {
 		var err error
@@ -90,8 +94,13 @@ func (t *Trainer) Evaluator() (*Evaluator, error) {
 	return e, nil
 }
 
-// Close releases the machines.
+// Close releases the programs and the memory of their values that e
+// does not share with a live Trainer, at once (see Trainer.Close). A
+// closed Evaluator refuses to run.
 func (e *Evaluator) Close() {
+	if e.parts == nil {
+		return
+	}
 	for _, p := range e.parts {
 		if p != nil {
 			p.m.Close()
@@ -100,6 +109,8 @@ func (e *Evaluator) Close() {
 	if e.trace != nil {
 		e.trace.Close()
 	}
+	e.parts, e.trace = nil, nil
+	runtime.GC()
 }
 
 // Output is what the network produced for one sample.
@@ -113,6 +124,9 @@ type Output struct {
 // its output, in order of the samples. The slices are reused: copy what
 // you keep.
 func (e *Evaluator) Each(split *datasets.Split, fn func(o Output)) error {
+	if e.parts == nil {
+		return errClosed
+	}
 	spec := e.Model.Spec
 	C := spec.Outputs
 	o := Output{Counts: make([][]float64, len(spec.Hidden))}

@@ -12,6 +12,9 @@ import (
 // Snapshots records the activity of the samples idx of split (at most one
 // batch).
 func (e *Evaluator) Snapshots(split *datasets.Split, idx []int) ([]metrics.Snapshot, error) {
+	if e.parts == nil {
+		return nil, errClosed
+	}
 	if len(idx) > e.Model.Batch {
 		return nil, fmt.Errorf("train: %d snapshot samples, batch holds %d", len(idx), e.Model.Batch)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -105,14 +106,27 @@ func newTrainer(spec network.Spec, batch int, w *models.Weights, opt Optimizer, 
 	return t, nil
 }
 
-// Close releases the machines.
+// Close releases the machines and the memory of their values. It drops
+// them and collects garbage at once: a process that builds one trainer
+// after another (a sweep, a benchmark) then holds one trainer's buffers at
+// a time, where the collector's pacing would otherwise let the next grow
+// beside the last's. An Evaluator made from t keeps what it shares with t
+// until its own Close. A closed Trainer refuses to run.
 func (t *Trainer) Close() {
+	if t.parts == nil {
+		return
+	}
 	for _, r := range t.parts {
 		if r != nil {
 			r.m.Close()
 		}
 	}
+	t.parts, t.ran = nil, 0
+	runtime.GC()
 }
+
+// errClosed is what a closed Trainer or Evaluator answers.
+var errClosed = errors.New("train: used after Close: the trainer or evaluator is closed")
 
 // MicroBatches returns the number of parts each batch is split into.
 func (t *Trainer) MicroBatches() int { return len(t.parts) }
@@ -136,6 +150,9 @@ func (t *Trainer) Step(split *datasets.Split, idx []int) (metrics.Metrics, error
 // for Update. It returns the samples' metrics. A Backward that Update did
 // not follow is discarded.
 func (t *Trainer) Backward(split *datasets.Split, idx []int) (metrics.Metrics, error) {
+	if t.parts == nil {
+		return metrics.Metrics{}, errClosed
+	}
 	if len(idx) > t.Batch {
 		return metrics.Metrics{}, fmt.Errorf("train: %d samples for a batch of %d", len(idx), t.Batch)
 	}

@@ -301,3 +301,46 @@ func TestResumeRejectsBadStates(t *testing.T) {
 		t.Error("resume without weights: want an error")
 	}
 }
+
+// Close drops a Trainer's and an Evaluator's programs, so that their
+// memory can be reused by the next (a sweep builds one per run, one after
+// another): using them afterwards is an error, not a panic or a silent run.
+func TestClosedTrainerAndEvaluatorRefuse(t *testing.T) {
+	d := smallRandman(t)
+	spec := specFor(d, 20)
+	w, _ := models.Init(spec, 1, tensor.Float32)
+	tr, err := train.NewTrainer(spec, 20, w, train.DefaultOptimizer(1e-3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := tr.Evaluator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := train.NewEvaluator(spec, 20, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Close()
+	tr.Close() // twice is harmless
+	if _, err := tr.Step(d.Train, batchOf(20)); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("Step after Close: error %v, want one saying the trainer is closed", err)
+	}
+	if _, err := tr.Evaluator(); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("Evaluator after Close: error %v, want one saying the trainer is closed", err)
+	}
+	// An Evaluator made from the trainer outlives it until its own Close.
+	if _, err := ev.Evaluate(d.Test); err != nil {
+		t.Errorf("the trainer's evaluator after the trainer's Close: %v", err)
+	}
+	for name, e := range map[string]*train.Evaluator{"Trainer.Evaluator": ev, "NewEvaluator": own} {
+		e.Close()
+		e.Close()
+		if _, err := e.Evaluate(d.Test); err == nil || !strings.Contains(err.Error(), "closed") {
+			t.Errorf("%s: Evaluate after Close: error %v, want one saying the evaluator is closed", name, err)
+		}
+		if _, err := e.Snapshots(d.Test, batchOf(2)); err == nil || !strings.Contains(err.Error(), "closed") {
+			t.Errorf("%s: Snapshots after Close: error %v, want one saying the evaluator is closed", name, err)
+		}
+	}
+}
