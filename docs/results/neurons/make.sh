@@ -33,7 +33,8 @@ stand_in data/speech-sc d8de2f8313eabf42a400a830f4f1556536aae77b75764653748ac1c9
 [ -f data/standin-shd/shd_test.h5 ] || go run ./cmd/speech --spikes data/speech-hd --out data/standin-shd
 [ -f data/standin-ssc/ssc_test.h5 ] || go run ./cmd/speech --spikes data/speech-sc --out data/standin-ssc
 
-go run ./cmd/sweep --preset speech-neurons --out "$R/runs/study" --jobs "$JOBS" --records-suffice --no-wait
+# -buildvcs=true: the records then name the commit that made them.
+go run -buildvcs=true ./cmd/sweep --preset speech-neurons --out "$R/runs/study" --jobs "$JOBS" --records-suffice --no-wait
 
 B=$R/baselines
 grid=(--model mlp --hidden 128 --lr 0.001,0.003 --l2 0.001,0.01 --seeds 5 --out "$B")
