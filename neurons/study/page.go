@@ -88,6 +88,7 @@ func (p Page) accuracyTable(md *bytes.Buffer) {
 	md.WriteString("## Test accuracy\n\n")
 	md.WriteString("| data set | model | η selected (validation, mean over seeds, per η) | seeds | validation | **test**, mean ± 95 % CI | hidden spikes / input | test − LIF (95 % CI) | test − MLP (95 % CI) |\n")
 	md.WriteString("|---|---|---|---:|---:|---:|---:|---:|---:|\n")
+	var edges []string
 	for _, c := range p.Cells {
 		var opts []string
 		for _, o := range c.Options {
@@ -100,10 +101,18 @@ func (p Page) accuracyTable(md *bytes.Buffer) {
 		if m, ok := p.mlp(c.Dataset); ok {
 			vsMLP = diff(Welch(c.Test, m))
 		}
-		fmt.Fprintf(md, "| %s | %s | **%s** of %s | %d | %s | **%s** | %.1f | %s | %s |\n", c.Dataset, c.Neuron, c.LR,
+		chosen := c.LR
+		if e := c.Edge(); e != "" {
+			chosen += " (" + e + ")"
+			edges = append(edges, fmt.Sprintf("%s %s (%s)", c.Dataset, c.Neuron, e))
+		}
+		fmt.Fprintf(md, "| %s | %s | **%s** of %s | %d | %s | **%s** | %.1f | %s | %s |\n", c.Dataset, c.Neuron, chosen,
 			strings.Join(opts, ", "), c.Test.N, pct(c.Validation.Mean), pm(c.Test), c.Spikes.Mean, vsLIF, vsMLP)
 	}
 	md.WriteString("\n")
+	if len(edges) > 0 {
+		fmt.Fprintf(md, "Selected on the edge of the step-size grid, where a better η may lie beyond it: %s.\n\n", strings.Join(edges, ", "))
+	}
 	var rows []string
 	for _, d := range p.yardstickDatasets() {
 		r := p.MLP[d]

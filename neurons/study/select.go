@@ -41,6 +41,21 @@ func (c Cell) Seeds() int {
 	return n
 }
 
+// Edge says whether the selected step size is the "smallest" or the
+// "largest" of several, or "" if it lies inside its grid or had no rival:
+// a choice on the edge says the best step size may lie beyond the grid.
+func (c Cell) Edge() string {
+	switch {
+	case len(c.Options) < 2:
+		return ""
+	case c.LR == c.Options[0].LR:
+		return "smallest"
+	case c.LR == c.Options[len(c.Options)-1].LR:
+		return "largest"
+	}
+	return ""
+}
+
 // Select groups runs by data set and neuron model and selects each
 // group's step size. Cells come in data set order (alphabetical unless
 // datasets lists them) and, within one, the default neuron first, then

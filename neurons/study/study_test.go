@@ -95,6 +95,9 @@ func TestSelectChoosesOnValidation(t *testing.T) {
 		if c.Dataset != w.dataset || c.Neuron != w.neuron || c.LR != w.lr || len(c.Runs) != 3 || c.Seeds() != 3 {
 			t.Errorf("cell %d: %s %s η %s with %d runs, want %s %s η %s with 3", i, c.Dataset, c.Neuron, c.LR, len(c.Runs), w.dataset, w.neuron, w.lr)
 		}
+		if edge := map[string]string{"0.002": "smallest", "0.005": "largest"}[w.lr]; c.Edge() != edge {
+			t.Errorf("cell %d: η %s of 0.002 and 0.005 is on the edge %q, want %q", i, c.LR, c.Edge(), edge)
+		}
 		if math.Abs(c.Test.Mean-(0.59+map[bool]float64{true: 0, false: 0.1}[c.Neuron == "lif"])) > 1e-12 {
 			t.Errorf("cell %d: test mean %g", i, c.Test.Mean)
 		}
@@ -206,5 +209,24 @@ func TestCraftedRecords(t *testing.T) {
 	_, err = study.Distributions(study.Cell{Dataset: "a", Neuron: learntau.GammaName, Runs: []report.Run{huge}})
 	if err == nil || !strings.Contains(err.Error(), huge.Path) {
 		t.Errorf("a network of 2^40 inputs: %v, want an error naming %s", err, huge.Path)
+	}
+}
+
+// A step size inside its grid is no edge; one of a single option neither,
+// as there is no grid to leave.
+func TestEdgeOfTheGrid(t *testing.T) {
+	var rs []report.Run
+	for i, lr := range []string{"0.002", "0.005", "0.01"} {
+		for seed := uint64(1); seed <= 2; seed++ {
+			rs = append(rs, record(t, "a", "lif", lr, seed, 0.6+0.1*float64(i%2), 0.6, 0.5))
+		}
+	}
+	rs = append(rs, record(t, "a", learntau.GammaName, "0.005", 1, 0.6, 0.6, 0.5))
+	cells, err := study.Select(rs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cells) != 2 || cells[0].LR != "0.005" || cells[0].Edge() != "" || cells[1].Edge() != "" {
+		t.Errorf("cells %+v: want η 0.005 inside its grid and a single option on no edge", cells)
 	}
 }
