@@ -51,7 +51,11 @@ func TestSpeechNeuronsPlan(t *testing.T) {
 	}
 	for ds := range dirs {
 		for _, m := range models {
-			for _, lr := range []float64{0.002, 0.005, 0.01} {
+			lrs := []float64{0.002, 0.005, 0.01}
+			if ds == "rawhd" {
+				lrs = append(lrs, 0.02)
+			}
+			for _, lr := range lrs {
 				for seed := uint64(1); seed <= 5; seed++ {
 					if k := fmt.Sprint(ds, m, lr, seed); seen[k] != 1 {
 						t.Errorf("%s %s lr %g seed %d: %d runs, want 1", ds, m, lr, seed, seen[k])
@@ -60,8 +64,8 @@ func TestSpeechNeuronsPlan(t *testing.T) {
 			}
 		}
 	}
-	if len(jobs) != 4*3*3*5 {
-		t.Errorf("%d runs, want 180", len(jobs))
+	if len(jobs) != 4*3*3*5+3*5 {
+		t.Errorf("%d runs, want 195", len(jobs))
 	}
 }
 
