@@ -47,6 +47,7 @@ func Write(out string, p Page) error {
 	for _, para := range p.Intro {
 		fmt.Fprintf(&md, "%s\n\n", para)
 	}
+	p.summary(&md)
 	p.accuracyTable(&md)
 	if err := p.accuracyFigure(filepath.Join(out, FiguresDir, "accuracy.png")); err != nil {
 		return err

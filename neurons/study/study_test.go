@@ -230,3 +230,38 @@ func TestEdgeOfTheGrid(t *testing.T) {
 		t.Errorf("cells %+v: want η 0.005 inside its grid and a single option on no edge", cells)
 	}
 }
+
+// The summary judges a data set only when all its cells have every seed
+// and it has a perceptron: below the perceptron is "not met", a step size
+// short of seeds "incomplete".
+func TestSummaryJudgesCompleteDataSets(t *testing.T) {
+	rs := runs(t)
+	var kept []report.Run
+	for _, r := range rs { // "b": the LIF's η 0.005 loses a seed
+		if !strings.HasPrefix(r.Path, "b/lif/0.005/3/") {
+			kept = append(kept, r)
+		}
+	}
+	cells, err := study.Select(kept, []string{"b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	strong := &baseline.Report{Dataset: "a", Features: 300, Bin: 1, Fits: []baseline.ModelSearch{{Model: "mlp",
+		Searched: baseline.Searched{Selected: baseline.Config{LR: 1e-3, L2: 1e-3, Hidden: 128}, Test: baseline.StatsOf([]float64{0.9, 0.91, 0.92})}}}}
+	mlp := map[string]*baseline.Report{"a": strong, "b": strong}
+	out := t.TempDir()
+	if err := study.Write(out, study.Page{Title: "t", Cells: cells, MLP: mlp}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, study.PageFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| b | +10.0 ± 4.5: above | lif-learn-tau-gamma (69.0 ± 5.0 %) | -22.0 ± 4.2: below | incomplete |",
+		"| a | +10.0 ± 4.5: above | lif-learn-tau-gamma (69.0 ± 5.0 %) | -22.0 ± 4.2: below | not met |",
+		"is met on 0 of 1 data sets with complete cells; 1 incomplete."} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the summary lacks %q:\n%s", want, page)
+		}
+	}
+}
