@@ -51,9 +51,9 @@ func TestSpeechNeuronsPlan(t *testing.T) {
 	}
 	for ds := range dirs {
 		for _, m := range models {
-			lrs := []float64{0.002, 0.005, 0.01}
-			if ds == "rawhd" {
-				lrs = append(lrs, 0.02)
+			lrs := map[string][]float64{"rawhd": {0.002, 0.005, 0.01, 0.02, 0.05}, "shd": {0.001, 0.002, 0.005, 0.01}}[ds]
+			if lrs == nil {
+				lrs = []float64{0.002, 0.005, 0.01}
 			}
 			for _, lr := range lrs {
 				for seed := uint64(1); seed <= 5; seed++ {
@@ -64,8 +64,8 @@ func TestSpeechNeuronsPlan(t *testing.T) {
 			}
 		}
 	}
-	if len(jobs) != 4*3*3*5+3*5 {
-		t.Errorf("%d runs, want 195", len(jobs))
+	if len(jobs) != (3+5+4+3)*3*5 {
+		t.Errorf("%d runs, want 225", len(jobs))
 	}
 }
 
