@@ -156,3 +156,28 @@ func TestDiscretisationEntersTheIDOnlyWhenNotThePapers(t *testing.T) {
 		}
 	}
 }
+
+// A setting left out of the JSON at its legacy value reads back as that
+// value, not as the data set's default: a LIF run of a data set whose
+// default is another neuron (rawhd's adLIF) stays a LIF run, with its ID,
+// and that data set's default model round-trips too.
+func TestLegacyValueReadsBackWhateverTheDefault(t *testing.T) {
+	for _, neuron := range []string{"lif", run.DefaultSettings("rawhd").Neuron} {
+		s := run.DefaultSettings("rawhd")
+		s.Neuron = neuron
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back run.Settings
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if back.Neuron != neuron || back.ID() != s.ID() {
+			t.Errorf("neuron %q reads back as %q (ID %s, want %s)", neuron, back.Neuron, back.ID(), s.ID())
+		}
+	}
+	if run.DefaultSettings("rawhd").Neuron == "lif" {
+		t.Error("rawhd's default neuron is the LIF: this test no longer sees a default other than the legacy value")
+	}
+}

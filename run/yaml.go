@@ -91,7 +91,8 @@ func (s Settings) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads s from an object keyed by setting name, on top of the
-// defaults of its data set.
+// defaults of its data set; a setting that MarshalJSON leaves out at its
+// legacy value reads back as that value, whatever the data set's default.
 func (s *Settings) UnmarshalJSON(b []byte) error {
 	var probe struct {
 		Dataset string `json:"dataset"`
@@ -103,5 +104,10 @@ func (s *Settings) UnmarshalJSON(b []byte) error {
 		return errors.New("settings: no dataset key")
 	}
 	*s = DefaultSettings(probe.Dataset)
+	for name, v := range legacyValues {
+		if err := s.Set(name, v); err != nil {
+			return fmt.Errorf("settings: legacy value of %s: %w", name, err)
+		}
+	}
 	return s.ApplyYAML(b)
 }

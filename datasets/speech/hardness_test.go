@@ -62,6 +62,9 @@ func checkHard(t *testing.T, dataset, dir string, bin int) {
 	t.Helper()
 	s := run.DefaultSettings(dataset)
 	s.DataDir, s.Out, s.Name = dir, t.TempDir(), "lif"
+	// The LIF as the stand-ins were frozen with, before rawhd's defaults
+	// took the adLIF that issue 27's study found better on them.
+	s.Neuron, s.LR = "lif", 5e-3
 	s.Epochs = 15
 	d, err := s.LoadData(t.Context())
 	if err != nil {
