@@ -242,13 +242,18 @@ func TestSummaryJudgesCompleteDataSets(t *testing.T) {
 			kept = append(kept, r)
 		}
 	}
+	// "c": the LIF at two step sizes, the other model at one so far.
+	for seed := uint64(1); seed <= 3; seed++ {
+		kept = append(kept, record(t, "c", "lif", "0.002", seed, 0.6, 0.9, 0.5), record(t, "c", "lif", "0.005", seed, 0.6, 0.9, 0.5),
+			record(t, "c", learntau.GammaName, "0.002", seed, 0.6, 0.9, 0.5))
+	}
 	cells, err := study.Select(kept, []string{"b"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	strong := &baseline.Report{Dataset: "a", Features: 300, Bin: 1, Fits: []baseline.ModelSearch{{Model: "mlp",
 		Searched: baseline.Searched{Selected: baseline.Config{LR: 1e-3, L2: 1e-3, Hidden: 128}, Test: baseline.StatsOf([]float64{0.9, 0.91, 0.92})}}}}
-	mlp := map[string]*baseline.Report{"a": strong, "b": strong}
+	mlp := map[string]*baseline.Report{"a": strong, "b": strong, "c": strong}
 	out := t.TempDir()
 	if err := study.Write(out, study.Page{Title: "t", Cells: cells, MLP: mlp}); err != nil {
 		t.Fatal(err)
@@ -259,7 +264,8 @@ func TestSummaryJudgesCompleteDataSets(t *testing.T) {
 	}
 	for _, want := range []string{"| b | +10.0 ± 4.5: above | lif-learn-tau-gamma (69.0 ± 5.0 %) | -22.0 ± 4.2: below | incomplete |",
 		"| a | +10.0 ± 4.5: above | lif-learn-tau-gamma (69.0 ± 5.0 %) | -22.0 ± 4.2: below | not met |",
-		"is met on 0 of 1 data sets with complete cells; 1 incomplete."} {
+		"| c | +0.0 ± 0.0: level | lif (90.0 ± 0.0 %) | -1.0 ± 2.5: level | incomplete |",
+		"is met on 0 of 1 data sets with complete cells; 2 incomplete."} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the summary lacks %q:\n%s", want, page)
 		}

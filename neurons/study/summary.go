@@ -13,8 +13,9 @@ import (
 // Welch difference of test accuracy with its verdict; then how many data
 // sets meet the comparison's goal (each model at or above the LIF, the
 // best at or above the perceptron). A data set with a model not run, no
-// perceptron, or a step size with fewer seeds than the most complete
-// cell's is incomplete, not an outcome.
+// perceptron, a model short of a step size another has, or a step size
+// with fewer seeds than the most complete cell's is incomplete, not an
+// outcome.
 func (p Page) summary(md *bytes.Buffer) {
 	var models []string
 	for _, n := range p.neurons() {
@@ -38,13 +39,21 @@ func (p Page) summary(md *bytes.Buffer) {
 	for _, d := range p.datasets() {
 		fmt.Fprintf(md, "| %s |", d)
 		ok, complete := true, true
+		grid := map[string]bool{} // every step size any model of d has
+		for _, c := range p.Cells {
+			for _, o := range c.Options {
+				if c.Dataset == d {
+					grid[o.LR] = true
+				}
+			}
+		}
 		var best *Cell
 		for i := range p.Cells {
 			c := &p.Cells[i]
 			if c.Dataset != d {
 				continue
 			}
-			if c.Seeds() < max(seeds, 2) {
+			if c.Seeds() < max(seeds, 2) || len(c.Options) < len(grid) {
 				complete = false
 			}
 			if best == nil || c.Test.Mean > best.Test.Mean {
