@@ -51,7 +51,7 @@ func TestSpeechNeuronsPlan(t *testing.T) {
 	}
 	for ds := range dirs {
 		for _, m := range models {
-			lrs := map[string][]float64{"rawhd": {0.002, 0.005, 0.01, 0.02, 0.05}, "shd": {0.001, 0.002, 0.005, 0.01}}[ds]
+			lrs := map[string][]float64{"rawhd": {0.002, 0.005, 0.01, 0.02, 0.05}, "shd": {0.001, 0.002, 0.005, 0.01, 0.02}}[ds]
 			if lrs == nil {
 				lrs = []float64{0.002, 0.005, 0.01}
 			}
@@ -64,8 +64,8 @@ func TestSpeechNeuronsPlan(t *testing.T) {
 			}
 		}
 	}
-	if len(jobs) != (3+5+4+3)*3*5 {
-		t.Errorf("%d runs, want 225", len(jobs))
+	if len(jobs) != (3+5+5+3)*3*5 {
+		t.Errorf("%d runs, want 240", len(jobs))
 	}
 }
 
