@@ -229,19 +229,21 @@ func TestCommittedLocalRecordsAreFoundByThePlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Fig. 5's runs at η = 10⁻² (issue 28, point 7) are planned but not yet
-	// trained: 4 networks × 2 gradient cases × 4 β in each sweep.
-	// Nor are the runs of MNIST at the paper's network (point 6), nor
-	// fig3c-nh2's at η = 10⁻² (3 shapes × 5 β).
-	untrained := map[string]int{"fig5-reset": 32, "fig5-recurrent": 32, "fig6-mnist-paper": 40, "fig3c-nh2": 15}
-	found := 0
+	// Runs planned after the 552 were recorded, trained as the
+	// regeneration reaches them: Fig. 5's at η = 10⁻² (issue 28, point 7;
+	// 4 networks × 2 gradient cases × 4 β in each sweep), MNIST at the
+	// paper's network (point 6) and fig3c-nh2's at η = 10⁻² (3 shapes × 5
+	// β). Every other planned run has a record.
+	added := map[string]int{"fig5-reset": 32, "fig5-recurrent": 32, "fig6-mnist-paper": 40, "fig3c-nh2": 15}
+	found, missing := 0, 0
 	for _, b := range p.Batches {
 		found += len(r.Runs[b.Sweep])
-		if r.Other[b.Sweep] != untrained[b.Sweep] {
-			t.Errorf("sweep %s: %d planned runs have no record, want %d", b.Sweep, r.Other[b.Sweep], untrained[b.Sweep])
+		missing += r.Other[b.Sweep]
+		if r.Other[b.Sweep] > added[b.Sweep] {
+			t.Errorf("sweep %s: %d planned runs have no record, want at most the %d added since", b.Sweep, r.Other[b.Sweep], added[b.Sweep])
 		}
 	}
-	if found != 552 {
-		t.Errorf("%d of the 552 committed runs found by the plan", found)
+	if found < 552 || found+missing != p.Runs() {
+		t.Errorf("%d runs found and %d missing of the %d planned, want the 552 committed among those found", found, missing, p.Runs())
 	}
 }
