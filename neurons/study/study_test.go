@@ -253,7 +253,7 @@ func TestSummaryJudgesCompleteDataSets(t *testing.T) {
 	}
 	strong := &baseline.Report{Dataset: "a", Features: 300, Bin: 1, Fits: []baseline.ModelSearch{{Model: "mlp",
 		Searched: baseline.Searched{Selected: baseline.Config{LR: 1e-3, L2: 1e-3, Hidden: 128}, Test: baseline.StatsOf([]float64{0.9, 0.91, 0.92})}}}}
-	mlp := map[string]*baseline.Report{"a": strong, "b": strong, "c": strong}
+	mlp := map[string]*baseline.Report{"a": strong, "b": strong, "c": strong, "d": strong} // "d": no runs yet
 	out := t.TempDir()
 	if err := study.Write(out, study.Page{Title: "t", Cells: cells, MLP: mlp}); err != nil {
 		t.Fatal(err)
@@ -265,7 +265,8 @@ func TestSummaryJudgesCompleteDataSets(t *testing.T) {
 	for _, want := range []string{"| b | +10.0 ± 4.5: above | lif-learn-tau-gamma (69.0 ± 5.0 %) | -22.0 ± 4.2: below | incomplete |",
 		"| a | +10.0 ± 4.5: above | lif-learn-tau-gamma (69.0 ± 5.0 %) | -22.0 ± 4.2: below | not met |",
 		"| c | +0.0 ± 0.0: level | lif (90.0 ± 0.0 %) | -1.0 ± 2.5: level | incomplete |",
-		"is met on 0 of 1 data sets with complete cells; 2 incomplete."} {
+		"| d | not run | not run | | incomplete |",
+		"is met on 0 of 1 data sets with complete cells; 3 incomplete."} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the summary lacks %q:\n%s", want, page)
 		}

@@ -3,6 +3,7 @@ package study
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spikegrad/spikegrad/network"
@@ -12,7 +13,8 @@ import (
 // against the LIF, and the best model against the perceptron, each as a
 // Welch difference of test accuracy with its verdict; then how many data
 // sets meet the comparison's goal (each model at or above the LIF, the
-// best at or above the perceptron). A data set with a model not run, no
+// best at or above the perceptron). A data set with no runs (only a
+// perceptron), a model not run, no
 // perceptron, a model short of a step size another has, or a step size
 // with fewer seeds than the most complete cell's is incomplete, not an
 // outcome.
@@ -36,8 +38,12 @@ func (p Page) summary(md *bytes.Buffer) {
 		seeds = max(seeds, c.Seeds())
 	}
 	met, judged := 0, 0
-	for _, d := range p.datasets() {
+	for _, d := range p.yardstickDatasets() {
 		fmt.Fprintf(md, "| %s |", d)
+		if !slices.Contains(p.datasets(), d) { // a perceptron, no study runs yet
+			md.WriteString(strings.Repeat(" not run |", len(models)) + " not run | | incomplete |\n")
+			continue
+		}
 		ok, complete := true, true
 		grid := map[string]bool{} // every step size any model of d has
 		for _, c := range p.Cells {
@@ -95,7 +101,7 @@ func (p Page) summary(md *bytes.Buffer) {
 		}
 	}
 	fmt.Fprintf(md, "\nThe goal (every model at or above the LIF, that is above or level, and the best model at or above the perceptron) is met on %d of %d data sets with complete cells", met, judged)
-	if n := len(p.datasets()) - judged; n > 0 {
+	if n := len(p.yardstickDatasets()) - judged; n > 0 {
 		fmt.Fprintf(md, "; %d incomplete", n)
 	}
 	md.WriteString(".\n\n")
