@@ -94,9 +94,9 @@ func (t *Trainer) Evaluator() (*Evaluator, error) {
 	return e, nil
 }
 
-// Close releases the programs and the memory of their values that e
-// does not share with a live Trainer, at once (see Trainer.Close). A
-// closed Evaluator refuses to run.
+// Close releases the programs and collects garbage at once (see
+// Trainer.Close); Model stays readable, so what its graph holds goes
+// with e itself. A closed Evaluator refuses to run.
 func (e *Evaluator) Close() {
 	if e.parts == nil {
 		return
